@@ -1,0 +1,18 @@
+import { MethodNotAllowedError, NotFoundError } from '#shared/errors.ts';
+import { httpFunction, route } from '#shared/http/handler.ts';
+import { methodsForPath } from '#shared/http/routes.ts';
+
+/** API Gateway's `$default` route: every request that matched no declared route lands here. */
+export const handler = httpFunction({
+  $default: route({
+    ignoreBody: true,
+    handle: async ({ event }) => {
+      const { method, path } = event.requestContext.http;
+      const allowed = methodsForPath(path);
+      if (allowed.length > 0) {
+        throw new MethodNotAllowedError(`${method} is not allowed on ${path}; use ${allowed.join(' or ')}.`, allowed);
+      }
+      throw new NotFoundError(`There is nothing at ${method} ${path}.`);
+    },
+  }),
+});

@@ -1,0 +1,66 @@
+import { z } from 'zod';
+
+/**
+ * Deploy-time configuration, read from CDK context (`-c stage=prod -c domainName=...` or cdk.json).
+ * Parsed once; a missing or malformed value stops synth with a message naming the key.
+ */
+const stageSchema = z.enum(['dev', 'staging', 'prod']);
+export type Stage = z.infer<typeof stageSchema>;
+
+const configSchema = z
+  .object({
+    stage: stageSchema,
+    /** CloudFront serves the platform; its WAF web ACL must live in us-east-1, so the stack does too. */
+    region: z.literal('us-east-1', { error: 'region must be us-east-1 (CloudFront WAF web ACLs live there)' }),
+    account: z.string().regex(/^\d{12}$/, 'account must be a 12-digit AWS account id').optional(),
+    /** Custom domain and its ACM certificate (us-east-1); required outside dev so TLS 1.2+ can be enforced. */
+    domainName: z.string().min(3).optional(),
+    certificateArn: z.string().startsWith('arn:aws:acm:us-east-1:').optional(),
+    /** The address review emails and digests come from; must be a verified SES identity. */
+    senderAddress: z.email({ error: 'senderAddress must be an email address' }),
+    /** Where operational alarms are sent. */
+    alarmEmail: z.email({ error: 'alarmEmail must be an email address' }),
+    logRetentionDays: z.coerce.number().int().positive(),
+    /** Reserved concurrency per function: bounds blast radius and cost of a runaway caller. */
+    functionConcurrency: z.coerce.number().int().min(1).max(1000),
+  })
+  .superRefine((c, ctx) => {
+    if (c.stage !== 'dev') {
+      if (!c.domainName) ctx.addIssue({ code: 'custom', path: ['domainName'], message: `domainName is required for stage ${c.stage}` });
+      if (!c.certificateArn) ctx.addIssue({ code: 'custom', path: ['certificateArn'], message: `certificateArn is required for stage ${c.stage}` });
+    }
+    if (Boolean(c.domainName) !== Boolean(c.certificateArn)) {
+      ctx.addIssue({ code: 'custom', path: ['certificateArn'], message: 'domainName and certificateArn go together' });
+    }
+  });
+
+export type PlatformConfig = z.infer<typeof configSchema>;
+
+/** Defaults that make `cdk synth` work offline for a dev stage; every other stage must say more. */
+const DEV_DEFAULTS = {
+  stage: 'dev',
+  region: 'us-east-1',
+  senderAddress: 'no-reply@dev.npcs.invalid',
+  alarmEmail: 'alarms@dev.npcs.invalid',
+  logRetentionDays: 30,
+  functionConcurrency: 10,
+} as const;
+
+const PROD_LIKE_DEFAULTS = { region: 'us-east-1', logRetentionDays: 365 * 6, functionConcurrency: 50 } as const;
+
+export function loadConfig(context: (key: string) => unknown): PlatformConfig {
+  const stage = (context('stage') ?? 'dev') as string;
+  const defaults = stage === 'dev' ? DEV_DEFAULTS : PROD_LIKE_DEFAULTS;
+  const keys = ['stage', 'region', 'account', 'domainName', 'certificateArn', 'senderAddress', 'alarmEmail', 'logRetentionDays', 'functionConcurrency'] as const;
+  const raw: Record<string, unknown> = { ...defaults, stage };
+  for (const key of keys) {
+    const value = context(key);
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  - ${i.path.join('.') || 'config'}: ${i.message}`).join('\n');
+    throw new Error(`Invalid deploy configuration (CDK context):\n${problems}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,101 @@
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+
+export interface BucketsProps {
+  readonly key: kms.IKey;
+  readonly retain: boolean;
+}
+
+const NO_REPLICATION =
+  'Single-region deployment: versioning, point-in-time recovery of the table and AWS Backup cover recovery; cross-region replication of de-identified exports is not required by the partnership.';
+
+/**
+ * The platform's buckets. All: versioned, TLS only, public access blocked, server access logs to the log bucket.
+ * Data buckets (exports, inbound mail) use the customer-managed key; the log and static-asset buckets use
+ * S3-managed keys because S3 access logging and CloudFront logging cannot write with a customer key, and the static
+ * assets are public CSS, JavaScript and fonts.
+ */
+export class Buckets extends Construct {
+  readonly accessLogs: s3.Bucket;
+  readonly exports: s3.Bucket;
+  readonly inboundMail: s3.Bucket;
+  readonly staticAssets: s3.Bucket;
+
+  constructor(scope: Construct, id: string, props: BucketsProps) {
+    super(scope, id);
+    const removalPolicy = props.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const common: s3.BucketProps = {
+      versioned: true,
+      enforceSSL: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      removalPolicy,
+      autoDeleteObjects: !props.retain,
+    };
+
+    this.accessLogs = new s3.Bucket(this, 'AccessLogs', {
+      ...common,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      // CloudFront standard logging writes with ACLs.
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      lifecycleRules: [{ expiration: Duration.days(400), noncurrentVersionExpiration: Duration.days(30) }],
+    });
+    Validations.of(this.accessLogs).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'This is the access log bucket; logging its own access would recurse.',
+    });
+    for (const pack of ['HIPAA.Security', 'NIST.800.53.R5']) {
+      Validations.of(this.accessLogs).acknowledge({
+        id: `${pack}-S3BucketLoggingEnabled`,
+        reason: 'This is the access log bucket; logging its own access would recurse.',
+      });
+    }
+
+    const withLogs = (prefix: string): s3.BucketProps => ({
+      ...common,
+      serverAccessLogsBucket: this.accessLogs,
+      serverAccessLogsPrefix: `s3/${prefix}/`,
+    });
+
+    this.exports = new s3.Bucket(this, 'Exports', {
+      ...withLogs('exports'),
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: props.key,
+      bucketKeyEnabled: true,
+      lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(90) }],
+    });
+
+    this.inboundMail = new s3.Bucket(this, 'InboundMail', {
+      ...withLogs('inbound-mail'),
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: props.key,
+      bucketKeyEnabled: true,
+      // Replies are parsed into the table within minutes; the raw messages are kept only for a short audit window.
+      lifecycleRules: [{ expiration: Duration.days(30), noncurrentVersionExpiration: Duration.days(1) }],
+    });
+
+    this.staticAssets = new s3.Bucket(this, 'StaticAssets', {
+      ...withLogs('static'),
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(30) }],
+    });
+
+    for (const bucket of [this.accessLogs, this.staticAssets]) {
+      for (const pack of ['HIPAA.Security', 'NIST.800.53.R5']) {
+        Validations.of(bucket).acknowledge({
+          id: `${pack}-S3DefaultEncryptionKMS`,
+          reason:
+            bucket === this.accessLogs
+              ? 'S3 server access logging and CloudFront logging can only write to buckets with S3-managed keys.'
+              : 'Holds only public static assets (USWDS CSS, JavaScript, fonts, icons); no platform data.',
+        });
+      }
+    }
+    for (const bucket of [this.accessLogs, this.exports, this.inboundMail, this.staticAssets]) {
+      for (const pack of ['HIPAA.Security', 'NIST.800.53.R5']) {
+        Validations.of(bucket).acknowledge({ id: `${pack}-S3BucketReplicationEnabled`, reason: NO_REPLICATION });
+      }
+    }
+  }
+}

@@ -1,0 +1,86 @@
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as backup from 'aws-cdk-lib/aws-backup';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+
+export interface DataProps {
+  /** Outside dev the table and key are kept when the stack is deleted, and the table has deletion protection. */
+  readonly retain: boolean;
+}
+
+/**
+ * The data key and the one table. Every jurisdiction-owned item's partition key starts with the jurisdiction id
+ * (see shared/storage/keys.ts), so that dynamodb:LeadingKeys can confine a credential to one jurisdiction.
+ */
+export class Data extends Construct {
+  readonly key: kms.Key;
+  readonly table: dynamodb.TableV2;
+  /** Global secondary indexes of the table, for least-privilege grants. */
+  readonly indexNames = ['gsi1'] as const;
+
+  constructor(scope: Construct, id: string, props: DataProps) {
+    super(scope, id);
+    const removalPolicy = props.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const { region, account } = Stack.of(this);
+
+    this.key = new kms.Key(this, 'Key', {
+      description: 'Encrypts the platform data: table, buckets, logs, queues, topics',
+      enableKeyRotation: true,
+      removalPolicy,
+    });
+    // CloudWatch Logs encrypts log groups with this key, but only for log groups of this account and region.
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal(`logs.${region}.amazonaws.com`)],
+        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        resources: ['*'],
+        conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:aws:logs:${region}:${account}:log-group:*` } },
+      }),
+    );
+
+    this.table = new dynamodb.TableV2(this, 'Table', {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+      billing: dynamodb.Billing.onDemand(),
+      encryption: dynamodb.TableEncryptionV2.customerManagedKey(this.key),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: props.retain,
+      timeToLiveAttribute: 'expiresAt',
+      removalPolicy,
+      globalSecondaryIndexes: [
+        {
+          // Partnership-wide listings (the jurisdictions registry, later safety notices) by kind.
+          indexName: 'gsi1',
+          partitionKey: { name: 'gsi1pk', type: dynamodb.AttributeType.STRING },
+          sortKey: { name: 'gsi1sk', type: dynamodb.AttributeType.STRING },
+        },
+      ],
+    });
+
+    // Daily backups kept 35 days and monthly kept a year, on top of point-in-time recovery.
+    const vault = new backup.BackupVault(this, 'Vault', { encryptionKey: this.key, removalPolicy });
+    const plan = new backup.BackupPlan(this, 'Backups', { backupVault: vault });
+    plan.addRule(
+      new backup.BackupPlanRule({
+        ruleName: 'Daily',
+        scheduleExpression: events.Schedule.cron({ hour: '5', minute: '0' }),
+        deleteAfter: Duration.days(35),
+      }),
+    );
+    plan.addRule(
+      new backup.BackupPlanRule({
+        ruleName: 'Monthly',
+        scheduleExpression: events.Schedule.cron({ day: '1', hour: '5', minute: '0' }),
+        deleteAfter: Duration.days(365),
+      }),
+    );
+    plan.addSelection('Table', { resources: [backup.BackupResource.fromDynamoDbTable(this.table)] });
+    Validations.of(plan).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]',
+      reason: 'AWS Backup needs its service-managed policy AWSBackupServiceRolePolicyForBackup to read the table for backups.',
+    });
+  }
+}

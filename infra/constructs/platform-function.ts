@@ -1,0 +1,244 @@
+import * as path from 'node:path';
+import { type CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { ManagedPolicyRole } from './managed-policy-role.ts';
+
+/** Template metadata key that names a function by its id; the local runtime and the parity test read it. */
+export const FUNCTION_ID_METADATA = 'npcs:function-id';
+
+const PROJECT_ROOT = path.resolve(import.meta.dirname, '..', '..');
+
+/** What the read and write grants of a table allow: no Scan and no PartiQL, ever. */
+const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable'];
+const TABLE_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+
+export interface PlatformFunctionProps {
+  /** Stable id (kebab-case); the folder functions/<id>/handler.ts holds the entry point. */
+  readonly functionId: string;
+  readonly description: string;
+  /** Key that encrypts the log group and, for async functions, the dead-letter queue. */
+  readonly encryptionKey: kms.IKey;
+  /** Topic that alarms notify. */
+  readonly alarmTopic: sns.ITopic;
+  readonly logRetention: logs.RetentionDays;
+  readonly reservedConcurrency: number;
+  /** @default Duration.seconds(10) — HTTP handlers answer well within API Gateway's 30 s. */
+  readonly timeout?: Duration;
+  /** @default 512 — Lambda CPU scales with memory; 512 MB keeps cold starts short. */
+  readonly memorySize?: number;
+  /**
+   * How the function is invoked. Asynchronous invocations get a KMS-encrypted dead-letter queue so that no event
+   * is lost; synchronous ones (API Gateway, Step Functions) return failures to their caller.
+   * @default 'sync'
+   */
+  readonly invocation?: 'sync' | 'async';
+  readonly environment?: Record<string, string>;
+}
+
+/**
+ * A Lambda function with the project's safe defaults: Node 24 on arm64, ESM bundle with source maps, X-Ray,
+ * an encrypted log group with retention, reserved concurrency, alarms on errors and throttles, and grant helpers
+ * that set a function's environment variable and its least-privilege permission together.
+ */
+export class PlatformFunction extends Construct {
+  readonly fn: nodejs.NodejsFunction;
+  readonly functionId: string;
+  readonly deadLetterQueue?: sqs.Queue;
+  readonly role: ManagedPolicyRole;
+  private readonly key: kms.IKey;
+
+  constructor(scope: Construct, id: string, props: PlatformFunctionProps) {
+    super(scope, id);
+    this.functionId = props.functionId;
+    this.key = props.encryptionKey;
+
+    const logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetention,
+      encryptionKey: props.encryptionKey,
+    });
+
+    if (props.invocation === 'async') {
+      this.deadLetterQueue = new sqs.Queue(this, 'DeadLetters', {
+        encryption: sqs.QueueEncryption.KMS,
+        encryptionMasterKey: props.encryptionKey,
+        enforceSSL: true,
+        retentionPeriod: Duration.days(14),
+      });
+      for (const id of ['AwsSolutions-SQS3', 'Serverless-SQSRedrivePolicy']) {
+        Validations.of(this.deadLetterQueue).acknowledge({
+          id,
+          reason: 'This queue is itself the dead-letter queue of the function; it has an alarm on visible messages.',
+        });
+      }
+    }
+
+    // Own role: the AWS-managed basic execution policy would grant logs on every log group of the account.
+    this.role = new ManagedPolicyRole(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Runs the ${props.functionId} function`,
+    });
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
+    );
+
+    this.fn = new nodejs.NodejsFunction(this, 'Function', {
+      role: this.role,
+      entry: path.join(PROJECT_ROOT, 'functions', props.functionId, 'handler.ts'),
+      handler: 'handler',
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+      description: props.description,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(10),
+      tracing: lambda.Tracing.ACTIVE,
+      logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      reservedConcurrentExecutions: props.reservedConcurrency,
+      deadLetterQueue: this.deadLetterQueue,
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: props.functionId,
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        ...props.environment,
+      },
+      bundling: {
+        format: nodejs.OutputFormat.ESM,
+        target: 'node24',
+        platform: 'node',
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        mainFields: ['module', 'main'],
+        // ESM bundles still meet CommonJS dependencies that call require(); give them one.
+        banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+        // The SDK is bundled, not taken from the runtime, so what is tested is what runs.
+        externalModules: [],
+      },
+    });
+    (this.fn.node.defaultChild as lambda.CfnFunction).addMetadata(FUNCTION_ID_METADATA, props.functionId);
+
+    const alarm = (name: string, metric: cloudwatch.IMetric, description: string) =>
+      new cloudwatch.Alarm(this, name, {
+        metric,
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        alarmDescription: description,
+      }).addAlarmAction(new cwActions.SnsAction(props.alarmTopic));
+    alarm('ErrorsAlarm', this.fn.metricErrors({ period: Duration.minutes(5) }), `${props.functionId}: invocations failed`);
+    alarm('ThrottlesAlarm', this.fn.metricThrottles({ period: Duration.minutes(5) }), `${props.functionId}: invocations throttled`);
+    if (this.deadLetterQueue) {
+      alarm('DeadLettersAlarm', this.deadLetterQueue.metricApproximateNumberOfMessagesVisible(), `${props.functionId}: events in the dead-letter queue`);
+    }
+
+    this.acknowledgeWildcard('Resource::*', 'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions.');
+    this.acknowledgeWildcard(`Resource::<${this.logicalIdOf(logGroup)}.Arn>:*`, 'Log streams of this function\'s own log group.');
+
+    if (props.invocation !== 'async') {
+      Validations.of(this.fn).acknowledge({
+        id: 'HIPAA.Security-LambdaDLQ',
+        reason: 'Invoked synchronously (API Gateway or Step Functions): failures return to the caller and raise the errors alarm; a DLQ only catches async invocations.',
+      });
+      Validations.of(this.fn).acknowledge({
+        id: 'NIST.800.53.R5-LambdaDLQ',
+        reason: 'Invoked synchronously (API Gateway or Step Functions): failures return to the caller and raise the errors alarm; a DLQ only catches async invocations.',
+      });
+      Validations.of(this.fn).acknowledge({
+        id: 'Serverless-LambdaDLQ',
+        reason: 'Invoked synchronously (API Gateway or Step Functions): failures return to the caller and raise the errors alarm; a DLQ only catches async invocations.',
+      });
+    }
+  }
+
+  get grantPrincipal(): iam.IGrantable {
+    return this.fn;
+  }
+
+  addEnvironment(name: string, value: string): this {
+    this.fn.addEnvironment(name, value);
+    return this;
+  }
+
+  /** TABLE_NAME plus least-privilege item access (no Scan, no PartiQL) on the table and its indexes. */
+  bindTable(table: dynamodb.ITableV2, indexNames: readonly string[], access: 'read' | 'write'): this {
+    this.fn.addEnvironment('TABLE_NAME', table.tableName);
+    const actions = access === 'read' ? TABLE_READ_ACTIONS : [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS];
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions, resources: [table.tableArn, ...indexNames.map((name) => `${table.tableArn}/index/${name}`)] }),
+    );
+    this.grantKey(access);
+    return this;
+  }
+
+  /** `envName` = the bucket's name, plus read (GetObject, ListBucket) or write (PutObject as well) access. */
+  bindBucket(envName: string, bucket: s3.IBucket, access: 'read' | 'write'): this {
+    this.fn.addEnvironment(envName, bucket.bucketName);
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: access === 'read' ? ['s3:GetObject'] : ['s3:GetObject', 's3:PutObject'], resources: [bucket.arnForObjects('*')] }),
+    );
+    if (bucket.encryptionKey) this.grantKey(access);
+    this.acknowledgeWildcard(`Resource::<${this.logicalIdOf(bucket)}.Arn>/*`, 'Objects of this one bucket; object keys are chosen at run time.');
+    return this;
+  }
+
+  private grantKey(access: 'read' | 'write'): void {
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: access === 'read' ? ['kms:Decrypt'] : ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
+        resources: [this.key.keyArn],
+      }),
+    );
+  }
+
+  private acknowledgeWildcard(finding: string, reason: string): void {
+    Validations.of(this.role).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason });
+  }
+
+  private logicalIdOf(construct: Construct): string {
+    const cfn = construct.node.defaultChild as CfnElement;
+    return Stack.of(this).resolve(cfn.logicalId) as string;
+  }
+
+  /** MAIL_FROM plus permission to send as that address only (through its verified SES identity). */
+  bindMail(senderAddress: string): this {
+    this.fn.addEnvironment('MAIL_FROM', senderAddress);
+    const { region, account } = Stack.of(this);
+    const domain = senderAddress.split('@')[1] ?? senderAddress;
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['ses:SendEmail', 'ses:SendRawEmail'],
+        resources: [`arn:aws:ses:${region}:${account}:identity/${domain}`, `arn:aws:ses:${region}:${account}:identity/${senderAddress}`],
+        conditions: { StringEquals: { 'ses:FromAddress': senderAddress } },
+      }),
+    );
+    return this;
+  }
+
+  /** `envName` = the state machine's ARN, plus permission to start executions (and read them back). */
+  bindStateMachine(envName: string, stateMachine: sfn.IStateMachine, access: 'describe' | 'start'): this {
+    this.fn.addEnvironment(envName, stateMachine.stateMachineArn);
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: access === 'start' ? ['states:DescribeStateMachine', 'states:StartExecution'] : ['states:DescribeStateMachine'],
+        resources: [stateMachine.stateMachineArn],
+      }),
+    );
+    return this;
+  }
+}

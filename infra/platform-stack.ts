@@ -1,0 +1,110 @@
+import { CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { Construct } from 'constructs';
+import type { HttpFunctionId } from '#shared/http/routes.ts';
+import { Api } from './constructs/api.ts';
+import { Buckets } from './constructs/buckets.ts';
+import { Data } from './constructs/data.ts';
+import { PlatformFunction, type PlatformFunctionProps } from './constructs/platform-function.ts';
+import { Workflows } from './constructs/workflows.ts';
+import type { PlatformConfig } from './config.ts';
+
+export interface PlatformStackProps extends StackProps {
+  readonly config: PlatformConfig;
+}
+
+/**
+ * The whole platform as one stack of constructs: data, buckets, functions, API + CloudFront, workflows.
+ * Functions are declared here with what each may touch; routes come from shared/http/routes.ts.
+ */
+export class PlatformStack extends Stack {
+  constructor(scope: Construct, id: string, props: PlatformStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const retain = config.stage !== 'dev';
+    const logRetention = nearestRetention(config.logRetentionDays);
+
+    const data = new Data(this, 'Data', { retain });
+    const buckets = new Buckets(this, 'Buckets', { key: data.key, retain });
+
+    const alarmTopic = new sns.Topic(this, 'Alarms', { masterKey: data.key, enforceSSL: true, displayName: 'NPCS platform alarms' });
+    // Notifications that cannot be delivered to the mailbox are kept, not dropped.
+    const undeliveredAlarms = new sqs.Queue(this, 'UndeliveredAlarms', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: data.key,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    for (const id of ['AwsSolutions-SQS3', 'Serverless-SQSRedrivePolicy']) {
+      Validations.of(undeliveredAlarms).acknowledge({ id, reason: 'This queue is itself the dead-letter queue of the alarm e-mail subscription.' });
+    }
+    alarmTopic.addSubscription(new subscriptions.EmailSubscription(config.alarmEmail, { deadLetterQueue: undeliveredAlarms }));
+
+    const fn = (functionId: string, description: string, extra: Partial<PlatformFunctionProps> = {}) =>
+      new PlatformFunction(this, pascal(functionId), {
+        functionId,
+        description,
+        encryptionKey: data.key,
+        alarmTopic,
+        logRetention,
+        reservedConcurrency: config.functionConcurrency,
+        environment: { STAGE: config.stage },
+        ...extra,
+      });
+
+    const registryExport = fn('registry-export', 'Writes a snapshot of the jurisdictions registry to the exports bucket', {
+      timeout: Duration.minutes(1),
+    })
+      .bindTable(data.table, data.indexNames, 'read')
+      .bindBucket('EXPORTS_BUCKET', buckets.exports, 'write');
+
+    const workflows = new Workflows(this, 'Workflows', { key: data.key, alarmTopic, logRetention, registryExport });
+
+    const httpFunctions: Record<HttpFunctionId, PlatformFunction> = {
+      health: fn('health', 'Reports whether the platform and each service it depends on answer')
+        .bindTable(data.table, data.indexNames, 'read')
+        .bindBucket('EXPORTS_BUCKET', buckets.exports, 'read')
+        .bindStateMachine('REGISTRY_EXPORT_STATE_MACHINE_ARN', workflows.registryExport, 'describe')
+        .bindMail(config.senderAddress),
+      jurisdictions: fn('jurisdictions', 'Serves the partnership jurisdictions registry').bindTable(data.table, data.indexNames, 'read'),
+      'not-found': fn('not-found', 'Answers requests that match no route with 404 or 405'),
+    };
+
+    const api = new Api(this, 'Api', {
+      functions: httpFunctions,
+      key: data.key,
+      logRetention,
+      accessLogs: buckets.accessLogs,
+      staticAssets: buckets.staticAssets,
+      domainName: config.domainName,
+      certificateArn: config.certificateArn,
+    });
+
+    this.acknowledgeStackWide();
+
+    new CfnOutput(this, 'Url', { value: config.domainName ? `https://${config.domainName}` : `https://${api.distribution.distributionDomainName}` });
+    new CfnOutput(this, 'TableName', { value: data.table.tableName });
+    new CfnOutput(this, 'ExportsBucketName', { value: buckets.exports.bucketName });
+  }
+
+  /** Findings that hold for every function of the platform, each with the reason it is accepted. */
+  private acknowledgeStackWide(): void {
+    const v = Validations.of(this);
+    const noVpc =
+      'Functions call only AWS APIs (DynamoDB, S3, Step Functions, SES) over TLS with IAM authorization and reach no private network resource; a VPC would add NAT or endpoint cost without narrowing exposure.';
+    v.acknowledge({ id: 'HIPAA.Security-LambdaInsideVPC', reason: noVpc });
+    v.acknowledge({ id: 'NIST.800.53.R5-LambdaInsideVPC', reason: noVpc });
+  }
+}
+
+const RETENTIONS = Object.values(logs.RetentionDays).filter((d): d is number => typeof d === 'number' && d > 0).sort((a, b) => a - b);
+
+/** CloudWatch accepts only certain retention periods: take the smallest one that keeps logs at least as long. */
+function nearestRetention(days: number): logs.RetentionDays {
+  return (RETENTIONS.find((d) => d >= days) ?? logs.RetentionDays.INFINITE) as logs.RetentionDays;
+}
+
+const pascal = (id: string) => id.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase());

@@ -1,0 +1,44 @@
+/**
+ * The HTTP routes of the platform: declared once, here. The CDK app creates an API Gateway route for each and
+ * points it at the named function; the local runtime serves what the synthesized template declares; the
+ * not-found function uses this table to tell "no such path" (404) from "wrong method" (405).
+ */
+export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+export type HttpMethod = (typeof HTTP_METHODS)[number];
+
+/** Functions that serve HTTP routes, by id. The id names the folder under functions/. */
+export type HttpFunctionId = 'health' | 'jurisdictions' | 'not-found';
+
+export interface RouteSpec {
+  method: HttpMethod;
+  /** API Gateway path template: literal segments and `{param}`. */
+  path: string;
+  function: HttpFunctionId;
+  /** What the route does, for docs and the OpenAPI document. */
+  summary: string;
+}
+
+export const ROUTES = [
+  { method: 'GET', path: '/healthz', function: 'health', summary: 'Whether the platform and each service it depends on answer' },
+  { method: 'GET', path: '/api/jurisdictions', function: 'jurisdictions', summary: 'The partnership jurisdictions registry' },
+  { method: 'GET', path: '/api/jurisdictions/{jurisdictionId}', function: 'jurisdictions', summary: 'One jurisdiction of the registry' },
+] as const satisfies readonly RouteSpec[];
+
+export type RouteKey = `${(typeof ROUTES)[number]['method']} ${(typeof ROUTES)[number]['path']}`;
+
+/** Requests that match no route go to this function (API Gateway's `$default` route). */
+export const DEFAULT_ROUTE_FUNCTION: HttpFunctionId = 'not-found';
+
+const segmentsOf = (path: string): string[] => path.split('/').filter(Boolean);
+
+/** Whether a concrete path matches a route template (one segment per `{param}`). */
+export function pathMatches(template: string, path: string): boolean {
+  const t = segmentsOf(template);
+  const p = segmentsOf(path);
+  return t.length === p.length && t.every((seg, i) => (seg.startsWith('{') && seg.endsWith('}')) || seg === p[i]);
+}
+
+/** The methods declared for a concrete path, for the Allow header of a 405. */
+export function methodsForPath(path: string): HttpMethod[] {
+  return [...new Set(ROUTES.filter((r) => pathMatches(r.path, path)).map((r) => r.method))];
+}

@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { jurisdictionIdSchema } from '#shared/storage/keys.ts';
+
+export const JURISDICTION_TYPES = ['state', 'county', 'tribal'] as const;
+
+/** USPS codes of the states, D.C. and the territories. */
+export const US_STATE_CODES = [
+  'AL', 'AK', 'AZ', 'AR', 'CA', 'CO', 'CT', 'DE', 'DC', 'FL', 'GA', 'HI', 'ID', 'IL', 'IN', 'IA', 'KS', 'KY', 'LA', 'ME',
+  'MD', 'MA', 'MI', 'MN', 'MS', 'MO', 'MT', 'NE', 'NV', 'NH', 'NJ', 'NM', 'NY', 'NC', 'ND', 'OH', 'OK', 'OR', 'PA', 'RI',
+  'SC', 'SD', 'TN', 'TX', 'UT', 'VT', 'VA', 'WA', 'WV', 'WI', 'WY', 'PR', 'VI', 'GU', 'AS', 'MP',
+] as const;
+
+const unitSchema = z.object({
+  code: z.string().regex(/^[a-z0-9-]{1,40}$/, 'A unit code is lowercase letters, digits and hyphens'),
+  label: z.string().min(1).max(120),
+});
+
+const contactSchema = z.object({
+  role: z.enum(['review-lead', 'jurisdiction-admin', 'data-contact']),
+  name: z.string().min(1).max(120),
+  email: z.email(),
+});
+
+export const jurisdictionSchema = z
+  .object({
+    id: jurisdictionIdSchema,
+    name: z.string().min(3).max(160),
+    type: z.enum(JURISDICTION_TYPES),
+    state: z.enum(US_STATE_CODES),
+    /** Set for county agencies only. */
+    county: z.string().min(2).max(80).optional(),
+    units: z.array(unitSchema).max(200),
+    contacts: z.array(contactSchema).max(20),
+    active: z.boolean(),
+    joinedYear: z.number().int().min(2018).max(2100),
+  })
+  .strict()
+  .refine((j) => (j.type === 'county') === (j.county !== undefined), {
+    message: 'A county agency names its county, and only a county agency does',
+    path: ['county'],
+  })
+  .refine((j) => new Set(j.units.map((u) => u.code)).size === j.units.length, { message: 'Unit codes must be unique', path: ['units'] });
+
+export type Jurisdiction = z.infer<typeof jurisdictionSchema>;
+
+/** What anyone may see of a jurisdiction: no contacts (names and emails are for signed-in partners only). */
+export interface PublicJurisdiction {
+  id: string;
+  name: string;
+  type: Jurisdiction['type'];
+  state: Jurisdiction['state'];
+  county?: string;
+  active: boolean;
+  joinedYear: number;
+  units: { code: string; label: string }[];
+}
+
+export function toPublicJurisdiction(j: Jurisdiction): PublicJurisdiction {
+  const { contacts: _contacts, ...rest } = j;
+  return rest;
+}
+
+/** Filters of the registry listing, as the API accepts them in the query string. */
+export const registryFilterSchema = z
+  .object({
+    type: z.enum(JURISDICTION_TYPES, { error: `type must be one of: ${JURISDICTION_TYPES.join(', ')}` }).optional(),
+    state: z
+      .string()
+      .transform((s) => s.toUpperCase())
+      .pipe(z.enum(US_STATE_CODES, { error: 'state must be a two-letter USPS code such as KY' }))
+      .optional(),
+    active: z.enum(['true', 'false'], { error: 'active must be true or false' }).transform((v) => v === 'true').optional(),
+  })
+  .strict();
+
+export type RegistryFilter = z.infer<typeof registryFilterSchema>;

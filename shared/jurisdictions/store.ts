@@ -1,0 +1,50 @@
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from '#shared/aws/dynamodb.ts';
+import { keys, type JurisdictionId } from '#shared/storage/keys.ts';
+import { jurisdictionSchema, type Jurisdiction, type RegistryFilter } from './model.ts';
+
+/** The registry lives in each jurisdiction's own partition, listed through gsi1. */
+export class JurisdictionStore {
+  constructor(private readonly tableName: string) {}
+
+  async get(id: JurisdictionId): Promise<Jurisdiction | undefined> {
+    const out = await documentClient.send(new GetCommand({ TableName: this.tableName, Key: keys.jurisdictionProfile(id) }));
+    return out.Item ? fromItem(out.Item) : undefined;
+  }
+
+  /** Every jurisdiction matching the filter, ordered by state then name; pages through gsi1 to the end. */
+  async list(filter: RegistryFilter = {}): Promise<Jurisdiction[]> {
+    const found: Jurisdiction[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await documentClient.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'gsi1',
+          KeyConditionExpression: filter.state ? 'gsi1pk = :p AND begins_with(gsi1sk, :s)' : 'gsi1pk = :p',
+          ExpressionAttributeValues: { ':p': keys.registryPartition, ...(filter.state ? { ':s': `${filter.state}#` } : {}) },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of out.Items ?? []) found.push(fromItem(item));
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+    return found.filter((j) => (filter.type === undefined || j.type === filter.type) && (filter.active === undefined || j.active === filter.active));
+  }
+
+  /** Creates or replaces a jurisdiction's profile (the registry seed and platform admins). */
+  async put(jurisdiction: Jurisdiction): Promise<void> {
+    const j = jurisdictionSchema.parse(jurisdiction);
+    await documentClient.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.jurisdictionProfile(j.id), gsi1pk: keys.registryPartition, gsi1sk: `${j.state}#${j.name}`, kind: 'jurisdiction', ...j },
+      }),
+    );
+  }
+}
+
+function fromItem(item: Record<string, unknown>): Jurisdiction {
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, kind: _kind, ...rest } = item;
+  return jurisdictionSchema.parse(rest);
+}
