@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Deploy-time configuration, read from CDK context (`-c stage=prod -c domainName=...` or cdk.json).

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { requiredEnv } from '#shared/config.ts';
 import { NotFoundError } from '#shared/errors.ts';
 import { httpFunction, route } from '#shared/http/handler.ts';

@@ -125,8 +125,9 @@ export class PlatformFunction extends Construct {
         mainFields: ['module', 'main'],
         // ESM bundles still meet CommonJS dependencies that call require(); give them one.
         banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-        // The SDK is bundled, not taken from the runtime, so what is tested is what runs.
-        externalModules: [],
+        // The AWS SDK v3 comes with the nodejs24.x runtime (and from node_modules locally): bundling it would
+        // triple every bundle (see docs/architecture.md, "Bundles").
+        externalModules: ['@aws-sdk/*', '@smithy/*'],
       },
     });
     (this.fn.node.defaultChild as lambda.CfnFunction).addMetadata(FUNCTION_ID_METADATA, props.functionId);

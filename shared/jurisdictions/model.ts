@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { jurisdictionIdSchema } from '#shared/storage/keys.ts';
 
 export const JURISDICTION_TYPES = ['state', 'county', 'tribal'] as const;

@@ -1,6 +1,6 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { stringify } from 'csv-stringify/sync';
-import { z } from 'zod';
+import * as z from 'zod';
 import { s3 } from '#shared/aws/s3.ts';
 import { toPublicJurisdiction } from './model.ts';
 import type { JurisdictionStore } from './store.ts';
