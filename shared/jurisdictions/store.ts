@@ -1,14 +1,18 @@
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '#shared/aws/dynamodb.ts';
 import { keys, type JurisdictionId } from '#shared/storage/keys.ts';
 import { jurisdictionSchema, type Jurisdiction, type RegistryFilter } from './model.ts';
 
 /** The registry lives in each jurisdiction's own partition, listed through gsi1. */
 export class JurisdictionStore {
-  constructor(private readonly tableName: string) {}
+  constructor(
+    private readonly tableName: string,
+    private readonly client: DynamoDBDocumentClient = documentClient,
+  ) {}
 
   async get(id: JurisdictionId): Promise<Jurisdiction | undefined> {
-    const out = await documentClient.send(new GetCommand({ TableName: this.tableName, Key: keys.jurisdictionProfile(id) }));
+    const out = await this.client.send(new GetCommand({ TableName: this.tableName, Key: keys.jurisdictionProfile(id) }));
     return out.Item ? fromItem(out.Item) : undefined;
   }
 
@@ -17,7 +21,7 @@ export class JurisdictionStore {
     const found: Jurisdiction[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
-      const out = await documentClient.send(
+      const out = await this.client.send(
         new QueryCommand({
           TableName: this.tableName,
           IndexName: 'gsi1',
@@ -32,15 +36,22 @@ export class JurisdictionStore {
     return found.filter((j) => (filter.type === undefined || j.type === filter.type) && (filter.active === undefined || j.active === filter.active));
   }
 
-  /** Creates or replaces a jurisdiction's profile (the registry seed and platform admins). */
-  async put(jurisdiction: Jurisdiction): Promise<void> {
+  /** Adds a jurisdiction; false (and nothing written) when one with that id exists already. */
+  async create(jurisdiction: Jurisdiction): Promise<boolean> {
     const j = jurisdictionSchema.parse(jurisdiction);
-    await documentClient.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { ...keys.jurisdictionProfile(j.id), gsi1pk: keys.registryPartition, gsi1sk: `${j.state}#${j.name}`, kind: 'jurisdiction', ...j },
-      }),
-    );
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.jurisdictionProfile(j.id), gsi1pk: keys.registryPartition, gsi1sk: `${j.state}#${j.name}`, kind: 'jurisdiction', ...j },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (e instanceof ConditionalCheckFailedException) return false;
+      throw e;
+    }
   }
 }
 

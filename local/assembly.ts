@@ -1,0 +1,248 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+
+/**
+ * Reads what the synthesized cloud assembly declares — functions, routes, tables, buckets, state machines and
+ * schedules — and resolves CloudFormation references to local stand-in names. This is how the local runtime
+ * serves exactly what deploys: it never reads the CDK source or shared/http/routes.ts.
+ */
+
+export const LOCAL_ACCOUNT = '000000000000';
+export const LOCAL_REGION = 'us-east-1';
+const FUNCTION_ID_METADATA = 'npcs:function-id';
+const WORKFLOW_ID_METADATA = 'npcs:workflow-id';
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+interface Resource {
+  Type: string;
+  Properties?: Record<string, Json>;
+  Metadata?: Record<string, Json>;
+}
+
+export interface LocalFunction {
+  id: string;
+  logicalId: string;
+  arn: string;
+  /** Directory of the bundled asset (index.mjs), as deployed. */
+  assetDir: string;
+  handler: string;
+  timeoutSeconds: number;
+  memoryMb: number;
+  environment: Record<string, string>;
+}
+
+export interface LocalRoute {
+  routeKey: string;
+  method: string;
+  path: string;
+  functionId: string;
+}
+
+export interface LocalTable {
+  logicalId: string;
+  name: string;
+  keySchema: { AttributeName: string; KeyType: 'HASH' | 'RANGE' }[];
+  attributeDefinitions: { AttributeName: string; AttributeType: 'S' | 'N' | 'B' }[];
+  globalSecondaryIndexes: { IndexName: string; KeySchema: LocalTable['keySchema']; Projection: { ProjectionType: 'ALL' | 'KEYS_ONLY' | 'INCLUDE' } }[];
+  ttlAttribute?: string;
+}
+
+export interface LocalStateMachine {
+  id: string;
+  logicalId: string;
+  arn: string;
+  definition: Record<string, unknown>;
+}
+
+export interface LocalSchedule {
+  id: string;
+  expression: string;
+  timezone: string;
+  targetArn: string;
+  input: string;
+}
+
+export interface LocalAssembly {
+  stackName: string;
+  functions: LocalFunction[];
+  routes: LocalRoute[];
+  tables: LocalTable[];
+  buckets: { logicalId: string; name: string }[];
+  stateMachines: LocalStateMachine[];
+  schedules: LocalSchedule[];
+  /** Functions of the template that are deploy-time CDK plumbing (custom resource providers), not served. */
+  deployTimeFunctions: string[];
+}
+
+/** Local physical names: derived from logical ids, so they are stable across restarts and need no AWS. */
+const localBucketName = (logicalId: string) => `local-${logicalId.toLowerCase()}`.slice(0, 63);
+const localFunctionArn = (logicalId: string) => `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${logicalId}`;
+const localStateMachineArn = (logicalId: string) => `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${logicalId}`;
+
+export function readAssembly(assemblyDir: string): LocalAssembly {
+  const manifest = JSON.parse(readFileSync(path.join(assemblyDir, 'manifest.json'), 'utf8')) as {
+    artifacts: Record<string, { type: string; properties?: { templateFile?: string } }>;
+  };
+  const stacks = Object.entries(manifest.artifacts).filter(([, a]) => a.type === 'aws:cloudformation:stack');
+  if (stacks.length !== 1) throw new Error(`Expected one stack in the cloud assembly, found ${stacks.length}`);
+  const [stackName, stackArtifact] = stacks[0]!;
+  const template = JSON.parse(readFileSync(path.join(assemblyDir, stackArtifact.properties!.templateFile!), 'utf8')) as {
+    Resources: Record<string, Resource>;
+  };
+  const assets = JSON.parse(readFileSync(path.join(assemblyDir, `${stackName}.assets.json`), 'utf8')) as {
+    files: Record<string, { source: { path: string } }>;
+  };
+  const resources = template.Resources;
+  const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+
+  const tables: LocalTable[] = [...ofType('AWS::DynamoDB::GlobalTable'), ...ofType('AWS::DynamoDB::Table')].map(([logicalId, r]) => {
+    const p = r.Properties as Record<string, unknown>;
+    const ttl = p.TimeToLiveSpecification as { AttributeName?: string; Enabled?: boolean } | undefined;
+    return {
+      logicalId,
+      name: logicalId,
+      keySchema: p.KeySchema as LocalTable['keySchema'],
+      attributeDefinitions: p.AttributeDefinitions as LocalTable['attributeDefinitions'],
+      globalSecondaryIndexes: ((p.GlobalSecondaryIndexes as LocalTable['globalSecondaryIndexes']) ?? []).map((g) => ({
+        IndexName: g.IndexName,
+        KeySchema: g.KeySchema,
+        Projection: g.Projection,
+      })),
+      ttlAttribute: ttl?.Enabled ? ttl.AttributeName : undefined,
+    };
+  });
+  const buckets = ofType('AWS::S3::Bucket').map(([logicalId]) => ({ logicalId, name: localBucketName(logicalId) }));
+
+  const functionResources = ofType('AWS::Lambda::Function');
+  const stateMachineResources = ofType('AWS::StepFunctions::StateMachine');
+
+  /** Resolves the intrinsic functions CDK emits for references between resources. */
+  const resolve = (value: Json): Json => {
+    if (Array.isArray(value)) return value.map(resolve);
+    if (value === null || typeof value !== 'object') return value;
+    if ('Ref' in value) return refOf(value.Ref as string);
+    if ('Fn::GetAtt' in value) {
+      const [id, attr] = value['Fn::GetAtt'] as [string, string];
+      return getAtt(id, attr);
+    }
+    if ('Fn::Join' in value) {
+      const [sep, parts] = value['Fn::Join'] as [string, Json[]];
+      return parts.map((p) => String(resolve(p))).join(sep);
+    }
+    if ('Fn::Select' in value) {
+      const [index, list] = value['Fn::Select'] as [number, Json];
+      return (resolve(list) as Json[])[Number(index)] ?? null;
+    }
+    if ('Fn::Split' in value) {
+      const [sep, source] = value['Fn::Split'] as [string, Json];
+      return String(resolve(source)).split(sep);
+    }
+    if ('Fn::Sub' in value) {
+      const template = value['Fn::Sub'] as string;
+      return template.replace(/\$\{([^}]+)\}/g, (_m, name: string) => String(name.includes('.') ? getAtt(...(name.split('.') as [string, string])) : refOf(name)));
+    }
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v)]));
+  };
+
+  function refOf(id: string): Json {
+    if (id === 'AWS::Region') return LOCAL_REGION;
+    if (id === 'AWS::AccountId') return LOCAL_ACCOUNT;
+    if (id === 'AWS::Partition') return 'aws';
+    if (id === 'AWS::StackName') return stackName;
+    if (id === 'AWS::URLSuffix') return 'amazonaws.com';
+    const r = resources[id];
+    if (!r) throw new Error(`Template references unknown resource ${id}`);
+    switch (r.Type) {
+      case 'AWS::DynamoDB::GlobalTable':
+      case 'AWS::DynamoDB::Table':
+        return id;
+      case 'AWS::S3::Bucket':
+        return localBucketName(id);
+      case 'AWS::StepFunctions::StateMachine':
+        return localStateMachineArn(id);
+      case 'AWS::Lambda::Function':
+      case 'AWS::ApiGatewayV2::Integration':
+        return id;
+      default:
+        return `local-${id}`;
+    }
+  }
+
+  function getAtt(id: string, attr: string): Json {
+    const r = resources[id];
+    if (!r) throw new Error(`Template references unknown resource ${id}`);
+    if (r.Type === 'AWS::Lambda::Function' && attr === 'Arn') return localFunctionArn(id);
+    if (r.Type === 'AWS::S3::Bucket' && attr === 'Arn') return `arn:aws:s3:::${localBucketName(id)}`;
+    if (r.Type.startsWith('AWS::DynamoDB::') && attr === 'Arn') return `arn:aws:dynamodb:${LOCAL_REGION}:${LOCAL_ACCOUNT}:table/${id}`;
+    if (r.Type === 'AWS::StepFunctions::StateMachine' && attr === 'Name') return id;
+    return `local-${id}-${attr}`;
+  }
+
+  const functionIdByLogicalId = new Map<string, string>();
+  const functions: LocalFunction[] = [];
+  const deployTimeFunctions: string[] = [];
+  for (const [logicalId, r] of functionResources) {
+    const functionId = r.Metadata?.[FUNCTION_ID_METADATA];
+    if (typeof functionId !== 'string') {
+      deployTimeFunctions.push(String(r.Metadata?.['aws:cdk:path'] ?? logicalId));
+      continue;
+    }
+    const p = r.Properties as Record<string, Json>;
+    const s3Key = String((p.Code as Record<string, Json>).S3Key);
+    const asset = assets.files[s3Key.replace(/\.zip$/, '')];
+    if (!asset) throw new Error(`No asset for function ${functionId} (${s3Key})`);
+    const env = ((p.Environment as Record<string, Json> | undefined)?.Variables ?? {}) as Record<string, Json>;
+    functionIdByLogicalId.set(logicalId, functionId);
+    functions.push({
+      id: functionId,
+      logicalId,
+      arn: localFunctionArn(logicalId),
+      assetDir: path.join(assemblyDir, asset.source.path),
+      handler: String(p.Handler),
+      timeoutSeconds: Number(p.Timeout ?? 3),
+      memoryMb: Number(p.MemorySize ?? 128),
+      environment: Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(resolve(v))])),
+    });
+  }
+
+  const integrations = new Map(ofType('AWS::ApiGatewayV2::Integration').map(([id, r]) => [id, r.Properties as Record<string, Json>]));
+  const routes: LocalRoute[] = ofType('AWS::ApiGatewayV2::Route').map(([id, r]) => {
+    const p = r.Properties as Record<string, Json>;
+    const target = String(resolve(p.Target as Json)); // "integrations/<IntegrationLogicalId>"
+    const integration = integrations.get(target.replace(/^integrations\//, ''));
+    const uri = integration?.IntegrationUri as { 'Fn::GetAtt'?: [string, string] } | undefined;
+    const functionLogicalId = uri?.['Fn::GetAtt']?.[0];
+    const functionId = functionLogicalId ? functionIdByLogicalId.get(functionLogicalId) : undefined;
+    if (!functionId) throw new Error(`Route ${id} (${String(p.RouteKey)}) does not target a platform function`);
+    const routeKey = String(p.RouteKey);
+    const [method, routePath] = routeKey === '$default' ? ['ANY', '$default'] : (routeKey.split(' ') as [string, string]);
+    return { routeKey, method, path: routePath, functionId };
+  });
+
+  const stateMachines: LocalStateMachine[] = stateMachineResources.map(([logicalId, r]) => {
+    const p = r.Properties as Record<string, Json>;
+    const raw = p.DefinitionString !== undefined ? String(resolve(p.DefinitionString)) : JSON.stringify(resolve(p.Definition as Json));
+    return {
+      id: String(r.Metadata?.[WORKFLOW_ID_METADATA] ?? logicalId),
+      logicalId,
+      arn: localStateMachineArn(logicalId),
+      definition: JSON.parse(raw) as Record<string, unknown>,
+    };
+  });
+
+  const schedules: LocalSchedule[] = ofType('AWS::Scheduler::Schedule')
+    .filter(([, r]) => (r.Properties as Record<string, Json>).State !== 'DISABLED')
+    .map(([logicalId, r]) => {
+      const p = r.Properties as Record<string, Json>;
+      const target = p.Target as Record<string, Json>;
+      return {
+        id: String(r.Metadata?.[WORKFLOW_ID_METADATA] ?? logicalId),
+        expression: String(p.ScheduleExpression),
+        timezone: String(p.ScheduleExpressionTimezone ?? 'Etc/UTC'),
+        targetArn: String(resolve(target.Arn as Json)),
+        input: String(target.Input ?? '{}'),
+      };
+    });
+
+  return { stackName, functions, routes, tables, buckets, stateMachines, schedules, deployTimeFunctions };
+}

@@ -1,0 +1,180 @@
+import { createServer, type Server } from 'node:http';
+import * as path from 'node:path';
+import type { Writable } from 'node:stream';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { seedJurisdictions } from '#shared/jurisdictions/seed.ts';
+import { JurisdictionStore } from '#shared/jurisdictions/store.ts';
+import { LOCAL_REGION, readAssembly, type LocalAssembly } from './assembly.ts';
+import { LocalHttpApi } from './http/gateway.ts';
+import { LambdaRuntime } from './lambda/runtime.ts';
+import { LocalScheduler } from './scheduler.ts';
+import { ensureTables, startDynamoDb } from './standins/dynamodb.ts';
+import { startMail } from './standins/mail.ts';
+import { freePort } from './standins/ports.ts';
+import { startS3 } from './standins/s3.ts';
+import { startStepFunctionsEndpoint } from './stepfunctions/endpoint.ts';
+import { LocalStepFunctions } from './stepfunctions/service.ts';
+import { synthesize } from './synth.ts';
+
+export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..');
+export const JURISDICTION_SEED = path.join(PROJECT_ROOT, 'seed', 'jurisdictions.json');
+
+export interface StandInPorts {
+  dynamodb: number;
+  s3: number;
+  smtp: number;
+  mailWeb: number;
+  stepFunctions: number;
+}
+
+export interface LocalCloudOptions {
+  /** HTTP port of the app (0 = any free port). */
+  port: number;
+  host?: string;
+  /** Where stand-ins keep data across restarts; omitted = in memory / temp, gone on stop (tests). */
+  dataDir?: string;
+  /** Stand-in ports; omitted ones get free ports. */
+  ports?: Partial<StandInPorts>;
+  /** A cloud assembly synthesized already (tests synthesize once per run); omitted = synthesize now. */
+  assemblyDir?: string;
+  /** Seed the registry from seed/jurisdictions.json. @default true */
+  seed?: boolean;
+  /** Where function logs go. @default process.stdout */
+  logSink?: Writable;
+  /** Shorten Step Functions retry intervals to this many ms (tests). */
+  retryIntervalMs?: number;
+  /** Arm the schedules. @default true */
+  schedules?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface LocalCloud {
+  url: string;
+  assembly: LocalAssembly;
+  endpoints: { dynamodb: string; s3: string; smtp: string; mailInbox: string; stepFunctions: string };
+  /** Environment that the functions get on top of the template's: the stand-in endpoints. */
+  localEnv: Record<string, string>;
+  lambdas: LambdaRuntime;
+  http: LocalHttpApi;
+  stepFunctions: LocalStepFunctions;
+  scheduler: LocalScheduler;
+  stop: () => Promise<void>;
+}
+
+/**
+ * Starts the platform on this machine: synthesizes (or reads) the cloud assembly, starts DynamoDB Local, the S3
+ * emulator, the mail inbox and local Step Functions, creates the template's tables and buckets, seeds demo data,
+ * and serves the template's routes with the deployed bundles. Everything started is stopped by `stop()`.
+ */
+export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
+  const log = options.log ?? (() => undefined);
+  const host = options.host ?? '127.0.0.1';
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+    stops.length = 0;
+  };
+
+  try {
+    const ports: StandInPorts = {
+      dynamodb: options.ports?.dynamodb ?? (await freePort()),
+      s3: options.ports?.s3 ?? (await freePort()),
+      smtp: options.ports?.smtp ?? (await freePort()),
+      mailWeb: options.ports?.mailWeb ?? (await freePort()),
+      stepFunctions: options.ports?.stepFunctions ?? (await freePort()),
+    };
+    const dataPath = (name: string) => (options.dataDir ? path.join(options.dataDir, name) : undefined);
+
+    // DynamoDB Local (a JVM) starts while the CDK app synthesizes: the two slowest steps overlap.
+    const dynamoStarting = startDynamoDb(ports.dynamodb, dataPath('dynamodb'));
+    dynamoStarting.then((d) => stops.push(d.stop)).catch(() => undefined);
+    let assemblyDir = options.assemblyDir;
+    if (!assemblyDir) {
+      const started = Date.now();
+      assemblyDir = synthesize(path.join(options.dataDir ?? path.join(PROJECT_ROOT, '.local'), 'cdk.out'));
+      log(`synthesized the CDK app in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    }
+    const assembly = readAssembly(assemblyDir);
+
+    const [dynamo, s3, mail] = await Promise.all([
+      dynamoStarting,
+      startS3(ports.s3, assembly.buckets.map((b) => b.name), dataPath('s3')),
+      startMail(ports.smtp, ports.mailWeb, dataPath('mail')),
+    ]);
+    stops.push(s3.stop, mail.stop);
+    await ensureTables(dynamo.client, assembly.tables);
+
+    const localEnv: Record<string, string> = {
+      AWS_REGION: LOCAL_REGION,
+      AWS_DEFAULT_REGION: LOCAL_REGION,
+      // The key pair s3rver accepts; DynamoDB Local (shared db) and local Step Functions accept any.
+      AWS_ACCESS_KEY_ID: 'S3RVER',
+      AWS_SECRET_ACCESS_KEY: 'S3RVER',
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL_S3: s3.endpoint,
+      AWS_ENDPOINT_URL_SFN: `http://127.0.0.1:${ports.stepFunctions}`,
+      // s3rver predates S3's default checksums.
+      AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
+      AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
+      SMTP_URL: mail.smtpUrl,
+    };
+    const lambdas = new LambdaRuntime(assembly.functions, localEnv, options.logSink);
+    stops.push(() => lambdas.stop());
+    const stepFunctions = new LocalStepFunctions(assembly.stateMachines, lambdas, options.retryIntervalMs);
+    const sfnServer = await startStepFunctionsEndpoint(stepFunctions, ports.stepFunctions);
+    stops.push(() => closeServer(sfnServer));
+    const scheduler = new LocalScheduler(assembly.schedules, stepFunctions, log);
+    if (options.schedules !== false) scheduler.start();
+    stops.push(async () => scheduler.stop());
+
+    if (options.seed !== false) {
+      const table = assembly.tables[0];
+      if (!table) throw new Error('The template declares no table to seed');
+      const store = new JurisdictionStore(table.name, DynamoDBDocumentClient.from(dynamo.client));
+      const seeded = await seedJurisdictions(store, JURISDICTION_SEED);
+      log(`jurisdictions registry: ${seeded.added} added, ${seeded.existing} already there`);
+    }
+
+    const http = new LocalHttpApi(assembly.routes, lambdas);
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        http.handle(req, res, Buffer.concat(chunks)).catch((e: unknown) => {
+          process.stderr.write(`[local api] ${(e as Error).stack ?? String(e)}\n`);
+          if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ message: 'Internal Server Error' }));
+        });
+      });
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, host, resolve);
+    });
+    stops.push(() => closeServer(server));
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : options.port;
+
+    return {
+      url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
+      assembly,
+      endpoints: { dynamodb: dynamo.endpoint, s3: s3.endpoint, smtp: mail.smtpUrl, mailInbox: mail.inboxUrl, stepFunctions: localEnv.AWS_ENDPOINT_URL_SFN! },
+      localEnv,
+      lambdas,
+      http,
+      stepFunctions,
+      scheduler,
+      stop: stopAll,
+    };
+  } catch (e) {
+    await stopAll();
+    throw e;
+  }
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}

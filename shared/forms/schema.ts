@@ -1,0 +1,281 @@
+/**
+ * Zod schemas derived from a definition:
+ * - draft: every answer optional; each present answer well-typed and within limits;
+ * - submission: the same, plus required-when-visible, minimum counts and cross-field date rules;
+ * both drop hidden and empty answers before validating, and reject unknown fields (strict objects).
+ * Also the JSON Schema for API clients.
+ */
+import { z } from 'zod';
+import type { Field, FormDefinition, Item } from '#forms/types.ts';
+import { YES_NO_UNKNOWN_CHOICES } from '#forms/types.ts';
+import { effectiveCondition, isAnswered, isRecord, resolveVisibility } from './conditions.ts';
+import { findField, topLevelItems } from './definition.ts';
+import {
+  dateNotAfterMessage,
+  dateNotBeforeMessage,
+  decimalsMessage,
+  duplicateChoiceMessage,
+  exclusiveChoiceMessage,
+  fieldMessage,
+  formMessage,
+  groupMessage,
+  notInFutureMessage,
+  notWellFormedMessage,
+  questionName,
+  requiredMessage,
+  tooFewChosenMessage,
+  tooFewEntriesMessage,
+  tooManyChosenMessage,
+  tooManyEntriesMessage,
+  wholeNumberMessage,
+} from './messages.ts';
+import type { Answers, FormContext } from './types.ts';
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const HOUR_MS = 3_600_000;
+
+/**
+ * "Today" for "not in the future": the date in UTC+14, the earliest time zone, so that a date which is
+ * already today for the person answering is never rejected, wherever they are.
+ */
+export function defaultToday(now: number = Date.now()): string {
+  return new Date(now + 14 * HOUR_MS).toISOString().slice(0, 10);
+}
+
+interface Env {
+  readonly ctx: FormContext;
+  readonly today: () => string;
+  /** JSON Schema mode: no lookup list is needed, unknown lookups become plain strings. */
+  readonly forJsonSchema: boolean;
+}
+
+function decimalPlaces(value: number): number {
+  const [mantissa = '', exponent] = String(value).split('e');
+  const places = (mantissa.split('.')[1] ?? '').length;
+  return Math.max(0, places - Number(exponent ?? 0));
+}
+
+function codes(values: readonly string[]): [string, ...string[]] {
+  return values as [string, ...string[]];
+}
+
+/*
+ * Zod's z.int() and leading array .max() stop the whole parse on failure ("abort"), which would hide the
+ * cross-field problems (required answers, date order) until the user fixed that one answer. Validation
+ * schemas therefore use equivalent non-aborting checks; JSON Schema mode keeps the native ones, which map to
+ * `integer` and `maxItems`.
+ */
+function wholeNumber(env: Env, error: (issue: z.core.$ZodRawIssue) => string, notWhole: string): z.ZodNumber {
+  if (env.forJsonSchema) return z.int({ error });
+  return z.number({ error }).refine(Number.isInteger, { error: notWhole });
+}
+
+function atMost<T extends z.ZodArray<z.ZodType>>(schema: T, max: number, env: Env, tooMany: string): T {
+  if (env.forJsonSchema) return schema.max(max) as T;
+  return schema.refine((items) => items.length <= max, { error: tooMany }) as T;
+}
+
+function leafSchema(field: Field, env: Env): z.ZodType {
+  const error = (issue: z.core.$ZodRawIssue): string => fieldMessage(field, issue);
+  const wellFormed = { error: notWellFormedMessage(field) };
+  const notWhole = wholeNumberMessage(field);
+  switch (field.type) {
+    case 'short_text': {
+      let s = z.string({ error }).max(field.maxLength);
+      if (field.minLength !== undefined) s = s.min(field.minLength);
+      if (field.pattern) s = s.regex(new RegExp(`^(?:${field.pattern.regex})$`, 'u'));
+      return s.refine((v) => v.isWellFormed(), wellFormed);
+    }
+    case 'long_text': {
+      let s = z.string({ error }).max(field.maxLength);
+      if (field.minLength !== undefined) s = s.min(field.minLength);
+      return s.refine((v) => v.isWellFormed(), wellFormed);
+    }
+    case 'email':
+      return z.email({ error }).max(field.maxLength);
+    case 'integer':
+      return wholeNumber(env, error, notWhole).min(field.min).max(field.max);
+    case 'decimal':
+      return z
+        .number({ error })
+        .min(field.min)
+        .max(field.max)
+        .refine((v) => decimalPlaces(v) <= field.decimals, { error: decimalsMessage(field, field.decimals) });
+    case 'date': {
+      let s = z.iso.date({ error });
+      const { min, max, notInFuture } = field;
+      if (min !== undefined) s = s.refine((v) => v >= min, { error: dateNotBeforeMessage(field, min) });
+      if (max !== undefined) s = s.refine((v) => v <= max, { error: dateNotAfterMessage(field, max) });
+      if (notInFuture) s = s.refine((v) => v <= env.today(), { error: notInFutureMessage(field) });
+      return s;
+    }
+    case 'year': {
+      let s = wholeNumber(env, error, notWhole).min(field.min);
+      if (field.max !== undefined) s = s.max(field.max);
+      if (field.notInFuture) s = s.refine((v) => v <= Number(env.today().slice(0, 4)), { error: notInFutureMessage(field) });
+      return s;
+    }
+    case 'single_choice':
+      return z.enum(codes(field.choices.map((c) => c.code)), { error });
+    case 'yes_no_unknown':
+      return z.enum(codes(YES_NO_UNKNOWN_CHOICES.map((c) => c.code)), { error });
+    case 'multiple_choice': {
+      const exclusive = field.choices.filter((c) => c.exclusive);
+      const max = field.maxSelected ?? field.choices.length;
+      return atMost(z.array(z.enum(codes(field.choices.map((c) => c.code)), { error }), { error }), max, env, tooManyChosenMessage(field, max))
+        .superRefine((chosen, ctx) => {
+          if (new Set(chosen).size !== chosen.length) ctx.addIssue({ code: 'custom', message: duplicateChoiceMessage(field) });
+          const alone = exclusive.find((c) => chosen.includes(c.code));
+          if (alone && chosen.length > 1) ctx.addIssue({ code: 'custom', message: exclusiveChoiceMessage(field, alone.label) });
+        });
+    }
+    case 'likert': {
+      const values = field.scale.points.map((p) => p.value);
+      return wholeNumber(env, error, notWhole).min(Math.min(...values)).max(Math.max(...values));
+    }
+    case 'rating':
+      return wholeNumber(env, error, notWhole).min(0).max(3);
+    case 'lookup': {
+      const options = env.ctx[field.lookup];
+      if (!options) {
+        if (env.forJsonSchema) return z.string({ error });
+        throw new Error(`Field "${field.name}" needs the "${field.lookup}" list in the form context`);
+      }
+      return z.enum(codes(options.map((o) => o.code)), { error });
+    }
+  }
+}
+
+/** Whether a field is shown and required no matter what the other answers are (for JSON Schema `required`). */
+function alwaysRequired(def: FormDefinition, field: Item): boolean {
+  return field.type !== 'group' && field.required === true && effectiveCondition(def, field.name) === null;
+}
+
+/** `json-*`: for JSON Schema, with titles; `json-submission` also lists the always-required fields. */
+type Mode = 'draft' | 'submission' | 'json-draft' | 'json-submission';
+
+function itemSchema(def: FormDefinition, item: Item, env: Env, mode: Mode): z.ZodType {
+  const described = <T extends z.ZodType>(s: T, field: Item): T =>
+    mode.startsWith('json') ? s.meta({ title: field.label, ...(field.help ? { description: field.help } : {}) }) : s;
+  if (item.type !== 'group') return described(leafSchema(item, env), item);
+  const error = (issue: z.core.$ZodRawIssue): string => groupMessage(item, issue);
+  const entryShape: Record<string, z.ZodType> = {};
+  for (const field of item.fields) {
+    const schema = described(leafSchema(field, env), field);
+    entryShape[field.name] = mode === 'json-submission' && alwaysRequired(def, field) ? schema : schema.optional();
+  }
+  let list = atMost(z.array(z.strictObject(entryShape, { error }), { error }), item.maxItems, env, tooManyEntriesMessage(item));
+  if (mode === 'json-submission' && item.minItems > 0 && effectiveCondition(def, item.name) === null) list = list.min(item.minItems);
+  return described(list, item);
+}
+
+function objectSchema(def: FormDefinition, env: Env, mode: Mode) {
+  const shape: Record<string, z.ZodType> = {};
+  for (const item of topLevelItems(def)) {
+    const schema = itemSchema(def, item, env, mode);
+    shape[item.name] = mode === 'json-submission' && alwaysRequired(def, item) ? schema : schema.optional();
+  }
+  return z.strictObject(shape, { error: formMessage });
+}
+
+/** Rules that involve visibility or more than one answer. Runs even when some answers failed their own checks. */
+function crossFieldRules(def: FormDefinition, mode: 'draft' | 'submission') {
+  const submission = mode === 'submission';
+  const checkLeaf = (
+    field: Field,
+    path: (string | number)[],
+    top: Record<string, unknown>,
+    entry: Record<string, unknown> | undefined,
+    ctx: z.RefinementCtx,
+  ): void => {
+    const value = (entry ?? top)[field.name];
+    if (!isAnswered(value)) {
+      if (submission && field.required) ctx.addIssue({ code: 'custom', path, message: requiredMessage(field) });
+      return;
+    }
+    if (submission && field.type === 'multiple_choice' && field.minSelected && Array.isArray(value) && value.length < field.minSelected) {
+      ctx.addIssue({ code: 'custom', path, message: tooFewChosenMessage(field, field.minSelected) });
+    }
+    if (field.type === 'date' && field.notBefore && typeof value === 'string' && ISO_DATE.test(value)) {
+      const refName = field.notBefore.field;
+      const other = entry && Object.hasOwn(entry, refName) ? entry[refName] : top[refName];
+      if (typeof other === 'string' && ISO_DATE.test(other) && value < other) {
+        const message = field.notBefore.message ?? `${questionName(field)} can't be before ${findField(def, refName)?.field.label ?? refName}`;
+        ctx.addIssue({ code: 'custom', path, message });
+      }
+    }
+  };
+  return (answers: unknown, ctx: z.RefinementCtx): void => {
+    if (!isRecord(answers)) return;
+    const { visibility } = resolveVisibility(def, answers);
+    for (const item of topLevelItems(def)) {
+      if (!visibility.fields[item.name]) continue;
+      if (item.type !== 'group') {
+        checkLeaf(item, [item.name], answers, undefined, ctx);
+        continue;
+      }
+      const value = answers[item.name];
+      if (submission && item.minItems > 0 && (value === undefined || (Array.isArray(value) && value.length < item.minItems))) {
+        ctx.addIssue({ code: 'custom', path: [item.name], message: tooFewEntriesMessage(item) });
+      }
+      if (!Array.isArray(value)) continue;
+      value.forEach((entry, i) => {
+        if (!isRecord(entry)) return;
+        const shown = visibility.entries[item.name]?.[i] ?? {};
+        for (const field of item.fields) if (shown[field.name]) checkLeaf(field, [item.name, i, field.name], answers, entry, ctx);
+      });
+    }
+  };
+}
+
+export interface FormSchemas {
+  /** Validates a partial save. */
+  readonly draft: z.ZodType<Answers>;
+  /** Validates a complete submission. */
+  readonly submission: z.ZodType<Answers>;
+}
+
+const EMPTY_CONTEXT: FormContext = {};
+const cache = new WeakMap<FormDefinition, WeakMap<FormContext, FormSchemas>>();
+
+function envFor(ctx: FormContext, forJsonSchema = false): Env {
+  return { ctx, today: () => ctx.today ?? defaultToday(), forJsonSchema };
+}
+
+/** The draft and submission schemas of a definition (cached per definition and context object). */
+export function formSchemas(def: FormDefinition, ctx: FormContext = EMPTY_CONTEXT): FormSchemas {
+  let byContext = cache.get(def);
+  if (!byContext) cache.set(def, (byContext = new WeakMap()));
+  const hit = byContext.get(ctx);
+  if (hit) return hit;
+  const env = envFor(ctx);
+  const prune = (input: unknown): unknown => resolveVisibility(def, input).answers;
+  const build = (mode: 'draft' | 'submission'): z.ZodType<Answers> =>
+    z.preprocess(
+      prune,
+      objectSchema(def, env, mode).superRefine(crossFieldRules(def, mode), { when: () => true }),
+    ) as unknown as z.ZodType<Answers>;
+  const schemas: FormSchemas = { draft: build('draft'), submission: build('submission') };
+  byContext.set(ctx, schemas);
+  return schemas;
+}
+
+/**
+ * JSON Schema (draft 2020-12) of a form's answers for API clients. It states types, codes, limits and the
+ * fields required whatever the other answers are; branching and cross-field rules are enforced by the API.
+ * Lookup fields list their codes when the context has the list, and are plain strings otherwise.
+ */
+export function answersJsonSchema(
+  def: FormDefinition,
+  options: { mode?: 'draft' | 'submission'; ctx?: FormContext } = {},
+): Record<string, unknown> {
+  const env = envFor(options.ctx ?? EMPTY_CONTEXT, true);
+  const schema = objectSchema(def, env, options.mode === 'draft' ? 'json-draft' : 'json-submission');
+  const meta = {
+    title: `${def.title} (version ${def.version})`,
+    description: def.description,
+    'x-form-id': def.formId,
+    'x-form-version': def.version,
+  };
+  return z.toJSONSchema(schema.meta(meta), { target: 'draft-2020-12', io: 'input' }) as Record<string, unknown>;
+}
