@@ -44,7 +44,13 @@ export class LocalHttpApi {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const method = (req.method ?? 'GET').toUpperCase();
     if (body.length > API_GATEWAY_MAX_PAYLOAD) return send(res, 413, { message: 'Request Entity Too Large' });
-    const matched = this.match(method, decodeURIComponent(url.pathname));
+    let path: string;
+    try {
+      path = decodeURIComponent(url.pathname);
+    } catch {
+      return send(res, 400, { message: 'Bad Request: the path is not valid percent-encoding' });
+    }
+    const matched = this.match(method, path);
     if (!matched) return send(res, 404, { message: 'Not Found' });
 
     const event = buildEvent(req, url, method, body, matched);
