@@ -131,6 +131,10 @@ export class PlatformFunction extends Construct {
       },
     });
     (this.fn.node.defaultChild as lambda.CfnFunction).addMetadata(FUNCTION_ID_METADATA, props.functionId);
+    if (this.deadLetterQueue) {
+      // Lambda writes failed events to the queue with the function's role; the queue is encrypted with the key.
+      this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [props.encryptionKey.keyArn] }));
+    }
 
     const alarm = (name: string, metric: cloudwatch.IMetric, description: string) =>
       new cloudwatch.Alarm(this, name, {
@@ -224,7 +228,7 @@ export class PlatformFunction extends Construct {
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['ses:SendEmail', 'ses:SendRawEmail'],
-        resources: [`arn:aws:ses:${region}:${account}:identity/${domain}`, `arn:aws:ses:${region}:${account}:identity/${senderAddress}`],
+        resources: [domain, senderAddress].map((identity) => Stack.of(this).formatArn({ service: 'ses', resource: 'identity', resourceName: identity, region, account })),
         conditions: { StringEquals: { 'ses:FromAddress': senderAddress } },
       }),
     );

@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { FUNCTION_ID_METADATA } from '#infra/constructs/platform-function.ts';
+import { Buckets } from '#infra/constructs/buckets.ts';
+import { DEFAULT_ROUTE_FUNCTION, ROUTES } from '#shared/http/routes.ts';
+import { asArray, child, logicalIdOf, refOf, referencedIds, resources, synth, type Props } from './helpers.ts';
+
+describe('HTTP API, CloudFront and WAF', () => {
+  const { stack, template } = synth();
+  const all = resources(template);
+  const routes = Object.values(resources(template, 'AWS::ApiGatewayV2::Route')).map((r) => r.Properties ?? {});
+  const buckets = child(stack, 'Buckets', Buckets);
+
+  /** Route -> Target `integrations/<Ref>` -> Integration -> IntegrationUri GetAtt -> function -> npcs:function-id. */
+  const functionIdOfRoute = (route: Props): string | undefined => {
+    const integrationId = [...referencedIds(route.Target)][0];
+    const integration = integrationId ? all[integrationId] : undefined;
+    if (integration?.Type !== 'AWS::ApiGatewayV2::Integration') return undefined;
+    expect(integration.Properties?.IntegrationType).toBe('AWS_PROXY');
+    const target = all[refOf(integration.Properties?.IntegrationUri) ?? ''];
+    return target?.Type === 'AWS::Lambda::Function' ? (target.Metadata?.[FUNCTION_ID_METADATA] as string) : undefined;
+  };
+
+  describe('routes: exactly those of shared/http/routes.ts plus $default', () => {
+    it.each(ROUTES.map((r) => [`${r.method} ${r.path}`, r.function] as const))('%s -> %s', (routeKey, functionId) => {
+      const matching = routes.filter((r) => r.RouteKey === routeKey);
+      expect(matching).toHaveLength(1);
+      expect(functionIdOfRoute(matching[0] ?? {})).toBe(functionId);
+    });
+
+    it(`$default -> ${DEFAULT_ROUTE_FUNCTION}`, () => {
+      const matching = routes.filter((r) => r.RouteKey === '$default');
+      expect(matching).toHaveLength(1);
+      expect(functionIdOfRoute(matching[0] ?? {})).toBe(DEFAULT_ROUTE_FUNCTION);
+    });
+
+    it('no other route exists', () => {
+      const declared = [...ROUTES.map((r) => `${r.method} ${r.path}`), '$default'];
+      expect(routes.map((r) => r.RouteKey).sort()).toEqual(declared.sort());
+    });
+
+    it('API Gateway may invoke each routed function, and only from this API', () => {
+      const apiId = Object.keys(resources(template, 'AWS::ApiGatewayV2::Api'))[0] ?? '';
+      const permissions = Object.values(resources(template, 'AWS::Lambda::Permission')).map((p) => p.Properties ?? {});
+      const routed = new Set([...routes.map(functionIdOfRoute)]);
+      for (const functionId of routed) {
+        const fnId = Object.entries(resources(template, 'AWS::Lambda::Function')).find(([, f]) => f.Metadata?.[FUNCTION_ID_METADATA] === functionId)?.[0];
+        const mine = permissions.filter((p) => refOf(p.FunctionName) === fnId);
+        expect(mine.length, `permissions of ${functionId}`).toBeGreaterThan(0);
+        for (const p of mine) {
+          expect(p.Principal).toBe('apigateway.amazonaws.com');
+          expect(referencedIds(p.SourceArn).has(apiId)).toBe(true);
+        }
+      }
+    });
+  });
+
+  it('the stage logs access (request metadata only) and is throttled', () => {
+    const stages = Object.values(resources(template, 'AWS::ApiGatewayV2::Stage')).map((s) => s.Properties ?? {});
+    expect(stages).toHaveLength(1);
+    const stage = stages[0] ?? {};
+    const logGroup = all[refOf(stage.AccessLogSettings?.DestinationArn) ?? ''];
+    expect(logGroup?.Type).toBe('AWS::Logs::LogGroup');
+    expect(logGroup?.Properties?.KmsKeyId).toBeDefined();
+    const format = JSON.parse(stage.AccessLogSettings?.Format as string) as Record<string, string>;
+    expect(format).toMatchObject({ requestId: '$context.requestId', status: '$context.status' });
+    // No bodies, query strings or headers that could carry tokens.
+    expect(Object.values(format).filter((v) => /requestBody|querystring|header|authorizer\.claims/i.test(v))).toEqual([]);
+    expect(stage.DefaultRouteSettings?.ThrottlingRateLimit).toBeGreaterThan(0);
+    expect(stage.DefaultRouteSettings?.ThrottlingBurstLimit).toBeGreaterThan(0);
+  });
+
+  describe('CloudFront', () => {
+    const distributions = Object.values(resources(template, 'AWS::CloudFront::Distribution'));
+    const config = (distributions[0]?.Properties?.DistributionConfig ?? {}) as Props;
+    const webAclId = Object.keys(resources(template, 'AWS::WAFv2::WebACL'))[0] ?? '';
+
+    it('one distribution, behind the WAF web ACL', () => {
+      expect(distributions).toHaveLength(1);
+      expect(config.WebACLId).toEqual({ 'Fn::GetAtt': [webAclId, 'Arn'] });
+      template.hasResourceProperties('AWS::WAFv2::WebACL', { Scope: 'CLOUDFRONT' });
+    });
+
+    it('geo restriction is an allowlist that includes US', () => {
+      expect(config.Restrictions?.GeoRestriction?.RestrictionType).toBe('whitelist');
+      expect(config.Restrictions?.GeoRestriction?.Locations).toContain('US');
+    });
+
+    it('logs to the access-log bucket', () => {
+      expect(refOf(config.Logging?.Bucket)).toBe(logicalIdOf(buckets.accessLogs));
+    });
+
+    it('the default behavior redirects to HTTPS and goes to the API over HTTPS only', () => {
+      expect(config.DefaultCacheBehavior?.ViewerProtocolPolicy).toBe('redirect-to-https');
+      const origin = (config.Origins as Props[]).find((o) => o.Id === config.DefaultCacheBehavior?.TargetOriginId);
+      expect(referencedIds(origin?.DomainName).has(Object.keys(resources(template, 'AWS::ApiGatewayV2::Api'))[0] ?? '')).toBe(true);
+      expect(origin?.CustomOriginConfig?.OriginProtocolPolicy).toBe('https-only');
+    });
+
+    it('/assets/* is served from the static bucket through origin access control', () => {
+      const behaviors = asArray(config.CacheBehaviors) as Props[];
+      const assets = behaviors.find((b) => b.PathPattern === '/assets/*');
+      expect(assets?.ViewerProtocolPolicy).toBe('redirect-to-https');
+      const origin = (config.Origins as Props[]).find((o) => o.Id === assets?.TargetOriginId);
+      expect(refOf(origin?.DomainName)).toBe(logicalIdOf(buckets.staticAssets));
+      const oac = all[refOf(origin?.OriginAccessControlId) ?? ''];
+      expect(oac?.Type).toBe('AWS::CloudFront::OriginAccessControl');
+      expect(oac?.Properties?.OriginAccessControlConfig).toMatchObject({ OriginAccessControlOriginType: 's3', SigningBehavior: 'always' });
+    });
+  });
+
+  it('WAF logs redact the cookie and authorization headers', () => {
+    const configs = Object.values(resources(template, 'AWS::WAFv2::LoggingConfiguration')).map((c) => c.Properties ?? {});
+    expect(configs).toHaveLength(1);
+    const logging = configs[0] ?? {};
+    expect(refOf(logging.ResourceArn)).toBe(Object.keys(resources(template, 'AWS::WAFv2::WebACL'))[0]);
+    const redactedHeaders = (logging.RedactedFields as Props[]).map((f) => (f.SingleHeader?.Name as string | undefined)?.toLowerCase());
+    expect(redactedHeaders).toEqual(expect.arrayContaining(['cookie', 'authorization']));
+  });
+});

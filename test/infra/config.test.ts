@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { buildApp } from '#infra/build-app.ts';
+import { loadConfig } from '#infra/config.ts';
+import { Data } from '#infra/constructs/data.ts';
+import { PROD_CONTEXT, SKIP_BUNDLING, SYNTH_TIMEOUT, child, errorOf, logicalIdOf, resource, synth } from './helpers.ts';
+
+const build = (context: Record<string, unknown>) => () => buildApp({ context: { ...SKIP_BUNDLING, ...context } });
+
+describe('deploy configuration (CDK context)', () => {
+  it('dev needs nothing: defaults make an offline synth possible', () => {
+    const config = loadConfig(() => undefined);
+    expect(config).toMatchObject({ stage: 'dev', region: 'us-east-1' });
+  });
+
+  it.each(['domainName', 'certificateArn'])('prod without %s fails, naming the key', (key) => {
+    const context: Record<string, unknown> = { ...PROD_CONTEXT };
+    delete context[key];
+    const message = errorOf(build(context));
+    expect(message).toMatch(/Invalid deploy configuration/);
+    expect(message).toMatch(new RegExp(`${key}: .*required for stage prod`));
+  });
+
+  it('prod without both domainName and certificateArn names both keys', () => {
+    const message = errorOf(build({ stage: 'prod', senderAddress: PROD_CONTEXT.senderAddress, alarmEmail: PROD_CONTEXT.alarmEmail }));
+    expect(message).toContain('domainName');
+    expect(message).toContain('certificateArn');
+  });
+
+  it('an invalid alarmEmail fails, naming the key', () => {
+    expect(errorOf(build({ alarmEmail: 'not-an-address' }))).toMatch(/alarmEmail: alarmEmail must be an email address/);
+    expect(errorOf(build({ ...PROD_CONTEXT, alarmEmail: 'ops at npcs' }))).toMatch(/alarmEmail/);
+  });
+
+  it('prod has no default addresses: senderAddress and alarmEmail must be given', () => {
+    const context: Record<string, unknown> = { ...PROD_CONTEXT };
+    delete context.senderAddress;
+    delete context.alarmEmail;
+    const message = errorOf(build(context));
+    expect(message).toContain('senderAddress');
+    expect(message).toContain('alarmEmail');
+  });
+
+  it('a region other than us-east-1 and an unknown stage are refused', () => {
+    expect(errorOf(build({ region: 'eu-west-1' }))).toMatch(/region/);
+    expect(errorOf(build({ stage: 'qa' }))).toMatch(/stage/);
+  });
+});
+
+describe('table protection by stage', () => {
+  const tableOf = (context: Record<string, unknown>) => {
+    const { stack, template } = synth(context);
+    return resource(template, logicalIdOf(child(stack, 'Data', Data).table));
+  };
+
+  it('prod (domain + certificate) synthesizes; the table has deletion protection and is retained', () => {
+    const table = tableOf(PROD_CONTEXT);
+    expect(table.Properties?.Replicas).toEqual([expect.objectContaining({ DeletionProtectionEnabled: true })]);
+    expect(table.DeletionPolicy).toBe('Retain');
+    expect(table.UpdateReplacePolicy).toBe('Retain');
+  }, SYNTH_TIMEOUT);
+
+  it('dev has deletion protection off and is destroyed with the stack', () => {
+    const table = tableOf({});
+    expect(table.Properties?.Replicas).toEqual([expect.objectContaining({ DeletionProtectionEnabled: false })]);
+    expect(table.DeletionPolicy).toBe('Delete');
+  }, SYNTH_TIMEOUT);
+});
