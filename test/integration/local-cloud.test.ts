@@ -1,0 +1,41 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { startLocalCloud } from '#local/cloud.ts';
+
+const javaPids = () => {
+  try {
+    return execFileSync('pgrep', ['-f', 'DynamoDBLocal.jar'], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
+  } catch {
+    return [];
+  }
+};
+
+describe('the local cloud', () => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'npcs-restart-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('keeps its data across a restart and stops every child process', async () => {
+    const lines: string[] = [];
+    const before = javaPids();
+    const first = await startLocalCloud({ port: 0, dataDir, assemblyDir: inject('assemblyDir'), schedules: false, log: (l) => lines.push(l) });
+    expect(lines).toContain('jurisdictions registry: 11 added, 0 already there');
+    const res = await fetch(`${first.url}/healthz`);
+    expect(res.status).toBe(200);
+    expect(javaPids().length).toBe(before.length + 1);
+    await first.stop();
+    expect(javaPids()).toEqual(before);
+
+    lines.length = 0;
+    const second = await startLocalCloud({ port: 0, dataDir, assemblyDir: inject('assemblyDir'), schedules: false, log: (l) => lines.push(l) });
+    try {
+      expect(lines).toContain('jurisdictions registry: 0 added, 11 already there');
+      const list = await (await fetch(`${second.url}/api/jurisdictions`)).json();
+      expect(list.count).toBe(11);
+    } finally {
+      await second.stop();
+    }
+  });
+});

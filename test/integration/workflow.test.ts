@@ -1,0 +1,52 @@
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DescribeExecutionCommand, ListStateMachinesCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { randomUUID } from 'node:crypto';
+import { describe, expect, inject, it } from 'vitest';
+import { readJurisdictionSeed } from '#shared/jurisdictions/seed.ts';
+import { JURISDICTION_SEED } from '#local/cloud.ts';
+
+const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+
+describe('registry-export state machine, run locally from the synthesized definition', () => {
+  it('runs its Lambda task end to end and writes the snapshot to the exports bucket', async () => {
+    const endpoints = inject('endpoints');
+    const sfn = new SFNClient({ endpoint: endpoints.stepFunctions, region: 'us-east-1', credentials });
+    const s3 = new S3Client({ endpoint: endpoints.s3, region: 'us-east-1', credentials, forcePathStyle: true });
+    const machines = (await sfn.send(new ListStateMachinesCommand({}))).stateMachines ?? [];
+    expect(machines).toHaveLength(1);
+
+    const name = `it-${randomUUID()}`;
+    const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: machines[0]!.stateMachineArn, name, input: '{"trigger":"test"}' }));
+    let status = 'RUNNING';
+    let output: string | undefined;
+    for (let i = 0; i < 100 && status === 'RUNNING'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      const d = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+      status = d.status ?? 'UNKNOWN';
+      output = d.output;
+    }
+    expect(status).toBe('SUCCEEDED');
+    const result = JSON.parse(output!) as { trigger: string; snapshot: { count: number; keys: { json: string; csv: string } } };
+    const seed = readJurisdictionSeed(JURISDICTION_SEED);
+    expect(result.trigger).toBe('test');
+    expect(result.snapshot.count).toBe(seed.length);
+    expect(result.snapshot.keys.json).toMatch(new RegExp(`^registry/\\d{4}-\\d{2}-\\d{2}/${name}\\.json$`));
+
+    const bucket = inject('buckets').find((b) => b.logicalId.startsWith('BucketsExports'))!.name;
+    const json = JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: result.snapshot.keys.json }))).Body!.transformToString());
+    expect(json.jurisdictions).toHaveLength(seed.length);
+    expect(JSON.stringify(json)).not.toContain('example.org'); // no contacts leave in exports
+    const csv = await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: result.snapshot.keys.csv }))).Body!.transformToString();
+    expect(csv.trim().split('\n')).toHaveLength(seed.length + 1);
+    expect(csv.split('\n')[0]).toBe('id,name,type,state,county,active,joinedYear,unitCount');
+  });
+
+  it('refuses a second execution with the same name, as Step Functions does', async () => {
+    const endpoints = inject('endpoints');
+    const sfn = new SFNClient({ endpoint: endpoints.stepFunctions, region: 'us-east-1', credentials });
+    const arn = (await sfn.send(new ListStateMachinesCommand({}))).stateMachines![0]!.stateMachineArn!;
+    const name = `dup-${randomUUID()}`;
+    await sfn.send(new StartExecutionCommand({ stateMachineArn: arn, name }));
+    await expect(sfn.send(new StartExecutionCommand({ stateMachineArn: arn, name }))).rejects.toMatchObject({ name: 'ExecutionAlreadyExists' });
+  });
+});
