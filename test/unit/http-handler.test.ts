@@ -1,0 +1,129 @@
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { describe, expect, it, vi } from 'vitest';
+import * as z from 'zod';
+import { ConflictError, ServiceUnavailableError } from '#shared/errors.ts';
+import { httpFunction, route } from '#shared/http/handler.ts';
+import { json } from '#shared/http/response.ts';
+import { logger } from '#shared/logger.ts';
+
+const context = { awsRequestId: 'req-1', functionName: 'test', getRemainingTimeInMillis: () => 1000 } as unknown as Context;
+
+function event(routeKey: string, init: Partial<APIGatewayProxyEventV2> = {}): APIGatewayProxyEventV2 {
+  const [method, path] = routeKey.split(' ') as [string, string];
+  return {
+    version: '2.0',
+    routeKey,
+    rawPath: path,
+    rawQueryString: '',
+    headers: {},
+    requestContext: { http: { method, path }, requestId: 'r', routeKey } as APIGatewayProxyEventV2['requestContext'],
+    isBase64Encoded: false,
+    ...init,
+  };
+}
+
+const stored: unknown[] = [];
+const handler = httpFunction({
+  'POST /things': route({
+    body: z.object({ name: z.string().min(1, 'Give the thing a name').max(20), count: z.number().int().min(0) }).strict(),
+    handle: async ({ body }) => {
+      stored.push(body);
+      return json(201, { ok: true });
+    },
+  }),
+  'GET /things/{id}': route({
+    params: z.object({ id: z.string().regex(/^t-\d+$/, 'A thing id looks like t-1') }),
+    handle: async ({ params }) => {
+      if (params.id === 't-409') throw new ConflictError('Someone else changed this thing; reload it.');
+      if (params.id === 't-503') throw new ServiceUnavailableError('The store is not answering; try again.');
+      if (params.id === 't-500') throw new Error('secret internal detail /var/task/index.mjs:1:2');
+      return json(200, { id: params.id });
+    },
+  }),
+});
+
+const invoke = async (e: APIGatewayProxyEventV2) => {
+  const r = (await handler(e, context)) as { statusCode: number; headers: Record<string, string>; body: string };
+  return { ...r, json: JSON.parse(r.body) };
+};
+
+describe('the shared HTTP middleware stack', () => {
+  it('parses, validates and hands a JSON body to the route', async () => {
+    stored.length = 0;
+    const r = await invoke(event('POST /things', { body: '{"name":"a","count":2}', headers: { 'content-type': 'application/json; charset=utf-8' } }));
+    expect(r.statusCode).toBe(201);
+    expect(stored).toEqual([{ name: 'a', count: 2 }]);
+  });
+
+  it('answers malformed JSON with 400 saying so, and stores nothing', async () => {
+    stored.length = 0;
+    const r = await invoke(event('POST /things', { body: '{"name": "a",', headers: { 'content-type': 'application/json' } }));
+    expect(r.statusCode).toBe(400);
+    expect(r.json.error.code).toBe('bad_request');
+    expect(r.json.error.message).toMatch(/^The request body is not valid JSON: /);
+    expect(r.body).not.toContain('"name"');
+    expect(stored).toEqual([]);
+  });
+
+  it('answers a wrong content type with 415 and a missing body with 400', async () => {
+    const wrongType = await invoke(event('POST /things', { body: 'name=a', headers: { 'content-type': 'application/x-www-form-urlencoded' } }));
+    expect(wrongType.statusCode).toBe(415);
+    expect(wrongType.json.error.message).toContain('Content-Type: application/json');
+    const none = await invoke(event('POST /things', { headers: { 'content-type': 'application/json' } }));
+    expect(none.statusCode).toBe(400);
+    expect(none.json.error.message).toBe('This request needs a JSON body, and none was sent.');
+  });
+
+  it('answers a body over 256 KB with 413, counting decoded bytes of base64 bodies', async () => {
+    const big = Buffer.alloc(257 * 1024, 'a');
+    const r = await invoke(event('POST /things', { body: big.toString('base64'), isBase64Encoded: true, headers: { 'content-type': 'application/json' } }));
+    expect(r.statusCode).toBe(413);
+    expect(r.json.error.message).toBe('The request body is 257 KB; the limit is 256 KB.');
+    const small = await invoke(event('POST /things', { body: Buffer.from('{"name":"b","count":1}').toString('base64'), isBase64Encoded: true, headers: { 'content-type': 'application/json' } }));
+    expect(small.statusCode).toBe(201);
+  });
+
+  it('answers rule breaks with 422 and one error per field, unknown fields included', async () => {
+    const r = await invoke(event('POST /things', { body: '{"name":"","count":-1,"colour":"red"}', headers: { 'content-type': 'application/json' } }));
+    expect(r.statusCode).toBe(422);
+    expect(r.json.error.errors).toEqual(
+      expect.arrayContaining([
+        { field: 'name', message: 'Give the thing a name' },
+        expect.objectContaining({ field: 'count' }),
+        { field: 'colour', message: 'Unknown body parameter: colour' },
+      ]),
+    );
+    const badParam = await invoke(event('GET /things/{id}', { pathParameters: { id: 'x' } }));
+    expect(badParam.statusCode).toBe(422);
+    expect(badParam.json.error.errors).toEqual([{ field: 'id', message: 'A thing id looks like t-1' }]);
+  });
+
+  it('maps typed errors to their status and shows their message', async () => {
+    const conflict = await invoke(event('GET /things/{id}', { pathParameters: { id: 't-409' } }));
+    expect(conflict.statusCode).toBe(409);
+    expect(conflict.json.error).toEqual({ code: 'conflict', message: 'Someone else changed this thing; reload it.', requestId: 'req-1' });
+    const unavailable = await invoke(event('GET /things/{id}', { pathParameters: { id: 't-503' } }));
+    expect(unavailable.statusCode).toBe(503);
+    expect(unavailable.headers['retry-after']).toBe('5');
+  });
+
+  it('answers an unexpected error with a generic 500 that leaks nothing, and logs it', async () => {
+    const spy = vi.spyOn(logger, 'error').mockImplementation(() => undefined);
+    const r = await invoke(event('GET /things/{id}', { pathParameters: { id: 't-500' } }));
+    expect(r.statusCode).toBe(500);
+    expect(r.body).not.toContain('secret internal detail');
+    expect(r.body).not.toContain('index.mjs');
+    expect(r.json.error.code).toBe('internal_error');
+    expect(r.json.error.requestId).toBe('req-1');
+    expect(spy).toHaveBeenCalledTimes(1);
+    spy.mockRestore();
+  });
+
+  it('sets security and no-store headers on every answer', async () => {
+    for (const e of [event('GET /things/{id}', { pathParameters: { id: 't-1' } }), event('POST /things', { body: '{' , headers: { 'content-type': 'application/json' } })]) {
+      const r = await invoke(e);
+      expect(r.headers['x-content-type-options'] ?? r.headers['X-Content-Type-Options']).toBe('nosniff');
+      expect(r.headers['cache-control']).toBe('no-store');
+    }
+  });
+});
