@@ -1,0 +1,150 @@
+// `npm run bench`: bundle sizes, module init time against a reference bundle, local cloud start-up, and the
+// forms engine's figures (bench/forms.ts). Speed is judged as ratios within one run (the machine is a shared,
+// noisy 2-core box); absolute timings are printed for information only. Writes bench-results.json at the root.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { assertSameBanner, bundleLikeAFunction } from './bundle.ts';
+import { isStopping, makeTempDir, removeTempDir } from './cleanup.ts';
+import { measureInit, median, type InitSample, type InitTarget } from './init-time.ts';
+import { benchStartup } from './startup.ts';
+import { synthesize, type SynthesizedFunction } from './synth.ts';
+import type { BenchRow } from './types.ts';
+import { buildZip } from './zip.ts';
+
+const PROJECT_ROOT = resolve(import.meta.dirname, '..');
+const KB = 1024;
+const ZIP_TARGET_KB = 150;
+const INIT_RATIO_TARGET = 1.3;
+const INIT_ROUNDS = Number(process.env.BENCH_INIT_ROUNDS ?? 15);
+
+const rows: BenchRow[] = [];
+const crashes: string[] = [];
+
+function round(value: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
+
+async function section(title: string, body: () => Promise<void>): Promise<void> {
+  if (isStopping()) return;
+  console.log(`\n== ${title}`);
+  const started = performance.now();
+  try {
+    await body();
+  } catch (error) {
+    if (isStopping()) return;
+    const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    console.error(`  ${title} crashed: ${message}`);
+    crashes.push(title);
+    const firstLine = (error instanceof Error ? error.message : String(error)).split('\n')[0]!.slice(0, 100);
+    rows.push({ group: 'crash', name: `${title}: ${firstLine}`, value: Number.NaN, unit: '', target: 'no crash', pass: false });
+  }
+  console.log(`  (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+}
+
+function bundleRows(fn: SynthesizedFunction): BenchRow[] {
+  const code = readFileSync(fn.bundlePath);
+  const map = existsSync(`${fn.bundlePath}.map`) ? readFileSync(`${fn.bundlePath}.map`) : undefined;
+  const zipped = buildZip([{ name: 'index.mjs', data: code }]);
+  const deployed = buildZip([{ name: 'index.mjs', data: code }, ...(map ? [{ name: 'index.mjs.map', data: map }] : [])]);
+  return [
+    { group: 'bundle', name: `${fn.id} index.mjs raw`, value: round(code.length / KB, 1), unit: 'KB' },
+    {
+      group: 'bundle',
+      name: `${fn.id} index.mjs zipped`,
+      value: round(zipped.length / KB, 1),
+      unit: 'KB',
+      target: `<= ${ZIP_TARGET_KB} KB`,
+      pass: zipped.length <= ZIP_TARGET_KB * KB,
+    },
+    { group: 'bundle', name: `${fn.id} asset zip incl. source map`, value: round(deployed.length / KB, 1), unit: 'KB' },
+  ];
+}
+
+function formatValue(row: BenchRow): string {
+  if (!Number.isFinite(row.value)) return 'n/a';
+  return row.unit === 'x ref' ? row.value.toFixed(2) : String(row.value);
+}
+
+function printTable(all: readonly BenchRow[]): void {
+  const header = ['group', 'name', 'value', 'unit', 'target', 'result'];
+  const body = all.map((r) => [r.group, r.name, formatValue(r), r.unit, r.target ?? '', r.pass === undefined ? (r.target && !Number.isFinite(r.value) ? 'NOT MEASURED' : '') : r.pass ? 'PASS' : 'FAIL']);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((cells) => cells[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  console.log(`\n${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`);
+  for (const cells of body) console.log(line(cells));
+}
+
+async function main(): Promise<void> {
+  console.log(`bench: node ${process.version}, project ${PROJECT_ROOT}`);
+  const work = makeTempDir('work');
+  let functions: SynthesizedFunction[] = [];
+
+  await section('synth + bundle sizes', async () => {
+    functions = await synthesize(PROJECT_ROOT, join(work, 'cdk.out'));
+    console.log(`  functions: ${functions.map((f) => f.id).join(', ')}`);
+    for (const fn of functions) rows.push(...bundleRows(fn));
+  });
+
+  await section(`module init vs reference (${INIT_ROUNDS} interleaved rounds)`, async () => {
+    if (functions.length === 0) throw new Error('no synthesized functions to measure (synth failed)');
+    for (const fn of functions) assertSameBanner(fn.bundlePath);
+    // Built under the synth outdir so that its externals resolve through the same node_modules link.
+    const refBundle = await bundleLikeAFunction(PROJECT_ROOT, join(PROJECT_ROOT, 'bench', 'reference-handler.ts'), join(work, 'cdk.out', 'bench-reference'));
+    const refSize = readFileSync(refBundle).length;
+    console.log(`  reference bundle: ${(refSize / KB).toFixed(1)} KB`);
+    const reference: InitTarget = {
+      name: 'reference',
+      bundlePath: refBundle,
+      environment: { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: 'reference', POWERTOOLS_LOG_LEVEL: 'INFO', TABLE_NAME: 'bench-reference' },
+    };
+    const targets: InitTarget[] = functions.map((f) => ({ name: f.id, bundlePath: f.bundlePath, environment: f.environment }));
+    const { reference: refSamples, results } = await measureInit(reference, targets, INIT_ROUNDS);
+    const wall = (samples: readonly InitSample[]) => median(samples.map((x) => x.wall));
+    const cpu = (samples: readonly InitSample[]) => median(samples.map((x) => x.cpu));
+    for (const result of results) {
+      // The target: wall-clock median of the function over the median of the reference imports paired with it.
+      const ratio = wall(result.samples) / wall(result.referenceSamples);
+      // Cross-check: the same ratio in CPU time, which load from other processes on this box inflates far less.
+      const cpuRatio = cpu(result.samples) / cpu(result.referenceSamples);
+      console.log(
+        `  ${result.name}: median ${wall(result.samples).toFixed(1)} ms vs reference ${wall(result.referenceSamples).toFixed(1)} ms → ${ratio.toFixed(2)}x` +
+          ` (CPU ${cpu(result.samples).toFixed(1)} vs ${cpu(result.referenceSamples).toFixed(1)} ms → ${cpuRatio.toFixed(2)}x)`,
+      );
+      rows.push({ group: 'init', name: `${result.name} init / reference`, value: round(ratio, 2), unit: 'x ref', target: `<= ${INIT_RATIO_TARGET}`, pass: round(ratio, 2) <= INIT_RATIO_TARGET });
+      rows.push({ group: 'init', name: `${result.name} init / reference, CPU time (info)`, value: round(cpuRatio, 2), unit: 'x ref' });
+      rows.push({ group: 'init', name: `${result.name} init median (info)`, value: round(wall(result.samples), 1), unit: 'ms' });
+    }
+    rows.push({ group: 'init', name: 'reference (DynamoDBClient + PutItem) init median (info)', value: round(wall(refSamples), 1), unit: 'ms' });
+  });
+  removeTempDir(work);
+
+  await section('local cloud start-up', async () => {
+    rows.push(...(await benchStartup(PROJECT_ROOT)));
+  });
+
+  await section('forms', async () => {
+    const formsFile = join(PROJECT_ROOT, 'bench', 'forms.ts');
+    if (!existsSync(formsFile)) {
+      console.log('  bench/forms.ts does not exist yet: forms rows skipped');
+      return;
+    }
+    const mod = (await import(pathToFileURL(formsFile).href)) as { benchForms?: () => Promise<BenchRow[]> };
+    if (typeof mod.benchForms !== 'function') throw new Error('bench/forms.ts does not export benchForms()');
+    rows.push(...(await mod.benchForms()));
+  });
+
+  if (isStopping()) return; // interrupted: the signal handler exits once the children are gone
+  printTable(rows);
+  const failed = rows.filter((r) => r.pass === false).length;
+  const resultsFile = join(PROJECT_ROOT, 'bench-results.json');
+  writeFileSync(resultsFile, `${JSON.stringify({ generatedAt: new Date().toISOString(), node: process.version, rows }, null, 2)}\n`);
+  console.log(`\n${rows.filter((r) => r.pass === true).length} targets met, ${failed} missed; results in ${resultsFile}`);
+  if (crashes.length) {
+    console.error(`bench: crashed in ${crashes.join(', ')}`);
+    process.exitCode = 1;
+  }
+}
+
+await main();
