@@ -120,12 +120,16 @@ export function resolveVisibility(def: FormDefinition, input: unknown): Resolved
   return { visibility, answers: isRecord(input) ? out : input };
 }
 
-/** Branching logic as a sentence, e.g. `Custody status is “In tribal custody” or “Unknown”`. */
-export function describeCondition(def: FormDefinition, condition: Condition): string {
+/** Branching logic as a sentence, e.g. `“Custody status” is “In tribal custody” or “Unknown”`. */
+export function describeCondition(def: FormDefinition, condition: Condition, negated = false): string {
   const part = (c: Condition): string => ('all' in c || 'any' in c ? `(${describeCondition(def, c)})` : describeCondition(def, c));
-  if ('all' in condition) return condition.all.map(part).join(' and ');
-  if ('any' in condition) return condition.any.map(part).join(' or ');
-  if ('not' in condition) return `not ${part(condition.not)}`;
+  if ('all' in condition) return `${negated ? 'not ' : ''}${condition.all.map(part).join(' and ')}`;
+  if ('any' in condition) return `${negated ? 'not ' : ''}${condition.any.map(part).join(' or ')}`;
+  if ('not' in condition) {
+    const inner = condition.not;
+    if ('all' in inner || 'any' in inner) return `not (${describeCondition(def, inner)})`;
+    return describeCondition(def, inner, !negated);
+  }
   const entry = findField(def, condition.field);
   const label = entry ? `“${entry.field.label}”` : condition.field;
   const choices = entry ? choicesOf(entry.field) : undefined;
@@ -133,12 +137,13 @@ export function describeCondition(def: FormDefinition, condition: Condition): st
     const choice = choices?.find((c) => c.code === v);
     return choice ? `“${choice.label}”` : typeof v === 'string' ? `“${v}”` : String(v);
   };
-  if ('equals' in condition) return `${label} is ${value(condition.equals)}`;
-  if ('oneOf' in condition) return `${label} is ${condition.oneOf.map(value).join(' or ')}`;
-  if ('includes' in condition) return `${label} includes ${value(condition.includes)}`;
-  if ('atLeast' in condition) return `${label} is ${condition.atLeast} or more`;
-  if ('atMost' in condition) return `${label} is ${condition.atMost} or less`;
-  return `${label} is ${condition.answered ? 'answered' : 'not answered'}`;
+  const is = negated ? 'is not' : 'is';
+  if ('equals' in condition) return `${label} ${is} ${value(condition.equals)}`;
+  if ('oneOf' in condition) return `${label} ${is} ${condition.oneOf.map(value).join(negated ? ' nor ' : ' or ')}`;
+  if ('includes' in condition) return `${label} ${negated ? 'does not include' : 'includes'} ${value(condition.includes)}`;
+  if ('atLeast' in condition) return negated ? `${label} is not ${condition.atLeast} or more` : `${label} is ${condition.atLeast} or more`;
+  if ('atMost' in condition) return negated ? `${label} is not ${condition.atMost} or less` : `${label} is ${condition.atMost} or less`;
+  return `${label} is ${condition.answered !== negated ? 'answered' : 'not answered'}`;
 }
 
 /** The condition under which a field shows, section condition included (null: always shown). */

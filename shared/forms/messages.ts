@@ -9,8 +9,11 @@ type RawIssue = z.core.$ZodRawIssue;
 
 const OPTIONS: Noun = { one: 'option', other: 'options' };
 
-function count(n: number, noun: Noun): string {
-  return `${n} ${n === 1 ? noun.one : noun.other}`;
+/** Numbers as people write them: 10,000. */
+const n = (value: number): string => value.toLocaleString('en-US');
+
+function count(value: number, noun: Noun): string {
+  return `${n(value)} ${value === 1 ? noun.one : noun.other}`;
 }
 
 /** How a question is named in a message: survey statements are quoted, short labels are not. */
@@ -77,8 +80,8 @@ export function fieldMessage(field: Field, issue: RawIssue): string {
       if (issue.origin === 'string') {
         const length = typeof issue.input === 'string' ? issue.input.length : undefined;
         return issue.code === 'too_big'
-          ? `${name} must be ${limit} characters or fewer${length === undefined ? '' : ` (it has ${length})`}`
-          : `${name} must be at least ${limit} characters`;
+          ? `${name} must be ${n(limit)} characters or fewer${length === undefined ? '' : ` (it has ${n(length)})`}`
+          : `${name} must be at least ${n(limit)} characters`;
       }
       if (issue.origin === 'array' && field.type === 'multiple_choice') {
         return issue.code === 'too_big' ? tooManyChosenMessage(field, limit) : tooFewChosenMessage(field, limit);

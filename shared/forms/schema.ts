@@ -6,10 +6,10 @@
  * Also the JSON Schema for API clients.
  */
 import { z } from 'zod';
-import type { Field, FormDefinition, Item } from '#forms/types.ts';
+import type { Field, FormDefinition, Item, LookupName } from '#forms/types.ts';
 import { YES_NO_UNKNOWN_CHOICES } from '#forms/types.ts';
 import { effectiveCondition, isAnswered, isRecord, resolveVisibility } from './conditions.ts';
-import { findField, topLevelItems } from './definition.ts';
+import { findField, leafFields, topLevelItems } from './definition.ts';
 import {
   dateNotAfterMessage,
   dateNotBeforeMessage,
@@ -32,6 +32,13 @@ import {
 import type { Answers, FormContext } from './types.ts';
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A real calendar date written YYYY-MM-DD (only those are compared; others already have their own error). */
+function isRealDate(value: unknown): value is string {
+  if (typeof value !== 'string' || !ISO_DATE.test(value)) return false;
+  const time = Date.parse(`${value}T00:00:00Z`);
+  return !Number.isNaN(time) && new Date(time).toISOString().startsWith(value);
+}
 const HOUR_MS = 3_600_000;
 
 /**
@@ -189,17 +196,19 @@ function crossFieldRules(def: FormDefinition, mode: 'draft' | 'submission') {
     ctx: z.RefinementCtx,
   ): void => {
     const value = (entry ?? top)[field.name];
-    if (!isAnswered(value)) {
+    // Whitespace alone is kept as typed, but doesn't answer a required question.
+    const blank = typeof value === 'string' && value.trim() === '';
+    if (!isAnswered(value) || (submission && field.required && blank)) {
       if (submission && field.required) ctx.addIssue({ code: 'custom', path, message: requiredMessage(field) });
       return;
     }
     if (submission && field.type === 'multiple_choice' && field.minSelected && Array.isArray(value) && value.length < field.minSelected) {
       ctx.addIssue({ code: 'custom', path, message: tooFewChosenMessage(field, field.minSelected) });
     }
-    if (field.type === 'date' && field.notBefore && typeof value === 'string' && ISO_DATE.test(value)) {
+    if (field.type === 'date' && field.notBefore && isRealDate(value)) {
       const refName = field.notBefore.field;
       const other = entry && Object.hasOwn(entry, refName) ? entry[refName] : top[refName];
-      if (typeof other === 'string' && ISO_DATE.test(other) && value < other) {
+      if (isRealDate(other) && value < other) {
         const message = field.notBefore.message ?? `${questionName(field)} can't be before ${findField(def, refName)?.field.label ?? refName}`;
         ctx.addIssue({ code: 'custom', path, message });
       }
@@ -236,19 +245,38 @@ export interface FormSchemas {
 }
 
 const EMPTY_CONTEXT: FormContext = {};
-const cache = new WeakMap<FormDefinition, WeakMap<FormContext, FormSchemas>>();
+/** Schemas kept per definition: one per distinct lookup content and "today" (jurisdictions x test dates). */
+const MAX_SCHEMAS_PER_FORM = 64;
+const cache = new WeakMap<FormDefinition, Map<string, FormSchemas>>();
 
 function envFor(ctx: FormContext, forJsonSchema = false): Env {
   return { ctx, today: () => ctx.today ?? defaultToday(), forJsonSchema };
 }
 
-/** The draft and submission schemas of a definition (cached per definition and context object). */
+/** What of the context a form's schemas depend on: its lookup codes and a fixed "today". */
+const lookupsUsed = new WeakMap<FormDefinition, LookupName[]>();
+
+function contextKey(def: FormDefinition, ctx: FormContext): string {
+  let lookups = lookupsUsed.get(def);
+  if (!lookups) {
+    lookups = [...new Set(leafFields(def).flatMap((f) => (f.type === 'lookup' ? [f.lookup] : [])))].sort();
+    lookupsUsed.set(def, lookups);
+  }
+  return JSON.stringify([ctx.today ?? null, ...lookups.map((name) => ctx[name]?.map((o) => o.code) ?? null)]);
+}
+
+/**
+ * The draft and submission schemas of a definition. Building one takes milliseconds (zod compiles on first
+ * use), so they are cached by definition and by the parts of the context they depend on.
+ */
 export function formSchemas(def: FormDefinition, ctx: FormContext = EMPTY_CONTEXT): FormSchemas {
   let byContext = cache.get(def);
-  if (!byContext) cache.set(def, (byContext = new WeakMap()));
-  const hit = byContext.get(ctx);
+  if (!byContext) cache.set(def, (byContext = new Map()));
+  const key = contextKey(def, ctx);
+  const hit = byContext.get(key);
   if (hit) return hit;
-  const env = envFor(ctx);
+  // A snapshot, so that a caller changing its context object later cannot change a cached schema.
+  const env = envFor({ ...ctx });
   const prune = (input: unknown): unknown => resolveVisibility(def, input).answers;
   const build = (mode: 'draft' | 'submission'): z.ZodType<Answers> =>
     z.preprocess(
@@ -256,7 +284,8 @@ export function formSchemas(def: FormDefinition, ctx: FormContext = EMPTY_CONTEX
       objectSchema(def, env, mode).superRefine(crossFieldRules(def, mode), { when: () => true }),
     ) as unknown as z.ZodType<Answers>;
   const schemas: FormSchemas = { draft: build('draft'), submission: build('submission') };
-  byContext.set(ctx, schemas);
+  if (byContext.size >= MAX_SCHEMAS_PER_FORM) byContext.delete(byContext.keys().next().value as string);
+  byContext.set(key, schemas);
   return schemas;
 }
 

@@ -40,7 +40,7 @@ export interface LookupOption {
 
 /**
  * What the engine needs at run time: lookup lists (e.g. the jurisdiction's units) and, for tests, "today".
- * Schemas are cached per context object, so reuse one context per jurisdiction where you can.
+ * Schemas are cached by the lookup codes and "today" they were built with.
  */
 export type FormContext = { readonly [K in LookupName]?: readonly LookupOption[] } & {
   /** YYYY-MM-DD; defaults to the latest date that is already "today" somewhere on Earth. */

@@ -21,24 +21,39 @@ function fieldPath(def: FormDefinition, path: readonly PropertyKey[]): string {
   return formatPath(path.slice(0, isGroup ? 3 : 1));
 }
 
-/** Field-level errors from zod issues; unknown keys become one error each, named by the key. */
+/** Sort key of an issue path: document order of the field, then entry, then field within the entry. */
+function orderOf(def: FormDefinition, path: readonly PropertyKey[]): number[] {
+  const index = fieldIndex(def);
+  const at = (p: PropertyKey | undefined): number =>
+    typeof p === 'string' ? (index.get(p)?.order ?? Number.MAX_SAFE_INTEGER) : Number.MAX_SAFE_INTEGER;
+  return [at(path[0]), typeof path[1] === 'number' ? path[1] : -1, path.length > 2 ? at(path[2]) : -1];
+}
+
+/** Field-level errors from zod issues, in the order of the form; an unknown key is named by the key itself. */
 export function toFieldErrors(def: FormDefinition, issues: readonly z.core.$ZodIssue[]): FieldError[] {
-  const errors: FieldError[] = [];
+  const errors: { error: FieldError; order: number[] }[] = [];
   const seen = new Set<string>();
-  const add = (field: string, message: string): void => {
+  const add = (path: readonly PropertyKey[], field: string, message: string): void => {
     const key = `${field}\u0000${message}`;
     if (seen.has(key)) return;
     seen.add(key);
-    errors.push({ field, message });
+    errors.push({ error: { field, message }, order: orderOf(def, path) });
   };
   for (const issue of issues) {
     if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) add(formatPath([...issue.path, key.slice(0, MAX_KEY_IN_PATH)]), unknownQuestionMessage());
+      for (const key of issue.keys) {
+        const path = [...issue.path, key.slice(0, MAX_KEY_IN_PATH)];
+        add(path, formatPath(path), unknownQuestionMessage());
+      }
     } else {
-      add(fieldPath(def, issue.path), issue.message);
+      add(issue.path, fieldPath(def, issue.path), issue.message);
     }
   }
-  return errors;
+  const compare = (a: number[], b: number[]): number => {
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return (a[i] ?? 0) - (b[i] ?? 0);
+    return 0;
+  };
+  return errors.sort((a, b) => compare(a.order, b.order)).map((e) => e.error);
 }
 
 function run<D extends FormDefinition>(
