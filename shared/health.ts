@@ -1,6 +1,4 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { HeadBucketCommand } from '@aws-sdk/client-s3';
-import { DescribeStateMachineCommand } from '@aws-sdk/client-sfn';
 import { dynamodb } from '#shared/aws/dynamodb.ts';
 import { s3 } from '#shared/aws/s3.ts';
 import { sfn } from '#shared/aws/sfn.ts';
@@ -25,8 +23,14 @@ const CHECK_TIMEOUT_MS = 2_000;
 export async function checkHealth(targets: HealthTargets): Promise<HealthReport> {
   const checks: Record<string, () => Promise<unknown>> = {
     dynamodb: () => dynamodb.send(new DescribeTableCommand({ TableName: targets.tableName })),
-    s3: () => s3.send(new HeadBucketCommand({ Bucket: targets.bucketName })),
-    stepfunctions: () => sfn.send(new DescribeStateMachineCommand({ stateMachineArn: targets.stateMachineArn })),
+    s3: async () => {
+      const { sdk, client } = await s3();
+      return client.send(new sdk.HeadBucketCommand({ Bucket: targets.bucketName }));
+    },
+    stepfunctions: async () => {
+      const { sdk, client } = await sfn();
+      return client.send(new sdk.DescribeStateMachineCommand({ stateMachineArn: targets.stateMachineArn }));
+    },
     mail: () => checkMail(),
   };
   const names = Object.keys(checks);

@@ -5,7 +5,7 @@
  * both drop hidden and empty answers before validating, and reject unknown fields (strict objects).
  * Also the JSON Schema for API clients.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Field, FormDefinition, Item, LookupName } from '#forms/types.ts';
 import { YES_NO_UNKNOWN_CHOICES } from '#forms/types.ts';
 import { effectiveCondition, isAnswered, isRecord, resolveVisibility } from './conditions.ts';

@@ -1,4 +1,3 @@
-import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { stringify } from 'csv-stringify/sync';
 import * as z from 'zod';
 import { s3 } from '#shared/aws/s3.ts';
@@ -31,16 +30,17 @@ export async function exportRegistry(store: JurisdictionStore, bucket: string, i
     jurisdictions.map((j) => ({ ...j, county: j.county ?? '', unitCount: j.units.length })),
     { header: true, columns: [...CSV_COLUMNS] },
   );
+  const { sdk, client } = await s3();
   await Promise.all([
-    s3.send(
-      new PutObjectCommand({
+    client.send(
+      new sdk.PutObjectCommand({
         Bucket: bucket,
         Key: keys.json,
         ContentType: 'application/json',
         Body: JSON.stringify({ generatedAt: input.requestedAt, count: jurisdictions.length, jurisdictions }, null, 2),
       }),
     ),
-    s3.send(new PutObjectCommand({ Bucket: bucket, Key: keys.csv, ContentType: 'text/csv; charset=utf-8', Body: csv })),
+    client.send(new sdk.PutObjectCommand({ Bucket: bucket, Key: keys.csv, ContentType: 'text/csv; charset=utf-8', Body: csv })),
   ]);
   return { count: jurisdictions.length, keys };
 }
