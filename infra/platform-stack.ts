@@ -70,6 +70,7 @@ export class PlatformStack extends Stack {
         .bindStateMachine('REGISTRY_EXPORT_STATE_MACHINE_ARN', workflows.registryExport, 'describe')
         .bindMail(config.senderAddress),
       jurisdictions: fn('jurisdictions', 'Serves the partnership jurisdictions registry').bindTable(data.table, data.indexNames, 'read'),
+      dictionary: fn('dictionary', 'Serves the data dictionary generated from the form definitions'),
       'not-found': fn('not-found', 'Answers requests that match no route with 404 or 405'),
     };
 

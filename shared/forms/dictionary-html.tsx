@@ -145,7 +145,7 @@ export function DictionaryBody({ rows, changelog }: DictionaryBodyProps) {
   );
 }
 
-const STYLE = `
+export const DICTIONARY_STYLE = `
 body { font-family: system-ui, sans-serif; margin: 1.5rem; color: #1b1b1b; }
 table { border-collapse: collapse; margin: 0 0 2rem; font-size: 0.875rem; }
 caption { text-align: left; font-weight: 600; padding: 0.5rem 0; }
@@ -164,7 +164,7 @@ export function dictionaryHtmlDocument(props: DictionaryBodyProps & { title?: st
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{title}</title>
-        <style dangerouslySetInnerHTML={{ __html: STYLE }} />
+        <style dangerouslySetInnerHTML={{ __html: DICTIONARY_STYLE }} />
       </head>
       <body>
         <main>

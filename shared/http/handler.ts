@@ -41,7 +41,10 @@ export function route<Q = Record<string, never>, P = Record<string, never>, B = 
  * dispatch on API Gateway's routeKey, body and input validation, and typed errors mapped to HTTP last.
  */
 // biome-ignore lint: the route table is heterogeneous by design
-export function httpFunction(routes: Record<string, RouteDefinition<any, any, any>>) {
+export function httpFunction(
+  routes: Record<string, RouteDefinition<any, any, any>>,
+  options: { contentSecurityPolicy?: Record<string, string> } = {},
+) {
   const core = async (event: APIGatewayProxyEventV2, context: Context): Promise<HttpResult> => {
     const definition = routes[event.routeKey];
     if (!definition) throw new NotFoundError(`No handler for ${event.routeKey}`);
@@ -59,7 +62,7 @@ export function httpFunction(routes: Record<string, RouteDefinition<any, any, an
   return middy<APIGatewayProxyEventV2, HttpResult>(core)
     .use(injectLambdaContext(logger, { logEvent: false, resetKeys: true }))
     .use(httpHeaderNormalizer())
-    .use(httpSecurityHeaders())
+    .use(httpSecurityHeaders(options.contentSecurityPolicy ? { contentSecurityPolicy: options.contentSecurityPolicy } : {}))
     .use({
       onError: async (request) => {
         request.response = errorToResponse(request.error, request.context.awsRequestId);

@@ -1,0 +1,47 @@
+import { createHash } from 'node:crypto';
+import { changelogCsv, changelogRows, dictionaryCsv, dictionaryRows } from '#shared/forms/dictionary.ts';
+import { DICTIONARY_STYLE, dictionaryHtmlDocument } from '#shared/forms/dictionary-html.tsx';
+import { formRegistry } from '#shared/forms/registry.ts';
+import { httpFunction, route } from '#shared/http/handler.ts';
+import type { HttpResult } from '#shared/http/response.ts';
+
+// The dictionary is generated from the form definitions bundled into this function: the same code as
+// `npm run dictionary`, so the served copy and the file never disagree.
+const definitions = formRegistry.all();
+let cache: { html: string; csv: string; changelog: string } | undefined;
+const generated = () => {
+  if (!cache) {
+    const rows = dictionaryRows(definitions);
+    const changes = changelogRows(definitions);
+    cache = { html: dictionaryHtmlDocument({ rows, changelog: changes }), csv: dictionaryCsv(rows), changelog: changelogCsv(changes) };
+  }
+  return cache;
+};
+
+const file = (contentType: string, body: string, filename?: string): HttpResult => ({
+  statusCode: 200,
+  headers: {
+    'content-type': contentType,
+    'cache-control': 'public, max-age=300',
+    ...(filename ? { 'content-disposition': `attachment; filename="${filename}"` } : {}),
+  },
+  body,
+});
+
+export const handler = httpFunction(
+  {
+    'GET /dictionary': route({ handle: async () => file('text/html; charset=utf-8', generated().html) }),
+    'GET /dictionary.csv': route({ handle: async () => file('text/csv; charset=utf-8', generated().csv, 'npcs-data-dictionary.csv') }),
+    'GET /dictionary/changelog.csv': route({ handle: async () => file('text/csv; charset=utf-8', generated().changelog, 'npcs-data-dictionary-changelog.csv') }),
+  },
+  {
+    // The page's one stylesheet is inline; allow exactly it, by hash, and nothing else.
+    contentSecurityPolicy: {
+      'default-src': "'none'",
+      'style-src': `'sha256-${createHash('sha256').update(DICTIONARY_STYLE).digest('base64')}'`,
+      'base-uri': "'none'",
+      'form-action': "'none'",
+      'frame-ancestors': "'none'",
+    },
+  },
+);
