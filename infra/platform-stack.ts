@@ -68,7 +68,7 @@ export class PlatformStack extends Stack {
         .bindTable(data.table, data.indexNames, 'read')
         .bindBucket('EXPORTS_BUCKET', buckets.exports, 'read')
         .bindStateMachine('REGISTRY_EXPORT_STATE_MACHINE_ARN', workflows.registryExport, 'describe')
-        .bindMail(config.senderAddress),
+        .grantMailCheck(),
       jurisdictions: fn('jurisdictions', 'Serves the partnership jurisdictions registry').bindTable(data.table, data.indexNames, 'read'),
       dictionary: fn('dictionary', 'Serves the data dictionary generated from the form definitions'),
       'not-found': fn('not-found', 'Answers requests that match no route with 404 or 405'),

@@ -22,6 +22,9 @@ const PROJECT_ROOT = path.resolve(import.meta.dirname, '..', '..');
 
 /** What the read and write grants of a table allow: no Scan and no PartiQL, ever. */
 const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable'];
+/** Actions granted on `*` because AWS offers no resource-level permission for them. */
+const WILDCARD_ONLY_ACTIONS =
+  'Actions with no resource-level permissions: X-Ray PutTraceSegments/PutTelemetryRecords, and SES GetAccount for the health check.';
 const TABLE_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
 
 export interface PlatformFunctionProps {
@@ -151,7 +154,7 @@ export class PlatformFunction extends Construct {
       alarm('DeadLettersAlarm', this.deadLetterQueue.metricApproximateNumberOfMessagesVisible(), `${props.functionId}: events in the dead-letter queue`);
     }
 
-    this.acknowledgeWildcard('Resource::*', 'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions.');
+    this.acknowledgeWildcard('Resource::*', WILDCARD_ONLY_ACTIONS);
     this.acknowledgeWildcard(`Resource::<${this.logicalIdOf(logGroup)}.Arn>:*`, 'Log streams of this function\'s own log group.');
 
     if (props.invocation !== 'async') {
@@ -232,6 +235,12 @@ export class PlatformFunction extends Construct {
         conditions: { StringEquals: { 'ses:FromAddress': senderAddress } },
       }),
     );
+    return this;
+  }
+
+  /** Permission to ask SES whether sending is enabled (the health check); no permission to send. */
+  grantMailCheck(): this {
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['ses:GetAccount'], resources: ['*'] }));
     return this;
   }
 

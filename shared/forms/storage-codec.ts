@@ -1,26 +1,15 @@
 /**
  * Answers to and from a DynamoDB attribute map, with the marshalling options the record store uses
- * (pass STORAGE_MARSHALL_OPTIONS / STORAGE_UNMARSHALL_OPTIONS to a DynamoDBDocumentClient as well).
+ * (the document client in shared/aws/document-client.ts uses the same options).
  * Every stored record names its form id and version.
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall, type marshallOptions, type unmarshallOptions } from '@aws-sdk/util-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { STORAGE_MARSHALL_OPTIONS, STORAGE_UNMARSHALL_OPTIONS } from '#shared/storage/marshalling.ts';
 import { isRecord } from './conditions.ts';
 import type { Answers, FormRef } from './types.ts';
 
-export const STORAGE_MARSHALL_OPTIONS: marshallOptions = {
-  // Validated answers hold no undefined; this guards objects built by hand.
-  removeUndefinedValues: true,
-  // Empty strings are real values in DynamoDB now; never turn them into NULL.
-  convertEmptyValues: false,
-  // Answers are plain JSON data; a class instance here is a bug, so let marshall throw.
-  convertClassInstanceToMap: false,
-};
-
-export const STORAGE_UNMARSHALL_OPTIONS: unmarshallOptions = {
-  // Our numbers are bounded by the definitions, so plain JS numbers are exact.
-  wrapNumbers: false,
-};
+export { STORAGE_MARSHALL_OPTIONS, STORAGE_UNMARSHALL_OPTIONS };
 
 export type AttributeMap = Record<string, AttributeValue>;
 

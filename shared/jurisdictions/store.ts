@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '#shared/aws/dynamodb.ts';
+import { documentClient } from '#shared/aws/document-client.ts';
 import { keys, type JurisdictionId } from '#shared/storage/keys.ts';
 import { jurisdictionSchema, type Jurisdiction, type RegistryFilter } from './model.ts';
 

@@ -128,14 +128,16 @@ describe('Lambda functions', () => {
       expect(granted).toEqual([]);
     });
 
-    it('health gets TABLE_NAME, EXPORTS_BUCKET, REGISTRY_EXPORT_STATE_MACHINE_ARN and MAIL_FROM, each the right resource', () => {
+    it('health gets TABLE_NAME, EXPORTS_BUCKET and REGISTRY_EXPORT_STATE_MACHINE_ARN, each the right resource, and may not send mail', () => {
       const env = fn(template, 'health').props.Environment?.Variables as Props;
       expect(env).toMatchObject({
         TABLE_NAME: { Ref: tableId },
         EXPORTS_BUCKET: { Ref: exportsId },
         REGISTRY_EXPORT_STATE_MACHINE_ARN: { Ref: stateMachineId },
-        MAIL_FROM: expect.stringMatching(/^[^@\s]+@[^@\s]+$/),
       });
+      const statements = allowStatementsOfRole(template, roleOf(fn(template, 'health')));
+      expect(statements.some((s) => allows(s, 'ses:GetAccount'))).toBe(true);
+      expect(statements.some((s) => allows(s, 'ses:SendEmail') || allows(s, 'ses:SendRawEmail'))).toBe(false);
     });
 
     it('registry-export gets TABLE_NAME and EXPORTS_BUCKET', () => {

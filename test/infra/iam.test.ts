@@ -95,14 +95,4 @@ describe('IAM least privilege', () => {
       expect(principals).toEqual([{ Service: 'lambda.amazonaws.com' }]);
     }
   });
-
-  it('the SES send statement is conditioned on ses:FromAddress = MAIL_FROM', () => {
-    const ses = allowStatements.filter(({ s }) => allows(s, 'ses:SendEmail') || allows(s, 'ses:SendRawEmail'));
-    expect(ses.length).toBeGreaterThan(0);
-    const mailFrom = fn(template, 'health').props.Environment.Variables.MAIL_FROM as string;
-    for (const { s } of ses) {
-      expect(s.Condition?.StringEquals?.['ses:FromAddress']).toBe(mailFrom);
-      expect(asArray(s.Action).every((a) => !globMatches(a, 'ses:CreateEmailIdentity'))).toBe(true);
-    }
-  });
 });

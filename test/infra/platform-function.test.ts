@@ -8,7 +8,7 @@ import { PlatformFunction } from '#infra/constructs/platform-function.ts';
 import { SKIP_BUNDLING, allowStatementsOfRole, allows, logicalIdOf, refOf, referencedIds, resources, type Props } from './helpers.ts';
 
 /** One PlatformFunction in a bare stack (no platform, no nag): the construct's own defaults. */
-function single(invocation: 'sync' | 'async' | undefined) {
+function single(invocation: 'sync' | 'async' | undefined, configure: (pf: PlatformFunction) => void = () => undefined) {
   const app = new App({ context: SKIP_BUNDLING });
   const stack = new Stack(app, 'FunctionUnderTest', { env: { region: 'us-east-1' } });
   const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
@@ -24,11 +24,27 @@ function single(invocation: 'sync' | 'async' | undefined) {
     timeout: Duration.seconds(5),
     ...(invocation ? { invocation } : {}),
   });
+  configure(pf);
   const template = Template.fromStack(stack);
   return { template, pf, keyId: logicalIdOf(key), topicId: logicalIdOf(topic), fnId: logicalIdOf(pf.fn) };
 }
 
 describe('PlatformFunction', () => {
+  describe('bindMail', () => {
+    const { template, pf } = single(undefined, (f) => f.bindMail('no-reply@safety.example.org'));
+    const statements = allowStatementsOfRole(template, refOf(resources(template, 'AWS::Lambda::Function')[logicalIdOf(pf.fn)]?.Properties?.Role) ?? '');
+
+    it('sets MAIL_FROM and allows sending only as that address, through its SES identities', () => {
+      const env = resources(template, 'AWS::Lambda::Function')[logicalIdOf(pf.fn)]?.Properties?.Environment?.Variables as Props;
+      expect(env.MAIL_FROM).toBe('no-reply@safety.example.org');
+      const ses = statements.filter((s) => allows(s, 'ses:SendEmail'));
+      expect(ses).toHaveLength(1);
+      expect(ses[0]?.Condition?.StringEquals?.['ses:FromAddress']).toBe('no-reply@safety.example.org');
+      expect(JSON.stringify(ses[0]?.Resource)).toContain('identity/safety.example.org');
+      expect(JSON.stringify(ses[0]?.Resource)).not.toContain('identity/*');
+    });
+  });
+
   describe("invocation 'async'", () => {
     const { template, pf, keyId, topicId, fnId } = single('async');
     const queues = resources(template, 'AWS::SQS::Queue');
