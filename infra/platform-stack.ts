@@ -71,6 +71,7 @@ export class PlatformStack extends Stack {
         .grantMailCheck(),
       jurisdictions: fn('jurisdictions', 'Serves the partnership jurisdictions registry').bindTable(data.table, data.indexNames, 'read'),
       dictionary: fn('dictionary', 'Serves the data dictionary generated from the form definitions'),
+      openapi: fn('openapi', 'Serves the OpenAPI document generated from the route contracts'),
       'not-found': fn('not-found', 'Answers requests that match no route with 404 or 405'),
     };
 

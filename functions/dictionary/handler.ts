@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { changelogCsv, changelogRows, dictionaryCsv, dictionaryRows } from '#shared/forms/dictionary.ts';
 import { DICTIONARY_STYLE, dictionaryHtmlDocument } from '#shared/forms/dictionary-html.tsx';
+import { dictionaryApi as api } from '#shared/forms/dictionary-api.ts';
 import { formRegistry } from '#shared/forms/registry.ts';
 import { httpFunction, route } from '#shared/http/handler.ts';
 import type { HttpResult } from '#shared/http/response.ts';
@@ -30,9 +31,9 @@ const file = (contentType: string, body: string, filename?: string): HttpResult 
 
 export const handler = httpFunction(
   {
-    'GET /dictionary': route({ handle: async () => file('text/html; charset=utf-8', generated().html) }),
-    'GET /dictionary.csv': route({ handle: async () => file('text/csv; charset=utf-8', generated().csv, 'npcs-data-dictionary.csv') }),
-    'GET /dictionary/changelog.csv': route({ handle: async () => file('text/csv; charset=utf-8', generated().changelog, 'npcs-data-dictionary-changelog.csv') }),
+    'GET /dictionary': route({ ...api['GET /dictionary'], handle: async () => file('text/html; charset=utf-8', generated().html) }),
+    'GET /dictionary.csv': route({ ...api['GET /dictionary.csv'], handle: async () => file('text/csv; charset=utf-8', generated().csv, 'npcs-data-dictionary.csv') }),
+    'GET /dictionary/changelog.csv': route({ ...api['GET /dictionary/changelog.csv'], handle: async () => file('text/csv; charset=utf-8', generated().changelog, 'npcs-data-dictionary-changelog.csv') }),
   },
   {
     // The page's one stylesheet is inline; allow exactly it, by hash, and nothing else.

@@ -1,5 +1,5 @@
 import { requiredEnv } from '#shared/config.ts';
-import { checkHealth } from '#shared/health.ts';
+import { checkHealth, healthApi as api } from '#shared/health.ts';
 import { httpFunction, route } from '#shared/http/handler.ts';
 import { json } from '#shared/http/response.ts';
 
@@ -11,6 +11,7 @@ const targets = {
 
 export const handler = httpFunction({
   'GET /healthz': route({
+    ...api['GET /healthz'],
     handle: async () => {
       const report = await checkHealth(targets);
       return json(report.status === 'ok' ? 200 : 503, report);

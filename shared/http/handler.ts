@@ -8,6 +8,7 @@ import type { ZodType } from 'zod';
 import { BadRequestError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError, type FieldError } from '#shared/errors.ts';
 import { logger } from '#shared/logger.ts';
 import { errorToResponse } from './errors-to-response.ts';
+import type { RouteContract } from './contract.ts';
 import type { HttpResult } from './response.ts';
 
 /** Largest request body any route accepts; larger ones are refused before parsing. */
@@ -21,11 +22,8 @@ export interface RouteInput<Q, P, B> {
   context: Context;
 }
 
-export interface RouteDefinition<Q = unknown, P = unknown, B = unknown> {
-  query?: ZodType<Q>;
-  params?: ZodType<P>;
-  /** A route with a body schema takes JSON; a route without one takes no body. */
-  body?: ZodType<B>;
+/** A route's contract (shared/http/contract.ts) plus its handler. A route with a body schema takes JSON; one without takes no body. */
+export interface RouteDefinition<Q = unknown, P = unknown, B = unknown> extends Partial<RouteContract<Q, P, B>> {
   /** Skip body checks entirely (the not-found route answers 404/405 whatever was sent). */
   ignoreBody?: boolean;
   handle: (input: RouteInput<Q, P, B>) => Promise<HttpResult>;

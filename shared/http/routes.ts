@@ -7,7 +7,7 @@ export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
 
 /** Functions that serve HTTP routes, by id. The id names the folder under functions/. */
-export type HttpFunctionId = 'health' | 'jurisdictions' | 'dictionary' | 'not-found';
+export type HttpFunctionId = 'health' | 'jurisdictions' | 'dictionary' | 'openapi' | 'not-found';
 
 export interface RouteSpec {
   method: HttpMethod;
@@ -22,6 +22,7 @@ export const ROUTES = [
   { method: 'GET', path: '/healthz', function: 'health', summary: 'Whether the platform and each service it depends on answer' },
   { method: 'GET', path: '/api/jurisdictions', function: 'jurisdictions', summary: 'The partnership jurisdictions registry' },
   { method: 'GET', path: '/api/jurisdictions/{jurisdictionId}', function: 'jurisdictions', summary: 'One jurisdiction of the registry' },
+  { method: 'GET', path: '/api/openapi.json', function: 'openapi', summary: 'The OpenAPI 3.1 document of this API' },
   { method: 'GET', path: '/dictionary', function: 'dictionary', summary: 'The data dictionary of every form version (HTML)' },
   { method: 'GET', path: '/dictionary.csv', function: 'dictionary', summary: 'The data dictionary (CSV)' },
   { method: 'GET', path: '/dictionary/changelog.csv', function: 'dictionary', summary: 'What changed between form versions (CSV)' },

@@ -1,0 +1,15 @@
+import { httpFunction, route } from '#shared/http/handler.ts';
+import { buildOpenApiDocument } from '#shared/http/openapi.ts';
+import { json } from '#shared/http/response.ts';
+
+// Built once per container: the document only changes with a deploy.
+let document: ReturnType<typeof buildOpenApiDocument> | undefined;
+
+export const handler = httpFunction({
+  'GET /api/openapi.json': route({
+    handle: async () => {
+      document ??= buildOpenApiDocument();
+      return json(200, document, { 'cache-control': 'public, max-age=300' });
+    },
+  }),
+});

@@ -1,0 +1,49 @@
+import { createDocument, type ZodOpenApiPathsObject } from 'zod-openapi';
+import { dictionaryApi } from '#shared/forms/dictionary-api.ts';
+import { healthApi } from '#shared/health.ts';
+import { jurisdictionsApi } from '#shared/jurisdictions/api.ts';
+import { contract, type RouteContract } from './contract.ts';
+import { ROUTES } from './routes.ts';
+
+const openapiApi = {
+  'GET /api/openapi.json': contract({ responses: { 200: { description: 'This document (OpenAPI 3.1)' } } }),
+};
+
+/** Every route's contract, by route key; a route without one is a bug that the OpenAPI build reports. */
+export const CONTRACTS: Record<string, RouteContract> = { ...healthApi, ...jurisdictionsApi, ...dictionaryApi, ...openapiApi };
+
+/** The OpenAPI 3.1 document of the platform's API, generated from the routes and their zod contracts. */
+export function buildOpenApiDocument(): ReturnType<typeof createDocument> {
+  const paths: ZodOpenApiPathsObject = {};
+  for (const r of ROUTES) {
+    const key = `${r.method} ${r.path}`;
+    const c = CONTRACTS[key];
+    if (!c) throw new Error(`Route ${key} has no contract`);
+    const responses = Object.fromEntries(
+      Object.entries(c.responses).map(([status, spec]) => [
+        status,
+        {
+          description: spec.description,
+          ...(spec.schema || spec.contentType ? { content: { [spec.contentType ?? 'application/json']: spec.schema ? { schema: spec.schema } : {} } } : {}),
+        },
+      ]),
+    );
+    paths[r.path] ??= {};
+    (paths[r.path] as Record<string, unknown>)[r.method.toLowerCase()] = {
+      summary: r.summary,
+      operationId: `${r.method.toLowerCase()}${r.path.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase())}`,
+      ...(c.query || c.params ? { requestParams: { ...(c.query ? { query: c.query } : {}), ...(c.params ? { path: c.params } : {}) } } : {}),
+      ...(c.body ? { requestBody: { required: true, content: { 'application/json': { schema: c.body } } } } : {}),
+      responses,
+    };
+  }
+  return createDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'NPCS safety platform API',
+      version: '1',
+      description: 'Critical incident reviews, the safety culture survey and safety notices of the National Partnership for Child Safety. Errors always have the Error shape.',
+    },
+    paths,
+  });
+}

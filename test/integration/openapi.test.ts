@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import { ROUTES } from '#shared/http/routes.ts';
+import { call } from './helpers.ts';
+
+describe('the OpenAPI document', () => {
+  it('is served at /api/openapi.json, OpenAPI 3.1, with every declared route and its parameters', async () => {
+    const res = await call('GET', '/api/openapi.json');
+    expect(res.status).toBe(200);
+    const doc = res.json;
+    expect(doc.openapi).toBe('3.1.0');
+    for (const r of ROUTES) expect(doc.paths[r.path]?.[r.method.toLowerCase()], `${r.method} ${r.path}`).toBeDefined();
+    const list = doc.paths['/api/jurisdictions'].get;
+    expect(list.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['active', 'state', 'type']);
+    expect(list.responses['422'].content['application/json'].schema.$ref).toBe('#/components/schemas/Error');
+    expect(doc.components.schemas.Jurisdiction.properties.id.type).toBe('string');
+  });
+});
