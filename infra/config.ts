@@ -20,6 +20,11 @@ const configSchema = z
     senderAddress: z.email({ error: 'senderAddress must be an email address' }),
     /** Where operational alarms are sent. */
     alarmEmail: z.email({ error: 'alarmEmail must be an email address' }),
+    /** Prefix of Cognito's managed login domain (<prefix>.auth.<region>.amazoncognito.com); unique in the region. */
+    loginDomainPrefix: z
+      .string()
+      .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'loginDomainPrefix is lowercase letters, digits and hyphens')
+      .refine((p) => !/aws|amazon|cognito/.test(p), 'loginDomainPrefix may not contain aws, amazon or cognito'),
     logRetentionDays: z.coerce.number().int().positive(),
     /** Reserved concurrency per function: bounds blast radius and cost of a runaway caller. */
     functionConcurrency: z.coerce.number().int().min(1).max(1000),
@@ -39,6 +44,7 @@ export type PlatformConfig = z.infer<typeof configSchema>;
 /** Defaults that make `cdk synth` work offline for a dev stage; every other stage must say more. */
 const DEV_DEFAULTS = {
   stage: 'dev',
+  loginDomainPrefix: 'npcs-platform-dev',
   region: 'us-east-1',
   senderAddress: 'no-reply@dev.npcs.invalid',
   alarmEmail: 'alarms@dev.npcs.invalid',
@@ -51,7 +57,7 @@ const PROD_LIKE_DEFAULTS = { region: 'us-east-1', logRetentionDays: 365 * 6, fun
 export function loadConfig(context: (key: string) => unknown): PlatformConfig {
   const stage = (context('stage') ?? 'dev') as string;
   const defaults = stage === 'dev' ? DEV_DEFAULTS : PROD_LIKE_DEFAULTS;
-  const keys = ['stage', 'region', 'account', 'domainName', 'certificateArn', 'senderAddress', 'alarmEmail', 'logRetentionDays', 'functionConcurrency'] as const;
+  const keys = ['stage', 'region', 'account', 'domainName', 'certificateArn', 'senderAddress', 'alarmEmail', 'loginDomainPrefix', 'logRetentionDays', 'functionConcurrency'] as const;
   const raw: Record<string, unknown> = { ...defaults, stage };
   for (const key of keys) {
     const value = context(key);

@@ -8,6 +8,7 @@ import type { HttpFunctionId } from '#shared/http/routes.ts';
 import { Api } from './constructs/api.ts';
 import { Buckets } from './constructs/buckets.ts';
 import { Data } from './constructs/data.ts';
+import { Identity } from './constructs/identity.ts';
 import { PlatformFunction, type PlatformFunctionProps } from './constructs/platform-function.ts';
 import { Workflows } from './constructs/workflows.ts';
 import type { PlatformConfig } from './config.ts';
@@ -71,6 +72,7 @@ export class PlatformStack extends Stack {
         .grantMailCheck(),
       jurisdictions: fn('jurisdictions', 'Serves the partnership jurisdictions registry').bindTable(data.table, data.indexNames, 'read'),
       dictionary: fn('dictionary', 'Serves the data dictionary generated from the form definitions'),
+      auth: fn('auth', 'Signs people in and out (OIDC code flow with PKCE) and keeps their sessions').bindTable(data.table, data.indexNames, 'write'),
       openapi: fn('openapi', 'Serves the OpenAPI document generated from the route contracts'),
       'not-found': fn('not-found', 'Answers requests that match no route with 404 or 405'),
     };
@@ -85,9 +87,21 @@ export class PlatformStack extends Stack {
       certificateArn: config.certificateArn,
     });
 
+    const appUrl = config.domainName ? `https://${config.domainName}` : `https://${api.distribution.distributionDomainName}`;
+    const identity = new Identity(this, 'Identity', {
+      retain,
+      domainPrefix: config.loginDomainPrefix,
+      callbackUrls: [`${appUrl}/auth/callback`],
+      logoutUrls: [`${appUrl}/`],
+    });
+    httpFunctions.auth.addEnvironment('APP_ORIGIN', appUrl);
+    for (const [name, value] of Object.entries(identity.functionEnvironment())) httpFunctions.auth.addEnvironment(name, value);
+
     this.acknowledgeStackWide();
 
-    new CfnOutput(this, 'Url', { value: config.domainName ? `https://${config.domainName}` : `https://${api.distribution.distributionDomainName}` });
+    new CfnOutput(this, 'Url', { value: appUrl });
+    new CfnOutput(this, 'UserPoolId', { value: identity.userPool.userPoolId });
+    new CfnOutput(this, 'LoginUrl', { value: identity.domain.baseUrl() });
     new CfnOutput(this, 'TableName', { value: data.table.tableName });
     new CfnOutput(this, 'ExportsBucketName', { value: buckets.exports.bucketName });
   }

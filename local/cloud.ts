@@ -6,6 +6,8 @@ import { seedJurisdictions } from '#shared/jurisdictions/seed.ts';
 import { JurisdictionStore } from '#shared/jurisdictions/store.ts';
 import { LOCAL_REGION, readAssembly, type LocalAssembly } from './assembly.ts';
 import { LocalHttpApi } from './http/gateway.ts';
+import { startLocalOidcProvider } from './oidc/provider.ts';
+import type { DemoUser } from './oidc/users.ts';
 import { LambdaRuntime } from './lambda/runtime.ts';
 import { LocalScheduler } from './scheduler.ts';
 import { ensureTables, startDynamoDb } from './standins/dynamodb.ts';
@@ -25,6 +27,7 @@ export interface StandInPorts {
   smtp: number;
   mailWeb: number;
   stepFunctions: number;
+  oidc: number;
 }
 
 export interface LocalCloudOptions {
@@ -51,7 +54,9 @@ export interface LocalCloudOptions {
 export interface LocalCloud {
   url: string;
   assembly: LocalAssembly;
-  endpoints: { dynamodb: string; s3: string; smtp: string; mailInbox: string; stepFunctions: string };
+  endpoints: { dynamodb: string; s3: string; smtp: string; mailInbox: string; stepFunctions: string; oidcIssuer: string };
+  /** The demo users of the local identity provider (seed/users.json). */
+  demoUsers: DemoUser[];
   /** Environment that the functions get on top of the template's: the stand-in endpoints. */
   localEnv: Record<string, string>;
   lambdas: LambdaRuntime;
@@ -82,7 +87,11 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       smtp: options.ports?.smtp ?? (await freePort()),
       mailWeb: options.ports?.mailWeb ?? (await freePort()),
       stepFunctions: options.ports?.stepFunctions ?? (await freePort()),
+      oidc: options.ports?.oidc ?? (await freePort()),
     };
+    // The app's origin must be known before the functions start: sign-in redirects and cookies depend on it.
+    const appPort = options.port || (await freePort());
+    const appOrigin = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${appPort}`;
     const dataPath = (name: string) => (options.dataDir ? path.join(options.dataDir, name) : undefined);
 
     // DynamoDB Local (a JVM) starts while the CDK app synthesizes: the two slowest steps overlap.
@@ -96,12 +105,13 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     }
     const assembly = readAssembly(assemblyDir);
 
-    const [dynamo, s3, mail] = await Promise.all([
+    const [dynamo, s3, mail, oidc] = await Promise.all([
       dynamoStarting,
       startS3(ports.s3, assembly.buckets.map((b) => b.name), dataPath('s3')),
       startMail(ports.smtp, ports.mailWeb, dataPath('mail')),
+      startLocalOidcProvider({ port: ports.oidc, redirectUris: [`${appOrigin}/auth/callback`], postLogoutRedirectUris: [`${appOrigin}/`] }),
     ]);
-    stops.push(s3.stop, mail.stop);
+    stops.push(s3.stop, mail.stop, oidc.stop);
     await ensureTables(dynamo.client, assembly.tables);
 
     const localEnv: Record<string, string> = {
@@ -117,6 +127,11 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
       AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
       SMTP_URL: mail.smtpUrl,
+      // Sign-in goes to the embedded OpenID provider instead of Cognito, with the same client code.
+      APP_ORIGIN: appOrigin,
+      OIDC_ISSUER: oidc.issuer,
+      OIDC_CLIENT_ID: oidc.clientId,
+      OIDC_LOGOUT_ENDPOINT: '',
     };
     const lambdas = new LambdaRuntime(assembly.functions, localEnv, options.logSink);
     stops.push(() => lambdas.stop());
@@ -149,16 +164,14 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(options.port, host, resolve);
+      server.listen(appPort, host, resolve);
     });
     stops.push(() => closeServer(server));
-    const address = server.address();
-    const port = typeof address === 'object' && address ? address.port : options.port;
-
     return {
-      url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
+      url: appOrigin,
+      demoUsers: oidc.users,
       assembly,
-      endpoints: { dynamodb: dynamo.endpoint, s3: s3.endpoint, smtp: mail.smtpUrl, mailInbox: mail.inboxUrl, stepFunctions: localEnv.AWS_ENDPOINT_URL_SFN! },
+      endpoints: { dynamodb: dynamo.endpoint, s3: s3.endpoint, smtp: mail.smtpUrl, mailInbox: mail.inboxUrl, stepFunctions: localEnv.AWS_ENDPOINT_URL_SFN!, oidcIssuer: oidc.issuer },
       localEnv,
       lambdas,
       http,

@@ -1,6 +1,7 @@
 // `npm start`: the whole platform on this machine, on embedded stand-ins, with seeded demo data.
 import * as path from 'node:path';
 import { PROJECT_ROOT, startLocalCloud, type StandInPorts } from './cloud.ts';
+import { describeDemoUsers } from './oidc/users.ts';
 
 function portFromEnv(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -16,8 +17,8 @@ function portFromEnv(name: string, fallback: number): number {
 const port = portFromEnv('PORT', 3000);
 const base = portFromEnv('LOCAL_PORT_BASE', 0);
 const ports: StandInPorts = base
-  ? { dynamodb: base, s3: base + 1, smtp: base + 2, mailWeb: base + 3, stepFunctions: base + 4 }
-  : { dynamodb: 8000, s3: 4569, smtp: 1025, mailWeb: 1080, stepFunctions: 8083 };
+  ? { dynamodb: base, s3: base + 1, smtp: base + 2, mailWeb: base + 3, stepFunctions: base + 4, oidc: base + 5 }
+  : { dynamodb: 8000, s3: 4569, smtp: 1025, mailWeb: 1080, stepFunctions: 8083, oidc: 8084 };
 const dataDir = path.resolve(process.env.LOCAL_DATA_DIR || path.join(PROJECT_ROOT, '.local', 'data'));
 
 const started = Date.now();
@@ -41,13 +42,15 @@ NPCS platform is running locally (ready in ${((Date.now() - started) / 1000).toF
   DynamoDB Local ${cloud.endpoints.dynamodb}
   S3 emulator    ${cloud.endpoints.s3}
   Step Functions ${cloud.endpoints.stepFunctions}
+  Sign-in (OIDC) ${cloud.endpoints.oidcIssuer}   sign in at ${cloud.url}/auth/sign-in
 
   Routes (from the synthesized template):
 ${routes}
   State machines: ${cloud.assembly.stateMachines.map((s) => s.id).join(', ')}
   Schedules:
 ${schedules}
-  Demo data: ${cloud.assembly.tables.length} table, jurisdictions from seed/jurisdictions.json (demo users arrive with sign-in)
+  Demo data: jurisdictions from seed/jurisdictions.json; demo users from seed/users.json (pick one on the sign-in page):
+${describeDemoUsers(cloud.demoUsers).map((line) => `    ${line}`).join("\n")}
 
 Press Ctrl-C to stop. Data is kept in ${dataDir}; delete it for a fresh start.
 `);

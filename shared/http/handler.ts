@@ -8,6 +8,10 @@ import type { ZodType } from 'zod';
 import { BadRequestError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError, type FieldError } from '#shared/errors.ts';
 import { logger } from '#shared/logger.ts';
 import { errorToResponse } from './errors-to-response.ts';
+import { authorize, isPublicAction } from '#shared/auth/policy.ts';
+import type { Principal } from '#shared/auth/principal.ts';
+import { actionForRoute } from '#shared/auth/route-actions.ts';
+import type { SessionInfo, SessionStore } from '#shared/auth/sessions.ts';
 import type { RouteContract } from './contract.ts';
 import type { HttpResult } from './response.ts';
 
@@ -18,6 +22,9 @@ export interface RouteInput<Q, P, B> {
   query: Q;
   params: P;
   body: B;
+  /** The signed-in principal; set on every non-public route (the stack has authorized it already). */
+  principal: Principal | undefined;
+  session: SessionInfo | undefined;
   event: APIGatewayProxyEventV2;
   context: Context;
 }
@@ -26,6 +33,8 @@ export interface RouteInput<Q, P, B> {
 export interface RouteDefinition<Q = unknown, P = unknown, B = unknown> extends Partial<RouteContract<Q, P, B>> {
   /** Skip body checks entirely (the not-found route answers 404/405 whatever was sent). */
   ignoreBody?: boolean;
+  /** Reading the session slides its idle expiry, unless false (the session-status route the UI polls). */
+  touchSession?: boolean;
   handle: (input: RouteInput<Q, P, B>) => Promise<HttpResult>;
 }
 
@@ -41,17 +50,32 @@ export function route<Q = Record<string, never>, P = Record<string, never>, B = 
 // biome-ignore lint: the route table is heterogeneous by design
 export function httpFunction(
   routes: Record<string, RouteDefinition<any, any, any>>,
-  options: { contentSecurityPolicy?: Record<string, string> } = {},
+  options: {
+    contentSecurityPolicy?: Record<string, string>;
+    /** Required when any route is not public: where sessions are read. */
+    sessions?: SessionStore;
+  } = {},
 ) {
+  // Fail at cold start, not on a request: every route must declare a known action, and non-public ones need sessions.
+  for (const key of Object.keys(routes)) {
+    if (key === '$default') continue;
+    const action = actionForRoute(key);
+    if (!action) throw new Error(`Route ${key} declares no action in shared/http/routes.ts`);
+    if (!isPublicAction(action) && !options.sessions) throw new Error(`Route ${key} (${action}) needs a session store`);
+  }
+
   const core = async (event: APIGatewayProxyEventV2, context: Context): Promise<HttpResult> => {
     const definition = routes[event.routeKey];
     if (!definition) throw new NotFoundError(`No handler for ${event.routeKey}`);
     logger.appendKeys({ routeKey: event.routeKey });
+    const { principal, session } = await authorizeRequest(event, definition, options.sessions);
     const body = definition.ignoreBody ? undefined : definition.body ? parseJsonBody(event) : rejectUnexpectedBody(event);
     return definition.handle({
       query: validate(definition.query, event.queryStringParameters ?? {}, 'query string'),
       params: validate(definition.params, event.pathParameters ?? {}, 'path'),
       body: definition.body ? validate(definition.body, body, 'body') : undefined,
+      principal,
+      session,
       event,
       context,
     });
@@ -66,6 +90,26 @@ export function httpFunction(
         request.response = errorToResponse(request.error, request.context.awsRequestId);
       },
     });
+}
+
+/**
+ * Authentication and authorization of every request, before its input is even parsed: the route's declared action,
+ * the principal of the session cookie, and — when the path names a jurisdiction — that jurisdiction as the target,
+ * so another jurisdiction's resources answer 404 as if they did not exist.
+ */
+async function authorizeRequest(
+  event: APIGatewayProxyEventV2,
+  definition: RouteDefinition<any, any, any>,
+  sessions: SessionStore | undefined,
+): Promise<{ principal?: Principal; session?: SessionInfo }> {
+  if (event.routeKey === '$default') return {};
+  const action = actionForRoute(event.routeKey)!;
+  if (isPublicAction(action)) return {};
+  const found = await sessions!.readSession(event.cookies ?? event.headers.cookie, { touch: definition.touchSession !== false });
+  const jurisdictionId = event.pathParameters?.jurisdictionId;
+  authorize(found?.principal, action, jurisdictionId ? { jurisdictionId } : undefined);
+  if (found) logger.appendKeys({ role: found.principal.role, jurisdictionId: found.principal.jurisdictionId });
+  return found ?? {};
 }
 
 function bodyBytes(event: APIGatewayProxyEventV2): Buffer | undefined {

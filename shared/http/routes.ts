@@ -3,29 +3,37 @@
  * points it at the named function; the local runtime serves what the synthesized template declares; the
  * not-found function uses this table to tell "no such path" (404) from "wrong method" (405).
  */
+import type { Action } from '#shared/auth/policy.ts';
+
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
 
 /** Functions that serve HTTP routes, by id. The id names the folder under functions/. */
-export type HttpFunctionId = 'health' | 'jurisdictions' | 'dictionary' | 'openapi' | 'not-found';
+export type HttpFunctionId = 'health' | 'jurisdictions' | 'dictionary' | 'openapi' | 'auth' | 'not-found';
 
 export interface RouteSpec {
   method: HttpMethod;
   /** API Gateway path template: literal segments and `{param}`. */
   path: string;
   function: HttpFunctionId;
+  /** What the route does in the authorization policy (shared/auth/policy.ts); the HTTP stack enforces it. */
+  action: Action;
   /** What the route does, for docs and the OpenAPI document. */
   summary: string;
 }
 
 export const ROUTES = [
-  { method: 'GET', path: '/healthz', function: 'health', summary: 'Whether the platform and each service it depends on answer' },
-  { method: 'GET', path: '/api/jurisdictions', function: 'jurisdictions', summary: 'The partnership jurisdictions registry' },
-  { method: 'GET', path: '/api/jurisdictions/{jurisdictionId}', function: 'jurisdictions', summary: 'One jurisdiction of the registry' },
-  { method: 'GET', path: '/api/openapi.json', function: 'openapi', summary: 'The OpenAPI 3.1 document of this API' },
-  { method: 'GET', path: '/dictionary', function: 'dictionary', summary: 'The data dictionary of every form version (HTML)' },
-  { method: 'GET', path: '/dictionary.csv', function: 'dictionary', summary: 'The data dictionary (CSV)' },
-  { method: 'GET', path: '/dictionary/changelog.csv', function: 'dictionary', summary: 'What changed between form versions (CSV)' },
+  { method: 'GET', path: '/healthz', action: 'health:read', function: 'health', summary: 'Whether the platform and each service it depends on answer' },
+  { method: 'GET', path: '/api/jurisdictions', action: 'registry:read', function: 'jurisdictions', summary: 'The partnership jurisdictions registry' },
+  { method: 'GET', path: '/api/jurisdictions/{jurisdictionId}', action: 'registry:read', function: 'jurisdictions', summary: 'One jurisdiction of the registry' },
+  { method: 'GET', path: '/api/openapi.json', action: 'api-docs:read', function: 'openapi', summary: 'The OpenAPI 3.1 document of this API' },
+  { method: 'GET', path: '/auth/sign-in', action: 'session:start', function: 'auth', summary: 'Starts sign-in at the identity provider (OIDC code flow with PKCE)' },
+  { method: 'GET', path: '/auth/callback', action: 'session:start', function: 'auth', summary: "The identity provider's redirect back; opens a session" },
+  { method: 'POST', path: '/auth/sign-out', action: 'session:end', function: 'auth', summary: 'Ends the session server-side and at the identity provider' },
+  { method: 'GET', path: '/api/session', action: 'session:read', function: 'auth', summary: 'Who is signed in, and how long the session has left' },
+  { method: 'GET', path: '/dictionary', action: 'dictionary:read', function: 'dictionary', summary: 'The data dictionary of every form version (HTML)' },
+  { method: 'GET', path: '/dictionary.csv', action: 'dictionary:read', function: 'dictionary', summary: 'The data dictionary (CSV)' },
+  { method: 'GET', path: '/dictionary/changelog.csv', action: 'dictionary:read', function: 'dictionary', summary: 'What changed between form versions (CSV)' },
 ] as const satisfies readonly RouteSpec[];
 
 export type RouteKey = `${(typeof ROUTES)[number]['method']} ${(typeof ROUTES)[number]['path']}`;

@@ -1,0 +1,114 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import * as z from 'zod';
+import { requiredEnv } from '#shared/config.ts';
+import { ServiceUnavailableError } from '#shared/errors.ts';
+import { route } from '#shared/http/handler.ts';
+import { json, type HttpResult } from '#shared/http/response.ts';
+import { logger } from '#shared/logger.ts';
+import { OidcClient, oidcSettingsFromEnv, type OidcClientOptions } from './oidc.ts';
+import { authorize, isPublicAction, type Target } from './policy.ts';
+import type { Principal } from './principal.ts';
+import { actionForRoute } from './route-actions.ts';
+import { SessionStore } from './sessions.ts';
+import { SignInTransactionStore } from './transactions.ts';
+
+/**
+ * The HTTP side of sign-in and sessions: the routes of the `auth` function, and the two calls every other handler
+ * makes (`authenticate`, `authorizeRoute`).
+ */
+
+export interface AuthDeps {
+  sessions: SessionStore;
+  oidc: OidcClient;
+}
+
+/** Sessions and the OIDC client from the environment (TABLE_NAME, APP_ORIGIN, OIDC_*, SESSION_*). */
+export function authFromEnv(options: Pick<OidcClientOptions, 'acceptJurisdiction'> = {}): AuthDeps {
+  const sessions = SessionStore.fromEnv();
+  const transactions = new SignInTransactionStore(requiredEnv('TABLE_NAME'), { secureCookies: sessions.config.secureCookies });
+  return { sessions, oidc: new OidcClient(oidcSettingsFromEnv(), { ...options, transactions }) };
+}
+
+/** The cookies of a request: API Gateway v2 puts them in `event.cookies`; a v1-style Cookie header also works. */
+export const cookiesOf = (event: APIGatewayProxyEventV2): readonly string[] | string | undefined => event.cookies ?? event.headers?.cookie;
+
+/** The signed-in principal of the request, or undefined. Slides the session's idle expiry. */
+export async function authenticate(event: APIGatewayProxyEventV2, sessions: SessionStore): Promise<Principal | undefined> {
+  return (await sessions.readSession(cookiesOf(event)))?.principal;
+}
+
+/**
+ * Authorizes the request for the action its route declares (shared/auth/route-actions.ts) and returns the principal
+ * (undefined on a public route). Pass `target` once the owner of what is touched is known; for lists, scope the query
+ * to `principal.jurisdictionId` instead.
+ */
+export async function authorizeRoute(event: APIGatewayProxyEventV2, sessions: SessionStore, target?: Target): Promise<Principal | undefined> {
+  const action = actionForRoute(event.routeKey);
+  // A route without an action is a deployment bug, never a reason to let the request through.
+  if (!action) throw new Error(`Route ${event.routeKey} declares no action`);
+  const principal = isPublicAction(action) ? undefined : await authenticate(event, sessions);
+  authorize(principal, action, target);
+  return principal;
+}
+
+const redirect = (location: string, cookies: string[], status = 302): HttpResult => ({
+  statusCode: status,
+  headers: { location, 'cache-control': 'no-store' },
+  cookies,
+  body: '',
+});
+
+/** Route definitions of the `auth` function: `httpFunction(authRoutes(authFromEnv()))`. */
+export function authRoutes(deps: AuthDeps) {
+  const { sessions, oidc } = deps;
+  return {
+    /** Redirects to the identity provider; `returnTo` is where to land afterwards (same-origin paths only). */
+    'GET /auth/sign-in': route({
+      query: z.object({ returnTo: z.string().max(2048).optional() }).strict(),
+      handle: async ({ query }) => {
+        const { authorizationUrl, transactionCookie } = await oidc.beginSignIn(query.returnTo);
+        return redirect(authorizationUrl, [transactionCookie]);
+      },
+    }),
+
+    /** The provider's redirect back: code exchange, ID token checks, a new session, then on to returnTo. */
+    'GET /auth/callback': route({
+      handle: async ({ event }) => {
+        // Built from the registered redirect URI, never from the Host header.
+        const callbackUrl = new URL(oidc.settings.redirectUri);
+        callbackUrl.search = event.rawQueryString ?? '';
+        const { principal, returnTo } = await oidc.completeSignIn(callbackUrl, cookiesOf(event));
+        const { setCookie } = await sessions.createSession(principal);
+        logger.info('Signed in', { role: principal.role, jurisdictionId: principal.jurisdictionId });
+        return redirect(returnTo, [setCookie, oidc.clearTransactionCookie()]);
+      },
+    }),
+
+    /** Ends the session server-side, clears the cookie, then signs out at the provider when it supports that. */
+    'POST /auth/sign-out': route({
+      handle: async ({ event }) => {
+        const { setCookie, ended } = await sessions.endSession(cookiesOf(event));
+        if (ended) logger.info('Signed out');
+        const providerSignOut = await oidc.signOutUrl().catch((e: unknown) => {
+          if (e instanceof ServiceUnavailableError) return undefined;
+          throw e;
+        });
+        return redirect(providerSignOut ?? '/', [setCookie], 303);
+      },
+    }),
+
+    /** Who is signed in and how long the session has left. Does not slide the idle expiry (the UI polls it). */
+    'GET /api/session': route({
+      touchSession: false,
+      handle: async ({ principal: signedIn, session: current }) => {
+        // The HTTP stack has authenticated and authorized 'session:read' already.
+        const principal = signedIn!;
+        const session = current!;
+        return json(200, {
+          principal: { role: principal.role, jurisdictionId: principal.jurisdictionId, displayName: principal.displayName },
+          session,
+        });
+      },
+    }),
+  };
+}
