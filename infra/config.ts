@@ -44,7 +44,6 @@ export type PlatformConfig = z.infer<typeof configSchema>;
 /** Defaults that make `cdk synth` work offline for a dev stage; every other stage must say more. */
 const DEV_DEFAULTS = {
   stage: 'dev',
-  loginDomainPrefix: 'npcs-platform-dev',
   region: 'us-east-1',
   senderAddress: 'no-reply@dev.npcs.invalid',
   alarmEmail: 'alarms@dev.npcs.invalid',
@@ -58,7 +57,7 @@ export function loadConfig(context: (key: string) => unknown): PlatformConfig {
   const stage = (context('stage') ?? 'dev') as string;
   const defaults = stage === 'dev' ? DEV_DEFAULTS : PROD_LIKE_DEFAULTS;
   const keys = ['stage', 'region', 'account', 'domainName', 'certificateArn', 'senderAddress', 'alarmEmail', 'loginDomainPrefix', 'logRetentionDays', 'functionConcurrency'] as const;
-  const raw: Record<string, unknown> = { ...defaults, stage };
+  const raw: Record<string, unknown> = { ...defaults, stage, loginDomainPrefix: `npcs-platform-${stage}` };
   for (const key of keys) {
     const value = context(key);
     if (value !== undefined && value !== '') raw[key] = value;

@@ -1,10 +1,10 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import * as z from 'zod';
 import { requiredEnv } from '#shared/config.ts';
 import { ServiceUnavailableError } from '#shared/errors.ts';
 import { route } from '#shared/http/handler.ts';
 import { json, type HttpResult } from '#shared/http/response.ts';
 import { logger } from '#shared/logger.ts';
+import { authApi as api } from './api.ts';
 import { OidcClient, oidcSettingsFromEnv, type OidcClientOptions } from './oidc.ts';
 import { authorize, isPublicAction, type Target } from './policy.ts';
 import type { Principal } from './principal.ts';
@@ -64,7 +64,7 @@ export function authRoutes(deps: AuthDeps) {
   return {
     /** Redirects to the identity provider; `returnTo` is where to land afterwards (same-origin paths only). */
     'GET /auth/sign-in': route({
-      query: z.object({ returnTo: z.string().max(2048).optional() }).strict(),
+      ...api['GET /auth/sign-in'],
       handle: async ({ query }) => {
         const { authorizationUrl, transactionCookie } = await oidc.beginSignIn(query.returnTo);
         return redirect(authorizationUrl, [transactionCookie]);
@@ -73,6 +73,7 @@ export function authRoutes(deps: AuthDeps) {
 
     /** The provider's redirect back: code exchange, ID token checks, a new session, then on to returnTo. */
     'GET /auth/callback': route({
+      ...api['GET /auth/callback'],
       handle: async ({ event }) => {
         // Built from the registered redirect URI, never from the Host header.
         const callbackUrl = new URL(oidc.settings.redirectUri);
@@ -86,6 +87,7 @@ export function authRoutes(deps: AuthDeps) {
 
     /** Ends the session server-side, clears the cookie, then signs out at the provider when it supports that. */
     'POST /auth/sign-out': route({
+      ...api['POST /auth/sign-out'],
       handle: async ({ event }) => {
         const { setCookie, ended } = await sessions.endSession(cookiesOf(event));
         if (ended) logger.info('Signed out');
@@ -99,6 +101,7 @@ export function authRoutes(deps: AuthDeps) {
 
     /** Who is signed in and how long the session has left. Does not slide the idle expiry (the UI polls it). */
     'GET /api/session': route({
+      ...api['GET /api/session'],
       touchSession: false,
       handle: async ({ principal: signedIn, session: current }) => {
         // The HTTP stack has authenticated and authorized 'session:read' already.

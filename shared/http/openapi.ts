@@ -1,4 +1,5 @@
 import { createDocument, type ZodOpenApiPathsObject } from 'zod-openapi';
+import { authApi } from '#shared/auth/api.ts';
 import { dictionaryApi } from '#shared/forms/dictionary-api.ts';
 import { healthApi } from '#shared/health.ts';
 import { jurisdictionsApi } from '#shared/jurisdictions/api.ts';
@@ -10,7 +11,7 @@ const openapiApi = {
 };
 
 /** Every route's contract, by route key; a route without one is a bug that the OpenAPI build reports. */
-export const CONTRACTS: Record<string, RouteContract> = { ...healthApi, ...jurisdictionsApi, ...dictionaryApi, ...openapiApi };
+export const CONTRACTS: Record<string, RouteContract> = { ...healthApi, ...jurisdictionsApi, ...dictionaryApi, ...authApi, ...openapiApi };
 
 /** The OpenAPI 3.1 document of the platform's API, generated from the routes and their zod contracts. */
 export function buildOpenApiDocument(): ReturnType<typeof createDocument> {

@@ -6,6 +6,9 @@ import { httpFunction, route } from '#shared/http/handler.ts';
 import { json } from '#shared/http/response.ts';
 import { logger } from '#shared/logger.ts';
 
+// These made-up routes are not in the route table: give them a public action so the stack accepts them.
+vi.mock('#shared/auth/route-actions.ts', () => ({ actionForRoute: () => 'health:read' }));
+
 const context = { awsRequestId: 'req-1', functionName: 'test', getRemainingTimeInMillis: () => 1000 } as unknown as Context;
 
 function event(routeKey: string, init: Partial<APIGatewayProxyEventV2> = {}): APIGatewayProxyEventV2 {

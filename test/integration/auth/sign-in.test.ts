@@ -304,7 +304,7 @@ describe('the auth routes (shared/auth/http.ts) end to end', () => {
 
   it('sign-in → callback → session → sign-out, with the old cookie refused afterwards', async () => {
     const sessions = makeSessions();
-    const handler = httpFunction(authRoutes({ sessions, oidc: makeOidc() }));
+    const handler = httpFunction(authRoutes({ sessions, oidc: makeOidc() }), { sessions });
     const call = async (e: APIGatewayProxyEventV2) => (await handler(e, context)) as { statusCode: number; headers: Record<string, string>; cookies?: string[]; body: string };
 
     const start = await call(event('GET /auth/sign-in', { query: 'returnTo=%2Frecords' }));
@@ -340,7 +340,8 @@ describe('the auth routes (shared/auth/http.ts) end to end', () => {
   });
 
   it('the callback answers 401 without its transaction cookie', async () => {
-    const handler = httpFunction(authRoutes({ sessions: makeSessions(), oidc: makeOidc() }));
+    const sessionStore = makeSessions();
+    const handler = httpFunction(authRoutes({ sessions: sessionStore, oidc: makeOidc() }), { sessions: sessionStore });
     const res = (await handler(event('GET /auth/callback', { query: 'code=abc&state=def' }), context)) as { statusCode: number; body: string };
     expect(res.statusCode).toBe(401);
     expect(res.body).not.toMatch(/abc|def/);
