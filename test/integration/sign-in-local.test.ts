@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { baseUrl } from './helpers.ts';
+
+/** A minimal cookie jar keyed by origin: enough to follow a sign-in across the app and the local provider. */
+class Browser {
+  private readonly jar = new Map<string, Map<string, string>>();
+
+  async go(url: string, init: RequestInit = {}): Promise<Response> {
+    let target = new URL(url);
+    let request: RequestInit = init;
+    for (let hop = 0; hop < 10; hop++) {
+      const cookies = [...(this.jar.get(target.origin) ?? new Map())].map(([k, v]) => `${k}=${v}`).join('; ');
+      const res = await fetch(target, { ...request, redirect: 'manual', headers: { ...(request.headers ?? {}), ...(cookies ? { cookie: cookies } : {}) } });
+      const jar = this.jar.get(target.origin) ?? new Map<string, string>();
+      for (const c of res.headers.getSetCookie()) {
+        const [pair] = c.split(';');
+        const [name, ...value] = pair!.split('=');
+        if (/max-age=0|expires=Thu, 01 Jan 1970/i.test(c)) jar.delete(name!.trim());
+        else jar.set(name!.trim(), value.join('='));
+      }
+      this.jar.set(target.origin, jar);
+      const location = res.headers.get('location');
+      if (res.status >= 300 && res.status < 400 && location) {
+        target = new URL(location, target);
+        request = {}; // a redirect after a POST is followed with GET, as browsers do
+        continue;
+      }
+      return res;
+    }
+    throw new Error('too many redirects');
+  }
+}
+
+describe('sign-in through the local cloud (local OpenID provider, auth function, sessions)', () => {
+  it('signs a demo reviewer in, shows the session, and ends it server-side on sign-out', async () => {
+    const browser = new Browser();
+    const loginPage = await browser.go(`${baseUrl()}/auth/sign-in?returnTo=/api/session`);
+    expect(loginPage.status).toBe(200);
+    const html = await loginPage.text();
+    const action = /action="([^"]+)"/.exec(html)?.[1];
+    expect(action).toBeDefined();
+    // The login page is the provider's: its form posts back to the provider.
+    expect(new URL(loginPage.url).origin).not.toBe(new URL(baseUrl()).origin);
+    const afterLogin = await browser.go(new URL(action!, loginPage.url).toString(), {
+      method: 'POST',
+      body: new URLSearchParams({ user: 'demo-ky-dcbs-reviewer' }),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(afterLogin.status).toBe(200);
+    const session = (await afterLogin.json()) as { principal: { role: string; jurisdictionId: string } };
+    expect(session.principal).toMatchObject({ role: 'reviewer', jurisdictionId: 'ky-dcbs' });
+
+    await browser.go(`${baseUrl()}/auth/sign-out`, { method: 'POST' });
+    const after = await browser.go(`${baseUrl()}/api/session`);
+    expect(after.status).toBe(401);
+  });
+
+  it('refuses the session route without a session, and a returnTo on another origin', async () => {
+    expect((await fetch(`${baseUrl()}/api/session`)).status).toBe(401);
+    const res = await fetch(`${baseUrl()}/auth/sign-in?returnTo=https://evil.example/`, { redirect: 'manual' });
+    expect([302, 400, 422]).toContain(res.status);
+    if (res.status === 302) expect(res.headers.get('location')).not.toContain('evil.example');
+  });
+});
