@@ -1,0 +1,55 @@
+/**
+ * Who did what, when. An audit event names the actor, the action, the record and the NAMES of the fields that
+ * changed — never their values, never free text (reasons stay on the record), never names or emails.
+ */
+import * as z from 'zod';
+import { jurisdictionIdSchema } from '#shared/storage/keys.ts';
+
+/**
+ * The person (or the platform) acting, as the HTTP layer authenticated them. `role` is a snake_case role name
+ * owned by the identity module (submitter, reviewer, jurisdiction_admin, platform_admin, system...).
+ */
+export const actorSchema = z.object({
+  subject: z.string().min(1).max(256),
+  role: z.string().regex(/^[a-z][a-z_]{1,39}$/, 'A role is a snake_case name'),
+  jurisdictionId: jurisdictionIdSchema,
+  requestId: z.string().min(1).max(128),
+});
+export type Actor = z.infer<typeof actorSchema>;
+
+export const AUDIT_ACTIONS = [
+  'record.created',
+  'record.saved',
+  'record.submitted',
+  'record.status_changed',
+  'record.amended',
+  'record.read',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+const fieldName = z.string().regex(/^[a-z][a-z0-9_]*$/).max(64);
+
+export const auditEventSchema = z.object({
+  eventId: z.string().min(1),
+  jurisdictionId: jurisdictionIdSchema,
+  /** ISO 8601 UTC with milliseconds. */
+  at: z.string(),
+  action: z.enum(AUDIT_ACTIONS),
+  actor: z.object({ subject: z.string(), role: z.string(), jurisdictionId: jurisdictionIdSchema }),
+  requestId: z.string(),
+  recordId: z.string().optional(),
+  formId: z.string().optional(),
+  formVersion: z.number().int().optional(),
+  /** The record's version after the change (or the version read). */
+  recordVersion: z.number().int().optional(),
+  /** Variable names of the answers that changed, sorted; never values. */
+  changedFields: z.array(fieldName).optional(),
+  fromStatus: z.string().optional(),
+  toStatus: z.string().optional(),
+  /** For `record.amended`: the approved record (and version) the new draft amends. */
+  amends: z.object({ recordId: z.string(), version: z.number().int() }).optional(),
+});
+export type AuditEvent = z.infer<typeof auditEventSchema>;
+
+/** What a caller states about an event; id, time and who are filled in by newAuditEvent. */
+export type AuditFacts = Omit<AuditEvent, 'eventId' | 'jurisdictionId' | 'at' | 'actor' | 'requestId'>;

@@ -1,0 +1,31 @@
+/** Which answers changed, by variable name only: what the audit trail may say about a change. */
+import { isDeepStrictEqual } from 'node:util';
+import type { Answers } from '#shared/forms/types.ts';
+
+const isEntry = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isGroup = (v: unknown): v is Record<string, unknown>[] => Array.isArray(v) && v.length > 0 && v.every(isEntry);
+
+/**
+ * Sorted names of the variables whose answers differ (added, removed or changed). A changed repeating group
+ * contributes its own name and the names of its fields that differ in any entry (field names are unique in a
+ * form, group fields included, so they are the data dictionary's variable names).
+ */
+export function changedFieldNames(before: Answers, after: Answers): string[] {
+  const names = new Set<string>();
+  for (const name of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    const a: unknown = before[name];
+    const b: unknown = after[name];
+    if (isDeepStrictEqual(a, b)) continue;
+    names.add(name);
+    if (isGroup(a) || isGroup(b)) {
+      const left = isGroup(a) ? a : [];
+      const right = isGroup(b) ? b : [];
+      for (let i = 0; i < Math.max(left.length, right.length); i++) {
+        const x = left[i] ?? {};
+        const y = right[i] ?? {};
+        for (const field of new Set([...Object.keys(x), ...Object.keys(y)])) if (!isDeepStrictEqual(x[field], y[field])) names.add(field);
+      }
+    }
+  }
+  return [...names].sort();
+}

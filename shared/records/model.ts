@@ -1,0 +1,156 @@
+/**
+ * The record model: statuses and their life cycle, what a record holds, the inputs of each operation (zod, so
+ * HTTP handlers can reuse them) and how a record is laid out in the table.
+ *
+ * Items (pk shown after `<jid>#`; see docs/records.md):
+ *   record              RECORDS            REC#<recordId>          one item per record, answers included
+ *   submission receipt  REC#<recordId>     SUBMISSION#<submissionId>
+ *   amendment claim     REC#<recordId>     AMENDED                 (the approved record's forward link)
+ *   create receipt      REQUESTS           CREATE#<digest of subject + clientRequestId>
+ */
+import * as z from 'zod';
+import { ValidationError, type FieldError } from '#shared/errors.ts';
+import { dateBoundSchema, TIME_SORTABLE_ID } from '#shared/audit/ids.ts';
+import type { Answers } from '#shared/forms/types.ts';
+import type { Item } from '#shared/storage/scoped-table.ts';
+
+export const RECORD_STATUSES = ['draft', 'submitted', 'in_review', 'returned', 'approved'] as const;
+export type RecordStatus = (typeof RECORD_STATUSES)[number];
+
+/** Statuses whose answers can be saved and submitted. */
+export const EDITABLE_STATUSES: readonly RecordStatus[] = ['draft', 'returned'];
+
+/**
+ * The moves `transition` makes (the review workflow drives them). draft/returned -> submitted is `submit`,
+ * because it validates the answers; approved is final (locked) and changes only through `amend`.
+ */
+export const TRANSITIONS: Readonly<Record<RecordStatus, readonly RecordStatus[]>> = {
+  draft: [],
+  returned: [],
+  submitted: ['in_review', 'returned', 'approved'],
+  in_review: ['returned', 'approved'],
+  approved: [],
+};
+
+/** Statuses a transition into which must say why (the submitter is told). */
+export const REASON_REQUIRED: readonly RecordStatus[] = ['returned'];
+
+export const isEditable = (s: RecordStatus): boolean => EDITABLE_STATUSES.includes(s);
+
+/** A record as the API returns it. */
+export interface RecordView {
+  jurisdictionId: string;
+  recordId: string;
+  formId: string;
+  formVersion: number;
+  status: RecordStatus;
+  /** Incremented by every change: the optimistic concurrency token (`expectedVersion`). */
+  version: number;
+  answers: Answers;
+  createdBy: string;
+  createdAt: string;
+  updatedBy: string;
+  updatedAt: string;
+  /** The last submission. */
+  submittedAt?: string;
+  submissionId?: string;
+  /** Why the record was last moved (e.g. returned with comments). */
+  statusReason?: string;
+  /** Set on an amendment: the approved record and version it amends, and why. */
+  amends?: { recordId: string; version: number };
+  amendReason?: string;
+}
+
+/** A record in a list: everything but the answers. */
+export type RecordSummary = Omit<RecordView, 'answers'>;
+
+const recordSchema = z.object({
+  jurisdictionId: z.string(),
+  recordId: z.string().regex(TIME_SORTABLE_ID),
+  formId: z.string(),
+  formVersion: z.number().int(),
+  status: z.enum(RECORD_STATUSES),
+  version: z.number().int().min(1),
+  answers: z.record(z.string(), z.unknown()),
+  createdBy: z.string(),
+  createdAt: z.string(),
+  updatedBy: z.string(),
+  updatedAt: z.string(),
+  submittedAt: z.string().optional(),
+  submissionId: z.string().optional(),
+  statusReason: z.string().optional(),
+  amends: z.object({ recordId: z.string(), version: z.number().int() }).optional(),
+  amendReason: z.string().optional(),
+});
+const summarySchema = recordSchema.omit({ answers: true });
+
+export const SUMMARY_ATTRIBUTES = Object.keys(summarySchema.shape);
+
+// ---------------------------------------------------------------------------------------------------
+// Keys (partition suffixes; the scoped table prefixes the jurisdiction id).
+
+export const RECORDS_PARTITION = 'RECORDS';
+export const REQUESTS_PARTITION = 'REQUESTS';
+export const RECORD_SK_PREFIX = 'REC#';
+export const recordKey = (recordId: string) => ({ partition: RECORDS_PARTITION, sk: `${RECORD_SK_PREFIX}${recordId}` });
+export const submissionKey = (recordId: string, submissionId: string) => ({ partition: `REC#${recordId}`, sk: `SUBMISSION#${submissionId}` });
+export const amendmentKey = (recordId: string) => ({ partition: `REC#${recordId}`, sk: 'AMENDED' });
+export const createReceiptKey = (digest: string) => ({ partition: REQUESTS_PARTITION, sk: `CREATE#${digest}` });
+
+export function toItem(record: RecordView): Item {
+  return { kind: 'record', ...record };
+}
+
+export function fromItem(item: Item): RecordView {
+  const { pk: _pk, sk: _sk, kind: _kind, ...rest } = item;
+  return recordSchema.parse(rest) as RecordView;
+}
+
+export function summaryFromItem(item: Item): RecordSummary {
+  const { pk: _pk, sk: _sk, kind: _kind, answers: _answers, ...rest } = item;
+  return summarySchema.parse(rest);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Inputs.
+
+/** A client-made idempotency token, e.g. a UUID. */
+const token = z.string().regex(/^[A-Za-z0-9_-]{8,128}$/, 'Use 8-128 letters, digits, "-" or "_" (a UUID works)');
+const expectedVersion = z.number({ error: 'Give the version you last read' }).int().min(1);
+const reason = z.string().trim().min(1, 'Give a reason').max(2000, 'Keep the reason under 2,000 characters');
+const answers = z.record(z.string(), z.unknown(), { error: 'Answers are an object of variable names and values' });
+
+export const createDraftInputSchema = z.object({
+  formId: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'Not a form id'),
+  formVersion: z.number().int().min(1).optional(),
+  answers: answers.optional(),
+  clientRequestId: token.optional(),
+});
+export const saveDraftInputSchema = z.object({ answers, expectedVersion });
+export const submitInputSchema = z.object({ expectedVersion, submissionId: token });
+export const transitionInputSchema = z.object({ to: z.enum(RECORD_STATUSES), expectedVersion, reason: reason.optional() });
+export const amendInputSchema = z.object({ reason });
+export const listQuerySchema = z.object({
+  formId: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'Not a form id').optional(),
+  status: z.union([z.enum(RECORD_STATUSES), z.array(z.enum(RECORD_STATUSES)).min(1).max(RECORD_STATUSES.length)]).optional(),
+  /** Inclusive bounds on createdAt: `YYYY-MM-DD` (a UTC day) or an ISO date-time. */
+  from: dateBoundSchema.optional(),
+  to: dateBoundSchema.optional(),
+  limit: z.number().int().min(1, 'At least 1').max(100, 'At most 100').default(25),
+  cursor: z.string().max(4096).optional(),
+});
+
+export type CreateDraftInput = z.input<typeof createDraftInputSchema>;
+export type SaveDraftInput = z.input<typeof saveDraftInputSchema>;
+export type SubmitInput = z.input<typeof submitInputSchema>;
+export type TransitionInput = z.input<typeof transitionInputSchema>;
+export type AmendInput = z.input<typeof amendInputSchema>;
+export type ListQuery = z.input<typeof listQuerySchema>;
+
+/** Parses an operation's input; ValidationError (422) with one entry per field otherwise. */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const errors: FieldError[] = result.error.issues.map((i) => ({ field: i.path.map(String).join('.') || 'body', message: i.message }));
+  throw new ValidationError(`${errors.length} value${errors.length === 1 ? ' needs' : 's need'} attention`, errors);
+}
