@@ -1,6 +1,7 @@
 import { CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
@@ -64,6 +65,19 @@ export class PlatformStack extends Stack {
 
     const workflows = new Workflows(this, 'Workflows', { key: data.key, alarmTopic, logRetention, registryExport });
 
+    // Seals list cursors (records, audit): integrity of paging state, so a cursor cannot be forged or moved.
+    const cursorKey = new secretsmanager.Secret(this, 'CursorKey', {
+      description: 'Key that seals list cursors of the records and audit APIs',
+      encryptionKey: data.key,
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+    });
+    for (const id of ['AwsSolutions-SMG4', 'HIPAA.Security-SecretsManagerRotationEnabled', 'NIST.800.53.R5-SecretsManagerRotationEnabled']) {
+      Validations.of(cursorKey).acknowledge({
+        id,
+        reason: 'Not rotated automatically: the key only seals list cursors (paging state, no data); replacing its value invalidates open cursors and nothing else.',
+      });
+    }
+
     const httpFunctions: Record<HttpFunctionId, PlatformFunction> = {
       health: fn('health', 'Reports whether the platform and each service it depends on answer')
         .bindTable(data.table, data.indexNames, 'read')
@@ -71,6 +85,12 @@ export class PlatformStack extends Stack {
         .bindStateMachine('REGISTRY_EXPORT_STATE_MACHINE_ARN', workflows.registryExport, 'describe')
         .grantMailCheck(),
       jurisdictions: fn('jurisdictions', 'Serves the partnership jurisdictions registry').bindTable(data.table, data.indexNames, 'read'),
+      records: fn('records', "Drafts, saves, submits, reads, lists, reviews and amends a jurisdiction's records")
+        .bindTable(data.table, data.indexNames, 'write')
+        .bindSecret('CURSOR_SECRET', cursorKey),
+      audit: fn('audit', 'Serves the audit log of a jurisdiction, and of all jurisdictions to platform admins')
+        .bindTable(data.table, data.indexNames, 'write')
+        .bindSecret('CURSOR_SECRET', cursorKey),
       dictionary: fn('dictionary', 'Serves the data dictionary generated from the form definitions'),
       auth: fn('auth', 'Signs people in and out (OIDC code flow with PKCE) and keeps their sessions').bindTable(data.table, data.indexNames, 'write'),
       openapi: fn('openapi', 'Serves the OpenAPI document generated from the route contracts'),
@@ -94,7 +114,8 @@ export class PlatformStack extends Stack {
       callbackUrls: [`${appUrl}/auth/callback`],
       logoutUrls: [`${appUrl}/`],
     });
-    httpFunctions.auth.addEnvironment('APP_ORIGIN', appUrl);
+    // Functions that read sessions need the app's origin (cookie names and flags depend on it).
+    for (const f of [httpFunctions.auth, httpFunctions.records, httpFunctions.audit]) f.addEnvironment('APP_ORIGIN', appUrl);
     for (const [name, value] of Object.entries(identity.functionEnvironment())) httpFunctions.auth.addEnvironment(name, value);
 
     this.acknowledgeStackWide();

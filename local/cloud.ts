@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import * as path from 'node:path';
 import type { Writable } from 'node:stream';
@@ -132,6 +133,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       OIDC_ISSUER: oidc.issuer,
       OIDC_CLIENT_ID: oidc.clientId,
       OIDC_LOGOUT_ENDPOINT: '',
+      // No Secrets Manager locally: secrets come in the environment (shared/secrets.ts), fresh on every start.
+      CURSOR_SECRET: randomBytes(48).toString('base64url'),
     };
     const lambdas = new LambdaRuntime(assembly.functions, localEnv, options.logSink);
     stops.push(() => lambdas.stop());

@@ -9,6 +9,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -235,6 +236,14 @@ export class PlatformFunction extends Construct {
         conditions: { StringEquals: { 'ses:FromAddress': senderAddress } },
       }),
     );
+    return this;
+  }
+
+  /** `<name>_ARN` = the secret's ARN, plus permission to read that one secret (shared/secrets.ts fetches it). */
+  bindSecret(name: string, secret: secretsmanager.ISecret): this {
+    this.fn.addEnvironment(`${name}_ARN`, secret.secretArn);
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }));
+    if (secret.encryptionKey) this.grantKey('read');
     return this;
   }
 

@@ -9,7 +9,7 @@ export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
 
 /** Functions that serve HTTP routes, by id. The id names the folder under functions/. */
-export type HttpFunctionId = 'health' | 'jurisdictions' | 'dictionary' | 'openapi' | 'auth' | 'not-found';
+export type HttpFunctionId = 'health' | 'jurisdictions' | 'records' | 'audit' | 'dictionary' | 'openapi' | 'auth' | 'not-found';
 
 export interface RouteSpec {
   method: HttpMethod;
@@ -26,6 +26,15 @@ export const ROUTES = [
   { method: 'GET', path: '/healthz', action: 'health:read', function: 'health', summary: 'Whether the platform and each service it depends on answer' },
   { method: 'GET', path: '/api/jurisdictions', action: 'registry:read', function: 'jurisdictions', summary: 'The partnership jurisdictions registry' },
   { method: 'GET', path: '/api/jurisdictions/{jurisdictionId}', action: 'registry:read', function: 'jurisdictions', summary: 'One jurisdiction of the registry' },
+  { method: 'POST', path: '/api/jurisdictions/{jurisdictionId}/records', action: 'records:create', function: 'records', summary: 'Starts a draft of a form' },
+  { method: 'GET', path: '/api/jurisdictions/{jurisdictionId}/records', action: 'records:list', function: 'records', summary: "The jurisdiction's records by form, status and date, with an opaque cursor" },
+  { method: 'GET', path: '/api/jurisdictions/{jurisdictionId}/records/{recordId}', action: 'records:read', function: 'records', summary: 'One record with its answers (reads of critical incident reviews are audited)' },
+  { method: 'PUT', path: '/api/jurisdictions/{jurisdictionId}/records/{recordId}/answers', action: 'records:save', function: 'records', summary: "Saves a draft's answers (autosave); expectedVersion guards concurrent edits" },
+  { method: 'POST', path: '/api/jurisdictions/{jurisdictionId}/records/{recordId}/submit', action: 'records:submit', function: 'records', summary: 'Submits a draft after full validation; idempotent per submissionId' },
+  { method: 'POST', path: '/api/jurisdictions/{jurisdictionId}/records/{recordId}/transitions', action: 'records:review', function: 'records', summary: 'Moves a record through review: in review, returned, approved (locked)' },
+  { method: 'POST', path: '/api/jurisdictions/{jurisdictionId}/records/{recordId}/amendments', action: 'records:amend', function: 'records', summary: 'Amends an approved record: a new version with a reason; the old one is kept' },
+  { method: 'GET', path: '/api/jurisdictions/{jurisdictionId}/audit', action: 'audit:read-jurisdiction', function: 'audit', summary: "The jurisdiction's audit log, newest first" },
+  { method: 'GET', path: '/api/audit', action: 'audit:read-all', function: 'audit', summary: "Every jurisdiction's audit log, newest first (platform admins)" },
   { method: 'GET', path: '/api/openapi.json', action: 'api-docs:read', function: 'openapi', summary: 'The OpenAPI 3.1 document of this API' },
   { method: 'GET', path: '/auth/sign-in', action: 'session:start', function: 'auth', summary: 'Starts sign-in at the identity provider (OIDC code flow with PKCE)' },
   { method: 'GET', path: '/auth/callback', action: 'session:start', function: 'auth', summary: "The identity provider's redirect back; opens a session" },

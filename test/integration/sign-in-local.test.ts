@@ -1,35 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { baseUrl } from './helpers.ts';
-
-/** A minimal cookie jar keyed by origin: enough to follow a sign-in across the app and the local provider. */
-class Browser {
-  private readonly jar = new Map<string, Map<string, string>>();
-
-  async go(url: string, init: RequestInit = {}): Promise<Response> {
-    let target = new URL(url);
-    let request: RequestInit = init;
-    for (let hop = 0; hop < 10; hop++) {
-      const cookies = [...(this.jar.get(target.origin) ?? new Map())].map(([k, v]) => `${k}=${v}`).join('; ');
-      const res = await fetch(target, { ...request, redirect: 'manual', headers: { ...(request.headers ?? {}), ...(cookies ? { cookie: cookies } : {}) } });
-      const jar = this.jar.get(target.origin) ?? new Map<string, string>();
-      for (const c of res.headers.getSetCookie()) {
-        const [pair] = c.split(';');
-        const [name, ...value] = pair!.split('=');
-        if (/max-age=0|expires=Thu, 01 Jan 1970/i.test(c)) jar.delete(name!.trim());
-        else jar.set(name!.trim(), value.join('='));
-      }
-      this.jar.set(target.origin, jar);
-      const location = res.headers.get('location');
-      if (res.status >= 300 && res.status < 400 && location) {
-        target = new URL(location, target);
-        request = {}; // a redirect after a POST is followed with GET, as browsers do
-        continue;
-      }
-      return res;
-    }
-    throw new Error('too many redirects');
-  }
-}
+import { Browser, baseUrl } from './helpers.ts';
 
 describe('sign-in through the local cloud (local OpenID provider, auth function, sessions)', () => {
   it('signs a demo reviewer in, shows the session, and ends it server-side on sign-out', async () => {

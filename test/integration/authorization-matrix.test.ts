@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { POLICY, isPublicAction, scopeOf, type Role } from '#shared/auth/policy.ts';
+import { ROUTES } from '#shared/http/routes.ts';
+import { sampleCriticalIncidentReview } from '#shared/forms/samples.ts';
+import { Browser, baseUrl, signIn } from './helpers.ts';
+
+/**
+ * Every protected route × every role × own and another jurisdiction, through the local HTTP API with real sessions
+ * from the local OpenID provider. Expected outcomes come from the policy table: no scope → 403; own-jurisdiction
+ * scope → allowed at home, 404 elsewhere (indistinguishable from a record that does not exist); all → allowed.
+ */
+const HOME = 'ky-dcbs';
+const AWAY = 'oh-franklin-fccs';
+const USERS: Record<Role, string> = {
+  submitter: 'demo-ky-dcbs-submitter',
+  reviewer: 'demo-ky-dcbs-reviewer',
+  jurisdiction_admin: 'demo-ky-dcbs-admin',
+  partnership_lead: 'demo-partnership-lead',
+  platform_admin: 'demo-platform-admin',
+};
+
+const protectedRoutes = ROUTES.filter((r) => !isPublicAction(r.action) && r.path.includes('{jurisdictionId}'));
+const recordIds: Record<string, string> = {};
+const browsers = {} as Record<Role, Browser>;
+
+async function send(browser: Browser | undefined, method: string, path: string, body?: unknown) {
+  const init: RequestInit = body === undefined ? { method } : { method, body: JSON.stringify(body), headers: { 'content-type': 'application/json' } };
+  const res = browser ? await browser.go(`${baseUrl()}${path}`, init) : await fetch(`${baseUrl()}${path}`, init);
+  return { status: res.status, text: await res.text() };
+}
+
+function requestFor(route: (typeof ROUTES)[number], jurisdictionId: string, recordId: string) {
+  const path = route.path.replace('{jurisdictionId}', jurisdictionId).replace('{recordId}', recordId);
+  const body: Record<string, unknown> | undefined = {
+    'records:create': { formId: 'critical_incident_review' },
+    'records:save': { answers: {}, expectedVersion: 1 },
+    'records:submit': { expectedVersion: 1, submissionId: randomUUID() },
+    'records:review': { to: 'in_review', expectedVersion: 1 },
+    'records:amend': { reason: 'Matrix test' },
+  }[route.action as string];
+  return { path, body };
+}
+
+beforeAll(async () => {
+  const users = await Promise.all((Object.keys(USERS) as Role[]).map(async (role) => [role, await signIn(USERS[role])] as const));
+  for (const [role, browser] of users) browsers[role] = browser;
+  // One draft in each jurisdiction, made by its own submitter.
+  const away = await signIn('demo-oh-franklin-fccs-submitter');
+  for (const [jid, browser] of [[HOME, browsers.submitter], [AWAY, away]] as const) {
+    const made = await send(browser, 'POST', `/api/jurisdictions/${jid}/records`, { formId: 'critical_incident_review', answers: sampleCriticalIncidentReview(1) });
+    expect(made.status, made.text).toBe(201);
+    recordIds[jid] = JSON.parse(made.text).recordId;
+  }
+}, 120_000);
+
+describe('authorization matrix (routes × roles × jurisdictions)', () => {
+  const cases = protectedRoutes.flatMap((route) =>
+    (Object.keys(USERS) as Role[]).flatMap((role) => (['own', 'other'] as const).map((where) => ({ route, role, where }))),
+  );
+
+  it(`covers ${protectedRoutes.length} routes × ${Object.keys(USERS).length} roles × 2 jurisdictions`, () => {
+    expect(cases.length).toBe(protectedRoutes.length * 5 * 2);
+    expect(protectedRoutes.length).toBeGreaterThanOrEqual(8);
+  });
+
+  it.each(cases.map((c) => [`${c.route.method} ${c.route.path} as ${c.role} (${c.where})`, c] as const))('%s', async (_name, { route, role, where }) => {
+    const jid = where === 'own' ? HOME : AWAY;
+    const { path, body } = requestFor(route, jid, recordIds[jid]!);
+    const res = await send(browsers[role], route.method, path, body);
+    const scope = scopeOf(role, route.action);
+    if (scope === undefined) {
+      expect(res.status, res.text).toBe(403);
+    } else if (scope === 'own-jurisdiction' && where === 'other') {
+      expect(res.status, res.text).toBe(404);
+      // The same answer as for a record that does not exist: nothing reveals the other jurisdiction's record.
+      const missing = await send(browsers[role], route.method, requestFor(route, jid, '01JZZZZZZZZZZZZZZZZZZZZZZZ').path, body);
+      expect(JSON.parse(missing.text).error.message).toBe(JSON.parse(res.text).error.message);
+    } else {
+      expect([401, 403, 404], `${res.status} ${res.text}`).not.toContain(res.status);
+      expect(res.status).toBeLessThan(500);
+    }
+    expect(res.text).not.toMatch(/\bat .+:\d+:\d+/); // never a stack trace
+  });
+
+  it('answers 401 to every protected route without a session', async () => {
+    for (const route of ROUTES.filter((r) => !isPublicAction(r.action))) {
+      const { path, body } = requestFor(route, HOME, recordIds[HOME]!);
+      const res = await send(undefined, route.method, path, body);
+      expect(res.status, `${route.method} ${route.path}`).toBe(401);
+    }
+  });
+
+  it('policy has an entry for every role', () => {
+    for (const role of Object.keys(USERS) as Role[]) expect(POLICY[role]).toBeDefined();
+  });
+});
