@@ -48,7 +48,7 @@ export function expectNoInternals(text: string) {
 
 /** A minimal cookie jar keyed by origin: enough to follow a sign-in across the app and the local provider. */
 export class Browser {
-  private readonly jar = new Map<string, Map<string, string>>();
+  readonly jar = new Map<string, Map<string, string>>();
 
   async go(url: string, init: RequestInit = {}): Promise<Response> {
     let target = new URL(url);
@@ -78,9 +78,9 @@ export class Browser {
 
 
 /** Signs a demo user (seed/users.json id) in through the local OpenID provider; the browser then holds the session. */
-export async function signIn(userId: string): Promise<Browser> {
+export async function signIn(userId: string, appUrl = baseUrl()): Promise<Browser> {
   const browser = new Browser();
-  const loginPage = await browser.go(`${baseUrl()}/auth/sign-in?returnTo=/api/session`);
+  const loginPage = await browser.go(`${appUrl}/auth/sign-in?returnTo=/api/session`);
   const action = /action="([^"]+)"/.exec(await loginPage.text())?.[1];
   if (!action) throw new Error('The local sign-in page has no form');
   const landed = await browser.go(new URL(action, loginPage.url).toString(), {
