@@ -1,12 +1,13 @@
 // `npm run bench`: bundle sizes, module init time against a reference bundle, local cloud start-up, and the
-// forms engine's figures (bench/forms.ts). Speed is judged as ratios within one run (the machine is a shared,
+// forms engine's figures (bench/forms.ts) and the records store's (bench/records.ts). Speed is judged as ratios within one run (the machine is a shared,
 // noisy 2-core box); absolute timings are printed for information only. Writes bench-results.json at the root.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { assertSameBanner, bundleLikeAFunction } from './bundle.ts';
 import { isStopping, makeTempDir, removeTempDir } from './cleanup.ts';
 import { measureInit, median, type InitSample, type InitTarget } from './init-time.ts';
+import { benchForms } from './forms.ts';
+import { benchRecords } from './records.ts';
 import { benchStartup } from './startup.ts';
 import { synthesize, type SynthesizedFunction } from './synth.ts';
 import type { BenchRow } from './types.ts';
@@ -125,14 +126,11 @@ async function main(): Promise<void> {
   });
 
   await section('forms', async () => {
-    const formsFile = join(PROJECT_ROOT, 'bench', 'forms.ts');
-    if (!existsSync(formsFile)) {
-      console.log('  bench/forms.ts does not exist yet: forms rows skipped');
-      return;
-    }
-    const mod = (await import(pathToFileURL(formsFile).href)) as { benchForms?: () => Promise<BenchRow[]> };
-    if (typeof mod.benchForms !== 'function') throw new Error('bench/forms.ts does not export benchForms()');
-    rows.push(...(await mod.benchForms()));
+    rows.push(...(await benchForms()));
+  });
+
+  await section('records', async () => {
+    rows.push(...(await benchRecords()));
   });
 
   if (isStopping()) return; // interrupted: the signal handler exits once the children are gone
