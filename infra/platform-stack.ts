@@ -84,7 +84,7 @@ export class PlatformStack extends Stack {
         .bindBucket('EXPORTS_BUCKET', buckets.exports, 'read')
         .bindStateMachine('REGISTRY_EXPORT_STATE_MACHINE_ARN', workflows.registryExport, 'describe')
         .grantMailCheck(),
-      jurisdictions: fn('jurisdictions', 'Serves the partnership jurisdictions registry').bindTable(data.table, data.indexNames, 'read'),
+      jurisdictions: fn('jurisdictions', 'Serves the jurisdictions registry, and lets platform admins keep it').bindTable(data.table, data.indexNames, 'write'),
       records: fn('records', "Drafts, saves, submits, reads, lists, reviews and amends a jurisdiction's records")
         .bindTable(data.table, data.indexNames, 'write')
         .bindSecret('CURSOR_SECRET', cursorKey),
@@ -115,7 +115,7 @@ export class PlatformStack extends Stack {
       logoutUrls: [`${appUrl}/`],
     });
     // Functions that read sessions need the app's origin (cookie names and flags depend on it).
-    for (const f of [httpFunctions.auth, httpFunctions.records, httpFunctions.audit]) f.addEnvironment('APP_ORIGIN', appUrl);
+    for (const f of [httpFunctions.auth, httpFunctions.jurisdictions, httpFunctions.records, httpFunctions.audit]) f.addEnvironment('APP_ORIGIN', appUrl);
     for (const [name, value] of Object.entries(identity.functionEnvironment())) httpFunctions.auth.addEnvironment(name, value);
 
     this.acknowledgeStackWide();

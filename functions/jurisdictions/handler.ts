@@ -1,12 +1,17 @@
+import { SessionStore } from '#shared/auth/sessions.ts';
+import { documentClient } from '#shared/aws/document-client.ts';
 import { requiredEnv } from '#shared/config.ts';
 import { NotFoundError } from '#shared/errors.ts';
 import { httpFunction, route } from '#shared/http/handler.ts';
 import { json } from '#shared/http/response.ts';
-import { jurisdictionsApi as api } from '#shared/jurisdictions/api.ts';
+import { addJurisdiction, assertSameId, editJurisdiction } from '#shared/jurisdictions/admin.ts';
+import { jurisdictionsApi as api, registryAdminApi as admin } from '#shared/jurisdictions/api.ts';
 import { toPublicJurisdiction } from '#shared/jurisdictions/model.ts';
 import { JurisdictionStore } from '#shared/jurisdictions/store.ts';
 
 const store = new JurisdictionStore(requiredEnv('TABLE_NAME'));
+const sessions = SessionStore.fromEnv();
+const editor = (principal: { subject: string; role: string } | undefined, requestId: string) => ({ subject: principal!.subject, role: principal!.role, requestId });
 
 export const handler = httpFunction({
   'GET /api/jurisdictions': route({
@@ -24,4 +29,23 @@ export const handler = httpFunction({
       return json(200, toPublicJurisdiction(jurisdiction));
     },
   }),
-});
+  'POST /api/jurisdictions': route({
+    ...admin['POST /api/jurisdictions'],
+    handle: async ({ body, principal, event }) => json(201, await addJurisdiction(documentClient, store.tableName, body, editor(principal, event.requestContext.requestId))),
+  }),
+  'GET /api/jurisdictions/{jurisdictionId}/profile': route({
+    ...admin['GET /api/jurisdictions/{jurisdictionId}/profile'],
+    handle: async ({ params }) => {
+      const found = await store.getVersioned(params.jurisdictionId);
+      if (!found) throw new NotFoundError(`There is no jurisdiction with id "${params.jurisdictionId}".`);
+      return json(200, { ...found.jurisdiction, version: found.version });
+    },
+  }),
+  'PUT /api/jurisdictions/{jurisdictionId}': route({
+    ...admin['PUT /api/jurisdictions/{jurisdictionId}'],
+    handle: async ({ params, body, principal, event }) => {
+      assertSameId(params.jurisdictionId, body.jurisdiction.id);
+      return json(200, await editJurisdiction(documentClient, store, body.jurisdiction, body.expectedVersion, editor(principal, event.requestContext.requestId)));
+    },
+  }),
+}, { sessions });

@@ -24,6 +24,8 @@ export const AUDIT_ACTIONS = [
   'record.status_changed',
   'record.amended',
   'record.read',
+  'registry.created',
+  'registry.updated',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

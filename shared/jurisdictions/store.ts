@@ -7,13 +7,18 @@ import { jurisdictionSchema, type Jurisdiction, type RegistryFilter } from './mo
 /** The registry lives in each jurisdiction's own partition, listed through gsi1. */
 export class JurisdictionStore {
   constructor(
-    private readonly tableName: string,
+    readonly tableName: string,
     private readonly client: DynamoDBDocumentClient = documentClient,
   ) {}
 
   async get(id: JurisdictionId): Promise<Jurisdiction | undefined> {
-    const out = await this.client.send(new GetCommand({ TableName: this.tableName, Key: keys.jurisdictionProfile(id) }));
-    return out.Item ? fromItem(out.Item) : undefined;
+    return (await this.getVersioned(id))?.jurisdiction;
+  }
+
+  /** A profile with its version (items seeded before versions existed count as version 1). */
+  async getVersioned(id: JurisdictionId): Promise<{ jurisdiction: Jurisdiction; version: number } | undefined> {
+    const out = await this.client.send(new GetCommand({ TableName: this.tableName, Key: keys.jurisdictionProfile(id), ConsistentRead: true }));
+    return out.Item ? { jurisdiction: fromItem(out.Item), version: Number(out.Item.version ?? 1) } : undefined;
   }
 
   /** Every jurisdiction matching the filter, ordered by state then name; pages through gsi1 to the end. */
@@ -43,7 +48,7 @@ export class JurisdictionStore {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...keys.jurisdictionProfile(j.id), gsi1pk: keys.registryPartition, gsi1sk: `${j.state}#${j.name}`, kind: 'jurisdiction', ...j },
+          Item: { ...keys.jurisdictionProfile(j.id), ...profileAttributes(j, 1) },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -56,6 +61,11 @@ export class JurisdictionStore {
 }
 
 function fromItem(item: Record<string, unknown>): Jurisdiction {
-  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, kind: _kind, ...rest } = item;
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, kind: _kind, version: _version, ...rest } = item;
   return jurisdictionSchema.parse(rest);
+}
+
+/** The stored item of a profile: the registry listing keys plus the version that guards concurrent edits. */
+export function profileAttributes(j: Jurisdiction, version: number): Record<string, unknown> {
+  return { gsi1pk: keys.registryPartition, gsi1sk: `${j.state}#${j.name}`, kind: 'jurisdiction', ...j, version };
 }

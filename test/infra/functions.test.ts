@@ -103,8 +103,8 @@ describe('Lambda functions', () => {
   });
 
   describe('environment and grants', () => {
-    it('jurisdictions gets TABLE_NAME (the table) and no write access to anything', () => {
-      const f = fn(template, 'jurisdictions');
+    it('health gets TABLE_NAME (the table) and no write access to anything', () => {
+      const f = fn(template, 'health');
       const env = f.props.Environment?.Variables as Props;
       expect(env.TABLE_NAME).toEqual({ Ref: tableId });
       const statements = allowStatementsOfRole(template, roleOf(f));

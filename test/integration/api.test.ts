@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readJurisdictionSeed } from '#shared/jurisdictions/seed.ts';
 import { JURISDICTION_SEED } from '#local/cloud.ts';
-import { call, expectNoInternals } from './helpers.ts';
+import { baseUrl, call, expectNoInternals, signIn } from './helpers.ts';
 
 const seed = readJurisdictionSeed(JURISDICTION_SEED);
 
@@ -53,7 +53,7 @@ describe('jurisdictions registry API (through the local HTTP API and the deploye
     expect(unknown.json.error.message).toBe('There is nothing at GET /api/nothing-here.');
     const wrong = await call('DELETE', '/api/jurisdictions/ky-dcbs');
     expect(wrong.status).toBe(405);
-    expect(wrong.headers.get('allow')).toBe('GET');
+    expect(wrong.headers.get('allow')).toBe('GET, PUT');
     expect(wrong.json.error.message).toContain('DELETE is not allowed');
   });
 
@@ -64,8 +64,15 @@ describe('jurisdictions registry API (through the local HTTP API and the deploye
     const big = await call('GET', '/api/jurisdictions', { body: 'x'.repeat(300 * 1024), headers: { 'content-type': 'application/json' } });
     expect(big.status).toBe(413);
     expect(big.json.error.message).toBe('The request body is 300 KB; the limit is 256 KB.');
+    // A protected route checks the session before it reads the body: no parse feedback for strangers.
     const malformed = await call('POST', '/api/jurisdictions', { body: '{not json', headers: { 'content-type': 'application/json' } });
-    expect(malformed.status).toBe(405);
+    expect(malformed.status).toBe(401);
+    const admin = await signIn('demo-platform-admin');
+    const signedIn = await admin.go(`${baseUrl()}/api/jurisdictions`, { method: 'POST', body: '{not json', headers: { 'content-type': 'application/json' } });
+    expect(signedIn.status).toBe(400);
+    expect(((await signedIn.json()) as { error: { message: string } }).error.message).toMatch(/^The request body is not valid JSON/);
+    const wrongType = await admin.go(`${baseUrl()}/api/jurisdictions`, { method: 'POST', body: 'id=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(wrongType.status).toBe(415);
   });
 
   it('never answers with a stack trace, and always with security headers', async () => {

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { baseUrl, signIn } from './helpers.ts';
+
+const newJurisdiction = (id: string) => ({
+  id,
+  name: `Test Agency ${id}`,
+  type: 'county',
+  state: 'KY',
+  county: 'Fayette',
+  units: [{ code: 'intake', label: 'Intake' }],
+  contacts: [{ role: 'review-lead', name: 'Pat Doe', email: `lead@${id}.example.org` }],
+  active: true,
+  joinedYear: 2026,
+});
+
+describe('platform admins keep the registry without a deploy', () => {
+  it('add, read the profile, edit with the version, refuse a stale edit, and audit each change', async () => {
+    const admin = await signIn('demo-platform-admin');
+    const id = `it-${Date.now().toString(36)}`;
+    const post = (body: unknown) => admin.go(`${baseUrl()}/api/jurisdictions`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+    const created = await post(newJurisdiction(id));
+    expect(created.status).toBe(201);
+    expect(((await created.json()) as { version: number }).version).toBe(1);
+    expect((await post(newJurisdiction(id))).status).toBe(409);
+
+    const profile = (await (await admin.go(`${baseUrl()}/api/jurisdictions/${id}/profile`)).json()) as { version: number; contacts: unknown[] };
+    expect(profile.contacts).toHaveLength(1);
+    const put = (expectedVersion: number, name: string) =>
+      admin.go(`${baseUrl()}/api/jurisdictions/${id}`, {
+        method: 'PUT',
+        body: JSON.stringify({ jurisdiction: { ...newJurisdiction(id), name }, expectedVersion }),
+        headers: { 'content-type': 'application/json' },
+      });
+    const edited = await put(profile.version, 'Renamed Agency');
+    expect(edited.status).toBe(200);
+    expect(((await edited.json()) as { version: number }).version).toBe(2);
+    const stale = await put(1, 'Lost Update');
+    expect(stale.status).toBe(409);
+    const publicView = (await (await fetch(`${baseUrl()}/api/jurisdictions/${id}`)).json()) as { name: string };
+    expect(publicView.name).toBe('Renamed Agency');
+
+    const audit = (await (await admin.go(`${baseUrl()}/api/jurisdictions/${id}/audit`)).json()) as { items: { action: string; changedFields?: string[] }[] };
+    expect(audit.items.map((e) => e.action)).toEqual(['registry.updated', 'registry.created']);
+    expect(audit.items[0]!.changedFields).toEqual(['name']);
+  });
+
+  it('refuses everyone else: 403 for signed-in agency staff, 401 without a session', async () => {
+    const staff = await signIn('demo-ky-dcbs-admin');
+    const res = await staff.go(`${baseUrl()}/api/jurisdictions`, { method: 'POST', body: JSON.stringify(newJurisdiction('it-forbidden')), headers: { 'content-type': 'application/json' } });
+    expect(res.status).toBe(403);
+    const anon = await fetch(`${baseUrl()}/api/jurisdictions`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+    expect(anon.status).toBe(401);
+  });
+});
