@@ -56,6 +56,8 @@ export interface LocalCloud {
   url: string;
   assembly: LocalAssembly;
   endpoints: { dynamodb: string; s3: string; smtp: string; mailInbox: string; stepFunctions: string; oidcIssuer: string };
+  /** Child processes started (DynamoDB Local's JVM); all end with stop(). */
+  childPids: number[];
   /** The demo users of the local identity provider (seed/users.json). */
   demoUsers: DemoUser[];
   /** Environment that the functions get on top of the template's: the stand-in endpoints. */
@@ -172,6 +174,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     stops.push(() => closeServer(server));
     return {
       url: appOrigin,
+      childPids: [dynamo.pid],
       demoUsers: oidc.users,
       assembly,
       endpoints: { dynamodb: dynamo.endpoint, s3: s3.endpoint, smtp: mail.smtpUrl, mailInbox: mail.inboxUrl, stepFunctions: localEnv.AWS_ENDPOINT_URL_SFN!, oidcIssuer: oidc.issuer },

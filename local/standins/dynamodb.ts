@@ -7,6 +7,8 @@ import { waitUntil } from './ports.ts';
 
 export interface DynamoDbStandIn {
   endpoint: string;
+  /** The Java process (the local cloud's only child process). */
+  pid: number;
   client: DynamoDBClient;
   stop: () => Promise<void>;
 }
@@ -34,6 +36,7 @@ export async function startDynamoDb(port: number, dataDir?: string): Promise<Dyn
   }
   return {
     endpoint,
+    pid: child.pid!,
     client,
     stop: async () => {
       client.destroy();

@@ -53,8 +53,8 @@ describe('IAM least privilege', () => {
     expect(offending.map(({ owner, s }) => `${owner}: ${JSON.stringify(s.Action ?? s.NotAction)}`)).toEqual([]);
   });
 
-  it('the jurisdictions function may only read the table (item reads, queries, describe)', () => {
-    const statements = allowStatementsOfRole(template, roleOf(fn(template, 'jurisdictions')));
+  it('the health function may only read the table (item reads, queries, describe)', () => {
+    const statements = allowStatementsOfRole(template, roleOf(fn(template, 'health')));
     const onTable = actionsOn(statements, tableId);
     expect(onTable.length).toBeGreaterThan(0);
     const readOnly = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable'];

@@ -1,15 +1,15 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { startLocalCloud } from '#local/cloud.ts';
 
-const javaPids = () => {
+const alive = (pid: number) => {
   try {
-    return execFileSync('pgrep', ['-f', 'DynamoDBLocal.jar'], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
+    process.kill(pid, 0);
+    return true;
   } catch {
-    return [];
+    return false;
   }
 };
 
@@ -19,14 +19,14 @@ describe('the local cloud', () => {
 
   it('keeps its data across a restart and stops every child process', async () => {
     const lines: string[] = [];
-    const before = javaPids();
     const first = await startLocalCloud({ port: 0, dataDir, assemblyDir: inject('assemblyDir'), schedules: false, log: (l) => lines.push(l) });
     expect(lines).toContain('jurisdictions registry: 11 added, 0 already there');
     const res = await fetch(`${first.url}/healthz`);
     expect(res.status).toBe(200);
-    expect(javaPids().length).toBe(before.length + 1);
+    expect(first.childPids).toHaveLength(1);
+    expect(first.childPids.every(alive)).toBe(true);
     await first.stop();
-    expect(javaPids()).toEqual(before);
+    expect(first.childPids.some(alive)).toBe(false);
 
     lines.length = 0;
     const second = await startLocalCloud({ port: 0, dataDir, assemblyDir: inject('assemblyDir'), schedules: false, log: (l) => lines.push(l) });

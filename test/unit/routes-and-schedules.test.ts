@@ -9,7 +9,7 @@ describe('route table', () => {
     expect(pathMatches('/api/jurisdictions/{jurisdictionId}', '/api/jurisdictions/ky-dcbs')).toBe(true);
     expect(pathMatches('/api/jurisdictions/{jurisdictionId}', '/api/jurisdictions')).toBe(false);
     expect(pathMatches('/api/jurisdictions/{jurisdictionId}', '/api/jurisdictions/a/b')).toBe(false);
-    expect(methodsForPath('/api/jurisdictions')).toEqual(['GET']);
+    expect(methodsForPath('/api/jurisdictions')).toEqual(['GET', 'POST']);
     expect(methodsForPath('/nowhere')).toEqual([]);
   });
 
