@@ -66,12 +66,13 @@ export async function synthesize(projectRoot: string, outDir: string): Promise<S
   return functions.sort((a, b) => a.id.localeCompare(b.id));
 }
 
-/** Literal values stay; Ref/GetAtt/Join objects become a plausible dummy (an ARN where the name says ARN). */
+/** Literal values stay; Ref/GetAtt/Join objects become a plausible dummy (an ARN or a URL where the name says so). */
 function dummyEnvironment(variables: Record<string, unknown>): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(variables)) {
     if (typeof value === 'string') env[name] = value;
     else if (typeof value === 'number' || typeof value === 'boolean') env[name] = String(value);
+    else if (/_(ORIGIN|ISSUER|URL|ENDPOINT)$/.test(name)) env[name] = `https://bench-${name.toLowerCase().replaceAll('_', '-')}.example.org`;
     else if (/_ARN$/.test(name)) env[name] = `arn:aws:states:us-east-1:123456789012:stateMachine:bench-${name.toLowerCase()}`;
     else if (/_URL$/.test(name)) env[name] = `https://bench.invalid/${name.toLowerCase()}`;
     else env[name] = `bench-${name.toLowerCase().replaceAll('_', '-')}`;
