@@ -2,30 +2,12 @@ import * as z from 'zod';
 import { dateBoundSchema } from '#shared/audit/index.ts';
 import { contract, errorResponseSchema } from '#shared/http/contract.ts';
 import { jurisdictionIdSchema } from '#shared/storage/keys.ts';
-import { RECORD_STATUSES, amendInputSchema, createDraftInputSchema, saveDraftInputSchema, submitInputSchema, transitionInputSchema } from './model.ts';
+import { RECORD_STATUSES, amendInputSchema, recordSchema as recordModelSchema, createDraftInputSchema, saveDraftInputSchema, submitInputSchema, transitionInputSchema } from './model.ts';
 
 const inJurisdiction = z.object({ jurisdictionId: jurisdictionIdSchema });
 const oneRecord = z.object({ jurisdictionId: jurisdictionIdSchema, recordId: z.string().min(1).max(64) });
 
-const recordSchema = z
-  .object({
-    jurisdictionId: z.string(),
-    recordId: z.string(),
-    formId: z.string(),
-    formVersion: z.number().int(),
-    status: z.enum(RECORD_STATUSES),
-    version: z.number().int().meta({ description: 'Send it back as expectedVersion; a stale one gets 409' }),
-    answers: z.record(z.string(), z.unknown()),
-    createdBy: z.string(),
-    createdAt: z.string(),
-    updatedBy: z.string(),
-    updatedAt: z.string(),
-    submittedAt: z.string().optional(),
-    statusReason: z.string().optional(),
-    amends: z.object({ recordId: z.string(), version: z.number().int() }).optional(),
-    amendReason: z.string().optional(),
-  })
-  .meta({ id: 'Record' });
+const recordSchema = recordModelSchema.meta({ id: 'Record' });
 const summarySchema = recordSchema.omit({ answers: true }).meta({ id: 'RecordSummary' });
 
 /** Query strings are text: numbers are coerced, several statuses come comma-separated. */

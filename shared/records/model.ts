@@ -64,7 +64,8 @@ export interface RecordView {
 /** A record in a list: everything but the answers. */
 export type RecordSummary = Omit<RecordView, 'answers'>;
 
-const recordSchema = z.object({
+/** A stored record as the service returns it (also the API's response schema, shared/records/api.ts). */
+export const recordSchema = z.object({
   jurisdictionId: z.string(),
   recordId: z.string().regex(TIME_SORTABLE_ID),
   formId: z.string(),
