@@ -52,7 +52,9 @@ export function timeOfId(id: string): Date {
 
 /** The lowest and highest id that can be created within [fromMs, toMs]. */
 export function idBounds(fromMs: number, toMs: number): readonly [string, string] {
-  return [encodeTime(Math.max(0, fromMs)) + '0'.repeat(RANDOM_CHARS), encodeTime(Math.min(MAX_TIME, toMs)) + 'Z'.repeat(RANDOM_CHARS)];
+  // Clamped to what an id can encode: a range before 1970 (or past year 10889) is simply empty, never an error.
+  const clamp = (ms: number) => Math.max(0, Math.min(MAX_TIME, ms));
+  return [encodeTime(clamp(fromMs)) + '0'.repeat(RANDOM_CHARS), encodeTime(clamp(toMs)) + 'Z'.repeat(RANDOM_CHARS)];
 }
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;

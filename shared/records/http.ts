@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Principal } from '#shared/auth/principal.ts';
 import { documentClient } from '#shared/aws/document-client.ts';
+import { ForbiddenError } from '#shared/errors.ts';
 import type { FormContext } from '#shared/forms/index.ts';
 import { JurisdictionStore } from '#shared/jurisdictions/store.ts';
 import { secret } from '#shared/secrets.ts';
@@ -10,9 +11,12 @@ import { RecordService } from './service.ts';
 
 /** What record and audit handlers share: the scoped table of the path's jurisdiction and the acting principal. */
 export function requestScope(tableName: string, jurisdictionId: string, principal: Principal, event: APIGatewayProxyEventV2): { table: ScopedTable; actor: Actor } {
+  // The actor's jurisdiction comes from the principal, the table's from the path: the service checks they agree,
+  // a second line behind the HTTP stack's authorization.
+  if (!principal.jurisdictionId) throw new ForbiddenError('Records belong to a jurisdiction; your role has none.');
   return {
     table: scopedTable(documentClient, tableName, jurisdictionId),
-    actor: { subject: principal.subject, role: principal.role, jurisdictionId, requestId: event.requestContext.requestId },
+    actor: { subject: principal.subject, role: principal.role, jurisdictionId: principal.jurisdictionId, requestId: event.requestContext.requestId },
   };
 }
 

@@ -121,8 +121,14 @@ const expectedVersion = z.number({ error: 'Give the version you last read' }).in
 const reason = z.string().trim().min(1, 'Give a reason').max(2000, 'Keep the reason under 2,000 characters');
 const answers = z.record(z.string(), z.unknown(), { error: 'Answers are an object of variable names and values' });
 
+/**
+ * Forms kept as jurisdiction records, tied to the staff who write them. The safety culture survey is not one of
+ * them: its answers are anonymous and must never be stored with a subject (it gets its own anonymous path).
+ */
+export const RECORD_FORMS = ['critical_incident_review', 'safety_notice'] as const;
+
 export const createDraftInputSchema = z.object({
-  formId: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'Not a form id'),
+  formId: z.enum(RECORD_FORMS, { error: `formId is one of ${RECORD_FORMS.join(', ')}; survey answers are anonymous and are not records` }),
   formVersion: z.number().int().min(1).optional(),
   answers: answers.optional(),
   clientRequestId: token.optional(),

@@ -86,3 +86,11 @@ describe('time-sortable ids', () => {
     expect(new Date(boundMs('2024-05-01T10:00:00+02:00', 'to')).toISOString()).toBe('2024-05-01T08:00:00.000Z');
   });
 });
+
+describe('id bounds outside what an id can encode', () => {
+  it('clamp instead of throwing', () => {
+    expect(() => idBounds(-10, -1)).not.toThrow();
+    const [low, high] = idBounds(-10, -1);
+    expect(low <= high).toBe(true);
+  });
+});
