@@ -11,6 +11,7 @@ import { Buckets } from './constructs/buckets.ts';
 import { Data } from './constructs/data.ts';
 import { Identity } from './constructs/identity.ts';
 import { PlatformFunction, type PlatformFunctionProps } from './constructs/platform-function.ts';
+import { WebAssets } from './constructs/web-assets.ts';
 import { Workflows } from './constructs/workflows.ts';
 import type { PlatformConfig } from './config.ts';
 
@@ -45,6 +46,8 @@ export class PlatformStack extends Stack {
     }
     alarmTopic.addSubscription(new subscriptions.EmailSubscription(config.alarmEmail, { deadLetterQueue: undeliveredAlarms }));
 
+    const webAssets = new WebAssets(this, 'WebAssets', { bucket: buckets.staticAssets, key: data.key, logRetention });
+
     const fn = (functionId: string, description: string, extra: Partial<PlatformFunctionProps> = {}) =>
       new PlatformFunction(this, pascal(functionId), {
         functionId,
@@ -54,6 +57,8 @@ export class PlatformStack extends Stack {
         logRetention,
         reservedConcurrency: config.functionConcurrency,
         environment: { STAGE: config.stage },
+        // Every page (and every friendly error page) links the hashed asset names of this build.
+        define: { __WEB_ASSETS__: JSON.stringify(webAssets.manifest) },
         ...extra,
       });
 
@@ -78,6 +83,19 @@ export class PlatformStack extends Stack {
       });
     }
 
+    // Signs the CSRF tokens of the web pages' forms (HMAC bound to the session cookie).
+    const csrfKey = new secretsmanager.Secret(this, 'CsrfKey', {
+      description: 'Key that signs the CSRF tokens of the web pages',
+      encryptionKey: data.key,
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+    });
+    for (const id of ['AwsSolutions-SMG4', 'HIPAA.Security-SecretsManagerRotationEnabled', 'NIST.800.53.R5-SecretsManagerRotationEnabled']) {
+      Validations.of(csrfKey).acknowledge({
+        id,
+        reason: 'Not rotated automatically: the key only signs CSRF tokens, which are derived per session; replacing its value only makes open forms ask to be sent again.',
+      });
+    }
+
     const httpFunctions: Record<HttpFunctionId, PlatformFunction> = {
       health: fn('health', 'Reports whether the platform and each service it depends on answer')
         .bindTable(data.table, data.indexNames, 'read')
@@ -92,7 +110,13 @@ export class PlatformStack extends Stack {
         .bindTable(data.table, data.indexNames, 'write')
         .bindSecret('CURSOR_SECRET', cursorKey),
       dictionary: fn('dictionary', 'Serves the data dictionary generated from the form definitions'),
-      auth: fn('auth', 'Signs people in and out (OIDC code flow with PKCE) and keeps their sessions').bindTable(data.table, data.indexNames, 'write'),
+      auth: fn('auth', 'Signs people in and out (OIDC code flow with PKCE) and keeps their sessions')
+        .bindTable(data.table, data.indexNames, 'write')
+        .bindSecret('CSRF_SECRET', csrfKey),
+      web: fn('web', 'Serves the server-rendered web pages')
+        .bindTable(data.table, data.indexNames, 'write')
+        .bindSecret('CURSOR_SECRET', cursorKey)
+        .bindSecret('CSRF_SECRET', csrfKey),
       openapi: fn('openapi', 'Serves the OpenAPI document generated from the route contracts'),
       'not-found': fn('not-found', 'Answers requests that match no route with 404 or 405'),
     };
@@ -115,7 +139,7 @@ export class PlatformStack extends Stack {
       logoutUrls: [`${appUrl}/`],
     });
     // Functions that read sessions need the app's origin (cookie names and flags depend on it).
-    for (const f of [httpFunctions.auth, httpFunctions.jurisdictions, httpFunctions.records, httpFunctions.audit]) f.addEnvironment('APP_ORIGIN', appUrl);
+    for (const f of [httpFunctions.auth, httpFunctions.web, httpFunctions.jurisdictions, httpFunctions.records, httpFunctions.audit]) f.addEnvironment('APP_ORIGIN', appUrl);
     for (const [name, value] of Object.entries(identity.functionEnvironment())) httpFunctions.auth.addEnvironment(name, value);
 
     this.acknowledgeStackWide();

@@ -72,6 +72,19 @@ export interface LocalAssembly {
   schedules: LocalSchedule[];
   /** Functions of the template that are deploy-time CDK plumbing (custom resource providers), not served. */
   deployTimeFunctions: string[];
+  /** Directories that BucketDeployments copy into buckets (the web assets), as staged in the assembly. */
+  bucketDeployments: LocalBucketDeployment[];
+}
+
+export interface LocalBucketDeployment {
+  /** Local name of the destination bucket. */
+  bucket: string;
+  /** Key prefix in the bucket, e.g. `assets/`. */
+  prefix: string;
+  /** The staged source directories (the deployment's assets). */
+  sourceDirs: string[];
+  /** Cache-Control the deployment sets on every object, if any. */
+  cacheControl?: string;
 }
 
 /** Local physical names: derived from logical ids, so they are stable across restarts and need no AWS. */
@@ -244,5 +257,22 @@ export function readAssembly(assemblyDir: string): LocalAssembly {
       };
     });
 
-  return { stackName, functions, routes, tables, buckets, stateMachines, schedules, deployTimeFunctions };
+  const bucketDeployments: LocalBucketDeployment[] = ofType('Custom::CDKBucketDeployment').map(([logicalId, r]) => {
+    const p = r.Properties as Record<string, Json>;
+    const keys = (p.SourceObjectKeys as Json[]).map((k) => String(k));
+    const sourceDirs = keys.map((key) => {
+      const asset = assets.files[key.replace(/\.zip$/, '')];
+      if (!asset) throw new Error(`No asset for bucket deployment ${logicalId} (${key})`);
+      return path.join(assemblyDir, asset.source.path);
+    });
+    const metadata = (p.SystemMetadata ?? {}) as Record<string, Json>;
+    return {
+      bucket: String(resolve(p.DestinationBucketName as Json)),
+      prefix: String(p.DestinationBucketKeyPrefix ?? ''),
+      sourceDirs,
+      cacheControl: metadata['cache-control'] === undefined ? undefined : String(metadata['cache-control']),
+    };
+  });
+
+  return { stackName, functions, routes, tables, buckets, stateMachines, schedules, deployTimeFunctions, bucketDeployments };
 }

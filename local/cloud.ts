@@ -7,6 +7,7 @@ import { seedJurisdictions } from '#shared/jurisdictions/seed.ts';
 import { JurisdictionStore } from '#shared/jurisdictions/store.ts';
 import { LOCAL_REGION, readAssembly, type LocalAssembly } from './assembly.ts';
 import { LocalHttpApi } from './http/gateway.ts';
+import { LocalStaticAssets } from './http/static.ts';
 import { startLocalOidcProvider } from './oidc/provider.ts';
 import type { DemoUser } from './oidc/users.ts';
 import { LambdaRuntime } from './lambda/runtime.ts';
@@ -137,6 +138,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       OIDC_LOGOUT_ENDPOINT: '',
       // No Secrets Manager locally: secrets come in the environment (shared/secrets.ts), fresh on every start.
       CURSOR_SECRET: randomBytes(48).toString('base64url'),
+      CSRF_SECRET: randomBytes(48).toString('base64url'),
     };
     const lambdas = new LambdaRuntime(assembly.functions, localEnv, options.logSink);
     stops.push(() => lambdas.stop());
@@ -156,7 +158,13 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     }
 
     const http = new LocalHttpApi(assembly.routes, lambdas);
+    // CloudFront's /assets/* behavior: the BucketDeployment's files, straight from the assembly.
+    const staticAssets = new LocalStaticAssets(assembly.bucketDeployments.filter((d) => d.prefix.replace(/^\/+/, '').startsWith('assets/')));
     const server = createServer((req, res) => {
+      if (staticAssets.handle(req, res)) {
+        req.resume();
+        return;
+      }
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {

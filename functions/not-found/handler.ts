@@ -1,6 +1,7 @@
 import { MethodNotAllowedError, NotFoundError } from '#shared/errors.ts';
 import { httpFunction, route } from '#shared/http/handler.ts';
 import { methodsForPath } from '#shared/http/routes.ts';
+import { errorPage, PAGE_CSP } from '#shared/web/page.tsx';
 
 /** API Gateway's `$default` route: every request that matched no declared route lands here. */
 export const handler = httpFunction({
@@ -15,4 +16,4 @@ export const handler = httpFunction({
       throw new NotFoundError(`There is nothing at ${method} ${path}.`);
     },
   }),
-});
+}, { errorPage, contentSecurityPolicy: PAGE_CSP });

@@ -49,6 +49,8 @@ export interface PlatformFunctionProps {
    */
   readonly invocation?: 'sync' | 'async';
   readonly environment?: Record<string, string>;
+  /** Compile-time constants for the bundle (esbuild `define`), e.g. the web assets manifest. */
+  readonly define?: Record<string, string>;
 }
 
 /**
@@ -132,6 +134,7 @@ export class PlatformFunction extends Construct {
         // The AWS SDK v3 comes with the nodejs24.x runtime (and from node_modules locally): bundling it would
         // triple every bundle (see docs/architecture.md, "Bundles").
         externalModules: ['@aws-sdk/*', '@smithy/*'],
+        ...(props.define ? { define: props.define } : {}),
       },
     });
     (this.fn.node.defaultChild as lambda.CfnFunction).addMetadata(FUNCTION_ID_METADATA, props.functionId);

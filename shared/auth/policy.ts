@@ -24,6 +24,7 @@ export const ROLE_LABELS: Record<Role, string> = {
 
 export const ACTIONS = [
   'health:read',
+  'web:read',
   'registry:read',
   'dictionary:read',
   'forms:read',
@@ -47,6 +48,7 @@ export type Action = (typeof ACTIONS)[number];
 
 export const ACTION_DESCRIPTIONS: Record<Action, string> = {
   'health:read': 'whether the platform and its services answer',
+  'web:read': 'the public web pages (home, help)',
   'registry:read': 'the public jurisdictions registry',
   'dictionary:read': 'the data dictionary',
   'forms:read': 'form definitions (what a form asks)',
@@ -76,7 +78,7 @@ export const SCOPES = ['public', 'own-jurisdiction', 'all'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 /** Actions anyone may take without signing in. */
-export const PUBLIC_ACTIONS = ['health:read', 'registry:read', 'dictionary:read', 'forms:read', 'api-docs:read', 'session:start', 'session:end'] as const satisfies readonly Action[];
+export const PUBLIC_ACTIONS = ['health:read', 'web:read', 'registry:read', 'dictionary:read', 'forms:read', 'api-docs:read', 'session:start', 'session:end'] as const satisfies readonly Action[];
 
 export const isPublicAction = (action: Action): boolean => (PUBLIC_ACTIONS as readonly Action[]).includes(action);
 

@@ -5,8 +5,12 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import * as z from 'zod';
 import type { ZodType } from 'zod';
-import { BadRequestError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError, type FieldError } from '#shared/errors.ts';
+import { BadRequestError, ForbiddenError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError, type FieldError } from '#shared/errors.ts';
 import { logger } from '#shared/logger.ts';
+import { optionalEnv } from '#shared/config.ts';
+import { readCookie } from '#shared/auth/cookies.ts';
+import { secret } from '#shared/secrets.ts';
+import { CSRF_FIELD, csrfToken, csrfTokenMatches, sameOriginRequest } from '#shared/web/csrf.ts';
 import { errorToResponse } from './errors-to-response.ts';
 import { authorize, isPublicAction } from '#shared/auth/policy.ts';
 import type { Principal } from '#shared/auth/principal.ts';
@@ -25,6 +29,8 @@ export interface RouteInput<Q, P, B> {
   /** The signed-in principal; set on every non-public route (the stack has authorized it already). */
   principal: Principal | undefined;
   session: SessionInfo | undefined;
+  /** The CSRF token of this request's session, for the forms of a page (key: CSRF_SECRET). */
+  csrfToken: () => Promise<string>;
   event: APIGatewayProxyEventV2;
   context: Context;
 }
@@ -35,6 +41,13 @@ export interface RouteDefinition<Q = unknown, P = unknown, B = unknown> extends 
   ignoreBody?: boolean;
   /** Reading the session slides its idle expiry, unless false (the session-status route the UI polls). */
   touchSession?: boolean;
+  /**
+   * A browser form post: the body is application/x-www-form-urlencoded (fields as strings, validated by `body`),
+   * and the CSRF token of the session must come in the `_csrf` field, or the request is refused with 403.
+   */
+  form?: boolean;
+  /** On a public route, read the session when there is one (pages that greet a signed-in person). */
+  readSession?: boolean;
   handle: (input: RouteInput<Q, P, B>) => Promise<HttpResult>;
 }
 
@@ -54,6 +67,8 @@ export function httpFunction(
     contentSecurityPolicy?: Record<string, string>;
     /** Required when any route is not public: where sessions are read. */
     sessions?: SessionStore;
+    /** Friendly HTML error pages for browsers (Accept prefers text/html; never under /api/). */
+    errorPage?: (statusCode: number, requestId: string, message: string) => HttpResult;
   } = {},
 ) {
   // Fail at cold start, not on a request: every route must declare a known action, and non-public ones need sessions.
@@ -68,14 +83,27 @@ export function httpFunction(
     const definition = routes[event.routeKey];
     if (!definition) throw new NotFoundError(`No handler for ${event.routeKey}`);
     logger.appendKeys({ routeKey: event.routeKey });
+    const method = event.requestContext.http.method;
+    // Cross-site requests never change anything: browsers say where a request comes from.
+    if (method !== 'GET' && method !== 'HEAD' && !sameOriginRequest(event.headers, optionalEnv('APP_ORIGIN'))) {
+      throw new ForbiddenError('This request came from another site and was refused.');
+    }
     const { principal, session } = await authorizeRequest(event, definition, options.sessions);
-    const body = definition.ignoreBody ? undefined : definition.body ? parseJsonBody(event) : rejectUnexpectedBody(event);
+    const sessionCookie = () => (options.sessions ? readCookie(event.cookies ?? event.headers.cookie, options.sessions.cookieName) : undefined);
+    const body = definition.ignoreBody
+      ? undefined
+      : definition.form
+        ? await parseFormBody(event, sessionCookie())
+        : definition.body
+          ? parseJsonBody(event)
+          : rejectUnexpectedBody(event);
     return definition.handle({
       query: validate(definition.query, event.queryStringParameters ?? {}, 'query string'),
       params: validate(definition.params, event.pathParameters ?? {}, 'path'),
-      body: definition.body ? validate(definition.body, body, 'body') : undefined,
+      body: definition.body ? validate(definition.body, body, 'body') : definition.form ? body : undefined,
       principal,
       session,
+      csrfToken: async () => csrfToken(await secret('CSRF_SECRET'), sessionCookie()),
       event,
       context,
     });
@@ -87,7 +115,11 @@ export function httpFunction(
     .use(httpSecurityHeaders(options.contentSecurityPolicy ? { contentSecurityPolicy: options.contentSecurityPolicy } : {}))
     .use({
       onError: async (request) => {
-        request.response = errorToResponse(request.error, request.context.awsRequestId);
+        const response = errorToResponse(request.error, request.context.awsRequestId);
+        request.response =
+          options.errorPage && prefersHtml(request.event)
+            ? { ...options.errorPage(response.statusCode, request.context.awsRequestId, messageOf(response)), headers: { ...response.headers, 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' } }
+            : response;
       },
     });
 }
@@ -104,7 +136,10 @@ async function authorizeRequest(
 ): Promise<{ principal?: Principal; session?: SessionInfo }> {
   if (event.routeKey === '$default') return {};
   const action = actionForRoute(event.routeKey)!;
-  if (isPublicAction(action)) return {};
+  if (isPublicAction(action)) {
+    if (!definition.readSession || !sessions) return {};
+    return (await sessions.readSession(event.cookies ?? event.headers.cookie, { touch: definition.touchSession !== false })) ?? {};
+  }
   const found = await sessions!.readSession(event.cookies ?? event.headers.cookie, { touch: definition.touchSession !== false });
   const jurisdictionId = event.pathParameters?.jurisdictionId;
   authorize(found?.principal, action, jurisdictionId ? { jurisdictionId } : undefined);
@@ -133,6 +168,38 @@ function parseJsonBody(event: APIGatewayProxyEventV2): unknown {
   } catch (e) {
     // Node's message gives the position of the problem, never the body itself.
     throw new BadRequestError(`The request body is not valid JSON: ${(e as Error).message.replace(/ in JSON.*$/, '').slice(0, 120)}.`);
+  }
+}
+
+/** A browser form post: urlencoded fields (last one wins), after its CSRF token is checked. */
+async function parseFormBody(event: APIGatewayProxyEventV2, sessionCookie: string | undefined): Promise<Record<string, string>> {
+  const bytes = bodyBytes(event);
+  const contentType = event.headers['content-type'];
+  if (bytes && !/^application\/x-www-form-urlencoded\s*(?:;|$)/i.test(contentType ?? '')) {
+    throw new UnsupportedMediaTypeError('Send this form as "application/x-www-form-urlencoded".');
+  }
+  const fields = Object.fromEntries(new URLSearchParams(bytes?.toString('utf8') ?? ''));
+  if (!csrfTokenMatches(await secret('CSRF_SECRET'), sessionCookie, fields[CSRF_FIELD])) {
+    throw new ForbiddenError('The form has expired or did not come from this site. Reload the page and send it again.');
+  }
+  delete fields[CSRF_FIELD];
+  return fields;
+}
+
+/** Whether the client asked for a page (a browser navigating) rather than data; the JSON API always answers JSON. */
+function prefersHtml(event: APIGatewayProxyEventV2 | undefined): boolean {
+  if (!event || event.rawPath?.startsWith('/api/')) return false;
+  const accept = event.headers?.accept ?? '';
+  const html = accept.indexOf('text/html');
+  const json = accept.indexOf('application/json');
+  return html >= 0 && (json < 0 || html < json);
+}
+
+function messageOf(response: HttpResult): string {
+  try {
+    return String(JSON.parse(String(response.body)).error?.message ?? '');
+  } catch {
+    return '';
   }
 }
 

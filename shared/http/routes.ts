@@ -9,7 +9,7 @@ export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
 
 /** Functions that serve HTTP routes, by id. The id names the folder under functions/. */
-export type HttpFunctionId = 'health' | 'jurisdictions' | 'records' | 'audit' | 'dictionary' | 'openapi' | 'auth' | 'not-found';
+export type HttpFunctionId = 'health' | 'jurisdictions' | 'records' | 'audit' | 'dictionary' | 'openapi' | 'auth' | 'web' | 'not-found';
 
 export interface RouteSpec {
   method: HttpMethod;
@@ -46,6 +46,9 @@ export const ROUTES = [
   { method: 'GET', path: '/dictionary', action: 'dictionary:read', function: 'dictionary', summary: 'The data dictionary of every form version (HTML)' },
   { method: 'GET', path: '/dictionary.csv', action: 'dictionary:read', function: 'dictionary', summary: 'The data dictionary (CSV)' },
   { method: 'GET', path: '/dictionary/changelog.csv', action: 'dictionary:read', function: 'dictionary', summary: 'What changed between form versions (CSV)' },
+  { method: 'GET', path: '/', action: 'web:read', function: 'web', summary: 'Home page (HTML): what the platform is, or your records by status' },
+  { method: 'GET', path: '/sign-in-help', action: 'web:read', function: 'web', summary: 'How to sign in (HTML)' },
+  { method: 'POST', path: '/reviews', action: 'records:create', function: 'web', summary: 'Starts a critical incident review from the home page form (HTML form post)' },
 ] as const satisfies readonly RouteSpec[];
 
 export type RouteKey = `${(typeof ROUTES)[number]['method']} ${(typeof ROUTES)[number]['path']}`;

@@ -31,8 +31,8 @@ describe('Lambda functions', () => {
   const stateMachineId = logicalIdOf(child(stack, 'Workflows', Workflows).registryExport);
   const alarms = Object.values(resources(template, 'AWS::CloudWatch::Alarm')).map((a) => a.Properties ?? {});
 
-  it('the project functions are exactly audit, auth, dictionary, health, jurisdictions, not-found, openapi, records and registry-export', () => {
-    expect(ids.sort()).toEqual(['audit', 'auth', 'dictionary', 'health', 'jurisdictions', 'not-found', 'openapi', 'records', 'registry-export']);
+  it('the project functions are exactly audit, auth, dictionary, health, jurisdictions, not-found, openapi, records, registry-export and web', () => {
+    expect(ids.sort()).toEqual(['audit', 'auth', 'dictionary', 'health', 'jurisdictions', 'not-found', 'openapi', 'records', 'registry-export', 'web']);
   });
 
   it.each(ids)('%s: Node 24 on arm64, X-Ray active, reserved concurrency', (id) => {

@@ -9,9 +9,10 @@ describe('jurisdictions registry API (through the local HTTP API and the deploye
   it('lists every seeded jurisdiction, ordered by state then name, without contacts', async () => {
     const res = await call('GET', '/api/jurisdictions');
     expect(res.status).toBe(200);
-    expect(res.json.count).toBe(seed.length);
+    // Other tests of the run may add jurisdictions (registry-admin): every seeded one is there, and count is honest.
     const ids = res.json.jurisdictions.map((j: { id: string }) => j.id);
-    expect(new Set(ids)).toEqual(new Set(seed.map((j) => j.id)));
+    expect(ids).toEqual(expect.arrayContaining(seed.map((j) => j.id)));
+    expect(res.json.count).toBe(ids.length);
     const keys = res.json.jurisdictions.map((j: { state: string; name: string }) => `${j.state}#${j.name}`);
     expect(keys).toEqual([...keys].sort());
     expect(res.text).not.toContain('example.org');
@@ -23,7 +24,7 @@ describe('jurisdictions registry API (through the local HTTP API and the deploye
     expect(oh.status).toBe(200);
     expect(oh.json.jurisdictions.map((j: { id: string }) => j.id).sort()).toEqual(
       seed.filter((j) => j.state === 'OH' && j.type === 'county').map((j) => j.id).sort(),
-    );
+    ); // (tests add jurisdictions only in KY)
     const inactive = await call('GET', '/api/jurisdictions?active=false');
     expect(inactive.json.jurisdictions.map((j: { id: string }) => j.id)).toEqual(seed.filter((j) => !j.active).map((j) => j.id));
   });

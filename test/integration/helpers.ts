@@ -91,3 +91,15 @@ export async function signIn(userId: string, appUrl = baseUrl()): Promise<Browse
   if (landed.status !== 200) throw new Error(`Sign-in of ${userId} ended with ${landed.status}`);
   return browser;
 }
+
+/** Signs out as the pages do: the header's sign-out form, with the session's CSRF token from the home page. */
+export async function signOut(browser: Browser, appUrl = baseUrl()): Promise<Response> {
+  const home = await (await browser.go(`${appUrl}/`)).text();
+  const token = /name="_csrf" value="([^"]+)"/.exec(home)?.[1];
+  if (!token) throw new Error('The home page has no sign-out form');
+  return browser.go(`${appUrl}/auth/sign-out`, {
+    method: 'POST',
+    body: new URLSearchParams({ _csrf: token }),
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
+}

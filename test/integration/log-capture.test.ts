@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startLocalCloud, type LocalCloud } from '#local/cloud.ts';
 import { sampleCriticalIncidentReview } from '#shared/forms/samples.ts';
-import { signIn, type Browser } from './helpers.ts';
+import { signIn, signOut, type Browser } from './helpers.ts';
 
 /** Everything every function writes to its log during realistic flows, kept in memory. */
 class Capture extends Writable {
@@ -55,7 +55,7 @@ describe('logs never carry form values, names, emails or tokens', () => {
     const admin = await signIn('demo-ky-dcbs-admin', cloud.url);
     expect((await admin.go(`${base}/audit`)).status).toBe(200);
     const session = [...(browser.jar.get(new URL(cloud.url).origin)?.values() ?? [])];
-    await browser.go(`${cloud.url}/auth/sign-out`, { method: 'POST' });
+    await signOut(browser, cloud.url);
 
     // Give the worker threads' stdout a moment to drain into the capture.
     await new Promise((r) => setTimeout(r, 300));

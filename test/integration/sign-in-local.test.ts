@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Browser, baseUrl } from './helpers.ts';
+import { Browser, baseUrl, signOut } from './helpers.ts';
 
 describe('sign-in through the local cloud (local OpenID provider, auth function, sessions)', () => {
   it('signs a demo reviewer in, shows the session, and ends it server-side on sign-out', async () => {
@@ -20,7 +20,7 @@ describe('sign-in through the local cloud (local OpenID provider, auth function,
     const session = (await afterLogin.json()) as { principal: { role: string; jurisdictionId: string } };
     expect(session.principal).toMatchObject({ role: 'reviewer', jurisdictionId: 'ky-dcbs' });
 
-    await browser.go(`${baseUrl()}/auth/sign-out`, { method: 'POST' });
+    await signOut(browser);
     const after = await browser.go(`${baseUrl()}/api/session`);
     expect(after.status).toBe(401);
   });

@@ -10,6 +10,7 @@ import { SessionStore } from '#shared/auth/sessions.ts';
 import { SignInTransactionStore } from '#shared/auth/transactions.ts';
 import { ServiceUnavailableError, UnauthorizedError } from '#shared/errors.ts';
 import { httpFunction } from '#shared/http/handler.ts';
+import { csrfToken } from '#shared/web/csrf.ts';
 import { STORAGE_MARSHALL_OPTIONS, STORAGE_UNMARSHALL_OPTIONS } from '#shared/storage/marshalling.ts';
 import { startLocalOidcProvider, type LocalOidcProvider } from '#local/oidc/provider.ts';
 import { freePort } from '#local/standins/ports.ts';
@@ -286,7 +287,7 @@ describe('sessions in DynamoDB', () => {
 describe('the auth routes (shared/auth/http.ts) end to end', () => {
   const context = { awsRequestId: 'req-auth', functionName: 'auth', getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
 
-  function event(routeKey: string, init: { query?: string; cookies?: string[] } = {}): APIGatewayProxyEventV2 {
+  function event(routeKey: string, init: { query?: string; cookies?: string[]; form?: Record<string, string> } = {}): APIGatewayProxyEventV2 {
     const [method, path] = routeKey.split(' ') as [string, string];
     const query = init.query ?? '';
     return {
@@ -295,7 +296,8 @@ describe('the auth routes (shared/auth/http.ts) end to end', () => {
       rawPath: path,
       rawQueryString: query,
       cookies: init.cookies,
-      headers: {},
+      headers: init.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {},
+      body: init.form ? new URLSearchParams(init.form).toString() : undefined,
       queryStringParameters: query ? Object.fromEntries(new URLSearchParams(query)) : undefined,
       requestContext: { http: { method, path }, requestId: 'r', routeKey } as APIGatewayProxyEventV2['requestContext'],
       isBase64Encoded: false,
@@ -328,7 +330,12 @@ describe('the auth routes (shared/auth/http.ts) end to end', () => {
     });
     expect(me.headers['cache-control']).toBe('no-store');
 
-    const out = await call(event('POST /auth/sign-out', { cookies: [sessionCookie] }));
+    // Sign-out is a form post of the pages' header: it carries the session's CSRF token.
+    process.env.CSRF_SECRET ??= 'test-csrf-secret';
+    const token = csrfToken(process.env.CSRF_SECRET, sessionCookie.slice(sessionCookie.indexOf('=') + 1));
+    const forged = await call(event('POST /auth/sign-out', { cookies: [sessionCookie] }));
+    expect(forged.statusCode).toBe(403);
+    const out = await call(event('POST /auth/sign-out', { cookies: [sessionCookie], form: { _csrf: token } }));
     expect(out.statusCode).toBe(303);
     const providerSignOut = new URL(out.headers.location!);
     expect(providerSignOut.href.startsWith(`${op.issuer}/session/end`)).toBe(true);
