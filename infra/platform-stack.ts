@@ -98,23 +98,29 @@ export class PlatformStack extends Stack {
 
     const httpFunctions: Record<HttpFunctionId, PlatformFunction> = {
       health: fn('health', 'Reports whether the platform and each service it depends on answer')
-        .bindTable(data.table, data.indexNames, 'read')
+        .bindTable(data.table, data.indexNames, 'describe')
         .bindBucket('EXPORTS_BUCKET', buckets.exports, 'read')
         .bindStateMachine('REGISTRY_EXPORT_STATE_MACHINE_ARN', workflows.registryExport, 'describe')
         .grantMailCheck(),
-      jurisdictions: fn('jurisdictions', 'Serves the jurisdictions registry, and lets platform admins keep it').bindTable(data.table, data.indexNames, 'write'),
+      jurisdictions: fn('jurisdictions', 'Serves the jurisdictions registry, and lets platform admins keep it')
+        .bindTable(data.table, data.indexNames, 'write')
+        .grantSessions(data.table),
       records: fn('records', "Drafts, saves, submits, reads, lists, reviews and amends a jurisdiction's records")
         .bindTable(data.table, data.indexNames, 'write')
+        .grantSessions(data.table)
         .bindSecret('CURSOR_SECRET', cursorKey),
       audit: fn('audit', 'Serves the audit log of a jurisdiction, and of all jurisdictions to platform admins')
-        .bindTable(data.table, data.indexNames, 'write')
+        .bindTable(data.table, data.indexNames, 'read')
+        .grantSessions(data.table)
         .bindSecret('CURSOR_SECRET', cursorKey),
       dictionary: fn('dictionary', 'Serves the data dictionary generated from the form definitions'),
       auth: fn('auth', 'Signs people in and out (OIDC code flow with PKCE) and keeps their sessions')
-        .bindTable(data.table, data.indexNames, 'write')
+        .grantProfileRead(data.table)
+        .grantSessions(data.table)
         .bindSecret('CSRF_SECRET', csrfKey),
       web: fn('web', 'Serves the server-rendered web pages')
         .bindTable(data.table, data.indexNames, 'write')
+        .grantSessions(data.table)
         .bindSecret('CURSOR_SECRET', cursorKey)
         .bindSecret('CSRF_SECRET', csrfKey),
       openapi: fn('openapi', 'Serves the OpenAPI document generated from the route contracts'),

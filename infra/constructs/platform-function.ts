@@ -26,7 +26,12 @@ const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamo
 /** Actions granted on `*` because AWS offers no resource-level permission for them. */
 const WILDCARD_ONLY_ACTIONS =
   'Actions with no resource-level permissions: X-Ray PutTraceSegments/PutTelemetryRecords, and SES GetAccount for the health check.';
-const TABLE_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+// No DeleteItem and no BatchWriteItem: records and audit events are never deleted (sessions: see grantSessions).
+const TABLE_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem'];
+/** Partition-key prefixes of the sign-in items (shared/auth/sessions.ts, transactions.ts): the only deletable ones. */
+const SESSION_KEY_PATTERNS = ['SESSION#*', 'SIGNIN#*'];
+/** Audit partitions (`<jurisdiction>#AUDIT`): append-only, whatever else a role may do. */
+const AUDIT_KEY_PATTERN = '*#AUDIT';
 
 export interface PlatformFunctionProps {
   /** Stable id (kebab-case); the folder functions/<id>/handler.ts holds the entry point. */
@@ -186,15 +191,71 @@ export class PlatformFunction extends Construct {
     return this;
   }
 
-  /** TABLE_NAME plus least-privilege item access (no Scan, no PartiQL) on the table and its indexes. */
-  bindTable(table: dynamodb.ITableV2, indexNames: readonly string[], access: 'read' | 'write'): this {
+  /**
+   * TABLE_NAME plus least-privilege item access on the table and its indexes: `describe` (health checks),
+   * `read` (item reads and queries), or `write` (reads plus put and update). Never Scan, PartiQL, DeleteItem or
+   * BatchWriteItem; and audit partitions are append-only for every role (an explicit deny of update and delete).
+   */
+  bindTable(table: dynamodb.ITableV2, indexNames: readonly string[], access: 'describe' | 'read' | 'write'): this {
     this.fn.addEnvironment('TABLE_NAME', table.tableName);
+    if (access === 'describe') {
+      this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['dynamodb:DescribeTable'], resources: [table.tableArn] }));
+      return this;
+    }
     const actions = access === 'read' ? TABLE_READ_ACTIONS : [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS];
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({ actions, resources: [table.tableArn, ...indexNames.map((name) => `${table.tableArn}/index/${name}`)] }),
     );
+    if (access === 'write') this.denyAuditChanges(table);
     this.grantKey(access);
     return this;
+  }
+
+  /**
+   * Sessions and sign-in transactions: read, write and delete, but only items whose partition key is a session or
+   * sign-in key (dynamodb:LeadingKeys), so a function that reads sessions cannot delete anything else.
+   */
+  grantSessions(table: dynamodb.ITableV2): this {
+    this.fn.addEnvironment('TABLE_NAME', table.tableName);
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+        resources: [table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': SESSION_KEY_PATTERNS } },
+      }),
+    );
+    this.denyAuditChanges(table);
+    this.grantKey('write');
+    return this;
+  }
+
+  /** GetItem of jurisdiction profiles only (their partition key is the bare jurisdiction id, without `#`). */
+  grantProfileRead(table: dynamodb.ITableV2): this {
+    this.fn.addEnvironment('TABLE_NAME', table.tableName);
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:GetItem'],
+        resources: [table.tableArn],
+        conditions: { 'ForAllValues:StringNotLike': { 'dynamodb:LeadingKeys': ['*#*'] } },
+      }),
+    );
+    this.grantKey('read');
+    return this;
+  }
+
+  private auditDenied = false;
+
+  private denyAuditChanges(table: dynamodb.ITableV2): void {
+    if (this.auditDenied) return;
+    this.auditDenied = true;
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        effect: iam.Effect.DENY,
+        actions: ['dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
+        resources: [table.tableArn],
+        conditions: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': [AUDIT_KEY_PATTERN] } },
+      }),
+    );
   }
 
   /** `envName` = the bucket's name, plus read (GetObject, ListBucket) or write (PutObject as well) access. */

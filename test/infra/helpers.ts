@@ -169,11 +169,16 @@ export function policiesOfRole(template: Template, roleId: string): { inline: st
   return { inline, managed: [...new Set([...managedByRoles, ...managedByArn])], roleInline: asArray(role.Policies).length };
 }
 
-/** Every Allow statement a role gets from its identity policies (inline, customer-managed, role-inline). */
-export function allowStatementsOfRole(template: Template, roleId: string): Statement[] {
+/** Every statement a role gets from its identity policies (inline, customer-managed, role-inline). */
+export function statementsOfRole(template: Template, roleId: string): Statement[] {
   const { inline, managed } = policiesOfRole(template, roleId);
   const docs = policyDocuments(template).filter((d) => d.owner === roleId || inline.includes(d.owner) || managed.includes(d.owner));
-  return docs.flatMap((d) => d.statements).filter((s) => s.Effect === 'Allow');
+  return docs.flatMap((d) => d.statements);
+}
+
+/** Every Allow statement a role gets from its identity policies. */
+export function allowStatementsOfRole(template: Template, roleId: string): Statement[] {
+  return statementsOfRole(template, roleId).filter((s) => s.Effect === 'Allow');
 }
 
 /** IAM-style glob: `*` matches any run of characters, `?` one; case-insensitive like IAM actions. */

@@ -4,6 +4,7 @@ import { Data } from '#infra/constructs/data.ts';
 import {
   actionsOn,
   allowStatementsOfRole,
+  statementsOfRole,
   allows,
   asArray,
   child,
@@ -53,14 +54,41 @@ describe('IAM least privilege', () => {
     expect(offending.map(({ owner, s }) => `${owner}: ${JSON.stringify(s.Action ?? s.NotAction)}`)).toEqual([]);
   });
 
-  it('the health function may only read the table (item reads, queries, describe)', () => {
+  it('the public health function may only describe the table: no item of it is readable', () => {
     const statements = allowStatementsOfRole(template, roleOf(fn(template, 'health')));
-    const onTable = actionsOn(statements, tableId);
-    expect(onTable.length).toBeGreaterThan(0);
-    const readOnly = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable'];
-    expect(onTable.filter((a) => !readOnly.includes(a))).toEqual([]);
-    // And the index grant (table ARN + /index/gsi1) is read-only too, with no Scan on it.
-    expect(statements.filter((s) => allows(s, 'dynamodb:Query') && JSON.stringify(s.Resource).includes('/index/gsi1'))).not.toHaveLength(0);
+    expect(actionsOn(statements, tableId)).toEqual(['dynamodb:DescribeTable']);
+  });
+
+  it('no function may delete or batch-write items, except sessions and sign-in items (by leading key)', () => {
+    for (const f of functions) {
+      for (const s of allowStatementsOfRole(template, roleOf(f))) {
+        if (allows(s, 'dynamodb:BatchWriteItem')) throw new Error(`${f.id} may BatchWriteItem`);
+        if (allows(s, 'dynamodb:DeleteItem')) {
+          expect(s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'], `${f.id} DeleteItem`).toEqual(['SESSION#*', 'SIGNIN#*']);
+        }
+      }
+    }
+  });
+
+  it('audit partitions are append-only for every function that may write', () => {
+    const denies = (f: (typeof functions)[number]) =>
+      statementsOfRole(template, roleOf(f)).filter(
+        (s) => s.Effect === 'Deny' && allows({ ...s, Effect: 'Allow' }, 'dynamodb:UpdateItem') && allows({ ...s, Effect: 'Allow' }, 'dynamodb:DeleteItem'),
+      );
+    const writers = functions.filter((f) => allowStatementsOfRole(template, roleOf(f)).some((s) => allows(s, 'dynamodb:PutItem') || allows(s, 'dynamodb:UpdateItem')));
+    expect(writers.map((f) => f.id).sort()).toEqual(['auth', 'audit', 'jurisdictions', 'records', 'web'].sort());
+    for (const f of writers) {
+      const d = denies(f);
+      expect(d, f.id).toHaveLength(1);
+      expect(d[0]!.Condition?.['ForAnyValue:StringLike']?.['dynamodb:LeadingKeys']).toEqual(['*#AUDIT']);
+    }
+  });
+
+  it('the auth function reads jurisdiction profiles only (no "#" in the key), never records', () => {
+    const statements = allowStatementsOfRole(template, roleOf(fn(template, 'auth')));
+    const reads = statements.filter((s) => allows(s, 'dynamodb:GetItem') || allows(s, 'dynamodb:Query'));
+    for (const s of reads) expect(s.Condition, JSON.stringify(s.Action)).toBeDefined();
+    expect(statements.some((s) => allows(s, 'dynamodb:Query'))).toBe(false);
   });
 
   it('registry-export can put objects in the exports bucket; jurisdictions and health cannot', () => {
