@@ -166,8 +166,15 @@ function parseJsonBody(event: APIGatewayProxyEventV2): unknown {
   try {
     return JSON.parse(bytes.toString('utf8'));
   } catch (e) {
-    // Node's message gives the position of the problem, never the body itself.
-    throw new BadRequestError(`The request body is not valid JSON: ${(e as Error).message.replace(/ in JSON.*$/, '').slice(0, 120)}.`);
+    // Node's parser messages quote part of the body: say only where the problem is, never what was sent.
+    const message = (e as Error).message;
+    const position = /position (\d+)/.exec(message)?.[1];
+    const where = position
+      ? `the problem is at character ${Number(position) + 1}`
+      : /end of (JSON|data)/i.test(message)
+        ? 'it ends too early'
+        : 'it has text outside quotes or a character JSON does not allow';
+    throw new BadRequestError(`The request body is not valid JSON (${where}).`);
   }
 }
 
