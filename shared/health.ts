@@ -2,8 +2,6 @@ import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { dynamodb } from '#shared/aws/dynamodb.ts';
 import { s3 } from '#shared/aws/s3.ts';
 import { sfn } from '#shared/aws/sfn.ts';
-import * as z from 'zod';
-import { contract } from '#shared/http/contract.ts';
 import { checkMail } from '#shared/mail.ts';
 
 export type ServiceState = 'ok' | 'unavailable';
@@ -48,19 +46,3 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
-
-const healthReportSchema = z
-  .object({
-    status: z.enum(['ok', 'degraded']),
-    services: z.record(z.string(), z.enum(['ok', 'unavailable'])).meta({ description: 'dynamodb, s3, stepfunctions, mail' }),
-  })
-  .meta({ id: 'HealthReport' });
-
-export const healthApi = {
-  'GET /healthz': contract({
-    responses: {
-      200: { description: 'Every service answers', schema: healthReportSchema },
-      503: { description: 'At least one service does not answer', schema: healthReportSchema },
-    },
-  }),
-};

@@ -1,5 +1,6 @@
 import { requiredEnv } from '#shared/config.ts';
-import { checkHealth, healthApi as api } from '#shared/health.ts';
+import { healthApi as api } from '#shared/health-api.ts';
+import { checkHealth } from '#shared/health.ts';
 import { httpFunction, route } from '#shared/http/handler.ts';
 import { json } from '#shared/http/response.ts';
 

@@ -2,7 +2,7 @@ import { createDocument, type ZodOpenApiPathsObject } from 'zod-openapi';
 import { auditApi } from '#shared/audit/api.ts';
 import { authApi } from '#shared/auth/api.ts';
 import { dictionaryApi } from '#shared/forms/dictionary-api.ts';
-import { healthApi } from '#shared/health.ts';
+import { healthApi } from '#shared/health-api.ts';
 import { jurisdictionsApi, registryAdminApi } from '#shared/jurisdictions/api.ts';
 import { recordsApi } from '#shared/records/api.ts';
 import { webApi } from '#shared/web/api.ts';
