@@ -79,6 +79,8 @@ export function authRoutes(deps: AuthDeps) {
         const callbackUrl = new URL(oidc.settings.redirectUri);
         callbackUrl.search = event.rawQueryString ?? '';
         const { principal, returnTo } = await oidc.completeSignIn(callbackUrl, cookiesOf(event));
+        // Signing in again replaces the browser's session: the old one ends server-side, not just in the cookie.
+        await sessions.endSession(cookiesOf(event));
         const { setCookie } = await sessions.createSession(principal);
         logger.info('Signed in', { role: principal.role, jurisdictionId: principal.jurisdictionId });
         return redirect(returnTo, [setCookie, oidc.clearTransactionCookie()]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Browser, baseUrl, signOut } from './helpers.ts';
+import { Browser, baseUrl, signIn, signOut } from './helpers.ts';
 
 describe('sign-in through the local cloud (local OpenID provider, auth function, sessions)', () => {
   it('signs a demo reviewer in, shows the session, and ends it server-side on sign-out', async () => {
@@ -30,5 +30,18 @@ describe('sign-in through the local cloud (local OpenID provider, auth function,
     const res = await fetch(`${baseUrl()}/auth/sign-in?returnTo=https://evil.example/`, { redirect: 'manual' });
     expect([302, 400, 422]).toContain(res.status);
     if (res.status === 302) expect(res.headers.get('location')).not.toContain('evil.example');
+  });
+
+  it('ends the previous session server-side when the same browser signs in again', async () => {
+    const browser = await signIn('demo-ky-dcbs-reviewer');
+    const origin = new URL(baseUrl()).origin;
+    const sessionCookie = () => [...(browser.jar.get(origin) ?? new Map())].find(([name]) => name.endsWith('npcs_session'))!;
+    const [name, oldValue] = sessionCookie();
+    // The provider remembers the browser: signing in again goes straight through to the app.
+    const again = await browser.go(`${baseUrl()}/auth/sign-in?returnTo=/api/session`);
+    expect(again.status).toBe(200);
+    expect(sessionCookie()[1]).not.toBe(oldValue);
+    const withOld = await fetch(`${baseUrl()}/api/session`, { headers: { cookie: `${name}=${oldValue}` } });
+    expect(withOld.status).toBe(401);
   });
 });
