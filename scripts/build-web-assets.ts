@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { buildSync } from 'esbuild';
+import { CONDITIONS_BUILD_OPTIONS } from '../shared/forms/browser-bundle.ts';
 
 /**
  * Builds the static assets of the web pages into dist/web-assets/ (served under /assets/): USWDS's compiled CSS with
@@ -72,6 +73,10 @@ export function buildWebAssets(outDir: string = WEB_ASSETS_DIR): { dir: string; 
   });
   const js = bundled.outputFiles[0]!.contents;
   manifest['main.js'] = write(`js/${hashedName('main.js', Buffer.from(js))}`, Buffer.from(js));
+
+  // The branching evaluator for the browser (globalThis.FormConditions), from the same module the server uses.
+  const conditions = buildSync({ ...CONDITIONS_BUILD_OPTIONS, minify: true, write: false, legalComments: 'none' }).outputFiles[0]!.contents;
+  manifest['conditions.js'] = write(`js/${hashedName('conditions.js', Buffer.from(conditions))}`, Buffer.from(conditions));
 
   const ours = path.join(PROJECT_ROOT, 'web', 'src', 'site.css');
   const siteCss = readFileSync(ours);

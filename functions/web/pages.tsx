@@ -1,4 +1,5 @@
 import { isAllowed } from '#shared/auth/policy.ts';
+import { getForm, latestVersion } from '#shared/forms/registry.ts';
 import type { Principal } from '#shared/auth/principal.ts';
 import { SessionStore } from '#shared/auth/sessions.ts';
 import { requiredEnv } from '#shared/config.ts';
@@ -9,10 +10,18 @@ import { recordService, requestScope } from '#shared/records/http.ts';
 import { webApi as api } from '#shared/web/api.ts';
 import { CSRF_FIELD } from '#shared/web/csrf.ts';
 import { errorPage, page, PAGE_CSP } from '#shared/web/page.tsx';
+import { saveSection, showRecord, showReview, showSection, submitRecord, type FlowInput } from '#shared/web/record-flow.tsx';
+import { recordPath, sectionPath } from '#shared/web/record-pages.tsx';
 
 const TABLE = requiredEnv('TABLE_NAME');
 const sessions = SessionStore.fromEnv();
 const REVIEW_FORM = 'critical_incident_review';
+const REVIEW_FIRST_SECTION = getForm(REVIEW_FORM, latestVersion(REVIEW_FORM)).sections[0]!.id;
+
+/** What the record form flow needs of a request (the stack has authorized the principal already). */
+async function flow(i: { principal: Principal | undefined; event: FlowInput['event']; csrfToken: () => Promise<string> }): Promise<FlowInput> {
+  return { table: TABLE, principal: i.principal!, event: i.event, csrf: await i.csrfToken() };
+}
 
 const STATUS_LABELS: Record<RecordStatus, string> = {
   draft: 'Draft',
@@ -50,7 +59,7 @@ function SignedOut() {
   );
 }
 
-function SignedIn({ principal, records, csrf, started }: { principal: Principal; records: RecordSummary[] | undefined; csrf: string; started?: string | undefined }) {
+function SignedIn({ principal, records, csrf, started, saved }: { principal: Principal; records: RecordSummary[] | undefined; csrf: string; started?: string | undefined; saved?: string | undefined }) {
   const counts = new Map<RecordStatus, number>(RECORD_STATUSES.map((s) => [s, 0]));
   for (const r of records ?? []) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
   return (
@@ -60,6 +69,15 @@ function SignedIn({ principal, records, csrf, started }: { principal: Principal;
         <div class="usa-alert usa-alert--success usa-alert--slim" role="status">
           <div class="usa-alert__body">
             <p class="usa-alert__text">Started critical incident review {started} as a draft.</p>
+          </div>
+        </div>
+      ) : null}
+      {saved ? (
+        <div class="usa-alert usa-alert--success usa-alert--slim" role="status">
+          <div class="usa-alert__body">
+            <p class="usa-alert__text">
+              Saved draft {saved}. Find it under Recent records to carry on: <a class="usa-link" href={recordPath(saved)}>continue draft {saved}</a>.
+            </p>
           </div>
         </div>
       ) : null}
@@ -92,7 +110,10 @@ function SignedIn({ principal, records, csrf, started }: { principal: Principal;
                   {records.map((r) => (
                     <tr>
                       <th scope="row" data-label="Record">
-                        {r.recordId}
+                        <a class="usa-link" href={recordPath(r.recordId)}>
+                          {r.status === 'draft' || r.status === 'returned' ? <span class="usa-sr-only">Continue </span> : null}
+                          {r.recordId}
+                        </a>
                       </th>
                       <td data-label="Form">{FORM_LABELS[r.formId] ?? r.formId}</td>
                       <td data-label="Status">{STATUS_LABELS[r.status]}</td>
@@ -139,7 +160,7 @@ export const handler = httpFunction(
           path: '/',
           principal,
           csrfToken: csrf,
-          children: <SignedIn principal={principal} records={records} csrf={csrf} started={query.started} />,
+          children: <SignedIn principal={principal} records={records} csrf={csrf} started={query.started} saved={query.saved} />,
         });
       },
     }),
@@ -177,8 +198,32 @@ export const handler = httpFunction(
         const jurisdictionId = principal!.jurisdictionId!;
         const { table, actor } = requestScope(TABLE, jurisdictionId, principal!, event);
         const { record } = await (await recordService(TABLE)).createDraft(table, actor, { formId: REVIEW_FORM });
-        return { statusCode: 303, headers: { location: `/?started=${encodeURIComponent(record.recordId)}`, 'cache-control': 'no-store' }, body: '' };
+        const first = REVIEW_FIRST_SECTION;
+        return { statusCode: 303, headers: { location: `${sectionPath(record.recordId, first)}?notice=started`, 'cache-control': 'no-store' }, body: '' };
       },
+    }),
+    // The record form (shared/web/record-flow.tsx): always the principal's own jurisdiction (no jurisdiction in the path).
+    'GET /records/{recordId}': route({
+      ...api['GET /records/{recordId}'],
+      handle: async (i) => showRecord(await flow(i), i.params.recordId, i.query),
+    }),
+    'GET /records/{recordId}/sections/{sectionId}': route({
+      ...api['GET /records/{recordId}/sections/{sectionId}'],
+      handle: async (i) => showSection(await flow(i), i.params.recordId, i.params.sectionId, i.query),
+    }),
+    'POST /records/{recordId}/sections/{sectionId}': route({
+      ...api['POST /records/{recordId}/sections/{sectionId}'],
+      form: true,
+      handle: async (i) => saveSection(await flow(i), i.params.recordId, i.params.sectionId, i.body),
+    }),
+    'GET /records/{recordId}/review': route({
+      ...api['GET /records/{recordId}/review'],
+      handle: async (i) => showReview(await flow(i), i.params.recordId),
+    }),
+    'POST /records/{recordId}/submit': route({
+      ...api['POST /records/{recordId}/submit'],
+      form: true,
+      handle: async (i) => submitRecord(await flow(i), i.params.recordId, i.body),
     }),
   },
   { sessions, errorPage, contentSecurityPolicy: PAGE_CSP },

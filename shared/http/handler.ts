@@ -112,7 +112,7 @@ export function httpFunction(
   return middy<APIGatewayProxyEventV2, HttpResult>(core)
     .use(injectLambdaContext(logger, { logEvent: false, resetKeys: true }))
     .use(httpHeaderNormalizer())
-    .use(httpSecurityHeaders(options.contentSecurityPolicy ? { contentSecurityPolicy: options.contentSecurityPolicy } : {}))
+    .use(httpSecurityHeaders(options.contentSecurityPolicy ? { contentSecurityPolicy: pageCsp(options.contentSecurityPolicy) } : {}))
     .use({
       onError: async (request) => {
         const response = errorToResponse(request.error, request.context.awsRequestId);
@@ -122,6 +122,15 @@ export function httpFunction(
             : response;
       },
     });
+}
+
+/**
+ * A function's own CSP is merged over middy's defaults, two of which break pages: `sandbox` (an opaque origin: form
+ * posts and our same-origin module script are blocked) and `upgrade-insecure-requests` (local http). They are unset
+ * unless the function names them.
+ */
+function pageCsp(csp: Record<string, string>): Record<string, string> {
+  return { sandbox: undefined, 'upgrade-insecure-requests': undefined, ...csp } as unknown as Record<string, string>;
 }
 
 /**
@@ -178,15 +187,21 @@ function parseJsonBody(event: APIGatewayProxyEventV2): unknown {
   }
 }
 
-/** A browser form post: urlencoded fields (last one wins), after its CSRF token is checked. */
-async function parseFormBody(event: APIGatewayProxyEventV2, sessionCookie: string | undefined): Promise<Record<string, string>> {
+/** A browser form post: urlencoded fields (a name sent more than once, like checkboxes, gives a list), after its CSRF token is checked. */
+async function parseFormBody(event: APIGatewayProxyEventV2, sessionCookie: string | undefined): Promise<Record<string, string | string[]>> {
   const bytes = bodyBytes(event);
   const contentType = event.headers['content-type'];
   if (bytes && !/^application\/x-www-form-urlencoded\s*(?:;|$)/i.test(contentType ?? '')) {
     throw new UnsupportedMediaTypeError('Send this form as "application/x-www-form-urlencoded".');
   }
-  const fields = Object.fromEntries(new URLSearchParams(bytes?.toString('utf8') ?? ''));
-  if (!csrfTokenMatches(await secret('CSRF_SECRET'), sessionCookie, fields[CSRF_FIELD])) {
+  const fields: Record<string, string | string[]> = {};
+  for (const [k, v] of new URLSearchParams(bytes?.toString('utf8') ?? '')) {
+    if (k === '__proto__') continue;
+    const had = Object.hasOwn(fields, k) ? fields[k] : undefined;
+    fields[k] = had === undefined ? v : Array.isArray(had) ? [...had, v] : [had, v];
+  }
+  const token = fields[CSRF_FIELD];
+  if (!csrfTokenMatches(await secret('CSRF_SECRET'), sessionCookie, typeof token === 'string' ? token : undefined)) {
     throw new ForbiddenError('The form has expired or did not come from this site. Reload the page and send it again.');
   }
   delete fields[CSRF_FIELD];

@@ -49,6 +49,11 @@ export const ROUTES = [
   { method: 'GET', path: '/', action: 'web:read', function: 'web', summary: 'Home page (HTML): what the platform is, or your records by status' },
   { method: 'GET', path: '/sign-in-help', action: 'web:read', function: 'web', summary: 'How to sign in (HTML)' },
   { method: 'POST', path: '/reviews', action: 'records:create', function: 'web', summary: 'Starts a critical incident review from the home page form (HTML form post)' },
+  { method: 'GET', path: '/records/{recordId}', action: 'records:read', function: 'web', summary: 'A record of your jurisdiction (HTML): a draft opens at its first section, others read-only' },
+  { method: 'GET', path: '/records/{recordId}/sections/{sectionId}', action: 'records:read', function: 'web', summary: 'One section of a draft as a form (HTML)' },
+  { method: 'POST', path: '/records/{recordId}/sections/{sectionId}', action: 'records:save', function: 'web', summary: "Saves a section of a draft (HTML form post); expectedVersion guards concurrent edits" },
+  { method: 'GET', path: '/records/{recordId}/review', action: 'records:read', function: 'web', summary: 'Every answer of a draft with Change links, and the submit form (HTML)' },
+  { method: 'POST', path: '/records/{recordId}/submit', action: 'records:submit', function: 'web', summary: 'Submits a draft (HTML form post); idempotent per submissionId' },
 ] as const satisfies readonly RouteSpec[];
 
 export type RouteKey = `${(typeof ROUTES)[number]['method']} ${(typeof ROUTES)[number]['path']}`;

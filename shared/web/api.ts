@@ -3,16 +3,65 @@ import { contract } from '#shared/http/contract.ts';
 
 const html = (description: string) => ({ description, contentType: 'text/html' });
 const redirect = { description: 'Redirect (Location header)' };
+const recordId = z.string().min(1).max(64).meta({ description: 'The record id (of your own jurisdiction)' });
+const sectionId = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'Not a section id').meta({ description: 'A section id of the record\'s form version' });
+const oneRecord = z.object({ recordId }).strict();
+const oneSection = z.object({ recordId, sectionId }).strict();
+const formValue = z.union([z.string().max(20_000), z.array(z.string().max(20_000)).max(200)]);
+const notFound = html('No such record in your jurisdiction (another jurisdiction\'s records are not found either)');
 
 /** Contracts of the web pages (HTML answers; form posts take urlencoded fields with the CSRF token). */
 export const webApi = {
   'GET /': contract({
-    query: z.object({ started: z.string().max(64).optional().meta({ description: 'Id of the review just started (confirmation)' }) }).strict(),
+    query: z
+      .object({
+        started: z.string().max(64).optional().meta({ description: 'Id of the review just started (confirmation)' }),
+        saved: z.string().max(64).optional().meta({ description: 'Id of the draft just saved to return to later (confirmation)' }),
+      })
+      .strict(),
     responses: { 200: html('The home page: what the platform is, or the signed-in person\'s records by status') },
   }),
   'GET /sign-in-help': contract({ responses: { 200: html('How to sign in, and whom to ask for an account') } }),
   'POST /reviews': contract({
     body: z.object({}).strict(),
     responses: { 303: redirect, 403: html('The form token was missing or wrong, or the role may not start reviews') },
+  }),
+  'GET /records/{recordId}': contract({
+    params: oneRecord,
+    query: z.object({ submitted: z.literal('1').optional().meta({ description: 'Show the "submitted" confirmation' }) }).strict(),
+    responses: { 200: html('The read-only record: every visible answer by section (submitted, in review, approved)'), 303: redirect, 404: notFound },
+  }),
+  'GET /records/{recordId}/sections/{sectionId}': contract({
+    params: oneSection,
+    query: z.object({ notice: z.enum(['started', 'more']).optional().meta({ description: 'A confirmation to show (review started; more questions appeared)' }) }).strict(),
+    responses: { 200: html('One section of a draft as a form'), 303: redirect, 404: notFound },
+  }),
+  'POST /records/{recordId}/sections/{sectionId}': contract({
+    params: oneSection,
+    body: z
+      .record(z.string().max(200), formValue)
+      .meta({ description: 'The section\'s fields (`name`, `group[i].name`; repeated for checkboxes), expectedVersion, _action (next, later, previous, add:<group>, remove:<group>:<i>), _count.<group>, _hidden' }),
+    responses: {
+      303: redirect,
+      403: html('The form token was missing or wrong'),
+      404: notFound,
+      409: html('Someone else saved the record first: the section again, with what was typed'),
+      422: html('The section again with the error summary and inline errors'),
+    },
+  }),
+  'GET /records/{recordId}/review': contract({
+    params: oneRecord,
+    responses: { 200: html('Every visible answer by section with Change links, and the submit form'), 303: redirect, 404: notFound },
+  }),
+  'POST /records/{recordId}/submit': contract({
+    params: oneRecord,
+    body: z.object({ expectedVersion: z.string().regex(/^\d{1,9}$/), submissionId: z.string().min(8).max(64) }).strict(),
+    responses: {
+      303: redirect,
+      403: html('The form token was missing or wrong'),
+      404: notFound,
+      409: html('Someone else saved the record first, or it was already submitted'),
+      422: html('The review page with the error summary of every answer submission needs'),
+    },
   }),
 };

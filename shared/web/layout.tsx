@@ -16,6 +16,8 @@ export interface LayoutProps {
   csrfToken?: string | undefined;
   /** The path of this page, to mark the current navigation item. */
   path?: string;
+  /** Extra scripts (logical asset names) this page needs, loaded before main.js. */
+  scripts?: string[];
   children: ComponentChildren;
 }
 
@@ -25,7 +27,7 @@ const NAV: readonly { href: string; label: string }[] = [
   { href: '/sign-in-help', label: 'Help signing in' },
 ];
 
-export function Layout({ title, principal, csrfToken, path, children }: LayoutProps) {
+export function Layout({ title, principal, csrfToken, path, scripts, children }: LayoutProps) {
   return (
     <html lang="en">
       <head>
@@ -34,6 +36,9 @@ export function Layout({ title, principal, csrfToken, path, children }: LayoutPr
         <title>{`${title} | National Partnership for Child Safety`}</title>
         <link rel="stylesheet" href={assetUrl('uswds.css')} />
         <link rel="stylesheet" href={assetUrl('site.css')} />
+        {(scripts ?? []).map((s) => (
+          <script defer src={assetUrl(s)} />
+        ))}
         <script type="module" src={assetUrl('main.js')} />
       </head>
       <body>

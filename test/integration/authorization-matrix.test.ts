@@ -33,7 +33,7 @@ async function send(browser: Browser | undefined, method: string, path: string, 
 }
 
 function requestFor(route: (typeof ROUTES)[number], jurisdictionId: string, recordId: string) {
-  const path = route.path.replace('{jurisdictionId}', jurisdictionId).replace('{recordId}', recordId);
+  const path = route.path.replace('{jurisdictionId}', jurisdictionId).replace('{recordId}', recordId).replace('{sectionId}', 'incident');
   const body: Record<string, unknown> | undefined = {
     'records:create': { formId: 'critical_incident_review' },
     'records:save': { answers: {}, expectedVersion: 1 },

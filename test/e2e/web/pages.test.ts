@@ -93,11 +93,11 @@ describe('web pages in Chromium', () => {
       expect(await axeViolations(page)).toEqual([]);
       await page.screenshot({ path: path.join(SHOTS, `home-signed-in-${width}.png`), fullPage: true });
 
-      // The form posts with its CSRF token and lands back on the home page with a confirmation.
+      // The form posts with its CSRF token and lands on the draft's first section with a confirmation.
       await page.getByRole('button', { name: 'Start a critical incident review' }).click();
       await page.waitForLoadState();
-      expect(page.url(), (await page.locator('main').textContent()) ?? '').toContain('?started=');
-      expect(await page.getByRole('status').textContent()).toContain('Started critical incident review');
+      expect(page.url(), (await page.locator('main').textContent()) ?? '').toContain('/sections/incident?notice=started');
+      expect(await page.locator('.usa-alert--success').textContent()).toContain('Started critical incident review');
       expect(await axeViolations(page)).toEqual([]);
 
       await page.getByRole('button', { name: 'Sign out' }).click();

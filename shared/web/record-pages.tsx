@@ -1,0 +1,533 @@
+/**
+ * The record form pages (issue 5): one section of a form, the review page and the read-only record page, rendered
+ * from shared/forms renderModel as USWDS components. Every page works without JavaScript (web/src/main.ts adds live
+ * branching, autosave and character counts). Preact escapes all text, so answers that look like HTML stay text.
+ */
+import type { ComponentChildren } from 'preact';
+import type { FieldError } from '#shared/errors.ts';
+import type { Visibility } from '#shared/forms/conditions.ts';
+import type { RenderField, RenderForm, RenderSection } from '#shared/forms/render-model.ts';
+import type { RecordStatus, RecordView } from '#shared/records/model.ts';
+import { CSRF_FIELD } from './csrf.ts';
+import { CONTROL, inputId, inputName } from './form-values.ts';
+
+export const STATUS_LABELS: Record<RecordStatus, string> = {
+  draft: 'Draft',
+  submitted: 'Submitted',
+  in_review: 'In review',
+  returned: 'Returned for changes',
+  approved: 'Approved',
+};
+
+export const recordPath = (recordId: string) => `/records/${encodeURIComponent(recordId)}`;
+export const sectionPath = (recordId: string, sectionId: string) => `${recordPath(recordId)}/sections/${encodeURIComponent(sectionId)}`;
+
+type Bag = Record<string, unknown>;
+
+export interface Alert {
+  type: 'success' | 'warning' | 'info' | 'error';
+  text: string;
+}
+
+export function AlertBox({ alert }: { alert: Alert }) {
+  return (
+    <div class={`usa-alert usa-alert--${alert.type} usa-alert--slim margin-bottom-3`} role={alert.type === 'error' || alert.type === 'warning' ? 'alert' : 'status'}>
+      <div class="usa-alert__body">
+        <p class="usa-alert__text">{alert.text}</p>
+      </div>
+    </div>
+  );
+}
+
+/** The USWDS error summary: one link per problem, to the field's input (on this page or another section's). */
+export function ErrorSummary({ errors }: { errors: { href: string; message: string }[] }) {
+  return (
+    <div class="usa-alert usa-alert--error margin-bottom-3" role="alert" id="error-summary" tabindex={-1}>
+      <div class="usa-alert__body">
+        <h2 class="usa-alert__heading">There {errors.length === 1 ? 'is a problem' : `are ${errors.length} problems`}</h2>
+        <ul class="usa-list usa-list--unstyled">
+          {errors.map((e) => (
+            <li>
+              <a class="usa-link" href={e.href}>
+                {e.message}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </div>
+    </div>
+  );
+}
+
+export function StepIndicator({ sections, currentId, recordId }: { sections: RenderSection[]; currentId: string | 'review'; recordId: string }) {
+  const steps = [...sections.map((s) => ({ id: s.id, title: s.title })), { id: 'review', title: 'Review and submit' }];
+  const current = Math.max(0, steps.findIndex((s) => s.id === currentId));
+  return (
+    <div class="usa-step-indicator usa-step-indicator--counters-sm margin-bottom-4" aria-label="Sections of the form">
+      <ol class="usa-step-indicator__segments">
+        {steps.map((s, i) => (
+          <li
+            class={`usa-step-indicator__segment${i < current ? ' usa-step-indicator__segment--complete' : i === current ? ' usa-step-indicator__segment--current' : ''}`}
+            aria-current={i === current ? 'step' : undefined}
+          >
+            <span class="usa-step-indicator__segment-label">
+              {s.id === 'review' ? s.title : <a class="usa-link" href={sectionPath(recordId, s.id)}>{s.title}</a>}
+              {i < current ? <span class="usa-sr-only"> completed</span> : i > current ? <span class="usa-sr-only"> not completed</span> : null}
+            </span>
+          </li>
+        ))}
+      </ol>
+      <div class="usa-step-indicator__header">
+        <h1 class="usa-step-indicator__heading">
+          <span class="usa-step-indicator__heading-counter">
+            <span class="usa-sr-only">Step</span>
+            <span class="usa-step-indicator__current-step">{current + 1}</span> <span class="usa-step-indicator__total-steps">of {steps.length}</span>
+          </span>
+          <span class="usa-step-indicator__heading-text">{steps[current]!.title}</span>
+        </h1>
+      </div>
+    </div>
+  );
+}
+
+const asText = (v: unknown): string => (v === undefined || v === null ? '' : String(v));
+
+interface FieldProps {
+  field: RenderField;
+  /** The input name and id path (`name` or `group[i].name`). */
+  path: string;
+  value: unknown;
+  error?: string | undefined;
+  hidden: boolean;
+  /** The field's condition evaluates in this group entry (for the browser). */
+  group?: { name: string; index: number };
+}
+
+function Label({ field, id, asLegend }: { field: RenderField; id: string; asLegend?: boolean }) {
+  const content = (
+    <>
+      {field.label}
+      {field.required ? (
+        <>
+          {' '}
+          <abbr title="required to submit" class="usa-hint usa-hint--required">
+            *
+          </abbr>
+        </>
+      ) : null}
+    </>
+  );
+  return asLegend ? (
+    <legend class="usa-legend">{content}</legend>
+  ) : (
+    <label class="usa-label" for={id}>
+      {content}
+    </label>
+  );
+}
+
+function FieldBlock({ field, path, value, error, hidden, group }: FieldProps) {
+  const id = inputId(path);
+  const hintId = field.help ? `${id}-hint` : undefined;
+  const errorId = error ? `${id}-error` : undefined;
+  const describedBy = [hintId, errorId].filter(Boolean).join(' ') || undefined;
+  const invalid = error ? true : undefined;
+  const disabled = hidden || undefined;
+  const hint = field.help ? (
+    <div class="usa-hint" id={hintId}>
+      {field.help}
+    </div>
+  ) : null;
+  const errorMessage = error ? (
+    <span class="usa-error-message" id={errorId}>
+      {error}
+    </span>
+  ) : null;
+  const wrapper = (children: ComponentChildren) => (
+    <div
+      class={`usa-form-group${error ? ' usa-form-group--error' : ''}`}
+      data-field={field.name}
+      data-group={group?.name}
+      data-condition={field.visibleWhen ? JSON.stringify(field.visibleWhen) : undefined}
+      hidden={hidden || undefined}
+    >
+      {children}
+    </div>
+  );
+  const c = field.constraints;
+  switch (field.widget) {
+    case 'radio':
+    case 'likert':
+    case 'rating':
+    case 'checkboxes': {
+      const checkbox = field.widget === 'checkboxes';
+      const selected = new Set(Array.isArray(value) ? value.map(String) : value === undefined ? [] : [String(value)]);
+      return wrapper(
+        <fieldset class="usa-fieldset" aria-describedby={describedBy}>
+          <Label field={field} id={id} asLegend />
+          {hint}
+          {errorMessage}
+          {(field.choices ?? []).map((choice, i) => {
+            const optionId = i === 0 ? id : `${id}--${choice.code}`;
+            return (
+              <div class={checkbox ? 'usa-checkbox' : 'usa-radio'}>
+                <input
+                  class={checkbox ? 'usa-checkbox__input' : 'usa-radio__input'}
+                  id={optionId}
+                  type={checkbox ? 'checkbox' : 'radio'}
+                  name={path}
+                  value={choice.code}
+                  checked={selected.has(choice.code)}
+                  disabled={disabled}
+                />
+                <label class={checkbox ? 'usa-checkbox__label' : 'usa-radio__label'} for={optionId}>
+                  {choice.label}
+                </label>
+              </div>
+            );
+          })}
+        </fieldset>,
+      );
+    }
+    case 'select':
+      return wrapper(
+        <>
+          <Label field={field} id={id} />
+          {hint}
+          {errorMessage}
+          <select class={`usa-select${error ? ' usa-input--error' : ''}`} id={id} name={path} aria-describedby={describedBy} aria-invalid={invalid} disabled={disabled}>
+            <option value="">- Select -</option>
+            {(field.choices ?? []).map((choice) => (
+              <option value={choice.code} selected={asText(value) === choice.code}>
+                {choice.label}
+              </option>
+            ))}
+          </select>
+        </>,
+      );
+    case 'textarea': {
+      const max = c.maxLength;
+      const infoId = `${id}-info`;
+      return wrapper(
+        <div class="usa-character-count" data-maxlength={max}>
+          <Label field={field} id={id} />
+          {hint}
+          {errorMessage}
+          <textarea
+            class={`usa-textarea usa-character-count__field${error ? ' usa-input--error' : ''}`}
+            id={id}
+            name={path}
+            rows={field.constraints.maxLength && field.constraints.maxLength > 2000 ? 8 : 4}
+            maxlength={max}
+            aria-describedby={[describedBy, infoId].filter(Boolean).join(' ')}
+            aria-invalid={invalid}
+            disabled={disabled}
+            value={asText(value)}
+          />
+          <span id={infoId} class="usa-character-count__message usa-hint">
+            You can enter up to {max} characters
+          </span>
+        </div>,
+      );
+    }
+    default: {
+      const type = (field.widget === 'email' ? 'email' : field.widget === 'date' ? 'date' : 'text') as 'text';
+      const numeric = field.widget === 'integer' || field.widget === 'year' ? 'numeric' : field.widget === 'decimal' ? 'decimal' : undefined;
+      const dateLimit = (v: number | string | undefined) => (field.widget === 'date' && typeof v === 'string' ? v : undefined);
+      return wrapper(
+        <>
+          <Label field={field} id={id} />
+          {hint}
+          {errorMessage}
+          <input
+            class={`usa-input${numeric ? ' usa-input--small' : ''}${error ? ' usa-input--error' : ''}`}
+            id={id}
+            name={path}
+            type={type}
+            inputmode={numeric}
+            maxlength={c.maxLength}
+            min={dateLimit(c.min)}
+            max={dateLimit(c.max)}
+            aria-describedby={describedBy}
+            aria-invalid={invalid}
+            disabled={disabled}
+            value={asText(value)}
+          />
+        </>,
+      );
+    }
+  }
+}
+
+function RepeatBlock({ field, value, errors, visibility, hidden }: { field: RenderField; value: unknown; errors: Map<string, string>; visibility: Visibility; hidden: boolean }) {
+  const entries = Array.isArray(value) ? (value as Bag[]) : [];
+  const count = Math.max(entries.length, field.repeat?.min ?? 0);
+  const noun = field.repeat?.itemNoun ?? { one: 'entry', other: 'entries' };
+  const groupError = errors.get(field.name);
+  return (
+    <div class={`usa-form-group${groupError ? ' usa-form-group--error' : ''}`} data-field={field.name} hidden={hidden || undefined}>
+      <h2 class="margin-bottom-1">{field.label}</h2>
+      {field.help ? <div class="usa-hint">{field.help}</div> : null}
+      {groupError ? (
+        <span class="usa-error-message" id={`${inputId(field.name)}-error`}>
+          {groupError}
+        </span>
+      ) : null}
+      <input type="hidden" name={CONTROL.count(field.name)} value={String(count)} />
+      {count === 0 ? <p id={inputId(field.name)}>No {noun.other} yet.</p> : null}
+      {Array.from({ length: count }, (_, index) => {
+        const entry = entries[index] ?? {};
+        const shown = visibility.entries[field.name]?.[index] ?? {};
+        const legend = `${capitalize(noun.one)} ${index + 1}`;
+        return (
+          <fieldset class="usa-fieldset npcs-entry margin-top-3" id={inputId(`${field.name}[${index}]`)}>
+            <legend class="usa-legend usa-legend--large">{legend}</legend>
+            {(field.fields ?? []).map((sub) => {
+              const path = inputName(sub.name, { name: field.name, index });
+              const visible = shown[sub.name] ?? !sub.visibleWhen;
+              return <FieldBlock field={sub} path={path} value={entry[sub.name]} error={errors.get(path)} hidden={hidden || !visible} group={{ name: field.name, index }} />;
+            })}
+            <button class="usa-button usa-button--unstyled margin-top-2" type="submit" name={CONTROL.action} value={`remove:${field.name}:${index}`}>
+              Remove {noun.one} {index + 1}
+            </button>
+          </fieldset>
+        );
+      })}
+      {count < (field.repeat?.max ?? 0) ? (
+        <button class="usa-button usa-button--outline margin-top-3" type="submit" name={CONTROL.action} value={`add:${field.name}`}>
+          Add {count === 0 ? 'an' : 'another'} {noun.one}
+        </button>
+      ) : (
+        <p>You have added the most {noun.other} this form takes.</p>
+      )}
+    </div>
+  );
+}
+
+const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+export interface SectionPageProps {
+  record: RecordView;
+  form: RenderForm;
+  /** Visible sections, in order. */
+  sections: RenderSection[];
+  section: RenderSection;
+  /** The answers to show (the draft's, or what was just posted). */
+  answers: Bag;
+  visibility: Visibility;
+  errors: FieldError[];
+  alert?: Alert | undefined;
+  csrf: string;
+  /** The JSON API's answers URL, for autosave. */
+  autosaveUrl: string;
+  /** Answers of other sections that this section's conditions read, for live branching. */
+  fullAnswers: Bag;
+}
+
+/** Where an error's link goes: the field's input on this page, or its section's page. */
+export function errorHref(form: RenderForm, recordId: string, field: string, onPage?: string): string {
+  const top = field.replace(/\[.*$/, '');
+  const section = form.sections.find((s) => s.fields.some((f) => f.name === top));
+  const anchor = `#${inputId(field)}`;
+  if (!section || section.id === onPage) return anchor;
+  return `${sectionPath(recordId, section.id)}${anchor}`;
+}
+
+export function SectionPage(p: SectionPageProps) {
+  const errors = new Map(p.errors.map((e) => [e.field, e.message]));
+  const index = p.sections.findIndex((s) => s.id === p.section.id);
+  const hiddenNow = p.section.fields.filter((f) => !p.visibility.fields[f.name]).map((f) => f.name);
+  const spec = p.section.fields.map(({ name, widget, visibleWhen, fields }) => ({ name, widget, visibleWhen, fields: fields?.map(({ name, widget, visibleWhen }) => ({ name, widget, visibleWhen })) }));
+  return (
+    <>
+      <p class="margin-bottom-0 text-base">
+        {p.form.title} · <span class="npcs-record-id">{p.record.recordId}</span>
+      </p>
+      <StepIndicator sections={p.sections} currentId={p.section.id} recordId={p.record.recordId} />
+      {p.errors.length ? <ErrorSummary errors={p.errors.map((e) => ({ href: errorHref(p.form, p.record.recordId, e.field, p.section.id), message: e.message }))} /> : null}
+      {p.alert ? <AlertBox alert={p.alert} /> : null}
+      {p.section.description ? <p class="usa-intro">{p.section.description}</p> : null}
+      <p class="usa-hint">
+        Questions marked with an asterisk (<abbr title="required to submit" class="usa-hint usa-hint--required">*</abbr>) must be answered before you submit. You can save a draft with any
+        question unanswered.
+      </p>
+      <form
+        class="usa-form usa-form--large npcs-record-form"
+        method="post"
+        action={sectionPath(p.record.recordId, p.section.id)}
+        novalidate
+        data-track-changes
+        data-autosave-url={p.autosaveUrl}
+        data-section={JSON.stringify(spec)}
+        data-answers={JSON.stringify(p.fullAnswers)}
+      >
+        <input type="hidden" name={CSRF_FIELD} value={p.csrf} />
+        <input type="hidden" name={CONTROL.version} value={String(p.record.version)} />
+        <input type="hidden" name={CONTROL.hidden} value={hiddenNow.join(',')} />
+        {/* The form's default button (Enter in a text field): Save and continue, not an add or remove button. */}
+        <button type="submit" name={CONTROL.action} value="next" hidden tabindex={-1}>
+          Save and continue
+        </button>
+        {p.section.fields.map((field) => {
+          const hidden = p.visibility.fields[field.name] !== true;
+          return field.widget === 'repeat' ? (
+            <RepeatBlock field={field} value={p.answers[field.name]} errors={errors} visibility={p.visibility} hidden={hidden} />
+          ) : (
+            <FieldBlock field={field} path={field.name} value={p.answers[field.name]} error={errors.get(field.name)} hidden={hidden} />
+          );
+        })}
+        <div class="npcs-form-actions margin-top-4">
+          <button class="usa-button" type="submit" name={CONTROL.action} value="next">
+            Save and continue
+          </button>
+          <button class="usa-button usa-button--outline" type="submit" name={CONTROL.action} value="later">
+            Save and return later
+          </button>
+          {index > 0 ? (
+            <button class="usa-button usa-button--unstyled" type="submit" name={CONTROL.action} value="previous">
+              Previous section
+            </button>
+          ) : null}
+        </div>
+        <p class="npcs-save-status text-base margin-top-2" role="status" aria-live="polite" />
+      </form>
+    </>
+  );
+}
+
+/** An answer as people read it: choice labels, lists joined; undefined when not answered. */
+function display(field: RenderField, value: unknown): string | undefined {
+  if (value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0)) return undefined;
+  const label = (code: unknown) => field.choices?.find((c) => c.code === String(code))?.label ?? String(code);
+  if (Array.isArray(value)) return value.map(label).join('; ');
+  return field.choices ? label(value) : String(value);
+}
+
+function AnswerRows({ fields, answers, shown }: { fields: RenderField[]; answers: Bag; shown: (name: string) => boolean }) {
+  return (
+    <>
+      {fields
+        .filter((f) => shown(f.name) && f.widget !== 'repeat')
+        .map((f) => (
+          <div class="npcs-answer">
+            <dt>{f.label}</dt>
+            <dd class="npcs-answer-text">{display(f, answers[f.name]) ?? <span class="text-base">Not answered</span>}</dd>
+          </div>
+        ))}
+    </>
+  );
+}
+
+/** Every visible answer, by section; with Change links on the review page. */
+export function AnswersSummary({ form, sections, answers, visibility, recordId, change }: { form: RenderForm; sections: RenderSection[]; answers: Bag; visibility: Visibility; recordId: string; change: boolean }) {
+  return (
+    <>
+      {sections.map((section) => (
+        <section class="npcs-summary-section margin-top-4" aria-labelledby={`summary-${section.id}`}>
+          <div class="npcs-summary-heading">
+            <h2 id={`summary-${section.id}`} class="margin-0">
+              {section.title}
+            </h2>
+            {change ? (
+              <a class="usa-link npcs-no-print" href={sectionPath(recordId, section.id)}>
+                Change<span class="usa-sr-only"> answers in {section.title}</span>
+              </a>
+            ) : null}
+          </div>
+          <dl class="npcs-answers">
+            <AnswerRows fields={section.fields} answers={answers} shown={(n) => visibility.fields[n] === true} />
+          </dl>
+          {section.fields
+            .filter((f) => f.widget === 'repeat' && visibility.fields[f.name])
+            .map((group) => {
+              const entries = Array.isArray(answers[group.name]) ? (answers[group.name] as Bag[]) : [];
+              const noun = group.repeat?.itemNoun ?? { one: 'entry', other: 'entries' };
+              return (
+                <>
+                  <h3>{group.label}</h3>
+                  {entries.length === 0 ? <p>No {noun.other}.</p> : null}
+                  {entries.map((entry, i) => (
+                    <>
+                      <h4>
+                        {capitalize(noun.one)} {i + 1}
+                      </h4>
+                      <dl class="npcs-answers">
+                        <AnswerRows fields={group.fields ?? []} answers={entry} shown={(n) => visibility.entries[group.name]?.[i]?.[n] === true} />
+                      </dl>
+                    </>
+                  ))}
+                </>
+              );
+            })}
+        </section>
+      ))}
+      {form.sections.length === 0 ? <p>This form has no questions.</p> : null}
+    </>
+  );
+}
+
+export interface ReviewPageProps {
+  record: RecordView;
+  form: RenderForm;
+  sections: RenderSection[];
+  answers: Bag;
+  visibility: Visibility;
+  errors: FieldError[];
+  alert?: Alert | undefined;
+  csrf: string;
+  submissionId: string;
+}
+
+export function ReviewPage(p: ReviewPageProps) {
+  return (
+    <>
+      <p class="margin-bottom-0 text-base">
+        {p.form.title} · <span class="npcs-record-id">{p.record.recordId}</span>
+      </p>
+      <StepIndicator sections={p.sections} currentId="review" recordId={p.record.recordId} />
+      {p.errors.length ? <ErrorSummary errors={p.errors.map((e) => ({ href: errorHref(p.form, p.record.recordId, e.field), message: e.message }))} /> : null}
+      {p.alert ? <AlertBox alert={p.alert} /> : null}
+      <p class="usa-intro">Check your answers. Once you submit, the review goes to your review lead and can no longer be changed unless they return it.</p>
+      <AnswersSummary form={p.form} sections={p.sections} answers={p.answers} visibility={p.visibility} recordId={p.record.recordId} change />
+      <form class="usa-form margin-top-4" method="post" action={`${recordPath(p.record.recordId)}/submit`}>
+        <input type="hidden" name={CSRF_FIELD} value={p.csrf} />
+        <input type="hidden" name={CONTROL.version} value={String(p.record.version)} />
+        <input type="hidden" name="submissionId" value={p.submissionId} />
+        <button class="usa-button" type="submit">
+          Submit for review
+        </button>
+      </form>
+    </>
+  );
+}
+
+export function RecordReadOnly({ record, form, sections, visibility, alert }: { record: RecordView; form: RenderForm; sections: RenderSection[]; visibility: Visibility; alert?: Alert | undefined }) {
+  return (
+    <>
+      {alert ? <AlertBox alert={alert} /> : null}
+      <h1>
+        {form.title} <span class="npcs-record-id">{record.recordId}</span>
+      </h1>
+      <dl class="npcs-record-meta">
+        <div>
+          <dt>Status</dt>
+          <dd>
+            <span class="usa-tag">{STATUS_LABELS[record.status]}</span>
+          </dd>
+        </div>
+        {record.submittedAt ? (
+          <div>
+            <dt>Submitted</dt>
+            <dd>{record.submittedAt.slice(0, 10)}</dd>
+          </div>
+        ) : null}
+        <div>
+          <dt>Form version</dt>
+          <dd>{record.formVersion}</dd>
+        </div>
+      </dl>
+      {record.statusReason ? <p>Reason given: {record.statusReason}</p> : null}
+      <AnswersSummary form={form} sections={sections} answers={record.answers} visibility={visibility} recordId={record.recordId} change={false} />
+    </>
+  );
+}
