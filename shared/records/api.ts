@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { dateBoundSchema } from '#shared/audit/index.ts';
+import { dateBoundSchema } from '#shared/audit/ids.ts';
 import { contract, errorResponseSchema } from '#shared/http/contract.ts';
 import { jurisdictionIdSchema } from '#shared/storage/keys.ts';
 import { RECORD_STATUSES, amendInputSchema, recordSchema as recordModelSchema, createDraftInputSchema, saveDraftInputSchema, submitInputSchema, transitionInputSchema } from './model.ts';
