@@ -7,6 +7,7 @@ import { assertSameBanner, bundleLikeAFunction } from './bundle.ts';
 import { isStopping, makeTempDir, removeTempDir } from './cleanup.ts';
 import { measureInit, median, type InitSample, type InitTarget } from './init-time.ts';
 import { benchForms } from './forms.ts';
+import { benchPages } from './pages.ts';
 import { benchRecords } from './records.ts';
 import { benchStartup } from './startup.ts';
 import { synthesize, type SynthesizedFunction } from './synth.ts';
@@ -131,6 +132,10 @@ async function main(): Promise<void> {
 
   await section('records', async () => {
     rows.push(...(await benchRecords()));
+  });
+
+  await section('pages', async () => {
+    rows.push(...(await benchPages()));
   });
 
   if (isStopping()) return; // interrupted: the signal handler exits once the children are gone

@@ -1,0 +1,84 @@
+// Page weight and render throughput of the form pages, measured with real Chromium against a local cloud: every
+// response a first visit downloads, gzipped as CloudFront would send text (fonts and images count as they are).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { Writable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
+import { chromium } from 'playwright-core';
+import { startLocalCloud } from '#local/cloud.ts';
+import { synthesize } from '#local/synth.ts';
+import type { BenchRow } from './types.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const PAGE_WEIGHT_TARGET_KB = 150;
+const RENDER_ROUNDS = 60;
+const TEXT = /^(text\/|application\/(javascript|json)|image\/svg)/;
+
+export async function benchPages(): Promise<BenchRow[]> {
+  const work = mkdtempSync(path.join(tmpdir(), 'npcs-bench-pages-'));
+  const cloud = await startLocalCloud({
+    port: 0,
+    assemblyDir: synthesize(path.join(work, 'cdk.out')),
+    schedules: false,
+    logSink: new Writable({ write: (_c, _e, done) => done() }),
+  });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await ctx.newPage();
+    await page.goto(`${cloud.url}/auth/sign-in?returnTo=/`);
+    await page.locator('button[value="demo-ky-dcbs-submitter"]').click();
+    await page.waitForURL(`${cloud.url}/**`);
+    await page.getByRole('button', { name: 'Start a critical incident review' }).click();
+    await page.waitForURL(/\/sections\//);
+    const sectionUrls = await page.locator('.usa-step-indicator a').evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href));
+    const first = page.url();
+
+    // The largest section page (by HTML), then a first visit to it in a fresh context with an empty cache.
+    let largest = { url: first, bytes: 0 };
+    for (const url of [first, ...sectionUrls.filter((u) => u.includes('/sections/'))]) {
+      const html = await (await ctx.request.get(url)).text();
+      if (html.length > largest.bytes) largest = { url, bytes: html.length };
+    }
+    const cookies = await ctx.cookies();
+    const fresh = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    await fresh.addCookies(cookies);
+    const visit = await fresh.newPage();
+    const byKind: Record<string, number> = { html: 0, css: 0, js: 0, fonts: 0, images: 0 };
+    const pending: Promise<void>[] = [];
+    visit.on('response', (res) => {
+      pending.push(
+        (async () => {
+          const type = (res.headers()['content-type'] ?? '').split(';')[0]!;
+          const body = await res.body().catch(() => Buffer.alloc(0));
+          const sent = TEXT.test(type) ? gzipSync(body, { level: 6 }).length : body.length;
+          const kind = type === 'text/html' ? 'html' : type === 'text/css' ? 'css' : type.includes('javascript') ? 'js' : type.startsWith('font/') || /woff/.test(type) ? 'fonts' : 'images';
+          byKind[kind] = (byKind[kind] ?? 0) + sent;
+        })(),
+      );
+    });
+    await visit.goto(largest.url, { waitUntil: 'networkidle' });
+    await Promise.all(pending);
+    const total = Object.values(byKind).reduce((a, b) => a + b, 0);
+
+    // Server render throughput of that page: sequential GETs through the local HTTP API (session, record load, render).
+    const started = performance.now();
+    for (let i = 0; i < RENDER_ROUNDS; i++) await ctx.request.get(largest.url);
+    const perSecond = RENDER_ROUNDS / ((performance.now() - started) / 1000);
+
+    const kb = (n: number) => Math.round((n / 1024) * 10) / 10;
+    return [
+      { group: 'pages', name: 'critical incident review page, first visit, transferred (gzip)', value: kb(total), unit: 'KB', target: `<= ${PAGE_WEIGHT_TARGET_KB} KB`, pass: kb(total) <= PAGE_WEIGHT_TARGET_KB },
+      ...Object.entries(byKind).map(([kind, bytes]) => ({ group: 'pages', name: `  of which ${kind} (info)`, value: kb(bytes), unit: 'KB' })),
+      { group: 'pages', name: 'largest form page server renders (sequential, local)', value: Math.round(perSecond), unit: 'pages/s' },
+    ];
+  } finally {
+    await browser.close();
+    await cloud.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
