@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
+import { registryActiveCheck } from './active-jurisdiction.ts';
 import { documentClient } from '#shared/aws/document-client.ts';
 import { optionalEnv, requiredEnv } from '#shared/config.ts';
 import { cookieName, hashOpaqueId, isLocalHttpOrigin, isOpaqueId, newOpaqueId, originOf, readCookie, serializeCookie } from './cookies.ts';
@@ -36,6 +37,11 @@ export interface SessionStoreOptions extends Partial<SessionConfig> {
   client?: DynamoDBDocumentClient;
   /** Milliseconds since the epoch; tests move it. @default Date.now */
   clock?: () => number;
+  /**
+   * Whether the principal's jurisdiction is still active; a session of an inactive one ends on its next use.
+   * fromEnv() checks the registry (cached a minute per container). @default every jurisdiction counts as active
+   */
+  jurisdictionActive?: (jurisdictionId: string) => Promise<boolean>;
 }
 
 /** What the app (and the web UI's timeout warning) may know about a session; never its id. */
@@ -83,6 +89,7 @@ export class SessionStore {
   readonly config: SessionConfig;
   readonly cookieName: string;
   private readonly client: DynamoDBDocumentClient;
+  private readonly jurisdictionActive: SessionStoreOptions['jurisdictionActive'];
   private readonly now: () => number;
 
   constructor(
@@ -97,12 +104,18 @@ export class SessionStore {
     if (this.config.idleMinutes <= 0 || this.config.absoluteHours <= 0) throw new Error('Session expiries must be positive');
     this.client = options.client ?? documentClient;
     this.now = options.clock ?? Date.now;
+    this.jurisdictionActive = options.jurisdictionActive;
     this.cookieName = cookieName(SESSION_COOKIE, this.config.secureCookies);
   }
 
   /** TABLE_NAME plus sessionConfigFromEnv(). */
   static fromEnv(options: Omit<SessionStoreOptions, keyof SessionConfig> = {}): SessionStore {
-    return new SessionStore(requiredEnv('TABLE_NAME'), { ...sessionConfigFromEnv(), ...options });
+    const tableName = requiredEnv('TABLE_NAME');
+    return new SessionStore(tableName, { jurisdictionActive: registryActiveCheck(tableName), ...sessionConfigFromEnv(), ...options });
+  }
+
+  private async stillMember(principal: Principal): Promise<boolean> {
+    return principal.jurisdictionId === undefined || this.jurisdictionActive === undefined || this.jurisdictionActive(principal.jurisdictionId);
   }
 
   private get idleMs(): number {
@@ -152,8 +165,8 @@ export class SessionStore {
     if (!out.Item) return undefined;
     const item = itemSchema.safeParse(out.Item);
     const now = this.now();
-    if (!item.success || this.expired(item.data, now)) {
-      // Expired or unreadable: remove it now rather than wait for TTL.
+    if (!item.success || this.expired(item.data, now) || !(await this.stillMember(item.data.principal))) {
+      // Expired, unreadable, or its jurisdiction left the partnership: remove it now rather than wait for TTL.
       await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: key })).catch(() => undefined);
       return undefined;
     }

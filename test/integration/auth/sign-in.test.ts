@@ -274,6 +274,20 @@ describe('sessions in DynamoDB', () => {
     expect(await sessions.readSession(cookie)).toBeDefined();
   });
 
+  it('end on their next use once their jurisdiction is no longer active, and only then', async () => {
+    let active = true;
+    const sessions = new SessionStore(tableName, { client: db, clock, secureCookies: false, jurisdictionActive: async () => active });
+    const cookie = pair((await sessions.createSession(principal)).setCookie);
+    expect(await sessions.readSession(cookie)).toBeDefined();
+    active = false;
+    expect(await sessions.readSession(cookie)).toBeUndefined();
+    active = true; // the session was removed, not merely refused
+    expect(await sessions.readSession(cookie)).toBeUndefined();
+    const lead = pair((await sessions.createSession({ subject: 'lead', role: 'partnership_lead' })).setCookie);
+    active = false; // partnership-wide roles belong to no jurisdiction
+    expect(await sessions.readSession(lead)).toBeDefined();
+  });
+
   it('end server-side at sign-out: the old cookie is dead even if the browser kept it', async () => {
     const sessions = makeSessions();
     const cookie = pair((await sessions.createSession(principal)).setCookie);
