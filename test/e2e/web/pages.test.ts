@@ -1,51 +1,28 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { Writable } from 'node:stream';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalCloud, type LocalCloud } from '#local/cloud.ts';
-import { synthesize } from '#local/synth.ts';
-import { launchChromium, type RealBrowser } from '../../support/chromium.ts';
+import type { LocalCloud } from '#local/cloud.ts';
+import type { RealBrowser } from '../../support/chromium.ts';
+import { SHOTS, WIDTHS, axeViolations, startWebHarness, type WebHarness } from '../../support/web-harness.ts';
 
 /**
  * The web pages in real Chromium against a local cloud: axe-core (WCAG 2.1 A/AA) finds nothing at 375 and 1280 px,
  * every /assets/ URL a page references answers 200, sign-in lands on the home page, and the skip link works by
  * keyboard. Screenshots go to test-results/web/ (git-ignored).
  */
-const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-const SHOTS = path.resolve(import.meta.dirname, '..', '..', '..', 'test-results', 'web');
-const WIDTHS = [375, 1280] as const;
 
+let harness: WebHarness;
 let cloud: LocalCloud;
 let chromium: RealBrowser;
-let workDir: string;
 
 beforeAll(async () => {
-  workDir = mkdtempSync(path.join(tmpdir(), 'npcs-web-'));
-  cloud = await startLocalCloud({ port: 0, assemblyDir: synthesize(path.join(workDir, 'cdk.out')), schedules: false, logSink: devNull() });
-  chromium = await launchChromium();
-  mkdirSync(SHOTS, { recursive: true });
+  harness = await startWebHarness();
+  ({ cloud, chromium } = harness);
 });
 
 afterAll(async () => {
-  await chromium?.close();
-  await cloud?.stop();
-  rmSync(workDir, { recursive: true, force: true });
+  await harness?.close();
 });
-
-const devNull = () => new Writable({ write: (_chunk, _encoding, done) => done() });
-
-async function axeViolations(page: Page) {
-  // The page's CSP forbids inline script; a script tag with a file path is loaded by playwright without it.
-  await page.addScriptTag({ path: AXE_PATH });
-  return page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: { id: string; help: string; nodes: { target: unknown }[] }[] }> } }).axe;
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return result.violations.map((v) => ({ id: v.id, help: v.help, targets: v.nodes.map((n) => n.target) }));
-  });
-}
 
 async function context(browser: Browser, width: number): Promise<BrowserContext> {
   return browser.newContext({ viewport: { width, height: 900 }, bypassCSP: true });
@@ -167,3 +144,4 @@ describe('security of the pages', () => {
     expect((await fetch(`${cloud.url}/assets/../package.json`)).status).not.toBe(200);
   });
 });
+

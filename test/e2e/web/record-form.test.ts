@@ -1,49 +1,29 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { Writable } from 'node:stream';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalCloud, type LocalCloud } from '#local/cloud.ts';
-import { synthesize } from '#local/synth.ts';
-import { launchChromium, type RealBrowser } from '../../support/chromium.ts';
+import type { LocalCloud } from '#local/cloud.ts';
+import type { RealBrowser } from '../../support/chromium.ts';
+import { SHOTS, WIDTHS, axeViolations, startWebHarness, type WebHarness } from '../../support/web-harness.ts';
 
 /**
  * The record form (issue 5) in real Chromium against a local cloud: start a review, fill a section with branching,
  * add a repeating group entry, save and return later, review, submit, read; another jurisdiction gets 404; one
  * section by keyboard only; axe-core (WCAG 2.1 A/AA) on every state at 375 and 1280 px. Screenshots in test-results/web/.
  */
-const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-const SHOTS = path.resolve(import.meta.dirname, '..', '..', '..', 'test-results', 'web');
-const WIDTHS = [375, 1280] as const;
 const HTML_LOOKING = '<b>bold</b> & <script>alert(1)</script>';
 
+let harness: WebHarness;
 let cloud: LocalCloud;
 let chromium: RealBrowser;
-let workDir: string;
 
 beforeAll(async () => {
-  workDir = mkdtempSync(path.join(tmpdir(), 'npcs-form-'));
-  cloud = await startLocalCloud({ port: 0, assemblyDir: synthesize(path.join(workDir, 'cdk.out')), schedules: false, logSink: new Writable({ write: (_c, _e, done) => done() }) });
-  chromium = await launchChromium();
-  mkdirSync(SHOTS, { recursive: true });
+  harness = await startWebHarness();
+  ({ cloud, chromium } = harness);
 });
 
 afterAll(async () => {
-  await chromium?.close();
-  await cloud?.stop();
-  rmSync(workDir, { recursive: true, force: true });
+  await harness?.close();
 });
-
-async function axeViolations(page: Page) {
-  await page.addScriptTag({ path: AXE_PATH });
-  return page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: { id: string; help: string; nodes: { target: unknown }[] }[] }> } }).axe;
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return result.violations.map((v) => ({ id: v.id, help: v.help, targets: v.nodes.map((n) => n.target) }));
-  });
-}
 
 /** axe at both widths and a screenshot of each. */
 async function checkA11y(page: Page, name: string) {
@@ -217,3 +197,4 @@ describe('the record form in Chromium', () => {
     await ctx.close();
   });
 });
+

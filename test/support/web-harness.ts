@@ -1,0 +1,52 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { Writable } from 'node:stream';
+import type { Page } from 'playwright-core';
+import { startLocalCloud, type LocalCloud } from '#local/cloud.ts';
+import { synthesize } from '#local/synth.ts';
+import { launchChromium, type RealBrowser } from './chromium.ts';
+
+/** Screenshots of the browser tests (git-ignored). */
+export const SHOTS = path.resolve(import.meta.dirname, '..', '..', 'test-results', 'web');
+export const WIDTHS = [375, 1280] as const;
+const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+export interface WebHarness {
+  cloud: LocalCloud;
+  chromium: RealBrowser;
+  close: () => Promise<void>;
+}
+
+/** A local cloud of its own (fresh synth, quiet logs) and real Chromium, for one browser test file. */
+export async function startWebHarness(): Promise<WebHarness> {
+  const workDir = mkdtempSync(path.join(tmpdir(), 'npcs-web-'));
+  const cloud = await startLocalCloud({
+    port: 0,
+    assemblyDir: synthesize(path.join(workDir, 'cdk.out')),
+    schedules: false,
+    logSink: new Writable({ write: (_chunk, _encoding, done) => done() }),
+  });
+  const chromium = await launchChromium();
+  mkdirSync(SHOTS, { recursive: true });
+  return {
+    cloud,
+    chromium,
+    close: async () => {
+      await chromium.close();
+      await cloud.stop();
+      rmSync(workDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** axe-core's WCAG 2.1 A/AA violations of the page (the page's CSP forbids inline script: the tag loads a file). */
+export async function axeViolations(page: Page) {
+  await page.addScriptTag({ path: AXE_PATH });
+  return page.evaluate(async () => {
+    const axe = (globalThis as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: { id: string; help: string; nodes: { target: unknown }[] }[] }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return result.violations.map((v) => ({ id: v.id, help: v.help, targets: v.nodes.map((n) => n.target) }));
+  });
+}
