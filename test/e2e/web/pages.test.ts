@@ -144,4 +144,3 @@ describe('security of the pages', () => {
     expect((await fetch(`${cloud.url}/assets/../package.json`)).status).not.toBe(200);
   });
 });
-

@@ -197,4 +197,3 @@ describe('the record form in Chromium', () => {
     await ctx.close();
   });
 });
-
