@@ -1,6 +1,4 @@
-import { createHash } from 'node:crypto';
 import { changelogCsv, changelogRows, dictionaryCsv, dictionaryRows } from '#shared/forms/dictionary.ts';
-import { DICTIONARY_STYLE, dictionaryHtmlDocument } from '#shared/forms/dictionary-html.tsx';
 import { dictionaryApi as api } from '#shared/forms/dictionary-api.ts';
 import { formRegistry } from '#shared/forms/registry.ts';
 import { httpFunction, route } from '#shared/http/handler.ts';
@@ -9,12 +7,12 @@ import type { HttpResult } from '#shared/http/response.ts';
 // The dictionary is generated from the form definitions bundled into this function: the same code as
 // `npm run dictionary`, so the served copy and the file never disagree.
 const definitions = formRegistry.all();
-let cache: { html: string; csv: string; changelog: string } | undefined;
+let cache: { csv: string; changelog: string } | undefined;
 const generated = () => {
   if (!cache) {
     const rows = dictionaryRows(definitions);
     const changes = changelogRows(definitions);
-    cache = { html: dictionaryHtmlDocument({ rows, changelog: changes }), csv: dictionaryCsv(rows), changelog: changelogCsv(changes) };
+    cache = { csv: dictionaryCsv(rows), changelog: changelogCsv(changes) };
   }
   return cache;
 };
@@ -31,18 +29,11 @@ const file = (contentType: string, body: string, filename?: string): HttpResult 
 
 export const handler = httpFunction(
   {
-    'GET /dictionary': route({ ...api['GET /dictionary'], handle: async () => file('text/html; charset=utf-8', generated().html) }),
     'GET /dictionary.csv': route({ ...api['GET /dictionary.csv'], handle: async () => file('text/csv; charset=utf-8', generated().csv, 'npcs-data-dictionary.csv') }),
     'GET /dictionary/changelog.csv': route({ ...api['GET /dictionary/changelog.csv'], handle: async () => file('text/csv; charset=utf-8', generated().changelog, 'npcs-data-dictionary-changelog.csv') }),
   },
+  // The HTML page is served by the web function, in the site layout (functions/web/pages.tsx).
   {
-    // The page's one stylesheet is inline; allow exactly it, by hash, and nothing else.
-    contentSecurityPolicy: {
-      'default-src': "'none'",
-      'style-src': `'sha256-${createHash('sha256').update(DICTIONARY_STYLE).digest('base64')}'`,
-      'base-uri': "'none'",
-      'form-action': "'none'",
-      'frame-ancestors': "'none'",
-    },
+    contentSecurityPolicy: { 'default-src': "'none'", 'base-uri': "'none'", 'form-action': "'none'", 'frame-ancestors': "'none'" },
   },
 );

@@ -1,5 +1,14 @@
-import { isAllowed } from '#shared/auth/policy.ts';
-import { getForm, latestVersion } from '#shared/forms/registry.ts';
+import { isAllowed, scopeOf } from '#shared/auth/policy.ts';
+import { listAllAudit, listJurisdictionAudit } from '#shared/audit/index.ts';
+import { documentClient } from '#shared/aws/document-client.ts';
+import { JurisdictionStore } from '#shared/jurisdictions/store.ts';
+import { secret } from '#shared/secrets.ts';
+import { scopedTable } from '#shared/storage/scoped-table.ts';
+import { AuditPage, RegistryPage } from '#shared/web/admin-pages.tsx';
+import { changelogRows, dictionaryRows } from '#shared/forms/dictionary.ts';
+import { dictionaryApi } from '#shared/forms/dictionary-api.ts';
+import { DictionaryBody } from '#shared/forms/dictionary-html.tsx';
+import { formRegistry, getForm, latestVersion } from '#shared/forms/registry.ts';
 import type { Principal } from '#shared/auth/principal.ts';
 import { SessionStore } from '#shared/auth/sessions.ts';
 import { requiredEnv } from '#shared/config.ts';
@@ -15,6 +24,9 @@ import { recordPath, sectionPath } from '#shared/web/record-pages.tsx';
 
 const TABLE = requiredEnv('TABLE_NAME');
 const sessions = SessionStore.fromEnv();
+const registry = new JurisdictionStore(TABLE);
+let dictionaryCache: { rows: ReturnType<typeof dictionaryRows>; changelog: ReturnType<typeof changelogRows> } | undefined;
+const dictionary = () => (dictionaryCache ??= { rows: dictionaryRows(formRegistry.all()), changelog: changelogRows(formRegistry.all()) });
 const REVIEW_FORM = 'critical_incident_review';
 const REVIEW_FIRST_SECTION = getForm(REVIEW_FORM, latestVersion(REVIEW_FORM)).sections[0]!.id;
 
@@ -224,6 +236,69 @@ export const handler = httpFunction(
       ...api['POST /records/{recordId}/submit'],
       form: true,
       handle: async (i) => submitRecord(await flow(i), i.params.recordId, i.body),
+    }),
+    // The data dictionary, generated from the form definitions bundled here (the CSVs come from the dictionary function).
+    'GET /dictionary': route({
+      ...dictionaryApi['GET /dictionary'],
+      readSession: true,
+      handle: async ({ principal, csrfToken }) =>
+        page({
+          title: 'Data dictionary',
+          path: '/dictionary',
+          principal,
+          csrfToken: await csrfToken(),
+          children: (
+            <>
+              <h1>Data dictionary</h1>
+              <p class="usa-intro">Every variable of every form version, generated from the form definitions. Codes are stable across versions; see each form's changelog.</p>
+              <p>
+                Download: <a class="usa-link" href="/dictionary.csv">the dictionary (CSV)</a> ·{' '}
+                <a class="usa-link" href="/dictionary/changelog.csv">the changelog (CSV)</a>
+              </p>
+              <DictionaryBody rows={dictionary().rows} changelog={dictionary().changelog} />
+            </>
+          ),
+        }),
+    }),
+    // Administrators: the audit log (no jurisdiction in the path: a jurisdiction admin reads their own only).
+    'GET /audit': route({
+      ...api['GET /audit'],
+      handle: async ({ principal, query, csrfToken }) => {
+        const p = principal!;
+        const all = scopeOf(p.role, 'audit:read-all') !== undefined;
+        const cursorSecret = await secret('CURSOR_SECRET');
+        const q = { limit: 25, cursor: query.cursor, cursorSecret };
+        const found = all
+          ? await listAllAudit(documentClient, TABLE, q)
+          : await listJurisdictionAudit(scopedTable(documentClient, TABLE, p.jurisdictionId!), q);
+        return page({
+          title: 'Audit log',
+          path: '/audit',
+          principal: p,
+          csrfToken: await csrfToken(),
+          children: (
+            <AuditPage
+              events={found.items}
+              allJurisdictions={all}
+              jurisdictionId={p.jurisdictionId}
+              linkRecords={!all && isAllowed(p, 'records:read', { jurisdictionId: p.jurisdictionId })}
+              nextCursor={found.nextCursor}
+              paged={query.cursor !== undefined}
+            />
+          ),
+        });
+      },
+    }),
+    'GET /registry': route({
+      ...api['GET /registry'],
+      handle: async ({ principal, csrfToken }) =>
+        page({
+          title: 'Jurisdictions registry',
+          path: '/registry',
+          principal,
+          csrfToken: await csrfToken(),
+          children: <RegistryPage jurisdictions={await registry.list()} />,
+        }),
     }),
   },
   { sessions, errorPage, contentSecurityPolicy: PAGE_CSP },

@@ -24,4 +24,16 @@ export const authApi = {
       401: { description: 'Not signed in', schema: errorResponseSchema },
     },
   }),
+  'GET /api/session/keep-alive': contract({
+    responses: {
+      200: {
+        description: 'The session, its idle expiry slid forward ("Stay signed in")',
+        schema: z.object({
+          principal: z.object({ role: z.string(), jurisdictionId: z.string().optional(), displayName: z.string().optional() }),
+          session: z.object({ expiresAt: z.string(), absoluteExpiresAt: z.string(), secondsLeft: z.number().int(), idleTimeoutSeconds: z.number().int() }).loose(),
+        }),
+      },
+      401: { description: 'Not signed in', schema: errorResponseSchema },
+    },
+  }),
 };

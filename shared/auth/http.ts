@@ -103,6 +103,16 @@ export function authRoutes(deps: AuthDeps) {
       },
     }),
 
+    /** "Stay signed in" of the timeout warning: reading the session slides its idle expiry (the stack touches it). */
+    'GET /api/session/keep-alive': route({
+      ...api['GET /api/session/keep-alive'],
+      handle: async ({ principal: signedIn, session: current }) =>
+        json(200, {
+          principal: { role: signedIn!.role, jurisdictionId: signedIn!.jurisdictionId, displayName: signedIn!.displayName },
+          session: current!,
+        }),
+    }),
+
     /** Who is signed in and how long the session has left. Does not slide the idle expiry (the UI polls it). */
     'GET /api/session': route({
       ...api['GET /api/session'],

@@ -82,7 +82,7 @@ export function DictionaryBody({ rows, changelog }: DictionaryBodyProps) {
             {formRows[0]?.form_name} <code>{formId}</code>
           </h2>
           {[...groupBy(formRows, (r) => String(r.form_version)).entries()].map(([version, versionRows]) => (
-            <div key={version} class="table-scroll">
+            <div key={version} class="table-scroll" tabindex={0} role="region" aria-label={`${formRows[0]?.form_name ?? formId}, version ${version}`}>
               <table>
                 <caption>
                   Version {version} ({versionRows[0]?.version_status}): {versionRows.length} variables
@@ -114,7 +114,7 @@ export function DictionaryBody({ rows, changelog }: DictionaryBodyProps) {
               </table>
             </div>
           ))}
-          <div class="table-scroll">
+          <div class="table-scroll" tabindex={0} role="region" aria-label={`${formRows[0]?.form_name ?? formId}, changelog`}>
             <table>
               <caption>Changelog</caption>
               <thead>

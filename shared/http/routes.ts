@@ -43,7 +43,8 @@ export const ROUTES = [
   { method: 'GET', path: '/auth/callback', action: 'session:start', function: 'auth', summary: "The identity provider's redirect back; opens a session" },
   { method: 'POST', path: '/auth/sign-out', action: 'session:end', function: 'auth', summary: 'Ends the session server-side and at the identity provider' },
   { method: 'GET', path: '/api/session', action: 'session:read', function: 'auth', summary: 'Who is signed in, and how long the session has left' },
-  { method: 'GET', path: '/dictionary', action: 'dictionary:read', function: 'dictionary', summary: 'The data dictionary of every form version (HTML)' },
+  { method: 'GET', path: '/api/session/keep-alive', action: 'session:read', function: 'auth', summary: 'Slides the idle expiry of the session ("Stay signed in" of the timeout warning)' },
+  { method: 'GET', path: '/dictionary', action: 'dictionary:read', function: 'web', summary: 'The data dictionary of every form version (HTML page in the site layout)' },
   { method: 'GET', path: '/dictionary.csv', action: 'dictionary:read', function: 'dictionary', summary: 'The data dictionary (CSV)' },
   { method: 'GET', path: '/dictionary/changelog.csv', action: 'dictionary:read', function: 'dictionary', summary: 'What changed between form versions (CSV)' },
   { method: 'GET', path: '/', action: 'web:read', function: 'web', summary: 'Home page (HTML): what the platform is, or your records by status' },
@@ -54,6 +55,8 @@ export const ROUTES = [
   { method: 'POST', path: '/records/{recordId}/sections/{sectionId}', action: 'records:save', function: 'web', summary: "Saves a section of a draft (HTML form post); expectedVersion guards concurrent edits" },
   { method: 'GET', path: '/records/{recordId}/review', action: 'records:read', function: 'web', summary: 'Every answer of a draft with Change links, and the submit form (HTML)' },
   { method: 'POST', path: '/records/{recordId}/submit', action: 'records:submit', function: 'web', summary: 'Submits a draft (HTML form post); idempotent per submissionId' },
+  { method: 'GET', path: '/audit', action: 'audit:read-jurisdiction', function: 'web', summary: 'The audit log (HTML): your jurisdiction, or every jurisdiction for platform admins; paged with a cursor' },
+  { method: 'GET', path: '/registry', action: 'registry:manage', function: 'web', summary: 'The jurisdictions registry (HTML, platform admins)' },
 ] as const satisfies readonly RouteSpec[];
 
 export type RouteKey = `${(typeof ROUTES)[number]['method']} ${(typeof ROUTES)[number]['path']}`;

@@ -64,4 +64,15 @@ export const webApi = {
       422: html('The review page with the error summary of every answer submission needs'),
     },
   }),
+  'GET /audit': contract({
+    query: z.object({ cursor: z.string().min(1).max(4096).optional().meta({ description: 'Where the next (older) page starts: the "Older events" link of the previous page' }) }).strict(),
+    responses: {
+      200: html('The audit log, newest first: of your own jurisdiction (jurisdiction admins) or of every jurisdiction (platform admins)'),
+      400: html('The cursor is not one this page gave'),
+      403: html('Your role does not read audit logs'),
+    },
+  }),
+  'GET /registry': contract({
+    responses: { 200: html('Every jurisdiction of the registry (platform admins)'), 403: html('Your role does not keep the registry') },
+  }),
 };

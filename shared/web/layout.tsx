@@ -5,7 +5,7 @@
 import type { ComponentChildren } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 import type { Principal } from '#shared/auth/principal.ts';
-import { ROLE_LABELS } from '#shared/auth/policy.ts';
+import { ROLE_LABELS, scopeOf, type Action } from '#shared/auth/policy.ts';
 import { assetUrl } from './assets.ts';
 import { CSRF_FIELD } from './csrf.ts';
 
@@ -21,11 +21,53 @@ export interface LayoutProps {
   children: ComponentChildren;
 }
 
-const NAV: readonly { href: string; label: string }[] = [
+interface NavItem {
+  href: string;
+  label: string;
+  /** Shown only to a principal allowed this action (in any scope). */
+  action?: Action;
+}
+const NAV: readonly NavItem[] = [
   { href: '/', label: 'Home' },
+  { href: '/audit', label: 'Audit log', action: 'audit:read-jurisdiction' },
+  { href: '/registry', label: 'Registry', action: 'registry:manage' },
   { href: '/dictionary', label: 'Data dictionary' },
   { href: '/sign-in-help', label: 'Help signing in' },
 ];
+
+/** The navigation a principal sees: role-specific pages only for roles that may open them. */
+export function navFor(principal: Principal | undefined): NavItem[] {
+  return NAV.filter((item) => !item.action || (principal !== undefined && scopeOf(principal.role, item.action) !== undefined));
+}
+
+/**
+ * The session-timeout warning (web/src/main.ts shows it two minutes before idle expiry, and says when the session
+ * has ended). Hidden, and inert, without JavaScript.
+ */
+function SessionTimeout() {
+  return (
+    <div id="session-timeout" class="npcs-session-timeout" role="alertdialog" aria-labelledby="session-timeout-heading" aria-describedby="session-timeout-text" hidden>
+      <div class="usa-alert usa-alert--warning margin-0">
+        <div class="usa-alert__body">
+          <h2 class="usa-alert__heading" id="session-timeout-heading">
+            Your session is about to end
+          </h2>
+          <p class="usa-alert__text" id="session-timeout-text">
+            You will be signed out soon because nothing has happened for a while. Anything you have not saved will be lost.
+          </p>
+          <p class="margin-bottom-0">
+            <button type="button" class="usa-button" data-session-keep-alive>
+              Stay signed in
+            </button>
+            <a class="usa-button" href="/auth/sign-in?returnTo=/" data-session-sign-in hidden>
+              Sign in again
+            </a>
+          </p>
+        </div>
+      </div>
+    </div>
+  );
+}
 
 export function Layout({ title, principal, csrfToken, path, scripts, children }: LayoutProps) {
   return (
@@ -41,7 +83,7 @@ export function Layout({ title, principal, csrfToken, path, scripts, children }:
         ))}
         <script type="module" src={assetUrl('main.js')} />
       </head>
-      <body>
+      <body data-session={principal ? 'signed-in' : undefined}>
         <a class="usa-skipnav" href="#main-content">
           Skip to main content
         </a>
@@ -75,7 +117,7 @@ export function Layout({ title, principal, csrfToken, path, scripts, children }:
             </div>
             <nav aria-label="Primary" class="margin-top-2">
               <ul class="usa-button-group">
-                {NAV.map((item) => (
+                {navFor(principal).map((item) => (
                   <li class="usa-button-group__item">
                     <a class="usa-link" href={item.href} aria-current={item.href === path ? 'page' : undefined}>
                       {item.label}
@@ -89,6 +131,7 @@ export function Layout({ title, principal, csrfToken, path, scripts, children }:
         <main id="main-content" class="grid-container npcs-main" tabindex={-1}>
           {children}
         </main>
+        {principal ? <SessionTimeout /> : null}
         <footer class="usa-identifier">
           <section class="usa-identifier__section usa-identifier__section--masthead" aria-label="Site identifier">
             <div class="usa-identifier__container">

@@ -5,6 +5,7 @@
  * warning before leaving with unsaved changes.
  */
 import { CONTROL, mergeSection, postedFrom, sectionAnswers, type FieldSpec } from '../../shared/web/form-values.ts';
+import { remainingText, signInAgainHref, timeoutState } from './session-timeout.ts';
 
 type Condition = unknown;
 type Bag = Record<string, unknown>;
@@ -162,6 +163,85 @@ function enhanceRecordForm(form: HTMLFormElement) {
     }
   });
   branch();
+}
+
+// The session-timeout warning: two minutes before idle expiry, offer "Stay signed in"; at expiry, say so.
+if (document.body.dataset.session === 'signed-in') void watchSession();
+
+async function secondsLeft(url: string): Promise<number | undefined> {
+  try {
+    const res = await fetch(url, { headers: { accept: 'application/json' }, credentials: 'same-origin' });
+    if (res.status === 401) return 0;
+    if (!res.ok) return undefined;
+    return ((await res.json()) as { session: { secondsLeft: number } }).session.secondsLeft;
+  } catch {
+    return undefined;
+  }
+}
+
+async function watchSession() {
+  const region = document.getElementById('session-timeout');
+  const heading = document.getElementById('session-timeout-heading');
+  const text = document.getElementById('session-timeout-text');
+  const stay = region?.querySelector<HTMLButtonElement>('[data-session-keep-alive]');
+  const signIn = region?.querySelector<HTMLAnchorElement>('[data-session-sign-in]');
+  if (!region || !heading || !text || !stay || !signIn) return;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let readAt = Date.now();
+  let left = await secondsLeft('/api/session');
+  if (left === undefined) return;
+
+  const show = (focus: HTMLElement) => {
+    const wasHidden = region.hidden;
+    region.hidden = false;
+    if (wasHidden) focus.focus();
+  };
+  const update = async () => {
+    if (timer) clearTimeout(timer);
+    let state = timeoutState(left!, Date.now() - readAt);
+    if (state.phase !== 'active' && region.hidden) {
+      // Another tab may have kept the session alive meanwhile: ask again (this read does not slide it).
+      const fresh = await secondsLeft('/api/session');
+      if (fresh !== undefined) {
+        left = fresh;
+        readAt = Date.now();
+        state = timeoutState(left, 0);
+      }
+    }
+    if (state.phase === 'active') {
+      region.hidden = true;
+    } else if (state.phase === 'warning') {
+      heading.textContent = 'Your session is about to end';
+      text.textContent = `You will be signed out in about ${remainingText(state.secondsLeft)} because nothing has happened for a while. Anything you have not saved will be lost.`;
+      show(stay);
+    } else {
+      heading.textContent = 'You have been signed out';
+      text.textContent = 'For your security, you were signed out after a period without activity. Sign in again to carry on; anything you had not saved was not kept.';
+      stay.hidden = true;
+      signIn.href = signInAgainHref(location.pathname, location.search);
+      signIn.hidden = false;
+      region.hidden = true;
+      show(signIn);
+      return;
+    }
+    // Refresh the countdown every 15 s during the warning.
+    timer = setTimeout(() => void update(), state.phase === 'warning' ? Math.min(state.nextCheckMs ?? 15_000, 15_000) : state.nextCheckMs);
+  };
+  stay.addEventListener('click', async () => {
+    stay.setAttribute('aria-disabled', 'true');
+    const fresh = await secondsLeft('/api/session/keep-alive');
+    stay.removeAttribute('aria-disabled');
+    if (fresh !== undefined) {
+      left = fresh;
+      readAt = Date.now();
+    }
+    if (timeoutState(left!, Date.now() - readAt).phase === 'active') {
+      region.hidden = true;
+      document.getElementById('main-content')?.focus();
+    }
+    void update();
+  });
+  void update();
 }
 
 document.documentElement.classList.add('js');

@@ -38,6 +38,7 @@ async function signInAs(page: Page, userId: string) {
 const PAGES = [
   { name: 'home-signed-out', path: '/' },
   { name: 'sign-in-help', path: '/sign-in-help' },
+  { name: 'dictionary', path: '/dictionary' },
   { name: 'not-found', path: '/no/such/page', status: 404 },
 ];
 
@@ -84,6 +85,86 @@ describe('web pages in Chromium', () => {
       await ctx.close();
     });
   }
+
+  for (const width of WIDTHS) {
+    it(`shows a jurisdiction admin the audit log, and a platform admin the registry, without violations at ${width} px`, async () => {
+      const ctx = await context(chromium.browser, width);
+      const page = await ctx.newPage();
+      await signInAs(page, 'demo-ky-dcbs-admin');
+      const res = await page.goto(`${cloud.url}/audit`);
+      expect(res?.status()).toBe(200);
+      expect(await page.locator('caption').textContent()).toContain('ky-dcbs');
+      expect(await page.getByRole('link', { name: 'Audit log' }).getAttribute('aria-current')).toBe('page');
+      expect(await page.getByRole('link', { name: 'Registry' }).count()).toBe(0);
+      // The session-timeout warning is there, hidden until two minutes before idle expiry.
+      expect(await page.locator('#session-timeout').count()).toBe(1);
+      expect(await page.locator('#session-timeout').isHidden()).toBe(true);
+      expect(await axeViolations(page)).toEqual([]);
+      await page.screenshot({ path: path.join(SHOTS, `audit-${width}.png`), fullPage: true });
+      await ctx.close();
+
+      const adminCtx = await context(chromium.browser, width);
+      const adminPage = await adminCtx.newPage();
+      await signInAs(adminPage, 'demo-platform-admin');
+      expect((await adminPage.goto(`${cloud.url}/registry`))?.status()).toBe(200);
+      expect(await adminPage.locator('tbody tr').count()).toBeGreaterThan(0);
+      expect(await axeViolations(adminPage)).toEqual([]);
+      await adminPage.screenshot({ path: path.join(SHOTS, `registry-${width}.png`), fullPage: true });
+      expect((await adminPage.goto(`${cloud.url}/audit`))?.status()).toBe(200);
+      expect(await axeViolations(adminPage)).toEqual([]);
+      await adminCtx.close();
+    });
+  }
+
+  it('refuses the audit log and the registry to a submitter with the 403 page', async () => {
+    const ctx = await context(chromium.browser, 1280);
+    const page = await ctx.newPage();
+    await signInAs(page, 'demo-ky-dcbs-submitter');
+    for (const p of ['/audit', '/registry']) {
+      const res = await page.goto(`${cloud.url}${p}`);
+      expect(res?.status(), p).toBe(403);
+      expect(await page.locator('h1').textContent()).toBe('You cannot do that here');
+    }
+    expect(await axeViolations(page)).toEqual([]);
+    await ctx.close();
+  });
+
+  it('shows the session-timeout warning as an accessible alert dialog with a focused "Stay signed in" button', async () => {
+    const ctx = await context(chromium.browser, 375);
+    const page = await ctx.newPage();
+    await signInAs(page, 'demo-ky-dcbs-reviewer');
+    // The session's real idle time is 30 minutes: answer the page's status read with 90 seconds left instead.
+    await page.route('**/api/session', (route) =>
+      route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ principal: { role: 'reviewer' }, session: { secondsLeft: 90, idleTimeoutSeconds: 1800 } }) }),
+    );
+    await page.goto(`${cloud.url}/`);
+    const dialog = page.getByRole('alertdialog', { name: 'Your session is about to end' });
+    await dialog.waitFor();
+    expect(await dialog.textContent()).toContain('signed out in about 2 minutes');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Stay signed in');
+    expect(await axeViolations(page)).toEqual([]);
+    await page.screenshot({ path: path.join(SHOTS, `session-timeout-375.png`), fullPage: false });
+    // Stay signed in: the real keep-alive answers with a fresh idle time, and the warning goes away.
+    await page.getByRole('button', { name: 'Stay signed in' }).click();
+    await expect.poll(() => page.locator('#session-timeout').isHidden()).toBe(true);
+    await ctx.close();
+  });
+
+  it('says the session has ended and links to sign in again at expiry', async () => {
+    const ctx = await context(chromium.browser, 1280);
+    const page = await ctx.newPage();
+    await signInAs(page, 'demo-ky-dcbs-reviewer');
+    await page.route('**/api/session', (route) =>
+      route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ principal: { role: 'reviewer' }, session: { secondsLeft: 1, idleTimeoutSeconds: 1800 } }) }),
+    );
+    await page.goto(`${cloud.url}/sign-in-help`);
+    await page.getByRole('alertdialog', { name: 'You have been signed out' }).waitFor();
+    const link = page.getByRole('link', { name: 'Sign in again' });
+    expect(await link.getAttribute('href')).toBe('/auth/sign-in?returnTo=%2Fsign-in-help');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Sign in again');
+    expect(await axeViolations(page)).toEqual([]);
+    await ctx.close();
+  });
 
   it('reaches the main content by keyboard through the skip link', async () => {
     const ctx = await context(chromium.browser, 1280);

@@ -1,0 +1,161 @@
+/**
+ * Pages for administrators: the audit log (jurisdiction admins: their own jurisdiction; platform admins: every
+ * jurisdiction) and the jurisdictions registry (platform admins, read-only). Who is shown by role, never by name.
+ */
+import { ROLE_LABELS, type Role } from '#shared/auth/policy.ts';
+import type { AuditAction, AuditEvent } from '#shared/audit/index.ts';
+import type { Jurisdiction } from '#shared/jurisdictions/model.ts';
+import { recordPath } from './record-pages.tsx';
+
+const ACTION_LABELS: Record<AuditAction, string> = {
+  'record.created': 'Started a record',
+  'record.saved': 'Saved a draft',
+  'record.submitted': 'Submitted a record',
+  'record.status_changed': 'Changed the status',
+  'record.amended': 'Amended a record',
+  'record.read': 'Read a record',
+  'registry.created': 'Added a jurisdiction',
+  'registry.updated': 'Edited a jurisdiction',
+};
+
+const roleLabel = (role: string) => ROLE_LABELS[role as Role] ?? role.replace(/_/g, ' ');
+
+/** `2026-11-26 19:57 UTC` */
+export const auditTime = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+
+export interface AuditPageProps {
+  events: AuditEvent[];
+  /** Every jurisdiction (platform admins): adds the jurisdiction column. */
+  allJurisdictions: boolean;
+  jurisdictionId?: string | undefined;
+  /** Link record ids to their pages (the reader may open them). */
+  linkRecords: boolean;
+  nextCursor?: string | undefined;
+  /** Whether this is a later page (offer the way back to the newest). */
+  paged: boolean;
+}
+
+export function AuditPage({ events, allJurisdictions, jurisdictionId, linkRecords, nextCursor, paged }: AuditPageProps) {
+  const scope = allJurisdictions ? 'every jurisdiction' : (jurisdictionId ?? 'your jurisdiction');
+  return (
+    <>
+      <h1>Audit log</h1>
+      <p class="usa-intro">
+        Who did what and when in {scope}, newest first. People are shown by role; changed answers by field name, never their values.
+      </p>
+      {events.length === 0 ? (
+        <p>There are no audit events{paged ? ' on this page' : ' yet'}.</p>
+      ) : (
+        <div class="usa-table-container--scrollable" tabindex={0} role="region" aria-labelledby="audit-caption">
+          <table class="usa-table usa-table--borderless usa-table--stacked npcs-audit-table">
+            <caption id="audit-caption">Audit events of {scope}, newest first</caption>
+            <thead>
+              <tr>
+                <th scope="col">When</th>
+                {allJurisdictions ? <th scope="col">Jurisdiction</th> : null}
+                <th scope="col">Who</th>
+                <th scope="col">What</th>
+                <th scope="col">Record</th>
+                <th scope="col">Changed fields</th>
+              </tr>
+            </thead>
+            <tbody>
+              {events.map((e) => (
+                <tr>
+                  <th scope="row" data-label="When">
+                    <time dateTime={e.at}>{auditTime(e.at)}</time>
+                  </th>
+                  {allJurisdictions ? <td data-label="Jurisdiction">{e.jurisdictionId}</td> : null}
+                  <td data-label="Who">{roleLabel(e.actor.role)}</td>
+                  <td data-label="What">
+                    {ACTION_LABELS[e.action]}
+                    {e.fromStatus && e.toStatus ? ` (${e.fromStatus} to ${e.toStatus})` : ''}
+                  </td>
+                  <td data-label="Record" class="npcs-record-id">
+                    {e.recordId ? (
+                      linkRecords ? (
+                        <a class="usa-link" href={recordPath(e.recordId)}>
+                          {e.recordId}
+                        </a>
+                      ) : (
+                        e.recordId
+                      )
+                    ) : (
+                      '—'
+                    )}
+                    {e.recordVersion !== undefined ? <span class="text-base"> (version {e.recordVersion})</span> : null}
+                  </td>
+                  <td data-label="Changed fields" class="npcs-field-names">
+                    {e.changedFields?.length ? e.changedFields.join(', ') : '—'}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {nextCursor || paged ? (
+        <nav aria-label="Audit log pages" class="npcs-form-actions margin-top-2">
+          {paged ? (
+            <a class="usa-link" href="/audit">
+              Newest events
+            </a>
+          ) : null}
+          {nextCursor ? (
+            <a class="usa-link" href={`/audit?cursor=${encodeURIComponent(nextCursor)}`}>
+              Older events
+            </a>
+          ) : null}
+        </nav>
+      ) : null}
+    </>
+  );
+}
+
+const TYPE_LABELS: Record<Jurisdiction['type'], string> = { state: 'State', county: 'County', tribal: 'Tribal' };
+
+export function RegistryPage({ jurisdictions }: { jurisdictions: Jurisdiction[] }) {
+  return (
+    <>
+      <h1>Jurisdictions registry</h1>
+      <p class="usa-intro">Every jurisdiction of the partnership, by state then name. Changes go through the registry API for now.</p>
+      {jurisdictions.length === 0 ? (
+        <p>The registry is empty.</p>
+      ) : (
+        <div class="usa-table-container--scrollable" tabindex={0} role="region" aria-labelledby="registry-caption">
+          <table class="usa-table usa-table--borderless usa-table--stacked">
+            <caption id="registry-caption">The {jurisdictions.length} jurisdictions of the registry</caption>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Id</th>
+                <th scope="col">Type</th>
+                <th scope="col">State</th>
+                <th scope="col">Active</th>
+                <th scope="col">Units</th>
+              </tr>
+            </thead>
+            <tbody>
+              {jurisdictions.map((j) => (
+                <tr>
+                  <th scope="row" data-label="Name">
+                    {j.name}
+                  </th>
+                  <td data-label="Id" class="npcs-record-id">
+                    {j.id}
+                  </td>
+                  <td data-label="Type">{TYPE_LABELS[j.type]}</td>
+                  <td data-label="State">{j.state}</td>
+                  <td data-label="Active">{j.active ? 'Yes' : 'No'}</td>
+                  <td data-label="Units" class="npcs-status-count">
+                    {j.units.length}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}
