@@ -63,6 +63,20 @@ export interface DictionaryBodyProps {
 }
 
 /** The dictionary's content: per form and version a table of variables, then the form's changelog. */
+function ColumnHeads({ columns }: { columns: readonly { key: string; title: string }[] }) {
+  return (
+    <thead>
+      <tr>
+        {columns.map((c) => (
+          <th key={c.key} scope="col">
+            {c.title}
+          </th>
+        ))}
+      </tr>
+    </thead>
+  );
+}
+
 export function DictionaryBody({ rows, changelog }: DictionaryBodyProps) {
   const forms = groupBy(rows, (r) => r.form_id);
   return (
@@ -87,15 +101,7 @@ export function DictionaryBody({ rows, changelog }: DictionaryBodyProps) {
                 <caption>
                   Version {version} ({versionRows[0]?.version_status}): {versionRows.length} variables
                 </caption>
-                <thead>
-                  <tr>
-                    {FIELD_COLUMNS.map((c) => (
-                      <th key={c.key} scope="col">
-                        {c.title}
-                      </th>
-                    ))}
-                  </tr>
-                </thead>
+                <ColumnHeads columns={FIELD_COLUMNS} />
                 <tbody>
                   {versionRows.map((row) => (
                     <tr key={row.variable_name}>
@@ -117,15 +123,7 @@ export function DictionaryBody({ rows, changelog }: DictionaryBodyProps) {
           <div class="table-scroll" tabindex={0} role="region" aria-label={`${formRows[0]?.form_name ?? formId}, changelog`}>
             <table>
               <caption>Changelog</caption>
-              <thead>
-                <tr>
-                  {CHANGE_COLUMNS.map((c) => (
-                    <th key={c.key} scope="col">
-                      {c.title}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
+              <ColumnHeads columns={CHANGE_COLUMNS} />
               <tbody>
                 {changelog
                   .filter((r) => r.form_id === formId)

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Writable } from 'node:stream';
 import type { Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { startLocalCloud, type LocalCloud } from '#local/cloud.ts';
 import { synthesize } from '#local/synth.ts';
 import { launchChromium, type RealBrowser } from './chromium.ts';
@@ -48,5 +49,17 @@ export async function axeViolations(page: Page) {
     const axe = (globalThis as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: { id: string; help: string; nodes: { target: unknown }[] }[] }> } }).axe;
     const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
     return result.violations.map((v) => ({ id: v.id, help: v.help, targets: v.nodes.map((n) => n.target) }));
+  });
+}
+
+/** Starts the harness before the file's tests and closes it after them; `ready` receives it once started. */
+export function useWebHarness(ready: (harness: WebHarness) => void): void {
+  let harness: WebHarness | undefined;
+  beforeAll(async () => {
+    harness = await startWebHarness();
+    ready(harness);
+  });
+  afterAll(async () => {
+    await harness?.close();
   });
 }

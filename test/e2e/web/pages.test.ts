@@ -1,9 +1,9 @@
 import * as path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { LocalCloud } from '#local/cloud.ts';
 import type { RealBrowser } from '../../support/chromium.ts';
-import { SHOTS, WIDTHS, axeViolations, startWebHarness, type WebHarness } from '../../support/web-harness.ts';
+import { SHOTS, WIDTHS, axeViolations, useWebHarness } from '../../support/web-harness.ts';
 
 /**
  * The web pages in real Chromium against a local cloud: axe-core (WCAG 2.1 A/AA) finds nothing at 375 and 1280 px,
@@ -11,18 +11,9 @@ import { SHOTS, WIDTHS, axeViolations, startWebHarness, type WebHarness } from '
  * keyboard. Screenshots go to test-results/web/ (git-ignored).
  */
 
-let harness: WebHarness;
 let cloud: LocalCloud;
 let chromium: RealBrowser;
-
-beforeAll(async () => {
-  harness = await startWebHarness();
-  ({ cloud, chromium } = harness);
-});
-
-afterAll(async () => {
-  await harness?.close();
-});
+useWebHarness((h) => ({ cloud, chromium } = h));
 
 async function context(browser: Browser, width: number): Promise<BrowserContext> {
   return browser.newContext({ viewport: { width, height: 900 }, bypassCSP: true });

@@ -1,9 +1,9 @@
 import * as path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { LocalCloud } from '#local/cloud.ts';
 import type { RealBrowser } from '../../support/chromium.ts';
-import { SHOTS, WIDTHS, axeViolations, startWebHarness, type WebHarness } from '../../support/web-harness.ts';
+import { SHOTS, WIDTHS, axeViolations, useWebHarness } from '../../support/web-harness.ts';
 
 /**
  * The record form (issue 5) in real Chromium against a local cloud: start a review, fill a section with branching,
@@ -12,18 +12,9 @@ import { SHOTS, WIDTHS, axeViolations, startWebHarness, type WebHarness } from '
  */
 const HTML_LOOKING = '<b>bold</b> & <script>alert(1)</script>';
 
-let harness: WebHarness;
 let cloud: LocalCloud;
 let chromium: RealBrowser;
-
-beforeAll(async () => {
-  harness = await startWebHarness();
-  ({ cloud, chromium } = harness);
-});
-
-afterAll(async () => {
-  await harness?.close();
-});
+useWebHarness((h) => ({ cloud, chromium } = h));
 
 /** axe at both widths and a screenshot of each. */
 async function checkA11y(page: Page, name: string) {
