@@ -123,6 +123,11 @@ export class PlatformStack extends Stack {
         .grantSessions(data.table)
         .bindSecret('CURSOR_SECRET', cursorKey)
         .bindSecret('CSRF_SECRET', csrfKey),
+      // The anonymous survey: no sessions, and a table grant confined to survey partitions (it cannot read a record).
+      survey: fn('survey', 'Serves the anonymous safety culture survey of a wave link and stores its answers')
+        .grantSurveyResponses(data.table)
+        .grantProfileRead(data.table)
+        .bindSecret('CSRF_SECRET', csrfKey),
       openapi: fn('openapi', 'Serves the OpenAPI document generated from the route contracts'),
       'not-found': fn('not-found', 'Answers requests that match no route with 404 or 405'),
     };
@@ -145,7 +150,7 @@ export class PlatformStack extends Stack {
       logoutUrls: [`${appUrl}/`],
     });
     // Functions that read sessions need the app's origin (cookie names and flags depend on it).
-    for (const f of [httpFunctions.auth, httpFunctions.web, httpFunctions.jurisdictions, httpFunctions.records, httpFunctions.audit]) f.addEnvironment('APP_ORIGIN', appUrl);
+    for (const f of [httpFunctions.auth, httpFunctions.web, httpFunctions.survey, httpFunctions.jurisdictions, httpFunctions.records, httpFunctions.audit]) f.addEnvironment('APP_ORIGIN', appUrl);
     for (const [name, value] of Object.entries(identity.functionEnvironment())) httpFunctions.auth.addEnvironment(name, value);
 
     this.acknowledgeStackWide();

@@ -4,6 +4,8 @@ import * as path from 'node:path';
 import type { Writable } from 'node:stream';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { seedJurisdictions } from '#shared/jurisdictions/seed.ts';
+import { STORAGE_MARSHALL_OPTIONS, STORAGE_UNMARSHALL_OPTIONS } from '#shared/storage/marshalling.ts';
+import { seedDemoSurveyWave } from '#shared/survey/seed.ts';
 import { JurisdictionStore } from '#shared/jurisdictions/store.ts';
 import { LOCAL_REGION, readAssembly, type LocalAssembly } from './assembly.ts';
 import { LocalHttpApi } from './http/gateway.ts';
@@ -21,6 +23,8 @@ import { LocalStepFunctions } from './stepfunctions/service.ts';
 import { synthesize } from './synth.ts';
 
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..');
+/** The jurisdiction whose demo survey wave `npm start` opens (its demo admin can close it and open others). */
+export const DEMO_SURVEY_JURISDICTION = 'ky-dcbs';
 export const JURISDICTION_SEED = path.join(PROJECT_ROOT, 'seed', 'jurisdictions.json');
 
 export interface StandInPorts {
@@ -61,6 +65,8 @@ export interface LocalCloud {
   childPids: number[];
   /** The demo users of the local identity provider (seed/users.json). */
   demoUsers: DemoUser[];
+  /** The path of the seeded open survey wave (anonymous link), when demo data was seeded. */
+  demoSurveyPath: string | undefined;
   /** Environment that the functions get on top of the template's: the stand-in endpoints. */
   localEnv: Record<string, string>;
   lambdas: LambdaRuntime;
@@ -149,12 +155,14 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     if (options.schedules !== false) scheduler.start();
     stops.push(async () => scheduler.stop());
 
+    let demoSurveyPath: string | undefined;
     if (options.seed !== false) {
       const table = assembly.tables[0];
       if (!table) throw new Error('The template declares no table to seed');
       const store = new JurisdictionStore(table.name, DynamoDBDocumentClient.from(dynamo.client));
       const seeded = await seedJurisdictions(store, JURISDICTION_SEED);
       log(`jurisdictions registry: ${seeded.added} added, ${seeded.existing} already there`);
+      demoSurveyPath = await seedDemoSurveyWave(DynamoDBDocumentClient.from(dynamo.client, { marshallOptions: STORAGE_MARSHALL_OPTIONS, unmarshallOptions: STORAGE_UNMARSHALL_OPTIONS }), table.name, DEMO_SURVEY_JURISDICTION);
     }
 
     const http = new LocalHttpApi(assembly.routes, lambdas);
@@ -184,6 +192,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       url: appOrigin,
       childPids: [dynamo.pid],
       demoUsers: oidc.users,
+      demoSurveyPath,
       assembly,
       endpoints: { dynamodb: dynamo.endpoint, s3: s3.endpoint, smtp: mail.smtpUrl, mailInbox: mail.inboxUrl, stepFunctions: localEnv.AWS_ENDPOINT_URL_SFN!, oidcIssuer: oidc.issuer },
       localEnv,

@@ -43,6 +43,7 @@ NPCS platform is running locally (ready in ${((Date.now() - started) / 1000).toF
   S3 emulator    ${cloud.endpoints.s3}
   Step Functions ${cloud.endpoints.stepFunctions}
   Sign-in (OIDC) ${cloud.endpoints.oidcIssuer}   sign in at ${cloud.url}/auth/sign-in
+  Survey (anon)  ${cloud.demoSurveyPath ? `${cloud.url}${cloud.demoSurveyPath}   (a demo wave; no sign-in)` : 'no demo wave (seeding is off)'}
 
   Routes (from the synthesized template):
 ${routes}

@@ -63,6 +63,12 @@ export class ConflictError extends AppError {
   readonly code = 'conflict';
 }
 
+/** Something that existed and has ended for good (a closed survey wave): 410. */
+export class GoneError extends AppError {
+  readonly status = 410;
+  readonly code: string = 'gone';
+}
+
 export class PayloadTooLargeError extends AppError {
   readonly status = 413;
   readonly code = 'payload_too_large';

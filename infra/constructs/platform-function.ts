@@ -30,6 +30,8 @@ const WILDCARD_ONLY_ACTIONS =
 const TABLE_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem'];
 /** Partition-key prefixes of the sign-in items (shared/auth/sessions.ts, transactions.ts): the only deletable ones. */
 const SESSION_KEY_PATTERNS = ['SESSION#*', 'SIGNIN#*'];
+/** Survey partitions: waves and links (`<jurisdiction>#SURVEY`) and responses (`<jurisdiction>#SURVEY#<wave>`). */
+const SURVEY_KEY_PATTERNS = ['*#SURVEY', '*#SURVEY#*'];
 /** Audit partitions (`<jurisdiction>#AUDIT`): append-only, whatever else a role may do. */
 const AUDIT_KEY_PATTERN = '*#AUDIT';
 
@@ -222,6 +224,24 @@ export class PlatformFunction extends Construct {
         actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
         resources: [table.tableArn],
         conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': SESSION_KEY_PATTERNS } },
+      }),
+    );
+    this.denyAuditChanges(table);
+    this.grantKey('write');
+    return this;
+  }
+
+  /**
+   * The anonymous survey's table access: items of survey partitions only (`<jurisdiction>#SURVEY` for waves and
+   * links, `<jurisdiction>#SURVEY#<wave>` for responses): read a link, add a response, count it. Nothing else.
+   */
+  grantSurveyResponses(table: dynamodb.ITableV2): this {
+    this.fn.addEnvironment('TABLE_NAME', table.tableName);
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
+        resources: [table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': SURVEY_KEY_PATTERNS } },
       }),
     );
     this.denyAuditChanges(table);

@@ -26,6 +26,8 @@ export const AUDIT_ACTIONS = [
   'record.read',
   'registry.created',
   'registry.updated',
+  'survey.opened',
+  'survey.closed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -40,6 +42,8 @@ export const auditEventSchema = z.object({
   actor: z.object({ subject: z.string(), role: z.string(), jurisdictionId: jurisdictionIdSchema }),
   requestId: z.string(),
   recordId: z.string().optional(),
+  /** For `survey.*`: the survey wave (never a respondent: answering is not audited). */
+  waveId: z.string().optional(),
   formId: z.string().optional(),
   formVersion: z.number().int().optional(),
   /** The record's version after the change (or the version read). */

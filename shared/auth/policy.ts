@@ -43,6 +43,8 @@ export const ACTIONS = [
   'audit:read-jurisdiction',
   'audit:read-all',
   'aggregates:read',
+  'survey:respond',
+  'surveys:manage',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -67,6 +69,8 @@ export const ACTION_DESCRIPTIONS: Record<Action, string> = {
   'audit:read-jurisdiction': "read one jurisdiction's audit log",
   'audit:read-all': 'read the audit log of every jurisdiction',
   'aggregates:read': 'cross-jurisdiction aggregates (suppressed small cells; never raw records)',
+  'survey:respond': 'answer the anonymous safety culture survey through a wave link (no sign-in)',
+  'surveys:manage': "open and close the jurisdiction's survey waves",
 };
 
 /**
@@ -78,7 +82,7 @@ export const SCOPES = ['public', 'own-jurisdiction', 'all'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 /** Actions anyone may take without signing in. */
-export const PUBLIC_ACTIONS = ['health:read', 'web:read', 'registry:read', 'dictionary:read', 'forms:read', 'api-docs:read', 'session:start', 'session:end'] as const satisfies readonly Action[];
+export const PUBLIC_ACTIONS = ['health:read', 'web:read', 'registry:read', 'dictionary:read', 'forms:read', 'api-docs:read', 'session:start', 'session:end', 'survey:respond'] as const satisfies readonly Action[];
 
 export const isPublicAction = (action: Action): boolean => (PUBLIC_ACTIONS as readonly Action[]).includes(action);
 
@@ -115,6 +119,7 @@ export const POLICY: Readonly<Record<Role, Readonly<Partial<Record<Action, Scope
     'records:read': 'own-jurisdiction',
     'records:list': 'own-jurisdiction',
     'audit:read-jurisdiction': 'own-jurisdiction',
+    'surveys:manage': 'own-jurisdiction',
   },
   partnership_lead: {
     ...publicRow,

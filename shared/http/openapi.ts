@@ -5,6 +5,7 @@ import { dictionaryApi } from '#shared/forms/dictionary-api.ts';
 import { healthApi } from '#shared/health-api.ts';
 import { jurisdictionsApi, registryAdminApi } from '#shared/jurisdictions/api.ts';
 import { recordsApi } from '#shared/records/api.ts';
+import { surveyApi, surveyWavesApi } from '#shared/survey/api.ts';
 import { webApi } from '#shared/web/api.ts';
 import { contract, type RouteContract } from './contract.ts';
 import { ROUTES } from './routes.ts';
@@ -14,7 +15,7 @@ const openapiApi = {
 };
 
 /** Every route's contract, by route key; a route without one is a bug that the OpenAPI build reports. */
-export const CONTRACTS: Record<string, RouteContract> = { ...healthApi, ...jurisdictionsApi, ...registryAdminApi, ...recordsApi, ...auditApi, ...dictionaryApi, ...authApi, ...openapiApi, ...webApi };
+export const CONTRACTS: Record<string, RouteContract> = { ...healthApi, ...jurisdictionsApi, ...registryAdminApi, ...recordsApi, ...auditApi, ...dictionaryApi, ...authApi, ...openapiApi, ...webApi, ...surveyApi, ...surveyWavesApi };
 
 /** The OpenAPI 3.1 document of the platform's API, generated from the routes and their zod contracts. */
 export function buildOpenApiDocument(): ReturnType<typeof createDocument> {

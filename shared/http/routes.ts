@@ -9,7 +9,7 @@ export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
 
 /** Functions that serve HTTP routes, by id. The id names the folder under functions/. */
-export type HttpFunctionId = 'health' | 'jurisdictions' | 'records' | 'audit' | 'dictionary' | 'openapi' | 'auth' | 'web' | 'not-found';
+export type HttpFunctionId = 'health' | 'jurisdictions' | 'records' | 'audit' | 'dictionary' | 'openapi' | 'auth' | 'web' | 'survey' | 'not-found';
 
 export interface RouteSpec {
   method: HttpMethod;
@@ -49,14 +49,25 @@ export const ROUTES = [
   { method: 'GET', path: '/dictionary/changelog.csv', action: 'dictionary:read', function: 'dictionary', summary: 'What changed between form versions (CSV)' },
   { method: 'GET', path: '/', action: 'web:read', function: 'web', summary: 'Home page (HTML): what the platform is, or your records by status' },
   { method: 'GET', path: '/sign-in-help', action: 'web:read', function: 'web', summary: 'How to sign in (HTML)' },
-  { method: 'POST', path: '/reviews', action: 'records:create', function: 'web', summary: 'Starts a critical incident review from the home page form (HTML form post)' },
+  { method: 'POST', path: '/records', action: 'records:create', function: 'web', summary: 'Starts a draft of a critical incident review or a safety notice from the home page (HTML form post)' },
   { method: 'GET', path: '/records/{recordId}', action: 'records:read', function: 'web', summary: 'A record of your jurisdiction (HTML): a draft opens at its first section, others read-only' },
   { method: 'GET', path: '/records/{recordId}/sections/{sectionId}', action: 'records:read', function: 'web', summary: 'One section of a draft as a form (HTML)' },
   { method: 'POST', path: '/records/{recordId}/sections/{sectionId}', action: 'records:save', function: 'web', summary: "Saves a section of a draft (HTML form post); expectedVersion guards concurrent edits" },
   { method: 'GET', path: '/records/{recordId}/review', action: 'records:read', function: 'web', summary: 'Every answer of a draft with Change links, and the submit form (HTML)' },
   { method: 'POST', path: '/records/{recordId}/submit', action: 'records:submit', function: 'web', summary: 'Submits a draft (HTML form post); idempotent per submissionId' },
+  { method: 'POST', path: '/records/{recordId}/transitions', action: 'records:review', function: 'web', summary: "A reviewer's decision (HTML form post): start review, return for changes with a reason, approve; expectedVersion guards concurrent moves" },
   { method: 'GET', path: '/audit', action: 'audit:read-jurisdiction', function: 'web', summary: 'The audit log (HTML): your jurisdiction, or every jurisdiction for platform admins; paged with a cursor' },
   { method: 'GET', path: '/registry', action: 'registry:manage', function: 'web', summary: 'The jurisdictions registry (HTML, platform admins)' },
+  { method: 'GET', path: '/registry/new', action: 'registry:manage', function: 'web', summary: 'The form that adds a jurisdiction to the registry (HTML, platform admins)' },
+  { method: 'POST', path: '/registry', action: 'registry:manage', function: 'web', summary: 'Adds a jurisdiction from the registry form (HTML form post, platform admins)' },
+  { method: 'GET', path: '/registry/{jurisdictionId}/edit', action: 'registry:manage', function: 'web', summary: 'The form that edits a jurisdiction of the registry (HTML, platform admins)' },
+  { method: 'POST', path: '/registry/{jurisdictionId}', action: 'registry:manage', function: 'web', summary: 'Saves a jurisdiction from the edit form (HTML form post, platform admins); expectedVersion guards concurrent edits' },
+  { method: 'GET', path: '/survey-waves', action: 'surveys:manage', function: 'web', summary: "The jurisdiction's survey waves with their anonymous links and response counts (HTML, jurisdiction admins)" },
+  { method: 'POST', path: '/survey-waves', action: 'surveys:manage', function: 'web', summary: 'Opens a survey wave: one anonymous link for all staff, open until its closing date (HTML form post)' },
+  { method: 'POST', path: '/survey-waves/{waveId}/close', action: 'surveys:manage', function: 'web', summary: "Closes a survey wave now: its link stops taking answers (HTML form post)" },
+  { method: 'GET', path: '/survey/{jurisdictionId}/{linkToken}', action: 'survey:respond', function: 'survey', summary: 'The anonymous safety culture survey of a wave link (HTML, no sign-in)' },
+  { method: 'POST', path: '/survey/{jurisdictionId}/{linkToken}', action: 'survey:respond', function: 'survey', summary: 'Sends anonymous survey answers (HTML form post); idempotent per submissionId' },
+  { method: 'GET', path: '/survey/{jurisdictionId}/{linkToken}/thanks', action: 'survey:respond', function: 'survey', summary: 'The thank-you page after answering the survey (HTML)' },
 ] as const satisfies readonly RouteSpec[];
 
 export type RouteKey = `${(typeof ROUTES)[number]['method']} ${(typeof ROUTES)[number]['path']}`;

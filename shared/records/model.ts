@@ -118,7 +118,9 @@ export function summaryFromItem(item: Item): RecordSummary {
 /** A client-made idempotency token, e.g. a UUID. */
 const token = z.string().regex(/^[A-Za-z0-9_-]{8,128}$/, 'Use 8-128 letters, digits, "-" or "_" (a UUID works)');
 const expectedVersion = z.number({ error: 'Give the version you last read' }).int().min(1);
-const reason = z.string().trim().min(1, 'Give a reason').max(2000, 'Keep the reason under 2,000 characters');
+/** Longest reason a transition or amendment keeps (the web's textarea says so too). */
+export const REASON_MAX_LENGTH = 2000;
+const reason = z.string().trim().min(1, 'Give a reason').max(REASON_MAX_LENGTH, 'Keep the reason under 2,000 characters');
 const answers = z.record(z.string(), z.unknown(), { error: 'Answers are an object of variable names and values' });
 
 /**

@@ -7,6 +7,7 @@
  * (stale version, locked, already submitted...), or replays an idempotent request. Authorization (which role may
  * approve) is the caller's; this layer enforces the life cycle and the jurisdiction.
  */
+import { cancellationCodes } from '#shared/storage/cancellation.ts';
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { auditPut, newAuditEvent, writeAuditEvent } from '#shared/audit/store.ts';
@@ -100,11 +101,6 @@ const CREATE_RECEIPT_TTL_S = 7 * 24 * 3600;
 const MAX_QUERIES_PER_PAGE = 8;
 const FILTERED_QUERY_LIMIT = 100;
 
-/** Cancellation reason codes when a transaction was cancelled, undefined for any other failure. */
-function cancellationCodes(error: unknown): string[] | undefined {
-  if (typeof error !== 'object' || error === null || (error as { name?: string }).name !== 'TransactionCanceledException') return undefined;
-  return ((error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).map((r) => r.Code ?? 'None');
-}
 
 const versionGuard = (version: number, statuses: readonly RecordStatus[]): Expression => ({
   expression: `#v = :v AND #st IN (${statuses.map((_, i) => `:st${i}`).join(', ')})`,

@@ -1,10 +1,9 @@
 /**
  * Pages for administrators: the audit log (jurisdiction admins: their own jurisdiction; platform admins: every
- * jurisdiction) and the jurisdictions registry (platform admins, read-only). Who is shown by role, never by name.
+ * jurisdiction). Who is shown by role, never by name. The registry pages are in registry-pages.tsx.
  */
 import { ROLE_LABELS, type Role } from '#shared/auth/policy.ts';
 import type { AuditAction, AuditEvent } from '#shared/audit/index.ts';
-import type { Jurisdiction } from '#shared/jurisdictions/model.ts';
 import { recordPath } from './record-pages.tsx';
 
 const ACTION_LABELS: Record<AuditAction, string> = {
@@ -16,6 +15,8 @@ const ACTION_LABELS: Record<AuditAction, string> = {
   'record.read': 'Read a record',
   'registry.created': 'Added a jurisdiction',
   'registry.updated': 'Edited a jurisdiction',
+  'survey.opened': 'Opened a survey wave',
+  'survey.closed': 'Closed a survey wave',
 };
 
 const roleLabel = (role: string) => ROLE_LABELS[role as Role] ?? role.replace(/_/g, ' ');
@@ -80,6 +81,8 @@ export function AuditPage({ events, allJurisdictions, jurisdictionId, linkRecord
                       ) : (
                         e.recordId
                       )
+                    ) : e.waveId ? (
+                      `Survey wave ${e.waveId}`
                     ) : (
                       '—'
                     )}
@@ -108,54 +111,6 @@ export function AuditPage({ events, allJurisdictions, jurisdictionId, linkRecord
           ) : null}
         </nav>
       ) : null}
-    </>
-  );
-}
-
-const TYPE_LABELS: Record<Jurisdiction['type'], string> = { state: 'State', county: 'County', tribal: 'Tribal' };
-
-export function RegistryPage({ jurisdictions }: { jurisdictions: Jurisdiction[] }) {
-  return (
-    <>
-      <h1>Jurisdictions registry</h1>
-      <p class="usa-intro">Every jurisdiction of the partnership, by state then name. Changes go through the registry API for now.</p>
-      {jurisdictions.length === 0 ? (
-        <p>The registry is empty.</p>
-      ) : (
-        <div class="usa-table-container--scrollable" tabindex={0} role="region" aria-labelledby="registry-caption">
-          <table class="usa-table usa-table--borderless usa-table--stacked">
-            <caption id="registry-caption">The {jurisdictions.length} jurisdictions of the registry</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Id</th>
-                <th scope="col">Type</th>
-                <th scope="col">State</th>
-                <th scope="col">Active</th>
-                <th scope="col">Units</th>
-              </tr>
-            </thead>
-            <tbody>
-              {jurisdictions.map((j) => (
-                <tr>
-                  <th scope="row" data-label="Name">
-                    {j.name}
-                  </th>
-                  <td data-label="Id" class="npcs-record-id">
-                    {j.id}
-                  </td>
-                  <td data-label="Type">{TYPE_LABELS[j.type]}</td>
-                  <td data-label="State">{j.state}</td>
-                  <td data-label="Active">{j.active ? 'Yes' : 'No'}</td>
-                  <td data-label="Units" class="npcs-status-count">
-                    {j.units.length}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
     </>
   );
 }

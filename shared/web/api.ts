@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { contract } from '#shared/http/contract.ts';
+import { jurisdictionIdSchema } from '#shared/storage/keys.ts';
 
 const html = (description: string) => ({ description, contentType: 'text/html' });
 const redirect = { description: 'Redirect (Location header)' };
@@ -8,6 +9,10 @@ const sectionId = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'Not a section id')
 const oneRecord = z.object({ recordId }).strict();
 const oneSection = z.object({ recordId, sectionId }).strict();
 const formValue = z.union([z.string().max(20_000), z.array(z.string().max(20_000)).max(200)]);
+const oneJurisdiction = z.object({ jurisdictionId: jurisdictionIdSchema }).strict();
+const registryForm = z
+  .record(z.string().max(200), formValue)
+  .meta({ description: 'The registry form: id (adding only), name, type, state, county, active (true/false), joinedYear, units (one `code | label` per line), contacts[i].role|name|email; expectedVersion when editing' });
 const notFound = html('No such record in your jurisdiction (another jurisdiction\'s records are not found either)');
 
 /** Contracts of the web pages (HTML answers; form posts take urlencoded fields with the CSRF token). */
@@ -22,13 +27,24 @@ export const webApi = {
     responses: { 200: html('The home page: what the platform is, or the signed-in person\'s records by status') },
   }),
   'GET /sign-in-help': contract({ responses: { 200: html('How to sign in, and whom to ask for an account') } }),
-  'POST /reviews': contract({
-    body: z.object({}).strict(),
-    responses: { 303: redirect, 403: html('The form token was missing or wrong, or the role may not start reviews') },
+  'POST /records': contract({
+    body: z
+      .object({ formId: z.string().max(64).optional().meta({ description: 'The form to start: critical_incident_review or safety_notice' }) })
+      .strict(),
+    responses: {
+      303: redirect,
+      400: html('The form id is not one that can be started from the home page'),
+      403: html('The form token was missing or wrong, or the role may not start records'),
+    },
   }),
   'GET /records/{recordId}': contract({
     params: oneRecord,
-    query: z.object({ submitted: z.literal('1').optional().meta({ description: 'Show the "submitted" confirmation' }) }).strict(),
+    query: z
+      .object({
+        submitted: z.literal('1').optional().meta({ description: 'Show the "submitted" confirmation' }),
+        moved: z.enum(['in_review', 'returned', 'approved']).optional().meta({ description: "Show the confirmation of a reviewer's decision" }),
+      })
+      .strict(),
     responses: { 200: html('The read-only record: every visible answer by section (submitted, in review, approved)'), 303: redirect, 404: notFound },
   }),
   'GET /records/{recordId}/sections/{sectionId}': contract({
@@ -64,6 +80,25 @@ export const webApi = {
       422: html('The review page with the error summary of every answer submission needs'),
     },
   }),
+  'POST /records/{recordId}/transitions': contract({
+    params: oneRecord,
+    body: z
+      .object({
+        expectedVersion: z.string().max(16).optional().meta({ description: 'The record version the page showed' }),
+        to: z.string().max(32).optional().meta({ description: 'in_review, returned or approved (the moves legal from the record\'s status)' }),
+        reason: z.string().max(20_000).optional().meta({ description: 'What the submitter must change (required to return)' }),
+      })
+      .strict()
+      .meta({ description: "A reviewer's decision form (reviewers of the record's jurisdiction)" }),
+    responses: {
+      303: redirect,
+      400: html('No decision or no version was sent'),
+      403: html('The form token was missing or wrong, or the role does not review records'),
+      404: notFound,
+      409: html('Someone else acted on the record first, or the move is not possible from its status: the record as it is now'),
+      422: html('The record page with the error summary: returning needs a reason'),
+    },
+  }),
   'GET /audit': contract({
     query: z.object({ cursor: z.string().min(1).max(4096).optional().meta({ description: 'Where the next (older) page starts: the "Older events" link of the previous page' }) }).strict(),
     responses: {
@@ -73,6 +108,34 @@ export const webApi = {
     },
   }),
   'GET /registry': contract({
-    responses: { 200: html('Every jurisdiction of the registry (platform admins)'), 403: html('Your role does not keep the registry') },
+    query: z.object({ saved: z.string().max(64).optional().meta({ description: 'Id of the jurisdiction just saved (confirmation)' }) }).strict(),
+    responses: { 200: html('Every jurisdiction of the registry with Edit links (platform admins)'), 403: html('Your role does not keep the registry') },
+  }),
+  'GET /registry/new': contract({
+    responses: { 200: html('The form that adds a jurisdiction'), 403: html('Your role does not keep the registry') },
+  }),
+  'POST /registry': contract({
+    body: registryForm,
+    responses: {
+      303: { description: 'Added: redirect to the registry with ?saved=<id>' },
+      403: html('The form token was missing or wrong, or the role does not keep the registry'),
+      409: html('The id is taken: the form again with what was typed and the error on the id'),
+      422: html('The form again with the error summary and inline errors, and what was typed'),
+    },
+  }),
+  'GET /registry/{jurisdictionId}/edit': contract({
+    params: oneJurisdiction,
+    responses: { 200: html('The form that edits the jurisdiction, with its version'), 403: html('Your role does not keep the registry'), 404: html('No jurisdiction has this id') },
+  }),
+  'POST /registry/{jurisdictionId}': contract({
+    params: oneJurisdiction,
+    body: registryForm,
+    responses: {
+      303: { description: 'Saved: redirect to the registry with ?saved=<id>' },
+      403: html('The form token was missing or wrong, or the role does not keep the registry'),
+      404: html('No jurisdiction has this id'),
+      409: html('Someone else changed the jurisdiction first: the form again with what was typed, over the latest version'),
+      422: html('The form again with the error summary and inline errors, and what was typed'),
+    },
   }),
 };

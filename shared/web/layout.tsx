@@ -18,6 +18,11 @@ export interface LayoutProps {
   path?: string;
   /** Extra scripts (logical asset names) this page needs, loaded before main.js. */
   scripts?: string[];
+  /**
+   * Anonymous pages (the survey) show no sign-in, no account and no site navigation: a respondent should not be
+   * nudged to identify themselves, and nothing on the page should suggest that answering is tied to an account.
+   */
+  anonymous?: boolean;
   children: ComponentChildren;
 }
 
@@ -29,6 +34,7 @@ interface NavItem {
 }
 const NAV: readonly NavItem[] = [
   { href: '/', label: 'Home' },
+  { href: '/survey-waves', label: 'Survey waves', action: 'surveys:manage' },
   { href: '/audit', label: 'Audit log', action: 'audit:read-jurisdiction' },
   { href: '/registry', label: 'Registry', action: 'registry:manage' },
   { href: '/dictionary', label: 'Data dictionary' },
@@ -69,7 +75,7 @@ function SessionTimeout() {
   );
 }
 
-export function Layout({ title, principal, csrfToken, path, scripts, children }: LayoutProps) {
+export function Layout({ title, principal, csrfToken, path, scripts, anonymous, children }: LayoutProps) {
   return (
     <html lang="en">
       <head>
@@ -96,7 +102,7 @@ export function Layout({ title, principal, csrfToken, path, scripts, children }:
                 </a>
               </div>
               <div class="grid-col-12 tablet:grid-col-auto npcs-header-actions margin-top-1 tablet:margin-top-0">
-                {principal ? (
+                {anonymous ? null : principal ? (
                   <>
                     <span class="text-base-dark">
                       {principal.displayName ?? 'Signed in'} · {ROLE_LABELS[principal.role]}
@@ -115,6 +121,7 @@ export function Layout({ title, principal, csrfToken, path, scripts, children }:
                 )}
               </div>
             </div>
+            {anonymous ? null : (
             <nav aria-label="Primary" class="margin-top-2">
               <ul class="usa-button-group">
                 {navFor(principal).map((item) => (
@@ -126,12 +133,13 @@ export function Layout({ title, principal, csrfToken, path, scripts, children }:
                 ))}
               </ul>
             </nav>
+            )}
           </div>
         </header>
         <main id="main-content" class="grid-container npcs-main" tabindex={-1}>
           {children}
         </main>
-        {principal ? <SessionTimeout /> : null}
+        {principal && !anonymous ? <SessionTimeout /> : null}
         <footer class="usa-identifier">
           <section class="usa-identifier__section usa-identifier__section--masthead" aria-label="Site identifier">
             <div class="usa-identifier__container">

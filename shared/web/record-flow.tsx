@@ -6,19 +6,20 @@ import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Principal } from '#shared/auth/principal.ts';
 import { isAllowed } from '#shared/auth/policy.ts';
-import { NotFoundError, ValidationError, type FieldError } from '#shared/errors.ts';
+import { BadRequestError, NotFoundError, ValidationError, type FieldError } from '#shared/errors.ts';
 import { conditionFields, resolveVisibility, type Visibility } from '#shared/forms/conditions.ts';
-import { getForm } from '#shared/forms/registry.ts';
+import { getForm, latestVersion } from '#shared/forms/registry.ts';
 import { renderModel, type RenderForm, type RenderSection } from '#shared/forms/render-model.ts';
 import type { FormDefinition } from '#shared/forms/index.ts';
 import type { HttpResult } from '#shared/http/response.ts';
 import { JurisdictionStore } from '#shared/jurisdictions/store.ts';
 import { RecordConflictError } from '#shared/records/errors.ts';
 import { formContextFrom, recordService, requestScope } from '#shared/records/http.ts';
-import { isEditable, type RecordView } from '#shared/records/model.ts';
+import { isEditable, RECORD_FORMS, type RecordView } from '#shared/records/model.ts';
 import { applyEntryAction, CONTROL, inputId, mergeSection, sectionAction, sectionAnswers, type PostedFields } from './form-values.ts';
 import { page } from './page.tsx';
-import { RecordReadOnly, recordPath, ReviewPage, SectionPage, sectionPath, type Alert } from './record-pages.tsx';
+import { RecordReadOnly, recordPath, ReviewPage, SectionPage, sectionPath, STATUS_LABELS, type Alert } from './record-pages.tsx';
+import { isReviewMove, MOVE_FIELDS, moveDoneText, REASON_INPUT_ID, ReviewActions, reviewMoves, type ReviewMove } from './review-actions.tsx';
 
 type Bag = Record<string, unknown>;
 
@@ -100,24 +101,113 @@ function sectionPage(input: FlowInput, loaded: Loaded, section: RenderSection, a
   );
 }
 
-function readOnlyPage(input: FlowInput, loaded: Loaded, alert?: Alert): HttpResult {
+/** The read-only record, with the reviewer's decision forms for principals who may make one now. */
+function readOnlyPage(input: FlowInput, loaded: Loaded, opts: { alert?: Alert | undefined; reason?: string; reasonError?: string; status?: number } = {}): HttpResult {
   const { visibility } = resolveVisibility(loaded.def, loaded.record.answers);
-  return page({
-    title: `${loaded.form.title} ${loaded.record.recordId}`,
-    principal: input.principal,
-    csrfToken: input.csrf,
-    children: <RecordReadOnly record={loaded.record} form={loaded.form} sections={visibleSections(loaded.form, visibility)} visibility={visibility} alert={alert} />,
-  });
+  const moves = reviewMoves(input.principal, loaded.record);
+  return page(
+    {
+      title: `${opts.reasonError ? 'Error: ' : ''}${loaded.form.title} ${loaded.record.recordId}`,
+      principal: input.principal,
+      csrfToken: input.csrf,
+      children: (
+        <RecordReadOnly
+          record={loaded.record}
+          form={loaded.form}
+          sections={visibleSections(loaded.form, visibility)}
+          visibility={visibility}
+          alert={opts.alert}
+          errors={opts.reasonError ? [{ href: `#${REASON_INPUT_ID}`, message: opts.reasonError }] : undefined}
+          actions={moves.length ? <ReviewActions record={loaded.record} moves={moves} csrf={input.csrf} reason={opts.reason} reasonError={opts.reasonError} /> : undefined}
+        />
+      ),
+    },
+    opts.status ?? 200,
+  );
 }
 
-/** GET /records/{id}: a draft the principal may edit opens at its first section; anything else reads. */
-export async function showRecord(input: FlowInput, recordId: string, query: { submitted?: string | undefined }): Promise<HttpResult> {
+/** GET /records/{id}: a draft (or returned record) the principal may edit opens at its first section; anything else reads. */
+export async function showRecord(input: FlowInput, recordId: string, query: { submitted?: string | undefined; moved?: string | undefined }): Promise<HttpResult> {
   const loaded = await load(input, recordId);
   if (canEdit(input.principal, loaded.record)) {
     const first = visibleSections(loaded.form, resolveVisibility(loaded.def, loaded.record.answers).visibility)[0];
     if (first) return redirect(sectionPath(recordId, first.id));
   }
-  return readOnlyPage(input, loaded, query.submitted ? { type: 'success', text: `Submitted. Your review lead can now see ${loaded.form.title.toLowerCase()} ${recordId}.` } : undefined);
+  const alert: Alert | undefined = query.submitted
+    ? { type: 'success', text: `Submitted. Your review lead can now see ${loaded.form.title.toLowerCase()} ${recordId}.` }
+    : isReviewMove(query.moved)
+      ? { type: 'success', text: moveDoneText(query.moved) }
+      : undefined;
+  return readOnlyPage(input, loaded, { alert });
+}
+
+/** The fields of a reviewer's decision form, as posted (checked here, so bad input gets a clear 400 page). */
+export interface MoveForm {
+  expectedVersion?: string | undefined;
+  to?: string | undefined;
+  reason?: string | undefined;
+}
+
+/**
+ * POST /records/{id}/transitions: the records service's `transition`, the same as the JSON API's. A repeat of a move
+ * that is already done (a double click, a second tab) is answered as done; anything else that lost the race gets
+ * the record as it now is, with a 409 that says someone else acted first.
+ */
+export async function moveRecord(input: FlowInput, recordId: string, body: MoveForm): Promise<HttpResult> {
+  const to = body[MOVE_FIELDS.to];
+  if (!isReviewMove(to)) throw new BadRequestError('Choose one of the review decisions on the record page: start review, return for changes or approve.');
+  const expectedVersion = /^\d{1,9}$/.test(body.expectedVersion ?? '') ? Number(body.expectedVersion) : 0;
+  if (expectedVersion < 1) throw new BadRequestError('The form did not say which version of the record you read. Reload the record page and try again.');
+  const typed = body[MOVE_FIELDS.reason] ?? '';
+  // A reason belongs to a return only; a blank one is no reason, so the service asks for one in its own words.
+  const reason = to === 'returned' && typed.trim() ? typed : undefined;
+  const scope = requestScope(input.table, input.principal.jurisdictionId!, input.principal, input.event);
+  try {
+    await (await recordService(input.table)).transition(scope.table, scope.actor, recordId, { to, expectedVersion, reason });
+  } catch (e) {
+    if (e instanceof ValidationError) {
+      const message = e.fieldErrors.find((f) => f.field === MOVE_FIELDS.reason)?.message ?? e.fieldErrors[0]?.message ?? e.message;
+      return readOnlyPage(input, await load(input, recordId), { reason: typed, reasonError: message, status: 422 });
+    }
+    if (e instanceof RecordConflictError) {
+      const loaded = await load(input, recordId);
+      if (alreadyMoved(loaded.record, input.principal, { to, expectedVersion, reason })) return redirect(`${recordPath(recordId)}?moved=${to}`);
+      const text =
+        loaded.record.version !== expectedVersion
+          ? `Someone else acted on this record while you had it open: it is now ${STATUS_LABELS[loaded.record.status].toLowerCase()}. Your decision was not applied and nothing was changed. Check the record below, then decide again.`
+          : e.message;
+      return readOnlyPage(input, loaded, { alert: { type: 'warning', text }, reason: typed, status: 409 });
+    }
+    throw e;
+  }
+  return redirect(`${recordPath(recordId)}?moved=${to}`);
+}
+
+/** Whether the record already made exactly this move, by this person, from the version they read: a repeat, not a conflict. */
+function alreadyMoved(record: RecordView, principal: Principal, move: { to: ReviewMove; expectedVersion: number; reason: string | undefined }): boolean {
+  return (
+    record.status === move.to &&
+    record.version === move.expectedVersion + 1 &&
+    record.updatedBy === principal.subject &&
+    (move.to !== 'returned' || record.statusReason === move.reason?.trim())
+  );
+}
+
+/** Forms a person starts from the home page: every record form (the survey is anonymous, never a record). */
+export const STARTABLE_FORMS = RECORD_FORMS;
+export type StartableForm = (typeof STARTABLE_FORMS)[number];
+const isStartable = (formId: string | undefined): formId is StartableForm => (STARTABLE_FORMS as readonly string[]).includes(formId ?? '');
+
+/** POST /records: a new draft of an allowed form, then its first section with the "started" notice. */
+export async function startRecord(input: FlowInput, formId: string | undefined): Promise<HttpResult> {
+  if (!isStartable(formId)) {
+    const names = STARTABLE_FORMS.map((f) => getForm(f, latestVersion(f)).title.toLowerCase());
+    throw new BadRequestError(`This form cannot be started here. Go back to the home page and start a ${names.join(' or a ')}.`);
+  }
+  const scope = requestScope(input.table, input.principal.jurisdictionId!, input.principal, input.event);
+  const { record } = await (await recordService(input.table)).createDraft(scope.table, scope.actor, { formId });
+  const first = getForm(record.formId, record.formVersion).sections[0]!.id;
+  return redirect(`${sectionPath(record.recordId, first)}?notice=started`);
 }
 
 /** GET /records/{id}/sections/{sectionId} */

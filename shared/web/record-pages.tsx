@@ -39,6 +39,28 @@ export function AlertBox({ alert }: { alert: Alert }) {
   );
 }
 
+/**
+ * A returned record's reviewer reason, on every page of the record until it is submitted again (submit clears
+ * `statusReason`). The reason is the reviewer's free text: Preact escapes it, and it keeps its line breaks.
+ */
+export function ReturnedAlert({ record, editable }: { record: RecordView; editable: boolean }) {
+  if (record.status !== 'returned') return null;
+  return (
+    <div class="usa-alert usa-alert--warning margin-bottom-3 npcs-returned" role="region" aria-labelledby="returned-heading">
+      <div class="usa-alert__body">
+        <h2 class="usa-alert__heading" id="returned-heading">
+          Returned for changes
+        </h2>
+        <p class="usa-alert__text">The reviewer asked for these changes:</p>
+        <p class="usa-alert__text npcs-answer-text npcs-returned-reason">{record.statusReason ?? 'No reason was given.'}</p>
+        <p class="usa-alert__text">
+          {editable ? 'Make the changes, then review and submit the record again.' : 'It stays with the submitter until they submit it again.'}
+        </p>
+      </div>
+    </div>
+  );
+}
+
 /** The USWDS error summary: one link per problem, to the field's input (on this page or another section's). */
 export function ErrorSummary({ errors }: { errors: { href: string; message: string }[] }) {
   return (
@@ -126,7 +148,7 @@ function Label({ field, id, asLegend }: { field: RenderField; id: string; asLege
   );
 }
 
-function FieldBlock({ field, path, value, error, hidden, group }: FieldProps) {
+export function FieldBlock({ field, path, value, error, hidden, group }: FieldProps) {
   const id = inputId(path);
   const hintId = field.help ? `${id}-hint` : undefined;
   const errorId = error ? `${id}-error` : undefined;
@@ -346,6 +368,7 @@ export function SectionPage(p: SectionPageProps) {
       <StepIndicator sections={p.sections} currentId={p.section.id} recordId={p.record.recordId} />
       {p.errors.length ? <ErrorSummary errors={p.errors.map((e) => ({ href: errorHref(p.form, p.record.recordId, e.field, p.section.id), message: e.message }))} /> : null}
       {p.alert ? <AlertBox alert={p.alert} /> : null}
+      <ReturnedAlert record={p.record} editable />
       {p.section.description ? <p class="usa-intro">{p.section.description}</p> : null}
       <p class="usa-hint">
         Questions marked with an asterisk (<abbr title="required to submit" class="usa-hint usa-hint--required">*</abbr>) must be answered before you submit. You can save a draft with any
@@ -487,6 +510,7 @@ export function ReviewPage(p: ReviewPageProps) {
       <StepIndicator sections={p.sections} currentId="review" recordId={p.record.recordId} />
       {p.errors.length ? <ErrorSummary errors={p.errors.map((e) => ({ href: errorHref(p.form, p.record.recordId, e.field), message: e.message }))} /> : null}
       {p.alert ? <AlertBox alert={p.alert} /> : null}
+      <ReturnedAlert record={p.record} editable />
       <p class="usa-intro">Check your answers. Once you submit, the review goes to your review lead and can no longer be changed unless they return it.</p>
       <AnswersSummary form={p.form} sections={p.sections} answers={p.answers} visibility={p.visibility} recordId={p.record.recordId} change />
       <form class="usa-form margin-top-4" method="post" action={`${recordPath(p.record.recordId)}/submit`}>
@@ -501,13 +525,26 @@ export function ReviewPage(p: ReviewPageProps) {
   );
 }
 
-export function RecordReadOnly({ record, form, sections, visibility, alert }: { record: RecordView; form: RenderForm; sections: RenderSection[]; visibility: Visibility; alert?: Alert | undefined }) {
+export interface RecordReadOnlyProps {
+  record: RecordView;
+  form: RenderForm;
+  sections: RenderSection[];
+  visibility: Visibility;
+  alert?: Alert | undefined;
+  /** Problems with a form on this page (the reviewer's decision), linked to their inputs. */
+  errors?: { href: string; message: string }[] | undefined;
+  /** The reviewer's decision forms (shared/web/review-actions.tsx), after the answers. */
+  actions?: ComponentChildren;
+}
+
+export function RecordReadOnly({ record, form, sections, visibility, alert, errors, actions }: RecordReadOnlyProps) {
   return (
     <>
       {alert ? <AlertBox alert={alert} /> : null}
       <h1>
         {form.title} <span class="npcs-record-id">{record.recordId}</span>
       </h1>
+      {errors?.length ? <ErrorSummary errors={errors} /> : null}
       <dl class="npcs-record-meta">
         <div>
           <dt>Status</dt>
@@ -526,8 +563,17 @@ export function RecordReadOnly({ record, form, sections, visibility, alert }: { 
           <dd>{record.formVersion}</dd>
         </div>
       </dl>
-      {record.statusReason ? <p>Reason given: {record.statusReason}</p> : null}
+      <ReturnedAlert record={record} editable={false} />
+      {record.statusReason && record.status !== 'returned' ? <p class="npcs-answer-text">Reason given: {record.statusReason}</p> : null}
+      {actions ? (
+        <p class="npcs-no-print">
+          <a class="usa-link" href="#review-actions">
+            Go to the review decision
+          </a>
+        </p>
+      ) : null}
       <AnswersSummary form={form} sections={sections} answers={record.answers} visibility={visibility} recordId={record.recordId} change={false} />
+      {actions}
     </>
   );
 }

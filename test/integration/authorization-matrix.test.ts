@@ -25,9 +25,18 @@ const protectedRoutes = ROUTES.filter((r) => !isPublicAction(r.action));
 const namesJurisdiction = (r: (typeof ROUTES)[number]) => r.path.includes('{jurisdictionId}');
 const recordIds: Record<string, string> = {};
 const browsers = {} as Record<Role, Browser>;
+/** Each role's CSRF token: web form posts carry it, as the pages' forms do, so an allowed role reaches the handler. */
+const csrfTokens = {} as Record<Role, string>;
+const isWebForm = (r: (typeof ROUTES)[number]) => r.function === 'web' && r.method !== 'GET';
 
-async function send(browser: Browser | undefined, method: string, path: string, body?: unknown) {
-  const init: RequestInit = body === undefined ? { method } : { method, body: JSON.stringify(body), headers: { 'content-type': 'application/json' } };
+async function send(browser: Browser | undefined, method: string, path: string, body?: unknown, csrf?: string) {
+  const fields = (b: unknown) => new URLSearchParams([['_csrf', csrf!], ...Object.entries((b ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)] as [string, string])]);
+  const init: RequestInit =
+    csrf !== undefined
+      ? { method, body: fields(body), headers: { 'content-type': 'application/x-www-form-urlencoded' } }
+      : body === undefined
+        ? { method }
+        : { method, body: JSON.stringify(body), headers: { 'content-type': 'application/json' } };
   const res = browser ? await browser.go(`${baseUrl()}${path}`, init) : await fetch(`${baseUrl()}${path}`, init);
   return { status: res.status, text: await res.text() };
 }
@@ -48,6 +57,7 @@ function requestFor(route: (typeof ROUTES)[number], jurisdictionId: string, reco
 beforeAll(async () => {
   const users = await Promise.all((Object.keys(USERS) as Role[]).map(async (role) => [role, await signIn(USERS[role])] as const));
   for (const [role, browser] of users) browsers[role] = browser;
+  for (const [role, browser] of users) csrfTokens[role] = /name="_csrf" value="([^"]+)"/.exec(await (await browser.go(`${baseUrl()}/`)).text())![1]!;
   // One draft in each jurisdiction, made by its own submitter.
   const away = await signIn('demo-oh-franklin-fccs-submitter');
   for (const [jid, browser] of [[HOME, browsers.submitter], [AWAY, away]] as const) {
@@ -74,14 +84,15 @@ describe('authorization matrix (routes × roles × jurisdictions)', () => {
     const jid = where === 'own' ? HOME : AWAY;
     const browser = browsers[role];
     const { path, body } = requestFor(route, jid, recordIds[jid]!);
-    const res = await send(browser, route.method, path, body);
+    const csrf = isWebForm(route) ? csrfTokens[role] : undefined;
+    const res = await send(browser, route.method, path, body, csrf);
     const scope = scopeOf(role, route.action);
     if (scope === undefined) {
       expect(res.status, res.text).toBe(403);
     } else if (scope === 'own-jurisdiction' && where === 'other') {
       expect(res.status, res.text).toBe(404);
       // The same answer as for a record that does not exist: nothing reveals the other jurisdiction's record.
-      const missing = await send(browsers[role], route.method, requestFor(route, jid, '01JZZZZZZZZZZZZZZZZZZZZZZZ').path, body);
+      const missing = await send(browsers[role], route.method, requestFor(route, jid, '01JZZZZZZZZZZZZZZZZZZZZZZZ').path, body, csrf);
       expect(JSON.parse(missing.text).error.message).toBe(JSON.parse(res.text).error.message);
     } else {
       expect([401, 403, 404], `${res.status} ${res.text}`).not.toContain(res.status);

@@ -14,7 +14,7 @@ const hidden = (html: string, name: string) => new RegExp(`name="${name.replace(
 
 async function startDraft(browser: Browser): Promise<{ recordId: string; html: string }> {
   const home = await (await browser.go(`${baseUrl()}/`)).text();
-  const res = await browser.go(`${baseUrl()}/reviews`, form([['_csrf', hidden(home, '_csrf')!]]));
+  const res = await browser.go(`${baseUrl()}/records`, form([['_csrf', hidden(home, '_csrf')!], ['formId', 'critical_incident_review']]));
   expect(res.status).toBe(200);
   return { recordId: /\/records\/([^/]+)\/sections\/incident/.exec(res.url)![1]!, html: await res.text() };
 }

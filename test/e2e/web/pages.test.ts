@@ -193,7 +193,7 @@ describe('security of the pages', () => {
     });
     expect(forged.status).toBe(403);
     expect(await forged.text()).toContain('You cannot do that here');
-    const noToken = await fetch(`${cloud.url}/reviews`, { method: 'POST', headers: { accept: 'application/json' }, redirect: 'manual' });
+    const noToken = await fetch(`${cloud.url}/records`, { method: 'POST', headers: { accept: 'application/json' }, redirect: 'manual' });
     expect([401, 403]).toContain(noToken.status);
   });
 

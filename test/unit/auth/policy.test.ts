@@ -34,6 +34,8 @@ const EXPECTED: Record<Action, [Scope | undefined, Scope | undefined, Scope | un
   'audit:read-jurisdiction': [_, _, O, _, A],
   'audit:read-all': [_, _, _, _, A],
   'aggregates:read': [_, _, _, A, _],
+  'survey:respond': [P, P, P, P, P],
+  'surveys:manage': [_, _, O, _, _],
 };
 
 const principalOf = (role: Role) => ({

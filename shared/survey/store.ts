@@ -1,0 +1,174 @@
+import { auditPut, newAuditEvent, timeSortableId, type Actor } from '#shared/audit/index.ts';
+import { GoneError, ValidationError } from '#shared/errors.ts';
+import type { Answers } from '#shared/forms/index.ts';
+import { cancellationCodes } from '#shared/storage/cancellation.ts';
+import type { ScopedTable } from '#shared/storage/scoped-table.ts';
+import { acceptsAnswers, addDays, MAX_WAVE_DAYS, newLinkToken, openWaveInputSchema, responsesPartition, SURVEY_FORM_ID, SURVEY_PARTITION, todayUtc, type OpenWaveInput, type SurveyWave } from './model.ts';
+
+const waveKey = (waveId: string) => ({ partition: SURVEY_PARTITION, sk: `WAVE#${waveId}` });
+const linkKey = (token: string) => ({ partition: SURVEY_PARTITION, sk: `LINK#${token}` });
+
+/** What a link resolves to: the wave's facts the survey page needs (a copy kept on the link item: one read per page). */
+export type LinkedWave = Pick<SurveyWave, 'waveId' | 'jurisdictionId' | 'title' | 'formId' | 'formVersion' | 'status' | 'closesOn'>;
+
+/** A wave that has closed (status or date) refuses answers: the respondent is told, nothing is stored. */
+export class SurveyClosedError extends GoneError {
+  override readonly code = 'survey_closed';
+}
+
+function waveOf(item: Record<string, unknown>, jurisdictionId: string): SurveyWave {
+  return {
+    waveId: String(item.waveId),
+    jurisdictionId,
+    title: String(item.title),
+    formId: String(item.formId),
+    formVersion: Number(item.formVersion),
+    status: item.status === 'closed' ? 'closed' : 'open',
+    linkToken: String(item.linkToken),
+    closesOn: String(item.closesOn),
+    openedAt: String(item.openedAt),
+    ...(item.closedAt ? { closedAt: String(item.closedAt) } : {}),
+    responseCount: Number(item.responseCount ?? 0),
+  };
+}
+
+/**
+ * The survey waves of one jurisdiction (through its scoped table handle, so nothing here can reach another's).
+ * Opening and closing are audited like record changes; answering is not: an anonymous response has no actor,
+ * and an audit trail of who answered when is exactly what anonymity rules out.
+ */
+export class SurveyWaves {
+  constructor(
+    private readonly table: ScopedTable,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  /** Every wave, newest first. */
+  async list(): Promise<SurveyWave[]> {
+    const out: SurveyWave[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.table.query({ partition: SURVEY_PARTITION, sk: { beginsWith: 'WAVE#' }, forward: false, ...(startKey ? { startKey } : {}) });
+      out.push(...page.items.map((i) => waveOf(i, this.table.jurisdictionId)));
+      startKey = page.lastKey;
+    } while (startKey);
+    return out;
+  }
+
+  /** Opens a wave of the latest survey version: a new link, open until `closesOn` (inclusive). */
+  async open(actor: Actor, input: OpenWaveInput, formVersion: number): Promise<SurveyWave> {
+    const parsed = openWaveInputSchema.safeParse(input);
+    const now = this.clock();
+    const today = todayUtc(now);
+    const errors = parsed.success ? [] : parsed.error.issues.map((i) => ({ field: String(i.path[0] ?? 'title'), message: i.message }));
+    if (parsed.success && parsed.data.closesOn < today) errors.push({ field: 'closesOn', message: 'The closing date cannot be in the past' });
+    if (parsed.success && parsed.data.closesOn > addDays(today, MAX_WAVE_DAYS)) {
+      errors.push({ field: 'closesOn', message: `A wave stays open at most ${MAX_WAVE_DAYS} days: close it by ${addDays(today, MAX_WAVE_DAYS)}` });
+    }
+    if (!parsed.success || errors.length) throw new ValidationError(`${errors.length === 1 ? 'One answer needs' : `${errors.length} answers need`} attention`, errors);
+    const wave: SurveyWave = {
+      waveId: timeSortableId(now),
+      jurisdictionId: this.table.jurisdictionId,
+      title: parsed.data.title,
+      formId: SURVEY_FORM_ID,
+      formVersion,
+      status: 'open',
+      linkToken: newLinkToken(),
+      closesOn: parsed.data.closesOn,
+      openedAt: now.toISOString(),
+      responseCount: 0,
+    };
+    const { jurisdictionId: _j, ...stored } = wave;
+    await this.table.transactWrite([
+      { put: { key: waveKey(wave.waveId), attributes: { kind: 'survey_wave', ...stored }, condition: { expression: 'attribute_not_exists(pk)' } } },
+      { put: { key: linkKey(wave.linkToken), attributes: { kind: 'survey_link', ...linkFacts(wave) }, condition: { expression: 'attribute_not_exists(pk)' } } },
+      auditPut(this.table, newAuditEvent(actor, { action: 'survey.opened', waveId: wave.waveId, formId: wave.formId, formVersion }, now)),
+    ]);
+    return wave;
+  }
+
+  /** Closes a wave now: its link stops taking answers. Closing a closed wave changes nothing. */
+  async close(actor: Actor, waveId: string): Promise<SurveyWave | undefined> {
+    const item = await this.table.get(waveKey(waveId), { consistent: true });
+    if (!item) return undefined;
+    const wave = waveOf(item, this.table.jurisdictionId);
+    if (wave.status === 'closed') return wave;
+    const now = this.clock();
+    const set = { expression: 'SET #s = :closed, closedAt = :at', names: { '#s': 'status' }, values: { ':closed': 'closed', ':at': now.toISOString(), ':open': 'open' } };
+    try {
+      await this.table.transactWrite([
+        { update: { key: waveKey(waveId), update: set, condition: { expression: '#s = :open', names: { '#s': 'status' }, values: { ':open': 'open' } } } },
+        { update: { key: linkKey(wave.linkToken), update: { expression: 'SET #s = :closed', names: { '#s': 'status' }, values: { ':closed': 'closed' } } } },
+        auditPut(this.table, newAuditEvent(actor, { action: 'survey.closed', waveId, formId: wave.formId, formVersion: wave.formVersion }, now)),
+      ]);
+    } catch (error) {
+      // Someone closed it a moment ago: the outcome they wanted is already there.
+      if (cancellationCodes(error)?.[0] === 'ConditionalCheckFailed') return { ...wave, status: 'closed' };
+      throw error;
+    }
+    return { ...wave, status: 'closed', closedAt: now.toISOString() };
+  }
+
+  /** The wave behind a link, or undefined for a link that was never made here. */
+  async findByLink(token: string): Promise<LinkedWave | undefined> {
+    const item = await this.table.get(linkKey(token), { consistent: true });
+    if (!item) return undefined;
+    return {
+      waveId: String(item.waveId),
+      jurisdictionId: this.table.jurisdictionId,
+      title: String(item.title),
+      formId: String(item.formId),
+      formVersion: Number(item.formVersion),
+      status: item.status === 'closed' ? 'closed' : 'open',
+      closesOn: String(item.closesOn),
+    };
+  }
+
+  /**
+   * Stores one anonymous response (answers already validated) and counts it, in one transaction. The response id
+   * is the random submission id of the page that was answered, so a double-click or a resend stores it once
+   * (`duplicate`). Nothing else is stored with it: no time, no session, no address.
+   */
+  async respond(wave: LinkedWave, submissionId: string, answers: Answers): Promise<'stored' | 'duplicate'> {
+    const today = todayUtc(this.clock());
+    if (!acceptsAnswers(wave, today)) throw new SurveyClosedError('This survey is closed.');
+    try {
+      await this.table.transactWrite([
+        {
+          put: {
+            key: { partition: responsesPartition(wave.waveId), sk: `RESPONSE#${submissionId}` },
+            attributes: { kind: 'survey_response', formId: wave.formId, formVersion: wave.formVersion, answers },
+            condition: { expression: 'attribute_not_exists(pk)' },
+          },
+        },
+        {
+          update: {
+            key: waveKey(wave.waveId),
+            update: { expression: 'ADD responseCount :one', values: { ':one': 1 } },
+            condition: { expression: '#s = :open AND closesOn >= :today', names: { '#s': 'status' }, values: { ':open': 'open', ':today': today } },
+          },
+        },
+      ]);
+      return 'stored';
+    } catch (error) {
+      const codes = cancellationCodes(error);
+      if (codes?.[0] === 'ConditionalCheckFailed') return 'duplicate';
+      if (codes?.[1] === 'ConditionalCheckFailed') throw new SurveyClosedError('This survey is closed.');
+      throw error;
+    }
+  }
+
+  /** The stored responses of a wave (answers only), for aggregation and tests. */
+  async responses(waveId: string): Promise<Answers[]> {
+    const out: Answers[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.table.query({ partition: responsesPartition(waveId), sk: { beginsWith: 'RESPONSE#' }, ...(startKey ? { startKey } : {}) });
+      out.push(...page.items.map((i) => i.answers as Answers));
+      startKey = page.lastKey;
+    } while (startKey);
+    return out;
+  }
+}
+
+const linkFacts = (w: SurveyWave) => ({ waveId: w.waveId, title: w.title, formId: w.formId, formVersion: w.formVersion, status: w.status, closesOn: w.closesOn });

@@ -1,0 +1,362 @@
+/**
+ * The home page (GET /). Signed out: what the platform is. Signed in: "Your tasks" by what the policy lets the
+ * role do (submitters: drafts and returned records to finish; reviewers: records waiting for review; jurisdiction
+ * admins: what is open in their jurisdiction; platform admins: registry and audit; partnership leads: what they get),
+ * the forms the person may start, and the jurisdiction's most recent records. Tasks follow actions, not role names,
+ * so the policy table stays the one place that says who does what.
+ */
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { Principal } from '#shared/auth/principal.ts';
+import { isAllowed, scopeOf } from '#shared/auth/policy.ts';
+import { getForm, latestVersion } from '#shared/forms/registry.ts';
+import type { HttpResult } from '#shared/http/response.ts';
+import { recordService, requestScope } from '#shared/records/http.ts';
+import { RECORD_STATUSES, type ListQuery, type RecordStatus, type RecordSummary } from '#shared/records/model.ts';
+import { CSRF_FIELD } from './csrf.ts';
+import { page } from './page.tsx';
+import { STARTABLE_FORMS, type StartableForm } from './record-flow.tsx';
+import { recordPath, STATUS_LABELS } from './record-pages.tsx';
+
+/** Most records one task list shows; the list says when there are more. */
+export const TASK_LIMIT = 50;
+const OVERVIEW_LIMIT = 100;
+const TO_FINISH: RecordStatus[] = ['returned', 'draft'];
+const TO_REVIEW: RecordStatus[] = ['submitted', 'in_review'];
+const OPEN: RecordStatus[] = ['draft', 'submitted', 'in_review', 'returned'];
+
+const START_TEXT: Record<StartableForm, string> = {
+  critical_incident_review: 'A new draft review of a child fatality or near fatality, for your jurisdiction. You can save it and come back.',
+  safety_notice: 'A short, de-identified notice that shares what your jurisdiction learned with every partner. You can save it and come back.',
+};
+
+const formTitle = (formId: string): string => {
+  try {
+    return getForm(formId, latestVersion(formId)).title;
+  } catch {
+    return formId;
+  }
+};
+
+interface TaskList {
+  items: RecordSummary[];
+  /** More records matched than the list shows. */
+  more: boolean;
+}
+
+export interface HomeData {
+  /** The jurisdiction's most recent records; undefined for roles that do not list records. */
+  recent?: RecordSummary[] | undefined;
+  /** Drafts and returned records to finish (roles that save drafts). */
+  finish?: TaskList | undefined;
+  /** Submitted and in-review records (roles that review). */
+  review?: TaskList | undefined;
+  /** Open records by status (roles that list records but neither edit nor review them). */
+  overview?: { counts: Record<RecordStatus, number>; more: boolean } | undefined;
+}
+
+export interface HomeInput {
+  table: string;
+  principal: Principal | undefined;
+  event: APIGatewayProxyEventV2;
+  csrf: string;
+}
+
+/** GET /: the signed-out page, or the signed-in person's home with their tasks. */
+export async function showHome(input: HomeInput, query: { started?: string | undefined; saved?: string | undefined }): Promise<HttpResult> {
+  const { principal, csrf } = input;
+  if (!principal) return page({ title: 'Home', path: '/', children: <SignedOut /> });
+  const home = await loadHome(input.table, principal, input.event);
+  return page({
+    title: 'Home',
+    path: '/',
+    principal,
+    csrfToken: csrf,
+    children: <SignedIn principal={principal} home={home} csrf={csrf} started={query.started} saved={query.saved} />,
+  });
+}
+
+/** The lists the home page needs, in parallel; each only for a role the policy allows it. */
+export async function loadHome(tableName: string, principal: Principal, event: APIGatewayProxyEventV2): Promise<HomeData> {
+  const jurisdictionId = principal.jurisdictionId;
+  const own = { jurisdictionId };
+  if (!jurisdictionId || !isAllowed(principal, 'records:list', own)) return {};
+  const { table, actor } = requestScope(tableName, jurisdictionId, principal, event);
+  const records = await recordService(tableName);
+  const list = async (query: ListQuery) => {
+    const found = await records.list(table, actor, query);
+    return { items: found.items, more: found.nextCursor !== undefined };
+  };
+  const finishes = isAllowed(principal, 'records:save', own);
+  const reviews = isAllowed(principal, 'records:review', own);
+  const [recent, finish, review, open] = await Promise.all([
+    list({}),
+    finishes ? list({ status: TO_FINISH, limit: TASK_LIMIT }) : undefined,
+    reviews ? list({ status: TO_REVIEW, limit: TASK_LIMIT }) : undefined,
+    finishes || reviews ? undefined : list({ status: OPEN, limit: OVERVIEW_LIMIT }),
+  ]);
+  const counts = Object.fromEntries(RECORD_STATUSES.map((s) => [s, 0])) as Record<RecordStatus, number>;
+  for (const r of open?.items ?? []) counts[r.status] += 1;
+  return {
+    recent: recent.items,
+    // Returned records first: someone is waiting on those changes.
+    finish: finish && { ...finish, items: [...finish.items].sort((a, b) => Number(b.status === 'returned') - Number(a.status === 'returned')) },
+    review,
+    overview: open && { counts, more: open.more },
+  };
+}
+
+export function SignedOut() {
+  return (
+    <div class="usa-prose">
+      <h1>Learning from critical incidents, together</h1>
+      <p class="usa-intro">
+        The National Partnership for Child Safety is a partnership of state, county and tribal child welfare agencies that apply safety science to child fatalities and
+        near fatalities.
+      </p>
+      <p>Agency staff use this site to complete critical incident reviews and safety notices for their own jurisdiction; review leads return or approve them.</p>
+      <p>
+        <a class="usa-button" href="/auth/sign-in?returnTo=/">
+          Sign in
+        </a>
+      </p>
+      <p>
+        <a class="usa-link" href="/sign-in-help">
+          Help signing in
+        </a>
+      </p>
+    </div>
+  );
+}
+
+export interface SignedInProps {
+  principal: Principal;
+  home: HomeData;
+  csrf: string;
+  started?: string | undefined;
+  saved?: string | undefined;
+}
+
+export function SignedIn({ principal, home, csrf, started, saved }: SignedInProps) {
+  const startedForm = started ? home.recent?.find((r) => r.recordId === started)?.formId : undefined;
+  return (
+    <>
+      <h1>{principal.jurisdictionId ? `Records of ${principal.jurisdictionId}` : 'Welcome'}</h1>
+      {started ? (
+        <div class="usa-alert usa-alert--success usa-alert--slim" role="status">
+          <div class="usa-alert__body">
+            <p class="usa-alert__text">
+              Started {startedForm ? formTitle(startedForm).toLowerCase() : 'record'} {started} as a draft.
+            </p>
+          </div>
+        </div>
+      ) : null}
+      {saved ? (
+        <div class="usa-alert usa-alert--success usa-alert--slim" role="status">
+          <div class="usa-alert__body">
+            <p class="usa-alert__text">
+              Saved draft {saved}. Find it under Your tasks to carry on: <a class="usa-link" href={recordPath(saved)}>continue draft {saved}</a>.
+            </p>
+          </div>
+        </div>
+      ) : null}
+      <Tasks principal={principal} home={home} />
+      {isAllowed(principal, 'records:create', { jurisdictionId: principal.jurisdictionId }) ? <StartForms csrf={csrf} /> : null}
+      {home.recent ? <Recent records={home.recent} /> : null}
+    </>
+  );
+}
+
+function Tasks({ principal, home }: { principal: Principal; home: HomeData }) {
+  const jurisdiction = principal.jurisdictionId ?? '';
+  return (
+    <section class="margin-top-4" aria-labelledby="tasks-heading" id="tasks">
+      <h2 id="tasks-heading">Your tasks</h2>
+      {home.finish ? (
+        <>
+          <h3>Drafts and returned records to finish</h3>
+          <p>Records of {jurisdiction} that are not submitted yet. Returned records come first: a reviewer asked for changes.</p>
+          <RecordTasks list={home.finish} label="Records to finish" empty="Nothing to finish: there are no drafts or returned records." />
+        </>
+      ) : null}
+      {home.review ? (
+        <>
+          <h3>Waiting for review</h3>
+          <p>Submitted and in-review records of {jurisdiction}. Open one to start the review, return it for changes or approve it.</p>
+          <RecordTasks list={home.review} label="Records waiting for review" empty="Nothing is waiting for review." />
+        </>
+      ) : null}
+      {home.overview ? <Overview overview={home.overview} jurisdiction={jurisdiction} /> : null}
+      {home.overview && isAllowed(principal, 'audit:read-jurisdiction', { jurisdictionId: principal.jurisdictionId }) ? (
+        <p>
+          <a class="usa-link" href="/audit">
+            Read the audit log of {jurisdiction}
+          </a>
+          : who opened, saved, submitted, returned or approved which record, and when.
+        </p>
+      ) : null}
+      {scopeOf(principal.role, 'registry:manage') ? (
+        <ul class="usa-list">
+          <li>
+            <a class="usa-link" href="/registry">
+              Keep the jurisdictions registry
+            </a>
+            : the partnership's jurisdictions, their type, state and units.
+          </li>
+          {scopeOf(principal.role, 'audit:read-all') ? (
+            <li>
+              <a class="usa-link" href="/audit">
+                Read the audit log of every jurisdiction
+              </a>
+              , newest first.
+            </li>
+          ) : null}
+          <li>
+            <a class="usa-link" href="/dictionary">
+              Check the form versions in the data dictionary
+            </a>
+            .
+          </li>
+        </ul>
+      ) : null}
+      {scopeOf(principal.role, 'aggregates:read') ? (
+        <p>
+          You receive the partnership's scheduled aggregate reports: counts across jurisdictions, with small numbers suppressed so that no child, family or worker can be
+          recognized. Your role never sees a jurisdiction's records, here or anywhere else. The{' '}
+          <a class="usa-link" href="/dictionary">
+            data dictionary
+          </a>{' '}
+          explains every variable the reports use.
+        </p>
+      ) : null}
+    </section>
+  );
+}
+
+function RecordTasks({ list, label, empty }: { list: TaskList; label: string; empty: string }) {
+  if (list.items.length === 0) return <p class="npcs-no-tasks">{empty}</p>;
+  return (
+    <>
+      <ul class="usa-collection npcs-tasks" aria-label={label}>
+        {list.items.map((r) => (
+          <li class="usa-collection__item">
+            <div class="usa-collection__body">
+              <h4 class="usa-collection__heading">
+                <a class="usa-link" href={recordPath(r.recordId)}>
+                  {formTitle(r.formId)} <span class="npcs-record-id">{r.recordId}</span>
+                </a>
+              </h4>
+              <ul class="usa-collection__meta" aria-label="Status and date">
+                <li class="usa-collection__meta-item">
+                  <span class="usa-tag">{STATUS_LABELS[r.status]}</span>
+                </li>
+                <li class="usa-collection__meta-item">
+                  {(r.status === 'submitted' || r.status === 'in_review') && r.submittedAt ? `Submitted ${r.submittedAt.slice(0, 10)}` : `Last changed ${r.updatedAt.slice(0, 10)}`}
+                </li>
+              </ul>
+            </div>
+          </li>
+        ))}
+      </ul>
+      {list.more ? <p class="usa-hint">These are the {list.items.length} most recent; there are more.</p> : null}
+    </>
+  );
+}
+
+function Overview({ overview, jurisdiction }: { overview: NonNullable<HomeData['overview']>; jurisdiction: string }) {
+  const { counts, more } = overview;
+  const n = (count: number) => `${count}${more ? ' or more' : ''}`;
+  return (
+    <>
+      <h3>Open records of {jurisdiction}</h3>
+      <ul class="usa-list">
+        <li>
+          Waiting for review: <span class="npcs-status-count">{n(counts.submitted + counts.in_review)}</span> (submitted {counts.submitted}, in review {counts.in_review})
+        </li>
+        <li>
+          Returned to submitters for changes: <span class="npcs-status-count">{n(counts.returned)}</span>
+        </li>
+        <li>
+          Drafts in progress: <span class="npcs-status-count">{n(counts.draft)}</span>
+        </li>
+      </ul>
+    </>
+  );
+}
+
+function StartForms({ csrf }: { csrf: string }) {
+  return (
+    <section class="margin-top-4" aria-labelledby="start-heading">
+      <h2 id="start-heading">Start a new record</h2>
+      <div class="grid-row grid-gap">
+        {STARTABLE_FORMS.map((formId) => {
+          const title = formTitle(formId);
+          return (
+            <div class="tablet:grid-col-6 margin-bottom-2">
+              <form class="usa-form" method="post" action="/records">
+                <h3 class="margin-top-0">{title}</h3>
+                <p>{START_TEXT[formId]}</p>
+                <input type="hidden" name={CSRF_FIELD} value={csrf} />
+                <input type="hidden" name="formId" value={formId} />
+                <button class="usa-button" type="submit">
+                  Start a {title.toLowerCase()}
+                </button>
+              </form>
+            </div>
+          );
+        })}
+      </div>
+    </section>
+  );
+}
+
+function Recent({ records }: { records: RecordSummary[] }) {
+  const counts = new Map<RecordStatus, number>(RECORD_STATUSES.map((s) => [s, 0]));
+  for (const r of records) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
+  return (
+    <section class="margin-top-4" aria-labelledby="recent-heading">
+      <h2 id="recent-heading">Recent records</h2>
+      {records.length === 0 ? (
+        <p>There are no records yet.</p>
+      ) : (
+        <>
+          <p>By status, of the {records.length} most recent:</p>
+          <ul class="usa-list">
+            {RECORD_STATUSES.map((s) => (
+              <li>
+                {STATUS_LABELS[s]}: <span class="npcs-status-count">{counts.get(s)}</span>
+              </li>
+            ))}
+          </ul>
+          <div class="usa-table-container--scrollable" tabindex={0} role="region" aria-label="Recent records">
+            <table class="usa-table usa-table--borderless usa-table--stacked">
+              <caption class="usa-sr-only">The jurisdiction's most recent records, newest first</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Record</th>
+                  <th scope="col">Form</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Last changed</th>
+                </tr>
+              </thead>
+              <tbody>
+                {records.map((r) => (
+                  <tr>
+                    <th scope="row" data-label="Record">
+                      <a class="usa-link" href={recordPath(r.recordId)}>
+                        {r.status === 'draft' || r.status === 'returned' ? <span class="usa-sr-only">Continue </span> : null}
+                        {r.recordId}
+                      </a>
+                    </th>
+                    <td data-label="Form">{formTitle(r.formId)}</td>
+                    <td data-label="Status">{STATUS_LABELS[r.status]}</td>
+                    <td data-label="Last changed">{r.updatedAt.slice(0, 10)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,200 @@
+/**
+ * The registry form's values, both ways: a jurisdiction as the strings its form shows, and posted fields as a
+ * jurisdiction checked by the domain's own schema (shared/jurisdictions/model.ts). Only the wording of its messages
+ * is the web's: the rules stay in the schema, and messages the schema names itself win.
+ */
+import type * as z from 'zod';
+import type { FieldError } from '#shared/errors.ts';
+import { jurisdictionSchema, type Jurisdiction } from '#shared/jurisdictions/model.ts';
+import type { PostedFields } from './form-values.ts';
+
+export type ContactRole = Jurisdiction['contacts'][number]['role'];
+export const CONTACT_ROLES = jurisdictionSchema.shape.contacts.element.shape.role.options as readonly ContactRole[];
+
+export interface ContactRow {
+  role: string;
+  name: string;
+  email: string;
+}
+
+/** What the form shows: every field as typed (nothing is lost when a post comes back with errors). */
+export interface RegistryFormValues {
+  id: string;
+  name: string;
+  type: string;
+  state: string;
+  county: string;
+  active: string;
+  joinedYear: string;
+  /** One `code | label` per line. */
+  units: string;
+  contacts: ContactRow[];
+}
+
+/** Field keys of errors: a top-level field, `contacts`, or `contacts[i].role|name|email` (i = the form's row). */
+export type RegistryField = Exclude<keyof RegistryFormValues, 'contacts'> | 'contacts' | `contacts[${number}].${keyof ContactRow}`;
+
+/** Contact rows the form reads (more than the schema allows, so that too many is an error, not silent loss). */
+const MAX_CONTACT_ROWS = 100;
+const CONTACT_NAME = /^contacts\[(\d{1,2})\]\.(role|name|email)$/;
+const UNIT_SEPARATOR = '|';
+
+/** The id of a field's input (or first control), for labels, aria-describedby and the error summary's links. */
+export function fieldId(field: string): string {
+  if (field === 'contacts') return 'reg-contacts-0-role';
+  const contact = /^contacts\[(\d+)\]\.(\w+)$/.exec(field);
+  if (contact) return `reg-contacts-${contact[1]}-${contact[2]}`;
+  return `reg-${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
+export const contactName = (index: number, part: keyof ContactRow) => `contacts[${index}].${part}`;
+
+export function emptyFormValues(): RegistryFormValues {
+  return { id: '', name: '', type: '', state: '', county: '', active: 'true', joinedYear: String(new Date().getUTCFullYear()), units: '', contacts: [] };
+}
+
+export function formValuesOf(j: Jurisdiction): RegistryFormValues {
+  return {
+    id: j.id,
+    name: j.name,
+    type: j.type,
+    state: j.state,
+    county: j.county ?? '',
+    active: String(j.active),
+    joinedYear: String(j.joinedYear),
+    units: j.units.map((u) => `${u.code} ${UNIT_SEPARATOR} ${u.label}`).join('\n'),
+    contacts: j.contacts.map((c) => ({ role: c.role, name: c.name, email: c.email })),
+  };
+}
+
+const one = (v: string | string[] | undefined): string => (Array.isArray(v) ? (v[v.length - 1] ?? '') : (v ?? ''));
+const isBlank = (row: ContactRow) => !row.role.trim() && !row.name.trim() && !row.email.trim();
+
+/** The posted form as typed; contact rows keep their form positions (trailing empty rows dropped). */
+export function formValuesFrom(posted: PostedFields): RegistryFormValues {
+  const contacts: ContactRow[] = [];
+  for (const [key, value] of Object.entries(posted)) {
+    const m = CONTACT_NAME.exec(key);
+    if (!m || Number(m[1]) >= MAX_CONTACT_ROWS) continue;
+    const index = Number(m[1]);
+    for (let i = contacts.length; i <= index; i++) contacts.push({ role: '', name: '', email: '' });
+    contacts[index]![m[2] as keyof ContactRow] = one(value);
+  }
+  while (contacts.length && isBlank(contacts[contacts.length - 1]!)) contacts.pop();
+  return {
+    id: one(posted.id),
+    name: one(posted.name),
+    type: one(posted.type),
+    state: one(posted.state),
+    county: one(posted.county),
+    active: one(posted.active),
+    joinedYear: one(posted.joinedYear),
+    units: one(posted.units),
+    contacts,
+  };
+}
+
+export type ParsedJurisdiction = { ok: true; jurisdiction: Jurisdiction } | { ok: false; errors: FieldError[] };
+
+/** The form's values as a jurisdiction, validated by jurisdictionSchema; errors keyed by form field (see fieldId). */
+export function jurisdictionFrom(values: RegistryFormValues): ParsedJurisdiction {
+  const errors: FieldError[] = [];
+  // Units: one per non-empty line; remember each unit's line for messages.
+  const units: { code: string; label: string }[] = [];
+  const unitLines: number[] = [];
+  values.units.split(/\r\n|\r|\n/).forEach((line, i) => {
+    if (!line.trim()) return;
+    const at = line.indexOf(UNIT_SEPARATOR);
+    if (at < 0) {
+      errors.push({ field: 'units', message: `Units, line ${i + 1}: write the code, a vertical bar (|) and the label, such as "intake | Intake"` });
+      return;
+    }
+    units.push({ code: line.slice(0, at).trim(), label: line.slice(at + 1).trim() });
+    unitLines.push(i + 1);
+  });
+  // Contacts: filled rows only; remember each contact's form row for the error links.
+  const contacts: ContactRow[] = [];
+  const contactRows: number[] = [];
+  values.contacts.forEach((row, i) => {
+    if (isBlank(row)) return;
+    contacts.push({ role: row.role.trim(), name: row.name.trim(), email: row.email.trim() });
+    contactRows.push(i);
+  });
+  const year = values.joinedYear.trim();
+  const candidate = {
+    id: values.id.trim(),
+    name: values.name.trim(),
+    type: values.type || undefined,
+    state: values.state || undefined,
+    ...(values.county.trim() ? { county: values.county.trim() } : {}),
+    units,
+    contacts,
+    active: values.active === 'true' ? true : values.active === 'false' ? false : undefined,
+    // A year that is not digits stays text, so that the schema says what is wrong with it.
+    joinedYear: /^\d{1,9}$/.test(year) ? Number(year) : year || undefined,
+  };
+  const result = jurisdictionSchema.safeParse(candidate, { error: messageFor });
+  if (result.success && errors.length === 0) return { ok: true, jurisdiction: result.data };
+  for (const issue of result.success ? [] : result.error.issues) {
+    const [top, index, part] = issue.path as [string, number | undefined, string | undefined];
+    if (top === 'units' && typeof index === 'number') {
+      errors.push({ field: 'units', message: `Units, line ${unitLines[index]}: ${issue.message}` });
+    } else if (top === 'contacts' && typeof index === 'number') {
+      const field = part ? contactName(contactRows[index]!, part as keyof ContactRow) : contactName(contactRows[index]!, 'role');
+      errors.push({ field, message: `Contact ${contactRows[index]! + 1}: ${issue.message}` });
+    } else {
+      errors.push({ field: top ?? 'name', message: issue.message });
+    }
+  }
+  // One message per field (the first rule it breaks), units one per line; in the order of the form.
+  const seen = new Set<string>();
+  const kept = errors.filter((e) => e.field === 'units' || (!seen.has(e.field) && seen.add(e.field)));
+  const order = (f: string) => {
+    const i = FIELD_ORDER.indexOf(f.replace(/\[.*$/, '') as (typeof FIELD_ORDER)[number]);
+    return i < 0 ? FIELD_ORDER.length : i;
+  };
+  return { ok: false, errors: kept.map((e, i) => ({ e, i })).sort((a, b) => order(a.e.field) - order(b.e.field) || a.i - b.i).map(({ e }) => e) };
+}
+
+const FIELD_ORDER = ['id', 'name', 'type', 'state', 'county', 'active', 'joinedYear', 'units', 'contacts'] as const;
+
+const LABELS: Record<string, string> = {
+  name: 'the name',
+  county: 'the county',
+  label: 'the unit label',
+};
+
+/**
+ * Messages in words for people where the schema leaves them to zod's defaults ("Too small: expected string…").
+ * Consulted only for issues the schema names no message of its own for.
+ */
+function messageFor(issue: z.core.$ZodRawIssue): string | undefined {
+  const path = issue.path ?? [];
+  const field = String(path[path.length - 1] ?? '');
+  const top = String(path[0] ?? '');
+  const min = 'minimum' in issue ? Number(issue.minimum) : undefined;
+  const max = 'maximum' in issue ? Number(issue.maximum) : undefined;
+  if (top === 'units' && path.length === 1 && issue.code === 'too_big') return `Give at most ${max} units`;
+  if (top === 'contacts' && path.length === 1 && issue.code === 'too_big') return `Give at most ${max} contacts`;
+  switch (field) {
+    case 'type':
+      return 'Choose the type of agency';
+    case 'state':
+      return 'Choose the state or territory';
+    case 'active':
+      return 'Choose whether the jurisdiction is an active member';
+    case 'role':
+      return "Choose the contact's role";
+    case 'email':
+      return 'Enter an email address, such as name@agency.example.org';
+    case 'joinedYear':
+      if (issue.code === 'too_small') return `The year it joined is ${min} or later`;
+      if (issue.code === 'too_big') return `The year it joined is ${max} or earlier`;
+      return 'Enter the year it joined as four digits, such as 2021';
+  }
+  const what = top === 'contacts' && field === 'name' ? "the contact's name" : LABELS[field];
+  if (!what) return undefined;
+  if (issue.code === 'too_small') return min !== undefined && min > 1 ? `Enter ${what}, at least ${min} characters` : `Enter ${what}`;
+  if (issue.code === 'too_big') return `Shorten ${what} to at most ${max} characters`;
+  return undefined;
+}

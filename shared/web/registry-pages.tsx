@@ -1,0 +1,325 @@
+/**
+ * The jurisdictions registry pages of platform admins: the list, and the form that adds or edits a jurisdiction.
+ * Plain USWDS form controls that work without JavaScript (units as `code | label` lines, contacts as rows).
+ * Preact escapes every text and attribute, so a name that looks like HTML stays text.
+ */
+import type { ComponentChildren } from 'preact';
+import type { FieldError } from '#shared/errors.ts';
+import { JURISDICTION_TYPES, US_STATE_CODES, type Jurisdiction } from '#shared/jurisdictions/model.ts';
+import { CSRF_FIELD } from './csrf.ts';
+import { AlertBox, ErrorSummary, type Alert } from './record-pages.tsx';
+import { CONTACT_ROLES, contactName, fieldId, type ContactRole, type ContactRow, type RegistryFormValues } from './registry-form.ts';
+
+export const TYPE_LABELS: Record<Jurisdiction['type'], string> = { state: 'State', county: 'County', tribal: 'Tribal' };
+const CONTACT_ROLE_LABELS: Record<ContactRole, string> = {
+  'review-lead': 'Review lead',
+  'jurisdiction-admin': 'Jurisdiction admin',
+  'data-contact': 'Data contact',
+};
+
+export const REGISTRY_PATH = '/registry';
+export const newJurisdictionPath = `${REGISTRY_PATH}/new`;
+export const jurisdictionPath = (id: string) => `${REGISTRY_PATH}/${encodeURIComponent(id)}`;
+export const editJurisdictionPath = (id: string) => `${jurisdictionPath(id)}/edit`;
+
+/** Empty contact rows the form offers after the filled ones (more come after each save). */
+const SPARE_CONTACT_ROWS = 2;
+
+export function RegistryPage({ jurisdictions, saved }: { jurisdictions: Jurisdiction[]; saved?: Jurisdiction | undefined }) {
+  return (
+    <>
+      <h1>Jurisdictions registry</h1>
+      {saved ? <AlertBox alert={{ type: 'success', text: `Saved ${saved.name} (${saved.id}).` }} /> : null}
+      <p class="usa-intro">Every jurisdiction of the partnership, by state then name.</p>
+      <p>
+        <a class="usa-button" href={newJurisdictionPath}>
+          Add a jurisdiction
+        </a>
+      </p>
+      {jurisdictions.length === 0 ? (
+        <p>The registry is empty.</p>
+      ) : (
+        <div class="usa-table-container--scrollable" tabindex={0} role="region" aria-labelledby="registry-caption">
+          <table class="usa-table usa-table--borderless usa-table--stacked">
+            <caption id="registry-caption">The {jurisdictions.length} jurisdictions of the registry</caption>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Id</th>
+                <th scope="col">Type</th>
+                <th scope="col">State</th>
+                <th scope="col">Active</th>
+                <th scope="col">Units</th>
+                <th scope="col">
+                  <span class="usa-sr-only">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {jurisdictions.map((j) => (
+                <tr>
+                  <th scope="row" data-label="Name">
+                    {j.name}
+                  </th>
+                  <td data-label="Id" class="npcs-record-id">
+                    {j.id}
+                  </td>
+                  <td data-label="Type">{TYPE_LABELS[j.type]}</td>
+                  <td data-label="State">{j.state}</td>
+                  <td data-label="Active">{j.active ? 'Yes' : 'No'}</td>
+                  <td data-label="Units" class="npcs-status-count">
+                    {j.units.length}
+                  </td>
+                  <td data-label="Actions">
+                    <a class="usa-link" href={editJurisdictionPath(j.id)}>
+                      Edit<span class="usa-sr-only"> {j.name}</span>
+                    </a>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}
+
+export interface RegistryFormPageProps {
+  /** Adding (the id is asked for) or editing (the id is fixed; the version guards concurrent edits). */
+  mode: { kind: 'add' } | { kind: 'edit'; id: string; name: string; expectedVersion: number };
+  values: RegistryFormValues;
+  errors: FieldError[];
+  alert?: Alert | undefined;
+  csrf: string;
+}
+
+/** What a field shows: its errors (one field may break several rules, units one per line). */
+type ErrorsByField = Map<string, string[]>;
+
+function Hint({ id, children }: { id: string; children: ComponentChildren }) {
+  return (
+    <div class="usa-hint" id={`${id}-hint`}>
+      {children}
+    </div>
+  );
+}
+
+function ErrorMessage({ id, messages }: { id: string; messages: string[] | undefined }) {
+  if (!messages?.length) return null;
+  return (
+    <span class="usa-error-message" id={`${id}-error`}>
+      {messages.map((m) => (
+        <span class="display-block">{m}</span>
+      ))}
+    </span>
+  );
+}
+
+const describedBy = (...ids: (string | false | undefined)[]) => ids.filter(Boolean).join(' ') || undefined;
+
+function TextField(p: { field: string; label: string; value: string; errors: ErrorsByField; hint?: string; type?: 'text' | 'email'; inputmode?: 'numeric'; small?: boolean; maxlength?: number; autocomplete?: string }) {
+  const id = fieldId(p.field);
+  const messages = p.errors.get(p.field);
+  return (
+    <div class={`usa-form-group${messages ? ' usa-form-group--error' : ''}`}>
+      <label class="usa-label" for={id}>
+        {p.label}
+      </label>
+      {p.hint ? <Hint id={id}>{p.hint}</Hint> : null}
+      <ErrorMessage id={id} messages={messages} />
+      <input
+        class={`usa-input${p.small ? ' usa-input--small' : ''}${messages ? ' usa-input--error' : ''}`}
+        id={id}
+        name={p.field}
+        type={(p.type ?? 'text') as 'text'}
+        inputmode={p.inputmode}
+        maxlength={p.maxlength}
+        autocomplete={p.autocomplete}
+        spellcheck={p.type === 'email' ? false : undefined}
+        aria-describedby={describedBy(p.hint && `${id}-hint`, messages && `${id}-error`)}
+        aria-invalid={messages ? true : undefined}
+        value={p.value}
+      />
+    </div>
+  );
+}
+
+function SelectField(p: { field: string; label: string; value: string; errors: ErrorsByField; choices: readonly { value: string; label: string }[]; hint?: string }) {
+  const id = fieldId(p.field);
+  const messages = p.errors.get(p.field);
+  return (
+    <div class={`usa-form-group${messages ? ' usa-form-group--error' : ''}`}>
+      <label class="usa-label" for={id}>
+        {p.label}
+      </label>
+      {p.hint ? <Hint id={id}>{p.hint}</Hint> : null}
+      <ErrorMessage id={id} messages={messages} />
+      <select
+        class={`usa-select${messages ? ' usa-input--error' : ''}`}
+        id={id}
+        name={p.field}
+        aria-describedby={describedBy(p.hint && `${id}-hint`, messages && `${id}-error`)}
+        aria-invalid={messages ? true : undefined}
+      >
+        <option value="">- Select -</option>
+        {p.choices.map((c) => (
+          <option value={c.value} selected={p.value === c.value}>
+            {c.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+function ActiveField({ value, errors }: { value: string; errors: ErrorsByField }) {
+  const id = fieldId('active');
+  const messages = errors.get('active');
+  const options = [
+    { value: 'true', label: 'Active member', id },
+    { value: 'false', label: 'Not active (its staff can no longer sign in)', id: `${id}-false` },
+  ];
+  return (
+    <div class={`usa-form-group${messages ? ' usa-form-group--error' : ''}`}>
+      <fieldset class="usa-fieldset" aria-describedby={describedBy(`${id}-hint`, messages && `${id}-error`)}>
+        <legend class="usa-legend">Membership status</legend>
+        <Hint id={id}>A jurisdiction that has left the partnership stays in the registry as not active.</Hint>
+        <ErrorMessage id={id} messages={messages} />
+        {options.map((o) => (
+          <div class="usa-radio">
+            <input class="usa-radio__input" id={o.id} type="radio" name="active" value={o.value} checked={value === o.value} />
+            <label class="usa-radio__label" for={o.id}>
+              {o.label}
+            </label>
+          </div>
+        ))}
+      </fieldset>
+    </div>
+  );
+}
+
+function UnitsField({ value, errors }: { value: string; errors: ErrorsByField }) {
+  const id = fieldId('units');
+  const messages = errors.get('units');
+  return (
+    <div class={`usa-form-group margin-top-4${messages ? ' usa-form-group--error' : ''}`}>
+      <label class="usa-label usa-legend--large" for={id}>
+        Units
+      </label>
+      <Hint id={id}>
+        One unit per line: its code (lowercase letters, digits and hyphens), a vertical bar, then its name, such as <span class="text-no-wrap">intake | Intake</span>. Leave
+        empty for none.
+      </Hint>
+      <ErrorMessage id={id} messages={messages} />
+      <textarea
+        class={`usa-textarea${messages ? ' usa-input--error' : ''}`}
+        id={id}
+        name="units"
+        rows={8}
+        spellcheck={false}
+        aria-describedby={describedBy(`${id}-hint`, messages && `${id}-error`)}
+        aria-invalid={messages ? true : undefined}
+        value={value}
+      />
+    </div>
+  );
+}
+
+function ContactFieldset({ index, row, errors }: { index: number; row: ContactRow; errors: ErrorsByField }) {
+  const roleField = contactName(index, 'role');
+  return (
+    <fieldset class="usa-fieldset npcs-entry margin-top-3">
+      <legend class="usa-legend usa-legend--large">Contact {index + 1}</legend>
+      <SelectField
+        field={roleField}
+        label="Role"
+        value={row.role}
+        errors={errors}
+        choices={CONTACT_ROLES.map((r) => ({ value: r, label: CONTACT_ROLE_LABELS[r] }))}
+      />
+      <TextField field={contactName(index, 'name')} label="Name" value={row.name} errors={errors} maxlength={120} autocomplete="off" />
+      <TextField field={contactName(index, 'email')} label="Email address" type="email" value={row.email} errors={errors} autocomplete="off" />
+    </fieldset>
+  );
+}
+
+export function RegistryFormPage({ mode, values, errors, alert, csrf }: RegistryFormPageProps) {
+  const byField: ErrorsByField = new Map();
+  for (const e of errors) byField.set(e.field, [...(byField.get(e.field) ?? []), e.message]);
+  const adding = mode.kind === 'add';
+  const heading = adding ? 'Add a jurisdiction' : `Edit ${mode.name}`;
+  const rows = [...values.contacts, ...Array.from({ length: SPARE_CONTACT_ROWS }, () => ({ role: '', name: '', email: '' }))];
+  const contactsError = byField.get('contacts');
+  return (
+    <>
+      <nav class="usa-breadcrumb padding-top-0" aria-label="Breadcrumbs">
+        <ol class="usa-breadcrumb__list">
+          <li class="usa-breadcrumb__list-item">
+            <a class="usa-breadcrumb__link" href={REGISTRY_PATH}>
+              <span>Registry</span>
+            </a>
+          </li>
+          <li class="usa-breadcrumb__list-item usa-current" aria-current="page">
+            <span>{adding ? 'Add a jurisdiction' : `Edit ${mode.id}`}</span>
+          </li>
+        </ol>
+      </nav>
+      <h1>{heading}</h1>
+      {errors.length ? <ErrorSummary errors={errors.map((e) => ({ href: `#${fieldId(e.field)}`, message: e.message }))} /> : null}
+      {alert ? <AlertBox alert={alert} /> : null}
+      <form class="usa-form usa-form--large" method="post" action={adding ? REGISTRY_PATH : jurisdictionPath(mode.id)} novalidate>
+        <input type="hidden" name={CSRF_FIELD} value={csrf} />
+        {mode.kind === 'edit' ? <input type="hidden" name="expectedVersion" value={String(mode.expectedVersion)} /> : null}
+        <fieldset class="usa-fieldset">
+          <legend class="usa-legend usa-legend--large">Agency</legend>
+          {adding ? (
+            <TextField
+              field="id"
+              label="Id"
+              value={values.id}
+              errors={byField}
+              maxlength={40}
+              autocomplete="off"
+              hint='Lowercase letters, digits and single hyphens, such as "ky-dcbs". It names the jurisdiction everywhere and cannot change later.'
+            />
+          ) : (
+            <p>
+              Id: <span class="npcs-record-id text-bold">{mode.id}</span> (cannot change)
+            </p>
+          )}
+          <TextField field="name" label="Name" value={values.name} errors={byField} maxlength={160} autocomplete="off" />
+          <SelectField field="type" label="Type of agency" value={values.type} errors={byField} choices={JURISDICTION_TYPES.map((t) => ({ value: t, label: TYPE_LABELS[t] }))} />
+          <SelectField field="state" label="State or territory" value={values.state} errors={byField} choices={US_STATE_CODES.map((s) => ({ value: s, label: s }))} />
+          <TextField field="county" label="County" value={values.county} errors={byField} maxlength={80} autocomplete="off" hint="County agencies only; leave empty for state and tribal agencies." />
+        </fieldset>
+        <fieldset class="usa-fieldset margin-top-4">
+          <legend class="usa-legend usa-legend--large">Membership</legend>
+          <ActiveField value={values.active} errors={byField} />
+          <TextField field="joinedYear" label="Year it joined the partnership" value={values.joinedYear} errors={byField} inputmode="numeric" small maxlength={4} hint="For example, 2021." />
+        </fieldset>
+        <UnitsField value={values.units} errors={byField} />
+        <fieldset class="usa-fieldset margin-top-4" aria-describedby={describedBy('reg-contacts-hint', contactsError && 'reg-contacts-error')}>
+          <legend class="usa-legend usa-legend--large">Contacts</legend>
+          <div class={contactsError ? 'usa-form-group usa-form-group--error' : undefined}>
+            <Hint id="reg-contacts">
+              Who the partnership writes to. To remove a contact, empty its role, name and email. Save to get more empty rows.
+            </Hint>
+            <ErrorMessage id="reg-contacts" messages={contactsError} />
+          </div>
+          {rows.map((row, index) => (
+            <ContactFieldset index={index} row={row} errors={byField} />
+          ))}
+        </fieldset>
+        <div class="npcs-form-actions margin-top-4">
+          <button class="usa-button" type="submit">
+            {adding ? 'Add the jurisdiction' : 'Save changes'}
+          </button>
+          <a class="usa-link" href={REGISTRY_PATH}>
+            Cancel and go back to the registry
+          </a>
+        </div>
+      </form>
+    </>
+  );
+}

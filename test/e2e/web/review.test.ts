@@ -1,0 +1,135 @@
+import * as path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { LocalCloud } from '#local/cloud.ts';
+import type { RealBrowser } from '../../support/chromium.ts';
+import { SHOTS, WIDTHS, axeViolations, useWebHarness } from '../../support/web-harness.ts';
+
+/**
+ * The review life cycle in real Chromium against a local cloud: a submitter submits a record, the reviewer returns
+ * it (first without a reason: the error state), the submitter sees the reason on the section page, resubmits, and the
+ * reviewer approves with a double click. axe-core (WCAG 2.1 A/AA) at 375 and 1280 px on the reviewer's record page
+ * with its decision forms, their error state, the returned record's section page and the reviewer's home page.
+ * Screenshots in test-results/web/review-*.png.
+ */
+const REASON = 'Add the timeline of contacts.\n<b>Not bold</b> & <script>alert(1)</script>';
+
+let cloud: LocalCloud;
+let chromium: RealBrowser;
+useWebHarness((h) => ({ cloud, chromium } = h));
+
+async function checkA11y(page: Page, name: string) {
+  for (const width of WIDTHS) {
+    await page.setViewportSize({ width, height: 900 });
+    expect(await axeViolations(page), `${name} at ${width}px`).toEqual([]);
+    await page.screenshot({ path: path.join(SHOTS, `${name}-${width}.png`), fullPage: true });
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
+
+/** A signed-in context (axe is injected inline, so these contexts bypass the CSP). */
+async function signedIn(browser: Browser, userId: string): Promise<{ ctx: BrowserContext; page: Page }> {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
+  const page = await ctx.newPage();
+  await page.goto(`${cloud.url}/auth/sign-in?returnTo=/`);
+  await page.locator(`[name="user"][value="${userId}"], button[value="${userId}"]`).first().click();
+  await page.waitForURL(`${cloud.url}/**`);
+  return { ctx, page };
+}
+
+async function submitFromReviewPage(page: Page, recordId: string) {
+  await page.goto(`${cloud.url}/records/${recordId}/review`);
+  await Promise.all([page.waitForURL(/\?submitted=1/), page.getByRole('button', { name: 'Submit for review' }).click()]);
+}
+
+describe('reviewing a record in Chromium', () => {
+  it('the reviewer returns a record with a reason, the submitter sees it and resubmits, the reviewer approves', async () => {
+    const submitter = await signedIn(chromium.browser, 'demo-ky-dcbs-submitter');
+    const { sampleCriticalIncidentReview } = await import('#shared/forms/samples.ts');
+    const made = await submitter.page.evaluate(
+      async (answers) =>
+        (await fetch('/api/jurisdictions/ky-dcbs/records', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ formId: 'critical_incident_review', answers }) })).json(),
+      sampleCriticalIncidentReview(2),
+    );
+    const recordId: string = made.recordId;
+    await submitFromReviewPage(submitter.page, recordId);
+
+    // The reviewer's home lists it under Your tasks; the record page offers the three decisions.
+    const reviewer = await signedIn(chromium.browser, 'demo-ky-dcbs-reviewer');
+    const page = reviewer.page;
+    await page.goto(`${cloud.url}/`);
+    const tasks = page.locator('#tasks');
+    expect(await tasks.getByRole('heading', { name: 'Waiting for review' }).count()).toBe(1);
+    expect(await tasks.locator(`a[href="/records/${recordId}"]`).count()).toBe(1);
+    await checkA11y(page, 'review-home-reviewer');
+
+    await tasks.locator(`a[href="/records/${recordId}"]`).click();
+    await page.waitForURL(`${cloud.url}/records/${recordId}`);
+    const decision = page.locator('#review-actions');
+    for (const name of ['Start review', 'Return for changes', 'Approve']) expect(await decision.getByRole('button', { name }).count(), name).toBe(1);
+    await checkA11y(page, 'review-record');
+
+    await decision.getByRole('button', { name: 'Start review' }).click();
+    await page.waitForURL(/\?moved=in_review/);
+    expect(await page.locator('.usa-alert--success').textContent()).toContain('Review started');
+
+    // Return without a reason: the error summary (focused) links to the reason box, which carries the inline error.
+    await page.getByRole('button', { name: 'Return for changes' }).click();
+    await page.waitForLoadState();
+    expect(await page.title()).toMatch(/^Error: /);
+    const summary = page.locator('#error-summary');
+    expect(await summary.textContent()).toContain('Say what needs to change');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('error-summary');
+    expect(await summary.locator('a').getAttribute('href')).toBe('#review-reason');
+    expect(await page.getByLabel('What must the submitter change?').getAttribute('aria-describedby')).toContain('review-reason-error');
+    await checkA11y(page, 'review-record-error');
+
+    await summary.locator('a').click();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('review-reason');
+    await page.getByLabel('What must the submitter change?').fill(REASON);
+    await page.getByRole('button', { name: 'Return for changes' }).click();
+    await page.waitForURL(/\?moved=returned/);
+    expect(await page.locator('.usa-alert--success').textContent()).toContain('Returned for changes');
+    expect(await page.locator('.npcs-returned-reason').textContent()).toBe(REASON);
+
+    // The submitter's record opens as an editable draft with the reason, shown as text.
+    await submitter.page.goto(`${cloud.url}/records/${recordId}`);
+    await submitter.page.waitForURL(/\/sections\/incident/);
+    const alert = submitter.page.locator('.npcs-returned');
+    expect(await alert.getByRole('heading', { name: 'Returned for changes' }).count()).toBe(1);
+    expect(await alert.locator('.npcs-returned-reason').textContent()).toBe(REASON);
+    expect(await alert.locator('b, script').count()).toBe(0);
+    await checkA11y(submitter.page, 'review-returned-section');
+
+    await submitter.page.getByLabel('Review ID').fill('KY-2026-RESUBMIT');
+    await submitter.page.getByRole('button', { name: 'Save and continue' }).click();
+    await submitter.page.waitForURL(/\/sections\/child/);
+    await submitFromReviewPage(submitter.page, recordId);
+    expect(await submitter.page.locator('.npcs-returned').count()).toBe(0);
+
+    // Approve with a double click: the record moves once and the reviewer sees the confirmation, not an error.
+    await page.goto(`${cloud.url}/records/${recordId}`);
+    expect(await page.locator('.npcs-returned').count()).toBe(0);
+    const version = Number(await page.locator('#review-actions input[name="expectedVersion"]').first().inputValue());
+    await Promise.all([page.waitForURL(/\?moved=approved/), page.getByRole('button', { name: 'Approve' }).dblclick()]);
+    await page.waitForLoadState();
+    expect(await page.locator('.usa-alert--success').textContent()).toContain('Approved');
+    expect(await page.locator('.usa-tag').textContent()).toBe('Approved');
+    const stored = await page.evaluate(async (id) => (await fetch(`/api/jurisdictions/ky-dcbs/records/${id}`)).json(), recordId);
+    expect(stored).toMatchObject({ status: 'approved', version: version + 1, answers: { review_id: 'KY-2026-RESUBMIT' } });
+
+    await submitter.ctx.close();
+    await reviewer.ctx.close();
+  });
+
+  it('starts a safety notice from the home page', async () => {
+    const { ctx, page } = await signedIn(chromium.browser, 'demo-ky-dcbs-submitter');
+    await page.goto(`${cloud.url}/`);
+    await page.getByRole('button', { name: 'Start a safety notice' }).click();
+    await page.waitForURL(/\/sections\/notice\?notice=started/);
+    expect(await page.locator('.usa-alert--success').textContent()).toContain('Started safety notice');
+    expect(await page.getByLabel('Title').count()).toBe(1);
+    expect(await axeViolations(page)).toEqual([]);
+    await ctx.close();
+  });
+});
