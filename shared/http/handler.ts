@@ -8,7 +8,7 @@ import type { ZodType } from 'zod';
 import { BadRequestError, ForbiddenError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError, type FieldError } from '#shared/errors.ts';
 import { logger } from '#shared/logger.ts';
 import { optionalEnv } from '#shared/config.ts';
-import { readCookie } from '#shared/auth/cookies.ts';
+import { isLocalHttpOrigin, readCookie } from '#shared/auth/cookies.ts';
 import { secret } from '#shared/secrets.ts';
 import { CSRF_FIELD, csrfToken, csrfTokenMatches, sameOriginRequest } from '#shared/web/csrf.ts';
 import { errorToResponse } from './errors-to-response.ts';
@@ -112,7 +112,13 @@ export function httpFunction(
   return middy<APIGatewayProxyEventV2, HttpResult>(core)
     .use(injectLambdaContext(logger, { logEvent: false, resetKeys: true }))
     .use(httpHeaderNormalizer())
-    .use(httpSecurityHeaders(options.contentSecurityPolicy ? { contentSecurityPolicy: pageCsp(options.contentSecurityPolicy) } : {}))
+    .use(
+      httpSecurityHeaders({
+        ...(options.contentSecurityPolicy ? { contentSecurityPolicy: pageCsp(options.contentSecurityPolicy) } : {}),
+        // HSTS everywhere the app is served over https; never on http://localhost, where it would pin the dev host.
+        ...(isLocalHttpOrigin(optionalEnv('APP_ORIGIN') ?? '') ? { strictTransportSecurity: false } : {}),
+      }),
+    )
     .use({
       onError: async (request) => {
         const response = errorToResponse(request.error, request.context.awsRequestId);

@@ -134,3 +134,23 @@ describe('the shared HTTP middleware stack', () => {
     }
   });
 });
+
+describe('HSTS', () => {
+  const hstsOf = async (appOrigin: string | undefined) => {
+    vi.stubEnv('APP_ORIGIN', appOrigin);
+    try {
+      const fn = httpFunction({ 'GET /hsts': route({ handle: async () => json(200, {}) }) });
+      const r = (await fn(event('GET /hsts'), context)) as { headers: Record<string, string> };
+      return r.headers['Strict-Transport-Security'] ?? r.headers['strict-transport-security'];
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  };
+
+  it('is sent where the app is served over https, and never for an http://localhost origin', async () => {
+    expect(await hstsOf('https://safety.example.org')).toMatch(/^max-age=\d{7,}/);
+    expect(await hstsOf(undefined)).toMatch(/^max-age=\d{7,}/);
+    expect(await hstsOf('http://127.0.0.1:3000')).toBeUndefined();
+    expect(await hstsOf('http://localhost:3000')).toBeUndefined();
+  });
+});
