@@ -96,6 +96,19 @@ export class PlatformStack extends Stack {
       });
     }
 
+    // CloudFront sends it to the API with every request; functions refuse requests without it (shared/http/origin.ts).
+    const originKey = new secretsmanager.Secret(this, 'OriginKey', {
+      description: 'Shared secret that CloudFront adds to every request it forwards to the HTTP API',
+      encryptionKey: data.key,
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+    });
+    for (const id of ['AwsSolutions-SMG4', 'HIPAA.Security-SecretsManagerRotationEnabled', 'NIST.800.53.R5-SecretsManagerRotationEnabled']) {
+      Validations.of(originKey).acknowledge({
+        id,
+        reason: 'Not rotated automatically: CloudFront reads the value at deploy time, so a rotation outside a deploy would lock every request out; rotate it by redeploying with a new value.',
+      });
+    }
+
     const httpFunctions: Record<HttpFunctionId, PlatformFunction> = {
       health: fn('health', 'Reports whether the platform and each service it depends on answer')
         .bindTable(data.table, data.indexNames, 'describe')
@@ -132,8 +145,11 @@ export class PlatformStack extends Stack {
       'not-found': fn('not-found', 'Answers requests that match no route with 404 or 405'),
     };
 
+    for (const f of Object.values(httpFunctions)) f.bindSecret('ORIGIN_SECRET', originKey);
+
     const api = new Api(this, 'Api', {
       functions: httpFunctions,
+      originSecret: originKey.secretValue,
       key: data.key,
       logRetention,
       accessLogs: buckets.accessLogs,

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import type { Writable } from 'node:stream';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { seedJurisdictions } from '#shared/jurisdictions/seed.ts';
+import { ORIGIN_HEADER } from '#shared/http/origin.ts';
 import { STORAGE_MARSHALL_OPTIONS, STORAGE_UNMARSHALL_OPTIONS } from '#shared/storage/marshalling.ts';
 import { seedDemoSurveyWave } from '#shared/survey/seed.ts';
 import { JurisdictionStore } from '#shared/jurisdictions/store.ts';
@@ -145,6 +146,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       // No Secrets Manager locally: secrets come in the environment (shared/secrets.ts), fresh on every start.
       CURSOR_SECRET: randomBytes(48).toString('base64url'),
       CSRF_SECRET: randomBytes(48).toString('base64url'),
+      ORIGIN_SECRET: randomBytes(36).toString('base64url'),
     };
     const lambdas = new LambdaRuntime(assembly.functions, localEnv, options.logSink);
     stops.push(() => lambdas.stop());
@@ -165,7 +167,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       demoSurveyPath = await seedDemoSurveyWave(DynamoDBDocumentClient.from(dynamo.client, { marshallOptions: STORAGE_MARSHALL_OPTIONS, unmarshallOptions: STORAGE_UNMARSHALL_OPTIONS }), table.name, DEMO_SURVEY_JURISDICTION);
     }
 
-    const http = new LocalHttpApi(assembly.routes, lambdas);
+    // The gateway adds the origin header as CloudFront does (shared/http/origin.ts).
+    const http = new LocalHttpApi(assembly.routes, lambdas, { [ORIGIN_HEADER]: localEnv.ORIGIN_SECRET! });
     // CloudFront's /assets/* behavior: the BucketDeployment's files, straight from the assembly.
     const staticAssets = new LocalStaticAssets(assembly.bucketDeployments.filter((d) => d.prefix.replace(/^\/+/, '').startsWith('assets/')));
     const server = createServer((req, res) => {

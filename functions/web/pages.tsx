@@ -158,7 +158,6 @@ export const handler = httpFunction(
         });
       },
     }),
-    // Platform admins keep the registry (shared/web/registry-flow.tsx, over shared/jurisdictions/admin.ts).
     // Jurisdiction admins: survey waves of their own jurisdiction (shared/survey/admin-flow.tsx).
     'GET /survey-waves': route({
       ...surveyWavesApi['GET /survey-waves'],
@@ -174,6 +173,7 @@ export const handler = httpFunction(
       form: true,
       handle: async (i) => closeWave({ table: TABLE, principal: i.principal!, event: i.event, csrf: await i.csrfToken() }, i.params.waveId),
     }),
+    // Platform admins keep the registry (shared/web/registry-flow.tsx, over shared/jurisdictions/admin.ts).
     'GET /registry': route({
       ...api['GET /registry'],
       handle: async (i) => showRegistry(await registryFlow(i), i.query),

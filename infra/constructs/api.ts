@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Fn, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Fn, type SecretValue, Stack, Validations } from 'aws-cdk-lib';
 import * as apigwV1 from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -10,6 +10,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { ORIGIN_HEADER } from '#shared/http/origin.ts';
 import { DEFAULT_ROUTE_FUNCTION, ROUTES, type HttpFunctionId } from '#shared/http/routes.ts';
 import type { PlatformFunction } from './platform-function.ts';
 
@@ -24,6 +25,8 @@ export interface ApiProps {
   readonly staticAssets: s3.IBucket;
   readonly domainName?: string;
   readonly certificateArn?: string;
+  /** The value CloudFront adds as ORIGIN_HEADER to every request it forwards (a Secrets Manager dynamic reference). */
+  readonly originSecret: SecretValue;
 }
 
 /** The HTTP API (routes from shared/http/routes.ts) behind CloudFront with a WAF web ACL. */
@@ -132,6 +135,8 @@ export class Api extends Construct {
           protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
           originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
           readTimeout: Duration.seconds(30),
+          // Resolved by CloudFormation at deploy time; the template holds only the secret's reference.
+          customHeaders: { [ORIGIN_HEADER]: props.originSecret.unsafeUnwrap() },
         }),
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,

@@ -12,6 +12,7 @@ import { isLocalHttpOrigin, readCookie } from '#shared/auth/cookies.ts';
 import { secret } from '#shared/secrets.ts';
 import { CSRF_FIELD, csrfToken, csrfTokenMatches, sameOriginRequest } from '#shared/web/csrf.ts';
 import { errorToResponse } from './errors-to-response.ts';
+import { ORIGIN_HEADER, originVerified } from './origin.ts';
 import { authorize, isPublicAction } from '#shared/auth/policy.ts';
 import type { Principal } from '#shared/auth/principal.ts';
 import { actionForRoute } from '#shared/auth/route-actions.ts';
@@ -79,7 +80,13 @@ export function httpFunction(
     if (!isPublicAction(action) && !options.sessions) throw new Error(`Route ${key} (${action}) needs a session store`);
   }
 
+  // Bound to every HTTP function in the CDK app and locally (an infra test checks that none lacks it).
+  const checksOrigin = optionalEnv('ORIGIN_SECRET') !== undefined || optionalEnv('ORIGIN_SECRET_ARN') !== undefined;
+
   const core = async (event: APIGatewayProxyEventV2, context: Context): Promise<HttpResult> => {
+    if (checksOrigin && !originVerified(event.headers[ORIGIN_HEADER], await secret('ORIGIN_SECRET'))) {
+      throw new ForbiddenError('This address does not serve the platform directly: use the site address.');
+    }
     const definition = routes[event.routeKey];
     if (!definition) throw new NotFoundError(`No handler for ${event.routeKey}`);
     logger.appendKeys({ routeKey: event.routeKey });

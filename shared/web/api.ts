@@ -20,11 +20,11 @@ export const webApi = {
   'GET /': contract({
     query: z
       .object({
-        started: z.string().max(64).optional().meta({ description: 'Id of the review just started (confirmation)' }),
+        started: z.string().max(64).optional().meta({ description: 'Id of the record just started (confirmation)' }),
         saved: z.string().max(64).optional().meta({ description: 'Id of the draft just saved to return to later (confirmation)' }),
       })
       .strict(),
-    responses: { 200: html('The home page: what the platform is, or the signed-in person\'s records by status') },
+    responses: { 200: html('The home page: what the platform is, or the signed-in person\'s tasks, start forms and recent records') },
   }),
   'GET /sign-in-help': contract({ responses: { 200: html('How to sign in, and whom to ask for an account') } }),
   'POST /records': contract({

@@ -1,6 +1,7 @@
 /**
- * The record form flow behind the web routes (functions/web): load the principal's own record, render a section,
- * merge a posted section into the draft and save it (expectedVersion), review, submit. Handlers stay thin.
+ * The record form flow behind the web routes (functions/web): start a record, load the principal's own record,
+ * render a section, merge a posted section into the draft and save it (expectedVersion), review, submit, and the
+ * reviewer's decisions (transitions). Every change goes through the records service. Handlers stay thin.
  */
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
@@ -165,20 +166,19 @@ export async function moveRecord(input: FlowInput, recordId: string, body: MoveF
   try {
     await (await recordService(input.table)).transition(scope.table, scope.actor, recordId, { to, expectedVersion, reason });
   } catch (e) {
-    if (e instanceof ValidationError) {
+    if (!(e instanceof ValidationError) && !(e instanceof RecordConflictError)) throw e;
+    const loaded = await load(input, recordId);
+    if (e instanceof ValidationError && loaded.record.version === expectedVersion) {
       const message = e.fieldErrors.find((f) => f.field === MOVE_FIELDS.reason)?.message ?? e.fieldErrors[0]?.message ?? e.message;
-      return readOnlyPage(input, await load(input, recordId), { reason: typed, reasonError: message, status: 422 });
+      return readOnlyPage(input, loaded, { reason: typed, reasonError: message, status: 422 });
     }
-    if (e instanceof RecordConflictError) {
-      const loaded = await load(input, recordId);
-      if (alreadyMoved(loaded.record, input.principal, { to, expectedVersion, reason })) return redirect(`${recordPath(recordId)}?moved=${to}`);
-      const text =
-        loaded.record.version !== expectedVersion
-          ? `Someone else acted on this record while you had it open: it is now ${STATUS_LABELS[loaded.record.status].toLowerCase()}. Your decision was not applied and nothing was changed. Check the record below, then decide again.`
-          : e.message;
-      return readOnlyPage(input, loaded, { alert: { type: 'warning', text }, reason: typed, status: 409 });
-    }
-    throw e;
+    if (alreadyMoved(loaded.record, input.principal, { to, expectedVersion, reason })) return redirect(`${recordPath(recordId)}?moved=${to}`);
+    // A conflict, or a decision about a record that moved on meanwhile: show where it stands now.
+    const text =
+      loaded.record.version !== expectedVersion
+        ? `Someone else acted on this record while you had it open: it is now ${STATUS_LABELS[loaded.record.status].toLowerCase()}. Your decision was not applied and nothing was changed. Check the record below, then decide again.`
+        : e.message;
+    return readOnlyPage(input, loaded, { alert: { type: 'warning', text }, reason: typed, status: 409 });
   }
   return redirect(`${recordPath(recordId)}?moved=${to}`);
 }

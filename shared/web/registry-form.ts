@@ -31,9 +31,6 @@ export interface RegistryFormValues {
   contacts: ContactRow[];
 }
 
-/** Field keys of errors: a top-level field, `contacts`, or `contacts[i].role|name|email` (i = the form's row). */
-export type RegistryField = Exclude<keyof RegistryFormValues, 'contacts'> | 'contacts' | `contacts[${number}].${keyof ContactRow}`;
-
 /** Contact rows the form reads (more than the schema allows, so that too many is an error, not silent loss). */
 const MAX_CONTACT_ROWS = 100;
 const CONTACT_NAME = /^contacts\[(\d{1,2})\]\.(role|name|email)$/;
@@ -96,7 +93,10 @@ export function formValuesFrom(posted: PostedFields): RegistryFormValues {
 
 export type ParsedJurisdiction = { ok: true; jurisdiction: Jurisdiction } | { ok: false; errors: FieldError[] };
 
-/** The form's values as a jurisdiction, validated by jurisdictionSchema; errors keyed by form field (see fieldId). */
+/**
+ * The form's values as a jurisdiction, validated by jurisdictionSchema. Errors are keyed by form field (see fieldId): a
+ * top-level field, `contacts`, or `contacts[i].role|name|email` with i the form's row.
+ */
 export function jurisdictionFrom(values: RegistryFormValues): ParsedJurisdiction {
   const errors: FieldError[] = [];
   // Units: one per non-empty line; remember each unit's line for messages.

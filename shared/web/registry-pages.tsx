@@ -10,7 +10,7 @@ import { CSRF_FIELD } from './csrf.ts';
 import { AlertBox, ErrorSummary, type Alert } from './record-pages.tsx';
 import { CONTACT_ROLES, contactName, fieldId, type ContactRole, type ContactRow, type RegistryFormValues } from './registry-form.ts';
 
-export const TYPE_LABELS: Record<Jurisdiction['type'], string> = { state: 'State', county: 'County', tribal: 'Tribal' };
+const TYPE_LABELS: Record<Jurisdiction['type'], string> = { state: 'State', county: 'County', tribal: 'Tribal' };
 const CONTACT_ROLE_LABELS: Record<ContactRole, string> = {
   'review-lead': 'Review lead',
   'jurisdiction-admin': 'Jurisdiction admin',
@@ -18,9 +18,9 @@ const CONTACT_ROLE_LABELS: Record<ContactRole, string> = {
 };
 
 export const REGISTRY_PATH = '/registry';
-export const newJurisdictionPath = `${REGISTRY_PATH}/new`;
-export const jurisdictionPath = (id: string) => `${REGISTRY_PATH}/${encodeURIComponent(id)}`;
-export const editJurisdictionPath = (id: string) => `${jurisdictionPath(id)}/edit`;
+const newJurisdictionPath = `${REGISTRY_PATH}/new`;
+const jurisdictionPath = (id: string) => `${REGISTRY_PATH}/${encodeURIComponent(id)}`;
+const editJurisdictionPath = (id: string) => `${jurisdictionPath(id)}/edit`;
 
 /** Empty contact rows the form offers after the filled ones (more come after each save). */
 const SPARE_CONTACT_ROWS = 2;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FUNCTION_ID_METADATA } from '#infra/constructs/platform-function.ts';
 import { Buckets } from '#infra/constructs/buckets.ts';
+import { ORIGIN_HEADER } from '#shared/http/origin.ts';
 import { DEFAULT_ROUTE_FUNCTION, ROUTES } from '#shared/http/routes.ts';
 import { asArray, child, logicalIdOf, refOf, referencedIds, resources, synth, type Props } from './helpers.ts';
 
@@ -94,6 +95,20 @@ describe('HTTP API, CloudFront and WAF', () => {
       const origin = (config.Origins as Props[]).find((o) => o.Id === config.DefaultCacheBehavior?.TargetOriginId);
       expect(referencedIds(origin?.DomainName).has(Object.keys(resources(template, 'AWS::ApiGatewayV2::Api'))[0] ?? '')).toBe(true);
       expect(origin?.CustomOriginConfig?.OriginProtocolPolicy).toBe('https-only');
+    });
+
+    it('CloudFront sends the origin secret (a Secrets Manager reference) and every HTTP function checks it', () => {
+      const origin = (config.Origins as Props[]).find((o) => o.Id === config.DefaultCacheBehavior?.TargetOriginId);
+      const header = (asArray(origin?.OriginCustomHeaders) as Props[]).find((h) => h.HeaderName === ORIGIN_HEADER);
+      const secretId = Object.entries(resources(template, 'AWS::SecretsManager::Secret')).find(([, r]) => /CloudFront adds/.test(String(r.Properties?.Description)))?.[0];
+      expect(secretId).toBeDefined();
+      // A dynamic reference resolved at deploy time: the value itself never sits in the template.
+      expect(JSON.stringify(header?.HeaderValue)).toMatch(/resolve:secretsmanager:/);
+      expect(referencedIds(header?.HeaderValue).has(secretId!)).toBe(true);
+      const httpFunctionIds = new Set(ROUTES.map((r) => r.function as string).concat(DEFAULT_ROUTE_FUNCTION));
+      const functions = Object.values(resources(template, 'AWS::Lambda::Function')).filter((f) => httpFunctionIds.has(f.Metadata?.[FUNCTION_ID_METADATA] as string));
+      expect(functions).toHaveLength(httpFunctionIds.size);
+      for (const f of functions) expect(refOf(f.Properties?.Environment?.Variables?.ORIGIN_SECRET_ARN), String(f.Metadata?.[FUNCTION_ID_METADATA])).toBe(secretId);
     });
 
     it('/assets/* is served from the static bucket through origin access control', () => {

@@ -154,3 +154,18 @@ describe('HSTS', () => {
     expect(await hstsOf('http://localhost:3000')).toBeUndefined();
   });
 });
+
+describe('origin check', () => {
+  it('refuses a request that did not pass CloudFront (no or wrong origin header) once ORIGIN_SECRET is bound', async () => {
+    vi.stubEnv('ORIGIN_SECRET', 'the-origin-secret');
+    try {
+      const fn = httpFunction({ 'GET /origin': route({ handle: async () => json(200, { ok: true }) }) });
+      const status = async (headers: Record<string, string>) => ((await fn(event('GET /origin', { headers }), context)) as { statusCode: number }).statusCode;
+      expect(await status({})).toBe(403);
+      expect(await status({ 'x-npcs-origin-verify': 'the-origin-secreT' })).toBe(403);
+      expect(await status({ 'x-npcs-origin-verify': 'the-origin-secret' })).toBe(200);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+});
