@@ -26,6 +26,10 @@ export function page(props: LayoutProps, statusCode = 200): HttpResult {
 
 const ERROR_TEXT: Record<number, { title: string; lead: string }> = {
   403: { title: 'You cannot do that here', lead: 'The request was refused. If you were sending a form, it may have been open too long or come from another site: go back, reload the page and try again.' },
+  413: {
+    title: 'What you sent is too large',
+    lead: 'Nothing was saved. A form takes at most 256 KB of text at a time, about 40,000 words: if you pasted a long document, shorten it to what the question asks, then go back and send the form again.',
+  },
   404: { title: 'Page not found', lead: 'There is nothing at this address. It may have moved, or the link may be mistyped.' },
   500: { title: 'Something went wrong', lead: 'Something went wrong on our side. Nothing was saved. Please try again; if it keeps happening, quote the request id below to support.' },
 };
@@ -37,7 +41,7 @@ export function errorPage(statusCode: number, requestId: string, message?: strin
     <div class="usa-prose">
       <h1>{text.title}</h1>
       <p class="usa-intro">{text.lead}</p>
-      {statusCode === 403 && message ? <p>{message}</p> : null}
+      {(statusCode === 403 || statusCode === 413) && message ? <p>{message}</p> : null}
       <p>
         <a class="usa-link" href="/">
           Go to the home page
