@@ -174,14 +174,14 @@ function Tasks({ principal, home }: { principal: Principal; home: HomeData }) {
       {home.finish ? (
         <>
           <h3>Drafts and returned records to finish</h3>
-          <p>Records of {jurisdiction} that are not submitted yet. Returned records come first: a reviewer asked for changes.</p>
+          {home.finish.items.length ? <p>Records of {jurisdiction} that are not submitted yet. Returned records come first: a reviewer asked for changes.</p> : null}
           <RecordTasks list={home.finish} label="Records to finish" empty="Nothing to finish: there are no drafts or returned records." />
         </>
       ) : null}
       {home.review ? (
         <>
           <h3>Waiting for review</h3>
-          <p>Submitted and in-review records of {jurisdiction}. Open one to start the review, return it for changes or approve it.</p>
+          {home.review.items.length ? <p>Submitted and in-review records of {jurisdiction}. Open one to start the review, return it for changes or approve it.</p> : null}
           <RecordTasks list={home.review} label="Records waiting for review" empty="Nothing is waiting for review." />
         </>
       ) : null}
