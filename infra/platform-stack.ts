@@ -70,44 +70,33 @@ export class PlatformStack extends Stack {
 
     const workflows = new Workflows(this, 'Workflows', { key: data.key, alarmTopic, logRetention, registryExport });
 
+    // Keys the functions read from Secrets Manager on first use (shared/secrets.ts); none is data, none rotates by itself.
+    const key = (id: string, description: string, whyNotRotated: string, passwordLength = 64) => {
+      const secret = new secretsmanager.Secret(this, id, { description, encryptionKey: data.key, generateSecretString: { passwordLength, excludePunctuation: true } });
+      for (const rule of ['AwsSolutions-SMG4', 'HIPAA.Security-SecretsManagerRotationEnabled', 'NIST.800.53.R5-SecretsManagerRotationEnabled']) {
+        Validations.of(secret).acknowledge({ id: rule, reason: `Not rotated automatically: ${whyNotRotated}` });
+      }
+      return secret;
+    };
     // Seals list cursors (records, audit): integrity of paging state, so a cursor cannot be forged or moved.
-    const cursorKey = new secretsmanager.Secret(this, 'CursorKey', {
-      description: 'Key that seals list cursors of the records and audit APIs',
-      encryptionKey: data.key,
-      generateSecretString: { passwordLength: 64, excludePunctuation: true },
-    });
-    for (const id of ['AwsSolutions-SMG4', 'HIPAA.Security-SecretsManagerRotationEnabled', 'NIST.800.53.R5-SecretsManagerRotationEnabled']) {
-      Validations.of(cursorKey).acknowledge({
-        id,
-        reason: 'Not rotated automatically: the key only seals list cursors (paging state, no data); replacing its value invalidates open cursors and nothing else.',
-      });
-    }
-
+    const cursorKey = key(
+      'CursorKey',
+      'Key that seals list cursors of the records and audit APIs',
+      'the key only seals list cursors (paging state, no data); replacing its value invalidates open cursors and nothing else.',
+    );
     // Signs the CSRF tokens of the web pages' forms (HMAC bound to the session cookie).
-    const csrfKey = new secretsmanager.Secret(this, 'CsrfKey', {
-      description: 'Key that signs the CSRF tokens of the web pages',
-      encryptionKey: data.key,
-      generateSecretString: { passwordLength: 64, excludePunctuation: true },
-    });
-    for (const id of ['AwsSolutions-SMG4', 'HIPAA.Security-SecretsManagerRotationEnabled', 'NIST.800.53.R5-SecretsManagerRotationEnabled']) {
-      Validations.of(csrfKey).acknowledge({
-        id,
-        reason: 'Not rotated automatically: the key only signs CSRF tokens, which are derived per session; replacing its value only makes open forms ask to be sent again.',
-      });
-    }
-
+    const csrfKey = key(
+      'CsrfKey',
+      'Key that signs the CSRF tokens of the web pages',
+      'the key only signs CSRF tokens, which are derived per session; replacing its value only makes open forms ask to be sent again.',
+    );
     // CloudFront sends it to the API with every request; functions refuse requests without it (shared/http/origin.ts).
-    const originKey = new secretsmanager.Secret(this, 'OriginKey', {
-      description: 'Shared secret that CloudFront adds to every request it forwards to the HTTP API',
-      encryptionKey: data.key,
-      generateSecretString: { passwordLength: 48, excludePunctuation: true },
-    });
-    for (const id of ['AwsSolutions-SMG4', 'HIPAA.Security-SecretsManagerRotationEnabled', 'NIST.800.53.R5-SecretsManagerRotationEnabled']) {
-      Validations.of(originKey).acknowledge({
-        id,
-        reason: 'Not rotated automatically: CloudFront reads the value at deploy time, so a rotation outside a deploy would lock every request out; rotate it by redeploying with a new value.',
-      });
-    }
+    const originKey = key(
+      'OriginKey',
+      'Shared secret that CloudFront adds to every request it forwards to the HTTP API',
+      'CloudFront reads the value at deploy time, so a rotation outside a deploy would lock every request out; rotate it by redeploying with a new value.',
+      48,
+    );
 
     const httpFunctions: Record<HttpFunctionId, PlatformFunction> = {
       health: fn('health', 'Reports whether the platform and each service it depends on answer')

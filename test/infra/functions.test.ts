@@ -31,8 +31,8 @@ describe('Lambda functions', () => {
   const stateMachineId = logicalIdOf(child(stack, 'Workflows', Workflows).registryExport);
   const alarms = Object.values(resources(template, 'AWS::CloudWatch::Alarm')).map((a) => a.Properties ?? {});
 
-  it('the project functions are exactly audit, auth, dictionary, health, jurisdictions, not-found, openapi, records, registry-export and web', () => {
-    expect(ids.sort()).toEqual(['audit', 'auth', 'dictionary', 'health', 'jurisdictions', 'not-found', 'openapi', 'records', 'registry-export', 'web']);
+  it('the project functions are exactly audit, auth, dictionary, health, jurisdictions, not-found, openapi, records, registry-export, survey and web', () => {
+    expect(ids.sort()).toEqual(['audit', 'auth', 'dictionary', 'health', 'jurisdictions', 'not-found', 'openapi', 'records', 'registry-export', 'survey', 'web']);
   });
 
   it.each(ids)('%s: Node 24 on arm64, X-Ray active, reserved concurrency', (id) => {
@@ -145,9 +145,9 @@ describe('Lambda functions', () => {
       expect(env).toMatchObject({ TABLE_NAME: { Ref: tableId }, EXPORTS_BUCKET: { Ref: exportsId } });
     });
 
-    it('not-found touches no platform resource', () => {
+    it('not-found touches no platform resource (only the origin secret every HTTP function checks)', () => {
       const env = fn(template, 'not-found').props.Environment?.Variables as Props;
-      expect(Object.keys(env).filter((k) => !['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_LOG_LEVEL', 'STAGE'].includes(k))).toEqual([]);
+      expect(Object.keys(env).filter((k) => !['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_LOG_LEVEL', 'STAGE'].includes(k))).toEqual(['ORIGIN_SECRET_ARN']);
     });
   });
 });

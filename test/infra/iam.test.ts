@@ -76,7 +76,7 @@ describe('IAM least privilege', () => {
         (s) => s.Effect === 'Deny' && allows({ ...s, Effect: 'Allow' }, 'dynamodb:UpdateItem') && allows({ ...s, Effect: 'Allow' }, 'dynamodb:DeleteItem'),
       );
     const writers = functions.filter((f) => allowStatementsOfRole(template, roleOf(f)).some((s) => allows(s, 'dynamodb:PutItem') || allows(s, 'dynamodb:UpdateItem')));
-    expect(writers.map((f) => f.id).sort()).toEqual(['auth', 'audit', 'jurisdictions', 'records', 'web'].sort());
+    expect(writers.map((f) => f.id).sort()).toEqual(['auth', 'audit', 'jurisdictions', 'records', 'survey', 'web'].sort());
     for (const f of writers) {
       const d = denies(f);
       expect(d, f.id).toHaveLength(1);
@@ -89,6 +89,22 @@ describe('IAM least privilege', () => {
     const reads = statements.filter((s) => allows(s, 'dynamodb:GetItem') || allows(s, 'dynamodb:Query'));
     for (const s of reads) expect(s.Condition, JSON.stringify(s.Action)).toBeDefined();
     expect(statements.some((s) => allows(s, 'dynamodb:Query'))).toBe(false);
+  });
+
+  it('the anonymous survey touches survey partitions and profiles only: no sessions, no records, no queries', () => {
+    const statements = allowStatementsOfRole(template, roleOf(fn(template, 'survey')));
+    const table = statements.filter((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]).some((a: string) => String(a).startsWith('dynamodb:')));
+    expect(table.length).toBeGreaterThan(0);
+    for (const s of table) {
+      const keys = s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'] ?? s.Condition?.['ForAllValues:StringNotLike']?.['dynamodb:LeadingKeys'];
+      expect(keys, JSON.stringify(s.Action)).toBeDefined();
+      if (s.Condition?.['ForAllValues:StringLike']) expect(keys).toEqual(['*#SURVEY', '*#SURVEY#*']);
+      else {
+        expect(keys).toEqual(['*#*']);
+        expect(s.Action).toEqual('dynamodb:GetItem');
+      }
+    }
+    for (const action of ['dynamodb:Query', 'dynamodb:Scan', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem']) expect(statements.some((s) => allows(s, action)), action).toBe(false);
   });
 
   it('registry-export can put objects in the exports bucket; jurisdictions and health cannot', () => {

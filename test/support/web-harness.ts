@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Writable } from 'node:stream';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { startLocalCloud, type LocalCloud } from '#local/cloud.ts';
 import { synthesize } from '#local/synth.ts';
 import { launchChromium, type RealBrowser } from './chromium.ts';
@@ -50,6 +50,16 @@ export async function axeViolations(page: Page) {
     const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
     return result.violations.map((v) => ({ id: v.id, help: v.help, targets: v.nodes.map((n) => n.target) }));
   });
+}
+
+/** axe at both widths (WIDTHS) with a screenshot of each, then back to 1280 px. */
+export async function checkA11y(page: Page, name: string): Promise<void> {
+  for (const width of WIDTHS) {
+    await page.setViewportSize({ width, height: 900 });
+    expect(await axeViolations(page), `${name} at ${width}px`).toEqual([]);
+    await page.screenshot({ path: path.join(SHOTS, `${name}-${width}.png`), fullPage: true });
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
 }
 
 /** Starts the harness before the file's tests and closes it after them; `ready` receives it once started. */

@@ -1,9 +1,8 @@
-import * as path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { LocalCloud } from '#local/cloud.ts';
 import type { RealBrowser } from '../../support/chromium.ts';
-import { SHOTS, WIDTHS, axeViolations, useWebHarness } from '../../support/web-harness.ts';
+import { checkA11y, useWebHarness } from '../../support/web-harness.ts';
 
 /**
  * The record form (issue 5) in real Chromium against a local cloud: start a review, fill a section with branching,
@@ -15,16 +14,6 @@ const HTML_LOOKING = '<b>bold</b> & <script>alert(1)</script>';
 let cloud: LocalCloud;
 let chromium: RealBrowser;
 useWebHarness((h) => ({ cloud, chromium } = h));
-
-/** axe at both widths and a screenshot of each. */
-async function checkA11y(page: Page, name: string) {
-  for (const width of WIDTHS) {
-    await page.setViewportSize({ width, height: 900 });
-    expect(await axeViolations(page), `${name} at ${width}px`).toEqual([]);
-    await page.screenshot({ path: path.join(SHOTS, `${name}-${width}.png`), fullPage: true });
-  }
-  await page.setViewportSize({ width: 1280, height: 900 });
-}
 
 /** A signed-in context; axe needs `bypassCSP` (it is injected inline), the keyboard test runs under the real CSP. */
 async function signedIn(browser: Browser, userId: string, bypassCSP = true): Promise<{ ctx: BrowserContext; page: Page }> {

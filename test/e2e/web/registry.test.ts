@@ -1,9 +1,8 @@
-import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { LocalCloud } from '#local/cloud.ts';
 import type { RealBrowser } from '../../support/chromium.ts';
-import { SHOTS, WIDTHS, axeViolations, useWebHarness } from '../../support/web-harness.ts';
+import { checkA11y, useWebHarness } from '../../support/web-harness.ts';
 
 /**
  * A platform admin keeps the jurisdictions registry in real Chromium against a local cloud: add a jurisdiction,
@@ -13,16 +12,6 @@ import { SHOTS, WIDTHS, axeViolations, useWebHarness } from '../../support/web-h
 let cloud: LocalCloud;
 let chromium: RealBrowser;
 useWebHarness((h) => ({ cloud, chromium } = h));
-
-/** axe at both widths and a screenshot of each. */
-async function checkA11y(page: Page, name: string) {
-  for (const width of WIDTHS) {
-    await page.setViewportSize({ width, height: 900 });
-    expect(await axeViolations(page), `${name} at ${width}px`).toEqual([]);
-    await page.screenshot({ path: path.join(SHOTS, `${name}-${width}.png`), fullPage: true });
-  }
-  await page.setViewportSize({ width: 1280, height: 900 });
-}
 
 /** Submits the page's registry form; answers the status of the POST. */
 async function submit(page: Page, button: string): Promise<number> {

@@ -1,9 +1,8 @@
-import * as path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { LocalCloud } from '#local/cloud.ts';
 import type { RealBrowser } from '../../support/chromium.ts';
-import { SHOTS, WIDTHS, axeViolations, useWebHarness } from '../../support/web-harness.ts';
+import { axeViolations, checkA11y, useWebHarness } from '../../support/web-harness.ts';
 
 /**
  * The review life cycle in real Chromium against a local cloud: a submitter submits a record, the reviewer returns
@@ -17,15 +16,6 @@ const REASON = 'Add the timeline of contacts.\n<b>Not bold</b> & <script>alert(1
 let cloud: LocalCloud;
 let chromium: RealBrowser;
 useWebHarness((h) => ({ cloud, chromium } = h));
-
-async function checkA11y(page: Page, name: string) {
-  for (const width of WIDTHS) {
-    await page.setViewportSize({ width, height: 900 });
-    expect(await axeViolations(page), `${name} at ${width}px`).toEqual([]);
-    await page.screenshot({ path: path.join(SHOTS, `${name}-${width}.png`), fullPage: true });
-  }
-  await page.setViewportSize({ width: 1280, height: 900 });
-}
 
 /** A signed-in context (axe is injected inline, so these contexts bypass the CSP). */
 async function signedIn(browser: Browser, userId: string): Promise<{ ctx: BrowserContext; page: Page }> {
