@@ -32,6 +32,14 @@ describe('administrator pages', () => {
     // A cursor from elsewhere is refused; nothing from another jurisdiction shows up.
     const bad = await admin.go(`${baseUrl()}/audit?cursor=not-a-cursor`, { headers: { accept: 'text/html' } });
     expect(bad.status).toBe(400);
+    // Franklin County has an event of its own (whatever other tests did), and sees only its own.
+    const franklinStaff = await signIn('demo-oh-franklin-fccs-submitter');
+    const made = await franklinStaff.go(`${baseUrl()}/api/jurisdictions/oh-franklin-fccs/records`, {
+      method: 'POST',
+      body: JSON.stringify({ formId: 'safety_notice' }),
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(made.status).toBe(201);
     const franklin = await signIn('demo-oh-franklin-fccs-admin');
     const theirs = await (await franklin.go(`${baseUrl()}/audit`, { headers: { accept: 'text/html' } })).text();
     expect(theirs).toContain('Audit events of oh-franklin-fccs');
