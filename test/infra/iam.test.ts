@@ -93,7 +93,7 @@ describe('IAM least privilege', () => {
 
   it('the anonymous survey touches survey partitions and profiles only: no sessions, no records, no queries', () => {
     const statements = allowStatementsOfRole(template, roleOf(fn(template, 'survey')));
-    const table = statements.filter((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]).some((a: string) => String(a).startsWith('dynamodb:')));
+    const table = statements.filter((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]).some((a) => String(a).startsWith('dynamodb:')));
     expect(table.length).toBeGreaterThan(0);
     for (const s of table) {
       const keys = s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'] ?? s.Condition?.['ForAllValues:StringNotLike']?.['dynamodb:LeadingKeys'];

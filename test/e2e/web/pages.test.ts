@@ -3,7 +3,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { LocalCloud } from '#local/cloud.ts';
 import type { RealBrowser } from '../../support/chromium.ts';
-import { SHOTS, WIDTHS, axeViolations, useWebHarness } from '../../support/web-harness.ts';
+import { SHOTS, WIDTHS, axeViolations, checkA11y, useWebHarness } from '../../support/web-harness.ts';
+import { errorPage } from '#shared/web/page.tsx';
 
 /**
  * The web pages in real Chromium against a local cloud: axe-core (WCAG 2.1 A/AA) finds nothing at 375 and 1280 px,
@@ -106,6 +107,47 @@ describe('web pages in Chromium', () => {
       await adminCtx.close();
     });
   }
+
+  it('starts a safety notice from home; its section, review and error pages, and the 413 and 500 pages, have no violations', async () => {
+    const ctx = await context(chromium.browser, 1280);
+    const page = await ctx.newPage();
+    await signInAs(page, 'demo-ky-dcbs-submitter');
+    await page.goto(`${cloud.url}/`);
+    await page.getByRole('button', { name: 'Start a safety notice' }).click();
+    await page.waitForURL(/\/sections\/notice\?notice=started/);
+    expect(await page.locator('.usa-alert--success').textContent()).toContain('Started safety notice');
+    await checkA11y(page, 'notice-section');
+    const recordPath = new URL(page.url()).pathname.replace(/\/sections\/.*$/, '');
+    await page.goto(`${cloud.url}${recordPath}/review`);
+    await checkA11y(page, 'notice-review');
+    // Submitting the empty notice: the review page again, with the error summary of what it needs.
+    await page.getByRole('button', { name: 'Submit for review' }).click();
+    await expect.poll(() => page.locator('#error-summary').count()).toBe(1);
+    await checkA11y(page, 'notice-review-errors');
+
+    // A 5 MB paste gets the "too large" page.
+    const section = await page.goto(`${cloud.url}${recordPath}/sections/notice`);
+    expect(section?.status()).toBe(200);
+    // Past the field's maxlength, as a paste through a tampered page or a script would be.
+    await page.locator('#f-title').evaluate((t) => {
+      const input = t as HTMLInputElement;
+      input.removeAttribute('maxlength');
+      input.value = 'x'.repeat(5 * 1024 * 1024);
+    });
+    await page.getByRole('button', { name: 'Save and continue' }).first().click();
+    await expect.poll(() => page.locator('h1').textContent()).toBe('What you sent is too large');
+    await checkA11y(page, 'error-413');
+
+    // The 500 page cannot be provoked on purpose: its markup (the same template) under the served page's head.
+    const served = await (await fetch(`${cloud.url}/no/such/page`, { headers: { accept: 'text/html' } })).text();
+    const head = /<head>[\s\S]*<\/head>/.exec(served)![0];
+    const body = /<body[\s\S]*<\/body>/.exec(String(errorPage(500, 'req-e2e').body))![0];
+    await page.goto(`${cloud.url}/no/such/page`);
+    await page.setContent(`<!DOCTYPE html><html lang="en">${head}${body}</html>`, { waitUntil: 'load' });
+    expect(await page.locator('h1').textContent()).toBe('Something went wrong');
+    await checkA11y(page, 'error-500');
+    await ctx.close();
+  });
 
   it('refuses the audit log and the registry to a submitter with the 403 page', async () => {
     const ctx = await context(chromium.browser, 1280);
