@@ -83,6 +83,20 @@ export interface LocalCloud {
  * and serves the template's routes with the deployed bundles. Everything started is stopped by `stop()`.
  */
 export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
+  // Free ports are found by asking the OS, then bound a moment later: another process (a parallel test file) can take
+  // one in between. When every port was chosen here, a start that lost that race is tried again with new ports.
+  const choosesPorts = !options.port && !options.ports;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(options);
+    } catch (e) {
+      if (!choosesPorts || attempt >= 3 || (e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
+      options.log?.(`a port was taken while starting (${(e as Error).message}); starting again on other ports`);
+    }
+  }
+}
+
+async function startOnce(options: LocalCloudOptions): Promise<LocalCloud> {
   const log = options.log ?? (() => undefined);
   const host = options.host ?? '127.0.0.1';
   const stops: (() => Promise<void>)[] = [];
@@ -107,7 +121,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
 
     // DynamoDB Local (a JVM) starts while the CDK app synthesizes: the two slowest steps overlap.
     const dynamoStarting = startDynamoDb(ports.dynamodb, dataPath('dynamodb'));
-    dynamoStarting.then((d) => stops.push(d.stop)).catch(() => undefined);
+    // If anything below fails, the JVM may still be starting: stop it once it is up, so no process is left behind.
+    stops.push(async () => (await dynamoStarting.catch(() => undefined))?.stop());
     let assemblyDir = options.assemblyDir;
     if (!assemblyDir) {
       const started = Date.now();
@@ -116,13 +131,21 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     }
     const assembly = readAssembly(assemblyDir);
 
-    const [dynamo, s3, mail, oidc] = await Promise.all([
-      dynamoStarting,
+    // allSettled, not all: when one stand-in fails to start, the others that did start are still stopped.
+    const settled = await Promise.allSettled([
       startS3(ports.s3, assembly.buckets.map((b) => b.name), dataPath('s3')),
       startMail(ports.smtp, ports.mailWeb, dataPath('mail')),
       startLocalOidcProvider({ port: ports.oidc, redirectUris: [`${appOrigin}/auth/callback`], postLogoutRedirectUris: [`${appOrigin}/`] }),
     ]);
-    stops.push(s3.stop, mail.stop, oidc.stop);
+    for (const r of settled) if (r.status === 'fulfilled') stops.push(r.value.stop);
+    const failed = settled.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    const [s3, mail, oidc] = settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as [
+      Awaited<ReturnType<typeof startS3>>,
+      Awaited<ReturnType<typeof startMail>>,
+      Awaited<ReturnType<typeof startLocalOidcProvider>>,
+    ];
+    const dynamo = await dynamoStarting;
     await ensureTables(dynamo.client, assembly.tables);
 
     const localEnv: Record<string, string> = {
