@@ -1,5 +1,6 @@
 import { App, Validations, type AppProps } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, ServerlessChecks } from 'cdk-nag';
+import { assertPlatformForms } from '#shared/forms/registry.ts';
 import { loadConfig } from './config.ts';
 import { PlatformStack } from './platform-stack.ts';
 
@@ -13,6 +14,8 @@ export interface BuiltApp {
  * synth (an unacknowledged finding fails it). Used by the CDK CLI (infra/app.ts), the local runtime and tests.
  */
 export function buildApp(props: AppProps = {}): BuiltApp {
+  // The functions bundle the form definitions without re-checking them at cold start: an unsound one fails here.
+  assertPlatformForms();
   const app = new App(props);
   const config = loadConfig((key) => app.node.tryGetContext(key));
   const stack = new PlatformStack(app, `Npcs-${config.stage}`, {

@@ -7,11 +7,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { changelogCsv, changelogRows, dictionaryCsv, dictionaryRows } from '#shared/forms/dictionary.ts';
 import { dictionaryHtmlDocument } from '#shared/forms/dictionary-html.tsx';
-import { formRegistry } from '#shared/forms/registry.ts';
+import { assertPlatformForms, formRegistry } from '#shared/forms/registry.ts';
 
 const outDir = fileURLToPath(new URL('../dist/dictionary/', import.meta.url));
 mkdirSync(outDir, { recursive: true });
 
+assertPlatformForms();
 const definitions = formRegistry.all();
 const rows = dictionaryRows(definitions);
 const changelog = changelogRows(definitions);

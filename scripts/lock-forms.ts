@@ -6,13 +6,14 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { formRegistry } from '#shared/forms/registry.ts';
+import { assertPlatformForms, formRegistry } from '#shared/forms/registry.ts';
 import { checkCompatibility, extendLock, lockProblems, type LockFile } from '#shared/forms/versioning.ts';
 
 const lockPath = fileURLToPath(new URL('../forms/published.lock.json', import.meta.url));
 const checkOnly = process.argv.includes('--check');
 
 const current: LockFile = existsSync(lockPath) ? (JSON.parse(readFileSync(lockPath, 'utf8')) as LockFile) : { forms: {} };
+assertPlatformForms();
 const defs = formRegistry.all();
 
 const fatal = lockProblems(defs, current).filter((p) => !p.includes('not locked'));

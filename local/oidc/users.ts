@@ -13,7 +13,7 @@ const demoUserSchema = z
     name: z.string().min(1).max(120),
     email: z.email(),
     role: z.enum(ROLES),
-    jurisdictionId: jurisdictionIdSchema.optional(),
+    jurisdictionId: z.optional(jurisdictionIdSchema),
   })
   .strict()
   .refine((u) => isJurisdictionRole(u.role) === (u.jurisdictionId !== undefined), {

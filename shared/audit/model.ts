@@ -2,7 +2,8 @@
  * Who did what, when. An audit event names the actor, the action, the record and the NAMES of the fields that
  * changed — never their values, never free text (reasons stay on the record), never names or emails.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '#shared/zod-config.ts';
 import { jurisdictionIdSchema } from '#shared/storage/keys.ts';
 
 /**
@@ -10,10 +11,10 @@ import { jurisdictionIdSchema } from '#shared/storage/keys.ts';
  * owned by the identity module (submitter, reviewer, jurisdiction_admin, platform_admin, system...).
  */
 export const actorSchema = z.object({
-  subject: z.string().min(1).max(256),
-  role: z.string().regex(/^[a-z][a-z_]{1,39}$/, 'A role is a snake_case name'),
+  subject: z.string().check(z.minLength(1), z.maxLength(256)),
+  role: z.string().check(z.regex(/^[a-z][a-z_]{1,39}$/, 'A role is a snake_case name')),
   jurisdictionId: jurisdictionIdSchema,
-  requestId: z.string().min(1).max(128),
+  requestId: z.string().check(z.minLength(1), z.maxLength(128)),
 });
 export type Actor = z.infer<typeof actorSchema>;
 
@@ -31,29 +32,29 @@ export const AUDIT_ACTIONS = [
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-const fieldName = z.string().regex(/^[a-z][a-z0-9_]*$/).max(64);
+const fieldName = z.string().check(z.regex(/^[a-z][a-z0-9_]*$/), z.maxLength(64));
 
 export const auditEventSchema = z.object({
-  eventId: z.string().min(1),
+  eventId: z.string().check(z.minLength(1)),
   jurisdictionId: jurisdictionIdSchema,
   /** ISO 8601 UTC with milliseconds. */
   at: z.string(),
   action: z.enum(AUDIT_ACTIONS),
   actor: z.object({ subject: z.string(), role: z.string(), jurisdictionId: jurisdictionIdSchema }),
   requestId: z.string(),
-  recordId: z.string().optional(),
+  recordId: z.optional(z.string()),
   /** For `survey.*`: the survey wave (never a respondent: answering is not audited). */
-  waveId: z.string().optional(),
-  formId: z.string().optional(),
-  formVersion: z.number().int().optional(),
+  waveId: z.optional(z.string()),
+  formId: z.optional(z.string()),
+  formVersion: z.optional(z.number().check(z.int())),
   /** The record's version after the change (or the version read). */
-  recordVersion: z.number().int().optional(),
+  recordVersion: z.optional(z.number().check(z.int())),
   /** Variable names of the answers that changed, sorted; never values. */
-  changedFields: z.array(fieldName).optional(),
-  fromStatus: z.string().optional(),
-  toStatus: z.string().optional(),
+  changedFields: z.optional(z.array(fieldName)),
+  fromStatus: z.optional(z.string()),
+  toStatus: z.optional(z.string()),
   /** For `record.amended`: the approved record (and version) the new draft amends. */
-  amends: z.object({ recordId: z.string(), version: z.number().int() }).optional(),
+  amends: z.optional(z.object({ recordId: z.string(), version: z.number().check(z.int()) })),
 });
 export type AuditEvent = z.infer<typeof auditEventSchema>;
 

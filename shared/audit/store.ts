@@ -8,7 +8,8 @@
  * update or delete. Mutations put their event in the same TransactWriteItems as the change (auditPut).
  */
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '#shared/zod-config.ts';
 import { BadRequestError, ValidationError, type FieldError } from '#shared/errors.ts';
 import { ownerOfPk, type Item, type ScopedPut, type ScopedTable, type ScopedTransactItem } from '#shared/storage/scoped-table.ts';
 import { INVALID_CURSOR_MESSAGE, openCursor, scopeDigest, sealCursor } from './cursor.ts';
@@ -71,10 +72,10 @@ export interface AuditPage {
 }
 
 const pageSchema = z.object({
-  limit: z.number().int().min(1).max(100).default(25),
-  cursor: z.string().max(4096).optional(),
-  from: dateBoundSchema.optional(),
-  to: dateBoundSchema.optional(),
+  limit: z._default(z.number().check(z.int(), z.minimum(1), z.maximum(100)), 25),
+  cursor: z.optional(z.string().check(z.maxLength(4096))),
+  from: z.optional(dateBoundSchema),
+  to: z.optional(dateBoundSchema),
 });
 
 function parsePage(query: unknown): z.infer<typeof pageSchema> {

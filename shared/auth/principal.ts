@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '#shared/zod-config.ts';
 import { UnauthorizedError } from '#shared/errors.ts';
 import { jurisdictionIdSchema } from '#shared/storage/keys.ts';
 import { isJurisdictionRole, ROLES, type Role } from './policy.ts';
@@ -14,17 +15,18 @@ export interface Principal {
 }
 
 export const principalSchema = z
-  .object({
-    subject: z.string().min(1).max(255),
+  .strictObject({
+    subject: z.string().check(z.minLength(1), z.maxLength(255)),
     role: z.enum(ROLES),
-    jurisdictionId: jurisdictionIdSchema.optional(),
-    displayName: z.string().min(1).max(200).optional(),
+    jurisdictionId: z.optional(jurisdictionIdSchema),
+    displayName: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
   })
-  .strict()
-  .refine((p) => isJurisdictionRole(p.role) === (p.jurisdictionId !== undefined), {
-    message: 'Jurisdiction roles carry a jurisdiction id, partnership-wide roles none',
-    path: ['jurisdictionId'],
-  });
+  .check(
+    z.refine((p) => isJurisdictionRole(p.role) === (p.jurisdictionId !== undefined), {
+      message: 'Jurisdiction roles carry a jurisdiction id, partnership-wide roles none',
+      path: ['jurisdictionId'],
+    }),
+  );
 
 /**
  * ID-token claims that carry role and jurisdiction. Cognito names them; the local provider emits the same names,
@@ -41,19 +43,17 @@ export const CLAIMS = {
 export const ROLE_GROUP_PREFIX = 'role:';
 export const roleGroupName = (role: Role): string => `${ROLE_GROUP_PREFIX}${role}`;
 
-const claimsSchema = z
-  .object({
-    sub: z.string().min(1).max(255),
-    [CLAIMS.groups]: z.union([z.array(z.string()), z.string()]).optional(),
-    [CLAIMS.jurisdiction]: z.string().optional(),
-    [CLAIMS.identities]: z.unknown().optional(),
-    name: z.string().optional(),
-    given_name: z.string().optional(),
-    family_name: z.string().optional(),
-  })
-  .loose();
+const claimsSchema = z.looseObject({
+  sub: z.string().check(z.minLength(1), z.maxLength(255)),
+  [CLAIMS.groups]: z.optional(z.union([z.array(z.string()), z.string()])),
+  [CLAIMS.jurisdiction]: z.optional(z.string()),
+  [CLAIMS.identities]: z.optional(z.unknown()),
+  name: z.optional(z.string()),
+  given_name: z.optional(z.string()),
+  family_name: z.optional(z.string()),
+});
 
-const identitySchema = z.object({ providerName: z.string(), providerType: z.string() }).loose();
+const identitySchema = z.looseObject({ providerName: z.string(), providerType: z.string() });
 
 /**
  * Maps verified ID-token claims to a principal, or throws UnauthorizedError when they do not name exactly one known

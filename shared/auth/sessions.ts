@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '#shared/zod-config.ts';
 import { registryActiveCheck } from './active-jurisdiction.ts';
 import { documentClient } from '#shared/aws/document-client.ts';
 import { optionalEnv, requiredEnv } from '#shared/config.ts';
@@ -63,9 +64,9 @@ export interface ReadSessionOptions {
 
 const itemSchema = z.object({
   principal: principalSchema,
-  createdAtMs: z.number().int(),
-  lastSeenAtMs: z.number().int(),
-  absoluteExpiresAtMs: z.number().int(),
+  createdAtMs: z.number().check(z.int()),
+  lastSeenAtMs: z.number().check(z.int()),
+  absoluteExpiresAtMs: z.number().check(z.int()),
 });
 
 const positive = (name: string, fallback: number): number => {

@@ -1,5 +1,6 @@
 import { DeleteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '#shared/zod-config.ts';
 import { documentClient } from '#shared/aws/document-client.ts';
 import { cookieName, hashOpaqueId, isOpaqueId, newOpaqueId, readCookie, serializeCookie } from './cookies.ts';
 
@@ -24,11 +25,11 @@ export interface SignInTransaction {
 }
 
 const itemSchema = z.object({
-  state: z.string().min(1),
-  nonce: z.string().min(1),
-  codeVerifier: z.string().min(43).max(128),
-  returnTo: z.string().startsWith('/'),
-  createdAtMs: z.number().int(),
+  state: z.string().check(z.minLength(1)),
+  nonce: z.string().check(z.minLength(1)),
+  codeVerifier: z.string().check(z.minLength(43), z.maxLength(128)),
+  returnTo: z.string().check(z.startsWith('/')),
+  createdAtMs: z.number().check(z.int()),
 });
 
 export const transactionKey = (idHash: string) => ({ pk: `${TRANSACTION_PREFIX}${idHash}`, sk: 'SIGNIN' }) as const;

@@ -2,7 +2,7 @@
  * Error wording: every problem says, in a caseworker's words, which question and what to do. Zod's own
  * messages never reach a user: each schema the engine builds carries `fieldMessage` as its error map.
  */
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import type { Field, GroupField, Item, MultipleChoiceField, Noun } from '#forms/types.ts';
 
 type RawIssue = z.core.$ZodRawIssue;

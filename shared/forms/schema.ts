@@ -5,7 +5,8 @@
  * both drop hidden and empty answers before validating, and reject unknown fields (strict objects).
  * Also the JSON Schema for API clients.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import { withMeta } from '#shared/zod-config.ts';
 import type { Field, FormDefinition, Item, LookupName } from '#forms/types.ts';
 import { YES_NO_UNKNOWN_CHOICES } from '#forms/types.ts';
 import { effectiveCondition, isAnswered, isRecord, resolveVisibility } from './conditions.ts';
@@ -72,55 +73,53 @@ function codes(values: readonly string[]): [string, ...string[]] {
  * schemas therefore use equivalent non-aborting checks; JSON Schema mode keeps the native ones, which map to
  * `integer` and `maxItems`.
  */
-function wholeNumber(env: Env, error: (issue: z.core.$ZodRawIssue) => string, notWhole: string): z.ZodNumber {
-  if (env.forJsonSchema) return z.int({ error });
-  return z.number({ error }).refine(Number.isInteger, { error: notWhole });
+function wholeNumber(env: Env, error: (issue: z.core.$ZodRawIssue) => string, notWhole: string, ...checks: z.core.$ZodCheck<number>[]): z.ZodMiniType<number> {
+  if (env.forJsonSchema) return checks.length ? z.int({ error }).check(...checks) : z.int({ error });
+  return z.number({ error }).check(z.refine(Number.isInteger, { error: notWhole }), ...checks);
 }
 
-function atMost<T extends z.ZodArray<z.ZodType>>(schema: T, max: number, env: Env, tooMany: string): T {
-  if (env.forJsonSchema) return schema.max(max) as T;
-  return schema.refine((items) => items.length <= max, { error: tooMany }) as T;
+function atMost<T extends z.ZodMiniArray>(schema: T, max: number, env: Env, tooMany: string): T {
+  if (env.forJsonSchema) return schema.check(z.maxLength(max)) as T;
+  return schema.check(z.refine((items: unknown[]) => items.length <= max, { error: tooMany })) as T;
 }
 
-function leafSchema(field: Field, env: Env): z.ZodType {
+function leafSchema(field: Field, env: Env): z.ZodMiniType {
   const error = (issue: z.core.$ZodRawIssue): string => fieldMessage(field, issue);
   const wellFormed = { error: notWellFormedMessage(field) };
   const notWhole = wholeNumberMessage(field);
   switch (field.type) {
     case 'short_text': {
-      let s = z.string({ error }).max(field.maxLength);
-      if (field.minLength !== undefined) s = s.min(field.minLength);
-      if (field.pattern) s = s.regex(new RegExp(`^(?:${field.pattern.regex})$`, 'u'));
-      return s.refine((v) => v.isWellFormed(), wellFormed);
+      const checks: z.core.$ZodCheck<string>[] = [z.maxLength(field.maxLength)];
+      if (field.minLength !== undefined) checks.push(z.minLength(field.minLength));
+      if (field.pattern) checks.push(z.regex(new RegExp(`^(?:${field.pattern.regex})$`, 'u')));
+      return z.string({ error }).check(...checks, z.refine((v: string) => v.isWellFormed(), wellFormed));
     }
     case 'long_text': {
-      let s = z.string({ error }).max(field.maxLength);
-      if (field.minLength !== undefined) s = s.min(field.minLength);
-      return s.refine((v) => v.isWellFormed(), wellFormed);
+      const checks: z.core.$ZodCheck<string>[] = [z.maxLength(field.maxLength)];
+      if (field.minLength !== undefined) checks.push(z.minLength(field.minLength));
+      return z.string({ error }).check(...checks, z.refine((v: string) => v.isWellFormed(), wellFormed));
     }
     case 'email':
-      return z.email({ error }).max(field.maxLength);
+      return z.email({ error }).check(z.maxLength(field.maxLength));
     case 'integer':
-      return wholeNumber(env, error, notWhole).min(field.min).max(field.max);
+      return wholeNumber(env, error, notWhole, z.minimum(field.min), z.maximum(field.max));
     case 'decimal':
       return z
         .number({ error })
-        .min(field.min)
-        .max(field.max)
-        .refine((v) => decimalPlaces(v) <= field.decimals, { error: decimalsMessage(field, field.decimals) });
+        .check(z.minimum(field.min), z.maximum(field.max), z.refine((v: number) => decimalPlaces(v) <= field.decimals, { error: decimalsMessage(field, field.decimals) }));
     case 'date': {
-      let s = z.iso.date({ error });
+      const checks: z.core.$ZodCheck<string>[] = [];
       const { min, max, notInFuture } = field;
-      if (min !== undefined) s = s.refine((v) => v >= min, { error: dateNotBeforeMessage(field, min) });
-      if (max !== undefined) s = s.refine((v) => v <= max, { error: dateNotAfterMessage(field, max) });
-      if (notInFuture) s = s.refine((v) => v <= env.today(), { error: notInFutureMessage(field) });
-      return s;
+      if (min !== undefined) checks.push(z.refine((v: string) => v >= min, { error: dateNotBeforeMessage(field, min) }));
+      if (max !== undefined) checks.push(z.refine((v: string) => v <= max, { error: dateNotAfterMessage(field, max) }));
+      if (notInFuture) checks.push(z.refine((v: string) => v <= env.today(), { error: notInFutureMessage(field) }));
+      return checks.length ? z.iso.date({ error }).check(...checks) : z.iso.date({ error });
     }
     case 'year': {
-      let s = wholeNumber(env, error, notWhole).min(field.min);
-      if (field.max !== undefined) s = s.max(field.max);
-      if (field.notInFuture) s = s.refine((v) => v <= Number(env.today().slice(0, 4)), { error: notInFutureMessage(field) });
-      return s;
+      const checks: z.core.$ZodCheck<number>[] = [z.minimum(field.min)];
+      if (field.max !== undefined) checks.push(z.maximum(field.max));
+      if (field.notInFuture) checks.push(z.refine((v: number) => v <= Number(env.today().slice(0, 4)), { error: notInFutureMessage(field) }));
+      return wholeNumber(env, error, notWhole, ...checks);
     }
     case 'single_choice':
       return z.enum(codes(field.choices.map((c) => c.code)), { error });
@@ -129,19 +128,20 @@ function leafSchema(field: Field, env: Env): z.ZodType {
     case 'multiple_choice': {
       const exclusive = field.choices.filter((c) => c.exclusive);
       const max = field.maxSelected ?? field.choices.length;
-      return atMost(z.array(z.enum(codes(field.choices.map((c) => c.code)), { error }), { error }), max, env, tooManyChosenMessage(field, max))
-        .superRefine((chosen, ctx) => {
+      return atMost(z.array(z.enum(codes(field.choices.map((c) => c.code)), { error }), { error }), max, env, tooManyChosenMessage(field, max)).check(
+        z.superRefine((chosen: string[], ctx) => {
           if (new Set(chosen).size !== chosen.length) ctx.addIssue({ code: 'custom', message: duplicateChoiceMessage(field) });
           const alone = exclusive.find((c) => chosen.includes(c.code));
           if (alone && chosen.length > 1) ctx.addIssue({ code: 'custom', message: exclusiveChoiceMessage(field, alone.label) });
-        });
+        }),
+      );
     }
     case 'likert': {
       const values = field.scale.points.map((p) => p.value);
-      return wholeNumber(env, error, notWhole).min(Math.min(...values)).max(Math.max(...values));
+      return wholeNumber(env, error, notWhole, z.minimum(Math.min(...values)), z.maximum(Math.max(...values)));
     }
     case 'rating':
-      return wholeNumber(env, error, notWhole).min(0).max(3);
+      return wholeNumber(env, error, notWhole, z.minimum(0), z.maximum(3));
     case 'lookup': {
       const options = env.ctx[field.lookup];
       if (!options) {
@@ -161,26 +161,26 @@ function alwaysRequired(def: FormDefinition, field: Item): boolean {
 /** `json-*`: for JSON Schema, with titles; `json-submission` also lists the always-required fields. */
 type Mode = 'draft' | 'submission' | 'json-draft' | 'json-submission';
 
-function itemSchema(def: FormDefinition, item: Item, env: Env, mode: Mode): z.ZodType {
-  const described = <T extends z.ZodType>(s: T, field: Item): T =>
-    mode.startsWith('json') ? s.meta({ title: field.label, ...(field.help ? { description: field.help } : {}) }) : s;
+function itemSchema(def: FormDefinition, item: Item, env: Env, mode: Mode): z.ZodMiniType {
+  const described = <T extends z.ZodMiniType>(s: T, field: Item): T =>
+    mode.startsWith('json') ? withMeta(s, { title: field.label, ...(field.help ? { description: field.help } : {}) }) : s;
   if (item.type !== 'group') return described(leafSchema(item, env), item);
   const error = (issue: z.core.$ZodRawIssue): string => groupMessage(item, issue);
-  const entryShape: Record<string, z.ZodType> = {};
+  const entryShape: Record<string, z.ZodMiniType> = {};
   for (const field of item.fields) {
     const schema = described(leafSchema(field, env), field);
-    entryShape[field.name] = mode === 'json-submission' && alwaysRequired(def, field) ? schema : schema.optional();
+    entryShape[field.name] = mode === 'json-submission' && alwaysRequired(def, field) ? schema : z.optional(schema);
   }
   let list = atMost(z.array(z.strictObject(entryShape, { error }), { error }), item.maxItems, env, tooManyEntriesMessage(item));
-  if (mode === 'json-submission' && item.minItems > 0 && effectiveCondition(def, item.name) === null) list = list.min(item.minItems);
+  if (mode === 'json-submission' && item.minItems > 0 && effectiveCondition(def, item.name) === null) list = list.check(z.minLength(item.minItems));
   return described(list, item);
 }
 
 function objectSchema(def: FormDefinition, env: Env, mode: Mode) {
-  const shape: Record<string, z.ZodType> = {};
+  const shape: Record<string, z.ZodMiniType> = {};
   for (const item of topLevelItems(def)) {
     const schema = itemSchema(def, item, env, mode);
-    shape[item.name] = mode === 'json-submission' && alwaysRequired(def, item) ? schema : schema.optional();
+    shape[item.name] = mode === 'json-submission' && alwaysRequired(def, item) ? schema : z.optional(schema);
   }
   return z.strictObject(shape, { error: formMessage });
 }
@@ -193,7 +193,7 @@ function crossFieldRules(def: FormDefinition, mode: 'draft' | 'submission') {
     path: (string | number)[],
     top: Record<string, unknown>,
     entry: Record<string, unknown> | undefined,
-    ctx: z.RefinementCtx,
+    ctx: z.core.$RefinementCtx,
   ): void => {
     const value = (entry ?? top)[field.name];
     // Whitespace alone is kept as typed, but doesn't answer a required question.
@@ -214,7 +214,7 @@ function crossFieldRules(def: FormDefinition, mode: 'draft' | 'submission') {
       }
     }
   };
-  return (answers: unknown, ctx: z.RefinementCtx): void => {
+  return (answers: unknown, ctx: z.core.$RefinementCtx): void => {
     if (!isRecord(answers)) return;
     const { visibility } = resolveVisibility(def, answers);
     for (const item of topLevelItems(def)) {
@@ -239,9 +239,9 @@ function crossFieldRules(def: FormDefinition, mode: 'draft' | 'submission') {
 
 export interface FormSchemas {
   /** Validates a partial save. */
-  readonly draft: z.ZodType<Answers>;
+  readonly draft: z.ZodMiniType<Answers>;
   /** Validates a complete submission. */
-  readonly submission: z.ZodType<Answers>;
+  readonly submission: z.ZodMiniType<Answers>;
 }
 
 const EMPTY_CONTEXT: FormContext = {};
@@ -278,11 +278,12 @@ export function formSchemas(def: FormDefinition, ctx: FormContext = EMPTY_CONTEX
   // A snapshot, so that a caller changing its context object later cannot change a cached schema.
   const env = envFor({ ...ctx });
   const prune = (input: unknown): unknown => resolveVisibility(def, input).answers;
-  const build = (mode: 'draft' | 'submission'): z.ZodType<Answers> =>
-    z.preprocess(
-      prune,
-      objectSchema(def, env, mode).superRefine(crossFieldRules(def, mode), { when: () => true }),
-    ) as unknown as z.ZodType<Answers>;
+  // Classic zod's z.preprocess(prune, schema) is this pipe.
+  const build = (mode: 'draft' | 'submission'): z.ZodMiniType<Answers> =>
+    z.pipe(
+      z.transform(prune),
+      objectSchema(def, env, mode).check(z.superRefine(crossFieldRules(def, mode), { when: () => true })),
+    ) as unknown as z.ZodMiniType<Answers>;
   const schemas: FormSchemas = { draft: build('draft'), submission: build('submission') };
   if (byContext.size >= MAX_SCHEMAS_PER_FORM) byContext.delete(byContext.keys().next().value as string);
   byContext.set(key, schemas);
@@ -306,5 +307,5 @@ export function answersJsonSchema(
     'x-form-id': def.formId,
     'x-form-version': def.version,
   };
-  return z.toJSONSchema(schema.meta(meta), { target: 'draft-2020-12', io: 'input' }) as Record<string, unknown>;
+  return z.toJSONSchema(withMeta(schema, meta), { target: 'draft-2020-12', io: 'input' }) as Record<string, unknown>;
 }

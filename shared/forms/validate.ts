@@ -1,5 +1,5 @@
 /** The engine's validation API: results with field-level errors, throwing variants, and visibility. */
-import type { z } from 'zod';
+import * as z from 'zod/mini';
 import { ValidationError, type FieldError } from '#shared/errors.ts';
 import type { FormDefinition } from '#forms/types.ts';
 import { resolveVisibility } from './conditions.ts';
@@ -58,10 +58,10 @@ export function toFieldErrors(def: FormDefinition, issues: readonly z.core.$ZodI
 
 function run<D extends FormDefinition>(
   def: D,
-  schema: z.ZodType,
+  schema: z.core.$ZodType,
   answers: unknown,
 ): ValidationResult<AnswersOf<D>> {
-  const result = schema.safeParse(answers);
+  const result = z.safeParse(schema, answers);
   if (result.success) return { ok: true, answers: result.data as AnswersOf<D> };
   return { ok: false, errors: toFieldErrors(def, result.error.issues) };
 }

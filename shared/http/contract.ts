@@ -1,38 +1,58 @@
-import * as z from 'zod';
-import type { ZodType } from 'zod';
+import * as z from 'zod/mini';
+import { withMeta } from '#shared/zod-config.ts';
 
 /**
  * What a route accepts and answers, as zod schemas: the handler validates with them (shared/http/handler.ts) and
- * the OpenAPI document is generated from them (shared/http/openapi.ts), so the two cannot drift apart.
+ * the OpenAPI document is generated from them (shared/http/openapi.ts), so the two cannot drift apart. Schemas of
+ * classic `zod` and of `zod/mini` both fit; runtime modules use zod/mini (shared/zod-config.ts).
  */
 export interface ResponseSpec {
   description: string;
   /** JSON body schema; omit for bodies that are not JSON (see contentType). */
-  schema?: ZodType;
+  schema?: z.core.$ZodType;
   /** @default 'application/json' */
   contentType?: string;
 }
 
+export type Responses = Record<number, ResponseSpec>;
+
 export interface RouteContract<Q = unknown, P = unknown, B = unknown> {
-  query?: ZodType<Q>;
-  params?: ZodType<P>;
-  body?: ZodType<B>;
-  responses: Record<number, ResponseSpec>;
+  query?: z.core.$ZodType<Q>;
+  params?: z.core.$ZodType<P>;
+  body?: z.core.$ZodType<B>;
+  /**
+   * The answers, for the OpenAPI document only. Preferably a function returning them: then only the OpenAPI
+   * function builds their schemas, not every function that serves the route at its cold start.
+   */
+  responses: Responses | (() => Responses);
 }
 
 export const contract = <Q = Record<string, never>, P = Record<string, never>, B = undefined>(c: RouteContract<Q, P, B>) => c;
 
-const fieldErrorSchema = z.object({ field: z.string(), message: z.string() });
+export const responsesOf = (c: RouteContract): Responses => (typeof c.responses === 'function' ? c.responses() : c.responses);
 
-/** Every error answer of the API has this shape (shared/http/errors-to-response.ts). */
-export const errorResponseSchema = z
-  .object({
-    error: z.object({
-      code: z.string().meta({ description: 'Stable machine-readable code, e.g. validation_failed' }),
-      message: z.string().meta({ description: 'What is wrong, in words for people' }),
-      errors: z.array(fieldErrorSchema).optional().meta({ description: 'One entry per invalid field (422)' }),
-      allowed: z.array(z.string()).optional().meta({ description: 'Allowed methods (405)' }),
-      requestId: z.string(),
+// Pure so that a bundle which never names errorResponseSchema (only errorResponse()) does not build it.
+/* @__NO_SIDE_EFFECTS__ */
+function buildErrorResponseSchema() {
+  const fieldErrorSchema = z.object({ field: z.string(), message: z.string() });
+  return withMeta(
+    z.object({
+      error: z.object({
+        code: withMeta(z.string(), { description: 'Stable machine-readable code, e.g. validation_failed' }),
+        message: withMeta(z.string(), { description: 'What is wrong, in words for people' }),
+        errors: withMeta(z.optional(z.array(fieldErrorSchema)), { description: 'One entry per invalid field (422)' }),
+        allowed: withMeta(z.optional(z.array(z.string())), { description: 'Allowed methods (405)' }),
+        requestId: z.string(),
+      }),
     }),
-  })
-  .meta({ id: 'Error' });
+    { id: 'Error' },
+  );
+}
+
+let errorSchema: ReturnType<typeof buildErrorResponseSchema> | undefined;
+
+/** Every error answer of the API has this shape (shared/http/errors-to-response.ts); built on first use. */
+export const errorResponse = () => (errorSchema ??= buildErrorResponseSchema());
+
+/** The same schema, for contracts that list their responses eagerly; lazy ones call errorResponse(). */
+export const errorResponseSchema = /* @__PURE__ */ errorResponse();

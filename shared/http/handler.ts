@@ -3,8 +3,7 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpSecurityHeaders from '@middy/http-security-headers';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import * as z from 'zod';
-import type { ZodType } from 'zod';
+import * as z from 'zod/mini';
 import { BadRequestError, ForbiddenError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError, type FieldError } from '#shared/errors.ts';
 import { logger } from '#shared/logger.ts';
 import { optionalEnv } from '#shared/config.ts';
@@ -243,9 +242,9 @@ function rejectUnexpectedBody(event: APIGatewayProxyEventV2): undefined {
   return undefined;
 }
 
-function validate<T>(schema: ZodType<T> | undefined, input: unknown, where: string): T {
+function validate<T>(schema: z.core.$ZodType<T> | undefined, input: unknown, where: string): T {
   if (!schema) return {} as T;
-  const result = schema.safeParse(input);
+  const result = z.safeParse(schema, input);
   if (result.success) return result.data;
   const errors: FieldError[] = result.error.issues.map((issue) => ({
     field: issue.path.length ? issue.path.join('.') : unrecognizedKeys(issue) ?? where,

@@ -7,7 +7,7 @@ import { jurisdictionsApi, registryAdminApi } from '#shared/jurisdictions/api.ts
 import { recordsApi } from '#shared/records/api.ts';
 import { surveyApi, surveyWavesApi } from '#shared/survey/api.ts';
 import { webApi } from '#shared/web/api.ts';
-import { contract, type RouteContract } from './contract.ts';
+import { contract, responsesOf, type RouteContract } from './contract.ts';
 import { ROUTES } from './routes.ts';
 
 const openapiApi = {
@@ -25,7 +25,7 @@ export function buildOpenApiDocument(): ReturnType<typeof createDocument> {
     const c = CONTRACTS[key];
     if (!c) throw new Error(`Route ${key} has no contract`);
     const responses = Object.fromEntries(
-      Object.entries(c.responses).map(([status, spec]) => [
+      Object.entries(responsesOf(c)).map(([status, spec]) => [
         status,
         {
           description: spec.description,

@@ -1,5 +1,9 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '#shared/zod-config.ts';
 import { jurisdictionIdSchema } from '#shared/storage/keys.ts';
+
+/** Who a contact of a jurisdiction is to the partnership. */
+export const CONTACT_ROLES = ['review-lead', 'jurisdiction-admin', 'data-contact'] as const;
 
 export const JURISDICTION_TYPES = ['state', 'county', 'tribal'] as const;
 
@@ -11,35 +15,36 @@ export const US_STATE_CODES = [
 ] as const;
 
 const unitSchema = z.object({
-  code: z.string().regex(/^[a-z0-9-]{1,40}$/, 'A unit code is lowercase letters, digits and hyphens'),
-  label: z.string().min(1).max(120),
+  code: z.string().check(z.regex(/^[a-z0-9-]{1,40}$/, 'A unit code is lowercase letters, digits and hyphens')),
+  label: z.string().check(z.minLength(1), z.maxLength(120)),
 });
 
 const contactSchema = z.object({
-  role: z.enum(['review-lead', 'jurisdiction-admin', 'data-contact']),
-  name: z.string().min(1).max(120),
+  role: z.enum(CONTACT_ROLES),
+  name: z.string().check(z.minLength(1), z.maxLength(120)),
   email: z.email(),
 });
 
 export const jurisdictionSchema = z
-  .object({
+  .strictObject({
     id: jurisdictionIdSchema,
-    name: z.string().min(3).max(160),
+    name: z.string().check(z.minLength(3), z.maxLength(160)),
     type: z.enum(JURISDICTION_TYPES),
     state: z.enum(US_STATE_CODES),
     /** Set for county agencies only. */
-    county: z.string().min(2).max(80).optional(),
-    units: z.array(unitSchema).max(200),
-    contacts: z.array(contactSchema).max(20),
+    county: z.optional(z.string().check(z.minLength(2), z.maxLength(80))),
+    units: z.array(unitSchema).check(z.maxLength(200)),
+    contacts: z.array(contactSchema).check(z.maxLength(20)),
     active: z.boolean(),
-    joinedYear: z.number().int().min(2018).max(2100),
+    joinedYear: z.number().check(z.int(), z.minimum(2018), z.maximum(2100)),
   })
-  .strict()
-  .refine((j) => (j.type === 'county') === (j.county !== undefined), {
-    message: 'A county agency names its county, and only a county agency does',
-    path: ['county'],
-  })
-  .refine((j) => new Set(j.units.map((u) => u.code)).size === j.units.length, { message: 'Unit codes must be unique', path: ['units'] });
+  .check(
+    z.refine((j) => (j.type === 'county') === (j.county !== undefined), {
+      message: 'A county agency names its county, and only a county agency does',
+      path: ['county'],
+    }),
+    z.refine((j) => new Set(j.units.map((u) => u.code)).size === j.units.length, { message: 'Unit codes must be unique', path: ['units'] }),
+  );
 
 export type Jurisdiction = z.infer<typeof jurisdictionSchema>;
 
@@ -61,16 +66,15 @@ export function toPublicJurisdiction(j: Jurisdiction): PublicJurisdiction {
 }
 
 /** Filters of the registry listing, as the API accepts them in the query string. */
-export const registryFilterSchema = z
-  .object({
-    type: z.enum(JURISDICTION_TYPES, { error: `type must be one of: ${JURISDICTION_TYPES.join(', ')}` }).optional(),
-    state: z
-      .string()
-      .transform((s) => s.toUpperCase())
-      .pipe(z.enum(US_STATE_CODES, { error: 'state must be a two-letter USPS code such as KY' }))
-      .optional(),
-    active: z.enum(['true', 'false'], { error: 'active must be true or false' }).transform((v) => v === 'true').optional(),
-  })
-  .strict();
+export const registryFilterSchema = z.strictObject({
+  type: z.optional(z.enum(JURISDICTION_TYPES, { error: `type must be one of: ${JURISDICTION_TYPES.join(', ')}` })),
+  state: z.optional(
+    z.pipe(
+      z.pipe(z.string(), z.transform((s: string) => s.toUpperCase())),
+      z.enum(US_STATE_CODES, { error: 'state must be a two-letter USPS code such as KY' }),
+    ),
+  ),
+  active: z.optional(z.pipe(z.enum(['true', 'false'], { error: 'active must be true or false' }), z.transform((v: 'true' | 'false') => v === 'true'))),
+});
 
 export type RegistryFilter = z.infer<typeof registryFilterSchema>;

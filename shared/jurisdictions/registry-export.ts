@@ -1,12 +1,13 @@
 import { stringify } from 'csv-stringify/sync';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '#shared/zod-config.ts';
 import { s3 } from '#shared/aws/s3.ts';
 import { toPublicJurisdiction } from './model.ts';
 import type { JurisdictionStore } from './store.ts';
 
 export const registryExportInputSchema = z.object({
   requestedAt: z.iso.datetime({ offset: true }),
-  executionId: z.string().regex(/^[A-Za-z0-9_-]{1,80}$/),
+  executionId: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,80}$/)),
 });
 
 export type RegistryExportInput = z.infer<typeof registryExportInputSchema>;

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '#shared/zod-config.ts';
 import { jurisdictionSchema } from './model.ts';
 import type { JurisdictionStore } from './store.ts';
 
-const seedFileSchema = z.object({ $comment: z.string().optional(), jurisdictions: z.array(jurisdictionSchema).min(1) });
+const seedFileSchema = z.object({ $comment: z.optional(z.string()), jurisdictions: z.array(jurisdictionSchema).check(z.minLength(1)) });
 
 /** Reads and validates a registry seed file (seed/jurisdictions.json); a bad entry stops the seed with its index. */
 export function readJurisdictionSeed(file: string) {

@@ -8,7 +8,8 @@
  *   amendment claim     REC#<recordId>     AMENDED                 (the approved record's forward link)
  *   create receipt      REQUESTS           CREATE#<digest of subject + clientRequestId>
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '#shared/zod-config.ts';
 import { ValidationError, type FieldError } from '#shared/errors.ts';
 import { dateBoundSchema, TIME_SORTABLE_ID } from '#shared/audit/ids.ts';
 import type { Answers } from '#shared/forms/types.ts';
@@ -67,23 +68,23 @@ export type RecordSummary = Omit<RecordView, 'answers'>;
 /** A stored record as the service returns it (also the API's response schema, shared/records/api.ts). */
 export const recordSchema = z.object({
   jurisdictionId: z.string(),
-  recordId: z.string().regex(TIME_SORTABLE_ID),
+  recordId: z.string().check(z.regex(TIME_SORTABLE_ID)),
   formId: z.string(),
-  formVersion: z.number().int(),
+  formVersion: z.number().check(z.int()),
   status: z.enum(RECORD_STATUSES),
-  version: z.number().int().min(1),
+  version: z.number().check(z.int(), z.minimum(1)),
   answers: z.record(z.string(), z.unknown()),
   createdBy: z.string(),
   createdAt: z.string(),
   updatedBy: z.string(),
   updatedAt: z.string(),
-  submittedAt: z.string().optional(),
-  submissionId: z.string().optional(),
-  statusReason: z.string().optional(),
-  amends: z.object({ recordId: z.string(), version: z.number().int() }).optional(),
-  amendReason: z.string().optional(),
+  submittedAt: z.optional(z.string()),
+  submissionId: z.optional(z.string()),
+  statusReason: z.optional(z.string()),
+  amends: z.optional(z.object({ recordId: z.string(), version: z.number().check(z.int()) })),
+  amendReason: z.optional(z.string()),
 });
-const summarySchema = recordSchema.omit({ answers: true });
+const summarySchema = z.omit(recordSchema, { answers: true });
 
 export const SUMMARY_ATTRIBUTES = Object.keys(summarySchema.shape);
 
@@ -116,11 +117,11 @@ export function summaryFromItem(item: Item): RecordSummary {
 // Inputs.
 
 /** A client-made idempotency token, e.g. a UUID. */
-const token = z.string().regex(/^[A-Za-z0-9_-]{8,128}$/, 'Use 8-128 letters, digits, "-" or "_" (a UUID works)');
-const expectedVersion = z.number({ error: 'Give the version you last read' }).int().min(1);
+const token = z.string().check(z.regex(/^[A-Za-z0-9_-]{8,128}$/, 'Use 8-128 letters, digits, "-" or "_" (a UUID works)'));
+const expectedVersion = z.number({ error: 'Give the version you last read' }).check(z.int(), z.minimum(1));
 /** Longest reason a transition or amendment keeps (the web's textarea says so too). */
 export const REASON_MAX_LENGTH = 2000;
-const reason = z.string().trim().min(1, 'Give a reason').max(REASON_MAX_LENGTH, 'Keep the reason under 2,000 characters');
+const reason = z.string().check(z.trim(), z.minLength(1, 'Give a reason'), z.maxLength(REASON_MAX_LENGTH, 'Keep the reason under 2,000 characters'));
 const answers = z.record(z.string(), z.unknown(), { error: 'Answers are an object of variable names and values' });
 
 /**
@@ -131,22 +132,22 @@ export const RECORD_FORMS = ['critical_incident_review', 'safety_notice'] as con
 
 export const createDraftInputSchema = z.object({
   formId: z.enum(RECORD_FORMS, { error: `formId is one of ${RECORD_FORMS.join(', ')}; survey answers are anonymous and are not records` }),
-  formVersion: z.number().int().min(1).optional(),
-  answers: answers.optional(),
-  clientRequestId: token.optional(),
+  formVersion: z.optional(z.number().check(z.int(), z.minimum(1))),
+  answers: z.optional(answers),
+  clientRequestId: z.optional(token),
 });
 export const saveDraftInputSchema = z.object({ answers, expectedVersion });
 export const submitInputSchema = z.object({ expectedVersion, submissionId: token });
-export const transitionInputSchema = z.object({ to: z.enum(RECORD_STATUSES), expectedVersion, reason: reason.optional() });
+export const transitionInputSchema = z.object({ to: z.enum(RECORD_STATUSES), expectedVersion, reason: z.optional(reason) });
 export const amendInputSchema = z.object({ reason });
 export const listQuerySchema = z.object({
-  formId: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'Not a form id').optional(),
-  status: z.union([z.enum(RECORD_STATUSES), z.array(z.enum(RECORD_STATUSES)).min(1).max(RECORD_STATUSES.length)]).optional(),
+  formId: z.optional(z.string().check(z.regex(/^[a-z][a-z0-9_]{0,63}$/, 'Not a form id'))),
+  status: z.optional(z.union([z.enum(RECORD_STATUSES), z.array(z.enum(RECORD_STATUSES)).check(z.minLength(1), z.maxLength(RECORD_STATUSES.length))])),
   /** Inclusive bounds on createdAt: `YYYY-MM-DD` (a UTC day) or an ISO date-time. */
-  from: dateBoundSchema.optional(),
-  to: dateBoundSchema.optional(),
-  limit: z.number().int().min(1, 'At least 1').max(100, 'At most 100').default(25),
-  cursor: z.string().max(4096).optional(),
+  from: z.optional(dateBoundSchema),
+  to: z.optional(dateBoundSchema),
+  limit: z._default(z.number().check(z.int(), z.minimum(1, 'At least 1'), z.maximum(100, 'At most 100')), 25),
+  cursor: z.optional(z.string().check(z.maxLength(4096))),
 });
 
 export type CreateDraftInput = z.input<typeof createDraftInputSchema>;
@@ -157,8 +158,8 @@ export type AmendInput = z.input<typeof amendInputSchema>;
 export type ListQuery = z.input<typeof listQuerySchema>;
 
 /** Parses an operation's input; ValidationError (422) with one entry per field otherwise. */
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
-  const result = schema.safeParse(input);
+export function parseInput<S extends z.core.$ZodType>(schema: S, input: unknown): z.output<S> {
+  const result = z.safeParse(schema, input);
   if (result.success) return result.data;
   const errors: FieldError[] = result.error.issues.map((i) => ({ field: i.path.map(String).join('.') || 'body', message: i.message }));
   throw new ValidationError(`${errors.length} value${errors.length === 1 ? ' needs' : 's need'} attention`, errors);

@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '#shared/zod-config.ts';
 
 /**
  * Key design of the one table (see docs/architecture.md):
@@ -9,9 +10,11 @@ import * as z from 'zod';
  */
 export const jurisdictionIdSchema = z
   .string()
-  .min(2, 'A jurisdiction id has at least 2 characters')
-  .max(40, 'A jurisdiction id has at most 40 characters')
-  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'A jurisdiction id is lowercase letters, digits and single hyphens, such as "ky-dcbs"');
+  .check(
+    z.minLength(2, 'A jurisdiction id has at least 2 characters'),
+    z.maxLength(40, 'A jurisdiction id has at most 40 characters'),
+    z.regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'A jurisdiction id is lowercase letters, digits and single hyphens, such as "ky-dcbs"'),
+  );
 
 export type JurisdictionId = z.infer<typeof jurisdictionIdSchema>;
 

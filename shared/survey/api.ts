@@ -1,20 +1,18 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { contract } from '#shared/http/contract.ts';
-import { jurisdictionIdSchema } from '#shared/storage/keys.ts';
+import { withMeta } from '#shared/zod-config.ts';
 import { LINK_TOKEN } from './model.ts';
 
 const html = (description: string) => ({ description, contentType: 'text/html' });
 const redirect = { description: 'Redirect (Location header)' };
-const link = z
-  .object({
-    jurisdictionId: z.string().max(64).meta({ description: `The jurisdiction of the wave (${jurisdictionIdSchema.description ?? 'a registry id'})` }),
-    // Both checked in the flow, not here: a truncated link is "no survey at this address" (404), not a parameter error.
-    linkToken: z.string().max(200).meta({ description: `The wave link's random token, the same for every respondent (${LINK_TOKEN.source})` }),
-  })
-  .strict();
+// Both checked in the flow, not here: a truncated or mistyped link is "no survey at this address" (404), not a parameter error.
+const link = z.strictObject({
+  jurisdictionId: withMeta(z.string().check(z.maxLength(64)), { description: 'The jurisdiction of the wave (its registry id)' }),
+  linkToken: withMeta(z.string().check(z.maxLength(200)), { description: `The wave link's random token, the same for every respondent (${LINK_TOKEN.source})` }),
+});
 const noSuchLink = html('No such survey link (mistyped, or from another jurisdiction)');
-const formValue = z.union([z.string().max(2_000), z.array(z.string().max(2_000)).max(50)]);
-const waveId = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'Not a survey wave id');
+const formValue = z.union([z.string().check(z.maxLength(2_000)), z.array(z.string().check(z.maxLength(2_000))).check(z.maxLength(50))]);
+const waveId = z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'Not a survey wave id'));
 
 /** The anonymous survey pages (no sign-in; the link is the only key). */
 export const surveyApi = {
@@ -24,9 +22,9 @@ export const surveyApi = {
   }),
   'POST /survey/{jurisdictionId}/{linkToken}': contract({
     params: link,
-    body: z
-      .record(z.string().max(100), formValue)
-      .meta({ description: 'The answers (urlencoded: one field per question) and submissionId, the random id of the page answered (a resend stores nothing twice)' }),
+    body: withMeta(z.record(z.string().check(z.maxLength(100)), formValue), {
+      description: 'The answers (urlencoded: one field per question) and submissionId, the random id of the page answered (a resend stores nothing twice)',
+    }),
     responses: {
       303: redirect,
       403: html('The form token was missing or wrong, or the post came from another site'),
@@ -44,24 +42,21 @@ export const surveyApi = {
 /** The jurisdiction admin's survey wave pages. */
 export const surveyWavesApi = {
   'GET /survey-waves': contract({
-    query: z
-      .object({
-        opened: waveId.optional().meta({ description: 'The wave just opened (confirmation)' }),
-        closed: waveId.optional().meta({ description: 'The wave just closed (confirmation)' }),
-      })
-      .strict(),
+    query: z.strictObject({
+      opened: withMeta(z.optional(waveId), { description: 'The wave just opened (confirmation)' }),
+      closed: withMeta(z.optional(waveId), { description: 'The wave just closed (confirmation)' }),
+    }),
     responses: { 200: html("The jurisdiction's waves, newest first, and the form to open one"), 403: html('Your role does not manage survey waves') },
   }),
   'POST /survey-waves': contract({
-    body: z
-      .object({ title: z.string().max(2_000), closesOn: z.string().max(100) })
-      .strict()
-      .meta({ description: 'The wave title and its closing date (YYYY-MM-DD, at most 120 days ahead)' }),
+    body: withMeta(z.strictObject({ title: z.string().check(z.maxLength(2_000)), closesOn: z.string().check(z.maxLength(100)) }), {
+      description: 'The wave title and its closing date (YYYY-MM-DD, at most 120 days ahead)',
+    }),
     responses: { 303: redirect, 403: html('The form token was missing or wrong'), 422: html('The page again with the error summary and what was typed') },
   }),
   'POST /survey-waves/{waveId}/close': contract({
-    params: z.object({ waveId }).strict(),
-    body: z.object({}).strict(),
+    params: z.strictObject({ waveId }),
+    body: z.strictObject({}),
     responses: { 303: redirect, 403: html('The form token was missing or wrong'), 404: html('No such wave in your jurisdiction') },
   }),
 };

@@ -4,7 +4,8 @@
  * the survey only "coded", not anonymous), and a response carries no person, no time, no address: only the answers.
  */
 import { randomBytes } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '#shared/zod-config.ts';
 
 export const SURVEY_FORM_ID = 'safety_culture_survey';
 
@@ -26,9 +27,7 @@ export const MAX_WAVE_DAYS = 120;
 export const openWaveInputSchema = z.object({
   title: z
     .string({ error: 'Enter a title for the wave' })
-    .trim()
-    .min(1, 'Enter a title for the wave, such as "Spring 2027"')
-    .max(120, 'A title has at most 120 characters'),
+    .check(z.trim(), z.minLength(1, 'Enter a title for the wave, such as "Spring 2027"'), z.maxLength(120, 'A title has at most 120 characters')),
   closesOn: z.iso.date({ error: 'Enter the closing date as a date, such as 2027-03-31' }),
 });
 export type OpenWaveInput = z.input<typeof openWaveInputSchema>;

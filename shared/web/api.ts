@@ -1,36 +1,34 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { contract } from '#shared/http/contract.ts';
 import { jurisdictionIdSchema } from '#shared/storage/keys.ts';
+import { withMeta } from '#shared/zod-config.ts';
 
 const html = (description: string) => ({ description, contentType: 'text/html' });
 const redirect = { description: 'Redirect (Location header)' };
-const recordId = z.string().min(1).max(64).meta({ description: 'The record id (of your own jurisdiction)' });
-const sectionId = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'Not a section id').meta({ description: 'A section id of the record\'s form version' });
-const oneRecord = z.object({ recordId }).strict();
-const oneSection = z.object({ recordId, sectionId }).strict();
-const formValue = z.union([z.string().max(20_000), z.array(z.string().max(20_000)).max(200)]);
-const oneJurisdiction = z.object({ jurisdictionId: jurisdictionIdSchema }).strict();
-const registryForm = z
-  .record(z.string().max(200), formValue)
-  .meta({ description: 'The registry form: id (adding only), name, type, state, county, active (true/false), joinedYear, units (one `code | label` per line), contacts[i].role|name|email; expectedVersion when editing' });
+const optionalText = (max: number, description: string) => withMeta(z.optional(z.string().check(z.maxLength(max))), { description });
+const recordId = withMeta(z.string().check(z.minLength(1), z.maxLength(64)), { description: 'The record id (of your own jurisdiction)' });
+const sectionId = withMeta(z.string().check(z.regex(/^[a-z][a-z0-9_]{0,63}$/, 'Not a section id')), { description: 'A section id of the record\'s form version' });
+const oneRecord = z.strictObject({ recordId });
+const oneSection = z.strictObject({ recordId, sectionId });
+const formValue = z.union([z.string().check(z.maxLength(20_000)), z.array(z.string().check(z.maxLength(20_000))).check(z.maxLength(200))]);
+const oneJurisdiction = z.strictObject({ jurisdictionId: jurisdictionIdSchema });
+const registryForm = withMeta(z.record(z.string().check(z.maxLength(200)), formValue), {
+  description: 'The registry form: id (adding only), name, type, state, county, active (true/false), joinedYear, units (one `code | label` per line), contacts[i].role|name|email; expectedVersion when editing',
+});
 const notFound = html('No such record in your jurisdiction (another jurisdiction\'s records are not found either)');
 
 /** Contracts of the web pages (HTML answers; form posts take urlencoded fields with the CSRF token). */
 export const webApi = {
   'GET /': contract({
-    query: z
-      .object({
-        started: z.string().max(64).optional().meta({ description: 'Id of the record just started (confirmation)' }),
-        saved: z.string().max(64).optional().meta({ description: 'Id of the draft just saved to return to later (confirmation)' }),
-      })
-      .strict(),
+    query: z.strictObject({
+      started: optionalText(64, 'Id of the record just started (confirmation)'),
+      saved: optionalText(64, 'Id of the draft just saved to return to later (confirmation)'),
+    }),
     responses: { 200: html('The home page: what the platform is, or the signed-in person\'s tasks, start forms and recent records') },
   }),
   'GET /sign-in-help': contract({ responses: { 200: html('How to sign in, and whom to ask for an account') } }),
   'POST /records': contract({
-    body: z
-      .object({ formId: z.string().max(64).optional().meta({ description: 'The form to start: critical_incident_review or safety_notice' }) })
-      .strict(),
+    body: z.strictObject({ formId: optionalText(64, 'The form to start: critical_incident_review or safety_notice') }),
     responses: {
       303: redirect,
       400: html('The form id is not one that can be started from the home page'),
@@ -39,24 +37,22 @@ export const webApi = {
   }),
   'GET /records/{recordId}': contract({
     params: oneRecord,
-    query: z
-      .object({
-        submitted: z.literal('1').optional().meta({ description: 'Show the "submitted" confirmation' }),
-        moved: z.enum(['in_review', 'returned', 'approved']).optional().meta({ description: "Show the confirmation of a reviewer's decision" }),
-      })
-      .strict(),
+    query: z.strictObject({
+      submitted: withMeta(z.optional(z.literal('1')), { description: 'Show the "submitted" confirmation' }),
+      moved: withMeta(z.optional(z.enum(['in_review', 'returned', 'approved'])), { description: "Show the confirmation of a reviewer's decision" }),
+    }),
     responses: { 200: html('The read-only record: every visible answer by section (submitted, in review, approved)'), 303: redirect, 404: notFound },
   }),
   'GET /records/{recordId}/sections/{sectionId}': contract({
     params: oneSection,
-    query: z.object({ notice: z.enum(['started', 'more']).optional().meta({ description: 'A confirmation to show (review started; more questions appeared)' }) }).strict(),
+    query: z.strictObject({ notice: withMeta(z.optional(z.enum(['started', 'more'])), { description: 'A confirmation to show (review started; more questions appeared)' }) }),
     responses: { 200: html('One section of a draft as a form'), 303: redirect, 404: notFound },
   }),
   'POST /records/{recordId}/sections/{sectionId}': contract({
     params: oneSection,
-    body: z
-      .record(z.string().max(200), formValue)
-      .meta({ description: 'The section\'s fields (`name`, `group[i].name`; repeated for checkboxes), expectedVersion, _action (next, later, previous, add:<group>, remove:<group>:<i>), _count.<group>, _hidden' }),
+    body: withMeta(z.record(z.string().check(z.maxLength(200)), formValue), {
+      description: 'The section\'s fields (`name`, `group[i].name`; repeated for checkboxes), expectedVersion, _action (next, later, previous, add:<group>, remove:<group>:<i>), _count.<group>, _hidden',
+    }),
     responses: {
       303: redirect,
       403: html('The form token was missing or wrong'),
@@ -71,7 +67,7 @@ export const webApi = {
   }),
   'POST /records/{recordId}/submit': contract({
     params: oneRecord,
-    body: z.object({ expectedVersion: z.string().regex(/^\d{1,9}$/), submissionId: z.string().min(8).max(64) }).strict(),
+    body: z.strictObject({ expectedVersion: z.string().check(z.regex(/^\d{1,9}$/)), submissionId: z.string().check(z.minLength(8), z.maxLength(64)) }),
     responses: {
       303: redirect,
       403: html('The form token was missing or wrong'),
@@ -82,14 +78,14 @@ export const webApi = {
   }),
   'POST /records/{recordId}/transitions': contract({
     params: oneRecord,
-    body: z
-      .object({
-        expectedVersion: z.string().max(16).optional().meta({ description: 'The record version the page showed' }),
-        to: z.string().max(32).optional().meta({ description: 'in_review, returned or approved (the moves legal from the record\'s status)' }),
-        reason: z.string().max(20_000).optional().meta({ description: 'What the submitter must change (required to return)' }),
-      })
-      .strict()
-      .meta({ description: "A reviewer's decision form (reviewers of the record's jurisdiction)" }),
+    body: withMeta(
+      z.strictObject({
+        expectedVersion: optionalText(16, 'The record version the page showed'),
+        to: optionalText(32, 'in_review, returned or approved (the moves legal from the record\'s status)'),
+        reason: optionalText(20_000, 'What the submitter must change (required to return)'),
+      }),
+      { description: "A reviewer's decision form (reviewers of the record's jurisdiction)" },
+    ),
     responses: {
       303: redirect,
       400: html('No decision or no version was sent'),
@@ -100,7 +96,9 @@ export const webApi = {
     },
   }),
   'GET /audit': contract({
-    query: z.object({ cursor: z.string().min(1).max(4096).optional().meta({ description: 'Where the next (older) page starts: the "Older events" link of the previous page' }) }).strict(),
+    query: z.strictObject({
+      cursor: withMeta(z.optional(z.string().check(z.minLength(1), z.maxLength(4096))), { description: 'Where the next (older) page starts: the "Older events" link of the previous page' }),
+    }),
     responses: {
       200: html('The audit log, newest first: of your own jurisdiction (jurisdiction admins) or of every jurisdiction (platform admins)'),
       400: html('The cursor is not one this page gave'),
@@ -108,7 +106,7 @@ export const webApi = {
     },
   }),
   'GET /registry': contract({
-    query: z.object({ saved: z.string().max(64).optional().meta({ description: 'Id of the jurisdiction just saved (confirmation)' }) }).strict(),
+    query: z.strictObject({ saved: optionalText(64, 'Id of the jurisdiction just saved (confirmation)') }),
     responses: { 200: html('Every jurisdiction of the registry with Edit links (platform admins)'), 403: html('Your role does not keep the registry') },
   }),
   'GET /registry/new': contract({

@@ -5,11 +5,11 @@
  */
 import type * as z from 'zod';
 import type { FieldError } from '#shared/errors.ts';
-import { jurisdictionSchema, type Jurisdiction } from '#shared/jurisdictions/model.ts';
+import { CONTACT_ROLES, jurisdictionSchema, type Jurisdiction } from '#shared/jurisdictions/model.ts';
 import type { PostedFields } from './form-values.ts';
 
 export type ContactRole = Jurisdiction['contacts'][number]['role'];
-export const CONTACT_ROLES = jurisdictionSchema.shape.contacts.element.shape.role.options as readonly ContactRole[];
+export { CONTACT_ROLES };
 
 export interface ContactRow {
   role: string;

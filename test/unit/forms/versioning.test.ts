@@ -4,7 +4,7 @@ import { FORM_VERSIONS, safetyNoticeV1 } from '#forms/index.ts';
 import type { FormDefinition } from '#forms/types.ts';
 import { NotFoundError } from '#shared/errors.ts';
 import { exportLayout, mergeLayouts } from '#shared/forms/export-columns.ts';
-import { createRegistry, formRegistry, getForm, latestVersion } from '#shared/forms/registry.ts';
+import { assertPlatformForms, createRegistry, formRegistry, getForm, latestVersion } from '#shared/forms/registry.ts';
 import { sampleSafetyNotice } from '#shared/forms/samples.ts';
 import { validateSubmission } from '#shared/forms/validate.ts';
 import {
@@ -182,5 +182,10 @@ describe('registry', () => {
       field(d, 'notice_date').condition = { field: 'contact_mailbox', answered: true };
     });
     expect(() => createRegistry([broken])).toThrow(/does not come earlier/);
+  });
+
+  it('the platform forms pass the checks the CDK app runs on every synth (the functions do not repeat them)', () => {
+    expect(() => assertPlatformForms()).not.toThrow();
+    expect(formRegistry.all()).toHaveLength(createRegistry(formRegistry.all()).all().length);
   });
 });

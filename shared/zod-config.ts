@@ -1,0 +1,17 @@
+/**
+ * Runtime code builds its schemas with `zod/mini`: it is tree-shaken to what a function uses, where classic `zod`
+ * puts ~90 KB into every bundle and costs a Lambda ~10 ms more module init (docs/bench.md). Every module that
+ * builds schemas with zod/mini imports this one.
+ */
+import * as z from 'zod/mini';
+import { en } from 'zod/locales';
+
+// zod/mini has no default locale: these are classic zod's English messages, which API clients and forms show.
+if (!z.config().localeError) z.config(en());
+
+/** Classic zod's `schema.meta(meta)`: a copy of the schema with the metadata registered (OpenAPI, JSON Schema). */
+export function withMeta<T extends z.core.$ZodType>(schema: T, meta: z.core.GlobalMeta): T {
+  const copy = z.clone(schema);
+  z.globalRegistry.add(copy, meta);
+  return copy;
+}
