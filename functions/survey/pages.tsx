@@ -15,7 +15,6 @@ export const handler = httpFunction(
     }),
     'POST /survey/{jurisdictionId}/{linkToken}': route({
       ...api['POST /survey/{jurisdictionId}/{linkToken}'],
-      form: true,
       handle: async ({ params, body, csrfToken }) => answerSurvey(TABLE, params, body, await csrfToken()),
     }),
     'GET /survey/{jurisdictionId}/{linkToken}/thanks': route({

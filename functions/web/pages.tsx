@@ -74,7 +74,6 @@ export const handler = httpFunction(
     }),
     'POST /records': route({
       ...api['POST /records'],
-      form: true,
       handle: async (i) => startRecord(await flow(i), i.body.formId),
     }),
     // The record form (shared/web/record-flow.tsx): always the principal's own jurisdiction (no jurisdiction in the path).
@@ -88,7 +87,6 @@ export const handler = httpFunction(
     }),
     'POST /records/{recordId}/sections/{sectionId}': route({
       ...api['POST /records/{recordId}/sections/{sectionId}'],
-      form: true,
       handle: async (i) => saveSection(await flow(i), i.params.recordId, i.params.sectionId, i.body),
     }),
     'GET /records/{recordId}/review': route({
@@ -97,13 +95,11 @@ export const handler = httpFunction(
     }),
     'POST /records/{recordId}/submit': route({
       ...api['POST /records/{recordId}/submit'],
-      form: true,
       handle: async (i) => submitRecord(await flow(i), i.params.recordId, i.body),
     }),
     // A reviewer's decision on the read-only record page: the records service's transition, as in the JSON API.
     'POST /records/{recordId}/transitions': route({
       ...api['POST /records/{recordId}/transitions'],
-      form: true,
       handle: async (i) => moveRecord(await flow(i), i.params.recordId, i.body),
     }),
     // The data dictionary, generated from the form definitions bundled here (the CSVs come from the dictionary function).
@@ -165,12 +161,10 @@ export const handler = httpFunction(
     }),
     'POST /survey-waves': route({
       ...surveyWavesApi['POST /survey-waves'],
-      form: true,
       handle: async (i) => openWave({ table: TABLE, principal: i.principal!, event: i.event, csrf: await i.csrfToken() }, i.body),
     }),
     'POST /survey-waves/{waveId}/close': route({
       ...surveyWavesApi['POST /survey-waves/{waveId}/close'],
-      form: true,
       handle: async (i) => closeWave({ table: TABLE, principal: i.principal!, event: i.event, csrf: await i.csrfToken() }, i.params.waveId),
     }),
     // Platform admins keep the registry (shared/web/registry-flow.tsx, over shared/jurisdictions/admin.ts).
@@ -184,7 +178,6 @@ export const handler = httpFunction(
     }),
     'POST /registry': route({
       ...api['POST /registry'],
-      form: true,
       handle: async (i) => addFromForm(await registryFlow(i), i.body),
     }),
     'GET /registry/{jurisdictionId}/edit': route({
@@ -193,7 +186,6 @@ export const handler = httpFunction(
     }),
     'POST /registry/{jurisdictionId}': route({
       ...api['POST /registry/{jurisdictionId}'],
-      form: true,
       handle: async (i) => editFromForm(await registryFlow(i), i.params.jurisdictionId, i.body),
     }),
   },

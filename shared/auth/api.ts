@@ -18,7 +18,7 @@ export const authApi = {
   'GET /auth/callback': contract({
     responses: () => ({ 302: redirect, 401: { description: 'The sign-in could not be completed', schema: errorResponse() } }),
   }),
-  'POST /auth/sign-out': contract({ responses: { 303: redirect } }),
+  'POST /auth/sign-out': contract({ form: true, responses: { 303: redirect } }),
   'GET /api/session': contract({
     responses: () => ({
       200: { description: 'The signed-in principal and the session times', schema: sessionSchema() },

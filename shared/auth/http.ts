@@ -90,8 +90,6 @@ export function authRoutes(deps: AuthDeps) {
     /** Ends the session server-side, clears the cookie, then signs out at the provider when it supports that. */
     'POST /auth/sign-out': route({
       ...api['POST /auth/sign-out'],
-      // A form post from the pages' header: CSRF token of the session required.
-      form: true,
       handle: async ({ event }) => {
         const { setCookie, ended } = await sessions.endSession(cookiesOf(event));
         if (ended) logger.info('Signed out');

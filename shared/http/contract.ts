@@ -21,6 +21,12 @@ export interface RouteContract<Q = unknown, P = unknown, B = unknown> {
   params?: z.core.$ZodType<P>;
   body?: z.core.$ZodType<B>;
   /**
+   * A browser form post: the body is application/x-www-form-urlencoded (fields as strings, validated by `body`), and
+   * the session's CSRF token must come in the `_csrf` field, or the request is refused with 403. The HTTP stack and
+   * the OpenAPI document both read it from here.
+   */
+  form?: boolean;
+  /**
    * The answers, for the OpenAPI document only. Preferably a function returning them: then only the OpenAPI
    * function builds their schemas, not every function that serves the route at its cold start.
    */

@@ -41,11 +41,6 @@ export interface RouteDefinition<Q = unknown, P = unknown, B = unknown> extends 
   ignoreBody?: boolean;
   /** Reading the session slides its idle expiry, unless false (the session-status route the UI polls). */
   touchSession?: boolean;
-  /**
-   * A browser form post: the body is application/x-www-form-urlencoded (fields as strings, validated by `body`),
-   * and the CSRF token of the session must come in the `_csrf` field, or the request is refused with 403.
-   */
-  form?: boolean;
   /** On a public route, read the session when there is one (pages that greet a signed-in person). */
   readSession?: boolean;
   handle: (input: RouteInput<Q, P, B>) => Promise<HttpResult>;

@@ -38,7 +38,7 @@ export function buildOpenApiDocument(): ReturnType<typeof createDocument> {
       summary: r.summary,
       operationId: `${r.method.toLowerCase()}${r.path.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase())}`,
       ...(c.query || c.params ? { requestParams: { ...(c.query ? { query: c.query } : {}), ...(c.params ? { path: c.params } : {}) } } : {}),
-      ...(c.body ? { requestBody: { required: true, content: { 'application/json': { schema: c.body } } } } : {}),
+      ...(c.body ? { requestBody: { required: true, content: { [c.form ? 'application/x-www-form-urlencoded' : 'application/json']: { schema: c.body } } } } : {}),
       responses,
     };
   }

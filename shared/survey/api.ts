@@ -21,6 +21,7 @@ export const surveyApi = {
     responses: { 200: html('The survey: every question on one page'), 404: noSuchLink, 410: html('The wave has closed: the page says so and asks for nothing') },
   }),
   'POST /survey/{jurisdictionId}/{linkToken}': contract({
+    form: true,
     params: link,
     body: withMeta(z.record(z.string().check(z.maxLength(100)), formValue), {
       description: 'The answers (urlencoded: one field per question) and submissionId, the random id of the page answered (a resend stores nothing twice)',
@@ -49,12 +50,14 @@ export const surveyWavesApi = {
     responses: { 200: html("The jurisdiction's waves, newest first, and the form to open one"), 403: html('Your role does not manage survey waves') },
   }),
   'POST /survey-waves': contract({
+    form: true,
     body: withMeta(z.strictObject({ title: z.string().check(z.maxLength(2_000)), closesOn: z.string().check(z.maxLength(100)) }), {
       description: 'The wave title and its closing date (YYYY-MM-DD, at most 120 days ahead)',
     }),
     responses: { 303: redirect, 403: html('The form token was missing or wrong'), 422: html('The page again with the error summary and what was typed') },
   }),
   'POST /survey-waves/{waveId}/close': contract({
+    form: true,
     params: z.strictObject({ waveId }),
     body: z.strictObject({}),
     responses: { 303: redirect, 403: html('The form token was missing or wrong'), 404: html('No such wave in your jurisdiction') },

@@ -28,6 +28,7 @@ export const webApi = {
   }),
   'GET /sign-in-help': contract({ responses: { 200: html('How to sign in, and whom to ask for an account') } }),
   'POST /records': contract({
+    form: true,
     body: z.strictObject({ formId: optionalText(64, 'The form to start: critical_incident_review or safety_notice') }),
     responses: {
       303: redirect,
@@ -49,6 +50,7 @@ export const webApi = {
     responses: { 200: html('One section of a draft as a form'), 303: redirect, 404: notFound },
   }),
   'POST /records/{recordId}/sections/{sectionId}': contract({
+    form: true,
     params: oneSection,
     body: withMeta(z.record(z.string().check(z.maxLength(200)), formValue), {
       description: 'The section\'s fields (`name`, `group[i].name`; repeated for checkboxes), expectedVersion, _action (next, later, previous, add:<group>, remove:<group>:<i>), _count.<group>, _hidden',
@@ -66,6 +68,7 @@ export const webApi = {
     responses: { 200: html('Every visible answer by section with Change links, and the submit form'), 303: redirect, 404: notFound },
   }),
   'POST /records/{recordId}/submit': contract({
+    form: true,
     params: oneRecord,
     body: z.strictObject({ expectedVersion: z.string().check(z.regex(/^\d{1,9}$/)), submissionId: z.string().check(z.minLength(8), z.maxLength(64)) }),
     responses: {
@@ -77,6 +80,7 @@ export const webApi = {
     },
   }),
   'POST /records/{recordId}/transitions': contract({
+    form: true,
     params: oneRecord,
     body: withMeta(
       z.strictObject({
@@ -113,6 +117,7 @@ export const webApi = {
     responses: { 200: html('The form that adds a jurisdiction'), 403: html('Your role does not keep the registry') },
   }),
   'POST /registry': contract({
+    form: true,
     body: registryForm,
     responses: {
       303: { description: 'Added: redirect to the registry with ?saved=<id>' },
@@ -126,6 +131,7 @@ export const webApi = {
     responses: { 200: html('The form that edits the jurisdiction, with its version'), 403: html('Your role does not keep the registry'), 404: html('No jurisdiction has this id') },
   }),
   'POST /registry/{jurisdictionId}': contract({
+    form: true,
     params: oneJurisdiction,
     body: registryForm,
     responses: {

@@ -13,4 +13,18 @@ describe('route contracts', () => {
     expect(ops).toHaveLength(ROUTES.length);
     expect(new Set(ops.map((o) => o.operationId)).size).toBe(ROUTES.length);
   });
+
+  it('make every state-changing browser route a form post (CSRF token, urlencoded), and document it so', () => {
+    const doc = buildOpenApiDocument();
+    // The JSON API lives under /api/; sign-in's redirects are GETs. Every other non-GET route is a page's form.
+    const browserPosts = ROUTES.filter((r) => r.method !== 'GET' && !r.path.startsWith('/api/'));
+    expect(browserPosts.length).toBeGreaterThanOrEqual(10);
+    for (const r of ROUTES) {
+      const key = `${r.method} ${r.path}`;
+      const isForm = browserPosts.includes(r);
+      expect(CONTRACTS[key]!.form ?? false, key).toBe(isForm);
+      const op = (doc.paths?.[r.path] as Record<string, { requestBody?: { content: Record<string, unknown> } }>)[r.method.toLowerCase()];
+      if (op?.requestBody) expect(Object.keys(op.requestBody.content), key).toEqual([isForm ? 'application/x-www-form-urlencoded' : 'application/json']);
+    }
+  });
 });
