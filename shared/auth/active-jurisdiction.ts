@@ -1,4 +1,6 @@
-import { JurisdictionStore } from '#shared/jurisdictions/store.ts';
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from '#shared/aws/document-client.ts';
+import { keys } from '#shared/storage/keys.ts';
 
 const TTL_MS = 60_000;
 
@@ -21,7 +23,12 @@ export function activeJurisdictionCheck(
   };
 }
 
-export const registryActiveCheck = (tableName: string) => {
-  const registry = new JurisdictionStore(tableName);
-  return activeJurisdictionCheck((id) => registry.get(id));
-};
+/**
+ * The check against the registry: only the profile's `active` flag is read (a projection), not the whole profile
+ * with its contacts, and no profile schema is needed, so functions that only read sessions do not bundle one.
+ */
+export const registryActiveCheck = (tableName: string, client: DynamoDBDocumentClient = documentClient) =>
+  activeJurisdictionCheck(async (id) => {
+    const out = await client.send(new GetCommand({ TableName: tableName, Key: keys.jurisdictionProfile(id), ProjectionExpression: 'active', ConsistentRead: true }));
+    return out.Item ? { active: out.Item.active === true } : undefined;
+  });
