@@ -5,6 +5,7 @@
  * the forms the person may start, and the jurisdiction's most recent records. Tasks follow actions, not role names,
  * so the policy table stays the one place that says who does what.
  */
+import { JurisdictionStore } from '#shared/jurisdictions/store.ts';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Principal } from '#shared/auth/principal.ts';
 import { isAllowed, scopeOf } from '#shared/auth/policy.ts';
@@ -44,6 +45,8 @@ interface TaskList {
 }
 
 export interface HomeData {
+  /** The name of the principal's jurisdiction in the registry (people know their agency by name, not by id). */
+  jurisdictionName?: string | undefined;
   /** The jurisdiction's most recent records; undefined for roles that do not list records. */
   recent?: RecordSummary[] | undefined;
   /** Drafts and returned records to finish (roles that save drafts). */
@@ -79,7 +82,9 @@ export async function showHome(input: HomeInput, query: { started?: string | und
 export async function loadHome(tableName: string, principal: Principal, event: APIGatewayProxyEventV2): Promise<HomeData> {
   const jurisdictionId = principal.jurisdictionId;
   const own = { jurisdictionId };
-  if (!jurisdictionId || !isAllowed(principal, 'records:list', own)) return {};
+  if (!jurisdictionId) return {};
+  const jurisdictionName = (await new JurisdictionStore(tableName).get(jurisdictionId))?.name;
+  if (!isAllowed(principal, 'records:list', own)) return { jurisdictionName };
   const { table, actor } = requestScope(tableName, jurisdictionId, principal, event);
   const records = await recordService(tableName);
   const list = async (query: ListQuery) => {
@@ -97,6 +102,7 @@ export async function loadHome(tableName: string, principal: Principal, event: A
   const counts = Object.fromEntries(RECORD_STATUSES.map((s) => [s, 0])) as Record<RecordStatus, number>;
   for (const r of open?.items ?? []) counts[r.status] += 1;
   return {
+    jurisdictionName,
     recent: recent.items,
     // Returned records first: someone is waiting on those changes.
     finish: finish && { ...finish, items: [...finish.items].sort((a, b) => Number(b.status === 'returned') - Number(a.status === 'returned')) },
@@ -140,7 +146,16 @@ export function SignedIn({ principal, home, csrf, started, saved }: SignedInProp
   const startedForm = started ? home.recent?.find((r) => r.recordId === started)?.formId : undefined;
   return (
     <>
-      <h1>{principal.jurisdictionId ? `Records of ${principal.jurisdictionId}` : 'Welcome'}</h1>
+      {principal.jurisdictionId ? (
+        <>
+          <h1>{home.jurisdictionName ?? principal.jurisdictionId}</h1>
+          <p class="text-base margin-top-0">
+            Records of your jurisdiction (<span class="npcs-record-id">{principal.jurisdictionId}</span>)
+          </p>
+        </>
+      ) : (
+        <h1>Welcome</h1>
+      )}
       {started ? (
         <div class="usa-alert usa-alert--success usa-alert--slim" role="status">
           <div class="usa-alert__body">
@@ -167,7 +182,7 @@ export function SignedIn({ principal, home, csrf, started, saved }: SignedInProp
 }
 
 function Tasks({ principal, home }: { principal: Principal; home: HomeData }) {
-  const jurisdiction = principal.jurisdictionId ?? '';
+  const jurisdiction = home.jurisdictionName ?? principal.jurisdictionId ?? '';
   return (
     <section class="margin-top-4" aria-labelledby="tasks-heading" id="tasks">
       <h2 id="tasks-heading">Your tasks</h2>

@@ -344,7 +344,7 @@ describe('home page tasks per role', () => {
   it('gives jurisdiction admins their open records and the audit log, platform admins the registry and audit, partnership leads what they receive', async () => {
     const admin = await (await (await signIn('demo-ky-dcbs-admin')).go(`${baseUrl()}/`)).text();
     const adminTasks = between(admin, 'id="tasks"', 'id="recent-heading"');
-    expect(adminTasks).toContain(`Open records of ${JID}`);
+    expect(adminTasks).toContain('Open records of Kentucky Department for Community Based Services');
     expect(adminTasks).toMatch(/Waiting for review: <span class="npcs-status-count">\d+/);
     expect(adminTasks).toContain('Returned to submitters for changes');
     expect(adminTasks).toContain('href="/audit"');

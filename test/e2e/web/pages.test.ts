@@ -58,7 +58,7 @@ describe('web pages in Chromium', () => {
       const page = await ctx.newPage();
       await signInAs(page, 'demo-ky-dcbs-submitter');
       await page.goto(`${cloud.url}/`);
-      await expect.poll(() => page.locator('h1').textContent()).toContain('ky-dcbs');
+      await expect.poll(() => page.locator('h1').textContent()).toBe('Kentucky Department for Community Based Services');
       expect(await page.getByRole('button', { name: 'Start a critical incident review' }).count()).toBe(1);
       expect(await axeViolations(page)).toEqual([]);
       await page.screenshot({ path: path.join(SHOTS, `home-signed-in-${width}.png`), fullPage: true });
