@@ -6,6 +6,7 @@ import type { FieldError } from '#shared/errors.ts';
 import type { Visibility } from '#shared/forms/conditions.ts';
 import type { RenderForm } from '#shared/forms/render-model.ts';
 import { CSRF_FIELD } from '#shared/web/csrf.ts';
+import { describedBy, ErrorMessage, Hint } from '#shared/web/form-group.tsx';
 import { inputId } from '#shared/web/form-values.ts';
 import { AlertBox, ErrorSummary, FieldBlock, type Alert } from '#shared/web/record-pages.tsx';
 import { addDays, MAX_WAVE_DAYS, surveyPath, type SurveyWave } from './model.ts';
@@ -119,7 +120,7 @@ const WAVE_FIELDS = { title: 'wave-title', closesOn: 'wave-closes-on' } as const
 
 export function WavesPage(p: WavesPageProps) {
   const errors = new Map(p.errors.map((e) => [e.field, e.message]));
-  const field = (name: keyof typeof WAVE_FIELDS, label: string, hint: string, input: (describedBy: string, invalid: boolean) => preact.JSX.Element) => {
+  const field = (name: keyof typeof WAVE_FIELDS, label: string, hint: string, input: (describedBy: string | undefined, invalid: boolean) => preact.JSX.Element) => {
     const error = errors.get(name);
     const id = WAVE_FIELDS[name];
     return (
@@ -127,15 +128,9 @@ export function WavesPage(p: WavesPageProps) {
         <label class="usa-label" for={id}>
           {label}
         </label>
-        <div class="usa-hint" id={`${id}-hint`}>
-          {hint}
-        </div>
-        {error ? (
-          <span class="usa-error-message" id={`${id}-error`}>
-            {error}
-          </span>
-        ) : null}
-        {input(`${id}-hint${error ? ` ${id}-error` : ''}`, Boolean(error))}
+        <Hint id={id}>{hint}</Hint>
+        <ErrorMessage id={id} messages={error ? [error] : undefined} />
+        {input(describedBy(`${id}-hint`, error !== undefined && `${id}-error`), Boolean(error))}
       </div>
     );
   };

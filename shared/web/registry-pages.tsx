@@ -3,11 +3,11 @@
  * Plain USWDS form controls that work without JavaScript (units as `code | label` lines, contacts as rows).
  * Preact escapes every text and attribute, so a name that looks like HTML stays text.
  */
-import type { ComponentChildren } from 'preact';
 import type { FieldError } from '#shared/errors.ts';
 import { JURISDICTION_TYPES, US_STATE_CODES, type Jurisdiction } from '#shared/jurisdictions/model.ts';
 import { CSRF_FIELD } from './csrf.ts';
 import { AlertBox, ErrorSummary, type Alert } from './record-pages.tsx';
+import { describedBy, ErrorMessage, Hint } from './form-group.tsx';
 import { CONTACT_ROLES, contactName, fieldId, type ContactRole, type ContactRow, type RegistryFormValues } from './registry-form.ts';
 
 const TYPE_LABELS: Record<Jurisdiction['type'], string> = { state: 'State', county: 'County', tribal: 'Tribal' };
@@ -96,27 +96,6 @@ export interface RegistryFormPageProps {
 
 /** What a field shows: its errors (one field may break several rules, units one per line). */
 type ErrorsByField = Map<string, string[]>;
-
-function Hint({ id, children }: { id: string; children: ComponentChildren }) {
-  return (
-    <div class="usa-hint" id={`${id}-hint`}>
-      {children}
-    </div>
-  );
-}
-
-function ErrorMessage({ id, messages }: { id: string; messages: string[] | undefined }) {
-  if (!messages?.length) return null;
-  return (
-    <span class="usa-error-message" id={`${id}-error`}>
-      {messages.map((m) => (
-        <span class="display-block">{m}</span>
-      ))}
-    </span>
-  );
-}
-
-const describedBy = (...ids: (string | false | undefined)[]) => ids.filter(Boolean).join(' ') || undefined;
 
 function TextField(p: { field: string; label: string; value: string; errors: ErrorsByField; hint?: string; type?: 'text' | 'email'; inputmode?: 'numeric'; small?: boolean; maxlength?: number; autocomplete?: string }) {
   const id = fieldId(p.field);
