@@ -218,17 +218,7 @@ export class PlatformFunction extends Construct {
    * sign-in key (dynamodb:LeadingKeys), so a function that reads sessions cannot delete anything else.
    */
   grantSessions(table: dynamodb.ITableV2): this {
-    this.fn.addEnvironment('TABLE_NAME', table.tableName);
-    this.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
-        resources: [table.tableArn],
-        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': SESSION_KEY_PATTERNS } },
-      }),
-    );
-    this.denyAuditChanges(table);
-    this.grantKey('write');
-    return this;
+    return this.grantItemsByKey(table, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': SESSION_KEY_PATTERNS } }, 'write');
   }
 
   /**
@@ -236,30 +226,20 @@ export class PlatformFunction extends Construct {
    * links, `<jurisdiction>#SURVEY#<wave>` for responses): read a link, add a response, count it. Nothing else.
    */
   grantSurveyResponses(table: dynamodb.ITableV2): this {
-    this.fn.addEnvironment('TABLE_NAME', table.tableName);
-    this.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
-        resources: [table.tableArn],
-        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': SURVEY_KEY_PATTERNS } },
-      }),
-    );
-    this.denyAuditChanges(table);
-    this.grantKey('write');
-    return this;
+    return this.grantItemsByKey(table, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': SURVEY_KEY_PATTERNS } }, 'write');
   }
 
   /** GetItem of jurisdiction profiles only (their partition key is the bare jurisdiction id, without `#`). */
   grantProfileRead(table: dynamodb.ITableV2): this {
+    return this.grantItemsByKey(table, ['dynamodb:GetItem'], { 'ForAllValues:StringNotLike': { 'dynamodb:LeadingKeys': ['*#*'] } }, 'read');
+  }
+
+  /** Item actions on the table, only for partition keys the condition allows (dynamodb:LeadingKeys), plus the key. */
+  private grantItemsByKey(table: dynamodb.ITableV2, actions: string[], conditions: Record<string, unknown>, keyAccess: 'read' | 'write'): this {
     this.fn.addEnvironment('TABLE_NAME', table.tableName);
-    this.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['dynamodb:GetItem'],
-        resources: [table.tableArn],
-        conditions: { 'ForAllValues:StringNotLike': { 'dynamodb:LeadingKeys': ['*#*'] } },
-      }),
-    );
-    this.grantKey('read');
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources: [table.tableArn], conditions }));
+    if (keyAccess === 'write') this.denyAuditChanges(table);
+    this.grantKey(keyAccess);
     return this;
   }
 

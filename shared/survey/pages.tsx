@@ -6,7 +6,7 @@ import type { FieldError } from '#shared/errors.ts';
 import type { Visibility } from '#shared/forms/conditions.ts';
 import type { RenderForm } from '#shared/forms/render-model.ts';
 import { CSRF_FIELD } from '#shared/web/csrf.ts';
-import { describedBy, ErrorMessage, Hint } from '#shared/web/form-group.tsx';
+import { describedByOf, FormGroup } from '#shared/web/form-group.tsx';
 import { inputId } from '#shared/web/form-values.ts';
 import { AlertBox, ErrorSummary, FieldBlock, type Alert } from '#shared/web/record-pages.tsx';
 import { addDays, MAX_WAVE_DAYS, surveyPath, type SurveyWave } from './model.ts';
@@ -121,17 +121,12 @@ const WAVE_FIELDS = { title: 'wave-title', closesOn: 'wave-closes-on' } as const
 export function WavesPage(p: WavesPageProps) {
   const errors = new Map(p.errors.map((e) => [e.field, e.message]));
   const field = (name: keyof typeof WAVE_FIELDS, label: string, hint: string, input: (describedBy: string | undefined, invalid: boolean) => preact.JSX.Element) => {
-    const error = errors.get(name);
+    const messages = errors.has(name) ? [errors.get(name)!] : undefined;
     const id = WAVE_FIELDS[name];
     return (
-      <div class={`usa-form-group${error ? ' usa-form-group--error' : ''}`}>
-        <label class="usa-label" for={id}>
-          {label}
-        </label>
-        <Hint id={id}>{hint}</Hint>
-        <ErrorMessage id={id} messages={error ? [error] : undefined} />
-        {input(describedBy(`${id}-hint`, error !== undefined && `${id}-error`), Boolean(error))}
-      </div>
+      <FormGroup id={id} label={label} hint={hint} messages={messages}>
+        {input(describedByOf(id, hint, messages), messages !== undefined)}
+      </FormGroup>
     );
   };
   return (

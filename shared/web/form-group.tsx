@@ -1,4 +1,4 @@
-/** The USWDS pieces around a form control that the admin forms share: hint, error message, aria-describedby. */
+/** The USWDS pieces around a form control that the admin forms share: form group, hint, error message, aria-describedby. */
 import type { ComponentChildren } from 'preact';
 
 /** The hint under a label; its id is `<control id>-hint`. */
@@ -24,3 +24,23 @@ export function ErrorMessage({ id, messages }: { id: string; messages: readonly 
 
 /** The ids a control is described by (its hint and error, when shown); undefined when none. */
 export const describedBy = (...ids: (string | false | undefined)[]) => ids.filter(Boolean).join(' ') || undefined;
+
+/**
+ * A labelled USWDS form group around one control: label, hint, error messages, then the control (which gets
+ * aria-describedby from describedByOf with the same id, hint and messages).
+ */
+export function FormGroup(p: { id: string; label: ComponentChildren; hint?: ComponentChildren; messages: readonly string[] | undefined; children: ComponentChildren }) {
+  return (
+    <div class={`usa-form-group${p.messages?.length ? ' usa-form-group--error' : ''}`}>
+      <label class="usa-label" for={p.id}>
+        {p.label}
+      </label>
+      {p.hint ? <Hint id={p.id}>{p.hint}</Hint> : null}
+      <ErrorMessage id={p.id} messages={p.messages} />
+      {p.children}
+    </div>
+  );
+}
+
+/** aria-describedby of a FormGroup's control. */
+export const describedByOf = (id: string, hint: unknown, messages: readonly string[] | undefined) => describedBy(Boolean(hint) && `${id}-hint`, Boolean(messages?.length) && `${id}-error`);

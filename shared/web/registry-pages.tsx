@@ -7,7 +7,7 @@ import type { FieldError } from '#shared/errors.ts';
 import { JURISDICTION_TYPES, US_STATE_CODES, type Jurisdiction } from '#shared/jurisdictions/model.ts';
 import { CSRF_FIELD } from './csrf.ts';
 import { AlertBox, ErrorSummary, type Alert } from './record-pages.tsx';
-import { describedBy, ErrorMessage, Hint } from './form-group.tsx';
+import { describedBy, describedByOf, ErrorMessage, FormGroup, Hint } from './form-group.tsx';
 import { CONTACT_ROLES, contactName, fieldId, type ContactRole, type ContactRow, type RegistryFormValues } from './registry-form.ts';
 
 const TYPE_LABELS: Record<Jurisdiction['type'], string> = { state: 'State', county: 'County', tribal: 'Tribal' };
@@ -101,12 +101,7 @@ function TextField(p: { field: string; label: string; value: string; errors: Err
   const id = fieldId(p.field);
   const messages = p.errors.get(p.field);
   return (
-    <div class={`usa-form-group${messages ? ' usa-form-group--error' : ''}`}>
-      <label class="usa-label" for={id}>
-        {p.label}
-      </label>
-      {p.hint ? <Hint id={id}>{p.hint}</Hint> : null}
-      <ErrorMessage id={id} messages={messages} />
+    <FormGroup id={id} label={p.label} hint={p.hint} messages={messages}>
       <input
         class={`usa-input${p.small ? ' usa-input--small' : ''}${messages ? ' usa-input--error' : ''}`}
         id={id}
@@ -116,11 +111,11 @@ function TextField(p: { field: string; label: string; value: string; errors: Err
         maxlength={p.maxlength}
         autocomplete={p.autocomplete}
         spellcheck={p.type === 'email' ? false : undefined}
-        aria-describedby={describedBy(p.hint && `${id}-hint`, messages && `${id}-error`)}
+        aria-describedby={describedByOf(id, p.hint, messages)}
         aria-invalid={messages ? true : undefined}
         value={p.value}
       />
-    </div>
+    </FormGroup>
   );
 }
 
@@ -128,17 +123,12 @@ function SelectField(p: { field: string; label: string; value: string; errors: E
   const id = fieldId(p.field);
   const messages = p.errors.get(p.field);
   return (
-    <div class={`usa-form-group${messages ? ' usa-form-group--error' : ''}`}>
-      <label class="usa-label" for={id}>
-        {p.label}
-      </label>
-      {p.hint ? <Hint id={id}>{p.hint}</Hint> : null}
-      <ErrorMessage id={id} messages={messages} />
+    <FormGroup id={id} label={p.label} hint={p.hint} messages={messages}>
       <select
         class={`usa-select${messages ? ' usa-input--error' : ''}`}
         id={id}
         name={p.field}
-        aria-describedby={describedBy(p.hint && `${id}-hint`, messages && `${id}-error`)}
+        aria-describedby={describedByOf(id, p.hint, messages)}
         aria-invalid={messages ? true : undefined}
       >
         <option value="">- Select -</option>
@@ -148,7 +138,7 @@ function SelectField(p: { field: string; label: string; value: string; errors: E
           </option>
         ))}
       </select>
-    </div>
+    </FormGroup>
   );
 }
 
