@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
+import { SOURCE_MAPPED_STACKS } from '#infra/constructs/platform-function.ts';
 
 /**
  * The esbuild options of every Lambda function, as infra/constructs/platform-function.ts gives them to
@@ -17,6 +18,7 @@ export const FUNCTION_ESBUILD_OPTIONS = {
   sourcesContent: false,
   mainFields: ['module', 'main'],
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  inject: [SOURCE_MAPPED_STACKS],
   external: ['@aws-sdk/*', '@smithy/*'],
 } as const satisfies esbuild.BuildOptions;
 
@@ -27,6 +29,7 @@ export async function bundleLikeAFunction(projectRoot: string, entry: string, ou
     ...FUNCTION_ESBUILD_OPTIONS,
     mainFields: [...FUNCTION_ESBUILD_OPTIONS.mainFields],
     external: [...FUNCTION_ESBUILD_OPTIONS.external],
+    inject: [...FUNCTION_ESBUILD_OPTIONS.inject],
     absWorkingDir: projectRoot,
     entryPoints: [entry],
     outfile,

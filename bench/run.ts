@@ -99,7 +99,7 @@ async function main(): Promise<void> {
     const reference: InitTarget = {
       name: 'reference',
       bundlePath: refBundle,
-      environment: { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: 'reference', POWERTOOLS_LOG_LEVEL: 'INFO', TABLE_NAME: 'bench-reference' },
+      environment: { POWERTOOLS_SERVICE_NAME: 'reference', POWERTOOLS_LOG_LEVEL: 'INFO', TABLE_NAME: 'bench-reference' },
     };
     const targets: InitTarget[] = functions.map((f) => ({ name: f.id, bundlePath: f.bundlePath, environment: f.environment }));
     const { reference: refSamples, results } = await measureInit(reference, targets, INIT_ROUNDS);

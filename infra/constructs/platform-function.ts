@@ -21,6 +21,9 @@ export const FUNCTION_ID_METADATA = 'npcs:function-id';
 
 const PROJECT_ROOT = path.resolve(import.meta.dirname, '..', '..');
 
+/** Injected first into every bundle: source-mapped stack traces without Node's load-time cost. */
+export const SOURCE_MAPPED_STACKS = path.join(PROJECT_ROOT, 'shared', 'source-mapped-stacks.ts');
+
 /** What the read and write grants of a table allow: no Scan and no PartiQL, ever. */
 const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable'];
 /** Actions granted on `*` because AWS offers no resource-level permission for them. */
@@ -123,7 +126,6 @@ export class PlatformFunction extends Construct {
       reservedConcurrentExecutions: props.reservedConcurrency,
       deadLetterQueue: this.deadLetterQueue,
       environment: {
-        NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: props.functionId,
         POWERTOOLS_LOG_LEVEL: 'INFO',
         ...props.environment,
@@ -138,6 +140,9 @@ export class PlatformFunction extends Construct {
         mainFields: ['module', 'main'],
         // ESM bundles still meet CommonJS dependencies that call require(); give them one.
         banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+        // Stack traces in the TypeScript sources, the map read only when a stack is formatted; replaces Node's
+        // --enable-source-maps, which walks the whole bundle at every cold start (shared/source-mapped-stacks.ts).
+        inject: [SOURCE_MAPPED_STACKS],
         // The AWS SDK v3 comes with the nodejs24.x runtime (and from node_modules locally): bundling it would
         // triple every bundle (see docs/architecture.md, "Bundles").
         externalModules: ['@aws-sdk/*', '@smithy/*'],

@@ -83,8 +83,6 @@ export class LambdaRuntime {
         timeoutSeconds: fn.timeoutSeconds,
         runtimeSdkParent: path.join(import.meta.dirname, '..', '..', 'package.json'),
       },
-      // Source maps of the bundle give stack traces in the TypeScript sources, as in Lambda.
-      execArgv: ['--enable-source-maps'],
       stdout: true,
       stderr: true,
     });
