@@ -8,7 +8,7 @@ import { ConflictError, NotFoundError } from '#shared/errors.ts';
 import type { HttpResult } from '#shared/http/response.ts';
 import { addJurisdiction, editJurisdiction, type RegistryEditor } from '#shared/jurisdictions/admin.ts';
 import type { Jurisdiction } from '#shared/jurisdictions/model.ts';
-import type { JurisdictionStore } from '#shared/jurisdictions/store.ts';
+import { JurisdictionStore } from '#shared/jurisdictions/store.ts';
 import type { PostedFields } from './form-values.ts';
 import { page } from './page.tsx';
 import type { Alert } from './record-pages.tsx';
@@ -16,11 +16,18 @@ import { emptyFormValues, formValuesFrom, formValuesOf, jurisdictionFrom, type R
 import { REGISTRY_PATH, RegistryFormPage, RegistryPage, type RegistryFormPageProps } from './registry-pages.tsx';
 
 export interface RegistryFlowInput {
-  store: JurisdictionStore;
+  table: string;
   principal: Principal;
   requestId: string;
   csrf: string;
 }
+
+const stores = new Map<string, JurisdictionStore>();
+const storeOf = (input: RegistryFlowInput): JurisdictionStore => {
+  let store = stores.get(input.table);
+  if (!store) stores.set(input.table, (store = new JurisdictionStore(input.table)));
+  return store;
+};
 
 const redirect = (location: string): HttpResult => ({ statusCode: 303, headers: { location, 'cache-control': 'no-store' }, body: '' });
 const savedPath = (id: string) => `${REGISTRY_PATH}?saved=${encodeURIComponent(id)}`;
@@ -50,7 +57,7 @@ async function load(store: JurisdictionStore, id: string) {
 
 /** GET /registry: every jurisdiction, with the one just saved confirmed. */
 export async function showRegistry(input: RegistryFlowInput, query: { saved?: string | undefined }): Promise<HttpResult> {
-  const jurisdictions = await input.store.list();
+  const jurisdictions = await storeOf(input).list();
   return page({
     title: 'Jurisdictions registry',
     path: REGISTRY_PATH,
@@ -71,7 +78,7 @@ export async function addFromForm(input: RegistryFlowInput, posted: PostedFields
   const parsed = jurisdictionFrom(values);
   if (!parsed.ok) return formPage(input, { mode: { kind: 'add' }, values, errors: parsed.errors }, 422);
   try {
-    await addJurisdiction(documentClient, input.store.tableName, parsed.jurisdiction, editor(input));
+    await addJurisdiction(documentClient, input.table, parsed.jurisdiction, editor(input));
   } catch (e) {
     if (!(e instanceof ConflictError)) throw e;
     const message = `The id "${parsed.jurisdiction.id}" is taken by another jurisdiction: choose another id, or edit that jurisdiction from the registry`;
@@ -82,7 +89,7 @@ export async function addFromForm(input: RegistryFlowInput, posted: PostedFields
 
 /** GET /registry/{id}/edit */
 export async function showEditForm(input: RegistryFlowInput, id: string): Promise<HttpResult> {
-  const { jurisdiction, version } = await load(input.store, id);
+  const { jurisdiction, version } = await load(storeOf(input), id);
   return formPage(input, { mode: { kind: 'edit', id, name: jurisdiction.name, expectedVersion: version }, values: formValuesOf(jurisdiction), errors: [] });
 }
 
@@ -99,16 +106,16 @@ export async function editFromForm(input: RegistryFlowInput, id: string, posted:
   // A missing or mangled version can only be stale: it gets the conflict page, never a 500.
   const sent = Number(typeof posted.expectedVersion === 'string' ? posted.expectedVersion : Number.NaN);
   const expectedVersion = Number.isInteger(sent) && sent > 0 ? sent : 0;
-  const before = await load(input.store, id);
+  const before = await load(storeOf(input), id);
   const mode = (version: number, name: string) => ({ kind: 'edit' as const, id, name, expectedVersion: version });
   const parsed = jurisdictionFrom(values);
   if (!parsed.ok) return formPage(input, { mode: mode(expectedVersion, before.jurisdiction.name), values, errors: parsed.errors }, 422);
   try {
-    await editJurisdiction(documentClient, input.store, parsed.jurisdiction, expectedVersion, editor(input));
+    await editJurisdiction(documentClient, storeOf(input), parsed.jurisdiction, expectedVersion, editor(input));
   } catch (e) {
     if (!(e instanceof ConflictError)) throw e;
     // Keep what was typed, over the latest version: saving again applies it to what the other person saved.
-    const latest = await load(input.store, id);
+    const latest = await load(storeOf(input), id);
     const differ = differences(latest.jurisdiction, values);
     const alert: Alert = {
       type: 'warning',
