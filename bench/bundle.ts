@@ -1,49 +1,26 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import * as esbuild from 'esbuild';
-import { SOURCE_MAPPED_STACKS } from '#infra/constructs/platform-function.ts';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { bundleFunction } from '#infra/constructs/bundling.ts';
 
 /**
- * The esbuild options of every Lambda function, as infra/constructs/platform-function.ts gives them to
- * NodejsFunction (`bundling`). Keep the two in step: the init-time ratio is only fair if the reference bundle is
- * built exactly like the functions.
+ * Bundles one entry point exactly as the CDK app bundles a function (infra/constructs/bundling.ts, the one source of
+ * the esbuild options); returns the path of the `index.mjs` written into `outDir`.
  */
-export const FUNCTION_ESBUILD_OPTIONS = {
-  bundle: true,
-  format: 'esm',
-  target: 'node24',
-  platform: 'node',
-  minify: true,
-  sourcemap: true,
-  sourcesContent: false,
-  mainFields: ['module', 'main'],
-  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-  inject: [SOURCE_MAPPED_STACKS],
-  external: ['@aws-sdk/*', '@smithy/*'],
-} as const satisfies esbuild.BuildOptions;
-
-/** Bundles one entry point like a function; returns the path of the `index.mjs` written into `outDir`. */
-export async function bundleLikeAFunction(projectRoot: string, entry: string, outDir: string): Promise<string> {
-  const outfile = join(outDir, 'index.mjs');
-  await esbuild.build({
-    ...FUNCTION_ESBUILD_OPTIONS,
-    mainFields: [...FUNCTION_ESBUILD_OPTIONS.mainFields],
-    external: [...FUNCTION_ESBUILD_OPTIONS.external],
-    inject: [...FUNCTION_ESBUILD_OPTIONS.inject],
-    absWorkingDir: projectRoot,
-    entryPoints: [entry],
-    outfile,
-    logLevel: 'warning',
-  });
-  return outfile;
+export async function bundleLikeAFunction(entry: string, outDir: string): Promise<string> {
+  bundleFunction(entry, outDir);
+  return join(outDir, 'index.mjs');
 }
 
-/** Fails loudly when the synthesized bundles were not built with the banner above (options drifted). */
-export function assertSameBanner(bundlePath: string): void {
-  const head = readFileSync(bundlePath, 'utf8').slice(0, 400);
-  if (!head.includes('createRequire as __cr')) {
-    throw new Error(
-      `${bundlePath} does not start with the createRequire banner: bench/bundle.ts FUNCTION_ESBUILD_OPTIONS no longer matches infra/constructs/platform-function.ts`,
-    );
-  }
+/** Every file of a bundled asset folder (index.mjs, chunks/*.mjs and their maps), by path inside the folder. */
+export function assetFiles(assetDir: string): { name: string; data: Buffer }[] {
+  const files: { name: string; data: Buffer }[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else files.push({ name: relative(assetDir, full), data: readFileSync(full) });
+    }
+  };
+  walk(assetDir);
+  return files.sort((a, b) => a.name.localeCompare(b.name));
 }

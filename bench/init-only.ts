@@ -13,7 +13,7 @@ const only = (process.env.ONLY ?? '').split(',').filter(Boolean);
 const rounds = Number(process.env.ROUNDS ?? 25);
 try {
   const functions = (await synthesize(root, join(work, 'cdk.out'))).filter((f) => only.length === 0 || only.includes(f.id));
-  const reference = await bundleLikeAFunction(root, join(root, 'bench', 'reference-handler.ts'), join(work, 'cdk.out', 'bench-reference'));
+  const reference = await bundleLikeAFunction(join(root, 'bench', 'reference-handler.ts'), join(work, 'cdk.out', 'bench-reference'));
   const { results } = await measureInit(
     { name: 'reference', bundlePath: reference, environment: { POWERTOOLS_SERVICE_NAME: 'reference', POWERTOOLS_LOG_LEVEL: 'INFO', TABLE_NAME: 'bench-reference' } },
     functions.map((f) => ({ name: f.id, bundlePath: f.bundlePath, environment: f.environment })),

@@ -14,21 +14,25 @@ type SourceMap = import('node:module').SourceMap;
 /** findEntry's result: Node gives the symbol's original name too, which @types/node does not declare. */
 type Entry = import('node:module').SourceMapping & { name?: string };
 
-const bundleUrl = import.meta.url;
-let bundleMap: SourceMap | null | undefined;
+/** The function's folder: index.mjs and, with code splitting, chunks/*.mjs (this module may be in either). */
+const bundleRoot = new URL(/\/chunks\/[^/]+$/.test(import.meta.url) ? '../' : './', import.meta.url).href;
+const inBundle = (file: string | null | undefined): file is string => !!file && file.startsWith(bundleRoot) && file.endsWith('.mjs');
+const maps = new Map<string, SourceMap | null>();
 
-/** The bundle's map (`<bundle>.map`, as esbuild writes it), parsed on first use; null when it cannot be read. */
-function sourceMap(): SourceMap | null {
-  if (bundleMap === undefined) {
+/** A bundle file's map (`<file>.map`, as esbuild writes it), parsed on first use; null when it cannot be read. */
+function sourceMap(file: string): SourceMap | null {
+  let map = maps.get(file);
+  if (map === undefined) {
     try {
       const { readFileSync } = process.getBuiltinModule('node:fs');
       const { SourceMap } = process.getBuiltinModule('node:module');
-      bundleMap = new SourceMap(JSON.parse(readFileSync(new URL(`${bundleUrl}.map`), 'utf8')));
+      map = new SourceMap(JSON.parse(readFileSync(new URL(`${file}.map`), 'utf8')));
     } catch {
-      bundleMap = null;
+      map = null;
     }
+    maps.set(file, map);
   }
-  return bundleMap;
+  return map;
 }
 
 /** `../../../shared/http/handler.ts` (relative to the map in the asset folder) reads as `shared/http/handler.ts`. */
@@ -41,15 +45,39 @@ function origin(map: SourceMap, line: number | null, column: number | null): Ent
   return 'originalSource' in entry ? entry : undefined;
 }
 
+/**
+ * The source name of the function a frame is in. V8 gives where the function starts: before its minified name for
+ * `function a(){}` and `async function a(){}` (the name follows within a few columns), after it for `a=()=>{}`.
+ */
+function enclosingName(map: SourceMap, site: CallSite): string | undefined {
+  const line = site.getEnclosingLineNumber();
+  const column = site.getEnclosingColumnNumber();
+  if (line === null || column === null) return undefined;
+  for (let c = column; c <= column + 16; c++) {
+    const entry = origin(map, line, c);
+    if (entry?.name && (c === column || entry.generatedColumn >= column - 1)) return entry.name;
+  }
+  return undefined;
+}
+
+/** The name a caller in the bundle used for the function it called (at the call's position in its source). */
+function callerName(caller: CallSite | undefined): string | undefined {
+  const file = caller?.getFileName();
+  const map = inBundle(file) ? sourceMap(file) : null;
+  return map ? origin(map, caller!.getLineNumber(), caller!.getColumnNumber())?.name : undefined;
+}
+
 /** One frame as V8 writes it, with the bundle's position and minified name replaced by the source's. */
-function mappedFrame(map: SourceMap, site: CallSite, caller: CallSite | undefined): string {
+function mappedFrame(site: CallSite, caller: CallSite | undefined): string {
+  const map = sourceMap(site.getFileName()!);
+  if (!map) return String(site);
   const text = String(site);
   const at = origin(map, site.getLineNumber(), site.getColumnNumber());
   if (!at) return text;
   // As Node does: the enclosing function's own name, else the name the caller used for it.
   const name =
-    origin(map, site.getEnclosingLineNumber(), site.getEnclosingColumnNumber())?.name ||
-    (caller?.getFileName() === bundleUrl ? origin(map, caller.getLineNumber(), caller.getColumnNumber())?.name : undefined) ||
+    enclosingName(map, site) ||
+    callerName(caller) ||
     site.getFunctionName();
   const typeName = site.getTypeName();
   const qualified = name && typeName && typeName !== '[object global]' && !site.isToplevel() ? `${typeName}.${name}` : name;
@@ -67,10 +95,9 @@ function header(error: unknown): string {
 }
 
 function prepareStackTrace(error: unknown, sites: CallSite[]): string {
-  const map = sites.some((s) => s.getFileName() === bundleUrl) ? sourceMap() : null;
   const frames = sites.map((site, i) => {
     try {
-      return map && site.getFileName() === bundleUrl ? mappedFrame(map, site, sites[i + 1]) : String(site);
+      return inBundle(site.getFileName()) ? mappedFrame(site, sites[i + 1]) : String(site);
     } catch {
       return String(site);
     }

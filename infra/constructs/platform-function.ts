@@ -1,12 +1,11 @@
 import * as path from 'node:path';
-import { type CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { AssetHashType, type CfnElement, DockerImage, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -14,15 +13,13 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { bundleFunction } from './bundling.ts';
 import { ManagedPolicyRole } from './managed-policy-role.ts';
 
 /** Template metadata key that names a function by its id; the local runtime and the parity test read it. */
 export const FUNCTION_ID_METADATA = 'npcs:function-id';
 
 const PROJECT_ROOT = path.resolve(import.meta.dirname, '..', '..');
-
-/** Injected first into every bundle: source-mapped stack traces without Node's load-time cost. */
-export const SOURCE_MAPPED_STACKS = path.join(PROJECT_ROOT, 'shared', 'source-mapped-stacks.ts');
 
 /** What the read and write grants of a table allow: no Scan and no PartiQL, ever. */
 const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable'];
@@ -69,7 +66,7 @@ export interface PlatformFunctionProps {
  * that set a function's environment variable and its least-privilege permission together.
  */
 export class PlatformFunction extends Construct {
-  readonly fn: nodejs.NodejsFunction;
+  readonly fn: lambda.Function;
   readonly functionId: string;
   readonly deadLetterQueue?: sqs.Queue;
   readonly role: ManagedPolicyRole;
@@ -109,12 +106,24 @@ export class PlatformFunction extends Construct {
       new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
     );
 
-    this.fn = new nodejs.NodejsFunction(this, 'Function', {
+    const functionDir = path.join(PROJECT_ROOT, 'functions', props.functionId);
+    this.fn = new lambda.Function(this, 'Function', {
       role: this.role,
-      entry: path.join(PROJECT_ROOT, 'functions', props.functionId, 'handler.ts'),
-      handler: 'handler',
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+      // esbuild in-process (no Docker), with code splitting: see infra/constructs/bundling.ts.
+      code: lambda.Code.fromAsset(functionDir, {
+        assetHashType: AssetHashType.OUTPUT,
+        bundling: {
+          // Required by the type, never pulled: local bundling always runs (esbuild is a dependency) or throws.
+          image: DockerImage.fromRegistry('scratch'),
+          local: {
+            tryBundle: (outputDir) => {
+              bundleFunction(path.join(functionDir, 'handler.ts'), outputDir, props.define);
+              return true;
+            },
+          },
+        },
+      }),
+      handler: 'index.handler',
       description: props.description,
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
@@ -129,24 +138,6 @@ export class PlatformFunction extends Construct {
         POWERTOOLS_SERVICE_NAME: props.functionId,
         POWERTOOLS_LOG_LEVEL: 'INFO',
         ...props.environment,
-      },
-      bundling: {
-        format: nodejs.OutputFormat.ESM,
-        target: 'node24',
-        platform: 'node',
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        mainFields: ['module', 'main'],
-        // ESM bundles still meet CommonJS dependencies that call require(); give them one.
-        banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-        // Stack traces in the TypeScript sources, the map read only when a stack is formatted; replaces Node's
-        // --enable-source-maps, which walks the whole bundle at every cold start (shared/source-mapped-stacks.ts).
-        inject: [SOURCE_MAPPED_STACKS],
-        // The AWS SDK v3 comes with the nodejs24.x runtime (and from node_modules locally): bundling it would
-        // triple every bundle (see docs/architecture.md, "Bundles").
-        externalModules: ['@aws-sdk/*', '@smithy/*'],
-        ...(props.define ? { define: props.define } : {}),
       },
     });
     (this.fn.node.defaultChild as lambda.CfnFunction).addMetadata(FUNCTION_ID_METADATA, props.functionId);

@@ -10,12 +10,12 @@ import { jurisdictionIdSchema } from '#shared/storage/keys.ts';
  * The person (or the platform) acting, as the HTTP layer authenticated them. `role` is a snake_case role name
  * owned by the identity module (submitter, reviewer, jurisdiction_admin, platform_admin, system...).
  */
-export const actorSchema = z.object({
+export const actorSchema = z.lazy(() => z.object({
   subject: z.string().check(z.minLength(1), z.maxLength(256)),
   role: z.string().check(z.regex(/^[a-z][a-z_]{1,39}$/, 'A role is a snake_case name')),
   jurisdictionId: jurisdictionIdSchema,
   requestId: z.string().check(z.minLength(1), z.maxLength(128)),
-});
+}));
 export type Actor = z.infer<typeof actorSchema>;
 
 export const AUDIT_ACTIONS = [
@@ -32,9 +32,9 @@ export const AUDIT_ACTIONS = [
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-const fieldName = z.string().check(z.regex(/^[a-z][a-z0-9_]*$/), z.maxLength(64));
+const fieldName = z.lazy(() => z.string().check(z.regex(/^[a-z][a-z0-9_]*$/), z.maxLength(64)));
 
-export const auditEventSchema = z.object({
+export const auditEventSchema = z.lazy(() => z.object({
   eventId: z.string().check(z.minLength(1)),
   jurisdictionId: jurisdictionIdSchema,
   /** ISO 8601 UTC with milliseconds. */
@@ -55,7 +55,7 @@ export const auditEventSchema = z.object({
   toStatus: z.optional(z.string()),
   /** For `record.amended`: the approved record (and version) the new draft amends. */
   amends: z.optional(z.object({ recordId: z.string(), version: z.number().check(z.int()) })),
-});
+}));
 export type AuditEvent = z.infer<typeof auditEventSchema>;
 
 /** What a caller states about an event; id, time and who are filled in by newAuditEvent. */

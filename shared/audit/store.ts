@@ -71,12 +71,12 @@ export interface AuditPage {
   nextCursor?: string;
 }
 
-const pageSchema = z.object({
+const pageSchema = z.lazy(() => z.object({
   limit: z._default(z.number().check(z.int(), z.minimum(1), z.maximum(100)), 25),
   cursor: z.optional(z.string().check(z.maxLength(4096))),
   from: z.optional(dateBoundSchema),
   to: z.optional(dateBoundSchema),
-});
+}));
 
 function parsePage(query: unknown): z.infer<typeof pageSchema> {
   const parsed = pageSchema.safeParse(query);

@@ -14,7 +14,7 @@ export interface Principal {
   displayName?: string;
 }
 
-export const principalSchema = z
+export const principalSchema = z.lazy(() => z
   .strictObject({
     subject: z.string().check(z.minLength(1), z.maxLength(255)),
     role: z.enum(ROLES),
@@ -26,7 +26,7 @@ export const principalSchema = z
       message: 'Jurisdiction roles carry a jurisdiction id, partnership-wide roles none',
       path: ['jurisdictionId'],
     }),
-  );
+  ));
 
 /**
  * ID-token claims that carry role and jurisdiction. Cognito names them; the local provider emits the same names,
@@ -43,7 +43,7 @@ export const CLAIMS = {
 export const ROLE_GROUP_PREFIX = 'role:';
 export const roleGroupName = (role: Role): string => `${ROLE_GROUP_PREFIX}${role}`;
 
-const claimsSchema = z.looseObject({
+const claimsSchema = z.lazy(() => z.looseObject({
   sub: z.string().check(z.minLength(1), z.maxLength(255)),
   [CLAIMS.groups]: z.optional(z.union([z.array(z.string()), z.string()])),
   [CLAIMS.jurisdiction]: z.optional(z.string()),
@@ -51,9 +51,9 @@ const claimsSchema = z.looseObject({
   name: z.optional(z.string()),
   given_name: z.optional(z.string()),
   family_name: z.optional(z.string()),
-});
+}));
 
-const identitySchema = z.looseObject({ providerName: z.string(), providerType: z.string() });
+const identitySchema = z.lazy(() => z.looseObject({ providerName: z.string(), providerType: z.string() }));
 
 /**
  * Maps verified ID-token claims to a principal, or throws UnauthorizedError when they do not name exactly one known

@@ -62,7 +62,7 @@ export const registryAdminApi = {
   }),
   'PUT /api/jurisdictions/{jurisdictionId}': contract({
     params: inJurisdiction,
-    body: z.strictObject({ jurisdiction: jurisdictionSchema, expectedVersion: z.number({ error: 'Give the version you last read' }).check(z.int(), z.minimum(1)) }),
+    body: z.lazy(() => z.strictObject({ jurisdiction: jurisdictionSchema, expectedVersion: z.number({ error: 'Give the version you last read' }).check(z.int(), z.minimum(1)) })),
     responses: () => ({
       200: { description: 'The edited jurisdiction with its new version', schema: schemas().profile },
       404: { description: 'No such jurisdiction', schema: errorResponse() },

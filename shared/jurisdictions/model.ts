@@ -14,18 +14,18 @@ export const US_STATE_CODES = [
   'SC', 'SD', 'TN', 'TX', 'UT', 'VT', 'VA', 'WA', 'WV', 'WI', 'WY', 'PR', 'VI', 'GU', 'AS', 'MP',
 ] as const;
 
-const unitSchema = z.object({
+const unitSchema = z.lazy(() => z.object({
   code: z.string().check(z.regex(/^[a-z0-9-]{1,40}$/, 'A unit code is lowercase letters, digits and hyphens')),
   label: z.string().check(z.minLength(1), z.maxLength(120)),
-});
+}));
 
-const contactSchema = z.object({
+const contactSchema = z.lazy(() => z.object({
   role: z.enum(CONTACT_ROLES),
   name: z.string().check(z.minLength(1), z.maxLength(120)),
   email: z.email(),
-});
+}));
 
-export const jurisdictionSchema = z
+export const jurisdictionSchema = z.lazy(() => z
   .strictObject({
     id: jurisdictionIdSchema,
     name: z.string().check(z.minLength(3), z.maxLength(160)),
@@ -44,7 +44,7 @@ export const jurisdictionSchema = z
       path: ['county'],
     }),
     z.refine((j) => new Set(j.units.map((u) => u.code)).size === j.units.length, { message: 'Unit codes must be unique', path: ['units'] }),
-  );
+  ));
 
 export type Jurisdiction = z.infer<typeof jurisdictionSchema>;
 

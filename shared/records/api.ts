@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import { dateBoundSchema } from '#shared/audit/ids.ts';
 import { contract, errorResponse } from '#shared/http/contract.ts';
 import { jurisdictionIdSchema } from '#shared/storage/keys.ts';
-import { withMeta } from '#shared/zod-config.ts';
+import { built, withMeta } from '#shared/zod-config.ts';
 import { RECORD_STATUSES, amendInputSchema, recordSchema as recordModelSchema, createDraftInputSchema, saveDraftInputSchema, submitInputSchema, transitionInputSchema } from './model.ts';
 
 const inJurisdiction = z.object({ jurisdictionId: jurisdictionIdSchema });
@@ -28,7 +28,7 @@ let responseSchemas: { record: z.core.$ZodType; list: z.core.$ZodType } | undefi
 const schemas = () => {
   if (!responseSchemas) {
     const record = withMeta(recordModelSchema, { id: 'Record' });
-    const summary = withMeta(z.omit(record, { answers: true }), { id: 'RecordSummary' });
+    const summary = withMeta(z.omit(built(recordModelSchema), { answers: true }), { id: 'RecordSummary' });
     responseSchemas = { record, list: z.object({ items: z.array(summary), nextCursor: z.optional(z.string()) }) };
   }
   return responseSchemas;
@@ -44,7 +44,7 @@ const invalid = () => ({ 422: { description: 'The input or answers break a rule;
 export const recordsApi = {
   'POST /api/jurisdictions/{jurisdictionId}/records': contract({
     params: inJurisdiction,
-    body: z.catchall(createDraftInputSchema, z.never()),
+    body: z.lazy(() => z.catchall(built(createDraftInputSchema), z.never())),
     responses: () => ({ 201: { description: 'The new draft', schema: schemas().record }, 200: { description: 'A retried create: the draft made the first time', schema: schemas().record }, ...errors(), ...invalid() }),
   }),
   'GET /api/jurisdictions/{jurisdictionId}/records': contract({
@@ -58,22 +58,22 @@ export const recordsApi = {
   }),
   'PUT /api/jurisdictions/{jurisdictionId}/records/{recordId}/answers': contract({
     params: oneRecord,
-    body: z.catchall(saveDraftInputSchema, z.never()),
+    body: z.lazy(() => z.catchall(built(saveDraftInputSchema), z.never())),
     responses: () => ({ 200: { description: 'The saved draft (autosave)', schema: schemas().record }, ...errors(), ...conflict(), ...invalid() }),
   }),
   'POST /api/jurisdictions/{jurisdictionId}/records/{recordId}/submit': contract({
     params: oneRecord,
-    body: z.catchall(submitInputSchema, z.never()),
+    body: z.lazy(() => z.catchall(built(submitInputSchema), z.never())),
     responses: () => ({ 200: { description: 'The submitted record (a retried submit answers the same)', schema: schemas().record }, ...errors(), ...conflict(), ...invalid() }),
   }),
   'POST /api/jurisdictions/{jurisdictionId}/records/{recordId}/transitions': contract({
     params: oneRecord,
-    body: z.catchall(transitionInputSchema, z.never()),
+    body: z.lazy(() => z.catchall(built(transitionInputSchema), z.never())),
     responses: () => ({ 200: { description: 'The record in its new status', schema: schemas().record }, ...errors(), ...conflict(), ...invalid() }),
   }),
   'POST /api/jurisdictions/{jurisdictionId}/records/{recordId}/amendments': contract({
     params: oneRecord,
-    body: z.catchall(amendInputSchema, z.never()),
+    body: z.lazy(() => z.catchall(built(amendInputSchema), z.never())),
     responses: () => ({ 201: { description: 'The amendment: a new draft that keeps the approved version', schema: schemas().record }, ...errors(), ...conflict(), ...invalid() }),
   }),
 };

@@ -9,7 +9,7 @@
  *   create receipt      REQUESTS           CREATE#<digest of subject + clientRequestId>
  */
 import * as z from 'zod/mini';
-import '#shared/zod-config.ts';
+import { built } from '#shared/zod-config.ts';
 import { ValidationError, type FieldError } from '#shared/errors.ts';
 import { dateBoundSchema, TIME_SORTABLE_ID } from '#shared/audit/ids.ts';
 import type { Answers } from '#shared/forms/types.ts';
@@ -66,7 +66,7 @@ export interface RecordView {
 export type RecordSummary = Omit<RecordView, 'answers'>;
 
 /** A stored record as the service returns it (also the API's response schema, shared/records/api.ts). */
-export const recordSchema = z.object({
+export const recordSchema = z.lazy(() => z.object({
   jurisdictionId: z.string(),
   recordId: z.string().check(z.regex(TIME_SORTABLE_ID)),
   formId: z.string(),
@@ -83,10 +83,14 @@ export const recordSchema = z.object({
   statusReason: z.optional(z.string()),
   amends: z.optional(z.object({ recordId: z.string(), version: z.number().check(z.int()) })),
   amendReason: z.optional(z.string()),
-});
-const summarySchema = z.omit(recordSchema, { answers: true });
+}));
+const summarySchema = z.lazy(() => z.omit(built(recordSchema), { answers: true }));
 
-export const SUMMARY_ATTRIBUTES = Object.keys(summarySchema.shape);
+/** What a list reads of each record: everything but the answers. */
+export const SUMMARY_ATTRIBUTES: readonly (keyof RecordSummary)[] = [
+  'jurisdictionId', 'recordId', 'formId', 'formVersion', 'status', 'version', 'createdBy', 'createdAt', 'updatedBy', 'updatedAt',
+  'submittedAt', 'submissionId', 'statusReason', 'amends', 'amendReason',
+];
 
 // ---------------------------------------------------------------------------------------------------
 // Keys (partition suffixes; the scoped table prefixes the jurisdiction id).
@@ -117,12 +121,12 @@ export function summaryFromItem(item: Item): RecordSummary {
 // Inputs.
 
 /** A client-made idempotency token, e.g. a UUID. */
-const token = z.string().check(z.regex(/^[A-Za-z0-9_-]{8,128}$/, 'Use 8-128 letters, digits, "-" or "_" (a UUID works)'));
-const expectedVersion = z.number({ error: 'Give the version you last read' }).check(z.int(), z.minimum(1));
+const token = z.lazy(() => z.string().check(z.regex(/^[A-Za-z0-9_-]{8,128}$/, 'Use 8-128 letters, digits, "-" or "_" (a UUID works)')));
+const expectedVersion = z.lazy(() => z.number({ error: 'Give the version you last read' }).check(z.int(), z.minimum(1)));
 /** Longest reason a transition or amendment keeps (the web's textarea says so too). */
 export const REASON_MAX_LENGTH = 2000;
-const reason = z.string().check(z.trim(), z.minLength(1, 'Give a reason'), z.maxLength(REASON_MAX_LENGTH, 'Keep the reason under 2,000 characters'));
-const answers = z.record(z.string(), z.unknown(), { error: 'Answers are an object of variable names and values' });
+const reason = z.lazy(() => z.string().check(z.trim(), z.minLength(1, 'Give a reason'), z.maxLength(REASON_MAX_LENGTH, 'Keep the reason under 2,000 characters')));
+const answers = z.lazy(() => z.record(z.string(), z.unknown(), { error: 'Answers are an object of variable names and values' }));
 
 /**
  * Forms kept as jurisdiction records, tied to the staff who write them. The safety culture survey is not one of
@@ -130,17 +134,17 @@ const answers = z.record(z.string(), z.unknown(), { error: 'Answers are an objec
  */
 export const RECORD_FORMS = ['critical_incident_review', 'safety_notice'] as const;
 
-export const createDraftInputSchema = z.object({
+export const createDraftInputSchema = z.lazy(() => z.object({
   formId: z.enum(RECORD_FORMS, { error: `formId is one of ${RECORD_FORMS.join(', ')}; survey answers are anonymous and are not records` }),
   formVersion: z.optional(z.number().check(z.int(), z.minimum(1))),
   answers: z.optional(answers),
   clientRequestId: z.optional(token),
-});
-export const saveDraftInputSchema = z.object({ answers, expectedVersion });
-export const submitInputSchema = z.object({ expectedVersion, submissionId: token });
-export const transitionInputSchema = z.object({ to: z.enum(RECORD_STATUSES), expectedVersion, reason: z.optional(reason) });
-export const amendInputSchema = z.object({ reason });
-export const listQuerySchema = z.object({
+}));
+export const saveDraftInputSchema = z.lazy(() => z.object({ answers, expectedVersion }));
+export const submitInputSchema = z.lazy(() => z.object({ expectedVersion, submissionId: token }));
+export const transitionInputSchema = z.lazy(() => z.object({ to: z.enum(RECORD_STATUSES), expectedVersion, reason: z.optional(reason) }));
+export const amendInputSchema = z.lazy(() => z.object({ reason }));
+export const listQuerySchema = z.lazy(() => z.object({
   formId: z.optional(z.string().check(z.regex(/^[a-z][a-z0-9_]{0,63}$/, 'Not a form id'))),
   status: z.optional(z.union([z.enum(RECORD_STATUSES), z.array(z.enum(RECORD_STATUSES)).check(z.minLength(1), z.maxLength(RECORD_STATUSES.length))])),
   /** Inclusive bounds on createdAt: `YYYY-MM-DD` (a UTC day) or an ISO date-time. */
@@ -148,7 +152,7 @@ export const listQuerySchema = z.object({
   to: z.optional(dateBoundSchema),
   limit: z._default(z.number().check(z.int(), z.minimum(1, 'At least 1'), z.maximum(100, 'At most 100')), 25),
   cursor: z.optional(z.string().check(z.maxLength(4096))),
-});
+}));
 
 export type CreateDraftInput = z.input<typeof createDraftInputSchema>;
 export type SaveDraftInput = z.input<typeof saveDraftInputSchema>;

@@ -11,7 +11,7 @@ const link = z.strictObject({
   linkToken: withMeta(z.string().check(z.maxLength(200)), { description: `The wave link's random token, the same for every respondent (${LINK_TOKEN.source})` }),
 });
 const noSuchLink = html('No such survey link (mistyped, or from another jurisdiction)');
-const formValue = z.union([z.string().check(z.maxLength(2_000)), z.array(z.string().check(z.maxLength(2_000))).check(z.maxLength(50))]);
+const formValue = z.lazy(() => z.union([z.string().check(z.maxLength(2_000)), z.array(z.string().check(z.maxLength(2_000))).check(z.maxLength(50))]));
 const waveId = z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'Not a survey wave id'));
 
 /** The anonymous survey pages (no sign-in; the link is the only key). */
@@ -23,9 +23,9 @@ export const surveyApi = {
   'POST /survey/{jurisdictionId}/{linkToken}': contract({
     form: true,
     params: link,
-    body: withMeta(z.record(z.string().check(z.maxLength(100)), formValue), {
+    body: z.lazy(() => withMeta(z.record(z.string().check(z.maxLength(100)), formValue), {
       description: 'The answers (urlencoded: one field per question) and submissionId, the random id of the page answered (a resend stores nothing twice)',
-    }),
+    })),
     responses: {
       303: redirect,
       403: html('The form token was missing or wrong, or the post came from another site'),
@@ -51,15 +51,15 @@ export const surveyWavesApi = {
   }),
   'POST /survey-waves': contract({
     form: true,
-    body: withMeta(z.strictObject({ title: z.string().check(z.maxLength(2_000)), closesOn: z.string().check(z.maxLength(100)) }), {
+    body: z.lazy(() => withMeta(z.strictObject({ title: z.string().check(z.maxLength(2_000)), closesOn: z.string().check(z.maxLength(100)) }), {
       description: 'The wave title and its closing date (YYYY-MM-DD, at most 120 days ahead)',
-    }),
+    })),
     responses: { 303: redirect, 403: html('The form token was missing or wrong'), 422: html('The page again with the error summary and what was typed') },
   }),
   'POST /survey-waves/{waveId}/close': contract({
     form: true,
     params: z.strictObject({ waveId }),
-    body: z.strictObject({}),
+    body: z.lazy(() => z.strictObject({})),
     responses: { 303: redirect, 403: html('The form token was missing or wrong'), 404: html('No such wave in your jurisdiction') },
   }),
 };

@@ -10,11 +10,11 @@ const recordId = withMeta(z.string().check(z.minLength(1), z.maxLength(64)), { d
 const sectionId = withMeta(z.string().check(z.regex(/^[a-z][a-z0-9_]{0,63}$/, 'Not a section id')), { description: 'A section id of the record\'s form version' });
 const oneRecord = z.strictObject({ recordId });
 const oneSection = z.strictObject({ recordId, sectionId });
-const formValue = z.union([z.string().check(z.maxLength(20_000)), z.array(z.string().check(z.maxLength(20_000))).check(z.maxLength(200))]);
+const formValue = z.lazy(() => z.union([z.string().check(z.maxLength(20_000)), z.array(z.string().check(z.maxLength(20_000))).check(z.maxLength(200))]));
 const oneJurisdiction = z.strictObject({ jurisdictionId: jurisdictionIdSchema });
-const registryForm = withMeta(z.record(z.string().check(z.maxLength(200)), formValue), {
+const registryForm = z.lazy(() => withMeta(z.record(z.string().check(z.maxLength(200)), formValue), {
   description: 'The registry form: id (adding only), name, type, state, county, active (true/false), joinedYear, units (one `code | label` per line), contacts[i].role|name|email; expectedVersion when editing',
-});
+}));
 const notFound = html('No such record in your jurisdiction (another jurisdiction\'s records are not found either)');
 
 /** Contracts of the web pages (HTML answers; form posts take urlencoded fields with the CSRF token). */
@@ -29,7 +29,7 @@ export const webApi = {
   'GET /sign-in-help': contract({ responses: { 200: html('How to sign in, and whom to ask for an account') } }),
   'POST /records': contract({
     form: true,
-    body: z.strictObject({ formId: optionalText(64, 'The form to start: critical_incident_review or safety_notice') }),
+    body: z.lazy(() => z.strictObject({ formId: optionalText(64, 'The form to start: critical_incident_review or safety_notice') })),
     responses: {
       303: redirect,
       400: html('The form id is not one that can be started from the home page'),
@@ -52,9 +52,9 @@ export const webApi = {
   'POST /records/{recordId}/sections/{sectionId}': contract({
     form: true,
     params: oneSection,
-    body: withMeta(z.record(z.string().check(z.maxLength(200)), formValue), {
+    body: z.lazy(() => withMeta(z.record(z.string().check(z.maxLength(200)), formValue), {
       description: 'The section\'s fields (`name`, `group[i].name`; repeated for checkboxes), expectedVersion, _action (next, later, previous, add:<group>, remove:<group>:<i>), _count.<group>, _hidden',
-    }),
+    })),
     responses: {
       303: redirect,
       403: html('The form token was missing or wrong'),
@@ -70,7 +70,7 @@ export const webApi = {
   'POST /records/{recordId}/submit': contract({
     form: true,
     params: oneRecord,
-    body: z.strictObject({ expectedVersion: z.string().check(z.regex(/^\d{1,9}$/)), submissionId: z.string().check(z.minLength(8), z.maxLength(64)) }),
+    body: z.lazy(() => z.strictObject({ expectedVersion: z.string().check(z.regex(/^\d{1,9}$/)), submissionId: z.string().check(z.minLength(8), z.maxLength(64)) })),
     responses: {
       303: redirect,
       403: html('The form token was missing or wrong'),
@@ -82,14 +82,14 @@ export const webApi = {
   'POST /records/{recordId}/transitions': contract({
     form: true,
     params: oneRecord,
-    body: withMeta(
+    body: z.lazy(() => withMeta(
       z.strictObject({
         expectedVersion: optionalText(16, 'The record version the page showed'),
         to: optionalText(32, 'in_review, returned or approved (the moves legal from the record\'s status)'),
         reason: optionalText(20_000, 'What the submitter must change (required to return)'),
       }),
       { description: "A reviewer's decision form (reviewers of the record's jurisdiction)" },
-    ),
+    )),
     responses: {
       303: redirect,
       400: html('No decision or no version was sent'),
