@@ -1,4 +1,4 @@
-import * as client from 'openid-client';
+import type * as Client from 'openid-client';
 import { optionalEnv, requiredEnv } from '#shared/config.ts';
 import { ServiceUnavailableError, UnauthorizedError } from '#shared/errors.ts';
 import { logger } from '#shared/logger.ts';
@@ -62,8 +62,12 @@ export interface OidcClientOptions {
   timeoutSeconds?: number;
 }
 
+// Loaded on the first sign-in, not at cold start: the session routes of the auth function, which the pages' timeout
+// warning polls, never need it (with oauth4webapi it is a fifth of the bundle).
+const openidClient = () => import('openid-client');
+
 export class OidcClient {
-  private configuration?: Promise<client.Configuration>;
+  private configuration?: Promise<Client.Configuration>;
 
   constructor(
     readonly settings: OidcSettings,
@@ -74,15 +78,16 @@ export class OidcClient {
   }
 
   /** Discovery, once per container; a failure is not cached, so the next request tries again. */
-  private discover(): Promise<client.Configuration> {
+  private discover(): Promise<Client.Configuration> {
     this.configuration ??= (async () => {
+      const client = await openidClient();
       const issuer = new URL(this.settings.issuer);
-      const execute: ((c: client.Configuration) => void)[] = [client.enableNonRepudiationChecks];
+      const execute: ((c: Client.Configuration) => void)[] = [client.enableNonRepudiationChecks];
       // Plain http only for a provider on this machine (the local one); everything else must be https.
       if (isLocalHttpOrigin(issuer.origin)) execute.push(client.allowInsecureRequests);
       const auth = this.settings.clientSecret ? client.ClientSecretBasic(this.settings.clientSecret) : client.None();
-      const discoveryOptions: client.DiscoveryRequestOptions = { execute, timeout: this.options.timeoutSeconds ?? 5 };
-      if (this.options.fetch) discoveryOptions[client.customFetch] = this.options.fetch as client.CustomFetch;
+      const discoveryOptions: Client.DiscoveryRequestOptions = { execute, timeout: this.options.timeoutSeconds ?? 5 };
+      if (this.options.fetch) discoveryOptions[client.customFetch] = this.options.fetch as Client.CustomFetch;
       return client.discovery(issuer, this.settings.clientId, undefined, auth, discoveryOptions);
     })().catch((e: unknown) => {
       this.configuration = undefined;
@@ -98,6 +103,7 @@ export class OidcClient {
    */
   async beginSignIn(returnTo?: unknown): Promise<{ authorizationUrl: string; transactionCookie: string }> {
     const config = await this.discover();
+    const client = await openidClient();
     const codeVerifier = client.randomPKCECodeVerifier();
     const state = client.randomState();
     const nonce = client.randomNonce();
@@ -122,6 +128,7 @@ export class OidcClient {
    */
   async completeSignIn(callbackUrl: string | URL, transactionCookies: string | readonly string[] | undefined | null): Promise<{ principal: Principal; returnTo: string }> {
     const config = await this.discover();
+    const client = await openidClient();
     const transaction = await this.options.transactions.take(transactionCookies);
     if (!transaction) throw new UnauthorizedError('This sign-in has expired or was already used. Please sign in again.');
     let claims: Record<string, unknown> | undefined;
@@ -134,7 +141,7 @@ export class OidcClient {
       });
       claims = tokens.claims();
     } catch (e) {
-      throw signInFailure(e);
+      throw signInFailure(e, client);
     }
     if (!claims) throw new UnauthorizedError('The sign-in did not return an ID token.');
     const principal = principalFromClaims(claims);
@@ -156,7 +163,7 @@ export class OidcClient {
   async signOutUrl(): Promise<string | undefined> {
     const config = await this.discover();
     if (config.serverMetadata().end_session_endpoint) {
-      return client.buildEndSessionUrl(config, { client_id: this.settings.clientId, post_logout_redirect_uri: this.settings.postLogoutRedirectUri }).href;
+      return (await openidClient()).buildEndSessionUrl(config, { client_id: this.settings.clientId, post_logout_redirect_uri: this.settings.postLogoutRedirectUri }).href;
     }
     if (this.settings.logoutEndpoint) {
       const url = new URL(this.settings.logoutEndpoint);
@@ -169,7 +176,7 @@ export class OidcClient {
 }
 
 /** Maps openid-client's errors: the provider unreachable → 503; anything about the response itself → 401. Logs codes only. */
-function signInFailure(e: unknown): Error {
+function signInFailure(e: unknown, client: typeof Client): Error {
   const name = (e as Error)?.name;
   const code = (e as { code?: string; error?: string })?.code ?? (e as { error?: string })?.error;
   if ((e instanceof TypeError && e.message === 'fetch failed') || name === 'TimeoutError' || name === 'AbortError') {
