@@ -25,3 +25,8 @@ export function withMeta<T extends z.core.$ZodType>(schema: T, meta: z.core.Glob
 
 /** The object a `z.lazy` stands for, built now: for `z.omit`, `z.catchall` and the like, inside another z.lazy. */
 export const built = <T extends z.core.$ZodType>(schema: z.ZodMiniLazy<T>): T => schema._zod.innerType;
+
+/** Any schema with its z.lazy wrappers built and taken off (for readers of an object's shape, e.g. OpenAPI parameters). */
+export function resolved(schema: z.core.$ZodType): z.core.$ZodType {
+  return schema._zod.def.type === 'lazy' ? resolved((schema as z.ZodMiniLazy)._zod.innerType) : schema;
+}

@@ -62,9 +62,9 @@ const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const DAY_MS = 86_400_000;
 
 /** `YYYY-MM-DD` (a whole day in UTC) or an ISO date-time with a zone. */
-export const dateBoundSchema = z.union([z.iso.date(), z.iso.datetime({ offset: true })], {
+export const dateBoundSchema = z.lazy(() => z.union([z.iso.date(), z.iso.datetime({ offset: true })], {
   error: 'Use a date like 2024-05-01 or a date and time like 2024-05-01T13:00:00Z',
-});
+}));
 
 /**
  * A list filter bound in milliseconds: a date-only `from` starts at 00:00 UTC, a date-only `to` ends at the

@@ -12,7 +12,7 @@ const sessionSchema = () =>
 // Response schemas are for the OpenAPI document only: the functions return them, so only it builds them.
 export const authApi = {
   'GET /auth/sign-in': contract({
-    query: z.strictObject({ returnTo: withMeta(z.optional(z.string().check(z.maxLength(2048))), { description: 'Same-origin path to land on after sign-in' }) }),
+    query: z.lazy(() => z.strictObject({ returnTo: withMeta(z.optional(z.string().check(z.maxLength(2048))), { description: 'Same-origin path to land on after sign-in' }) })),
     responses: () => ({ 302: redirect, 503: { description: 'The identity provider does not answer', schema: errorResponse() } }),
   }),
   'GET /auth/callback': contract({

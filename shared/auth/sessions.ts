@@ -62,12 +62,12 @@ export interface ReadSessionOptions {
   touch?: boolean;
 }
 
-const itemSchema = z.object({
+const itemSchema = z.lazy(() => z.object({
   principal: principalSchema,
   createdAtMs: z.number().check(z.int()),
   lastSeenAtMs: z.number().check(z.int()),
   absoluteExpiresAtMs: z.number().check(z.int()),
-});
+}));
 
 const positive = (name: string, fallback: number): number => {
   const raw = optionalEnv(name);

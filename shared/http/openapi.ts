@@ -7,6 +7,7 @@ import { jurisdictionsApi, registryAdminApi } from '#shared/jurisdictions/api.ts
 import { recordsApi } from '#shared/records/api.ts';
 import { surveyApi, surveyWavesApi } from '#shared/survey/api.ts';
 import { webApi } from '#shared/web/api.ts';
+import { resolved } from '#shared/zod-config.ts';
 import { contract, responsesOf, type RouteContract } from './contract.ts';
 import { ROUTES } from './routes.ts';
 
@@ -37,7 +38,8 @@ export function buildOpenApiDocument(): ReturnType<typeof createDocument> {
     (paths[r.path] as Record<string, unknown>)[r.method.toLowerCase()] = {
       summary: r.summary,
       operationId: `${r.method.toLowerCase()}${r.path.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase())}`,
-      ...(c.query || c.params ? { requestParams: { ...(c.query ? { query: c.query } : {}), ...(c.params ? { path: c.params } : {}) } } : {}),
+      // Parameters are read from the objects' shapes: a contract's z.lazy is built here.
+      ...(c.query || c.params ? { requestParams: { ...(c.query ? { query: resolved(c.query) } : {}), ...(c.params ? { path: resolved(c.params) } : {}) } } : {}),
       ...(c.body ? { requestBody: { required: true, content: { [c.form ? 'application/x-www-form-urlencoded' : 'application/json']: { schema: c.body } } } } : {}),
       responses,
     };

@@ -24,7 +24,7 @@ const schemas = () =>
     profile: withMeta(z.looseObject({ version: withMeta(z.number().check(z.int()), { description: 'Send it back as expectedVersion' }) }), { id: 'JurisdictionProfile' }),
   });
 
-const inJurisdiction = z.object({ jurisdictionId: jurisdictionIdSchema });
+const inJurisdiction = z.lazy(() => z.object({ jurisdictionId: jurisdictionIdSchema }));
 
 export const jurisdictionsApi = {
   'GET /api/jurisdictions': contract({

@@ -66,7 +66,7 @@ export function toPublicJurisdiction(j: Jurisdiction): PublicJurisdiction {
 }
 
 /** Filters of the registry listing, as the API accepts them in the query string. */
-export const registryFilterSchema = z.strictObject({
+export const registryFilterSchema = z.lazy(() => z.strictObject({
   type: z.optional(z.enum(JURISDICTION_TYPES, { error: `type must be one of: ${JURISDICTION_TYPES.join(', ')}` })),
   state: z.optional(
     z.pipe(
@@ -75,6 +75,6 @@ export const registryFilterSchema = z.strictObject({
     ),
   ),
   active: z.optional(z.pipe(z.enum(['true', 'false'], { error: 'active must be true or false' }), z.transform((v: 'true' | 'false') => v === 'true'))),
-});
+}));
 
 export type RegistryFilter = z.infer<typeof registryFilterSchema>;

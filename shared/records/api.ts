@@ -5,11 +5,11 @@ import { jurisdictionIdSchema } from '#shared/storage/keys.ts';
 import { built, withMeta } from '#shared/zod-config.ts';
 import { RECORD_STATUSES, amendInputSchema, recordSchema as recordModelSchema, createDraftInputSchema, saveDraftInputSchema, submitInputSchema, transitionInputSchema } from './model.ts';
 
-const inJurisdiction = z.object({ jurisdictionId: jurisdictionIdSchema });
-const oneRecord = z.object({ jurisdictionId: jurisdictionIdSchema, recordId: z.string().check(z.minLength(1), z.maxLength(64)) });
+const inJurisdiction = z.lazy(() => z.object({ jurisdictionId: jurisdictionIdSchema }));
+const oneRecord = z.lazy(() => z.object({ jurisdictionId: jurisdictionIdSchema, recordId: z.string().check(z.minLength(1), z.maxLength(64)) }));
 
 /** Query strings are text: numbers are coerced, several statuses come comma-separated. */
-export const listRecordsQuerySchema = z.strictObject({
+export const listRecordsQuerySchema = z.lazy(() => z.strictObject({
   formId: z.optional(z.string().check(z.regex(/^[a-z][a-z0-9_]{0,63}$/, 'Not a form id'))),
   status: z.optional(
     z.pipe(
@@ -21,7 +21,7 @@ export const listRecordsQuerySchema = z.strictObject({
   to: z.optional(dateBoundSchema),
   limit: z.optional(z.coerce.number({ error: 'limit is a number' }).check(z.int(), z.minimum(1, 'At least 1'), z.maximum(100, 'At most 100'))),
   cursor: z.optional(z.string().check(z.maxLength(4096))),
-});
+}));
 
 // Response schemas are for the OpenAPI document only: built (once) when it asks for them.
 let responseSchemas: { record: z.core.$ZodType; list: z.core.$ZodType } | undefined;

@@ -6,10 +6,10 @@ import { LINK_TOKEN } from './model.ts';
 const html = (description: string) => ({ description, contentType: 'text/html' });
 const redirect = { description: 'Redirect (Location header)' };
 // Both checked in the flow, not here: a truncated or mistyped link is "no survey at this address" (404), not a parameter error.
-const link = z.strictObject({
+const link = z.lazy(() => z.strictObject({
   jurisdictionId: withMeta(z.string().check(z.maxLength(64)), { description: 'The jurisdiction of the wave (its registry id)' }),
   linkToken: withMeta(z.string().check(z.maxLength(200)), { description: `The wave link's random token, the same for every respondent (${LINK_TOKEN.source})` }),
-});
+}));
 const noSuchLink = html('No such survey link (mistyped, or from another jurisdiction)');
 const formValue = z.lazy(() => z.union([z.string().check(z.maxLength(2_000)), z.array(z.string().check(z.maxLength(2_000))).check(z.maxLength(50))]));
 const waveId = z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'Not a survey wave id'));
@@ -43,10 +43,10 @@ export const surveyApi = {
 /** The jurisdiction admin's survey wave pages. */
 export const surveyWavesApi = {
   'GET /survey-waves': contract({
-    query: z.strictObject({
+    query: z.lazy(() => z.strictObject({
       opened: withMeta(z.optional(waveId), { description: 'The wave just opened (confirmation)' }),
       closed: withMeta(z.optional(waveId), { description: 'The wave just closed (confirmation)' }),
-    }),
+    })),
     responses: { 200: html("The jurisdiction's waves, newest first, and the form to open one"), 403: html('Your role does not manage survey waves') },
   }),
   'POST /survey-waves': contract({
@@ -58,7 +58,7 @@ export const surveyWavesApi = {
   }),
   'POST /survey-waves/{waveId}/close': contract({
     form: true,
-    params: z.strictObject({ waveId }),
+    params: z.lazy(() => z.strictObject({ waveId })),
     body: z.lazy(() => z.strictObject({})),
     responses: { 303: redirect, 403: html('The form token was missing or wrong'), 404: html('No such wave in your jurisdiction') },
   }),

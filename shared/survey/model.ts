@@ -24,12 +24,12 @@ export type WaveStatus = (typeof WAVE_STATUSES)[number];
 /** Longest a wave may stay open: a survey is a snapshot, and a forgotten open link invites stray answers. */
 export const MAX_WAVE_DAYS = 120;
 
-export const openWaveInputSchema = z.object({
+export const openWaveInputSchema = z.lazy(() => z.object({
   title: z
     .string({ error: 'Enter a title for the wave' })
     .check(z.trim(), z.minLength(1, 'Enter a title for the wave, such as "Spring 2027"'), z.maxLength(120, 'A title has at most 120 characters')),
   closesOn: z.iso.date({ error: 'Enter the closing date as a date, such as 2027-03-31' }),
-});
+}));
 export type OpenWaveInput = z.input<typeof openWaveInputSchema>;
 
 export interface SurveyWave {

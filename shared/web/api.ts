@@ -8,10 +8,10 @@ const redirect = { description: 'Redirect (Location header)' };
 const optionalText = (max: number, description: string) => withMeta(z.optional(z.string().check(z.maxLength(max))), { description });
 const recordId = withMeta(z.string().check(z.minLength(1), z.maxLength(64)), { description: 'The record id (of your own jurisdiction)' });
 const sectionId = withMeta(z.string().check(z.regex(/^[a-z][a-z0-9_]{0,63}$/, 'Not a section id')), { description: 'A section id of the record\'s form version' });
-const oneRecord = z.strictObject({ recordId });
-const oneSection = z.strictObject({ recordId, sectionId });
+const oneRecord = z.lazy(() => z.strictObject({ recordId }));
+const oneSection = z.lazy(() => z.strictObject({ recordId, sectionId }));
 const formValue = z.lazy(() => z.union([z.string().check(z.maxLength(20_000)), z.array(z.string().check(z.maxLength(20_000))).check(z.maxLength(200))]));
-const oneJurisdiction = z.strictObject({ jurisdictionId: jurisdictionIdSchema });
+const oneJurisdiction = z.lazy(() => z.strictObject({ jurisdictionId: jurisdictionIdSchema }));
 const registryForm = z.lazy(() => withMeta(z.record(z.string().check(z.maxLength(200)), formValue), {
   description: 'The registry form: id (adding only), name, type, state, county, active (true/false), joinedYear, units (one `code | label` per line), contacts[i].role|name|email; expectedVersion when editing',
 }));
@@ -20,10 +20,10 @@ const notFound = html('No such record in your jurisdiction (another jurisdiction
 /** Contracts of the web pages (HTML answers; form posts take urlencoded fields with the CSRF token). */
 export const webApi = {
   'GET /': contract({
-    query: z.strictObject({
+    query: z.lazy(() => z.strictObject({
       started: optionalText(64, 'Id of the record just started (confirmation)'),
       saved: optionalText(64, 'Id of the draft just saved to return to later (confirmation)'),
-    }),
+    })),
     responses: { 200: html('The home page: what the platform is, or the signed-in person\'s tasks, start forms and recent records') },
   }),
   'GET /sign-in-help': contract({ responses: { 200: html('How to sign in, and whom to ask for an account') } }),
@@ -38,15 +38,15 @@ export const webApi = {
   }),
   'GET /records/{recordId}': contract({
     params: oneRecord,
-    query: z.strictObject({
+    query: z.lazy(() => z.strictObject({
       submitted: withMeta(z.optional(z.literal('1')), { description: 'Show the "submitted" confirmation' }),
       moved: withMeta(z.optional(z.enum(['in_review', 'returned', 'approved'])), { description: "Show the confirmation of a reviewer's decision" }),
-    }),
+    })),
     responses: { 200: html('The read-only record: every visible answer by section (submitted, in review, approved)'), 303: redirect, 404: notFound },
   }),
   'GET /records/{recordId}/sections/{sectionId}': contract({
     params: oneSection,
-    query: z.strictObject({ notice: withMeta(z.optional(z.enum(['started', 'more'])), { description: 'A confirmation to show (review started; more questions appeared)' }) }),
+    query: z.lazy(() => z.strictObject({ notice: withMeta(z.optional(z.enum(['started', 'more'])), { description: 'A confirmation to show (review started; more questions appeared)' }) })),
     responses: { 200: html('One section of a draft as a form'), 303: redirect, 404: notFound },
   }),
   'POST /records/{recordId}/sections/{sectionId}': contract({
@@ -100,9 +100,9 @@ export const webApi = {
     },
   }),
   'GET /audit': contract({
-    query: z.strictObject({
+    query: z.lazy(() => z.strictObject({
       cursor: withMeta(z.optional(z.string().check(z.minLength(1), z.maxLength(4096))), { description: 'Where the next (older) page starts: the "Older events" link of the previous page' }),
-    }),
+    })),
     responses: {
       200: html('The audit log, newest first: of your own jurisdiction (jurisdiction admins) or of every jurisdiction (platform admins)'),
       400: html('The cursor is not one this page gave'),
@@ -110,7 +110,7 @@ export const webApi = {
     },
   }),
   'GET /registry': contract({
-    query: z.strictObject({ saved: optionalText(64, 'Id of the jurisdiction just saved (confirmation)') }),
+    query: z.lazy(() => z.strictObject({ saved: optionalText(64, 'Id of the jurisdiction just saved (confirmation)') })),
     responses: { 200: html('Every jurisdiction of the registry with Edit links (platform admins)'), 403: html('Your role does not keep the registry') },
   }),
   'GET /registry/new': contract({
