@@ -1,5 +1,5 @@
 // `npm run bench:init` — only the module-init ratios, for working on them (npm run bench measures everything).
-// ONLY=web,records picks functions; ROUNDS (default 25) sets the interleaved rounds. Same method as bench/run.ts.
+// ONLY=web,records picks functions; ROUNDS (default 30) sets the interleaved rounds. Same method as bench/run.ts.
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +10,7 @@ import { synthesize } from './synth.ts';
 const root = join(import.meta.dirname, '..');
 const work = mkdtempSync(join(tmpdir(), 'npcs-bench-init-'));
 const only = (process.env.ONLY ?? '').split(',').filter(Boolean);
-const rounds = Number(process.env.ROUNDS ?? 25);
+const rounds = Number(process.env.ROUNDS ?? 30);
 try {
   const functions = (await synthesize(root, join(work, 'cdk.out'))).filter((f) => only.length === 0 || only.includes(f.id));
   const reference = await bundleLikeAFunction(join(root, 'bench', 'reference-handler.ts'), join(work, 'cdk.out', 'bench-reference'));

@@ -18,7 +18,7 @@ const PROJECT_ROOT = resolve(import.meta.dirname, '..');
 const KB = 1024;
 const ZIP_TARGET_KB = 150;
 const INIT_RATIO_TARGET = 1.3;
-const INIT_ROUNDS = Number(process.env.BENCH_INIT_ROUNDS ?? 15);
+const INIT_ROUNDS = Number(process.env.BENCH_INIT_ROUNDS ?? 30);
 
 const rows: BenchRow[] = [];
 const crashes: string[] = [];

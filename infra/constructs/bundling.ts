@@ -34,8 +34,8 @@ export const FUNCTION_ESBUILD_OPTIONS = {
  * per dynamically imported module group under `chunks/`. A cold start loads the entry and the chunks it imports
  * statically; a route's own code (`await import(...)` in the handler) is read and compiled on its first request.
  */
-export function bundleFunction(entry: string, outDir: string, define?: Record<string, string>): esbuild.BuildResult {
-  return esbuild.buildSync({
+export function bundleFunction(entry: string, outDir: string, define?: Record<string, string>): esbuild.BuildResult<{ metafile: true }> {
+  const options = {
     ...FUNCTION_ESBUILD_OPTIONS,
     mainFields: [...FUNCTION_ESBUILD_OPTIONS.mainFields],
     inject: [...FUNCTION_ESBUILD_OPTIONS.inject],
@@ -47,6 +47,8 @@ export function bundleFunction(entry: string, outDir: string, define?: Record<st
     splitting: true,
     chunkNames: 'chunks/[name]-[hash]',
     ...(define ? { define } : {}),
+    metafile: true,
     logLevel: 'warning',
-  });
+  } satisfies esbuild.BuildOptions;
+  return esbuild.buildSync(options);
 }
