@@ -5,7 +5,7 @@ export interface SynthesizedFunction {
   /** Value of the template metadata `npcs:function-id`. */
   id: string;
   logicalId: string;
-  /** Directory of the bundled asset (index.mjs + index.mjs.map). */
+  /** Directory of the bundled asset: index.mjs, chunks/ and their source maps. */
   assetDir: string;
   bundlePath: string;
   /** Environment variables of the function; CloudFormation references replaced by dummy strings. */

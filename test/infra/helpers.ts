@@ -9,7 +9,7 @@ import { buildApp } from '#infra/build-app.ts';
 import { FUNCTION_ID_METADATA } from '#infra/constructs/platform-function.ts';
 import type { PlatformStack } from '#infra/platform-stack.ts';
 
-/** Context that makes NodejsFunction skip esbuild (placeholder asset): synth in seconds, no bundles. */
+/** Context that makes the function assets skip bundling (placeholder asset): synth in seconds, no bundles. */
 export const SKIP_BUNDLING = { 'aws:cdk:bundling-stacks': [] as string[] };
 
 /** For tests that synthesize inside the test body: a full synth with the nag packs takes seconds, more under load. */

@@ -7,7 +7,8 @@ import type { Answers } from '#shared/forms/types.ts';
 import { STORAGE_MARSHALL_OPTIONS } from '#shared/storage/marshalling.ts';
 import { changedFieldNames } from '#shared/records/diff.ts';
 import { staleVersion } from '#shared/records/errors.ts';
-import { fromItem, listQuerySchema, parseInput, RECORD_STATUSES, TRANSITIONS, toItem, type RecordView } from '#shared/records/model.ts';
+import { fromItem, listQuerySchema, parseInput, RECORD_STATUSES, recordSchema, SUMMARY_ATTRIBUTES, TRANSITIONS, toItem, type RecordView } from '#shared/records/model.ts';
+import { built } from '#shared/zod-config.ts';
 
 describe('changedFieldNames', () => {
   it('names added, removed and changed answers, sorted', () => {
@@ -95,5 +96,12 @@ describe('inputs and messages', () => {
     expect(e.message).toMatch(/someone else saved this record first/i);
     expect(e.message).toMatch(/nothing was lost/i);
     expect(e.details()).toEqual({ reason: 'stale_version', currentVersion: 4, expectedVersion: 3 });
+  });
+});
+
+describe('SUMMARY_ATTRIBUTES (what a list reads of each record)', () => {
+  it('is every attribute of the record schema but the answers', () => {
+    const all = Object.keys(built(recordSchema).shape);
+    expect([...SUMMARY_ATTRIBUTES].sort()).toEqual(all.filter((k) => k !== 'answers').sort());
   });
 });
