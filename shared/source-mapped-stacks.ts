@@ -1,7 +1,7 @@
 /**
  * Stack traces in the TypeScript sources, with the bundle's source map read only when a stack is formatted.
  *
- * Every function bundle gets this module first (esbuild `inject`, infra/constructs/platform-function.ts). Node's own
+ * Every function bundle gets this module first (esbuild `inject`, infra/constructs/bundling.ts). Node's own
  * `--enable-source-maps` does the same mapping but pays for it at load: it parses the map and walks every character
  * of the bundle to cache line lengths (for coverage reports), ~0.24 M instructions per KB, a tenth of the web
  * function's cold start (docs/bench.md). Stacks are formatted only when something failed, so the map is read then,
@@ -70,15 +70,10 @@ function callerName(caller: CallSite | undefined): string | undefined {
 /** One frame as V8 writes it, with the bundle's position and minified name replaced by the source's. */
 function mappedFrame(site: CallSite, caller: CallSite | undefined): string {
   const map = sourceMap(site.getFileName()!);
-  if (!map) return String(site);
-  const text = String(site);
-  const at = origin(map, site.getLineNumber(), site.getColumnNumber());
-  if (!at) return text;
+  const at = map ? origin(map, site.getLineNumber(), site.getColumnNumber()) : undefined;
+  if (!map || !at) return String(site);
   // As Node does: the enclosing function's own name, else the name the caller used for it.
-  const name =
-    enclosingName(map, site) ||
-    callerName(caller) ||
-    site.getFunctionName();
+  const name = enclosingName(map, site) || callerName(caller) || site.getFunctionName();
   const typeName = site.getTypeName();
   const qualified = name && typeName && typeName !== '[object global]' && !site.isToplevel() ? `${typeName}.${name}` : name;
   const prefix = site.isAsync() ? 'async ' : site.isConstructor() ? 'new ' : '';

@@ -11,8 +11,8 @@ import type { FlowInput } from '#shared/web/record-flow.tsx';
 const TABLE = requiredEnv('TABLE_NAME');
 const sessions = SessionStore.fromEnv();
 
-// Each group of pages loads on its first request: a cold start compiles and runs the HTTP stack and the pages it
-// serves, not every page of the function (esbuild keeps these modules in the bundle, evaluated on first import).
+// Each group of pages loads on its first request: a cold start reads and runs the HTTP stack and the pages it
+// serves, not every page of the function (esbuild puts them in chunks of their own, infra/constructs/bundling.ts).
 const homePage = () => import('#shared/web/home-page.tsx');
 const recordFlow = () => import('#shared/web/record-flow.tsx');
 const registryFlow = () => import('#shared/web/registry-flow.tsx');
