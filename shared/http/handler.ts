@@ -63,7 +63,7 @@ export function httpFunction(
     /** Required when any route is not public: where sessions are read. */
     sessions?: SessionStore;
     /** Friendly HTML error pages for browsers (Accept prefers text/html; never under /api/). */
-    errorPage?: (statusCode: number, requestId: string, message: string) => HttpResult;
+    errorPage?: (statusCode: number, requestId: string, message: string) => HttpResult | Promise<HttpResult>;
   } = {},
 ) {
   // Fail at cold start, not on a request: every route must declare a known action, and non-public ones need sessions.
@@ -125,7 +125,7 @@ export function httpFunction(
         const response = errorToResponse(request.error, request.context.awsRequestId);
         request.response =
           options.errorPage && prefersHtml(request.event)
-            ? { ...options.errorPage(response.statusCode, request.context.awsRequestId, messageOf(response)), headers: { ...response.headers, 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' } }
+            ? { ...(await options.errorPage(response.statusCode, request.context.awsRequestId, messageOf(response))), headers: { ...response.headers, 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' } }
             : response;
       },
     });

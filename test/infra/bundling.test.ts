@@ -36,9 +36,10 @@ describe('function bundles (infra/constructs/bundling.ts): what a cold start loa
     }
   });
 
-  it('auth: the session routes without the OpenID client, which loads on the first sign-in', () => {
+  it('auth: the session routes without the OpenID client (first sign-in) or the page layout (first error page)', () => {
     const modules = loadedAtColdStart('auth');
     expect(modules).toContain('shared/auth/oidc.ts');
     expect(modules.filter((m) => m.includes('node_modules/openid-client/') || m.includes('node_modules/oauth4webapi/'))).toEqual([]);
+    expect(modules.filter((m) => m.includes('node_modules/preact') || ['shared/web/page.tsx', 'shared/web/layout.tsx'].includes(m))).toEqual([]);
   });
 }, 60_000);

@@ -25,6 +25,19 @@ describe('sign-in through the local cloud (local OpenID provider, auth function,
     expect(after.status).toBe(401);
   });
 
+  it('answers a browser whose sign-in expired with the HTML error page, and an API client with JSON', async () => {
+    // A callback without its transaction cookie (expired, used, or opened in another browser).
+    const page = await fetch(`${baseUrl()}/auth/callback?code=x&state=y`, { headers: { accept: 'text/html' }, redirect: 'manual' });
+    expect(page.status).toBe(401);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    const html = await page.text();
+    expect(html).toContain('<html lang="en"');
+    expect(html).toContain('This sign-in has expired or was already used');
+    const api = await fetch(`${baseUrl()}/auth/callback?code=x&state=y`, { headers: { accept: 'application/json' }, redirect: 'manual' });
+    expect(api.status).toBe(401);
+    expect(((await api.json()) as { error: { code: string } }).error.code).toBe('unauthorized');
+  });
+
   it('refuses the session route without a session, and a returnTo on another origin', async () => {
     expect((await fetch(`${baseUrl()}/api/session`)).status).toBe(401);
     const res = await fetch(`${baseUrl()}/auth/sign-in?returnTo=https://evil.example/`, { redirect: 'manual' });
