@@ -9,6 +9,7 @@ import { CSRF_FIELD } from '#shared/web/csrf.ts';
 import { describedByOf, FormGroup } from '#shared/web/form-group.tsx';
 import { inputId } from '#shared/web/form-values.ts';
 import { AlertBox, ErrorSummary, FieldBlock, type Alert } from '#shared/web/record-pages.tsx';
+import { DataTable } from '#shared/web/data-table.tsx';
 import { addDays, MAX_WAVE_DAYS, surveyPath, type SurveyWave } from './model.ts';
 
 export const SUBMISSION_FIELD = 'submissionId';
@@ -142,54 +143,37 @@ export function WavesPage(p: WavesPageProps) {
       {p.waves.length === 0 ? (
         <p>No wave has been opened yet.</p>
       ) : (
-        <div class="usa-table-container--scrollable" tabindex={0} role="region" aria-labelledby="waves-caption">
-          <table class="usa-table usa-table--borderless usa-table--stacked">
-            <caption id="waves-caption">Survey waves of {p.jurisdictionName}, newest first</caption>
-            <thead>
+        <DataTable id="waves-caption" caption={<>Survey waves of {p.jurisdictionName}, newest first</>} columns={['Wave', 'Status', 'Closes', 'Responses', 'Link for staff']} actions>
+          {p.waves.map((w) => {
+            const open = w.status === 'open' && p.today <= w.closesOn;
+            const url = `${p.appOrigin}${surveyPath(w.jurisdictionId, w.linkToken)}`;
+            return (
               <tr>
-                <th scope="col">Wave</th>
-                <th scope="col">Status</th>
-                <th scope="col">Closes</th>
-                <th scope="col">Responses</th>
-                <th scope="col">Link for staff</th>
-                <th scope="col">
-                  <span class="usa-sr-only">Actions</span>
+                <th scope="row" data-label="Wave">
+                  {w.title}
                 </th>
+                <td data-label="Status">{open ? 'Open' : 'Closed'}</td>
+                <td data-label="Closes">{w.closedAt ? `Closed ${w.closedAt.slice(0, 10)}` : w.closesOn}</td>
+                <td data-label="Responses" class="npcs-status-count">
+                  {w.responseCount}
+                </td>
+                <td data-label="Link for staff" class="npcs-survey-link">
+                  {open ? <a class="usa-link" href={url}>{url}</a> : '—'}
+                </td>
+                <td data-label="Actions">
+                  {open ? (
+                    <form method="post" action={`/survey-waves/${encodeURIComponent(w.waveId)}/close`}>
+                      <input type="hidden" name={CSRF_FIELD} value={p.csrf} />
+                      <button class="usa-button usa-button--outline usa-button--small margin-0" type="submit">
+                        Close<span class="usa-sr-only"> {w.title}</span> now
+                      </button>
+                    </form>
+                  ) : null}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {p.waves.map((w) => {
-                const open = w.status === 'open' && p.today <= w.closesOn;
-                const url = `${p.appOrigin}${surveyPath(w.jurisdictionId, w.linkToken)}`;
-                return (
-                  <tr>
-                    <th scope="row" data-label="Wave">
-                      {w.title}
-                    </th>
-                    <td data-label="Status">{open ? 'Open' : 'Closed'}</td>
-                    <td data-label="Closes">{w.closedAt ? `Closed ${w.closedAt.slice(0, 10)}` : w.closesOn}</td>
-                    <td data-label="Responses" class="npcs-status-count">
-                      {w.responseCount}
-                    </td>
-                    <td data-label="Link for staff" class="npcs-survey-link">
-                      {open ? <a class="usa-link" href={url}>{url}</a> : '—'}
-                    </td>
-                    <td data-label="Actions">
-                      {open ? (
-                        <form method="post" action={`/survey-waves/${encodeURIComponent(w.waveId)}/close`}>
-                          <input type="hidden" name={CSRF_FIELD} value={p.csrf} />
-                          <button class="usa-button usa-button--outline usa-button--small margin-0" type="submit">
-                            Close<span class="usa-sr-only"> {w.title}</span> now
-                          </button>
-                        </form>
-                      ) : null}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+            );
+          })}
+        </DataTable>
       )}
       <h2 class="margin-top-5">Open a wave</h2>
       {p.hasUnits ? (

@@ -5,6 +5,7 @@
 import { ROLE_LABELS, type Role } from '#shared/auth/policy.ts';
 import type { AuditAction, AuditEvent } from '#shared/audit/index.ts';
 import { recordPath } from './record-pages.tsx';
+import { DataTable } from './data-table.tsx';
 
 const ACTION_LABELS: Record<AuditAction, string> = {
   'record.created': 'Started a record',
@@ -47,55 +48,40 @@ export function AuditPage({ events, allJurisdictions, jurisdictionId, linkRecord
       {events.length === 0 ? (
         <p>There are no audit events{paged ? ' on this page' : ' yet'}.</p>
       ) : (
-        <div class="usa-table-container--scrollable" tabindex={0} role="region" aria-labelledby="audit-caption">
-          <table class="usa-table usa-table--borderless usa-table--stacked npcs-audit-table">
-            <caption id="audit-caption">Audit events of {scope}, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                {allJurisdictions ? <th scope="col">Jurisdiction</th> : null}
-                <th scope="col">Who</th>
-                <th scope="col">What</th>
-                <th scope="col">Record</th>
-                <th scope="col">Changed fields</th>
-              </tr>
-            </thead>
-            <tbody>
-              {events.map((e) => (
-                <tr>
-                  <th scope="row" data-label="When">
-                    <time dateTime={e.at}>{auditTime(e.at)}</time>
-                  </th>
-                  {allJurisdictions ? <td data-label="Jurisdiction">{e.jurisdictionId}</td> : null}
-                  <td data-label="Who">{roleLabel(e.actor.role)}</td>
-                  <td data-label="What">
-                    {ACTION_LABELS[e.action]}
-                    {e.fromStatus && e.toStatus ? ` (${e.fromStatus} to ${e.toStatus})` : ''}
-                  </td>
-                  <td data-label="Record" class="npcs-record-id">
-                    {e.recordId ? (
-                      linkRecords ? (
-                        <a class="usa-link" href={recordPath(e.recordId)}>
-                          {e.recordId}
-                        </a>
-                      ) : (
-                        e.recordId
-                      )
-                    ) : e.waveId ? (
-                      `Survey wave ${e.waveId}`
-                    ) : (
-                      '—'
-                    )}
-                    {e.recordVersion !== undefined ? <span class="text-base"> (version {e.recordVersion})</span> : null}
-                  </td>
-                  <td data-label="Changed fields" class="npcs-field-names">
-                    {e.changedFields?.length ? e.changedFields.join(', ') : '—'}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable id="audit-caption" caption={<>Audit events of {scope}, newest first</>} columns={['When', allJurisdictions ? 'Jurisdiction' : null, 'Who', 'What', 'Record', 'Changed fields']} class="npcs-audit-table">
+          {events.map((e) => (
+            <tr>
+              <th scope="row" data-label="When">
+                <time dateTime={e.at}>{auditTime(e.at)}</time>
+              </th>
+              {allJurisdictions ? <td data-label="Jurisdiction">{e.jurisdictionId}</td> : null}
+              <td data-label="Who">{roleLabel(e.actor.role)}</td>
+              <td data-label="What">
+                {ACTION_LABELS[e.action]}
+                {e.fromStatus && e.toStatus ? ` (${e.fromStatus} to ${e.toStatus})` : ''}
+              </td>
+              <td data-label="Record" class="npcs-record-id">
+                {e.recordId ? (
+                  linkRecords ? (
+                    <a class="usa-link" href={recordPath(e.recordId)}>
+                      {e.recordId}
+                    </a>
+                  ) : (
+                    e.recordId
+                  )
+                ) : e.waveId ? (
+                  `Survey wave ${e.waveId}`
+                ) : (
+                  '—'
+                )}
+                {e.recordVersion !== undefined ? <span class="text-base"> (version {e.recordVersion})</span> : null}
+              </td>
+              <td data-label="Changed fields" class="npcs-field-names">
+                {e.changedFields?.length ? e.changedFields.join(', ') : '—'}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       {nextCursor || paged ? (
         <nav aria-label="Audit log pages" class="npcs-form-actions margin-top-2">

@@ -17,6 +17,7 @@ import { CSRF_FIELD } from './csrf.ts';
 import { page } from './page.tsx';
 import { STARTABLE_FORMS, type StartableForm } from './record-flow.tsx';
 import { recordPath, STATUS_LABELS } from './record-pages.tsx';
+import { DataTable } from './data-table.tsx';
 
 /** Most records one task list shows; the list says when there are more. */
 export const TASK_LIMIT = 50;
@@ -342,34 +343,21 @@ function Recent({ records }: { records: RecordSummary[] }) {
               </li>
             ))}
           </ul>
-          <div class="usa-table-container--scrollable" tabindex={0} role="region" aria-label="Recent records">
-            <table class="usa-table usa-table--borderless usa-table--stacked">
-              <caption class="usa-sr-only">The jurisdiction's most recent records, newest first</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Record</th>
-                  <th scope="col">Form</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Last changed</th>
-                </tr>
-              </thead>
-              <tbody>
-                {records.map((r) => (
-                  <tr>
-                    <th scope="row" data-label="Record">
-                      <a class="usa-link" href={recordPath(r.recordId)}>
-                        {r.status === 'draft' || r.status === 'returned' ? <span class="usa-sr-only">Continue </span> : null}
-                        {r.recordId}
-                      </a>
-                    </th>
-                    <td data-label="Form">{formTitle(r.formId)}</td>
-                    <td data-label="Status">{STATUS_LABELS[r.status]}</td>
-                    <td data-label="Last changed">{r.updatedAt.slice(0, 10)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable id="recent-caption" caption="The jurisdiction's most recent records, newest first" captionHidden columns={['Record', 'Form', 'Status', 'Last changed']}>
+            {records.map((r) => (
+              <tr>
+                <th scope="row" data-label="Record">
+                  <a class="usa-link" href={recordPath(r.recordId)}>
+                    {r.status === 'draft' || r.status === 'returned' ? <span class="usa-sr-only">Continue </span> : null}
+                    {r.recordId}
+                  </a>
+                </th>
+                <td data-label="Form">{formTitle(r.formId)}</td>
+                <td data-label="Status">{STATUS_LABELS[r.status]}</td>
+                <td data-label="Last changed">{r.updatedAt.slice(0, 10)}</td>
+              </tr>
+            ))}
+          </DataTable>
         </>
       )}
     </section>

@@ -9,6 +9,7 @@ import { CSRF_FIELD } from './csrf.ts';
 import { AlertBox, ErrorSummary, type Alert } from './record-pages.tsx';
 import { describedBy, describedByOf, ErrorMessage, FormGroup, Hint } from './form-group.tsx';
 import { CONTACT_ROLES, contactName, fieldId, type ContactRole, type ContactRow, type RegistryFormValues } from './registry-form.ts';
+import { DataTable } from './data-table.tsx';
 
 const TYPE_LABELS: Record<Jurisdiction['type'], string> = { state: 'State', county: 'County', tribal: 'Tribal' };
 const CONTACT_ROLE_LABELS: Record<ContactRole, string> = {
@@ -39,47 +40,29 @@ export function RegistryPage({ jurisdictions, saved }: { jurisdictions: Jurisdic
       {jurisdictions.length === 0 ? (
         <p>The registry is empty.</p>
       ) : (
-        <div class="usa-table-container--scrollable" tabindex={0} role="region" aria-labelledby="registry-caption">
-          <table class="usa-table usa-table--borderless usa-table--stacked">
-            <caption id="registry-caption">The {jurisdictions.length} jurisdictions of the registry</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Id</th>
-                <th scope="col">Type</th>
-                <th scope="col">State</th>
-                <th scope="col">Active</th>
-                <th scope="col">Units</th>
-                <th scope="col">
-                  <span class="usa-sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {jurisdictions.map((j) => (
-                <tr>
-                  <th scope="row" data-label="Name">
-                    {j.name}
-                  </th>
-                  <td data-label="Id" class="npcs-record-id">
-                    {j.id}
-                  </td>
-                  <td data-label="Type">{TYPE_LABELS[j.type]}</td>
-                  <td data-label="State">{j.state}</td>
-                  <td data-label="Active">{j.active ? 'Yes' : 'No'}</td>
-                  <td data-label="Units" class="npcs-status-count">
-                    {j.units.length}
-                  </td>
-                  <td data-label="Actions">
-                    <a class="usa-link" href={editJurisdictionPath(j.id)}>
-                      Edit<span class="usa-sr-only"> {j.name}</span>
-                    </a>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable id="registry-caption" caption={<>The {jurisdictions.length} jurisdictions of the registry</>} columns={['Name', 'Id', 'Type', 'State', 'Active', 'Units']} actions>
+          {jurisdictions.map((j) => (
+            <tr>
+              <th scope="row" data-label="Name">
+                {j.name}
+              </th>
+              <td data-label="Id" class="npcs-record-id">
+                {j.id}
+              </td>
+              <td data-label="Type">{TYPE_LABELS[j.type]}</td>
+              <td data-label="State">{j.state}</td>
+              <td data-label="Active">{j.active ? 'Yes' : 'No'}</td>
+              <td data-label="Units" class="npcs-status-count">
+                {j.units.length}
+              </td>
+              <td data-label="Actions">
+                <a class="usa-link" href={editJurisdictionPath(j.id)}>
+                  Edit<span class="usa-sr-only"> {j.name}</span>
+                </a>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </>
   );
