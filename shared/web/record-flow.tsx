@@ -52,7 +52,11 @@ async function load(input: FlowInput, recordId: string): Promise<Loaded & { scop
   return { record, def, form: renderModel(def, ctx), scope };
 }
 
-const visibleSections = (form: RenderForm, visibility: Visibility) => form.sections.filter((s) => visibility.sections[s.id]);
+/** What the answers show of the form: the visibility of every field and section, and the sections shown, in order. */
+function shownWith(loaded: Loaded, answers: Bag = loaded.record.answers): { visibility: Visibility; sections: RenderSection[] } {
+  const { visibility } = resolveVisibility(loaded.def, answers);
+  return { visibility, sections: loaded.form.sections.filter((s) => visibility.sections[s.id]) };
+}
 
 function findSection(form: RenderForm, sectionId: string): RenderSection {
   const section = form.sections.find((s) => s.id === sectionId);
@@ -73,7 +77,7 @@ function answersFor(section: RenderSection, answers: Bag): Bag {
 }
 
 function sectionPage(input: FlowInput, loaded: Loaded, section: RenderSection, answers: Bag, opts: { errors?: FieldError[]; alert?: Alert; version?: number; status?: number } = {}): HttpResult {
-  const { visibility } = resolveVisibility(loaded.def, answers);
+  const { visibility, sections } = shownWith(loaded, answers);
   const record = opts.version ? { ...loaded.record, version: opts.version } : loaded.record;
   const title = `${opts.errors?.length ? 'Error: ' : ''}${section.title}`;
   return page(
@@ -86,7 +90,7 @@ function sectionPage(input: FlowInput, loaded: Loaded, section: RenderSection, a
         <SectionPage
           record={record}
           form={loaded.form}
-          sections={visibleSections(loaded.form, visibility)}
+          sections={sections}
           section={section}
           answers={answers}
           visibility={visibility}
@@ -104,7 +108,7 @@ function sectionPage(input: FlowInput, loaded: Loaded, section: RenderSection, a
 
 /** The read-only record, with the reviewer's decision forms for principals who may make one now. */
 function readOnlyPage(input: FlowInput, loaded: Loaded, opts: { alert?: Alert | undefined; reason?: string; reasonError?: string; status?: number } = {}): HttpResult {
-  const { visibility } = resolveVisibility(loaded.def, loaded.record.answers);
+  const { visibility, sections } = shownWith(loaded);
   const moves = reviewMoves(input.principal, loaded.record);
   return page(
     {
@@ -115,7 +119,7 @@ function readOnlyPage(input: FlowInput, loaded: Loaded, opts: { alert?: Alert | 
         <RecordReadOnly
           record={loaded.record}
           form={loaded.form}
-          sections={visibleSections(loaded.form, visibility)}
+          sections={sections}
           visibility={visibility}
           alert={opts.alert}
           errors={opts.reasonError ? [{ href: `#${REASON_INPUT_ID}`, message: opts.reasonError }] : undefined}
@@ -131,7 +135,7 @@ function readOnlyPage(input: FlowInput, loaded: Loaded, opts: { alert?: Alert | 
 export async function showRecord(input: FlowInput, recordId: string, query: { submitted?: string | undefined; moved?: string | undefined }): Promise<HttpResult> {
   const loaded = await load(input, recordId);
   if (canEdit(input.principal, loaded.record)) {
-    const first = visibleSections(loaded.form, resolveVisibility(loaded.def, loaded.record.answers).visibility)[0];
+    const first = shownWith(loaded).sections[0];
     if (first) return redirect(sectionPath(recordId, first.id));
   }
   const alert: Alert | undefined = query.submitted
@@ -249,8 +253,7 @@ export async function saveSection(input: FlowInput, recordId: string, sectionId:
     }
     throw e;
   }
-  const { visibility } = resolveVisibility(loaded.def, saved.answers);
-  const sections = visibleSections(loaded.form, visibility);
+  const { visibility, sections } = shownWith(loaded, saved.answers);
   const here = sections.findIndex((s) => s.id === section.id);
   switch (action.kind) {
     case 'later':
@@ -278,7 +281,7 @@ export async function saveSection(input: FlowInput, recordId: string, sectionId:
 }
 
 function reviewPage(input: FlowInput, loaded: Loaded, opts: { errors?: FieldError[]; alert?: Alert; status?: number } = {}): HttpResult {
-  const { visibility } = resolveVisibility(loaded.def, loaded.record.answers);
+  const { visibility, sections } = shownWith(loaded);
   return page(
     {
       title: `${opts.errors?.length ? 'Error: ' : ''}Review and submit`,
@@ -288,7 +291,7 @@ function reviewPage(input: FlowInput, loaded: Loaded, opts: { errors?: FieldErro
         <ReviewPage
           record={loaded.record}
           form={loaded.form}
-          sections={visibleSections(loaded.form, visibility)}
+          sections={sections}
           answers={loaded.record.answers}
           visibility={visibility}
           errors={opts.errors ?? []}
