@@ -3,9 +3,11 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { ManagedPolicyRole } from './managed-policy-role.ts';
+import { wildcardResourceFinding } from './nag.ts';
 import { buildWebAssets, type AssetManifest } from '../../scripts/build-web-assets.ts';
 
 /** Where the assets live in the bucket; CloudFront's `/assets/*` behavior serves this prefix. */
@@ -36,7 +38,7 @@ export class WebAssets extends Construct {
       description: 'Copies the web assets into the static bucket at deployment (CDK BucketDeployment)',
     });
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
-    new s3deploy.BucketDeployment(this, 'Deployment', {
+    const deployment = new s3deploy.BucketDeployment(this, 'Deployment', {
       role,
       logGroup,
       sources: [s3deploy.Source.asset(dir)],
@@ -52,14 +54,16 @@ export class WebAssets extends Construct {
     // while deploying, to copy the asset zip into the bucket. It is never reachable from the platform.
     const provider = Stack.of(this).node.children.filter((c) => c.node.id.startsWith('Custom::CDKBucketDeployment'));
     const deployTime = 'CDK BucketDeployment provider: invoked synchronously by CloudFormation only during a deployment, whose failure it fails; never invoked by the platform or by users.';
+    // The source asset (staged in the CDK bootstrap bucket) is the deployment's child `Asset1` (Source.asset).
+    const source = deployment.node.findChild('Asset1') as s3assets.Asset;
     const findings: Record<string, string> = {
       'AwsSolutions-IAM5[Action::s3:Abort*]': `${deployTime} CDK grants it write on the static-assets bucket only.`,
       'AwsSolutions-IAM5[Action::s3:DeleteObject*]': `${deployTime} CDK grants it write on the static-assets bucket only (prune is off).`,
       'AwsSolutions-IAM5[Action::s3:GetBucket*]': `${deployTime} Read of the CDK asset bucket and the static-assets bucket only.`,
       'AwsSolutions-IAM5[Action::s3:GetObject*]': `${deployTime} Read of the CDK asset bucket and the static-assets bucket only.`,
       'AwsSolutions-IAM5[Action::s3:List*]': `${deployTime} Listing of the CDK asset bucket and the static-assets bucket only.`,
-      'AwsSolutions-IAM5[Resource::<BucketsStaticAssets7CDD836F.Arn>/*]': `${deployTime} Objects of the static-assets bucket (public CSS, fonts, icons, script).`,
-      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-us-east-1/*]': `${deployTime} Objects of the CDK bootstrap asset bucket, where the asset zip is uploaded.`,
+      [wildcardResourceFinding(this, props.bucket.arnForObjects('*'))]: `${deployTime} Objects of the static-assets bucket (public CSS, fonts, icons, script).`,
+      [wildcardResourceFinding(this, source.bucket.arnForObjects('*'))]: `${deployTime} Objects of the CDK bootstrap asset bucket, where the asset zip is uploaded.`,
       'AwsSolutions-L1': `${deployTime} CDK picks its runtime and updates it with aws-cdk-lib.`,
       'Serverless-LambdaLatestVersion': `${deployTime} CDK picks its runtime and updates it with aws-cdk-lib.`,
       'HIPAA.Security-LambdaConcurrency': `${deployTime} It runs once per deployment.`,

@@ -1,7 +1,7 @@
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '#infra/build-app.ts';
-import { SKIP_BUNDLING, SYNTH_TIMEOUT, acknowledgements, errorOf } from './helpers.ts';
+import { PROD_CONTEXT, SKIP_BUNDLING, SYNTH_TIMEOUT, acknowledgements, errorOf } from './helpers.ts';
 
 const PACKS = ['AwsSolutions', 'HIPAA.Security', 'NIST.800.53.R5', 'Serverless'] as const;
 
@@ -14,6 +14,19 @@ describe('cdk-nag (AwsSolutions, HIPAA.Security, NIST.800.53.R5, Serverless)', (
     const { app } = buildApp({ context: { ...SKIP_BUNDLING, ...IN_MEMORY } });
     expect(() => app.synth()).not.toThrow();
   }, SYNTH_TIMEOUT);
+
+  // The README's deploy command gives the account; a hand-written `<AWS::AccountId>` in an acknowledgement then no
+  // longer matches its finding. Every stage, with and without an explicit account and region.
+  const STAGES = { dev: {}, staging: { ...PROD_CONTEXT, stage: 'staging' }, prod: PROD_CONTEXT };
+  const TARGETS = { 'no account or region': {}, 'an explicit account and region': { account: '123456789012', region: 'us-east-1' } };
+  it.each(Object.keys(STAGES).flatMap((stage) => Object.keys(TARGETS).map((target) => [stage, target] as const)))(
+    'the %s stage with %s passes all four packs',
+    (stage, target) => {
+      const { app } = buildApp({ context: { ...SKIP_BUNDLING, ...IN_MEMORY, ...STAGES[stage as keyof typeof STAGES], ...TARGETS[target as keyof typeof TARGETS] } });
+      expect(() => app.synth()).not.toThrow();
+    },
+    SYNTH_TIMEOUT,
+  );
 
   it('a finding fails synth, and the message names the rule', () => {
     const { app, stack } = buildApp({ context: { ...SKIP_BUNDLING, ...IN_MEMORY } });
