@@ -12,7 +12,7 @@ import { Data } from './constructs/data.ts';
 import { Identity } from './constructs/identity.ts';
 import { PlatformFunction, type PlatformFunctionProps } from './constructs/platform-function.ts';
 import { WebAssets } from './constructs/web-assets.ts';
-import { Workflows } from './constructs/workflows.ts';
+import { RegistryExportWorkflow } from './constructs/workflows/registry-export.ts';
 import type { PlatformConfig } from './config.ts';
 
 export interface PlatformStackProps extends StackProps {
@@ -68,7 +68,7 @@ export class PlatformStack extends Stack {
       .bindTable(data.table, data.indexNames, 'read')
       .bindBucket('EXPORTS_BUCKET', buckets.exports, 'write');
 
-    const workflows = new Workflows(this, 'Workflows', { key: data.key, alarmTopic, logRetention, registryExport });
+    const registryExportWorkflow = new RegistryExportWorkflow(this, 'RegistryExportWorkflow', { key: data.key, alarmTopic, logRetention, registryExport });
 
     // Keys the functions read from Secrets Manager on first use (shared/secrets.ts); none is data, none rotates by itself.
     const key = (id: string, description: string, whyNotRotated: string, passwordLength = 64) => {
@@ -102,7 +102,7 @@ export class PlatformStack extends Stack {
       health: fn('health', 'Reports whether the platform and each service it depends on answer')
         .bindTable(data.table, data.indexNames, 'describe')
         .bindBucket('EXPORTS_BUCKET', buckets.exports, 'read')
-        .bindStateMachine('REGISTRY_EXPORT_STATE_MACHINE_ARN', workflows.registryExport, 'describe')
+        .bindStateMachine('REGISTRY_EXPORT_STATE_MACHINE_ARN', registryExportWorkflow.stateMachine, 'describe')
         .grantMailCheck(),
       jurisdictions: fn('jurisdictions', 'Serves the jurisdictions registry, and lets platform admins keep it')
         .bindTable(data.table, data.indexNames, 'write')

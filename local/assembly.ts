@@ -48,6 +48,7 @@ export interface LocalTable {
 }
 
 export interface LocalStateMachine {
+  /** The workflow id (template metadata `npcs:workflow-id`). */
   id: string;
   logicalId: string;
   arn: string;
@@ -56,6 +57,8 @@ export interface LocalStateMachine {
 
 export interface LocalSchedule {
   id: string;
+  /** The workflow the schedule starts (undefined when it targets no state machine of the template). */
+  workflowId: string | undefined;
   expression: string;
   timezone: string;
   targetArn: string;
@@ -232,27 +235,35 @@ export function readAssembly(assemblyDir: string): LocalAssembly {
     return { routeKey, method, path: routePath, functionId };
   });
 
+  // Found by workflow id (infra/constructs/workflow.ts), never by logical id or count: every one must carry it.
   const stateMachines: LocalStateMachine[] = stateMachineResources.map(([logicalId, r]) => {
     const p = r.Properties as Record<string, Json>;
     const raw = p.DefinitionString !== undefined ? String(resolve(p.DefinitionString)) : JSON.stringify(resolve(p.Definition as Json));
+    const id = r.Metadata?.[WORKFLOW_ID_METADATA];
+    if (typeof id !== 'string') throw new Error(`State machine ${logicalId} has no ${WORKFLOW_ID_METADATA} metadata: declare it with the Workflow construct`);
     return {
-      id: String(r.Metadata?.[WORKFLOW_ID_METADATA] ?? logicalId),
+      id,
       logicalId,
       arn: localStateMachineArn(logicalId),
       definition: JSON.parse(raw) as Record<string, unknown>,
     };
   });
 
+  const duplicate = stateMachines.find((m, i) => stateMachines.findIndex((o) => o.id === m.id) !== i);
+  if (duplicate) throw new Error(`Two state machines carry ${WORKFLOW_ID_METADATA}=${duplicate.id}`);
+
   const schedules: LocalSchedule[] = ofType('AWS::Scheduler::Schedule')
     .filter(([, r]) => (r.Properties as Record<string, Json>).State !== 'DISABLED')
     .map(([logicalId, r]) => {
       const p = r.Properties as Record<string, Json>;
       const target = p.Target as Record<string, Json>;
+      const targetArn = String(resolve(target.Arn as Json));
       return {
         id: String(r.Metadata?.[WORKFLOW_ID_METADATA] ?? logicalId),
+        workflowId: stateMachines.find((m) => m.arn === targetArn)?.id,
         expression: String(p.ScheduleExpression),
         timezone: String(p.ScheduleExpressionTimezone ?? 'Etc/UTC'),
-        targetArn: String(resolve(target.Arn as Json)),
+        targetArn,
         input: String(target.Input ?? '{}'),
       };
     });

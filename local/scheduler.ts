@@ -32,12 +32,13 @@ export class LocalScheduler {
     private readonly log: (line: string) => void,
   ) {}
 
-  list(): { id: string; expression: string; next?: Date }[] {
-    return this.schedules.map((s) => ({ id: s.id, expression: s.expression, next: nextFireTime(s.expression, new Date()) }));
+  list(): { id: string; workflowId: string | undefined; expression: string; next?: Date }[] {
+    return this.schedules.map((s) => ({ id: s.id, workflowId: s.workflowId, expression: s.expression, next: nextFireTime(s.expression, new Date()) }));
   }
 
   start(): void {
     for (const s of this.schedules) {
+      if (!s.workflowId) throw new Error(`Schedule ${s.id} starts no state machine of the template (${s.targetArn})`);
       if (s.timezone !== 'Etc/UTC' && s.timezone !== 'UTC') throw new Error(`Schedule ${s.id}: only UTC schedules run locally, not ${s.timezone}`);
       this.arm(s);
     }
@@ -47,8 +48,9 @@ export class LocalScheduler {
   fire(id: string): string {
     const s = this.schedules.find((x) => x.id === id);
     if (!s) throw new Error(`No schedule ${id}`);
-    const execution = this.stepFunctions.startExecution(s.targetArn, s.input);
-    this.log(`schedule ${s.id} started ${execution.executionArn}`);
+    if (!s.workflowId) throw new Error(`Schedule ${s.id} starts no state machine of the template (${s.targetArn})`);
+    const execution = this.stepFunctions.startExecution(this.stepFunctions.byWorkflowId(s.workflowId).arn, s.input);
+    this.log(`schedule ${s.id} started workflow ${s.workflowId}: ${execution.executionArn}`);
     void execution.done.then(() => this.log(`schedule ${s.id}: execution ${execution.name} ${execution.status}`));
     return execution.executionArn;
   }

@@ -31,7 +31,7 @@ const cloud = await startLocalCloud({ port, dataDir, ports, log }).catch((e: unk
 });
 
 const routes = cloud.assembly.routes.map((r) => `    ${r.routeKey.padEnd(44)} -> ${r.functionId}`).join('\n');
-const schedules = cloud.scheduler.list().map((s) => `    ${s.id} ${s.expression} (next ${s.next?.toISOString() ?? 'never'})`).join('\n');
+const schedules = cloud.scheduler.list().map((s) => `    ${s.id} -> ${s.workflowId} ${s.expression} (next ${s.next?.toISOString() ?? 'never'})`).join('\n');
 console.log(`
 NPCS platform is running locally (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)
 

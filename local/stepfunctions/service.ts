@@ -53,6 +53,13 @@ export class LocalStepFunctions {
     return this.stateMachines;
   }
 
+  /** The state machine of a workflow (its `npcs:workflow-id`), as the tests and the scheduler name it. */
+  byWorkflowId(workflowId: string): LocalStateMachine {
+    const sm = this.stateMachines.find((s) => s.id === workflowId);
+    if (!sm) throw new StepFunctionsApiError('StateMachineDoesNotExist', `No state machine of workflow '${workflowId}'`);
+    return sm;
+  }
+
   describeStateMachine(arn: string): LocalStateMachine {
     const sm = this.stateMachines.find((s) => s.arn === arn);
     if (!sm) throw new StepFunctionsApiError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);

@@ -2,7 +2,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { describe, expect, it } from 'vitest';
 import { Buckets } from '#infra/constructs/buckets.ts';
 import { Data } from '#infra/constructs/data.ts';
-import { Workflows } from '#infra/constructs/workflows.ts';
+import { RegistryExportWorkflow } from '#infra/constructs/workflows/registry-export.ts';
 import {
   allowStatementsOfRole,
   allows,
@@ -28,7 +28,7 @@ describe('Lambda functions', () => {
   const tableId = logicalIdOf(data.table);
   const keyId = logicalIdOf(data.key);
   const exportsId = logicalIdOf(child(stack, 'Buckets', Buckets).exports);
-  const stateMachineId = logicalIdOf(child(stack, 'Workflows', Workflows).registryExport);
+  const stateMachineId = logicalIdOf(child(stack, 'RegistryExportWorkflow', RegistryExportWorkflow).stateMachine);
   const alarms = Object.values(resources(template, 'AWS::CloudWatch::Alarm')).map((a) => a.Properties ?? {});
 
   it('the project functions are exactly audit, auth, dictionary, health, jurisdictions, not-found, openapi, records, registry-export, survey and web', () => {

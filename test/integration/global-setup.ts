@@ -12,6 +12,8 @@ declare module 'vitest' {
     endpoints: LocalCloud['endpoints'];
     tableName: string;
     buckets: { logicalId: string; name: string }[];
+    /** State machine ARNs by workflow id (`npcs:workflow-id`): tests find a workflow by its id, never by count. */
+    stateMachineArns: Record<string, string>;
     served: { routes: { routeKey: string; functionId: string }[]; functions: string[]; stateMachines: string[]; schedules: string[] };
   }
 }
@@ -26,6 +28,7 @@ export default async function setup(project: TestProject) {
   project.provide('endpoints', cloud.endpoints);
   project.provide('tableName', cloud.assembly.tables[0]!.name);
   project.provide('buckets', cloud.assembly.buckets);
+  project.provide('stateMachineArns', Object.fromEntries(cloud.stepFunctions.list().map((s) => [s.id, s.arn])));
   project.provide('served', {
     routes: cloud.assembly.routes.filter((r) => cloud.lambdas.has(r.functionId)).map((r) => ({ routeKey: r.routeKey, functionId: r.functionId })),
     functions: cloud.assembly.functions.map((f) => f.id).filter((id) => cloud.lambdas.has(id)),

@@ -1,0 +1,165 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import { ManagedPolicyRole } from './managed-policy-role.ts';
+import { wildcardResourceFinding } from './nag.ts';
+import type { PlatformFunction } from './platform-function.ts';
+
+/**
+ * Template metadata key that names a state machine (by its workflow id) or a schedule (by its schedule id). The local
+ * runtime and the tests find state machines by it, never by logical id or by count.
+ */
+export const WORKFLOW_ID_METADATA = 'npcs:workflow-id';
+
+/** Where a task's error lands in the state's data when a catch sends it to the workflow's Fail state. */
+const ERROR_PATH = '$.error';
+
+/** Options of one Lambda task of a workflow. */
+export interface InvokeOptions {
+  /**
+   * What the function receives.
+   * @default the execution's start time and name: `{ requestedAt, executionId }` (a retried task can key its
+   * writes by execution, so a retry overwrites instead of adding)
+   */
+  readonly payload?: sfn.TaskInput;
+  /**
+   * Where the function's result goes in the state's data.
+   * @default `$` (the result replaces the state's data)
+   */
+  readonly resultPath?: string;
+}
+
+/** What a workflow's definition is built with: Lambda tasks with the platform's retry and failure handling. */
+export interface WorkflowSteps {
+  /**
+   * A task that invokes a platform function: the function's result only (no Lambda envelope), retries on Lambda
+   * service errors with backoff, and any other error caught into the workflow's Fail state, which ends the execution
+   * with the task's own error and cause. The state machine's role may invoke the function (and nothing else of it).
+   */
+  invoke(id: string, fn: PlatformFunction, options?: InvokeOptions): tasks.LambdaInvoke;
+}
+
+export interface WorkflowProps {
+  /**
+   * Stable id of the workflow (lowercase, hyphens): written as template metadata `npcs:workflow-id`, used in alarm
+   * descriptions, and how the local runtime and the tests find the state machine.
+   */
+  readonly workflowId: string;
+  /** What the workflow does, in one sentence (the state machine's comment). */
+  readonly description: string;
+  /** Builds the states, starting from the first one; use `steps.invoke(...)` for every Lambda task. */
+  readonly definition: (steps: WorkflowSteps) => sfn.IChainable;
+  /** Encrypts the execution logs. */
+  readonly key: kms.IKey;
+  /** Alarms on failed, timed-out and aborted executions notify this topic. */
+  readonly alarmTopic: sns.ITopic;
+  readonly logRetention: logs.RetentionDays;
+  /**
+   * The longest an execution may run before Step Functions stops it (a timed-out execution raises the alarm).
+   * @default Duration.minutes(15)
+   */
+  readonly timeout?: Duration;
+}
+
+/** A schedule that starts the workflow. */
+export interface WorkflowScheduleProps {
+  /** Stable id of the schedule (template metadata `npcs:workflow-id` of the schedule), e.g. `registry-export-weekly`. */
+  readonly scheduleId: string;
+  readonly description: string;
+  /** An EventBridge Scheduler expression in UTC (the local scheduler runs UTC only). */
+  readonly expression: scheduler.ScheduleExpression;
+}
+
+/**
+ * One Step Functions workflow with the platform's safe defaults in one place: a standard state machine with its own
+ * role (grants in a managed policy), X-Ray tracing, KMS-encrypted logs of every event but never execution data
+ * (inputs and outputs can carry form answers), a bounded execution time, alarms on failed, timed-out and aborted
+ * executions, Lambda tasks with retries and a Fail state that keeps the task's error and cause, and the cdk-nag
+ * acknowledgements this needs. Add a workflow as a construct of its own that creates one of these (see
+ * infra/constructs/workflows/registry-export.ts).
+ */
+export class Workflow extends Construct {
+  readonly workflowId: string;
+  readonly stateMachine: sfn.StateMachine;
+
+  constructor(scope: Construct, id: string, props: WorkflowProps) {
+    super(scope, id);
+    this.workflowId = props.workflowId;
+    if (!/^[a-z][a-z0-9-]*$/.test(props.workflowId)) throw new Error(`Workflow id "${props.workflowId}": lowercase letters, digits and hyphens`);
+
+    const role = new ManagedPolicyRole(this, 'Role', { assumedBy: new iam.ServicePrincipal('states.amazonaws.com') });
+    const invoked = new Set<PlatformFunction>();
+    let failed: sfn.Fail | undefined;
+    const steps: WorkflowSteps = {
+      invoke: (taskId, fn, options = {}) => {
+        invoked.add(fn);
+        const task = new tasks.LambdaInvoke(this, taskId, {
+          lambdaFunction: fn.fn,
+          payload: options.payload ?? sfn.TaskInput.fromObject({ 'requestedAt.$': '$$.Execution.StartTime', 'executionId.$': '$$.Execution.Name' }),
+          payloadResponseOnly: true,
+          retryOnServiceExceptions: true,
+          resultPath: options.resultPath,
+        });
+        task.addRetry({ errors: ['States.Timeout'], maxAttempts: 2, interval: Duration.seconds(5), backoffRate: 2 });
+        // One Fail state per workflow; it reads the caught error, so the execution fails with the task's error and cause.
+        failed ??= new sfn.Fail(this, 'Failed', { comment: 'A task failed after its retries', errorPath: `${ERROR_PATH}.Error`, causePath: `${ERROR_PATH}.Cause` });
+        task.addCatch(failed, { errors: ['States.ALL'], resultPath: ERROR_PATH });
+        return task;
+      },
+    };
+
+    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      role,
+      comment: props.description,
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      definitionBody: sfn.DefinitionBody.fromChainable(props.definition(steps)),
+      timeout: props.timeout ?? Duration.minutes(15),
+      tracingEnabled: true,
+      logs: {
+        destination: new logs.LogGroup(this, 'Logs', { retention: props.logRetention, encryptionKey: props.key }),
+        level: sfn.LogLevel.ALL,
+        includeExecutionData: false,
+      },
+    });
+    (this.stateMachine.node.defaultChild as sfn.CfnStateMachine).addMetadata(WORKFLOW_ID_METADATA, props.workflowId);
+
+    const alarm = (name: string, metric: cloudwatch.IMetric, what: string) =>
+      new cloudwatch.Alarm(this, name, {
+        metric,
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        alarmDescription: `${props.workflowId}: ${what}`,
+      }).addAlarmAction(new cwActions.SnsAction(props.alarmTopic));
+    alarm('FailedAlarm', this.stateMachine.metricFailed({ period: Duration.minutes(5) }), 'execution failed');
+    alarm('TimedOutAlarm', this.stateMachine.metricTimedOut({ period: Duration.minutes(5) }), 'execution timed out');
+    alarm('AbortedAlarm', this.stateMachine.metricAborted({ period: Duration.minutes(5) }), 'execution aborted');
+
+    const ack = (id: string, reason: string) => Validations.of(role).acknowledge({ id, reason });
+    ack('AwsSolutions-IAM5[Resource::*]', 'CloudWatch Logs delivery and X-Ray actions of Step Functions support no resource-level permissions.');
+    for (const fn of invoked) ack(wildcardResourceFinding(this, `${fn.fn.functionArn}:*`), 'Versions and aliases of a task function of this workflow.');
+  }
+
+  /** A schedule that starts this workflow, with a role allowed to start this state machine and nothing else. */
+  schedule(id: string, props: WorkflowScheduleProps): scheduler.Schedule {
+    const role = new ManagedPolicyRole(this, `${id}Role`, { assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com') });
+    const schedule = new scheduler.Schedule(this, id, {
+      description: props.description,
+      schedule: props.expression,
+      // No input: the tasks read what they need (start time, execution name) from the execution's context.
+      target: new targets.StepFunctionsStartExecution(this.stateMachine, { role }),
+    });
+    (schedule.node.defaultChild as scheduler.CfnSchedule).addMetadata(WORKFLOW_ID_METADATA, props.scheduleId);
+    return schedule;
+  }
+}
