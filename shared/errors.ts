@@ -79,6 +79,12 @@ export class UnsupportedMediaTypeError extends AppError {
   readonly code = 'unsupported_media_type';
 }
 
+/** The caller sent more than a per-container limit allows in a short time (CSP reports): 429. */
+export class TooManyRequestsError extends AppError {
+  readonly status = 429;
+  readonly code = 'too_many_requests';
+}
+
 /** Answers or parameters that parse but break a rule: one entry per field. */
 export class ValidationError extends AppError {
   readonly status = 422;

@@ -19,6 +19,7 @@ const registryFlow = () => import('#shared/web/registry-flow.tsx');
 const surveyWaves = () => import('#shared/survey/admin-flow.tsx');
 const auditFlow = () => import('#shared/web/audit-flow.tsx');
 const dictionaryPage = () => import('#shared/web/dictionary-page.tsx');
+const cspReports = () => import('#shared/http/csp-reports.ts');
 
 interface PageRequest {
   principal: Principal | undefined;
@@ -70,6 +71,12 @@ export const handler = httpFunction(
             </div>
           ),
         }),
+    }),
+    // Every function's CSP reports here (shared/http/handler.ts); the body is one of two report formats, read there.
+    'POST /api/csp-reports': route({
+      ...api['POST /api/csp-reports'],
+      ignoreBody: true,
+      handle: async ({ event }) => (await cspReports()).receiveCspReports(event),
     }),
     'POST /records': route({
       ...api['POST /records'],

@@ -12,7 +12,11 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { ORIGIN_HEADER } from '#shared/http/origin.ts';
 import { DEFAULT_ROUTE_FUNCTION, ROUTES, type HttpFunctionId } from '#shared/http/routes.ts';
+import { CSP_REPORTS_PATH, HSTS } from '#shared/http/security-headers.ts';
 import type { PlatformFunction } from './platform-function.ts';
+
+/** WAF's rate-based rules count over 5 minutes; a page that breaks its CSP sends a few reports per load. */
+const CSP_REPORTS_PER_IP_PER_5_MINUTES = 100;
 
 /** The partnership is U.S. child welfare agencies: the states, D.C. and the territories. */
 const ALLOWED_COUNTRIES = ['US', 'PR', 'VI', 'GU', 'AS', 'MP', 'UM'];
@@ -102,6 +106,27 @@ export class Api extends Construct {
           statement: { rateBasedStatement: { limit: 1000, aggregateKeyType: 'IP' } },
           visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: 'rate-limit', sampledRequestsEnabled: true },
         },
+        {
+          // Browsers send a report per blocked resource: one page gone wrong must not flood the report log.
+          name: 'CspReportsRateLimitPerIp',
+          priority: 4,
+          action: { block: {} },
+          statement: {
+            rateBasedStatement: {
+              limit: CSP_REPORTS_PER_IP_PER_5_MINUTES,
+              aggregateKeyType: 'IP',
+              scopeDownStatement: {
+                byteMatchStatement: {
+                  fieldToMatch: { uriPath: {} },
+                  positionalConstraint: 'EXACTLY',
+                  searchString: CSP_REPORTS_PATH,
+                  textTransformations: [{ priority: 0, type: 'NONE' }],
+                },
+              },
+            },
+          },
+          visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: 'csp-reports-rate-limit', sampledRequestsEnabled: true },
+        },
       ],
     });
 
@@ -115,6 +140,17 @@ export class Api extends Construct {
       resourceArn: webAcl.attrArn,
       logDestinationConfigs: [Stack.of(this).formatArn({ service: 'logs', resource: 'log-group', resourceName: wafLogs.logGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
       redactedFields: [{ singleHeader: { Name: 'cookie' } }, { singleHeader: { Name: 'authorization' } }, { queryString: {} }],
+    });
+
+    // Static assets come from S3, not from a function: CloudFront adds the headers the functions send with pages.
+    const assetHeaders = new cloudfront.ResponseHeadersPolicy(this, 'AssetHeaders', {
+      comment: 'Security headers of the static assets (the same HSTS and nosniff as the pages)',
+      securityHeadersBehavior: {
+        strictTransportSecurity: { accessControlMaxAge: Duration.seconds(HSTS.maxAgeSeconds), includeSubdomains: HSTS.includeSubDomains, preload: false, override: true },
+        contentTypeOptions: { override: true },
+        frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
+        referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.NO_REFERRER, override: true },
+      },
     });
 
     const apiDomain = Fn.select(2, Fn.split('/', this.httpApi.apiEndpoint));
@@ -148,6 +184,7 @@ export class Api extends Construct {
           origin: origins.S3BucketOrigin.withOriginAccessControl(props.staticAssets),
           viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
           cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
+          responseHeadersPolicy: assetHeaders,
           compress: true,
         },
       },

@@ -25,6 +25,7 @@ export const ROLE_LABELS: Record<Role, string> = {
 export const ACTIONS = [
   'health:read',
   'web:read',
+  'web:report',
   'registry:read',
   'dictionary:read',
   'forms:read',
@@ -51,6 +52,7 @@ export type Action = (typeof ACTIONS)[number];
 export const ACTION_DESCRIPTIONS: Record<Action, string> = {
   'health:read': 'whether the platform and its services answer',
   'web:read': 'the public web pages (home, help)',
+  'web:report': "send the browser's reports of what a page's Content-Security-Policy blocked",
   'registry:read': 'the public jurisdictions registry',
   'dictionary:read': 'the data dictionary',
   'forms:read': 'form definitions (what a form asks)',
@@ -82,7 +84,7 @@ export const SCOPES = ['public', 'own-jurisdiction', 'all'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 /** Actions anyone may take without signing in. */
-export const PUBLIC_ACTIONS = ['health:read', 'web:read', 'registry:read', 'dictionary:read', 'forms:read', 'api-docs:read', 'session:start', 'session:end', 'survey:respond'] as const satisfies readonly Action[];
+export const PUBLIC_ACTIONS = ['health:read', 'web:read', 'web:report', 'registry:read', 'dictionary:read', 'forms:read', 'api-docs:read', 'session:start', 'session:end', 'survey:respond'] as const satisfies readonly Action[];
 
 export const isPublicAction = (action: Action): boolean => (PUBLIC_ACTIONS as readonly Action[]).includes(action);
 

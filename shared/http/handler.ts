@@ -12,6 +12,7 @@ import { secret } from '#shared/secrets.ts';
 import { CSRF_FIELD, csrfToken, csrfTokenMatches, sameOriginRequest } from '#shared/web/csrf.ts';
 import { errorToResponse } from './errors-to-response.ts';
 import { ORIGIN_HEADER, originVerified } from './origin.ts';
+import { CSP_REPORT_GROUP, CSP_REPORTS_PATH, HSTS } from './security-headers.ts';
 import { authorize, isPublicAction } from '#shared/auth/policy.ts';
 import type { Principal } from '#shared/auth/principal.ts';
 import { actionForRoute } from '#shared/auth/route-actions.ts';
@@ -115,9 +116,17 @@ export function httpFunction(
     .use(httpHeaderNormalizer())
     .use(
       httpSecurityHeaders({
-        ...(options.contentSecurityPolicy ? { contentSecurityPolicy: pageCsp(options.contentSecurityPolicy) } : {}),
+        // Every CSP sends what it blocks to the one report route (report-uri for browsers without the Reporting API).
+        contentSecurityPolicy: {
+          ...(options.contentSecurityPolicy ? pageCsp(options.contentSecurityPolicy) : {}),
+          'report-to': CSP_REPORT_GROUP,
+          'report-uri': CSP_REPORTS_PATH,
+        },
+        reportingEndpoints: { [CSP_REPORT_GROUP]: CSP_REPORTS_PATH },
         // HSTS everywhere the app is served over https; never on http://localhost, where it would pin the dev host.
-        ...(isLocalHttpOrigin(optionalEnv('APP_ORIGIN') ?? '') ? { strictTransportSecurity: false } : {}),
+        strictTransportSecurity: isLocalHttpOrigin(optionalEnv('APP_ORIGIN') ?? '')
+          ? false
+          : { maxAge: HSTS.maxAgeSeconds, includeSubDomains: HSTS.includeSubDomains, preload: false },
       }),
     )
     .use({

@@ -38,6 +38,7 @@ export const ROUTES = [
   { method: 'POST', path: '/api/jurisdictions/{jurisdictionId}/records/{recordId}/amendments', action: 'records:amend', function: 'records', summary: 'Amends an approved record: a new version with a reason; the old one is kept' },
   { method: 'GET', path: '/api/jurisdictions/{jurisdictionId}/audit', action: 'audit:read-jurisdiction', function: 'audit', summary: "The jurisdiction's audit log, newest first" },
   { method: 'GET', path: '/api/audit', action: 'audit:read-all', function: 'audit', summary: "Every jurisdiction's audit log, newest first (platform admins)" },
+  { method: 'POST', path: '/api/csp-reports', action: 'web:report', function: 'web', summary: "Takes browsers' reports of what a page's Content-Security-Policy blocked (logged without query strings; rate-limited)" },
   { method: 'GET', path: '/api/openapi.json', action: 'api-docs:read', function: 'openapi', summary: 'The OpenAPI 3.1 document of this API' },
   { method: 'GET', path: '/auth/sign-in', action: 'session:start', function: 'auth', summary: 'Starts sign-in at the identity provider (OIDC code flow with PKCE)' },
   { method: 'GET', path: '/auth/callback', action: 'session:start', function: 'auth', summary: "The identity provider's redirect back; opens a session" },

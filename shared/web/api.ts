@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { contract } from '#shared/http/contract.ts';
+import { contract, errorResponse } from '#shared/http/contract.ts';
 import { jurisdictionIdSchema } from '#shared/storage/keys.ts';
 import { withMeta } from '#shared/zod-config.ts';
 
@@ -27,6 +27,20 @@ export const webApi = {
     responses: { 200: html('The home page: what the platform is, or the signed-in person\'s tasks, start forms and recent records') },
   }),
   'GET /sign-in-help': contract({ responses: { 200: html('How to sign in, and whom to ask for an account') } }),
+  // The body is read by shared/http/csp-reports.ts (two report formats, neither application/json).
+  'POST /api/csp-reports': contract({
+    responses: () => {
+      const error = (description: string) => ({ description, schema: errorResponse() });
+      return {
+        204: { description: 'The report was logged: the directive, the blocked resource\'s origin and path, the document\'s path' },
+        400: error('The body is not a report of the format its content type names'),
+        403: error('The report came from another site'),
+        413: error('The body is over 16 KB'),
+        415: error('The content type is neither application/reports+json (Reporting API) nor application/csp-report'),
+        429: error('Too many reports reached this container in the last minute'),
+      };
+    },
+  }),
   'POST /records': contract({
     form: true,
     body: z.lazy(() => z.strictObject({ formId: optionalText(64, 'The form to start: critical_incident_review or safety_notice') })),

@@ -3,6 +3,7 @@ import { FUNCTION_ID_METADATA } from '#infra/constructs/platform-function.ts';
 import { Buckets } from '#infra/constructs/buckets.ts';
 import { ORIGIN_HEADER } from '#shared/http/origin.ts';
 import { DEFAULT_ROUTE_FUNCTION, ROUTES } from '#shared/http/routes.ts';
+import { CSP_REPORTS_PATH, HSTS } from '#shared/http/security-headers.ts';
 import { asArray, child, logicalIdOf, refOf, referencedIds, resources, synth, type Props } from './helpers.ts';
 
 describe('HTTP API, CloudFront and WAF', () => {
@@ -121,6 +122,26 @@ describe('HTTP API, CloudFront and WAF', () => {
       expect(oac?.Type).toBe('AWS::CloudFront::OriginAccessControl');
       expect(oac?.Properties?.OriginAccessControlConfig).toMatchObject({ OriginAccessControlOriginType: 's3', SigningBehavior: 'always' });
     });
+
+    it('/assets/* answers with the same HSTS and nosniff as the pages, through a response-headers policy', () => {
+      const assets = (asArray(config.CacheBehaviors) as Props[]).find((b) => b.PathPattern === '/assets/*');
+      const policy = all[refOf(assets?.ResponseHeadersPolicyId) ?? ''];
+      expect(policy?.Type).toBe('AWS::CloudFront::ResponseHeadersPolicy');
+      const security = policy?.Properties?.ResponseHeadersPolicyConfig?.SecurityHeadersConfig as Props;
+      expect(security?.StrictTransportSecurity).toMatchObject({ AccessControlMaxAgeSec: HSTS.maxAgeSeconds, IncludeSubdomains: true, Override: true });
+      expect(security?.ContentTypeOptions).toMatchObject({ Override: true });
+    });
+  });
+
+  it('WAF limits CSP reports per client address, on the report path only', () => {
+    const rules = (Object.values(resources(template, 'AWS::WAFv2::WebACL'))[0]?.Properties?.Rules ?? []) as Props[];
+    const scoped = rules.filter((r) => r.Statement?.RateBasedStatement?.ScopeDownStatement?.ByteMatchStatement?.SearchString === CSP_REPORTS_PATH);
+    expect(scoped).toHaveLength(1);
+    const rule = scoped[0]!;
+    expect(rule.Action).toEqual({ Block: {} });
+    expect(rule.Statement.RateBasedStatement).toMatchObject({ AggregateKeyType: 'IP', Limit: expect.any(Number) });
+    expect(rule.Statement.RateBasedStatement.ScopeDownStatement.ByteMatchStatement).toMatchObject({ FieldToMatch: { UriPath: {} }, PositionalConstraint: 'EXACTLY' });
+    expect(new Set(rules.map((r) => r.Priority)).size).toBe(rules.length);
   });
 
   it('WAF logs redact the cookie and authorization headers', () => {

@@ -148,10 +148,24 @@ describe('HSTS', () => {
   };
 
   it('is sent where the app is served over https, and never for an http://localhost origin', async () => {
-    expect(await hstsOf('https://safety.example.org')).toMatch(/^max-age=\d{7,}/);
+    // What docs/web.md says is sent, and what CloudFront sends with the static assets (shared/http/security-headers.ts).
+    expect(await hstsOf('https://safety.example.org')).toBe('max-age=15552000; includeSubDomains');
     expect(await hstsOf(undefined)).toMatch(/^max-age=\d{7,}/);
     expect(await hstsOf('http://127.0.0.1:3000')).toBeUndefined();
     expect(await hstsOf('http://localhost:3000')).toBeUndefined();
+  });
+});
+
+describe('CSP reports', () => {
+  it('every answer names the report route: report-to a Reporting-Endpoints group that exists, and report-uri', async () => {
+    for (const fn of [handler, httpFunction({ 'GET /page': route({ handle: async () => json(200, {}) }) }, { contentSecurityPolicy: { 'default-src': "'none'" } })]) {
+      const r = (await fn(event(fn === handler ? 'GET /things/{id}' : 'GET /page', { pathParameters: { id: 't-1' } }), context)) as { headers: Record<string, string> };
+      const csp = r.headers['Content-Security-Policy']!;
+      const group = /(?:^|; )report-to ([\w-]+)/.exec(csp)?.[1];
+      expect(group).toBeDefined();
+      expect(r.headers['Reporting-Endpoints']).toBe(`${group}="/api/csp-reports"`);
+      expect(csp).toContain('report-uri /api/csp-reports');
+    }
   });
 });
 

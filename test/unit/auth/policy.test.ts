@@ -16,6 +16,7 @@ const _ = undefined;
 const EXPECTED: Record<Action, [Scope | undefined, Scope | undefined, Scope | undefined, Scope | undefined, Scope | undefined]> = {
   'health:read': [P, P, P, P, P],
   'web:read': [P, P, P, P, P],
+  'web:report': [P, P, P, P, P],
   'registry:read': [P, P, P, P, P],
   'dictionary:read': [P, P, P, P, P],
   'forms:read': [P, P, P, P, P],
