@@ -4,13 +4,14 @@ import httpSecurityHeaders from '@middy/http-security-headers';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { BadRequestError, ForbiddenError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError, type FieldError } from '#shared/errors.ts';
+import { BadRequestError, ForbiddenError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError } from '#shared/errors.ts';
 import { logger } from '#shared/logger.ts';
 import { optionalEnv } from '#shared/config.ts';
 import { isLocalHttpOrigin, readCookie } from '#shared/auth/cookies.ts';
 import { secret } from '#shared/secrets.ts';
 import { CSRF_FIELD, csrfToken, csrfTokenMatches, sameOriginRequest } from '#shared/web/csrf.ts';
 import { errorToResponse } from './errors-to-response.ts';
+import { parseOrThrow } from './validation.ts';
 import { ORIGIN_HEADER, originVerified } from './origin.ts';
 import { authorize, isPublicAction } from '#shared/auth/policy.ts';
 import type { Principal } from '#shared/auth/principal.ts';
@@ -238,18 +239,7 @@ function rejectUnexpectedBody(event: APIGatewayProxyEventV2): undefined {
 }
 
 function validate<T>(schema: z.core.$ZodType<T> | undefined, input: unknown, where: string): T {
-  if (!schema) return {} as T;
-  const result = z.safeParse(schema, input);
-  if (result.success) return result.data;
-  const errors: FieldError[] = result.error.issues.map((issue) => ({
-    field: issue.path.length ? issue.path.join('.') : unrecognizedKeys(issue) ?? where,
-    message: issue.code === 'unrecognized_keys' ? `Unknown ${where} parameter${issue.keys.length > 1 ? 's' : ''}: ${issue.keys.join(', ')}` : issue.message,
-  }));
-  throw new ValidationError(`The ${where} has ${errors.length === 1 ? 'a problem' : `${errors.length} problems`}.`, errors);
-}
-
-function unrecognizedKeys(issue: z.core.$ZodIssue): string | undefined {
-  return issue.code === 'unrecognized_keys' ? issue.keys.join(',') : undefined;
+  return schema ? parseOrThrow(schema, input, where) : ({} as T);
 }
 
 const formatKb = (bytes: number) => `${Math.ceil(bytes / 1024)} KB`;

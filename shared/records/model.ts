@@ -10,7 +10,7 @@
  */
 import * as z from 'zod/mini';
 import { built } from '#shared/zod-config.ts';
-import { ValidationError, type FieldError } from '#shared/errors.ts';
+import { parseOrThrow } from '#shared/http/validation.ts';
 import { dateBoundSchema, TIME_SORTABLE_ID } from '#shared/audit/ids.ts';
 import type { Answers } from '#shared/forms/types.ts';
 import type { Item } from '#shared/storage/scoped-table.ts';
@@ -163,8 +163,5 @@ export type ListQuery = z.input<typeof listQuerySchema>;
 
 /** Parses an operation's input; ValidationError (422) with one entry per field otherwise. */
 export function parseInput<S extends z.core.$ZodType>(schema: S, input: unknown): z.output<S> {
-  const result = z.safeParse(schema, input);
-  if (result.success) return result.data;
-  const errors: FieldError[] = result.error.issues.map((i) => ({ field: i.path.map(String).join('.') || 'body', message: i.message }));
-  throw new ValidationError(`${errors.length} value${errors.length === 1 ? ' needs' : 's need'} attention`, errors);
+  return parseOrThrow(schema, input, 'body');
 }

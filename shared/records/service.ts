@@ -14,7 +14,8 @@ import { auditPut, newAuditEvent, writeAuditEvent } from '#shared/audit/store.ts
 import { actorSchema, type Actor, type AuditFacts } from '#shared/audit/model.ts';
 import { openCursor, scopeDigest, sealCursor, INVALID_CURSOR_MESSAGE } from '#shared/audit/cursor.ts';
 import { boundMs, idBounds, timeSortableId, TIME_SORTABLE_ID } from '#shared/audit/ids.ts';
-import { BadRequestError, ForbiddenError, ValidationError } from '#shared/errors.ts';
+import { BadRequestError, ForbiddenError } from '#shared/errors.ts';
+import { validationFailed } from '#shared/http/validation.ts';
 // The engine's modules directly, not its index: a handler bundle must not pull in the dictionary renderer.
 import { formRegistry, type FormRegistry } from '#shared/forms/registry.ts';
 import type { Answers, FormContext } from '#shared/forms/types.ts';
@@ -131,7 +132,7 @@ export class RecordService {
     const i = parseInput(createDraftInputSchema, input);
     const def = this.forms.getForm(i.formId, i.formVersion ?? this.forms.latestVersion(i.formId));
     if (def.status !== 'published') {
-      throw new ValidationError('1 value needs attention', [{ field: 'formVersion', message: `Version ${def.version} of this form is not published yet` }]);
+      throw validationFailed([{ field: 'formVersion', message: `Version ${def.version} of this form is not published yet` }]);
     }
     // Validated answers hold no undefined, so the per-form type narrows to the stored shape.
     const answers = assertDraft(def, i.answers ?? {}, await this.context(table)) as Answers;
@@ -171,7 +172,7 @@ export class RecordService {
       if (receipt && codes[1] === 'ConditionalCheckFailed') {
         const found = await table.get(receipt, { consistent: true });
         if (!found) return RETRY;
-        if (found.formId !== def.formId) throw new ValidationError('This request id was already used', [{ field: 'clientRequestId', message: 'This request id was already used for another form' }]);
+        if (found.formId !== def.formId) throw validationFailed([{ field: 'clientRequestId', message: 'This request id was already used for another form' }]);
         return { record: await this.load(table, String(found.recordId)), replayed: true };
       }
       return RETRY;
@@ -270,7 +271,7 @@ export class RecordService {
     const q = parseInput(listQuerySchema, query);
     const fromMs = q.from ? boundMs(q.from, 'from') : 0;
     const toMs = q.to ? boundMs(q.to, 'to') : Number.MAX_SAFE_INTEGER;
-    if (fromMs > toMs) throw new ValidationError('1 value needs attention', [{ field: 'from', message: 'From must not be after to' }]);
+    if (fromMs > toMs) throw validationFailed([{ field: 'from', message: 'From must not be after to' }]);
     const statuses = q.status === undefined ? undefined : [...new Set([q.status].flat())].sort();
     const scope = `records:${table.jurisdictionId}:${scopeDigest([q.formId ?? null, statuses ?? null, q.from ?? null, q.to ?? null])}`;
     let startKey: Item | undefined = q.cursor ? openCursor(this.options.cursorSecret, scope, q.cursor) : undefined;
@@ -328,7 +329,7 @@ export class RecordService {
       if (!allowed.includes(i.to)) throw illegalTransition(current.status, i.to, allowed);
       if (current.version !== i.expectedVersion) throw staleVersion(current.version, i.expectedVersion);
       if (REASON_REQUIRED.includes(i.to) && !i.reason) {
-        throw new ValidationError('1 value needs attention', [{ field: 'reason', message: 'Say what needs to change, so the person who submitted it knows' }]);
+        throw validationFailed([{ field: 'reason', message: 'Say what needs to change, so the person who submitted it knows' }]);
       }
       const now = this.now();
       const next: RecordView = { ...current, status: i.to, version: current.version + 1, statusReason: i.reason, updatedBy: actor.subject, updatedAt: now.toISOString() };
