@@ -4,7 +4,7 @@
  */
 import * as z from 'zod/mini';
 import '#shared/zod-config.ts';
-import { ValidationError, type FieldError } from '#shared/errors.ts';
+import { BadRequestError, ValidationError, type FieldError } from '#shared/errors.ts';
 
 /** The 422 of a list of field errors, in the platform's one wording. */
 export function validationFailed(errors: readonly FieldError[]): ValidationError {
@@ -30,5 +30,9 @@ export function parseOrThrow<S extends z.core.$ZodType>(schema: S, input: unknow
   if (result.success) return result.data;
   throw validationFailed(fieldErrorsOf(result.error.issues, where, fieldOf));
 }
+
+/** The 400 of a single-value form field sent more than once (which value was meant cannot be known). */
+export const repeatedFieldError = (name: string) =>
+  new BadRequestError(`The form field "${name.slice(0, 100)}" was sent more than once; it takes one value. Nothing was saved. Reload the page and send it again.`);
 
 const joinPath = (path: readonly PropertyKey[]) => path.map(String).join('.');

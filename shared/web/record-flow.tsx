@@ -17,7 +17,8 @@ import { JurisdictionStore } from '#shared/jurisdictions/store.ts';
 import { RecordConflictError } from '#shared/records/errors.ts';
 import { formContextFrom, recordService, requestScope } from '#shared/records/http.ts';
 import { isEditable, RECORD_FORMS, type RecordView } from '#shared/records/model.ts';
-import { applyEntryAction, CONTROL, inputId, mergeSection, sectionAction, sectionAnswers, type PostedFields } from './form-values.ts';
+import { repeatedFieldError } from '#shared/http/validation.ts';
+import { applyEntryAction, CONTROL, inputId, mergeSection, repeatedSingleField, sectionAction, sectionAnswers, type PostedFields } from './form-values.ts';
 import { page } from './page.tsx';
 import { RecordReadOnly, recordPath, ReviewPage, SectionPage, sectionPath, STATUS_LABELS, type Alert } from './record-pages.tsx';
 import { isReviewMove, MOVE_FIELDS, moveDoneText, REASON_INPUT_ID, ReviewActions, reviewMoves, type ReviewMove } from './review-actions.tsx';
@@ -233,7 +234,13 @@ export async function saveSection(input: FlowInput, recordId: string, sectionId:
   const loaded = await load(input, recordId);
   const section = findSection(loaded.form, sectionId);
   if (!canEdit(input.principal, loaded.record)) return redirect(recordPath(recordId));
+  const repeated = repeatedSingleField(section.fields, posted);
+  if (repeated !== undefined) throw repeatedFieldError(repeated);
   const action = sectionAction(posted);
+  const group = action && (action.kind === 'add' || action.kind === 'remove') ? action.group : undefined;
+  if (!action || (group !== undefined && !section.fields.some((f) => f.name === group && f.widget === 'repeat'))) {
+    throw new BadRequestError('The form was sent with a button this page does not have. Nothing was saved. Reload the page and use its buttons.');
+  }
   const expectedVersion = Number(posted[CONTROL.version]);
   const merged = applyEntryAction(
     mergeSection(loaded.record.answers, section.fields, sectionAnswers(section.fields, posted)),
@@ -266,8 +273,6 @@ export async function saveSection(input: FlowInput, recordId: string, sectionId:
       return redirect(sectionPath(recordId, section.id));
     case 'previous':
       return redirect(here > 0 ? sectionPath(recordId, sections[here - 1]!.id) : sectionPath(recordId, section.id));
-    case 'stay':
-      return redirect(sectionPath(recordId, section.id));
     default: {
       // Answers that brought up questions the person has not seen yet: stay and ask them.
       const wasHidden = new Set(String(posted[CONTROL.hidden] ?? '').split(',').filter(Boolean));
