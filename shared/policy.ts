@@ -36,7 +36,7 @@ export interface FormPolicy {
   serverAnswers?: Readonly<Record<string, 'record_jurisdiction'>>;
 }
 
-/** Every record form; a record form missing here is refused at its first use (formPolicy). */
+/** Every record form (test/unit/policy.test.ts checks that none is missing). */
 export const FORM_POLICIES: Readonly<Record<string, FormPolicy>> = {
   critical_incident_review: { auditedReads: true },
   // The issuer of a notice is the jurisdiction whose record it is (v1 asked for it, and anyone could name any).

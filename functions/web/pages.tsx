@@ -27,11 +27,12 @@ interface PageRequest {
   principal: Principal | undefined;
   event: FlowInput['event'];
   csrfToken: () => Promise<string>;
+  readerSession: string | undefined;
 }
 
 /** What the record form flow needs of a request (the stack has authorized the principal already). */
 async function flow(i: PageRequest): Promise<FlowInput> {
-  return { table: TABLE, principal: i.principal!, event: i.event, csrf: await i.csrfToken() };
+  return { table: TABLE, principal: i.principal!, event: i.event, csrf: await i.csrfToken(), readerSession: i.readerSession };
 }
 
 /** What the registry pages need of a request (platform admins; shared/web/registry-flow.tsx). */

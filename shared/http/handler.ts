@@ -4,6 +4,7 @@ import httpSecurityHeaders from '@middy/http-security-headers';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { parse as parseContentType } from 'content-type';
+import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
 import { BadRequestError, ForbiddenError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError } from '#shared/errors.ts';
 import { logger } from '#shared/logger.ts';
@@ -31,6 +32,11 @@ export interface RouteInput<Q, P, B> {
   /** The signed-in principal; set on every non-public route (the stack has authorized it already). */
   principal: Principal | undefined;
   session: SessionInfo | undefined;
+  /**
+   * An opaque digest of the session (never its id, nor the key of its item), set when there is a session: what makes
+   * a record read audited once per session (shared/records/service.ts).
+   */
+  readerSession: string | undefined;
   /** The CSRF token of this request's session, for the forms of a page (key: CSRF_SECRET). */
   csrfToken: () => Promise<string>;
   event: APIGatewayProxyEventV2;
@@ -106,6 +112,7 @@ export function httpFunction(
       body: definition.body ? validate(definition.body, body, 'body') : definition.form ? body : undefined,
       principal,
       session,
+      readerSession: session ? readerSessionOf(sessionCookie()) : undefined,
       csrfToken: async () => csrfToken(await secret('CSRF_SECRET'), sessionCookie()),
       event,
       context,
@@ -163,6 +170,10 @@ async function authorizeRequest(
   authorize(found?.principal, action, jurisdictionId ? { jurisdictionId } : undefined);
   if (found) logger.appendKeys({ role: found.principal.role, jurisdictionId: found.principal.jurisdictionId });
   return found ?? {};
+}
+
+function readerSessionOf(cookie: string | undefined): string | undefined {
+  return cookie === undefined ? undefined : createHash('sha256').update(`npcs-reader-session\n${cookie}`, 'utf8').digest('base64url').slice(0, 32);
 }
 
 function bodyBytes(event: APIGatewayProxyEventV2): Buffer | undefined {

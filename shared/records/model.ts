@@ -101,6 +101,8 @@ export const RECORD_SK_PREFIX = 'REC#';
 export const recordKey = (recordId: string) => ({ partition: RECORDS_PARTITION, sk: `${RECORD_SK_PREFIX}${recordId}` });
 export const submissionKey = (recordId: string, submissionId: string) => ({ partition: `REC#${recordId}`, sk: `SUBMISSION#${submissionId}` });
 export const amendmentKey = (recordId: string) => ({ partition: `REC#${recordId}`, sk: 'AMENDED' });
+/** A session's audited read of the record (`readerSession` is an opaque digest of the session, never its id). */
+export const readMarkerKey = (recordId: string, readerSession: string) => ({ partition: `REC#${recordId}`, sk: `READ#${readerSession}` });
 export const createReceiptKey = (digest: string) => ({ partition: REQUESTS_PARTITION, sk: `CREATE#${digest}` });
 
 export function toItem(record: RecordView): Item {
