@@ -135,8 +135,8 @@ export function WavesPage(p: WavesPageProps) {
     <>
       <h1>Safety culture survey waves</h1>
       <p class="usa-intro">
-        Open a wave to survey the staff of {p.jurisdictionName}. Everyone gets the same link, so answers cannot be traced to a person; results are shown only for groups of
-        {MIN_SURVEY_GROUP} or more.
+        Open a wave to survey the staff of {p.jurisdictionName}. Everyone gets the same link, so answers cannot be traced to a person; results are shown only for
+        groups of {MIN_SURVEY_GROUP} or more.
       </p>
       {p.errors.length ? <ErrorSummary errors={p.errors.map((e) => ({ href: `#${WAVE_FIELDS[e.field as keyof typeof WAVE_FIELDS] ?? WAVE_FIELDS.title}`, message: e.message }))} /> : null}
       {p.alert ? <AlertBox alert={p.alert} /> : null}
