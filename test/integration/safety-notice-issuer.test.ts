@@ -23,7 +23,7 @@ describe("a safety notice's issuing jurisdiction", () => {
     const jid = uniqueJurisdiction('sn');
     const table = tableOf(jid);
     const me = actorIn(jid);
-    const records = service();
+    const records = service({ formContext: () => ({ jurisdictions: [{ code: jid, label: 'Here' }, { code: 'ct-dcf', label: 'Connecticut' }] }) });
     const { record } = await records.createDraft(table, me, { formId: 'safety_notice', answers: {} });
     expect(record.answers.issuing_jurisdiction).toBe(jid);
     const error = await failure(records.createDraft(table, me, { formId: 'safety_notice', answers: { issuing_jurisdiction: 'ct-dcf' } }), ValidationError, 422);
