@@ -33,7 +33,7 @@ export const handler = httpFunction(
       ...api['GET /api/jurisdictions/{jurisdictionId}/records/{recordId}'],
       handle: async (input) => {
         const { table, actor } = scope(input);
-        return json(200, await (await recordService(tableName)).get(table, actor, input.params.recordId));
+        return json(200, await (await recordService(tableName)).get(table, actor, input.params.recordId, { readerSession: input.readerSession }));
       },
     }),
     'PUT /api/jurisdictions/{jurisdictionId}/records/{recordId}/answers': route({

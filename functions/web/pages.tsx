@@ -1,5 +1,6 @@
 import type { Principal } from '#shared/auth/principal.ts';
-import { SessionStore } from '#shared/auth/sessions.ts';
+import { SessionStore, sessionConfigFromEnv } from '#shared/auth/sessions.ts';
+import { durationWords } from '#shared/policy.ts';
 import { requiredEnv } from '#shared/config.ts';
 import { dictionaryApi } from '#shared/forms/dictionary-api.ts';
 import { httpFunction, route } from '#shared/http/handler.ts';
@@ -10,6 +11,8 @@ import type { FlowInput } from '#shared/web/record-flow.tsx';
 
 const TABLE = requiredEnv('TABLE_NAME');
 const sessions = SessionStore.fromEnv();
+// What the help page says is what the session store enforces (the environment, or the policy defaults).
+const sessionLengths = sessionConfigFromEnv();
 
 // Each group of pages loads on its first request: a cold start reads and runs the HTTP stack and the pages it
 // serves, not every page of the function (esbuild puts them in chunks of their own, infra/constructs/bundling.ts).
@@ -25,11 +28,12 @@ interface PageRequest {
   principal: Principal | undefined;
   event: FlowInput['event'];
   csrfToken: () => Promise<string>;
+  readerSession: string | undefined;
 }
 
 /** What the record form flow needs of a request (the stack has authorized the principal already). */
 async function flow(i: PageRequest): Promise<FlowInput> {
-  return { table: TABLE, principal: i.principal!, event: i.event, csrf: await i.csrfToken() };
+  return { table: TABLE, principal: i.principal!, event: i.event, csrf: await i.csrfToken(), readerSession: i.readerSession };
 }
 
 /** What the registry pages need of a request (platform admins; shared/web/registry-flow.tsx). */
@@ -60,7 +64,9 @@ export const handler = httpFunction(
               <p>Accounts are made by your jurisdiction's administrator; partnership staff get theirs from the platform team.</p>
               <ul>
                 <li>Sign in with the e-mail address your agency registered, and the multi-factor code of your authenticator app.</li>
-                <li>A session ends after 30 minutes without activity, and 12 hours after sign-in at the latest.</li>
+                <li>
+                  A session ends after {durationWords(sessionLengths.idleMinutes)} without activity, and {durationWords(sessionLengths.absoluteHours * 60)} after sign-in at the latest.
+                </li>
                 <li>If your jurisdiction has left the partnership, sign-in is refused.</li>
               </ul>
               <p>

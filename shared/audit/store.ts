@@ -10,7 +10,8 @@
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import '#shared/zod-config.ts';
-import { BadRequestError, ValidationError, type FieldError } from '#shared/errors.ts';
+import { BadRequestError } from '#shared/errors.ts';
+import { parseOrThrow, validationFailed } from '#shared/http/validation.ts';
 import { ownerOfPk, type Item, type ScopedPut, type ScopedTable, type ScopedTransactItem } from '#shared/storage/scoped-table.ts';
 import { INVALID_CURSOR_MESSAGE, openCursor, scopeDigest, sealCursor } from './cursor.ts';
 import { boundMs, dateBoundSchema, timeSortableId } from './ids.ts';
@@ -79,14 +80,10 @@ const pageSchema = z.lazy(() => z.object({
 }));
 
 function parsePage(query: unknown): z.infer<typeof pageSchema> {
-  const parsed = pageSchema.safeParse(query);
-  if (!parsed.success) {
-    const errors: FieldError[] = parsed.error.issues.map((i) => ({ field: i.path.join('.') || 'query', message: i.message }));
-    throw new ValidationError('The list parameters need attention', errors);
-  }
-  const { from, to } = parsed.data;
-  if (from && to && boundMs(from, 'from') > boundMs(to, 'to')) throw new ValidationError('The list parameters need attention', [{ field: 'from', message: 'From must not be after to' }]);
-  return parsed.data;
+  const parsed = parseOrThrow(pageSchema, query, 'query');
+  const { from, to } = parsed;
+  if (from && to && boundMs(from, 'from') > boundMs(to, 'to')) throw validationFailed([{ field: 'from', message: 'From must not be after to' }]);
+  return parsed;
 }
 
 export interface AuditListQuery {

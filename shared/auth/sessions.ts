@@ -5,6 +5,7 @@ import '#shared/zod-config.ts';
 import { registryActiveCheck } from './active-jurisdiction.ts';
 import { documentClient } from '#shared/aws/document-client.ts';
 import { optionalEnv, requiredEnv } from '#shared/config.ts';
+import { SESSION_ABSOLUTE_HOURS, SESSION_IDLE_MINUTES } from '#shared/policy.ts';
 import { cookieName, hashOpaqueId, isLocalHttpOrigin, isOpaqueId, newOpaqueId, originOf, readCookie, serializeCookie } from './cookies.ts';
 import { principalSchema, type Principal } from './principal.ts';
 
@@ -80,8 +81,8 @@ const positive = (name: string, fallback: number): number => {
 /** Session settings from the environment: APP_ORIGIN (cookie security), SESSION_IDLE_MINUTES, SESSION_ABSOLUTE_HOURS. */
 export function sessionConfigFromEnv(): SessionConfig {
   return {
-    idleMinutes: positive('SESSION_IDLE_MINUTES', 30),
-    absoluteHours: positive('SESSION_ABSOLUTE_HOURS', 12),
+    idleMinutes: positive('SESSION_IDLE_MINUTES', SESSION_IDLE_MINUTES),
+    absoluteHours: positive('SESSION_ABSOLUTE_HOURS', SESSION_ABSOLUTE_HOURS),
     secureCookies: !isLocalHttpOrigin(originOf(requiredEnv('APP_ORIGIN'))),
   };
 }
@@ -98,8 +99,8 @@ export class SessionStore {
     options: SessionStoreOptions = {},
   ) {
     this.config = {
-      idleMinutes: options.idleMinutes ?? 30,
-      absoluteHours: options.absoluteHours ?? 12,
+      idleMinutes: options.idleMinutes ?? SESSION_IDLE_MINUTES,
+      absoluteHours: options.absoluteHours ?? SESSION_ABSOLUTE_HOURS,
       secureCookies: options.secureCookies ?? true,
     };
     if (this.config.idleMinutes <= 0 || this.config.absoluteHours <= 0) throw new Error('Session expiries must be positive');

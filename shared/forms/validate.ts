@@ -1,6 +1,7 @@
 /** The engine's validation API: results with field-level errors, throwing variants, and visibility. */
 import * as z from 'zod/mini';
-import { ValidationError, type FieldError } from '#shared/errors.ts';
+import type { FieldError } from '#shared/errors.ts';
+import { validationFailed } from '#shared/http/validation.ts';
 import type { FormDefinition } from '#forms/types.ts';
 import { resolveVisibility } from './conditions.ts';
 import { fieldIndex, formatPath } from './definition.ts';
@@ -82,8 +83,7 @@ export function validateSubmission<D extends FormDefinition>(
 
 function orThrow<A>(result: ValidationResult<A>): A {
   if (result.ok) return result.answers;
-  const n = result.errors.length;
-  throw new ValidationError(`${n} answer${n === 1 ? ' needs' : 's need'} attention`, result.errors);
+  throw validationFailed(result.errors);
 }
 
 /** Like validateDraft, but returns the answers to keep or throws ValidationError (422). */

@@ -27,6 +27,11 @@ export interface RouteContract<Q = unknown, P = unknown, B = unknown> {
    */
   form?: boolean;
   /**
+   * Form fields that may be sent more than once (checkboxes); any other repeated field is refused with 400. 'any':
+   * the route checks itself (record sections and the survey, whose fields come from a form definition).
+   */
+  repeatable?: readonly string[] | 'any';
+  /**
    * The answers, for the OpenAPI document only. Preferably a function returning them: then only the OpenAPI
    * function builds their schemas, not every function that serves the route at its cold start.
    */

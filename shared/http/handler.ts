@@ -3,14 +3,17 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpSecurityHeaders from '@middy/http-security-headers';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { parse as parseContentType } from 'content-type';
+import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
-import { BadRequestError, ForbiddenError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError, type FieldError } from '#shared/errors.ts';
+import { BadRequestError, ForbiddenError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError } from '#shared/errors.ts';
 import { logger } from '#shared/logger.ts';
 import { optionalEnv } from '#shared/config.ts';
 import { isLocalHttpOrigin, readCookie } from '#shared/auth/cookies.ts';
 import { secret } from '#shared/secrets.ts';
 import { CSRF_FIELD, csrfToken, csrfTokenMatches, sameOriginRequest } from '#shared/web/csrf.ts';
 import { errorToResponse } from './errors-to-response.ts';
+import { parseOrThrow, repeatedFieldError } from './validation.ts';
 import { ORIGIN_HEADER, originVerified } from './origin.ts';
 import { CSP_REPORT_GROUP, CSP_REPORTS_PATH, HSTS } from './security-headers.ts';
 import { authorize, isPublicAction } from '#shared/auth/policy.ts';
@@ -30,6 +33,11 @@ export interface RouteInput<Q, P, B> {
   /** The signed-in principal; set on every non-public route (the stack has authorized it already). */
   principal: Principal | undefined;
   session: SessionInfo | undefined;
+  /**
+   * An opaque digest of the session (never its id, nor the key of its item), set when there is a session: what makes
+   * a record read audited once per session (shared/records/service.ts).
+   */
+  readerSession: string | undefined;
   /** The CSRF token of this request's session, for the forms of a page (key: CSRF_SECRET). */
   csrfToken: () => Promise<string>;
   event: APIGatewayProxyEventV2;
@@ -95,7 +103,7 @@ export function httpFunction(
     const body = definition.ignoreBody
       ? undefined
       : definition.form
-        ? await parseFormBody(event, sessionCookie())
+        ? await parseFormBody(event, sessionCookie(), definition.repeatable)
         : definition.body
           ? parseJsonBody(event)
           : rejectUnexpectedBody(event);
@@ -105,6 +113,7 @@ export function httpFunction(
       body: definition.body ? validate(definition.body, body, 'body') : definition.form ? body : undefined,
       principal,
       session,
+      readerSession: session ? readerSessionOf(sessionCookie()) : undefined,
       csrfToken: async () => csrfToken(await secret('CSRF_SECRET'), sessionCookie()),
       event,
       context,
@@ -172,6 +181,10 @@ async function authorizeRequest(
   return found ?? {};
 }
 
+function readerSessionOf(cookie: string | undefined): string | undefined {
+  return cookie === undefined ? undefined : createHash('sha256').update(`npcs-reader-session\n${cookie}`, 'utf8').digest('base64url').slice(0, 32);
+}
+
 function bodyBytes(event: APIGatewayProxyEventV2): Buffer | undefined {
   if (event.body === undefined || event.body === null || event.body === '') return undefined;
   const bytes = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
@@ -181,15 +194,45 @@ function bodyBytes(event: APIGatewayProxyEventV2): Buffer | undefined {
   return bytes;
 }
 
+/**
+ * The media type of a body, its charset checked: bodies are UTF-8 (JSON is by definition, forms are sent so by our
+ * pages), and one declared otherwise would be misread, so it is refused rather than decoded as UTF-8.
+ */
+function mediaTypeOf(contentType: string, expected: string): string {
+  let parsed: ReturnType<typeof parseContentType>;
+  try {
+    parsed = parseContentType(contentType);
+  } catch {
+    throw new UnsupportedMediaTypeError(`The Content-Type header is not a valid media type; send ${expected}.`);
+  }
+  const charset = parsed.parameters.charset;
+  if (charset !== undefined && !/^utf-?8$/i.test(charset)) {
+    throw new UnsupportedMediaTypeError(`The body is declared in the "${charset.slice(0, 40)}" character set; send it as UTF-8 (${expected}; charset=utf-8).`);
+  }
+  return parsed.type;
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** The body as text; bytes that are not UTF-8 are refused, never stored as U+FFFD. */
+function utf8Text(bytes: Buffer): string {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    throw new BadRequestError('The request body is not valid UTF-8 text. Nothing was saved.');
+  }
+}
+
 function parseJsonBody(event: APIGatewayProxyEventV2): unknown {
   const bytes = bodyBytes(event);
   const contentType = event.headers['content-type'];
-  if (!contentType || !/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(contentType)) {
+  if (!contentType || !/^application\/(?:[\w.+-]+\+)?json$/.test(mediaTypeOf(contentType, 'application/json'))) {
     throw new UnsupportedMediaTypeError(`Send the body as JSON with "Content-Type: application/json"${contentType ? `, not "${contentType.slice(0, 80)}"` : ''}.`);
   }
   if (!bytes) throw new BadRequestError('This request needs a JSON body, and none was sent.');
+  const text = utf8Text(bytes);
   try {
-    return JSON.parse(bytes.toString('utf8'));
+    return JSON.parse(text);
   } catch (e) {
     // Node's parser messages quote part of the body: say only where the problem is, never what was sent.
     const message = (e as Error).message;
@@ -203,15 +246,19 @@ function parseJsonBody(event: APIGatewayProxyEventV2): unknown {
   }
 }
 
-/** A browser form post: urlencoded fields (a name sent more than once, like checkboxes, gives a list), after its CSRF token is checked. */
-async function parseFormBody(event: APIGatewayProxyEventV2, sessionCookie: string | undefined): Promise<Record<string, string | string[]>> {
+/**
+ * A browser form post: urlencoded UTF-8 fields, after its CSRF token is checked. A name sent more than once gives a
+ * list; only the route's `repeatable` fields may be (checkboxes), any other repeated field is refused.
+ */
+async function parseFormBody(event: APIGatewayProxyEventV2, sessionCookie: string | undefined, repeatable: RouteContract['repeatable']): Promise<Record<string, string | string[]>> {
   const bytes = bodyBytes(event);
   const contentType = event.headers['content-type'];
-  if (bytes && !/^application\/x-www-form-urlencoded\s*(?:;|$)/i.test(contentType ?? '')) {
-    throw new UnsupportedMediaTypeError('Send this form as "application/x-www-form-urlencoded".');
+  const FORM = 'application/x-www-form-urlencoded';
+  if (bytes && (!contentType || mediaTypeOf(contentType, FORM) !== FORM)) {
+    throw new UnsupportedMediaTypeError(`Send this form as "${FORM}".`);
   }
   const fields: Record<string, string | string[]> = {};
-  for (const [k, v] of new URLSearchParams(bytes?.toString('utf8') ?? '')) {
+  for (const [k, v] of urlencodedPairs(bytes ? utf8Text(bytes) : '')) {
     if (k === '__proto__') continue;
     const had = Object.hasOwn(fields, k) ? fields[k] : undefined;
     fields[k] = had === undefined ? v : Array.isArray(had) ? [...had, v] : [had, v];
@@ -221,7 +268,35 @@ async function parseFormBody(event: APIGatewayProxyEventV2, sessionCookie: strin
     throw new ForbiddenError('The form has expired or did not come from this site. Reload the page and send it again.');
   }
   delete fields[CSRF_FIELD];
+  if (repeatable !== 'any') {
+    const repeated = Object.keys(fields).find((k) => Array.isArray(fields[k]) && !repeatable?.includes(k));
+    if (repeated !== undefined) throw repeatedFieldError(repeated);
+  }
   return fields;
+}
+
+/**
+ * Name/value pairs of an urlencoded body. URLSearchParams would turn a malformed escape or percent-encoded bytes
+ * that are not UTF-8 into U+FFFD; decodeURIComponent refuses them.
+ */
+function urlencodedPairs(text: string): [string, string][] {
+  const decode = (s: string, name?: string) => {
+    try {
+      return decodeURIComponent(s.replaceAll('+', ' '));
+    } catch {
+      throw new BadRequestError(
+        `The form ${name === undefined ? 'has a field name that' : `field "${name.slice(0, 100)}"`} is not valid UTF-8 percent-encoding. Nothing was saved. Send the form from the page again.`,
+      );
+    }
+  };
+  return text
+    .split('&')
+    .filter((pair) => pair !== '')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      const name = decode(eq < 0 ? pair : pair.slice(0, eq));
+      return [name, eq < 0 ? '' : decode(pair.slice(eq + 1), name)];
+    });
 }
 
 /** Whether the client asked for a page (a browser navigating) rather than data; the JSON API always answers JSON. */
@@ -247,18 +322,7 @@ function rejectUnexpectedBody(event: APIGatewayProxyEventV2): undefined {
 }
 
 function validate<T>(schema: z.core.$ZodType<T> | undefined, input: unknown, where: string): T {
-  if (!schema) return {} as T;
-  const result = z.safeParse(schema, input);
-  if (result.success) return result.data;
-  const errors: FieldError[] = result.error.issues.map((issue) => ({
-    field: issue.path.length ? issue.path.join('.') : unrecognizedKeys(issue) ?? where,
-    message: issue.code === 'unrecognized_keys' ? `Unknown ${where} parameter${issue.keys.length > 1 ? 's' : ''}: ${issue.keys.join(', ')}` : issue.message,
-  }));
-  throw new ValidationError(`The ${where} has ${errors.length === 1 ? 'a problem' : `${errors.length} problems`}.`, errors);
-}
-
-function unrecognizedKeys(issue: z.core.$ZodIssue): string | undefined {
-  return issue.code === 'unrecognized_keys' ? issue.keys.join(',') : undefined;
+  return schema ? parseOrThrow(schema, input, where) : ({} as T);
 }
 
 const formatKb = (bytes: number) => `${Math.ceil(bytes / 1024)} KB`;

@@ -1,6 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { auditPut, newAuditEvent, type Actor } from '#shared/audit/index.ts';
-import { ConflictError, NotFoundError, ValidationError } from '#shared/errors.ts';
+import { ConflictError, NotFoundError } from '#shared/errors.ts';
+import { validationFailed } from '#shared/http/validation.ts';
 import { scopedTable } from '#shared/storage/scoped-table.ts';
 import type { Jurisdiction } from './model.ts';
 import { profileAttributes, type JurisdictionStore } from './store.ts';
@@ -77,5 +78,5 @@ export async function editJurisdiction(
 
 /** The path names the jurisdiction; a body naming another one is a mistake, not a rename. */
 export function assertSameId(pathId: string, bodyId: string): void {
-  if (pathId !== bodyId) throw new ValidationError('The jurisdiction id cannot change.', [{ field: 'id', message: `The id must stay "${pathId}"` }]);
+  if (pathId !== bodyId) throw validationFailed([{ field: 'id', message: `The id must stay "${pathId}"` }]);
 }

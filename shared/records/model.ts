@@ -10,7 +10,7 @@
  */
 import * as z from 'zod/mini';
 import { built } from '#shared/zod-config.ts';
-import { ValidationError, type FieldError } from '#shared/errors.ts';
+import { parseOrThrow } from '#shared/http/validation.ts';
 import { dateBoundSchema, TIME_SORTABLE_ID } from '#shared/audit/ids.ts';
 import type { Answers } from '#shared/forms/types.ts';
 import type { Item } from '#shared/storage/scoped-table.ts';
@@ -101,6 +101,8 @@ export const RECORD_SK_PREFIX = 'REC#';
 export const recordKey = (recordId: string) => ({ partition: RECORDS_PARTITION, sk: `${RECORD_SK_PREFIX}${recordId}` });
 export const submissionKey = (recordId: string, submissionId: string) => ({ partition: `REC#${recordId}`, sk: `SUBMISSION#${submissionId}` });
 export const amendmentKey = (recordId: string) => ({ partition: `REC#${recordId}`, sk: 'AMENDED' });
+/** A session's audited read of the record (`readerSession` is an opaque digest of the session, never its id). */
+export const readMarkerKey = (recordId: string, readerSession: string) => ({ partition: `REC#${recordId}`, sk: `READ#${readerSession}` });
 export const createReceiptKey = (digest: string) => ({ partition: REQUESTS_PARTITION, sk: `CREATE#${digest}` });
 
 export function toItem(record: RecordView): Item {
@@ -163,8 +165,5 @@ export type ListQuery = z.input<typeof listQuerySchema>;
 
 /** Parses an operation's input; ValidationError (422) with one entry per field otherwise. */
 export function parseInput<S extends z.core.$ZodType>(schema: S, input: unknown): z.output<S> {
-  const result = z.safeParse(schema, input);
-  if (result.success) return result.data;
-  const errors: FieldError[] = result.error.issues.map((i) => ({ field: i.path.map(String).join('.') || 'body', message: i.message }));
-  throw new ValidationError(`${errors.length} value${errors.length === 1 ? ' needs' : 's need'} attention`, errors);
+  return parseOrThrow(schema, input, 'body');
 }

@@ -14,9 +14,13 @@ import { auditPut, newAuditEvent, writeAuditEvent } from '#shared/audit/store.ts
 import { actorSchema, type Actor, type AuditFacts } from '#shared/audit/model.ts';
 import { openCursor, scopeDigest, sealCursor, INVALID_CURSOR_MESSAGE } from '#shared/audit/cursor.ts';
 import { boundMs, idBounds, timeSortableId, TIME_SORTABLE_ID } from '#shared/audit/ids.ts';
-import { BadRequestError, ForbiddenError, ValidationError } from '#shared/errors.ts';
+import { BadRequestError, ForbiddenError } from '#shared/errors.ts';
+import { validationFailed } from '#shared/http/validation.ts';
+import { FORM_POLICIES, formPolicy, SESSION_ABSOLUTE_HOURS } from '#shared/policy.ts';
 // The engine's modules directly, not its index: a handler bundle must not pull in the dictionary renderer.
+import { fieldIndex } from '#shared/forms/definition.ts';
 import { formRegistry, type FormRegistry } from '#shared/forms/registry.ts';
+import type { FormDefinition } from '#forms/types.ts';
 import type { Answers, FormContext } from '#shared/forms/types.ts';
 import { assertDraft, assertSubmission } from '#shared/forms/validate.ts';
 import { logger } from '#shared/logger.ts';
@@ -46,6 +50,7 @@ import {
   REASON_REQUIRED,
   RECORD_SK_PREFIX,
   RECORDS_PARTITION,
+  readMarkerKey,
   recordKey,
   saveDraftInputSchema,
   submissionKey,
@@ -74,7 +79,7 @@ export interface RecordServiceOptions {
   newId?: (now: Date) => string;
   /** Lookup lists (units...) the form engine validates against, per jurisdiction. */
   formContext?: (jurisdictionId: string) => FormContext | Promise<FormContext>;
-  /** Forms whose every read is audited. @default ['critical_incident_review'] */
+  /** Forms whose reads are audited. @default the forms whose policy says so (FORM_POLICIES in shared/policy.ts) */
   auditReadsOf?: readonly string[];
   /** @default the platform's form registry */
   forms?: Pick<FormRegistry, 'getForm' | 'latestVersion'>;
@@ -100,6 +105,8 @@ const CREATE_RECEIPT_TTL_S = 7 * 24 * 3600;
 /** Query calls one page may take when filters skip many records; the page then ends early with a cursor. */
 const MAX_QUERIES_PER_PAGE = 8;
 const FILTERED_QUERY_LIMIT = 100;
+/** A session's read marker outlives the longest session (absolute expiry); TTL then removes it. */
+const READ_MARKER_TTL_S = 2 * SESSION_ABSOLUTE_HOURS * 3600;
 
 
 const versionGuard = (version: number, statuses: readonly RecordStatus[]): Expression => ({
@@ -121,7 +128,7 @@ export class RecordService {
     this.now = options.now ?? (() => new Date());
     this.newId = options.newId ?? ((now) => timeSortableId(now));
     this.forms = options.forms ?? formRegistry;
-    this.auditReadsOf = new Set(options.auditReadsOf ?? ['critical_incident_review']);
+    this.auditReadsOf = new Set(options.auditReadsOf ?? Object.keys(FORM_POLICIES).filter((f) => formPolicy(f).auditedReads));
     this.maxAttempts = options.maxAttempts ?? 4;
   }
 
@@ -131,10 +138,10 @@ export class RecordService {
     const i = parseInput(createDraftInputSchema, input);
     const def = this.forms.getForm(i.formId, i.formVersion ?? this.forms.latestVersion(i.formId));
     if (def.status !== 'published') {
-      throw new ValidationError('1 value needs attention', [{ field: 'formVersion', message: `Version ${def.version} of this form is not published yet` }]);
+      throw validationFailed([{ field: 'formVersion', message: `Version ${def.version} of this form is not published yet` }]);
     }
     // Validated answers hold no undefined, so the per-form type narrows to the stored shape.
-    const answers = assertDraft(def, i.answers ?? {}, await this.context(table)) as Answers;
+    const answers = assertDraft(def, withServerAnswers(def, table.jurisdictionId, i.answers ?? {}), await this.context(table)) as Answers;
     const receipt = i.clientRequestId ? createReceiptKey(digest(actor.subject, i.clientRequestId)) : undefined;
     return this.attempt(async (): Attempt<Written> => {
       const now = this.now();
@@ -171,7 +178,7 @@ export class RecordService {
       if (receipt && codes[1] === 'ConditionalCheckFailed') {
         const found = await table.get(receipt, { consistent: true });
         if (!found) return RETRY;
-        if (found.formId !== def.formId) throw new ValidationError('This request id was already used', [{ field: 'clientRequestId', message: 'This request id was already used for another form' }]);
+        if (found.formId !== def.formId) throw validationFailed([{ field: 'clientRequestId', message: 'This request id was already used for another form' }]);
         return { record: await this.load(table, String(found.recordId)), replayed: true };
       }
       return RETRY;
@@ -186,7 +193,7 @@ export class RecordService {
       const current = await this.load(table, recordId);
       this.assertEditable(current, i.expectedVersion);
       const def = this.forms.getForm(current.formId, current.formVersion);
-      const answers = assertDraft(def, i.answers, await this.context(table)) as Answers;
+      const answers = assertDraft(def, withServerAnswers(def, table.jurisdictionId, i.answers, current.answers), await this.context(table)) as Answers;
       const changed = changedFieldNames(current.answers, answers);
       if (changed.length === 0) return current;
       const now = this.now();
@@ -217,7 +224,8 @@ export class RecordService {
         throw staleVersion(current.version, i.expectedVersion);
       }
       const def = this.forms.getForm(current.formId, current.formVersion);
-      const answers = assertSubmission(def, current.answers, await this.context(table)) as Answers;
+      // Stored answers are the server's own: an issuer kept from before it was server-set is replaced, not refused.
+      const answers = assertSubmission(def, withServerAnswers(def, table.jurisdictionId, current.answers, current.answers), await this.context(table)) as Answers;
       const now = this.now();
       const at = now.toISOString();
       const next: RecordView = {
@@ -249,15 +257,55 @@ export class RecordService {
     });
   }
 
-  /** One record; NotFoundError alike for a missing id and any other jurisdiction's. Reads of audited forms are logged in the audit trail. */
-  async get(table: ScopedTable, actor: Actor, recordId: string): Promise<RecordView> {
+  /**
+   * One record, to show; NotFoundError alike for a missing id and any other jurisdiction's. A read of an audited
+   * form by someone other than its author is audited once per session (`readerSession`, an opaque digest of the
+   * session; without one, every such read), before the record is returned.
+   */
+  async get(table: ScopedTable, actor: Actor, recordId: string, opts: { readerSession?: string | undefined } = {}): Promise<RecordView> {
     this.checkActor(table, actor);
     const record = await this.load(table, recordId);
-    if (this.auditReadsOf.has(record.formId)) {
-      // Written before the record is returned: no unaudited read of a review leaves the service.
-      await writeAuditEvent(table, this.event(actor, this.now(), { action: 'record.read', ...refsOf(record) }));
+    if (!this.readIsAudited(actor, record)) return record;
+    const event = this.event(actor, this.now(), { action: 'record.read', ...refsOf(record) });
+    if (opts.readerSession === undefined) {
+      await writeAuditEvent(table, event);
+      return record;
+    }
+    // The session's read marker and the event in one transaction: the first read of the session writes both, later ones neither.
+    const marker: ScopedTransactItem = {
+      put: {
+        key: readMarkerKey(record.recordId, opts.readerSession),
+        attributes: { kind: 'read_marker', recordId: record.recordId, expiresAt: Math.floor(this.now().getTime() / 1000) + READ_MARKER_TTL_S },
+        condition: absent,
+      },
+    };
+    try {
+      await table.transactWrite([marker, auditPut(table, event)]);
+    } catch (error) {
+      if (cancellationCodes(error)?.[0] !== 'ConditionalCheckFailed') throw error;
     }
     return record;
+  }
+
+  /**
+   * The record as a change reads it, to decide: never a read event. A rejected change shows the record again only
+   * when `readInSession` says this session's read of it is already audited (or needs no audit).
+   */
+  async current(table: ScopedTable, actor: Actor, recordId: string): Promise<RecordView> {
+    this.checkActor(table, actor);
+    return this.load(table, recordId);
+  }
+
+  /** Whether showing the record to this reader needs no new audit event: their own record, a form without audited reads, or already audited in this session. */
+  async readInSession(table: ScopedTable, actor: Actor, record: RecordView, readerSession: string | undefined): Promise<boolean> {
+    this.checkActor(table, actor);
+    if (!this.readIsAudited(actor, record)) return true;
+    if (readerSession === undefined) return false;
+    return (await table.get(readMarkerKey(record.recordId, readerSession), { consistent: true })) !== undefined;
+  }
+
+  private readIsAudited(actor: Actor, record: RecordView): boolean {
+    return this.auditReadsOf.has(record.formId) && record.createdBy !== actor.subject;
   }
 
   /**
@@ -270,7 +318,7 @@ export class RecordService {
     const q = parseInput(listQuerySchema, query);
     const fromMs = q.from ? boundMs(q.from, 'from') : 0;
     const toMs = q.to ? boundMs(q.to, 'to') : Number.MAX_SAFE_INTEGER;
-    if (fromMs > toMs) throw new ValidationError('1 value needs attention', [{ field: 'from', message: 'From must not be after to' }]);
+    if (fromMs > toMs) throw validationFailed([{ field: 'from', message: 'From must not be after to' }]);
     const statuses = q.status === undefined ? undefined : [...new Set([q.status].flat())].sort();
     const scope = `records:${table.jurisdictionId}:${scopeDigest([q.formId ?? null, statuses ?? null, q.from ?? null, q.to ?? null])}`;
     let startKey: Item | undefined = q.cursor ? openCursor(this.options.cursorSecret, scope, q.cursor) : undefined;
@@ -328,7 +376,7 @@ export class RecordService {
       if (!allowed.includes(i.to)) throw illegalTransition(current.status, i.to, allowed);
       if (current.version !== i.expectedVersion) throw staleVersion(current.version, i.expectedVersion);
       if (REASON_REQUIRED.includes(i.to) && !i.reason) {
-        throw new ValidationError('1 value needs attention', [{ field: 'reason', message: 'Say what needs to change, so the person who submitted it knows' }]);
+        throw validationFailed([{ field: 'reason', message: 'Say what needs to change, so the person who submitted it knows' }]);
       }
       const now = this.now();
       const next: RecordView = { ...current, status: i.to, version: current.version + 1, statusReason: i.reason, updatedBy: actor.subject, updatedAt: now.toISOString() };
@@ -451,6 +499,29 @@ export class RecordService {
     logger.warn('Record contention: attempts exhausted', { attempts: this.maxAttempts });
     throw busy();
   }
+}
+
+/**
+ * The answers with those the server sets (FormPolicy.serverAnswers, e.g. a notice's issuer = the record's
+ * jurisdiction) put in. A given value must be the server's, or the one already stored (a client sending back what it
+ * read); any other is a 422, never applied.
+ */
+function withServerAnswers(def: FormDefinition, jurisdictionId: string, answers: Record<string, unknown>, stored: Record<string, unknown> = {}): Record<string, unknown> {
+  const set = FORM_POLICIES[def.formId]?.serverAnswers;
+  if (!set) return answers;
+  const out = { ...answers };
+  const fields = fieldIndex(def);
+  for (const [name, source] of Object.entries(set)) {
+    if (!fields.has(name)) continue; // a version without the question
+    const value = source === 'record_jurisdiction' ? jurisdictionId : undefined;
+    const given = out[name];
+    const unanswered = given === undefined || given === null || given === '';
+    if (!unanswered && given !== value && !(Object.hasOwn(stored, name) && given === stored[name])) {
+      throw validationFailed([{ field: name, message: `This answer is set by the platform to the record's jurisdiction (${jurisdictionId}); it cannot be chosen.` }]);
+    }
+    out[name] = value;
+  }
+  return out;
 }
 
 function refsOf(r: RecordView) {

@@ -22,12 +22,15 @@ export const surveyApi = {
   }),
   'POST /survey/{jurisdictionId}/{linkToken}': contract({
     form: true,
+    // Checkboxes repeat their name; the flow refuses any other repeated field (it knows the survey's fields).
+    repeatable: 'any',
     params: link,
     body: z.lazy(() => withMeta(z.record(z.string().check(z.maxLength(100)), formValue), {
       description: 'The answers (urlencoded: one field per question) and submissionId, the random id of the page answered (a resend stores nothing twice)',
     })),
     responses: {
       303: redirect,
+      400: html('A field was sent twice, a button is not one the page has, or the submission id was tampered with; nothing was stored'),
       403: html('The form token was missing or wrong, or the post came from another site'),
       404: noSuchLink,
       410: html('The wave closed before the answers arrived; nothing was stored'),

@@ -14,7 +14,8 @@ import { JurisdictionStore } from '#shared/jurisdictions/store.ts';
 import { logger } from '#shared/logger.ts';
 import { jurisdictionIdSchema } from '#shared/storage/keys.ts';
 import { scopedTable } from '#shared/storage/scoped-table.ts';
-import { sectionAnswers, type PostedFields } from '#shared/web/form-values.ts';
+import { repeatedSingleField, sectionAnswers, type PostedFields } from '#shared/web/form-values.ts';
+import { repeatedFieldError } from '#shared/http/validation.ts';
 import { page } from '#shared/web/page.tsx';
 import type { Alert } from '#shared/web/record-pages.tsx';
 import { acceptsAnswers, LINK_TOKEN, surveyPath, todayUtc } from './model.ts';
@@ -94,10 +95,10 @@ export async function answerSurvey(tableName: string, p: LinkParams, posted: Pos
   if (!open(r)) return closedPage(r.wave);
   const def = getForm(r.wave.formId, r.wave.formVersion);
   const form = renderModel(def, r.ctx);
-  const typed = sectionAnswers(
-    form.sections.flatMap((s) => s.fields),
-    posted,
-  );
+  const fields = form.sections.flatMap((s) => s.fields);
+  const repeated = repeatedSingleField(fields, posted);
+  if (repeated !== undefined) throw repeatedFieldError(repeated);
+  const typed = sectionAnswers(fields, posted);
   const submissionId = posted[SUBMISSION_FIELD];
   if (typeof submissionId !== 'string' || !UUID.test(submissionId)) {
     // A tampered or missing id: nothing is stored; the answers come back with a fresh id to send again.

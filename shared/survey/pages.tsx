@@ -5,6 +5,7 @@
 import type { FieldError } from '#shared/errors.ts';
 import type { Visibility } from '#shared/forms/conditions.ts';
 import type { RenderForm } from '#shared/forms/render-model.ts';
+import { MIN_SURVEY_GROUP } from '#shared/policy.ts';
 import { CSRF_FIELD } from '#shared/web/csrf.ts';
 import { describedByOf, FormGroup } from '#shared/web/form-group.tsx';
 import { inputId } from '#shared/web/form-values.ts';
@@ -25,7 +26,7 @@ function AnonymityNote() {
           <ul class="usa-list margin-bottom-0">
             <li>This survey does not ask who you are, and you do not sign in.</li>
             <li>Your answers are stored without your name, e-mail, sign-in, address or the time you sent them.</li>
-            <li>Results are only shown for groups of 5 or more people, so no one can be picked out.</li>
+            <li>Results are only shown for groups of {MIN_SURVEY_GROUP} or more people, so no one can be picked out.</li>
             <li>Every question can be skipped, except your unit.</li>
           </ul>
         </div>
@@ -134,8 +135,8 @@ export function WavesPage(p: WavesPageProps) {
     <>
       <h1>Safety culture survey waves</h1>
       <p class="usa-intro">
-        Open a wave to survey the staff of {p.jurisdictionName}. Everyone gets the same link, so answers cannot be traced to a person; results are shown only for groups of
-        5 or more.
+        Open a wave to survey the staff of {p.jurisdictionName}. Everyone gets the same link, so answers cannot be traced to a person; results are shown only for
+        groups of {MIN_SURVEY_GROUP} or more.
       </p>
       {p.errors.length ? <ErrorSummary errors={p.errors.map((e) => ({ href: `#${WAVE_FIELDS[e.field as keyof typeof WAVE_FIELDS] ?? WAVE_FIELDS.title}`, message: e.message }))} /> : null}
       {p.alert ? <AlertBox alert={p.alert} /> : null}

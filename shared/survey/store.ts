@@ -1,5 +1,6 @@
 import { auditPut, newAuditEvent, timeSortableId, type Actor } from '#shared/audit/index.ts';
-import { GoneError, ValidationError } from '#shared/errors.ts';
+import { GoneError } from '#shared/errors.ts';
+import { fieldErrorsOf, validationFailed } from '#shared/http/validation.ts';
 import type { Answers } from '#shared/forms/index.ts';
 import { cancellationCodes } from '#shared/storage/cancellation.ts';
 import type { ScopedTable } from '#shared/storage/scoped-table.ts';
@@ -60,12 +61,12 @@ export class SurveyWaves {
     const parsed = openWaveInputSchema.safeParse(input);
     const now = this.clock();
     const today = todayUtc(now);
-    const errors = parsed.success ? [] : parsed.error.issues.map((i) => ({ field: String(i.path[0] ?? 'title'), message: i.message }));
+    const errors = parsed.success ? [] : fieldErrorsOf(parsed.error.issues, 'title', (path) => String(path[0]));
     if (parsed.success && parsed.data.closesOn < today) errors.push({ field: 'closesOn', message: 'The closing date cannot be in the past' });
     if (parsed.success && parsed.data.closesOn > addDays(today, MAX_WAVE_DAYS)) {
       errors.push({ field: 'closesOn', message: `A wave stays open at most ${MAX_WAVE_DAYS} days: close it by ${addDays(today, MAX_WAVE_DAYS)}` });
     }
-    if (!parsed.success || errors.length) throw new ValidationError(`${errors.length === 1 ? 'One answer needs' : `${errors.length} answers need`} attention`, errors);
+    if (!parsed.success || errors.length) throw validationFailed(errors);
     const wave: SurveyWave = {
       waveId: timeSortableId(now),
       jurisdictionId: this.table.jurisdictionId,

@@ -65,12 +65,15 @@ export const webApi = {
   }),
   'POST /records/{recordId}/sections/{sectionId}': contract({
     form: true,
+    // Checkboxes repeat their name; the flow refuses any other repeated field (it knows the form's fields).
+    repeatable: 'any',
     params: oneSection,
     body: z.lazy(() => withMeta(z.record(z.string().check(z.maxLength(200)), formValue), {
       description: 'The section\'s fields (`name`, `group[i].name`; repeated for checkboxes), expectedVersion, _action (next, later, previous, add:<group>, remove:<group>:<i>), _count.<group>, _hidden',
     })),
     responses: {
       303: redirect,
+      400: html('A single-value field was sent more than once, or the button (_action) is not one the page has; nothing was saved'),
       403: html('The form token was missing or wrong'),
       404: notFound,
       409: html('Someone else saved the record first: the section again, with what was typed'),

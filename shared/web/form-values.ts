@@ -57,6 +57,20 @@ export function postedFrom(entries: Iterable<[string, string]>): PostedFields {
   return out;
 }
 
+/**
+ * The first posted name that came more than once but takes one value (only checkboxes repeat), or undefined. Which of
+ * two values was meant cannot be known, so such a post is refused rather than keeping one of them.
+ */
+export function repeatedSingleField(fields: readonly FieldSpec[], posted: PostedFields): string | undefined {
+  const lists = new Set<string>();
+  for (const f of fields) {
+    if (f.widget === 'checkboxes') lists.add(f.name);
+    for (const sub of f.fields ?? []) if (sub.widget === 'checkboxes') lists.add(`${f.name}[]${sub.name}`);
+  }
+  const listName = (name: string) => name.replace(/^([a-z][a-z0-9_]*)\[\d{1,4}\]\.([a-z][a-z0-9_]*)$/, '$1[]$2');
+  return Object.keys(posted).find((name) => Array.isArray(posted[name]) && !lists.has(listName(name)));
+}
+
 /** The number of entries of a repeating group the form showed (its hidden count field). */
 export function entryCount(posted: PostedFields, group: string): number {
   const n = Number(first(posted[CONTROL.count(group)]) ?? '0');
@@ -96,17 +110,17 @@ export function mergeSection(base: Record<string, unknown>, fields: readonly Fie
   return { ...out, ...posted };
 }
 
-export type SectionAction = { kind: 'next' | 'later' | 'previous' | 'stay' } | { kind: 'add'; group: string } | { kind: 'remove'; group: string; index: number };
+export type SectionAction = { kind: 'next' | 'later' | 'previous' } | { kind: 'add'; group: string } | { kind: 'remove'; group: string; index: number };
 
-/** Which button sent the form (`_action`): Save and continue is the default (Enter in a text field). */
-export function sectionAction(posted: PostedFields): SectionAction {
+/** Which button sent the form (`_action`): Save and continue is the default (Enter in a text field); undefined for a value no button has. */
+export function sectionAction(posted: PostedFields): SectionAction | undefined {
   const a = first(posted[CONTROL.action]) ?? 'next';
   if (a === 'later' || a === 'previous' || a === 'next') return { kind: a };
   const add = /^add:([a-z][a-z0-9_]*)$/.exec(a);
   if (add) return { kind: 'add', group: add[1]! };
   const remove = /^remove:([a-z][a-z0-9_]*):(\d{1,4})$/.exec(a);
   if (remove) return { kind: 'remove', group: remove[1]!, index: Number(remove[2]) };
-  return { kind: 'stay' };
+  return undefined;
 }
 
 /** Applies an add or remove of a repeating group entry to merged answers. */

@@ -13,6 +13,7 @@ import { getForm, latestVersion } from '#shared/forms/registry.ts';
 import type { HttpResult } from '#shared/http/response.ts';
 import { recordService, requestScope } from '#shared/records/http.ts';
 import { RECORD_STATUSES, type ListQuery, type RecordStatus, type RecordSummary } from '#shared/records/model.ts';
+import { SMALL_CELL_THRESHOLD } from '#shared/policy.ts';
 import { CSRF_FIELD } from './csrf.ts';
 import { page } from './page.tsx';
 import { STARTABLE_FORMS, type StartableForm } from './record-flow.tsx';
@@ -236,7 +237,7 @@ function Tasks({ principal, home }: { principal: Principal; home: HomeData }) {
       ) : null}
       {scopeOf(principal.role, 'aggregates:read') ? (
         <p>
-          You receive the partnership's scheduled aggregate reports: counts across jurisdictions, with small numbers suppressed so that no child, family or worker can be
+          You receive the partnership's scheduled aggregate reports: counts across jurisdictions, with counts from 1 to {SMALL_CELL_THRESHOLD} suppressed so that no child, family or worker can be
           recognized. Your role never sees a jurisdiction's records, here or anywhere else. The{' '}
           <a class="usa-link" href="/dictionary">
             data dictionary

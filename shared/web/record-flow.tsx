@@ -17,7 +17,9 @@ import { JurisdictionStore } from '#shared/jurisdictions/store.ts';
 import { RecordConflictError } from '#shared/records/errors.ts';
 import { formContextFrom, recordService, requestScope } from '#shared/records/http.ts';
 import { isEditable, RECORD_FORMS, type RecordView } from '#shared/records/model.ts';
-import { applyEntryAction, CONTROL, inputId, mergeSection, sectionAction, sectionAnswers, type PostedFields } from './form-values.ts';
+import { repeatedFieldError } from '#shared/http/validation.ts';
+import { FORM_POLICIES } from '#shared/policy.ts';
+import { applyEntryAction, CONTROL, inputId, mergeSection, repeatedSingleField, sectionAction, sectionAnswers, type PostedFields } from './form-values.ts';
 import { page } from './page.tsx';
 import { RecordReadOnly, recordPath, ReviewPage, SectionPage, sectionPath, STATUS_LABELS, type Alert } from './record-pages.tsx';
 import { isReviewMove, MOVE_FIELDS, moveDoneText, REASON_INPUT_ID, ReviewActions, reviewMoves, type ReviewMove } from './review-actions.tsx';
@@ -29,6 +31,8 @@ export interface FlowInput {
   principal: Principal;
   event: APIGatewayProxyEventV2;
   csrf: string;
+  /** The session's opaque digest (audited reads count once per session). */
+  readerSession?: string | undefined;
 }
 
 const redirect = (location: string): HttpResult => ({ statusCode: 303, headers: { location, 'cache-control': 'no-store' }, body: '' });
@@ -42,11 +46,15 @@ interface Loaded {
   form: RenderForm;
 }
 
-/** The principal's own jurisdiction's record (another jurisdiction's id is simply not found there). */
-async function load(input: FlowInput, recordId: string): Promise<Loaded & { scope: ReturnType<typeof requestScope> }> {
+/**
+ * The principal's own jurisdiction's record (another jurisdiction's id is simply not found there). `show`: an audited
+ * read (pages that show it); `change`: read to decide a post, never a read event, since a rejected post writes nothing.
+ */
+async function load(input: FlowInput, recordId: string, purpose: 'show' | 'change'): Promise<Loaded & { scope: ReturnType<typeof requestScope> }> {
   const jurisdictionId = input.principal.jurisdictionId!;
   const scope = requestScope(input.table, jurisdictionId, input.principal, input.event);
-  const record = await (await recordService(input.table)).get(scope.table, scope.actor, recordId);
+  const service = await recordService(input.table);
+  const record = purpose === 'show' ? await service.get(scope.table, scope.actor, recordId, { readerSession: input.readerSession }) : await service.current(scope.table, scope.actor, recordId);
   const def = getForm(record.formId, record.formVersion);
   const ctx = await formContextFrom(new JurisdictionStore(input.table))(jurisdictionId);
   return { record, def, form: renderModel(def, ctx), scope };
@@ -58,10 +66,20 @@ function shownWith(loaded: Loaded, answers: Bag = loaded.record.answers): { visi
   return { visibility, sections: loaded.form.sections.filter((s) => visibility.sections[s.id]) };
 }
 
-function findSection(form: RenderForm, sectionId: string): RenderSection {
-  const section = form.sections.find((s) => s.id === sectionId);
+/**
+ * A rejected post shows the record again only to a reader whose read of it needs no new audit event (their own
+ * record, or already read in this session); anyone else gets the error without the record.
+ */
+async function mayShowAgain(input: FlowInput, loaded: Loaded & { scope: ReturnType<typeof requestScope> }, error: unknown): Promise<void> {
+  if (!(await (await recordService(input.table)).readInSession(loaded.scope.table, loaded.scope.actor, loaded.record, input.readerSession))) throw error;
+}
+
+/** A section as a form to fill: without the answers the server sets (a notice's issuer), which nobody is asked for and a post cannot change. */
+function findSection(loaded: Loaded, sectionId: string): RenderSection {
+  const section = loaded.form.sections.find((s) => s.id === sectionId);
   if (!section) throw new NotFoundError('This form has no such section.');
-  return section;
+  const serverSet = FORM_POLICIES[loaded.record.formId]?.serverAnswers ?? {};
+  return { ...section, fields: section.fields.filter((f) => !Object.hasOwn(serverSet, f.name)) };
 }
 
 const canEdit = (principal: Principal, record: RecordView) => isEditable(record.status) && isAllowed(principal, 'records:save', { jurisdictionId: record.jurisdictionId });
@@ -133,7 +151,7 @@ function readOnlyPage(input: FlowInput, loaded: Loaded, opts: { alert?: Alert | 
 
 /** GET /records/{id}: a draft (or returned record) the principal may edit opens at its first section; anything else reads. */
 export async function showRecord(input: FlowInput, recordId: string, query: { submitted?: string | undefined; moved?: string | undefined }): Promise<HttpResult> {
-  const loaded = await load(input, recordId);
+  const loaded = await load(input, recordId, 'show');
   if (canEdit(input.principal, loaded.record)) {
     const first = shownWith(loaded).sections[0];
     if (first) return redirect(sectionPath(recordId, first.id));
@@ -171,12 +189,13 @@ export async function moveRecord(input: FlowInput, recordId: string, body: MoveF
     await (await recordService(input.table)).transition(scope.table, scope.actor, recordId, { to, expectedVersion, reason });
   } catch (e) {
     if (!(e instanceof ValidationError) && !(e instanceof RecordConflictError)) throw e;
-    const loaded = await load(input, recordId);
+    const loaded = await load(input, recordId, 'change');
+    if (alreadyMoved(loaded.record, input.principal, { to, expectedVersion, reason })) return redirect(`${recordPath(recordId)}?moved=${to}`);
+    await mayShowAgain(input, loaded, e);
     if (e instanceof ValidationError && loaded.record.version === expectedVersion) {
       const message = e.fieldErrors.find((f) => f.field === MOVE_FIELDS.reason)?.message ?? e.fieldErrors[0]?.message ?? e.message;
       return readOnlyPage(input, loaded, { reason: typed, reasonError: message, status: 422 });
     }
-    if (alreadyMoved(loaded.record, input.principal, { to, expectedVersion, reason })) return redirect(`${recordPath(recordId)}?moved=${to}`);
     // A conflict, or a decision about a record that moved on meanwhile: show where it stands now.
     const text =
       loaded.record.version !== expectedVersion
@@ -216,8 +235,8 @@ export async function startRecord(input: FlowInput, formId: string | undefined):
 
 /** GET /records/{id}/sections/{sectionId} */
 export async function showSection(input: FlowInput, recordId: string, sectionId: string, query: { notice?: string | undefined }): Promise<HttpResult> {
-  const loaded = await load(input, recordId);
-  const section = findSection(loaded.form, sectionId);
+  const loaded = await load(input, recordId, 'show');
+  const section = findSection(loaded, sectionId);
   if (!canEdit(input.principal, loaded.record)) return redirect(recordPath(recordId));
   const alert: Alert | undefined =
     query.notice === 'started'
@@ -230,10 +249,16 @@ export async function showSection(input: FlowInput, recordId: string, sectionId:
 
 /** POST /records/{id}/sections/{sectionId}: merge, save with expectedVersion, then go where the button said. */
 export async function saveSection(input: FlowInput, recordId: string, sectionId: string, posted: PostedFields): Promise<HttpResult> {
-  const loaded = await load(input, recordId);
-  const section = findSection(loaded.form, sectionId);
+  const loaded = await load(input, recordId, 'change');
+  const section = findSection(loaded, sectionId);
   if (!canEdit(input.principal, loaded.record)) return redirect(recordPath(recordId));
+  const repeated = repeatedSingleField(section.fields, posted);
+  if (repeated !== undefined) throw repeatedFieldError(repeated);
   const action = sectionAction(posted);
+  const group = action && (action.kind === 'add' || action.kind === 'remove') ? action.group : undefined;
+  if (!action || (group !== undefined && !section.fields.some((f) => f.name === group && f.widget === 'repeat'))) {
+    throw new BadRequestError('The form was sent with a button this page does not have. Nothing was saved. Reload the page and use its buttons.');
+  }
   const expectedVersion = Number(posted[CONTROL.version]);
   const merged = applyEntryAction(
     mergeSection(loaded.record.answers, section.fields, sectionAnswers(section.fields, posted)),
@@ -244,6 +269,7 @@ export async function saveSection(input: FlowInput, recordId: string, sectionId:
   try {
     saved = await (await recordService(input.table)).saveDraft(loaded.scope.table, loaded.scope.actor, recordId, { answers: merged, expectedVersion: Number.isInteger(expectedVersion) && expectedVersion > 0 ? expectedVersion : 0 });
   } catch (e) {
+    if (e instanceof ValidationError || (e instanceof RecordConflictError && e.reason === 'stale_version')) await mayShowAgain(input, loaded, e);
     if (e instanceof ValidationError) {
       return sectionPage(input, loaded, section, merged, { errors: [...e.fieldErrors], status: 422 });
     }
@@ -266,8 +292,6 @@ export async function saveSection(input: FlowInput, recordId: string, sectionId:
       return redirect(sectionPath(recordId, section.id));
     case 'previous':
       return redirect(here > 0 ? sectionPath(recordId, sections[here - 1]!.id) : sectionPath(recordId, section.id));
-    case 'stay':
-      return redirect(sectionPath(recordId, section.id));
     default: {
       // Answers that brought up questions the person has not seen yet: stay and ask them.
       const wasHidden = new Set(String(posted[CONTROL.hidden] ?? '').split(',').filter(Boolean));
@@ -307,17 +331,18 @@ function reviewPage(input: FlowInput, loaded: Loaded, opts: { errors?: FieldErro
 
 /** GET /records/{id}/review */
 export async function showReview(input: FlowInput, recordId: string): Promise<HttpResult> {
-  const loaded = await load(input, recordId);
+  const loaded = await load(input, recordId, 'show');
   if (!canEdit(input.principal, loaded.record)) return redirect(recordPath(recordId));
   return reviewPage(input, loaded);
 }
 
 /** POST /records/{id}/submit: idempotent per the review page's submissionId. */
 export async function submitRecord(input: FlowInput, recordId: string, body: { expectedVersion: string; submissionId: string }): Promise<HttpResult> {
-  const loaded = await load(input, recordId);
+  const loaded = await load(input, recordId, 'change');
   try {
     await (await recordService(input.table)).submit(loaded.scope.table, loaded.scope.actor, recordId, { expectedVersion: Number(body.expectedVersion), submissionId: body.submissionId });
   } catch (e) {
+    if (e instanceof ValidationError || (e instanceof RecordConflictError && e.reason === 'stale_version')) await mayShowAgain(input, loaded, e);
     if (e instanceof ValidationError) return reviewPage(input, loaded, { errors: [...e.fieldErrors], status: 422 });
     if (e instanceof RecordConflictError && e.reason === 'stale_version') {
       return reviewPage(input, loaded, { alert: { type: 'warning', text: 'Someone else saved this record after you opened this page. Nothing was lost. Check the answers below (they are the latest) and submit again.' }, status: 409 });

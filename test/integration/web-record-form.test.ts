@@ -36,7 +36,7 @@ describe('record form posts (no JavaScript)', () => {
 
     const narrative = '<img src=x onerror=alert(1)> & "quotes"';
     const narrativePage = await (await browser.go(`${baseUrl()}/records/${recordId}/sections/narrative`)).text();
-    await browser.go(`${baseUrl()}/records/${recordId}/sections/narrative`, form([['_csrf', csrf], ['expectedVersion', hidden(narrativePage, 'expectedVersion')!], ['narrative', narrative], ['_action', 'stay']]));
+    await browser.go(`${baseUrl()}/records/${recordId}/sections/narrative`, form([['_csrf', csrf], ['expectedVersion', hidden(narrativePage, 'expectedVersion')!], ['narrative', narrative], ['_action', 'later']]));
     const again = await (await browser.go(`${baseUrl()}/records/${recordId}/sections/narrative`)).text();
     expect(again).toContain('&lt;img src=x onerror=alert(1)> &amp; &quot;quotes&quot;');
     expect(again).not.toContain('<img src=x');

@@ -113,7 +113,7 @@ describe('reviewer decisions on the web', () => {
     // It edits a section and submits again: the reason is gone, and the record is back with the reviewer.
     const edited = await submitter.go(
       `${baseUrl()}/records/${id}/sections/incident`,
-      form([['_csrf', hidden(section, '_csrf')!], ['expectedVersion', hidden(section, 'expectedVersion')!], ...incidentFields(await record(submitter, id)), ['review_id', 'KY-2026-RETURNED'], ['_action', 'stay']]),
+      form([['_csrf', hidden(section, '_csrf')!], ['expectedVersion', hidden(section, 'expectedVersion')!], ...incidentFields(await record(submitter, id)).filter(([n]) => n !== 'review_id'), ['review_id', 'KY-2026-RETURNED'], ['_action', 'later']]),
     );
     expect(edited.status).toBe(200);
     expect((await record(submitter, id)).answers.review_id).toBe('KY-2026-RETURNED');

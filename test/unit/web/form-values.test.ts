@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { getForm } from '#shared/forms/registry.ts';
 import { renderModel } from '#shared/forms/render-model.ts';
 import { validateDraft } from '#shared/forms/validate.ts';
-import { applyEntryAction, inputId, mergeSection, postedFrom, sectionAction, sectionAnswers } from '#shared/web/form-values.ts';
+import fc from 'fast-check';
+import { applyEntryAction, inputId, mergeSection, postedFrom, repeatedSingleField, sectionAction, sectionAnswers } from '#shared/web/form-values.ts';
 
 const def = getForm('critical_incident_review', 1);
 const model = renderModel(def);
@@ -43,7 +44,30 @@ describe('record form values', () => {
     expect(sectionAction({ _action: 'later' })).toEqual({ kind: 'later' });
     expect(sectionAction({ _action: 'add:improvement_opportunities' })).toEqual({ kind: 'add', group: 'improvement_opportunities' });
     expect(sectionAction({ _action: 'remove:improvement_opportunities:3' })).toEqual({ kind: 'remove', group: 'improvement_opportunities', index: 3 });
-    expect(sectionAction({ _action: 'nonsense' })).toEqual({ kind: 'stay' });
+    // A value no button has is not quietly taken as some other action: the flow refuses it (400).
+    for (const unknown of ['nonsense', 'stay', 'add:', 'add:Improvement', 'remove:improvement_opportunities', 'remove:improvement_opportunities:x', 'later ', '']) {
+      expect(sectionAction({ _action: unknown })).toBeUndefined();
+    }
     expect(inputId('improvement_opportunities[2].io_due_date')).toBe('f-improvement_opportunities-2-io_due_date');
+  });
+
+  it('names a repeated field that takes one value; only checkboxes (also inside a group entry) may repeat', () => {
+    const fields = [
+      { name: 'child_race', widget: 'checkboxes' },
+      { name: 'review_id', widget: 'text' },
+      { name: 'team', widget: 'repeat', fields: [{ name: 'roles', widget: 'checkboxes' }, { name: 'member', widget: 'text' }] },
+    ];
+    expect(repeatedSingleField(fields, postedFrom(new URLSearchParams('child_race=white&child_race=asian&team[0].roles=a&team[0].roles=b&review_id=1').entries()))).toBeUndefined();
+    expect(repeatedSingleField(fields, postedFrom(new URLSearchParams('review_id=1&review_id=2').entries()))).toBe('review_id');
+    expect(repeatedSingleField(fields, postedFrom(new URLSearchParams('team[1].member=a&team[1].member=b').entries()))).toBe('team[1].member');
+    // Controls of the form take one value too.
+    for (const control of ['_action', 'expectedVersion', '_hidden', '_count.team', 'unknown']) {
+      fc.assert(
+        fc.property(fc.array(fc.string({ maxLength: 8 }), { minLength: 2, maxLength: 4 }), (values) => {
+          expect(repeatedSingleField(fields, postedFrom(values.map((v) => [control, v] as [string, string])))).toBe(control);
+        }),
+        { numRuns: 20 },
+      );
+    }
   });
 });
