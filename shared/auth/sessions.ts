@@ -5,7 +5,7 @@ import '#shared/zod-config.ts';
 import { registryActiveCheck } from './active-jurisdiction.ts';
 import { documentClient } from '#shared/aws/document-client.ts';
 import { optionalEnv, requiredEnv } from '#shared/config.ts';
-import { cookieName, hashOpaqueId, isLocalHttpOrigin, isOpaqueId, newOpaqueId, originOf, readCookie, serializeCookie } from './cookies.ts';
+import { SESSION_COOKIE, cookieName, hashOpaqueId, isLocalHttpOrigin, isOpaqueId, newOpaqueId, originOf, readCookie, serializeCookie } from './cookies.ts';
 import { principalSchema, type Principal } from './principal.ts';
 
 /**
@@ -16,7 +16,7 @@ import { principalSchema, type Principal } from './principal.ts';
  * because TTL deletion can lag by days.
  */
 
-export const SESSION_COOKIE = 'npcs_session';
+export { SESSION_COOKIE };
 export const SESSION_PREFIX = 'SESSION#';
 const SESSION_SK = 'SESSION';
 
