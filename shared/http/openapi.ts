@@ -53,10 +53,16 @@ function stackResponses(r: RouteSpec, c: RouteContract): Responses {
 
 /** A form post's fields plus the CSRF token the HTTP stack checks and removes before the route sees them. */
 function formBody(body: z.core.$ZodType | undefined): z.core.$ZodType {
-  const token = z.object({
-    [CSRF_FIELD]: withMeta(z.string(), { description: "The CSRF token from the page's form: bound to the session cookie (or to no session), checked on every form post" }),
-  });
-  return body ? z.intersection(body, token) : token;
+  const token = { [CSRF_FIELD]: withMeta(z.string(), { description: "The CSRF token from the page's form: bound to the session cookie (or to no session), checked on every form post" }) };
+  if (!body) return z.object(token);
+  const fields = resolved(body);
+  // A strict object with the token beside it would forbid the token: the token joins its fields instead.
+  if (fields instanceof z.ZodMiniObject) {
+    const meta = z.globalRegistry.get(fields);
+    const extended = z.safeExtend(fields, token);
+    return meta ? withMeta(extended, meta) : extended;
+  }
+  return z.intersection(body, z.object(token));
 }
 
 /** The OpenAPI 3.1 document of the platform's API, generated from the routes and their zod contracts. */

@@ -82,6 +82,12 @@ describe('the OpenAPI document says how to call the API', () => {
       const form = op.requestBody?.content['application/x-www-form-urlencoded'];
       if (route.method !== 'GET' && !route.path.startsWith('/api/')) {
         expect(JSON.stringify(form?.schema), key).toContain('"_csrf"');
+        // A closed object lists the token among its fields, or it would forbid what the stack requires.
+        type Schema = { additionalProperties?: unknown; properties?: Record<string, unknown>; allOf?: Schema[] };
+        const schema = form?.schema as Schema;
+        for (const part of [schema, ...(schema.allOf ?? [])]) {
+          if (part.additionalProperties === false) expect(Object.keys(part.properties ?? {}), key).toContain('_csrf');
+        }
       }
     }
   });
