@@ -154,8 +154,8 @@ export class PlatformStack extends Stack {
       callbackUrls: [`${appUrl}/auth/callback`],
       logoutUrls: [`${appUrl}/`],
     });
-    // Functions that read sessions need the app's origin (cookie names and flags depend on it).
-    for (const f of [httpFunctions.auth, httpFunctions.web, httpFunctions.survey, httpFunctions.jurisdictions, httpFunctions.records, httpFunctions.audit]) f.addEnvironment('APP_ORIGIN', appUrl);
+    // Functions that read sessions need the app's origin (cookie names and flags depend on it); the OpenAPI document names both.
+    for (const f of [httpFunctions.auth, httpFunctions.web, httpFunctions.survey, httpFunctions.jurisdictions, httpFunctions.records, httpFunctions.audit, httpFunctions.openapi]) f.addEnvironment('APP_ORIGIN', appUrl);
     for (const [name, value] of Object.entries(identity.functionEnvironment())) httpFunctions.auth.addEnvironment(name, value);
 
     this.acknowledgeStackWide();

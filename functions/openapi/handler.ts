@@ -1,3 +1,4 @@
+import { optionalEnv } from '#shared/config.ts';
 import { httpFunction, route } from '#shared/http/handler.ts';
 import { buildOpenApiDocument } from '#shared/http/openapi.ts';
 import { json } from '#shared/http/response.ts';
@@ -8,7 +9,7 @@ let document: ReturnType<typeof buildOpenApiDocument> | undefined;
 export const handler = httpFunction({
   'GET /api/openapi.json': route({
     handle: async () => {
-      document ??= buildOpenApiDocument();
+      document ??= buildOpenApiDocument({ appOrigin: optionalEnv('APP_ORIGIN') });
       return json(200, document, { 'cache-control': 'public, max-age=300' });
     },
   }),

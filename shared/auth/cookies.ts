@@ -28,6 +28,9 @@ export function originOf(value: string): string {
 
 export const cookieName = (base: string, secure: boolean): string => (secure ? `__Host-${base}` : base);
 
+/** The session cookie's base name (shared/auth/sessions.ts); here so the OpenAPI document names it without the SDK. */
+export const SESSION_COOKIE = 'npcs_session';
+
 export interface CookieOptions {
   secure: boolean;
   /** Seconds; 0 clears the cookie. */

@@ -6,7 +6,7 @@ import { registryActiveCheck } from './active-jurisdiction.ts';
 import { documentClient } from '#shared/aws/document-client.ts';
 import { optionalEnv, requiredEnv } from '#shared/config.ts';
 import { SESSION_ABSOLUTE_HOURS, SESSION_IDLE_MINUTES } from '#shared/policy.ts';
-import { cookieName, hashOpaqueId, isLocalHttpOrigin, isOpaqueId, newOpaqueId, originOf, readCookie, serializeCookie } from './cookies.ts';
+import { SESSION_COOKIE, cookieName, hashOpaqueId, isLocalHttpOrigin, isOpaqueId, newOpaqueId, originOf, readCookie, serializeCookie } from './cookies.ts';
 import { principalSchema, type Principal } from './principal.ts';
 
 /**
@@ -17,7 +17,7 @@ import { principalSchema, type Principal } from './principal.ts';
  * because TTL deletion can lag by days.
  */
 
-export const SESSION_COOKIE = 'npcs_session';
+export { SESSION_COOKIE };
 export const SESSION_PREFIX = 'SESSION#';
 const SESSION_SK = 'SESSION';
 

@@ -145,6 +145,12 @@ describe('Lambda functions', () => {
       expect(env).toMatchObject({ TABLE_NAME: { Ref: tableId }, EXPORTS_BUCKET: { Ref: exportsId } });
     });
 
+    it('openapi gets the same APP_ORIGIN as the web pages (its server, and the session cookie it names)', () => {
+      const env = fn(template, 'openapi').props.Environment?.Variables as Props;
+      expect(env.APP_ORIGIN).toBeDefined();
+      expect(env.APP_ORIGIN).toEqual((fn(template, 'web').props.Environment?.Variables as Props).APP_ORIGIN);
+    });
+
     it('not-found touches no platform resource (only the origin secret every HTTP function checks)', () => {
       const env = fn(template, 'not-found').props.Environment?.Variables as Props;
       expect(Object.keys(env).filter((k) => !['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_LOG_LEVEL', 'STAGE'].includes(k))).toEqual(['ORIGIN_SECRET_ARN']);

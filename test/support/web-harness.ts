@@ -8,6 +8,7 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import { startLocalCloud, type LocalCloud } from '#local/cloud.ts';
 import { synthesize } from '#local/synth.ts';
 import { launchChromium, type RealBrowser } from './chromium.ts';
+import { nuCheck, VisitedPages } from './nu-checker.ts';
 
 /** Screenshots of the browser tests (git-ignored). */
 export const SHOTS = path.resolve(import.meta.dirname, '..', '..', 'test-results', 'web');
@@ -17,6 +18,8 @@ const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 export interface WebHarness {
   cloud: LocalCloud;
   chromium: RealBrowser;
+  /** The HTML of every page the browser was served, for the Nu checker (expectValidHtml). */
+  visited: VisitedPages;
   close: () => Promise<void>;
 }
 
@@ -34,6 +37,7 @@ export async function startWebHarness(): Promise<WebHarness> {
   return {
     cloud,
     chromium,
+    visited: new VisitedPages(chromium.browser, new URL(cloud.url).origin),
     close: async () => {
       await chromium.close();
       await cloud.stop();
@@ -62,7 +66,18 @@ export async function checkA11y(page: Page, name: string): Promise<void> {
   await page.setViewportSize({ width: 1280, height: 900 });
 }
 
-/** Starts the harness before the file's tests and closes it after them; `ready` receives it once started. */
+/** The W3C Nu HTML checker finds no error in any page the browser was served since the last check. */
+export async function expectValidHtml(harness: WebHarness): Promise<void> {
+  const pages = await harness.visited.take();
+  expect(pages.length, 'pages the browser visited').toBeGreaterThan(0);
+  const problems = await nuCheck(pages);
+  expect(problems.map((p) => `${p.source} line ${p.line}: ${p.message}${p.extract ? ` [${p.extract.trim()}]` : ''}`)).toEqual([]);
+}
+
+/**
+ * Starts the harness before the file's tests and closes it after them; `ready` receives it once started. A file
+ * whose browser visited pages after its last expectValidHtml fails, so no page state escapes the Nu checker.
+ */
 export function useWebHarness(ready: (harness: WebHarness) => void): void {
   let harness: WebHarness | undefined;
   beforeAll(async () => {
@@ -70,6 +85,8 @@ export function useWebHarness(ready: (harness: WebHarness) => void): void {
     ready(harness);
   });
   afterAll(async () => {
+    const unchecked = harness?.visited.size ?? 0;
     await harness?.close();
+    if (unchecked > 0) throw new Error(`${unchecked} page(s) the browser visited were not given to the Nu checker: end the file with a test that calls expectValidHtml(harness).`);
   });
 }

@@ -3,7 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { LocalCloud } from '#local/cloud.ts';
 import type { RealBrowser } from '../../support/chromium.ts';
-import { SHOTS, WIDTHS, axeViolations, checkA11y, useWebHarness } from '../../support/web-harness.ts';
+import { SHOTS, WIDTHS, axeViolations, checkA11y, expectValidHtml, useWebHarness, type WebHarness } from '../../support/web-harness.ts';
 import { errorPage } from '#shared/web/page.tsx';
 
 /**
@@ -14,7 +14,8 @@ import { errorPage } from '#shared/web/page.tsx';
 
 let cloud: LocalCloud;
 let chromium: RealBrowser;
-useWebHarness((h) => ({ cloud, chromium } = h));
+let harness: WebHarness;
+useWebHarness((h) => ({ cloud, chromium } = harness = h));
 
 async function context(browser: Browser, width: number): Promise<BrowserContext> {
   return browser.newContext({ viewport: { width, height: 900 }, bypassCSP: true });
@@ -143,7 +144,9 @@ describe('web pages in Chromium', () => {
     const head = /<head>[\s\S]*<\/head>/.exec(served)![0];
     const body = /<body[\s\S]*<\/body>/.exec(String(errorPage(500, 'req-e2e').body))![0];
     await page.goto(`${cloud.url}/no/such/page`);
-    await page.setContent(`<!DOCTYPE html><html lang="en">${head}${body}</html>`, { waitUntil: 'load' });
+    const html500 = `<!DOCTYPE html><html lang="en">${head}${body}</html>`;
+    harness.visited.add('the 500 error page', html500);
+    await page.setContent(html500, { waitUntil: 'load' });
     expect(await page.locator('h1').textContent()).toBe('Something went wrong');
     await checkA11y(page, 'error-500');
     await ctx.close();
@@ -256,5 +259,11 @@ describe('security of the pages', () => {
       }
     }
     expect((await fetch(`${cloud.url}/assets/../package.json`)).status).not.toBe(200);
+  });
+});
+
+describe('the HTML of every page state above', () => {
+  it('has no error in the W3C Nu HTML checker', async () => {
+    await expectValidHtml(harness);
   });
 });

@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { LocalCloud } from '#local/cloud.ts';
 import type { RealBrowser } from '../../support/chromium.ts';
-import { checkA11y, useWebHarness } from '../../support/web-harness.ts';
+import { checkA11y, expectValidHtml, useWebHarness, type WebHarness } from '../../support/web-harness.ts';
 
 /**
  * The record form (issue 5) in real Chromium against a local cloud: start a review, fill a section with branching,
@@ -13,7 +13,8 @@ const HTML_LOOKING = '<b>bold</b> & <script>alert(1)</script>';
 
 let cloud: LocalCloud;
 let chromium: RealBrowser;
-useWebHarness((h) => ({ cloud, chromium } = h));
+let harness: WebHarness;
+useWebHarness((h) => ({ cloud, chromium } = harness = h));
 
 /** A signed-in context; axe needs `bypassCSP` (it is injected inline), the keyboard test runs under the real CSP. */
 async function signedIn(browser: Browser, userId: string, bypassCSP = true): Promise<{ ctx: BrowserContext; page: Page }> {
@@ -175,5 +176,11 @@ describe('the record form in Chromium', () => {
     expect(await page.evaluate(() => document.documentElement.classList.contains('js'))).toBe(true);
     expect(errors).toEqual([]);
     await ctx.close();
+  });
+});
+
+describe('the HTML of every page state above', () => {
+  it('has no error in the W3C Nu HTML checker', async () => {
+    await expectValidHtml(harness);
   });
 });

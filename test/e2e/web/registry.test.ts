@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { LocalCloud } from '#local/cloud.ts';
 import type { RealBrowser } from '../../support/chromium.ts';
-import { checkA11y, useWebHarness } from '../../support/web-harness.ts';
+import { checkA11y, expectValidHtml, useWebHarness, type WebHarness } from '../../support/web-harness.ts';
 
 /**
  * A platform admin keeps the jurisdictions registry in real Chromium against a local cloud: add a jurisdiction,
@@ -11,7 +11,8 @@ import { checkA11y, useWebHarness } from '../../support/web-harness.ts';
  */
 let cloud: LocalCloud;
 let chromium: RealBrowser;
-useWebHarness((h) => ({ cloud, chromium } = h));
+let harness: WebHarness;
+useWebHarness((h) => ({ cloud, chromium } = harness = h));
 
 /** Submits the page's registry form; answers the status of the POST. */
 async function submit(page: Page, button: string): Promise<number> {
@@ -130,5 +131,11 @@ describe('the registry pages in Chromium', () => {
     expect(await page.locator('#reg-id').inputValue()).toBe('Bad Id');
     expect(consoleErrors).toEqual([]);
     await ctx.close();
+  });
+});
+
+describe('the HTML of every page state above', () => {
+  it('has no error in the W3C Nu HTML checker', async () => {
+    await expectValidHtml(harness);
   });
 });

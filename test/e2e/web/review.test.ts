@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { LocalCloud } from '#local/cloud.ts';
 import type { RealBrowser } from '../../support/chromium.ts';
-import { axeViolations, checkA11y, useWebHarness } from '../../support/web-harness.ts';
+import { axeViolations, checkA11y, expectValidHtml, useWebHarness, type WebHarness } from '../../support/web-harness.ts';
 
 /**
  * The review life cycle in real Chromium against a local cloud: a submitter submits a record, the reviewer returns
@@ -15,7 +15,8 @@ const REASON = 'Add the timeline of contacts.\n<b>Not bold</b> & <script>alert(1
 
 let cloud: LocalCloud;
 let chromium: RealBrowser;
-useWebHarness((h) => ({ cloud, chromium } = h));
+let harness: WebHarness;
+useWebHarness((h) => ({ cloud, chromium } = harness = h));
 
 /** A signed-in context (axe is injected inline, so these contexts bypass the CSP). */
 async function signedIn(browser: Browser, userId: string): Promise<{ ctx: BrowserContext; page: Page }> {
@@ -121,5 +122,11 @@ describe('reviewing a record in Chromium', () => {
     expect(await page.getByLabel('Title').count()).toBe(1);
     expect(await axeViolations(page)).toEqual([]);
     await ctx.close();
+  });
+});
+
+describe('the HTML of every page state above', () => {
+  it('has no error in the W3C Nu HTML checker', async () => {
+    await expectValidHtml(harness);
   });
 });

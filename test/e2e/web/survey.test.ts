@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { LocalCloud } from '#local/cloud.ts';
 import type { RealBrowser } from '../../support/chromium.ts';
-import { SHOTS, WIDTHS, axeViolations, useWebHarness } from '../../support/web-harness.ts';
+import { SHOTS, WIDTHS, axeViolations, expectValidHtml, useWebHarness, type WebHarness } from '../../support/web-harness.ts';
 
 /**
  * The anonymous survey and the survey wave page in real Chromium (CSP bypassed so axe can be injected): a respondent answers the seeded
@@ -12,7 +12,8 @@ import { SHOTS, WIDTHS, axeViolations, useWebHarness } from '../../support/web-h
  */
 let cloud: LocalCloud;
 let chromium: RealBrowser;
-useWebHarness((h) => ({ cloud, chromium } = h));
+let harness: WebHarness;
+useWebHarness((h) => ({ cloud, chromium } = harness = h));
 
 async function scan(page: Page, name: string, width: number) {
   expect(await axeViolations(page), name).toEqual([]);
@@ -88,4 +89,10 @@ describe('anonymous survey in Chromium', () => {
       await ctx.close();
     });
   }
+});
+
+describe('the HTML of every page state above', () => {
+  it('has no error in the W3C Nu HTML checker', async () => {
+    await expectValidHtml(harness);
+  });
 });
