@@ -15,6 +15,7 @@ const sessions = SessionStore.fromEnv();
 // serves, not every page of the function (esbuild puts them in chunks of their own, infra/constructs/bundling.ts).
 const homePage = () => import('#shared/web/home-page.tsx');
 const recordFlow = () => import('#shared/web/record-flow.tsx');
+const recordList = () => import('#shared/web/record-list.tsx');
 const registryFlow = () => import('#shared/web/registry-flow.tsx');
 const surveyWaves = () => import('#shared/survey/admin-flow.tsx');
 const auditFlow = () => import('#shared/web/audit-flow.tsx');
@@ -70,6 +71,11 @@ export const handler = httpFunction(
             </div>
           ),
         }),
+    }),
+    // The jurisdiction's records with search and filters (shared/web/record-list.tsx).
+    'GET /records': route({
+      ...api['GET /records'],
+      handle: async (i) => (await recordList()).showRecordList({ table: TABLE, principal: i.principal!, event: i.event, csrf: await i.csrfToken() }, i.query),
     }),
     'POST /records': route({
       ...api['POST /records'],

@@ -52,3 +52,9 @@ export function recordDisplayName(record: { formId: string; recordId: string; re
   if (reference) return { name: reference, secondaryId: record.recordId, untitled: false };
   return { name: `Untitled ${FORM_NOUNS[record.formId] ?? 'record'}`, secondaryId: record.recordId, untitled: true };
 }
+
+/** The name and the system id as one line of text, for page titles and emails: `CIR-2024-017 (01J...)`. */
+export function recordLabel(record: { formId: string; recordId: string; reference?: string | undefined }): string {
+  const { name, secondaryId } = recordDisplayName(record);
+  return `${name} (${secondaryId})`;
+}

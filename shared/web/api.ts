@@ -27,6 +27,23 @@ export const webApi = {
     responses: { 200: html('The home page: what the platform is, or the signed-in person\'s tasks, start forms and recent records') },
   }),
   'GET /sign-in-help': contract({ responses: { 200: html('How to sign in, and whom to ask for an account') } }),
+  'GET /records': contract({
+    // Text as the search form sends it (empty means "any"); shared/web/record-list.tsx checks each value and
+    // answers a bad one with the form again and a message naming the field.
+    query: z.lazy(() => z.strictObject({
+      search: optionalText(1000, "Part of the agency's review id or the notice's title"),
+      formId: optionalText(1000, 'critical_incident_review or safety_notice'),
+      status: optionalText(1000, 'draft, submitted, in_review, returned or approved'),
+      from: optionalText(1000, 'Created on or after this date (YYYY-MM-DD)'),
+      to: optionalText(1000, 'Created on or before this date (YYYY-MM-DD)'),
+      cursor: optionalText(8192, 'The next page (from the page before)'),
+    })),
+    responses: {
+      200: html("Your jurisdiction's records that match, newest first, 25 a page"),
+      400: html('The list with the search form again and a message naming the value that is not valid (a page link from another search, a bad date...)'),
+      403: html('The role may not list records'),
+    },
+  }),
   'POST /records': contract({
     form: true,
     body: z.lazy(() => z.strictObject({ formId: optionalText(64, 'The form to start: critical_incident_review or safety_notice') })),
