@@ -118,7 +118,7 @@ export function RecordList({ filters, errors, records, nextCursor, paged, filter
       ) : null}
       <form class="usa-form usa-form--large npcs-record-search" method="get" action="/records" role="search" aria-label="Search and filter records">
         <FormGroup id="search" label="Review id or title" hint="Part of your agency's review id or the notice's title. Case, spaces and dashes do not matter." messages={messages('search')}>
-          <input class={`usa-input${messages('search') ? ' usa-input--error' : ''}`} type="search" maxlength={SEARCH_MAX_LENGTH} value={value('search')} {...control('search', true)} />
+          <input class={`usa-input${messages('search') ? ' usa-input--error' : ''}`} type="text" inputmode="search" autocomplete="off" maxlength={SEARCH_MAX_LENGTH} value={value('search')} {...control('search', true)} />
         </FormGroup>
         <FormGroup id="formId" label="Form" messages={messages('formId')}>
           <select class="usa-select" {...control('formId')}>
