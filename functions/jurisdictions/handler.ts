@@ -11,7 +11,12 @@ import { JurisdictionStore } from '#shared/jurisdictions/store.ts';
 
 const store = new JurisdictionStore(requiredEnv('TABLE_NAME'));
 const sessions = SessionStore.fromEnv();
-const editor = (principal: { subject: string; role: string } | undefined, requestId: string) => ({ subject: principal!.subject, role: principal!.role, requestId });
+const editor = (principal: { subject: string; role: string; displayName?: string } | undefined, requestId: string) => ({
+  subject: principal!.subject,
+  role: principal!.role,
+  requestId,
+  ...(principal!.displayName ? { displayName: principal!.displayName } : {}),
+});
 
 export const handler = httpFunction({
   'GET /api/jurisdictions': route({

@@ -18,6 +18,7 @@ const sessionLengths = sessionConfigFromEnv();
 // serves, not every page of the function (esbuild puts them in chunks of their own, infra/constructs/bundling.ts).
 const homePage = () => import('#shared/web/home-page.tsx');
 const recordFlow = () => import('#shared/web/record-flow.tsx');
+const recordList = () => import('#shared/web/record-list.tsx');
 const registryFlow = () => import('#shared/web/registry-flow.tsx');
 const surveyWaves = () => import('#shared/survey/admin-flow.tsx');
 const auditFlow = () => import('#shared/web/audit-flow.tsx');
@@ -83,6 +84,10 @@ export const handler = httpFunction(
       ...api['POST /api/csp-reports'],
       ignoreBody: true,
       handle: async ({ event }) => (await cspReports()).receiveCspReports(event),
+    // The jurisdiction's records with search and filters (shared/web/record-list.tsx).
+    'GET /records': route({
+      ...api['GET /records'],
+      handle: async (i) => (await recordList()).showRecordList({ table: TABLE, principal: i.principal!, event: i.event, csrf: await i.csrfToken() }, i.query),
     }),
     'POST /records': route({
       ...api['POST /records'],

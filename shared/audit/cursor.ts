@@ -14,7 +14,7 @@ const TAG_BYTES = 16;
 const MAX_CURSOR_CHARS = 4096;
 const MIN_SECRET_BYTES = 32;
 
-export const INVALID_CURSOR_MESSAGE = 'This page link is not valid here. Start again from the first page.';
+export const INVALID_CURSOR_MESSAGE = 'The cursor (this page link) is not valid here. Start again from the first page.';
 
 const keys = new Map<string, Buffer>();
 

@@ -1,6 +1,7 @@
 /**
- * Who did what, when. An audit event names the actor, the action, the record and the NAMES of the fields that
- * changed — never their values, never free text (reasons stay on the record), never names or emails.
+ * Who did what, when. An audit event names the actor (by the display name the identity provider gave at sign-in,
+ * and role), the action, the record and the NAMES of the fields that changed: never their values, never free text
+ * (reasons stay on the record), never emails. Audit items are not logs: logs never carry the name.
  */
 import * as z from 'zod/mini';
 import '#shared/zod-config.ts';
@@ -15,6 +16,8 @@ export const actorSchema = z.lazy(() => z.object({
   role: z.string().check(z.regex(/^[a-z][a-z_]{1,39}$/, 'A role is a snake_case name')),
   jurisdictionId: jurisdictionIdSchema,
   requestId: z.string().check(z.minLength(1), z.maxLength(128)),
+  /** The person's name from the identity provider, kept on the event as it was when they acted. */
+  displayName: z.optional(z.string().check(z.maxLength(200))),
 }));
 export type Actor = z.infer<typeof actorSchema>;
 
@@ -40,7 +43,8 @@ export const auditEventSchema = z.lazy(() => z.object({
   /** ISO 8601 UTC with milliseconds. */
   at: z.string(),
   action: z.enum(AUDIT_ACTIONS),
-  actor: z.object({ subject: z.string(), role: z.string(), jurisdictionId: jurisdictionIdSchema }),
+  /** displayName is absent on events written before names were kept (they show the role only). */
+  actor: z.object({ subject: z.string(), role: z.string(), jurisdictionId: jurisdictionIdSchema, displayName: z.optional(z.string()) }),
   requestId: z.string(),
   recordId: z.optional(z.string()),
   /** For `survey.*`: the survey wave (never a respondent: answering is not audited). */

@@ -27,7 +27,7 @@ export function newAuditEvent(actor: Actor, facts: AuditFacts, now: Date, eventI
     eventId,
     jurisdictionId: actor.jurisdictionId,
     at: now.toISOString(),
-    actor: { subject: actor.subject, role: actor.role, jurisdictionId: actor.jurisdictionId },
+    actor: { subject: actor.subject, role: actor.role, jurisdictionId: actor.jurisdictionId, ...(actor.displayName ? { displayName: actor.displayName } : {}) },
     requestId: actor.requestId,
   });
 }

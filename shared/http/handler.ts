@@ -23,6 +23,16 @@ import type { SessionInfo, SessionStore } from '#shared/auth/sessions.ts';
 import type { RouteContract } from './contract.ts';
 import type { HttpResult } from './response.ts';
 
+/** Who is signed in, for an error page: the header shows their name and sign-out, not "Sign in". */
+export interface ErrorPageViewer {
+  principal?: Principal | undefined;
+  /** The session's CSRF token, for the header's sign-out form. */
+  csrfToken?: string | undefined;
+}
+
+/** The principal the stack read for a request, so its error page knows who is signed in without a second read. */
+const principalsRead = new WeakMap<APIGatewayProxyEventV2, Principal>();
+
 /** Largest request body any route accepts; larger ones are refused before parsing. */
 export const MAX_BODY_BYTES = 256 * 1024;
 
@@ -72,7 +82,7 @@ export function httpFunction(
     /** Required when any route is not public: where sessions are read. */
     sessions?: SessionStore;
     /** Friendly HTML error pages for browsers (Accept prefers text/html; never under /api/). */
-    errorPage?: (statusCode: number, requestId: string, message: string) => HttpResult | Promise<HttpResult>;
+    errorPage?: (statusCode: number, requestId: string, message: string, viewer?: ErrorPageViewer) => HttpResult | Promise<HttpResult>;
   } = {},
 ) {
   // Fail at cold start, not on a request: every route must declare a known action, and non-public ones need sessions.
@@ -143,10 +153,30 @@ export function httpFunction(
         const response = errorToResponse(request.error, request.context.awsRequestId);
         request.response =
           options.errorPage && prefersHtml(request.event)
-            ? { ...(await options.errorPage(response.statusCode, request.context.awsRequestId, messageOf(response))), headers: { ...response.headers, 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' } }
+            ? {
+                ...(await options.errorPage(response.statusCode, request.context.awsRequestId, messageOf(response), await viewerOf(request.event, options.sessions))),
+                headers: { ...response.headers, 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' },
+              }
             : response;
       },
     });
+}
+
+/**
+ * Who is signed in, for an error page: the principal the stack already read, else the session (an error before
+ * authorization, e.g. a body too large). Never fails: an error page without a name beats no error page.
+ */
+async function viewerOf(event: APIGatewayProxyEventV2, sessions: SessionStore | undefined): Promise<ErrorPageViewer> {
+  if (!sessions) return {};
+  try {
+    const cookie = readCookie(event.cookies ?? event.headers.cookie, sessions.cookieName);
+    const principal = principalsRead.get(event) ?? (await sessions.readSession(event.cookies ?? event.headers.cookie, { touch: false }))?.principal;
+    if (!principal) return {};
+    return { principal, csrfToken: csrfToken(await secret('CSRF_SECRET'), cookie) };
+  } catch (error) {
+    logger.warn('Error page without the signed-in header: the session could not be read', { error: (error as Error).name });
+    return {};
+  }
 }
 
 /**
@@ -172,9 +202,12 @@ async function authorizeRequest(
   const action = actionForRoute(event.routeKey)!;
   if (isPublicAction(action)) {
     if (!definition.readSession || !sessions) return {};
-    return (await sessions.readSession(event.cookies ?? event.headers.cookie, { touch: definition.touchSession !== false })) ?? {};
+    const found = await sessions.readSession(event.cookies ?? event.headers.cookie, { touch: definition.touchSession !== false });
+    if (found) principalsRead.set(event, found.principal);
+    return found ?? {};
   }
   const found = await sessions!.readSession(event.cookies ?? event.headers.cookie, { touch: definition.touchSession !== false });
+  if (found) principalsRead.set(event, found.principal);
   const jurisdictionId = event.pathParameters?.jurisdictionId;
   authorize(found?.principal, action, jurisdictionId ? { jurisdictionId } : undefined);
   if (found) logger.appendKeys({ role: found.principal.role, jurisdictionId: found.principal.jurisdictionId });

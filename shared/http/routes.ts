@@ -50,6 +50,7 @@ export const ROUTES = [
   { method: 'GET', path: '/dictionary/changelog.csv', action: 'dictionary:read', function: 'dictionary', summary: 'What changed between form versions (CSV)' },
   { method: 'GET', path: '/', action: 'web:read', function: 'web', summary: 'Home page (HTML): what the platform is, or your records by status' },
   { method: 'GET', path: '/sign-in-help', action: 'web:read', function: 'web', summary: 'How to sign in (HTML)' },
+  { method: 'GET', path: '/records', action: 'records:list', function: 'web', summary: "Your jurisdiction's records (HTML): search by review id or title, filter by form, status and creation date; paged with a cursor" },
   { method: 'POST', path: '/records', action: 'records:create', function: 'web', summary: 'Starts a draft of a critical incident review or a safety notice from the home page (HTML form post)' },
   { method: 'GET', path: '/records/{recordId}', action: 'records:read', function: 'web', summary: 'A record of your jurisdiction (HTML): a draft opens at its first section, others read-only' },
   { method: 'GET', path: '/records/{recordId}/sections/{sectionId}', action: 'records:read', function: 'web', summary: 'One section of a draft as a form (HTML)' },

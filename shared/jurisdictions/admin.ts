@@ -14,6 +14,8 @@ export interface RegistryEditor {
   subject: string;
   role: string;
   requestId: string;
+  /** The editor's name from the identity provider, kept on the audit event. */
+  displayName?: string;
 }
 
 const PROFILE_KEY = { sk: 'PROFILE' } as const;

@@ -3,13 +3,14 @@ import { dateBoundSchema } from '#shared/audit/ids.ts';
 import { contract, errorResponse } from '#shared/http/contract.ts';
 import { jurisdictionIdSchema } from '#shared/storage/keys.ts';
 import { built, withMeta } from '#shared/zod-config.ts';
-import { RECORD_STATUSES, amendInputSchema, recordSchema as recordModelSchema, createDraftInputSchema, saveDraftInputSchema, submitInputSchema, transitionInputSchema } from './model.ts';
+import { RECORD_STATUSES, amendInputSchema, searchTermSchema, recordSchema as recordModelSchema, createDraftInputSchema, saveDraftInputSchema, submitInputSchema, transitionInputSchema } from './model.ts';
 
 const inJurisdiction = z.lazy(() => z.object({ jurisdictionId: jurisdictionIdSchema }));
 const oneRecord = z.lazy(() => z.object({ jurisdictionId: jurisdictionIdSchema, recordId: z.string().check(z.minLength(1), z.maxLength(64)) }));
 
 /** Query strings are text: numbers are coerced, several statuses come comma-separated. */
 export const listRecordsQuerySchema = z.lazy(() => z.strictObject({
+  search: z.optional(withMeta(searchTermSchema, { description: "Part of the agency's review id or the notice's title; case, spaces and punctuation are ignored" })),
   formId: z.optional(z.string().check(z.regex(/^[a-z][a-z0-9_]{0,63}$/, 'Not a form id'))),
   status: z.optional(
     z.pipe(

@@ -16,7 +16,13 @@ export function requestScope(tableName: string, jurisdictionId: string, principa
   if (!principal.jurisdictionId) throw new ForbiddenError('Records belong to a jurisdiction; your role has none.');
   return {
     table: scopedTable(documentClient, tableName, jurisdictionId),
-    actor: { subject: principal.subject, role: principal.role, jurisdictionId: principal.jurisdictionId, requestId: event.requestContext.requestId },
+    actor: {
+      subject: principal.subject,
+      role: principal.role,
+      jurisdictionId: principal.jurisdictionId,
+      requestId: event.requestContext.requestId,
+      ...(principal.displayName ? { displayName: principal.displayName } : {}),
+    },
   };
 }
 

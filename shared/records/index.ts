@@ -24,4 +24,5 @@ export {
 } from './model.ts';
 export { RecordConflictError, RECORD_NOT_FOUND_MESSAGE, type ConflictReason } from './errors.ts';
 export { changedFieldNames } from './diff.ts';
+export { recordDisplayName, recordLabel, referenceOf, normalizeSearch, type DisplayName } from './naming.ts';
 export type { Actor } from '#shared/audit/model.ts';

@@ -14,6 +14,7 @@ import { parseOrThrow } from '#shared/http/validation.ts';
 import { dateBoundSchema, TIME_SORTABLE_ID } from '#shared/audit/ids.ts';
 import type { Answers } from '#shared/forms/types.ts';
 import type { Item } from '#shared/storage/scoped-table.ts';
+import { normalizeSearch, referenceOf } from './naming.ts';
 
 export const RECORD_STATUSES = ['draft', 'submitted', 'in_review', 'returned', 'approved'] as const;
 export type RecordStatus = (typeof RECORD_STATUSES)[number];
@@ -60,6 +61,8 @@ export interface RecordView {
   /** Set on an amendment: the approved record and version it amends, and why. */
   amends?: { recordId: string; version: number };
   amendReason?: string;
+  /** The agency's review id or the notice's title, copied from the answers on every write (naming.ts). */
+  reference?: string;
 }
 
 /** A record in a list: everything but the answers. */
@@ -83,14 +86,18 @@ export const recordSchema = z.lazy(() => z.object({
   statusReason: z.optional(z.string()),
   amends: z.optional(z.object({ recordId: z.string(), version: z.number().check(z.int()) })),
   amendReason: z.optional(z.string()),
+  reference: z.optional(z.string()),
 }));
 const summarySchema = z.lazy(() => z.omit(built(recordSchema), { answers: true }));
 
 /** What a list reads of each record: everything but the answers. */
 export const SUMMARY_ATTRIBUTES: readonly (keyof RecordSummary)[] = [
   'jurisdictionId', 'recordId', 'formId', 'formVersion', 'status', 'version', 'createdBy', 'createdAt', 'updatedBy', 'updatedAt',
-  'submittedAt', 'submissionId', 'statusReason', 'amends', 'amendReason',
+  'submittedAt', 'submissionId', 'statusReason', 'amends', 'amendReason', 'reference',
 ];
+
+/** The item attribute list search matches: the reference in normalizeSearch form, never returned. */
+export const SEARCH_ATTRIBUTE = 'searchName';
 
 // ---------------------------------------------------------------------------------------------------
 // Keys (partition suffixes; the scoped table prefixes the jurisdiction id).
@@ -105,17 +112,25 @@ export const amendmentKey = (recordId: string) => ({ partition: `REC#${recordId}
 export const readMarkerKey = (recordId: string, readerSession: string) => ({ partition: `REC#${recordId}`, sk: `READ#${readerSession}` });
 export const createReceiptKey = (digest: string) => ({ partition: REQUESTS_PARTITION, sk: `CREATE#${digest}` });
 
+/** The record with its `reference` taken from its answers (every write goes through this). */
+export function named(record: RecordView): RecordView {
+  const { reference: _old, ...rest } = record;
+  const reference = referenceOf(record.formId, record.answers);
+  return reference === undefined ? rest : { ...rest, reference };
+}
+
 export function toItem(record: RecordView): Item {
-  return { kind: 'record', ...record };
+  const r = named(record);
+  return { kind: 'record', ...r, ...(r.reference ? { [SEARCH_ATTRIBUTE]: normalizeSearch(r.reference) } : {}) };
 }
 
 export function fromItem(item: Item): RecordView {
-  const { pk: _pk, sk: _sk, kind: _kind, ...rest } = item;
+  const { pk: _pk, sk: _sk, kind: _kind, [SEARCH_ATTRIBUTE]: _search, ...rest } = item;
   return recordSchema.parse(rest) as RecordView;
 }
 
 export function summaryFromItem(item: Item): RecordSummary {
-  const { pk: _pk, sk: _sk, kind: _kind, answers: _answers, ...rest } = item;
+  const { pk: _pk, sk: _sk, kind: _kind, answers: _answers, [SEARCH_ATTRIBUTE]: _search, ...rest } = item;
   return summarySchema.parse(rest);
 }
 
@@ -146,7 +161,15 @@ export const saveDraftInputSchema = z.lazy(() => z.object({ answers, expectedVer
 export const submitInputSchema = z.lazy(() => z.object({ expectedVersion, submissionId: token }));
 export const transitionInputSchema = z.lazy(() => z.object({ to: z.enum(RECORD_STATUSES), expectedVersion, reason: z.optional(reason) }));
 export const amendInputSchema = z.lazy(() => z.object({ reason }));
+/** Longest search term (a review id is at most 40 characters, a notice title 200). */
+export const SEARCH_MAX_LENGTH = 200;
+/** Part of a review id or title; matched after normalizeSearch (case, spaces and punctuation ignored). */
+export const searchTermSchema = z.lazy(() => z.string().check(
+  z.maxLength(SEARCH_MAX_LENGTH, `search is at most ${SEARCH_MAX_LENGTH} characters`),
+  z.refine((s) => normalizeSearch(s).length > 0, 'search needs at least one letter or digit of a review id or title'),
+));
 export const listQuerySchema = z.lazy(() => z.object({
+  search: z.optional(searchTermSchema),
   formId: z.optional(z.string().check(z.regex(/^[a-z][a-z0-9_]{0,63}$/, 'Not a form id'))),
   status: z.optional(z.union([z.enum(RECORD_STATUSES), z.array(z.enum(RECORD_STATUSES)).check(z.minLength(1), z.maxLength(RECORD_STATUSES.length))])),
   /** Inclusive bounds on createdAt: `YYYY-MM-DD` (a UTC day) or an ISO date-time. */

@@ -26,6 +26,7 @@ import { assertDraft, assertSubmission } from '#shared/forms/validate.ts';
 import { logger } from '#shared/logger.ts';
 import type { Expression, Item, ScopedTable, ScopedTransactItem } from '#shared/storage/scoped-table.ts';
 import { changedFieldNames } from './diff.ts';
+import { normalizeSearch } from './naming.ts';
 import {
   alreadyAmended,
   alreadySubmitted,
@@ -46,6 +47,8 @@ import {
   fromItem,
   isEditable,
   listQuerySchema,
+  named,
+  SEARCH_ATTRIBUTE,
   parseInput,
   REASON_REQUIRED,
   RECORD_SK_PREFIX,
@@ -146,7 +149,7 @@ export class RecordService {
     return this.attempt(async (): Attempt<Written> => {
       const now = this.now();
       const at = now.toISOString();
-      const record: RecordView = {
+      const record: RecordView = named({
         jurisdictionId: table.jurisdictionId,
         recordId: this.newId(now),
         formId: def.formId,
@@ -158,7 +161,7 @@ export class RecordService {
         createdAt: at,
         updatedBy: actor.subject,
         updatedAt: at,
-      };
+      });
       const items: ScopedTransactItem[] = [{ put: { key: recordKey(record.recordId), attributes: toItem(record), condition: absent } }];
       if (receipt) {
         items.push({
@@ -197,7 +200,7 @@ export class RecordService {
       const changed = changedFieldNames(current.answers, answers);
       if (changed.length === 0) return current;
       const now = this.now();
-      const next: RecordView = { ...current, answers, version: current.version + 1, updatedBy: actor.subject, updatedAt: now.toISOString() };
+      const next = named({ ...current, answers, version: current.version + 1, updatedBy: actor.subject, updatedAt: now.toISOString() });
       const event = this.event(actor, now, { action: 'record.saved', ...refsOf(next), changedFields: changed });
       const codes = await this.commit(table, [this.replace(next, versionGuard(current.version, EDITABLE_STATUSES)), auditPut(table, event)]);
       return codes ? RETRY : next;
@@ -228,7 +231,7 @@ export class RecordService {
       const answers = assertSubmission(def, withServerAnswers(def, table.jurisdictionId, current.answers, current.answers), await this.context(table)) as Answers;
       const now = this.now();
       const at = now.toISOString();
-      const next: RecordView = {
+      const next: RecordView = named({
         ...current,
         answers,
         status: 'submitted',
@@ -238,7 +241,7 @@ export class RecordService {
         statusReason: undefined,
         updatedBy: actor.subject,
         updatedAt: at,
-      };
+      });
       const event = this.event(actor, now, {
         action: 'record.submitted',
         ...refsOf(next),
@@ -311,7 +314,7 @@ export class RecordService {
   /**
    * Summaries (no answers), newest first by creation. `from`/`to` bound createdAt (inclusive; a date-only value
    * is a whole UTC day) through the record ids, which sort by creation time: a key range of one Query.
-   * formId and status are filters on that Query.
+   * formId, status and the search (a substring of the stored normalized name) are filters on that Query.
    */
   async list(table: ScopedTable, actor: Actor, query: ListQuery = {}): Promise<RecordPage> {
     this.checkActor(table, actor);
@@ -320,7 +323,8 @@ export class RecordService {
     const toMs = q.to ? boundMs(q.to, 'to') : Number.MAX_SAFE_INTEGER;
     if (fromMs > toMs) throw validationFailed([{ field: 'from', message: 'From must not be after to' }]);
     const statuses = q.status === undefined ? undefined : [...new Set([q.status].flat())].sort();
-    const scope = `records:${table.jurisdictionId}:${scopeDigest([q.formId ?? null, statuses ?? null, q.from ?? null, q.to ?? null])}`;
+    const needle = q.search === undefined ? undefined : normalizeSearch(q.search);
+    const scope = `records:${table.jurisdictionId}:${scopeDigest([q.formId ?? null, statuses ?? null, q.from ?? null, q.to ?? null, needle ?? null])}`;
     let startKey: Item | undefined = q.cursor ? openCursor(this.options.cursorSecret, scope, q.cursor) : undefined;
     if (startKey && (startKey.pk !== table.pk(RECORDS_PARTITION) || !String(startKey.sk).startsWith(RECORD_SK_PREFIX))) {
       throw new BadRequestError(INVALID_CURSOR_MESSAGE);
@@ -338,6 +342,12 @@ export class RecordService {
       names['#st'] = 'status';
       statuses.forEach((s, i) => (values[`:st${i}`] = s));
       filters.push(`#st IN (${statuses.map((_, i) => `:st${i}`).join(', ')})`);
+    }
+    if (needle) {
+      // A substring of the stored normalized name, under this jurisdiction's partition only (docs/records.md).
+      names['#sn'] = SEARCH_ATTRIBUTE;
+      values[':sn'] = needle;
+      filters.push('contains(#sn, :sn)');
     }
     const filter = filters.length ? { expression: filters.join(' AND '), names, values } : undefined;
 
@@ -401,7 +411,7 @@ export class RecordService {
       if (old.status !== 'approved') throw notApproved(old.status);
       const now = this.now();
       const at = now.toISOString();
-      const record: RecordView = {
+      const record: RecordView = named({
         jurisdictionId: table.jurisdictionId,
         recordId: this.newId(now),
         formId: old.formId,
@@ -415,7 +425,7 @@ export class RecordService {
         updatedAt: at,
         amends: { recordId: old.recordId, version: old.version },
         amendReason: i.reason,
-      };
+      });
       const event = this.event(actor, now, { action: 'record.amended', ...refsOf(record), toStatus: 'draft', amends: record.amends });
       const codes = await this.commit(table, [
         { conditionCheck: { key: recordKey(old.recordId), condition: versionGuard(old.version, ['approved']) } },

@@ -26,7 +26,7 @@ function scope(i: WavesInput) {
   return {
     jurisdictionId,
     waves: new SurveyWaves(scopedTable(documentClient, i.table, jurisdictionId)),
-    actor: { subject: i.principal.subject, role: i.principal.role, jurisdictionId, requestId: i.event.requestContext.requestId },
+    actor: { subject: i.principal.subject, role: i.principal.role, jurisdictionId, requestId: i.event.requestContext.requestId, ...(i.principal.displayName ? { displayName: i.principal.displayName } : {}) },
   };
 }
 

@@ -1,6 +1,7 @@
 /**
  * Pages for administrators: the audit log (jurisdiction admins: their own jurisdiction; platform admins: every
- * jurisdiction). Who is shown by role, never by name. The registry pages are in registry-pages.tsx.
+ * jurisdiction). Who is shown by the name kept on the event and the role (older events: the role only). The
+ * registry pages are in registry-pages.tsx.
  */
 import { ROLE_LABELS, type Role } from '#shared/auth/policy.ts';
 import type { AuditAction, AuditEvent } from '#shared/audit/index.ts';
@@ -43,7 +44,7 @@ export function AuditPage({ events, allJurisdictions, jurisdictionId, linkRecord
     <>
       <h1>Audit log</h1>
       <p class="usa-intro">
-        Who did what and when in {scope}, newest first. People are shown by role; changed answers by field name, never their values.
+        Who did what and when in {scope}, newest first. People are shown by name and role; changed answers by field name, never their values.
       </p>
       {events.length === 0 ? (
         <p>There are no audit events{paged ? ' on this page' : ' yet'}.</p>
@@ -55,7 +56,16 @@ export function AuditPage({ events, allJurisdictions, jurisdictionId, linkRecord
                 <time dateTime={e.at}>{auditTime(e.at)}</time>
               </th>
               {allJurisdictions ? <td data-label="Jurisdiction">{e.jurisdictionId}</td> : null}
-              <td data-label="Who">{roleLabel(e.actor.role)}</td>
+              <td data-label="Who">
+                {e.actor.displayName ? (
+                  <>
+                    {e.actor.displayName}
+                    <span class="display-block text-base">{roleLabel(e.actor.role)}</span>
+                  </>
+                ) : (
+                  roleLabel(e.actor.role)
+                )}
+              </td>
               <td data-label="What">
                 {ACTION_LABELS[e.action]}
                 {e.fromStatus && e.toStatus ? ` (${e.fromStatus} to ${e.toStatus})` : ''}

@@ -39,6 +39,21 @@ export const webApi = {
         415: error('The content type is neither application/reports+json (Reporting API) nor application/csp-report'),
         429: error('Too many reports reached this container in the last minute'),
       };
+  'GET /records': contract({
+    // Text as the search form sends it (empty means "any"); shared/web/record-list.tsx checks each value and
+    // answers a bad one with the form again and a message naming the field.
+    query: z.lazy(() => z.strictObject({
+      search: optionalText(1000, "Part of the agency's review id or the notice's title"),
+      formId: optionalText(1000, 'critical_incident_review or safety_notice'),
+      status: optionalText(1000, 'draft, submitted, in_review, returned or approved'),
+      from: optionalText(1000, 'Created on or after this date (YYYY-MM-DD)'),
+      to: optionalText(1000, 'Created on or before this date (YYYY-MM-DD)'),
+      cursor: optionalText(8192, 'The next page (from the page before)'),
+    })),
+    responses: {
+      200: html("Your jurisdiction's records that match, newest first, 25 a page"),
+      400: html('The list with the search form again and a message naming the value that is not valid (a page link from another search, a bad date...)'),
+      403: html('The role may not list records'),
     },
   }),
   'POST /records': contract({

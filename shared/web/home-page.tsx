@@ -19,6 +19,7 @@ import { page } from './page.tsx';
 import { STARTABLE_FORMS, type StartableForm } from './record-flow.tsx';
 import { recordPath, STATUS_LABELS } from './record-pages.tsx';
 import { DataTable } from './data-table.tsx';
+import { RecordName } from './record-name.tsx';
 
 /** Most records one task list shows; the list says when there are more. */
 export const TASK_LIMIT = 50;
@@ -259,10 +260,11 @@ function RecordTasks({ list, label, empty }: { list: TaskList; label: string; em
             <div class="usa-collection__body">
               <h4 class="usa-collection__heading">
                 <a class="usa-link" href={recordPath(r.recordId)}>
-                  {formTitle(r.formId)} <span class="npcs-record-id">{r.recordId}</span>
+                  <RecordName record={r} />
                 </a>
               </h4>
-              <ul class="usa-collection__meta" aria-label="Status and date">
+              <ul class="usa-collection__meta" aria-label="Form, status and date">
+                <li class="usa-collection__meta-item">{formTitle(r.formId)}</li>
                 <li class="usa-collection__meta-item">
                   <span class="usa-tag">{STATUS_LABELS[r.status]}</span>
                 </li>
@@ -350,7 +352,7 @@ function Recent({ records }: { records: RecordSummary[] }) {
                 <th scope="row" data-label="Record">
                   <a class="usa-link" href={recordPath(r.recordId)}>
                     {r.status === 'draft' || r.status === 'returned' ? <span class="usa-sr-only">Continue </span> : null}
-                    {r.recordId}
+                    <RecordName record={r} />
                   </a>
                 </th>
                 <td data-label="Form">{formTitle(r.formId)}</td>
@@ -359,6 +361,12 @@ function Recent({ records }: { records: RecordSummary[] }) {
               </tr>
             ))}
           </DataTable>
+          <p>
+            <a class="usa-link" href="/records">
+              Search all records
+            </a>{' '}
+            by review id or title, form, status and date.
+          </p>
         </>
       )}
     </section>

@@ -34,6 +34,7 @@ interface NavItem {
 }
 const NAV: readonly NavItem[] = [
   { href: '/', label: 'Home' },
+  { href: '/records', label: 'Records', action: 'records:list' },
   { href: '/survey-waves', label: 'Survey waves', action: 'surveys:manage' },
   { href: '/audit', label: 'Audit log', action: 'audit:read-jurisdiction' },
   { href: '/registry', label: 'Registry', action: 'registry:manage' },

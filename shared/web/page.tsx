@@ -1,4 +1,5 @@
 import type { ComponentChildren } from 'preact';
+import type { ErrorPageViewer } from '#shared/http/handler.ts';
 import type { HttpResult } from '#shared/http/response.ts';
 import { renderDocument, type LayoutProps } from './layout.tsx';
 
@@ -35,7 +36,7 @@ const ERROR_TEXT: Record<number, { title: string; lead: string }> = {
 };
 
 /** The friendly error page of a status (403, 404, 500; others use the closest). */
-export function errorPage(statusCode: number, requestId: string, message?: string): HttpResult {
+export function errorPage(statusCode: number, requestId: string, message?: string, viewer: ErrorPageViewer = {}): HttpResult {
   const text = ERROR_TEXT[statusCode] ?? (statusCode >= 500 ? ERROR_TEXT[500]! : statusCode === 404 ? ERROR_TEXT[404]! : { title: 'The request could not be completed', lead: message ?? 'Please go back and try again.' });
   const body: ComponentChildren = (
     <div class="usa-prose">
@@ -50,5 +51,6 @@ export function errorPage(statusCode: number, requestId: string, message?: strin
       <p class="text-base">Request id: {requestId}</p>
     </div>
   );
-  return page({ title: text.title, children: body }, statusCode);
+  // The signed-in header of every other page (name, sign-out), not "Sign in", for whoever the stack knows is signed in.
+  return page({ title: text.title, principal: viewer.principal, csrfToken: viewer.csrfToken, children: body }, statusCode);
 }

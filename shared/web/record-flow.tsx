@@ -19,6 +19,7 @@ import { formContextFrom, recordService, requestScope } from '#shared/records/ht
 import { isEditable, RECORD_FORMS, type RecordView } from '#shared/records/model.ts';
 import { repeatedFieldError } from '#shared/http/validation.ts';
 import { FORM_POLICIES } from '#shared/policy.ts';
+import { recordLabel } from '#shared/records/naming.ts';
 import { applyEntryAction, CONTROL, inputId, mergeSection, repeatedSingleField, sectionAction, sectionAnswers, type PostedFields } from './form-values.ts';
 import { page } from './page.tsx';
 import { RecordReadOnly, recordPath, ReviewPage, SectionPage, sectionPath, STATUS_LABELS, type Alert } from './record-pages.tsx';
@@ -97,7 +98,7 @@ function answersFor(section: RenderSection, answers: Bag): Bag {
 function sectionPage(input: FlowInput, loaded: Loaded, section: RenderSection, answers: Bag, opts: { errors?: FieldError[]; alert?: Alert; version?: number; status?: number } = {}): HttpResult {
   const { visibility, sections } = shownWith(loaded, answers);
   const record = opts.version ? { ...loaded.record, version: opts.version } : loaded.record;
-  const title = `${opts.errors?.length ? 'Error: ' : ''}${section.title}`;
+  const title = `${opts.errors?.length ? 'Error: ' : ''}${section.title} - ${recordLabel(record)}`;
   return page(
     {
       title,
@@ -130,7 +131,7 @@ function readOnlyPage(input: FlowInput, loaded: Loaded, opts: { alert?: Alert | 
   const moves = reviewMoves(input.principal, loaded.record);
   return page(
     {
-      title: `${opts.reasonError ? 'Error: ' : ''}${loaded.form.title} ${loaded.record.recordId}`,
+      title: `${opts.reasonError ? 'Error: ' : ''}${recordLabel(loaded.record)} - ${loaded.form.title}`,
       principal: input.principal,
       csrfToken: input.csrf,
       children: (
@@ -157,7 +158,7 @@ export async function showRecord(input: FlowInput, recordId: string, query: { su
     if (first) return redirect(sectionPath(recordId, first.id));
   }
   const alert: Alert | undefined = query.submitted
-    ? { type: 'success', text: `Submitted. Your review lead can now see ${loaded.form.title.toLowerCase()} ${recordId}.` }
+    ? { type: 'success', text: `Submitted. Your review lead can now see ${recordLabel(loaded.record)}.` }
     : isReviewMove(query.moved)
       ? { type: 'success', text: moveDoneText(query.moved) }
       : undefined;
@@ -308,7 +309,7 @@ function reviewPage(input: FlowInput, loaded: Loaded, opts: { errors?: FieldErro
   const { visibility, sections } = shownWith(loaded);
   return page(
     {
-      title: `${opts.errors?.length ? 'Error: ' : ''}Review and submit`,
+      title: `${opts.errors?.length ? 'Error: ' : ''}Review and submit - ${recordLabel(loaded.record)}`,
       principal: input.principal,
       csrfToken: input.csrf,
       children: (

@@ -10,6 +10,7 @@ import type { RenderField, RenderForm, RenderSection } from '#shared/forms/rende
 import type { RecordStatus, RecordView } from '#shared/records/model.ts';
 import { CSRF_FIELD } from './csrf.ts';
 import { CONTROL, inputId, inputName } from './form-values.ts';
+import { RecordName } from './record-name.tsx';
 
 export const STATUS_LABELS: Record<RecordStatus, string> = {
   draft: 'Draft',
@@ -364,7 +365,7 @@ export function SectionPage(p: SectionPageProps) {
   return (
     <>
       <p class="margin-bottom-0 text-base">
-        {p.form.title} · <span class="npcs-record-id">{p.record.recordId}</span>
+        {p.form.title} · <RecordName record={p.record} />
       </p>
       <StepIndicator sections={p.sections} currentId={p.section.id} recordId={p.record.recordId} />
       {p.errors.length ? <ErrorSummary errors={p.errors.map((e) => ({ href: errorHref(p.form, p.record.recordId, e.field, p.section.id), message: e.message }))} /> : null}
@@ -506,7 +507,7 @@ export function ReviewPage(p: ReviewPageProps) {
   return (
     <>
       <p class="margin-bottom-0 text-base">
-        {p.form.title} · <span class="npcs-record-id">{p.record.recordId}</span>
+        {p.form.title} · <RecordName record={p.record} />
       </p>
       <StepIndicator sections={p.sections} currentId="review" recordId={p.record.recordId} />
       {p.errors.length ? <ErrorSummary errors={p.errors.map((e) => ({ href: errorHref(p.form, p.record.recordId, e.field), message: e.message }))} /> : null}
@@ -542,8 +543,9 @@ export function RecordReadOnly({ record, form, sections, visibility, alert, erro
   return (
     <>
       {alert ? <AlertBox alert={alert} /> : null}
-      <h1>
-        {form.title} <span class="npcs-record-id">{record.recordId}</span>
+      <p class="margin-bottom-0 text-base">{form.title}</p>
+      <h1 class="margin-top-05">
+        <RecordName record={record} />
       </h1>
       {errors?.length ? <ErrorSummary errors={errors} /> : null}
       <dl class="npcs-record-meta">

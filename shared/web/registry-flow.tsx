@@ -31,7 +31,12 @@ const storeOf = (input: RegistryFlowInput): JurisdictionStore => {
 
 const redirect = (location: string): HttpResult => ({ statusCode: 303, headers: { location, 'cache-control': 'no-store' }, body: '' });
 const savedPath = (id: string) => `${REGISTRY_PATH}?saved=${encodeURIComponent(id)}`;
-const editor = (input: RegistryFlowInput): RegistryEditor => ({ subject: input.principal.subject, role: input.principal.role, requestId: input.requestId });
+const editor = (input: RegistryFlowInput): RegistryEditor => ({
+  subject: input.principal.subject,
+  role: input.principal.role,
+  requestId: input.requestId,
+  ...(input.principal.displayName ? { displayName: input.principal.displayName } : {}),
+});
 
 const FIELD_LABELS: Record<Exclude<keyof RegistryFormValues, 'id'>, string> = {
   name: 'name',

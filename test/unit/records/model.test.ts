@@ -74,7 +74,17 @@ describe('the record item', () => {
 
   it('round-trips through the item', () => {
     const { submittedAt: _s, ...clean } = record;
-    expect(fromItem({ pk: 'ky#RECORDS', sk: `REC#${record.recordId}`, ...toItem(clean) })).toEqual(clean);
+    expect(fromItem({ pk: 'ky#RECORDS', sk: `REC#${record.recordId}`, ...toItem(clean) })).toEqual({ ...clean, reference: 'CIR-2024-017' });
+  });
+
+  it('carries the review id as its reference and a normalized search name, which reads never return', () => {
+    const item = toItem({ ...record, reference: 'stale' });
+    expect(item.reference).toBe('CIR-2024-017');
+    expect(item.searchName).toBe('cir2024017');
+    expect(fromItem({ pk: 'ky#RECORDS', sk: `REC#${record.recordId}`, ...item })).not.toHaveProperty('searchName');
+    const fresh = toItem({ ...record, answers: {} });
+    expect(fresh).not.toHaveProperty('reference');
+    expect(fresh).not.toHaveProperty('searchName');
   });
 });
 
