@@ -10,8 +10,9 @@ import { isAllowed } from '#shared/auth/policy.ts';
 import { BadRequestError, NotFoundError, ValidationError, type FieldError } from '#shared/errors.ts';
 import { conditionFields, resolveVisibility, type Visibility } from '#shared/forms/conditions.ts';
 import { getForm, latestVersion } from '#shared/forms/registry.ts';
+import { firstOpenSection, sectionStates, type SectionState } from '#shared/forms/section-states.ts';
 import { renderModel, type RenderForm, type RenderSection } from '#shared/forms/render-model.ts';
-import type { FormDefinition } from '#shared/forms/index.ts';
+import type { FormContext, FormDefinition } from '#shared/forms/index.ts';
 import type { HttpResult } from '#shared/http/response.ts';
 import { JurisdictionStore } from '#shared/jurisdictions/store.ts';
 import { RecordConflictError } from '#shared/records/errors.ts';
@@ -40,6 +41,7 @@ interface Loaded {
   record: RecordView;
   def: FormDefinition;
   form: RenderForm;
+  ctx: FormContext;
 }
 
 /** The principal's own jurisdiction's record (another jurisdiction's id is simply not found there). */
@@ -49,13 +51,29 @@ async function load(input: FlowInput, recordId: string): Promise<Loaded & { scop
   const record = await (await recordService(input.table)).get(scope.table, scope.actor, recordId);
   const def = getForm(record.formId, record.formVersion);
   const ctx = await formContextFrom(new JurisdictionStore(input.table))(jurisdictionId);
-  return { record, def, form: renderModel(def, ctx), scope };
+  return { record, def, form: renderModel(def, ctx), ctx, scope };
 }
 
-/** What the answers show of the form: the visibility of every field and section, and the sections shown, in order. */
-function shownWith(loaded: Loaded, answers: Bag = loaded.record.answers): { visibility: Visibility; sections: RenderSection[] } {
+interface Shown {
+  visibility: Visibility;
+  /** The sections shown, in order. */
+  sections: RenderSection[];
+  /** Each section's state, from the form engine. */
+  states: Record<string, SectionState>;
+  /** The first shown section that is not complete, if any. */
+  firstOpen: string | undefined;
+}
+
+/** What the answers show of the form: the visibility of every field and section, the sections shown and their states. */
+function shownWith(loaded: Loaded, answers: Bag = loaded.record.answers): Shown {
   const { visibility } = resolveVisibility(loaded.def, answers);
-  return { visibility, sections: loaded.form.sections.filter((s) => visibility.sections[s.id]) };
+  const statuses = sectionStates(loaded.def, answers, loaded.ctx);
+  return {
+    visibility,
+    sections: loaded.form.sections.filter((s) => visibility.sections[s.id]),
+    states: Object.fromEntries(statuses.map((s) => [s.id, s.state])),
+    firstOpen: firstOpenSection(statuses),
+  };
 }
 
 function findSection(form: RenderForm, sectionId: string): RenderSection {
@@ -77,7 +95,7 @@ function answersFor(section: RenderSection, answers: Bag): Bag {
 }
 
 function sectionPage(input: FlowInput, loaded: Loaded, section: RenderSection, answers: Bag, opts: { errors?: FieldError[]; alert?: Alert; version?: number; status?: number } = {}): HttpResult {
-  const { visibility, sections } = shownWith(loaded, answers);
+  const { visibility, sections, states } = shownWith(loaded, answers);
   const record = opts.version ? { ...loaded.record, version: opts.version } : loaded.record;
   const title = `${opts.errors?.length ? 'Error: ' : ''}${section.title}`;
   return page(
@@ -92,6 +110,7 @@ function sectionPage(input: FlowInput, loaded: Loaded, section: RenderSection, a
           form={loaded.form}
           sections={sections}
           section={section}
+          states={states}
           answers={answers}
           visibility={visibility}
           errors={opts.errors ?? []}
@@ -131,12 +150,16 @@ function readOnlyPage(input: FlowInput, loaded: Loaded, opts: { alert?: Alert | 
   );
 }
 
-/** GET /records/{id}: a draft (or returned record) the principal may edit opens at its first section; anything else reads. */
+/**
+ * GET /records/{id} (the home page's "Continue"): a draft or returned record the principal may edit reopens at its
+ * first section that is not complete, or the review page when all are; anything else reads.
+ */
 export async function showRecord(input: FlowInput, recordId: string, query: { submitted?: string | undefined; moved?: string | undefined }): Promise<HttpResult> {
   const loaded = await load(input, recordId);
   if (canEdit(input.principal, loaded.record)) {
-    const first = shownWith(loaded).sections[0];
-    if (first) return redirect(sectionPath(recordId, first.id));
+    const { firstOpen, sections } = shownWith(loaded);
+    if (firstOpen) return redirect(sectionPath(recordId, firstOpen));
+    if (sections.length) return redirect(`${recordPath(recordId)}/review`);
   }
   const alert: Alert | undefined = query.submitted
     ? { type: 'success', text: `Submitted. Your review lead can now see ${loaded.form.title.toLowerCase()} ${recordId}.` }
@@ -281,7 +304,7 @@ export async function saveSection(input: FlowInput, recordId: string, sectionId:
 }
 
 function reviewPage(input: FlowInput, loaded: Loaded, opts: { errors?: FieldError[]; alert?: Alert; status?: number } = {}): HttpResult {
-  const { visibility, sections } = shownWith(loaded);
+  const { visibility, sections, states } = shownWith(loaded);
   return page(
     {
       title: `${opts.errors?.length ? 'Error: ' : ''}Review and submit`,
@@ -292,6 +315,7 @@ function reviewPage(input: FlowInput, loaded: Loaded, opts: { errors?: FieldErro
           record={loaded.record}
           form={loaded.form}
           sections={sections}
+          states={states}
           answers={loaded.record.answers}
           visibility={visibility}
           errors={opts.errors ?? []}

@@ -6,6 +6,7 @@
 import type { ComponentChildren } from 'preact';
 import type { FieldError } from '#shared/errors.ts';
 import type { Visibility } from '#shared/forms/conditions.ts';
+import type { SectionState } from '#shared/forms/section-states.ts';
 import type { RenderField, RenderForm, RenderSection } from '#shared/forms/render-model.ts';
 import type { RecordStatus, RecordView } from '#shared/records/model.ts';
 import { CSRF_FIELD } from './csrf.ts';
@@ -81,24 +82,45 @@ export function ErrorSummary({ errors }: { errors: { href: string; message: stri
   );
 }
 
-export function StepIndicator({ sections, currentId, recordId }: { sections: RenderSection[]; currentId: string | 'review'; recordId: string }) {
-  const steps = [...sections.map((s) => ({ id: s.id, title: s.title })), { id: 'review', title: 'Review and submit' }];
+/** What each section state says, in words (the segment's colour only repeats it). */
+export const SECTION_STATE_TEXT: Record<SectionState, string> = {
+  not_started: 'Not started',
+  in_progress: 'In progress',
+  complete: 'Complete',
+  has_errors: 'Has errors',
+};
+
+/**
+ * The USWDS step indicator of the shown sections plus "Review and submit", each with its state from the form engine
+ * (shared/forms/section-states.ts) in text: visible under the title from tablet width up, and for screen readers at
+ * every width (USWDS hides the labels on small screens, so site.css keeps them in the accessibility tree there).
+ */
+export function StepIndicator({ sections, states, currentId, recordId }: { sections: RenderSection[]; states: Readonly<Record<string, SectionState>>; currentId: string | 'review'; recordId: string }) {
+  const steps = [...sections.map((s) => ({ id: s.id, title: s.title, state: states[s.id] })), { id: 'review', title: 'Review and submit', state: undefined }];
   const current = Math.max(0, steps.findIndex((s) => s.id === currentId));
   return (
-    <div class="usa-step-indicator usa-step-indicator--counters-sm margin-bottom-4" aria-label="Sections of the form">
-      <ol class="usa-step-indicator__segments">
-        {steps.map((s, i) => (
-          <li
-            class={`usa-step-indicator__segment${i < current ? ' usa-step-indicator__segment--complete' : i === current ? ' usa-step-indicator__segment--current' : ''}`}
-            aria-current={i === current ? 'step' : undefined}
-          >
-            <span class="usa-step-indicator__segment-label">
-              {s.id === 'review' ? s.title : <a class="usa-link" href={sectionPath(recordId, s.id)}>{s.title}</a>}
-              {i < current ? <span class="usa-sr-only"> completed</span> : i > current ? <span class="usa-sr-only"> not completed</span> : null}
-            </span>
-          </li>
-        ))}
-      </ol>
+    <div class="usa-step-indicator usa-step-indicator--counters-sm npcs-steps margin-bottom-4">
+      <nav aria-label="Sections of the form">
+        <ol class="usa-step-indicator__segments">
+          {steps.map((s, i) => (
+            <li
+              class={`usa-step-indicator__segment${i === current ? ' usa-step-indicator__segment--current' : s.state === 'complete' ? ' usa-step-indicator__segment--complete' : ''}${s.state === 'has_errors' ? ' npcs-step--errors' : ''}`}
+              aria-current={i === current ? 'step' : undefined}
+            >
+              <span class="usa-step-indicator__segment-label">
+                {s.id === 'review' ? s.title : <a class="usa-link" href={sectionPath(recordId, s.id)}>{s.title}</a>}
+                {s.state ? (
+                  <span class="npcs-step-state">
+                    <span class="usa-sr-only">: </span>
+                    {SECTION_STATE_TEXT[s.state]}
+                  </span>
+                ) : null}
+                {i === current ? <span class="usa-sr-only"> (this page)</span> : null}
+              </span>
+            </li>
+          ))}
+        </ol>
+      </nav>
       <div class="usa-step-indicator__header">
         <h1 class="usa-step-indicator__heading">
           <span class="usa-step-indicator__heading-counter">
@@ -334,6 +356,8 @@ export interface SectionPageProps {
   /** Visible sections, in order. */
   sections: RenderSection[];
   section: RenderSection;
+  /** Each section's state (shared/forms/section-states.ts), for the step indicator. */
+  states: Readonly<Record<string, SectionState>>;
   /** The answers to show (the draft's, or what was just posted). */
   answers: Bag;
   visibility: Visibility;
@@ -365,7 +389,7 @@ export function SectionPage(p: SectionPageProps) {
       <p class="margin-bottom-0 text-base">
         {p.form.title} · <span class="npcs-record-id">{p.record.recordId}</span>
       </p>
-      <StepIndicator sections={p.sections} currentId={p.section.id} recordId={p.record.recordId} />
+      <StepIndicator sections={p.sections} states={p.states} currentId={p.section.id} recordId={p.record.recordId} />
       {p.errors.length ? <ErrorSummary errors={p.errors.map((e) => ({ href: errorHref(p.form, p.record.recordId, e.field, p.section.id), message: e.message }))} /> : null}
       {p.alert ? <AlertBox alert={p.alert} /> : null}
       <ReturnedAlert record={p.record} editable />
@@ -493,6 +517,7 @@ export interface ReviewPageProps {
   record: RecordView;
   form: RenderForm;
   sections: RenderSection[];
+  states: Readonly<Record<string, SectionState>>;
   answers: Bag;
   visibility: Visibility;
   errors: FieldError[];
@@ -507,7 +532,7 @@ export function ReviewPage(p: ReviewPageProps) {
       <p class="margin-bottom-0 text-base">
         {p.form.title} · <span class="npcs-record-id">{p.record.recordId}</span>
       </p>
-      <StepIndicator sections={p.sections} currentId="review" recordId={p.record.recordId} />
+      <StepIndicator sections={p.sections} states={p.states} currentId="review" recordId={p.record.recordId} />
       {p.errors.length ? <ErrorSummary errors={p.errors.map((e) => ({ href: errorHref(p.form, p.record.recordId, e.field), message: e.message }))} /> : null}
       {p.alert ? <AlertBox alert={p.alert} /> : null}
       <ReturnedAlert record={p.record} editable />
