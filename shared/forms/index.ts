@@ -10,6 +10,7 @@ export { formSchemas, answersJsonSchema, defaultToday, type FormSchemas } from '
 export { evaluateCondition, resolveVisibility, describeCondition, effectiveCondition, isAnswered, type Visibility } from './conditions.ts';
 export { computeScores, aggregateScores, type ScaleScore, type GroupScore } from './scores.ts';
 export { sectionStates, firstOpenSection, SECTION_STATES, type SectionState, type SectionStatus } from './section-states.ts';
+export { answerChanges, formatAnswer, type AnswerChange } from './answer-changes.ts';
 export { renderModel, type RenderForm, type RenderSection, type RenderField, type WidgetKind } from './render-model.ts';
 export {
   exportLayout,

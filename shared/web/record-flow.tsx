@@ -9,6 +9,8 @@ import type { Principal } from '#shared/auth/principal.ts';
 import { isAllowed } from '#shared/auth/policy.ts';
 import { BadRequestError, NotFoundError, ValidationError, type FieldError } from '#shared/errors.ts';
 import { conditionFields, resolveVisibility, type Visibility } from '#shared/forms/conditions.ts';
+import { answerChanges } from '#shared/forms/answer-changes.ts';
+import { fieldIndex } from '#shared/forms/definition.ts';
 import { getForm, latestVersion } from '#shared/forms/registry.ts';
 import { firstOpenSection, sectionStates, type SectionState } from '#shared/forms/section-states.ts';
 import { renderModel, type RenderForm, type RenderSection } from '#shared/forms/render-model.ts';
@@ -20,6 +22,7 @@ import { formContextFrom, recordService, requestScope } from '#shared/records/ht
 import { isEditable, RECORD_FORMS, type RecordView } from '#shared/records/model.ts';
 import { applyEntryAction, CONTROL, inputId, mergeSection, sectionAction, sectionAnswers, type PostedFields } from './form-values.ts';
 import { page } from './page.tsx';
+import { AmendPage, amendPath, ChangesSinceHandedBack, HistoryPage, historyPath } from './record-history-pages.tsx';
 import { RecordReadOnly, recordPath, ReviewPage, SectionPage, sectionPath, STATUS_LABELS, type Alert } from './record-pages.tsx';
 import { isReviewMove, MOVE_FIELDS, moveDoneText, REASON_INPUT_ID, ReviewActions, reviewMoves, type ReviewMove } from './review-actions.tsx';
 
@@ -126,7 +129,7 @@ function sectionPage(input: FlowInput, loaded: Loaded, section: RenderSection, a
 }
 
 /** The read-only record, with the reviewer's decision forms for principals who may make one now. */
-function readOnlyPage(input: FlowInput, loaded: Loaded, opts: { alert?: Alert | undefined; reason?: string; reasonError?: string; status?: number } = {}): HttpResult {
+async function readOnlyPage(input: FlowInput, loaded: Loaded, opts: { alert?: Alert | undefined; reason?: string; reasonError?: string; status?: number } = {}): Promise<HttpResult> {
   const { visibility, sections } = shownWith(loaded);
   const moves = reviewMoves(input.principal, loaded.record);
   return page(
@@ -142,6 +145,7 @@ function readOnlyPage(input: FlowInput, loaded: Loaded, opts: { alert?: Alert | 
           visibility={visibility}
           alert={opts.alert}
           errors={opts.reasonError ? [{ href: `#${REASON_INPUT_ID}`, message: opts.reasonError }] : undefined}
+          lead={await laterLife(input, loaded)}
           actions={moves.length ? <ReviewActions record={loaded.record} moves={moves} csrf={input.csrf} reason={opts.reason} reasonError={opts.reasonError} /> : undefined}
         />
       ),
@@ -151,10 +155,42 @@ function readOnlyPage(input: FlowInput, loaded: Loaded, opts: { alert?: Alert | 
 }
 
 /**
+ * For reviewers and admins (`records:history`): links to the history and, on an approved record, the amendment;
+ * and on a resubmitted record, what changed since it was returned or amended, beside the reason.
+ */
+async function laterLife(input: FlowInput, loaded: Loaded) {
+  const { record } = loaded;
+  if (!isAllowed(input.principal, 'records:history', { jurisdictionId: record.jurisdictionId })) return undefined;
+  const amendable = record.status === 'approved' && isAllowed(input.principal, 'records:amend', { jurisdictionId: record.jurisdictionId });
+  const underReview = record.status === 'submitted' || record.status === 'in_review';
+  const scope = requestScope(input.table, record.jurisdictionId, input.principal, input.event);
+  const kept = underReview ? await (await recordService(input.table)).lastHandedBack(scope.table, scope.actor, record.recordId) : undefined;
+  return (
+    <>
+      <ul class="usa-list usa-list--unstyled npcs-no-print">
+        <li>
+          <a class="usa-link" href={historyPath(record.recordId)}>
+            Version history
+          </a>
+        </li>
+        {amendable ? (
+          <li>
+            <a class="usa-link" href={amendPath(record.recordId)}>
+              Amend this record
+            </a>
+          </li>
+        ) : null}
+      </ul>
+      {kept && kept.version < record.version ? <ChangesSinceHandedBack kept={kept} changes={answerChanges(loaded.form, kept.answers, record.answers)} /> : null}
+    </>
+  );
+}
+
+/**
  * GET /records/{id} (the home page's "Continue"): a draft or returned record the principal may edit reopens at its
  * first section that is not complete, or the review page when all are; anything else reads.
  */
-export async function showRecord(input: FlowInput, recordId: string, query: { submitted?: string | undefined; moved?: string | undefined }): Promise<HttpResult> {
+export async function showRecord(input: FlowInput, recordId: string, query: { submitted?: string | undefined; moved?: string | undefined; amended?: string | undefined }): Promise<HttpResult> {
   const loaded = await load(input, recordId);
   if (canEdit(input.principal, loaded.record)) {
     const { firstOpen, sections } = shownWith(loaded);
@@ -163,6 +199,8 @@ export async function showRecord(input: FlowInput, recordId: string, query: { su
   }
   const alert: Alert | undefined = query.submitted
     ? { type: 'success', text: `Submitted. Your review lead can now see ${loaded.form.title.toLowerCase()} ${recordId}.` }
+    : query.amended
+      ? { type: 'success', text: `Amended. The approved version ${loaded.record.amends?.version ?? ''} is kept; the record is back with its author with your reason, and comes back to review when they submit it.` }
     : isReviewMove(query.moved)
       ? { type: 'success', text: moveDoneText(query.moved) }
       : undefined;
@@ -349,4 +387,68 @@ export async function submitRecord(input: FlowInput, recordId: string, body: { e
     throw e;
   }
   return redirect(`${recordPath(recordId)}?submitted=1`);
+}
+
+/** GET /records/{id}/amend: the amendment page of an approved record; any other record has nothing to amend. */
+export async function showAmend(input: FlowInput, recordId: string): Promise<HttpResult> {
+  const loaded = await load(input, recordId);
+  if (loaded.record.status !== 'approved') return redirect(recordPath(recordId));
+  return amendPage(input, loaded, {});
+}
+
+function amendPage(input: FlowInput, loaded: Loaded, opts: { reason?: string; error?: string; alert?: Alert; status?: number }): HttpResult {
+  const { visibility, sections } = shownWith(loaded);
+  return page(
+    {
+      title: `${opts.error ? 'Error: ' : ''}Amend ${loaded.form.title.toLowerCase()} ${loaded.record.recordId}`,
+      principal: input.principal,
+      csrfToken: input.csrf,
+      children: <AmendPage record={loaded.record} form={loaded.form} sections={sections} visibility={visibility} csrf={input.csrf} reason={opts.reason} error={opts.error} alert={opts.alert} />,
+    },
+    opts.status ?? 200,
+  );
+}
+
+/**
+ * POST /records/{id}/amend: the records service's `amend` (a new version with the reason, back to its author, one
+ * transaction with its audit event). No reason: the page again with the error (422), nothing written.
+ */
+export async function amendRecord(input: FlowInput, recordId: string, body: { expectedVersion?: string | undefined; reason?: string | undefined }): Promise<HttpResult> {
+  const expectedVersion = /^\d{1,9}$/.test(body.expectedVersion ?? '') ? Number(body.expectedVersion) : 0;
+  if (expectedVersion < 1) throw new BadRequestError('The form did not say which version of the record you read. Reload the amendment page and try again.');
+  const reason = body.reason ?? '';
+  const scope = requestScope(input.table, input.principal.jurisdictionId!, input.principal, input.event);
+  try {
+    await (await recordService(input.table)).amend(scope.table, scope.actor, recordId, { reason, expectedVersion });
+  } catch (e) {
+    if (!(e instanceof ValidationError) && !(e instanceof RecordConflictError)) throw e;
+    const loaded = await load(input, recordId);
+    if (e instanceof ValidationError) {
+      const message = e.fieldErrors.find((f) => f.field === 'reason')?.message ?? e.fieldErrors[0]?.message ?? e.message;
+      return amendPage(input, loaded, { reason, error: message === 'Give a reason' ? 'Say why this record must change' : message, status: 422 });
+    }
+    if (loaded.record.status !== 'approved') {
+      return readOnlyPage(input, loaded, { alert: { type: 'warning', text: `${e.message} Nothing was changed by your amendment.` }, status: 409 });
+    }
+    const text = 'Someone else changed this record after you opened the amendment page. Nothing was changed by your amendment. Check the record below, then amend it again.';
+    return amendPage(input, loaded, { reason, alert: { type: 'warning', text }, status: 409 });
+  }
+  return redirect(`${recordPath(recordId)}?amended=1`);
+}
+
+/** GET /records/{id}/history: every change, with the changed fields by label (of the record's own form version). */
+export async function showHistory(input: FlowInput, recordId: string): Promise<HttpResult> {
+  const loaded = await load(input, recordId);
+  const entries = await (await recordService(input.table)).history(loaded.scope.table, loaded.scope.actor, recordId);
+  const index = fieldIndex(loaded.def);
+  const labelOf = (name: string) => {
+    const entry = index.get(name);
+    return entry ? (entry.group ? `${entry.group.label}: ${entry.field.label}` : entry.field.label) : undefined;
+  };
+  return page({
+    title: `Version history of ${loaded.form.title.toLowerCase()} ${recordId}`,
+    principal: input.principal,
+    csrfToken: input.csrf,
+    children: <HistoryPage record={loaded.record} form={loaded.form} entries={entries} labelOf={labelOf} />,
+  });
 }

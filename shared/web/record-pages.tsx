@@ -7,6 +7,7 @@ import type { ComponentChildren } from 'preact';
 import type { FieldError } from '#shared/errors.ts';
 import type { Visibility } from '#shared/forms/conditions.ts';
 import type { SectionState } from '#shared/forms/section-states.ts';
+import { formatAnswer } from '#shared/forms/answer-changes.ts';
 import type { RenderField, RenderForm, RenderSection } from '#shared/forms/render-model.ts';
 import type { RecordStatus, RecordView } from '#shared/records/model.ts';
 import { CSRF_FIELD } from './csrf.ts';
@@ -442,14 +443,6 @@ export function SectionPage(p: SectionPageProps) {
   );
 }
 
-/** An answer as people read it: choice labels, lists joined; undefined when not answered. */
-function display(field: RenderField, value: unknown): string | undefined {
-  if (value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0)) return undefined;
-  const label = (code: unknown) => field.choices?.find((c) => c.code === String(code))?.label ?? String(code);
-  if (Array.isArray(value)) return value.map(label).join('; ');
-  return field.choices ? label(value) : String(value);
-}
-
 function AnswerRows({ fields, answers, shown }: { fields: RenderField[]; answers: Bag; shown: (name: string) => boolean }) {
   return (
     <>
@@ -458,7 +451,7 @@ function AnswerRows({ fields, answers, shown }: { fields: RenderField[]; answers
         .map((f) => (
           <div class="npcs-answer">
             <dt>{f.label}</dt>
-            <dd class="npcs-answer-text">{display(f, answers[f.name]) ?? <span class="text-base">Not answered</span>}</dd>
+            <dd class="npcs-answer-text">{formatAnswer(f, answers[f.name]) ?? <span class="text-base">Not answered</span>}</dd>
           </div>
         ))}
     </>
@@ -560,9 +553,11 @@ export interface RecordReadOnlyProps {
   errors?: { href: string; message: string }[] | undefined;
   /** The reviewer's decision forms (shared/web/review-actions.tsx), after the answers. */
   actions?: ComponentChildren;
+  /** Before the answers: links to the history and the amendment, what changed since a return (record-history-pages.tsx). */
+  lead?: ComponentChildren;
 }
 
-export function RecordReadOnly({ record, form, sections, visibility, alert, errors, actions }: RecordReadOnlyProps) {
+export function RecordReadOnly({ record, form, sections, visibility, alert, errors, actions, lead }: RecordReadOnlyProps) {
   return (
     <>
       {alert ? <AlertBox alert={alert} /> : null}
@@ -597,6 +592,7 @@ export function RecordReadOnly({ record, form, sections, visibility, alert, erro
           </a>
         </p>
       ) : null}
+      {lead}
       <AnswersSummary form={form} sections={sections} answers={record.answers} visibility={visibility} recordId={record.recordId} change={false} />
       {actions}
     </>
