@@ -242,7 +242,7 @@ describe('records: the life cycle against DynamoDB Local', () => {
     // The history, oldest first: every change with who, when and the names of the fields, reasons included.
     const history = await records.history(table, lead, record.recordId);
     expect(history.map((h) => [h.version, h.action, h.toStatus ?? null])).toEqual([
-      [1, 'record.created', null],
+      [1, 'record.created', 'draft'],
       [2, 'record.submitted', 'submitted'],
       [3, 'record.status_changed', 'in_review'],
       [4, 'record.status_changed', 'approved'],
