@@ -47,13 +47,15 @@ export function AlertBox({ alert }: { alert: Alert }) {
  */
 export function ReturnedAlert({ record, editable }: { record: RecordView; editable: boolean }) {
   if (record.status !== 'returned') return null;
+  // An amendment hands the record back like a return, with its reason as the status reason.
+  const amending = record.amendReason !== undefined && record.statusReason === record.amendReason;
   return (
     <div class="usa-alert usa-alert--warning margin-bottom-3 npcs-returned" role="region" aria-labelledby="returned-heading">
       <div class="usa-alert__body">
         <h2 class="usa-alert__heading" id="returned-heading">
-          Returned for changes
+          {amending ? 'Reopened to amend the approved record' : 'Returned for changes'}
         </h2>
-        <p class="usa-alert__text">The reviewer asked for these changes:</p>
+        <p class="usa-alert__text">{amending ? 'The reviewer reopened it for this reason:' : 'The reviewer asked for these changes:'}</p>
         <p class="usa-alert__text npcs-answer-text npcs-returned-reason">{record.statusReason ?? 'No reason was given.'}</p>
         <p class="usa-alert__text">
           {editable ? 'Make the changes, then review and submit the record again.' : 'It stays with the submitter until they submit it again.'}
