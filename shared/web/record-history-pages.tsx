@@ -34,7 +34,7 @@ export function ChangesSinceHandedBack({ kept, changes }: { kept: KeptVersion; c
       {changes.length === 0 ? (
         <p>No answer changed since then.</p>
       ) : (
-        <DataTable id="changes-caption" caption={`${changes.length} answer${changes.length === 1 ? '' : 's'} changed since version ${kept.version}`} columns={['Question', 'Section', 'Before', 'Now']}>
+        <DataTable id="changes-caption" class="npcs-wrap-table" caption={`${changes.length} answer${changes.length === 1 ? '' : 's'} changed since version ${kept.version}`} columns={['Question', 'Section', 'Before', 'Now']}>
           {changes.map((c) => (
             <tr>
               <th scope="row" data-label="Question">
@@ -152,7 +152,7 @@ export function HistoryPage({ record, form, entries, labelOf }: { record: Record
       <p class="usa-intro">
         Now {STATUS_LABELS[record.status].toLowerCase()}, version {record.version}. <a class="usa-link" href={recordPath(record.recordId)}>Back to the record</a>
       </p>
-      <DataTable id="history-caption" caption="Every change of this record, oldest first" captionHidden columns={['Version', 'When', 'Who', 'What', 'Questions changed', 'Reason']}>
+      <DataTable id="history-caption" class="npcs-wrap-table" caption="Every change of this record, oldest first" captionHidden columns={['Version', 'When', 'Who', 'What', 'Questions changed', 'Reason']}>
         {entries.map((e) => {
           const labels = [...new Set(e.changedFields.map(labelOf).filter((l): l is string => l !== undefined))];
           return (
