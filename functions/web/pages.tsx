@@ -84,6 +84,7 @@ export const handler = httpFunction(
       ...api['POST /api/csp-reports'],
       ignoreBody: true,
       handle: async ({ event }) => (await cspReports()).receiveCspReports(event),
+    }),
     // The jurisdiction's records with search and filters (shared/web/record-list.tsx).
     'GET /records': route({
       ...api['GET /records'],
@@ -118,6 +119,19 @@ export const handler = httpFunction(
     'POST /records/{recordId}/transitions': route({
       ...api['POST /records/{recordId}/transitions'],
       handle: async (i) => (await recordFlow()).moveRecord(await flow(i), i.params.recordId, i.body),
+    }),
+    // Approved records (reviewers and admins): the amendment, and the version history.
+    'GET /records/{recordId}/amend': route({
+      ...api['GET /records/{recordId}/amend'],
+      handle: async (i) => (await recordFlow()).showAmend(await flow(i), i.params.recordId),
+    }),
+    'POST /records/{recordId}/amend': route({
+      ...api['POST /records/{recordId}/amend'],
+      handle: async (i) => (await recordFlow()).amendRecord(await flow(i), i.params.recordId, i.body),
+    }),
+    'GET /records/{recordId}/history': route({
+      ...api['GET /records/{recordId}/history'],
+      handle: async (i) => (await recordFlow()).showHistory(await flow(i), i.params.recordId),
     }),
     // The data dictionary, generated from the form definitions bundled here (the CSVs come from the dictionary function).
     'GET /dictionary': route({

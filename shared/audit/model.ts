@@ -57,8 +57,6 @@ export const auditEventSchema = z.lazy(() => z.object({
   changedFields: z.optional(z.array(fieldName)),
   fromStatus: z.optional(z.string()),
   toStatus: z.optional(z.string()),
-  /** For `record.amended`: the approved record (and version) the new draft amends. */
-  amends: z.optional(z.object({ recordId: z.string(), version: z.number().check(z.int()) })),
 }));
 export type AuditEvent = z.infer<typeof auditEventSchema>;
 

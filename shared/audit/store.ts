@@ -61,6 +61,11 @@ export async function writeAuditEvent(table: ScopedTable, event: AuditEvent): Pr
   await table.put(auditPutSpec(table, event));
 }
 
+/** An event as read from its item (the record history reads them through the records service). */
+export function auditEventFromItem(item: Item): AuditEvent {
+  return fromItem(item);
+}
+
 function fromItem(item: Item): AuditEvent {
   const { pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, kind: _kind, ...rest } = item;
   // The owner is the partition, not an attribute: an item cannot claim to be another jurisdiction's event.

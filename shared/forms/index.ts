@@ -9,6 +9,8 @@ export { validateDraft, validateSubmission, assertDraft, assertSubmission, isVis
 export { formSchemas, answersJsonSchema, defaultToday, type FormSchemas } from './schema.ts';
 export { evaluateCondition, resolveVisibility, describeCondition, effectiveCondition, isAnswered, type Visibility } from './conditions.ts';
 export { computeScores, aggregateScores, type ScaleScore, type GroupScore } from './scores.ts';
+export { sectionStates, firstOpenSection, SECTION_STATES, type SectionState, type SectionStatus } from './section-states.ts';
+export { answerChanges, formatAnswer, type AnswerChange } from './answer-changes.ts';
 export { renderModel, type RenderForm, type RenderSection, type RenderField, type WidgetKind } from './render-model.ts';
 export {
   exportLayout,

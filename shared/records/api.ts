@@ -75,6 +75,6 @@ export const recordsApi = {
   'POST /api/jurisdictions/{jurisdictionId}/records/{recordId}/amendments': contract({
     params: oneRecord,
     body: z.lazy(() => z.catchall(built(amendInputSchema), z.never())),
-    responses: () => ({ 201: { description: 'The amendment: a new draft that keeps the approved version', schema: schemas().record }, ...errors(), ...conflict(), ...invalid() }),
+    responses: () => ({ 201: { description: "The record's new version: returned to its author with the reason (the approved answers are kept)", schema: schemas().record }, ...errors(), ...conflict(), ...invalid() }),
   }),
 };

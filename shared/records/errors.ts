@@ -2,7 +2,7 @@
 import { ConflictError, NotFoundError } from '#shared/errors.ts';
 import type { RecordStatus } from './model.ts';
 
-export type ConflictReason = 'stale_version' | 'locked' | 'not_editable' | 'already_submitted' | 'illegal_transition' | 'not_approved' | 'already_amended' | 'busy';
+export type ConflictReason = 'stale_version' | 'locked' | 'not_editable' | 'already_submitted' | 'illegal_transition' | 'not_approved' | 'busy';
 
 export class RecordConflictError extends ConflictError {
   constructor(
@@ -39,7 +39,7 @@ export const staleVersion = (current: number, yours: number) =>
   );
 
 export const locked = () =>
-  new RecordConflictError('This record is approved and locked. To change it, amend it: the approved record stays as it is.', 'locked');
+  new RecordConflictError('This record is approved and locked. To change it, amend it: the approved version is kept as it is.', 'locked');
 
 export const notEditable = (status: RecordStatus) =>
   new RecordConflictError(`This record is ${statusWords(status)}, so it cannot be edited or submitted until a reviewer returns it.`, 'not_editable', { status });
@@ -70,10 +70,5 @@ export const notApproved = (status: RecordStatus) =>
     { status },
   );
 const isEditableWords = (s: RecordStatus) => (s === 'draft' || s === 'returned' ? 'Edit it directly.' : 'A reviewer can return it for changes.');
-
-export const alreadyAmended = (amendmentId: string) =>
-  new RecordConflictError(`This approved record is already being amended as record ${amendmentId}. Continue with that one.`, 'already_amended', {
-    amendmentId,
-  });
 
 export const busy = () => new RecordConflictError('This record is being changed by several people at once. Reload it and try again.', 'busy');

@@ -5,7 +5,7 @@
  * Items (pk shown after `<jid>#`; see docs/records.md):
  *   record              RECORDS            REC#<recordId>          one item per record, answers included
  *   submission receipt  REC#<recordId>     SUBMISSION#<submissionId>
- *   amendment claim     REC#<recordId>     AMENDED                 (the approved record's forward link)
+ *   kept version        REC#<recordId>     VERSION#<version, 9 digits>  answers as returned or as approved, before an amendment
  *   create receipt      REQUESTS           CREATE#<digest of subject + clientRequestId>
  */
 import * as z from 'zod/mini';
@@ -56,10 +56,10 @@ export interface RecordView {
   /** The last submission. */
   submittedAt?: string;
   submissionId?: string;
-  /** Why the record was last moved (e.g. returned with comments). */
+  /** Why the record was last moved (e.g. returned with comments, or reopened to amend it). */
   statusReason?: string;
-  /** Set on an amendment: the approved record and version it amends, and why. */
-  amends?: { recordId: string; version: number };
+  /** Set once an approved record was amended: the approved version it amends, and why (kept through review). */
+  amends?: { version: number };
   amendReason?: string;
   /** The agency's review id or the notice's title, copied from the answers on every write (naming.ts). */
   reference?: string;
@@ -84,7 +84,7 @@ export const recordSchema = z.lazy(() => z.object({
   submittedAt: z.optional(z.string()),
   submissionId: z.optional(z.string()),
   statusReason: z.optional(z.string()),
-  amends: z.optional(z.object({ recordId: z.string(), version: z.number().check(z.int()) })),
+  amends: z.optional(z.object({ version: z.number().check(z.int()) })),
   amendReason: z.optional(z.string()),
   reference: z.optional(z.string()),
 }));
@@ -107,9 +107,44 @@ export const REQUESTS_PARTITION = 'REQUESTS';
 export const RECORD_SK_PREFIX = 'REC#';
 export const recordKey = (recordId: string) => ({ partition: RECORDS_PARTITION, sk: `${RECORD_SK_PREFIX}${recordId}` });
 export const submissionKey = (recordId: string, submissionId: string) => ({ partition: `REC#${recordId}`, sk: `SUBMISSION#${submissionId}` });
-export const amendmentKey = (recordId: string) => ({ partition: `REC#${recordId}`, sk: 'AMENDED' });
 /** A session's audited read of the record (`readerSession` is an opaque digest of the session, never its id). */
 export const readMarkerKey = (recordId: string, readerSession: string) => ({ partition: `REC#${recordId}`, sk: `READ#${readerSession}` });
+export const VERSION_SK_PREFIX = 'VERSION#';
+/** Zero-padded so that the sort key orders versions. */
+export const versionKey = (recordId: string, version: number) => ({ partition: `REC#${recordId}`, sk: `${VERSION_SK_PREFIX}${String(version).padStart(9, '0')}` });
+
+/**
+ * A version kept when a reviewer hands a record back: the answers as returned (`returned`) or as approved, before
+ * an amendment reopens it (`amended`). Written once, never changed; the review page compares the resubmission
+ * with the latest one, and the version history lists their reasons.
+ */
+export interface KeptVersion {
+  recordId: string;
+  version: number;
+  kind: 'returned' | 'amended';
+  answers: Answers;
+  /** When and by whom it was handed back, and why. */
+  at: string;
+  by: string;
+  reason: string;
+}
+const keptVersionSchema = z.lazy(() => z.object({
+  recordId: z.string(),
+  version: z.number().check(z.int(), z.minimum(1)),
+  kind: z.enum(['returned', 'amended']),
+  answers: z.record(z.string(), z.unknown()),
+  at: z.string(),
+  by: z.string(),
+  reason: z.string(),
+}));
+export function keptVersionFromItem(item: Item): KeptVersion {
+  const { pk: _pk, sk: _sk, kind: _kind, keptAs, ...rest } = item;
+  return keptVersionSchema.parse({ ...rest, kind: keptAs }) as KeptVersion;
+}
+export function keptVersionItem(v: KeptVersion): Item {
+  const { kind, ...rest } = v;
+  return { kind: 'version', keptAs: kind, ...rest };
+}
 export const createReceiptKey = (digest: string) => ({ partition: REQUESTS_PARTITION, sk: `CREATE#${digest}` });
 
 /** The record with its `reference` taken from its answers (every write goes through this). */
@@ -160,7 +195,6 @@ export const createDraftInputSchema = z.lazy(() => z.object({
 export const saveDraftInputSchema = z.lazy(() => z.object({ answers, expectedVersion }));
 export const submitInputSchema = z.lazy(() => z.object({ expectedVersion, submissionId: token }));
 export const transitionInputSchema = z.lazy(() => z.object({ to: z.enum(RECORD_STATUSES), expectedVersion, reason: z.optional(reason) }));
-export const amendInputSchema = z.lazy(() => z.object({ reason }));
 /** Longest search term (a review id is at most 40 characters, a notice title 200). */
 export const SEARCH_MAX_LENGTH = 200;
 /** Part of a review id or title; matched after normalizeSearch (case, spaces and punctuation ignored). */
@@ -168,6 +202,7 @@ export const searchTermSchema = z.lazy(() => z.string().check(
   z.maxLength(SEARCH_MAX_LENGTH, `search is at most ${SEARCH_MAX_LENGTH} characters`),
   z.refine((s) => normalizeSearch(s).length > 0, 'search needs at least one letter or digit of a review id or title'),
 ));
+export const amendInputSchema = z.lazy(() => z.object({ reason, expectedVersion }));
 export const listQuerySchema = z.lazy(() => z.object({
   search: z.optional(searchTermSchema),
   formId: z.optional(z.string().check(z.regex(/^[a-z][a-z0-9_]{0,63}$/, 'Not a form id'))),

@@ -10,8 +10,8 @@
 import { cancellationCodes } from '#shared/storage/cancellation.ts';
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { auditPut, newAuditEvent, writeAuditEvent } from '#shared/audit/store.ts';
-import { actorSchema, type Actor, type AuditFacts } from '#shared/audit/model.ts';
+import { AUDIT_PARTITION, auditEventFromItem, auditPut, newAuditEvent, writeAuditEvent } from '#shared/audit/store.ts';
+import { actorSchema, type Actor, type AuditAction, type AuditFacts } from '#shared/audit/model.ts';
 import { openCursor, scopeDigest, sealCursor, INVALID_CURSOR_MESSAGE } from '#shared/audit/cursor.ts';
 import { boundMs, idBounds, timeSortableId, TIME_SORTABLE_ID } from '#shared/audit/ids.ts';
 import { BadRequestError, ForbiddenError } from '#shared/errors.ts';
@@ -28,7 +28,6 @@ import type { Expression, Item, ScopedTable, ScopedTransactItem } from '#shared/
 import { changedFieldNames } from './diff.ts';
 import { normalizeSearch } from './naming.ts';
 import {
-  alreadyAmended,
   alreadySubmitted,
   busy,
   illegalTransition,
@@ -40,12 +39,13 @@ import {
 } from './errors.ts';
 import {
   amendInputSchema,
-  amendmentKey,
   createDraftInputSchema,
   createReceiptKey,
   EDITABLE_STATUSES,
   fromItem,
   isEditable,
+  keptVersionFromItem,
+  keptVersionItem,
   listQuerySchema,
   named,
   SEARCH_ATTRIBUTE,
@@ -63,7 +63,10 @@ import {
   toItem,
   TRANSITIONS,
   transitionInputSchema,
+  VERSION_SK_PREFIX,
+  versionKey,
   type AmendInput,
+  type KeptVersion,
   type CreateDraftInput,
   type ListQuery,
   type RecordStatus,
@@ -96,6 +99,21 @@ export interface Written {
   replayed: boolean;
 }
 
+/** One change of a record, as its version history shows it (no values: field NAMES, mapped to labels by the page). */
+export interface HistoryEntry {
+  /** The record's version after the change. */
+  version: number;
+  at: string;
+  /** The subject of who made it, and their role then. */
+  by: string;
+  role: string;
+  action: AuditAction;
+  toStatus?: RecordStatus;
+  changedFields: string[];
+  /** Why it was returned or amended. */
+  reason?: string;
+}
+
 export interface RecordPage {
   items: RecordSummary[];
   nextCursor?: string;
@@ -110,6 +128,8 @@ const MAX_QUERIES_PER_PAGE = 8;
 const FILTERED_QUERY_LIMIT = 100;
 /** A session's read marker outlives the longest session (absolute expiry); TTL then removes it. */
 const READ_MARKER_TTL_S = 2 * SESSION_ABSOLUTE_HOURS * 3600;
+/** Query calls (up to 1 MB each) the history reads of the jurisdiction's audit trail after the record's creation. */
+const MAX_HISTORY_QUERIES = 20;
 
 
 const versionGuard = (version: number, statuses: readonly RecordStatus[]): Expression => ({
@@ -389,9 +409,15 @@ export class RecordService {
         throw validationFailed([{ field: 'reason', message: 'Say what needs to change, so the person who submitted it knows' }]);
       }
       const now = this.now();
-      const next: RecordView = { ...current, status: i.to, version: current.version + 1, statusReason: i.reason, updatedBy: actor.subject, updatedAt: now.toISOString() };
+      const next: RecordView =
+        i.to === 'returned'
+          ? this.handBack(current, actor, now, i.reason!)
+          : { ...current, status: i.to, version: current.version + 1, statusReason: i.reason, updatedBy: actor.subject, updatedAt: now.toISOString() };
       const event = this.event(actor, now, { action: 'record.status_changed', ...refsOf(next), fromStatus: current.status, toStatus: i.to });
-      const codes = await this.commit(table, [this.replace(next, versionGuard(current.version, [current.status])), auditPut(table, event)]);
+      // A return keeps the answers as returned, so the resubmission can be compared with them.
+      const kept: ScopedTransactItem[] =
+        i.to === 'returned' ? [this.keep({ recordId, version: next.version, kind: 'returned', answers: current.answers, at: next.updatedAt, by: actor.subject, reason: i.reason! })] : [];
+      const codes = await this.commit(table, [this.replace(next, versionGuard(current.version, [current.status])), ...kept, auditPut(table, event)]);
       if (codes) return RETRY;
       logger.debug('Record status changed', { jurisdictionId: table.jurisdictionId, recordId, from: current.status, to: i.to });
       return next;
@@ -399,47 +425,92 @@ export class RecordService {
   }
 
   /**
-   * Amends an approved (locked) record: a NEW draft record (new id) with the same form version and answers,
-   * `amends: {recordId, version}` and the reason. The approved record is not touched; an `AMENDED` claim item in
-   * its own partition allows one amendment per approved record and links forward to it.
+   * Amends an approved (locked) record in place: a new version, status `returned` with the reason, so that its
+   * author edits it and it goes through review again. The approved version's answers are kept first as an immutable
+   * `VERSION#` item (the review page compares the resubmission with it). One transaction with the audit event.
    */
   async amend(table: ScopedTable, actor: Actor, recordId: string, input: AmendInput): Promise<RecordView> {
     this.checkActor(table, actor);
     const i = parseInput(amendInputSchema, input);
     return this.attempt(async (): Attempt<RecordView> => {
-      const old = await this.load(table, recordId);
-      if (old.status !== 'approved') throw notApproved(old.status);
+      const current = await this.load(table, recordId);
+      if (current.status !== 'approved') throw notApproved(current.status);
+      if (current.version !== i.expectedVersion) throw staleVersion(current.version, i.expectedVersion);
       const now = this.now();
-      const at = now.toISOString();
-      const record: RecordView = named({
-        jurisdictionId: table.jurisdictionId,
-        recordId: this.newId(now),
-        formId: old.formId,
-        formVersion: old.formVersion,
-        status: 'draft',
-        version: 1,
-        answers: old.answers,
-        createdBy: actor.subject,
-        createdAt: at,
-        updatedBy: actor.subject,
-        updatedAt: at,
-        amends: { recordId: old.recordId, version: old.version },
-        amendReason: i.reason,
-      });
-      const event = this.event(actor, now, { action: 'record.amended', ...refsOf(record), toStatus: 'draft', amends: record.amends });
-      const codes = await this.commit(table, [
-        { conditionCheck: { key: recordKey(old.recordId), condition: versionGuard(old.version, ['approved']) } },
-        { put: { key: amendmentKey(old.recordId), attributes: { kind: 'amendment', recordId: old.recordId, amendmentId: record.recordId, amendedAt: at, amendedBy: actor.subject }, condition: absent } },
-        { put: { key: recordKey(record.recordId), attributes: toItem(record), condition: absent } },
-        auditPut(table, event),
-      ]);
-      if (!codes) return record;
-      if (codes[1] === 'ConditionalCheckFailed') {
-        const claim = await table.get(amendmentKey(old.recordId), { consistent: true });
-        if (claim) throw alreadyAmended(String(claim.amendmentId));
-      }
-      return RETRY;
+      const next = this.handBack(current, actor, now, i.reason, { amends: { version: current.version }, amendReason: i.reason });
+      const kept: KeptVersion = { recordId, version: current.version, kind: 'amended', answers: current.answers, at: now.toISOString(), by: actor.subject, reason: i.reason };
+      const event = this.event(actor, now, { action: 'record.amended', ...refsOf(next), fromStatus: current.status, toStatus: next.status });
+      const codes = await this.commit(table, [this.replace(next, versionGuard(current.version, ['approved'])), this.keep(kept), auditPut(table, event)]);
+      if (codes) return RETRY;
+      logger.debug('Record amended', { jurisdictionId: table.jurisdictionId, recordId, version: next.version });
+      return next;
     });
+  }
+
+  /** The latest version a reviewer handed back (returned or amended), or undefined: what a resubmission is compared with. */
+  async lastHandedBack(table: ScopedTable, actor: Actor, recordId: string): Promise<KeptVersion | undefined> {
+    this.checkActor(table, actor);
+    if (!TIME_SORTABLE_ID.test(recordId)) throw recordNotFound();
+    const page = await table.query({ partition: `REC#${recordId}`, sk: { beginsWith: VERSION_SK_PREFIX }, forward: false, limit: 1 });
+    return page.items[0] ? keptVersionFromItem(page.items[0]) : undefined;
+  }
+
+  /**
+   * The record's history, oldest first: one entry per change from the audit trail (who, when, what, the names of
+   * the changed fields; reads left out), with the reasons of returns and amendments from the kept versions.
+   */
+  async history(table: ScopedTable, actor: Actor, recordId: string): Promise<HistoryEntry[]> {
+    this.checkActor(table, actor);
+    const record = await this.load(table, recordId);
+    const reasons = new Map<number, string>();
+    let versionsStart: Item | undefined;
+    do {
+      const page = await table.query({ partition: `REC#${recordId}`, sk: { beginsWith: VERSION_SK_PREFIX }, startKey: versionsStart });
+      for (const item of page.items) {
+        const kept = keptVersionFromItem(item);
+        // A return keeps the returned version; an amendment keeps the approved one and makes the next.
+        reasons.set(kept.kind === 'amended' ? kept.version + 1 : kept.version, kept.reason);
+      }
+      versionsStart = page.lastKey;
+    } while (versionsStart);
+    const entries: HistoryEntry[] = [];
+    let startKey: Item | undefined;
+    for (let calls = 0; calls < MAX_HISTORY_QUERIES; calls++) {
+      // The audit partition is sorted by time: start where the record was created, keep this record's changes.
+      const page = await table.query({
+        partition: AUDIT_PARTITION,
+        sk: { between: [record.createdAt, '~'] },
+        startKey,
+        filter: { expression: '#r = :r AND #a <> :read', names: { '#r': 'recordId', '#a': 'action' }, values: { ':r': recordId, ':read': 'record.read' } },
+      });
+      for (const item of page.items) {
+        const e = auditEventFromItem(item);
+        if (e.recordVersion === undefined) continue;
+        entries.push({
+          version: e.recordVersion,
+          at: e.at,
+          by: e.actor.subject,
+          role: e.actor.role,
+          action: e.action,
+          ...(e.toStatus ? { toStatus: e.toStatus as RecordStatus } : {}),
+          changedFields: e.changedFields ?? [],
+          ...(reasons.has(e.recordVersion) ? { reason: reasons.get(e.recordVersion)! } : {}),
+        });
+      }
+      startKey = page.lastKey;
+      if (!startKey) return entries.sort((a, b) => a.version - b.version);
+    }
+    logger.warn('Record history cut short', { jurisdictionId: table.jurisdictionId, recordId });
+    return entries.sort((a, b) => a.version - b.version);
+  }
+
+  /** The next version of a record handed back to its author (returned, or reopened to amend), with the reason. */
+  private handBack(current: RecordView, actor: Actor, now: Date, reason: string, extra: Partial<RecordView> = {}): RecordView {
+    return { ...current, ...extra, status: 'returned', version: current.version + 1, statusReason: reason, updatedBy: actor.subject, updatedAt: now.toISOString() };
+  }
+
+  private keep(kept: KeptVersion): ScopedTransactItem {
+    return { put: { key: versionKey(kept.recordId, kept.version), attributes: keptVersionItem(kept), condition: absent } };
   }
 
   // -------------------------------------------------------------------------------------------------

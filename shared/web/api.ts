@@ -39,6 +39,8 @@ export const webApi = {
         415: error('The content type is neither application/reports+json (Reporting API) nor application/csp-report'),
         429: error('Too many reports reached this container in the last minute'),
       };
+    },
+  }),
   'GET /records': contract({
     // Text as the search form sends it (empty means "any"); shared/web/record-list.tsx checks each value and
     // answers a bad one with the form again and a message naming the field.
@@ -70,6 +72,7 @@ export const webApi = {
     query: z.lazy(() => z.strictObject({
       submitted: withMeta(z.optional(z.literal('1')), { description: 'Show the "submitted" confirmation' }),
       moved: withMeta(z.optional(z.enum(['in_review', 'returned', 'approved'])), { description: "Show the confirmation of a reviewer's decision" }),
+      amended: withMeta(z.optional(z.literal('1')), { description: 'Show the "amended" confirmation' }),
     })),
     responses: { 200: html('The read-only record: every visible answer by section (submitted, in review, approved)'), 303: redirect, 404: notFound },
   }),
@@ -130,6 +133,33 @@ export const webApi = {
       409: html('Someone else acted on the record first, or the move is not possible from its status: the record as it is now'),
       422: html('The record page with the error summary: returning needs a reason'),
     },
+  }),
+  'GET /records/{recordId}/amend': contract({
+    params: oneRecord,
+    responses: { 200: html('The amendment page: the approved record and the reason form'), 303: redirect, 404: notFound },
+  }),
+  'POST /records/{recordId}/amend': contract({
+    form: true,
+    params: oneRecord,
+    body: z.lazy(() => withMeta(
+      z.strictObject({
+        expectedVersion: optionalText(16, 'The record version the page showed'),
+        reason: optionalText(20_000, 'Why the approved record must change (required)'),
+      }),
+      { description: 'The amendment form (reviewers and jurisdiction admins of the record\'s jurisdiction)' },
+    )),
+    responses: {
+      303: redirect,
+      400: html('No version was sent'),
+      403: html('The form token was missing or wrong, or the role does not amend records'),
+      404: notFound,
+      409: html('The record changed since the page was opened, or is not approved: the amendment page as it is now'),
+      422: html('The amendment page with the error summary: a reason is required'),
+    },
+  }),
+  'GET /records/{recordId}/history': contract({
+    params: oneRecord,
+    responses: { 200: html('The version history: each change with who, when, the changed fields by label, and reasons'), 404: notFound },
   }),
   'GET /audit': contract({
     query: z.lazy(() => z.strictObject({

@@ -9,9 +9,12 @@ import type { Principal } from '#shared/auth/principal.ts';
 import { isAllowed } from '#shared/auth/policy.ts';
 import { BadRequestError, NotFoundError, ValidationError, type FieldError } from '#shared/errors.ts';
 import { conditionFields, resolveVisibility, type Visibility } from '#shared/forms/conditions.ts';
+import { answerChanges } from '#shared/forms/answer-changes.ts';
+import { fieldIndex } from '#shared/forms/definition.ts';
 import { getForm, latestVersion } from '#shared/forms/registry.ts';
+import { firstOpenSection, sectionStates, type SectionState } from '#shared/forms/section-states.ts';
 import { renderModel, type RenderForm, type RenderSection } from '#shared/forms/render-model.ts';
-import type { FormDefinition } from '#shared/forms/index.ts';
+import type { FormContext, FormDefinition } from '#shared/forms/index.ts';
 import type { HttpResult } from '#shared/http/response.ts';
 import { JurisdictionStore } from '#shared/jurisdictions/store.ts';
 import { RecordConflictError } from '#shared/records/errors.ts';
@@ -22,6 +25,7 @@ import { FORM_POLICIES } from '#shared/policy.ts';
 import { recordLabel } from '#shared/records/naming.ts';
 import { applyEntryAction, CONTROL, inputId, mergeSection, repeatedSingleField, sectionAction, sectionAnswers, type PostedFields } from './form-values.ts';
 import { page } from './page.tsx';
+import { AmendPage, amendPath, ChangesSinceHandedBack, HistoryPage, historyPath } from './record-history-pages.tsx';
 import { RecordReadOnly, recordPath, ReviewPage, SectionPage, sectionPath, STATUS_LABELS, type Alert } from './record-pages.tsx';
 import { isReviewMove, MOVE_FIELDS, moveDoneText, REASON_INPUT_ID, ReviewActions, reviewMoves, type ReviewMove } from './review-actions.tsx';
 
@@ -45,6 +49,7 @@ interface Loaded {
   record: RecordView;
   def: FormDefinition;
   form: RenderForm;
+  ctx: FormContext;
 }
 
 /**
@@ -58,13 +63,29 @@ async function load(input: FlowInput, recordId: string, purpose: 'show' | 'chang
   const record = purpose === 'show' ? await service.get(scope.table, scope.actor, recordId, { readerSession: input.readerSession }) : await service.current(scope.table, scope.actor, recordId);
   const def = getForm(record.formId, record.formVersion);
   const ctx = await formContextFrom(new JurisdictionStore(input.table))(jurisdictionId);
-  return { record, def, form: renderModel(def, ctx), scope };
+  return { record, def, form: renderModel(def, ctx), ctx, scope };
 }
 
-/** What the answers show of the form: the visibility of every field and section, and the sections shown, in order. */
-function shownWith(loaded: Loaded, answers: Bag = loaded.record.answers): { visibility: Visibility; sections: RenderSection[] } {
+interface Shown {
+  visibility: Visibility;
+  /** The sections shown, in order. */
+  sections: RenderSection[];
+  /** Each section's state, from the form engine. */
+  states: Record<string, SectionState>;
+  /** The first shown section that is not complete, if any. */
+  firstOpen: string | undefined;
+}
+
+/** What the answers show of the form: the visibility of every field and section, the sections shown and their states. */
+function shownWith(loaded: Loaded, answers: Bag = loaded.record.answers): Shown {
   const { visibility } = resolveVisibility(loaded.def, answers);
-  return { visibility, sections: loaded.form.sections.filter((s) => visibility.sections[s.id]) };
+  const statuses = sectionStates(loaded.def, answers, loaded.ctx);
+  return {
+    visibility,
+    sections: loaded.form.sections.filter((s) => visibility.sections[s.id]),
+    states: Object.fromEntries(statuses.map((s) => [s.id, s.state])),
+    firstOpen: firstOpenSection(statuses),
+  };
 }
 
 /**
@@ -96,7 +117,7 @@ function answersFor(section: RenderSection, answers: Bag): Bag {
 }
 
 function sectionPage(input: FlowInput, loaded: Loaded, section: RenderSection, answers: Bag, opts: { errors?: FieldError[]; alert?: Alert; version?: number; status?: number } = {}): HttpResult {
-  const { visibility, sections } = shownWith(loaded, answers);
+  const { visibility, sections, states } = shownWith(loaded, answers);
   const record = opts.version ? { ...loaded.record, version: opts.version } : loaded.record;
   const title = `${opts.errors?.length ? 'Error: ' : ''}${section.title} - ${recordLabel(record)}`;
   return page(
@@ -111,6 +132,7 @@ function sectionPage(input: FlowInput, loaded: Loaded, section: RenderSection, a
           form={loaded.form}
           sections={sections}
           section={section}
+          states={states}
           answers={answers}
           visibility={visibility}
           errors={opts.errors ?? []}
@@ -126,7 +148,7 @@ function sectionPage(input: FlowInput, loaded: Loaded, section: RenderSection, a
 }
 
 /** The read-only record, with the reviewer's decision forms for principals who may make one now. */
-function readOnlyPage(input: FlowInput, loaded: Loaded, opts: { alert?: Alert | undefined; reason?: string; reasonError?: string; status?: number } = {}): HttpResult {
+async function readOnlyPage(input: FlowInput, loaded: Loaded, opts: { alert?: Alert | undefined; reason?: string; reasonError?: string; status?: number } = {}): Promise<HttpResult> {
   const { visibility, sections } = shownWith(loaded);
   const moves = reviewMoves(input.principal, loaded.record);
   return page(
@@ -142,6 +164,7 @@ function readOnlyPage(input: FlowInput, loaded: Loaded, opts: { alert?: Alert | 
           visibility={visibility}
           alert={opts.alert}
           errors={opts.reasonError ? [{ href: `#${REASON_INPUT_ID}`, message: opts.reasonError }] : undefined}
+          lead={await laterLife(input, loaded)}
           actions={moves.length ? <ReviewActions record={loaded.record} moves={moves} csrf={input.csrf} reason={opts.reason} reasonError={opts.reasonError} /> : undefined}
         />
       ),
@@ -150,15 +173,53 @@ function readOnlyPage(input: FlowInput, loaded: Loaded, opts: { alert?: Alert | 
   );
 }
 
-/** GET /records/{id}: a draft (or returned record) the principal may edit opens at its first section; anything else reads. */
-export async function showRecord(input: FlowInput, recordId: string, query: { submitted?: string | undefined; moved?: string | undefined }): Promise<HttpResult> {
+/**
+ * For reviewers and admins (`records:history`): links to the history and, on an approved record, the amendment;
+ * and on a resubmitted record, what changed since it was returned or amended, beside the reason.
+ */
+async function laterLife(input: FlowInput, loaded: Loaded) {
+  const { record } = loaded;
+  if (!isAllowed(input.principal, 'records:history', { jurisdictionId: record.jurisdictionId })) return undefined;
+  const amendable = record.status === 'approved' && isAllowed(input.principal, 'records:amend', { jurisdictionId: record.jurisdictionId });
+  const underReview = record.status === 'submitted' || record.status === 'in_review';
+  const scope = requestScope(input.table, record.jurisdictionId, input.principal, input.event);
+  const kept = underReview ? await (await recordService(input.table)).lastHandedBack(scope.table, scope.actor, record.recordId) : undefined;
+  return (
+    <>
+      <ul class="usa-list usa-list--unstyled npcs-no-print">
+        <li>
+          <a class="usa-link" href={historyPath(record.recordId)}>
+            Version history
+          </a>
+        </li>
+        {amendable ? (
+          <li>
+            <a class="usa-link" href={amendPath(record.recordId)}>
+              Amend this record
+            </a>
+          </li>
+        ) : null}
+      </ul>
+      {kept && kept.version < record.version ? <ChangesSinceHandedBack kept={kept} changes={answerChanges(loaded.form, kept.answers, record.answers)} /> : null}
+    </>
+  );
+}
+
+/**
+ * GET /records/{id} (the home page's "Continue"): a draft or returned record the principal may edit reopens at its
+ * first section that is not complete, or the review page when all are; anything else reads.
+ */
+export async function showRecord(input: FlowInput, recordId: string, query: { submitted?: string | undefined; moved?: string | undefined; amended?: string | undefined }): Promise<HttpResult> {
   const loaded = await load(input, recordId, 'show');
   if (canEdit(input.principal, loaded.record)) {
-    const first = shownWith(loaded).sections[0];
-    if (first) return redirect(sectionPath(recordId, first.id));
+    const { firstOpen, sections } = shownWith(loaded);
+    if (firstOpen) return redirect(sectionPath(recordId, firstOpen));
+    if (sections.length) return redirect(`${recordPath(recordId)}/review`);
   }
   const alert: Alert | undefined = query.submitted
     ? { type: 'success', text: `Submitted. Your review lead can now see ${recordLabel(loaded.record)}.` }
+    : query.amended
+      ? { type: 'success', text: `Amended. The approved version ${loaded.record.amends?.version ?? ''} is kept; the record is back with its author with your reason, and comes back to review when they submit it.` }
     : isReviewMove(query.moved)
       ? { type: 'success', text: moveDoneText(query.moved) }
       : undefined;
@@ -306,7 +367,7 @@ export async function saveSection(input: FlowInput, recordId: string, sectionId:
 }
 
 function reviewPage(input: FlowInput, loaded: Loaded, opts: { errors?: FieldError[]; alert?: Alert; status?: number } = {}): HttpResult {
-  const { visibility, sections } = shownWith(loaded);
+  const { visibility, sections, states } = shownWith(loaded);
   return page(
     {
       title: `${opts.errors?.length ? 'Error: ' : ''}Review and submit - ${recordLabel(loaded.record)}`,
@@ -317,6 +378,7 @@ function reviewPage(input: FlowInput, loaded: Loaded, opts: { errors?: FieldErro
           record={loaded.record}
           form={loaded.form}
           sections={sections}
+          states={states}
           answers={loaded.record.answers}
           visibility={visibility}
           errors={opts.errors ?? []}
@@ -351,4 +413,69 @@ export async function submitRecord(input: FlowInput, recordId: string, body: { e
     throw e;
   }
   return redirect(`${recordPath(recordId)}?submitted=1`);
+}
+
+/** GET /records/{id}/amend: the amendment page of an approved record; any other record has nothing to amend. */
+export async function showAmend(input: FlowInput, recordId: string): Promise<HttpResult> {
+  const loaded = await load(input, recordId, 'show');
+  if (loaded.record.status !== 'approved') return redirect(recordPath(recordId));
+  return amendPage(input, loaded, {});
+}
+
+function amendPage(input: FlowInput, loaded: Loaded, opts: { reason?: string; error?: string; alert?: Alert; status?: number }): HttpResult {
+  const { visibility, sections } = shownWith(loaded);
+  return page(
+    {
+      title: `${opts.error ? 'Error: ' : ''}Amend ${recordLabel(loaded.record)} - ${loaded.form.title}`,
+      principal: input.principal,
+      csrfToken: input.csrf,
+      children: <AmendPage record={loaded.record} form={loaded.form} sections={sections} visibility={visibility} csrf={input.csrf} reason={opts.reason} error={opts.error} alert={opts.alert} />,
+    },
+    opts.status ?? 200,
+  );
+}
+
+/**
+ * POST /records/{id}/amend: the records service's `amend` (a new version with the reason, back to its author, one
+ * transaction with its audit event). No reason: the page again with the error (422), nothing written.
+ */
+export async function amendRecord(input: FlowInput, recordId: string, body: { expectedVersion?: string | undefined; reason?: string | undefined }): Promise<HttpResult> {
+  const expectedVersion = /^\d{1,9}$/.test(body.expectedVersion ?? '') ? Number(body.expectedVersion) : 0;
+  if (expectedVersion < 1) throw new BadRequestError('The form did not say which version of the record you read. Reload the amendment page and try again.');
+  const reason = body.reason ?? '';
+  const scope = requestScope(input.table, input.principal.jurisdictionId!, input.principal, input.event);
+  try {
+    await (await recordService(input.table)).amend(scope.table, scope.actor, recordId, { reason, expectedVersion });
+  } catch (e) {
+    if (!(e instanceof ValidationError) && !(e instanceof RecordConflictError)) throw e;
+    const loaded = await load(input, recordId, 'change');
+    await mayShowAgain(input, loaded, e);
+    if (e instanceof ValidationError) {
+      const message = e.fieldErrors.find((f) => f.field === 'reason')?.message ?? e.fieldErrors[0]?.message ?? e.message;
+      return amendPage(input, loaded, { reason, error: message === 'Give a reason' ? 'Say why this record must change' : message, status: 422 });
+    }
+    if (loaded.record.status !== 'approved') {
+      return readOnlyPage(input, loaded, { alert: { type: 'warning', text: `${e.message} Nothing was changed by your amendment.` }, status: 409 });
+    }
+    const text = 'Someone else changed this record after you opened the amendment page. Nothing was changed by your amendment. Check the record below, then amend it again.';
+    return amendPage(input, loaded, { reason, alert: { type: 'warning', text }, status: 409 });
+  }
+  return redirect(`${recordPath(recordId)}?amended=1`);
+}
+
+/** GET /records/{id}/history: every change, with the changed fields by label (of the record's own form version). */
+export async function showHistory(input: FlowInput, recordId: string): Promise<HttpResult> {
+  const loaded = await load(input, recordId, 'show');
+  const entries = await (await recordService(input.table)).history(loaded.scope.table, loaded.scope.actor, recordId);
+  const index = fieldIndex(loaded.def);
+  const labelOf = (name: string) => {
+    const entry = index.get(name);
+    return entry ? (entry.group ? `${entry.group.label}: ${entry.field.label}` : entry.field.label) : undefined;
+  };
+  return page({
+    title: `Version history of ${recordLabel(loaded.record)} - ${loaded.form.title}`,
+    principal: input.principal,
+    csrfToken: input.csrf,
+    children: <HistoryPage record={loaded.record} form={loaded.form} entries={entries} labelOf={labelOf} />,
+  });
 }

@@ -6,6 +6,8 @@
 import type { ComponentChildren } from 'preact';
 import type { FieldError } from '#shared/errors.ts';
 import type { Visibility } from '#shared/forms/conditions.ts';
+import type { SectionState } from '#shared/forms/section-states.ts';
+import { formatAnswer } from '#shared/forms/answer-changes.ts';
 import type { RenderField, RenderForm, RenderSection } from '#shared/forms/render-model.ts';
 import type { RecordStatus, RecordView } from '#shared/records/model.ts';
 import { CSRF_FIELD } from './csrf.ts';
@@ -46,13 +48,15 @@ export function AlertBox({ alert }: { alert: Alert }) {
  */
 export function ReturnedAlert({ record, editable }: { record: RecordView; editable: boolean }) {
   if (record.status !== 'returned') return null;
+  // An amendment hands the record back like a return, with its reason as the status reason.
+  const amending = record.amendReason !== undefined && record.statusReason === record.amendReason;
   return (
     <div class="usa-alert usa-alert--warning margin-bottom-3 npcs-returned" role="region" aria-labelledby="returned-heading">
       <div class="usa-alert__body">
         <h2 class="usa-alert__heading" id="returned-heading">
-          Returned for changes
+          {amending ? 'Reopened to amend the approved record' : 'Returned for changes'}
         </h2>
-        <p class="usa-alert__text">The reviewer asked for these changes:</p>
+        <p class="usa-alert__text">{amending ? 'The reviewer reopened it for this reason:' : 'The reviewer asked for these changes:'}</p>
         <p class="usa-alert__text npcs-answer-text npcs-returned-reason">{record.statusReason ?? 'No reason was given.'}</p>
         <p class="usa-alert__text">
           {editable ? 'Make the changes, then review and submit the record again.' : 'It stays with the submitter until they submit it again.'}
@@ -82,25 +86,45 @@ export function ErrorSummary({ errors }: { errors: { href: string; message: stri
   );
 }
 
-export function StepIndicator({ sections, currentId, recordId }: { sections: RenderSection[]; currentId: string | 'review'; recordId: string }) {
-  const steps = [...sections.map((s) => ({ id: s.id, title: s.title })), { id: 'review', title: 'Review and submit' }];
+/** What each section state says, in words (the segment's colour only repeats it). */
+export const SECTION_STATE_TEXT: Record<SectionState, string> = {
+  not_started: 'Not started',
+  in_progress: 'In progress',
+  complete: 'Complete',
+  has_errors: 'Has errors',
+};
+
+/**
+ * The USWDS step indicator of the shown sections plus "Review and submit", each with its state from the form engine
+ * (shared/forms/section-states.ts) in text: visible under the title from tablet width up, and for screen readers at
+ * every width (USWDS hides the labels on small screens, so site.css keeps them in the accessibility tree there).
+ */
+export function StepIndicator({ sections, states, currentId, recordId }: { sections: RenderSection[]; states: Readonly<Record<string, SectionState>>; currentId: string | 'review'; recordId: string }) {
+  const steps = [...sections.map((s) => ({ id: s.id, title: s.title, state: states[s.id] })), { id: 'review', title: 'Review and submit', state: undefined }];
   const current = Math.max(0, steps.findIndex((s) => s.id === currentId));
   return (
-    <div class="usa-step-indicator usa-step-indicator--counters-sm margin-bottom-4">
-      {/* The label names the list: on a div without a role it is not allowed (W3C Nu checker) and not announced. */}
-      <ol class="usa-step-indicator__segments" aria-label="Sections of the form">
-        {steps.map((s, i) => (
-          <li
-            class={`usa-step-indicator__segment${i < current ? ' usa-step-indicator__segment--complete' : i === current ? ' usa-step-indicator__segment--current' : ''}`}
-            aria-current={i === current ? 'step' : undefined}
-          >
-            <span class="usa-step-indicator__segment-label">
-              {s.id === 'review' ? s.title : <a class="usa-link" href={sectionPath(recordId, s.id)}>{s.title}</a>}
-              {i < current ? <span class="usa-sr-only"> completed</span> : i > current ? <span class="usa-sr-only"> not completed</span> : null}
-            </span>
-          </li>
-        ))}
-      </ol>
+    <div class="usa-step-indicator usa-step-indicator--counters-sm npcs-steps margin-bottom-4">
+      <nav aria-label="Sections of the form">
+        <ol class="usa-step-indicator__segments">
+          {steps.map((s, i) => (
+            <li
+              class={`usa-step-indicator__segment${i === current ? ' usa-step-indicator__segment--current' : s.state === 'complete' ? ' usa-step-indicator__segment--complete' : ''}${s.state === 'has_errors' ? ' npcs-step--errors' : ''}`}
+              aria-current={i === current ? 'step' : undefined}
+            >
+              <span class="usa-step-indicator__segment-label">
+                {s.id === 'review' ? s.title : <a class="usa-link" href={sectionPath(recordId, s.id)}>{s.title}</a>}
+                {s.state ? (
+                  <span class="npcs-step-state">
+                    <span class="usa-sr-only">: </span>
+                    {SECTION_STATE_TEXT[s.state]}
+                  </span>
+                ) : null}
+                {i === current ? <span class="usa-sr-only"> (this page)</span> : null}
+              </span>
+            </li>
+          ))}
+        </ol>
+      </nav>
       <div class="usa-step-indicator__header">
         <h1 class="usa-step-indicator__heading">
           <span class="usa-step-indicator__heading-counter">
@@ -336,6 +360,8 @@ export interface SectionPageProps {
   /** Visible sections, in order. */
   sections: RenderSection[];
   section: RenderSection;
+  /** Each section's state (shared/forms/section-states.ts), for the step indicator. */
+  states: Readonly<Record<string, SectionState>>;
   /** The answers to show (the draft's, or what was just posted). */
   answers: Bag;
   visibility: Visibility;
@@ -367,7 +393,7 @@ export function SectionPage(p: SectionPageProps) {
       <p class="margin-bottom-0 text-base">
         {p.form.title} · <RecordName record={p.record} />
       </p>
-      <StepIndicator sections={p.sections} currentId={p.section.id} recordId={p.record.recordId} />
+      <StepIndicator sections={p.sections} states={p.states} currentId={p.section.id} recordId={p.record.recordId} />
       {p.errors.length ? <ErrorSummary errors={p.errors.map((e) => ({ href: errorHref(p.form, p.record.recordId, e.field, p.section.id), message: e.message }))} /> : null}
       {p.alert ? <AlertBox alert={p.alert} /> : null}
       <ReturnedAlert record={p.record} editable />
@@ -420,14 +446,6 @@ export function SectionPage(p: SectionPageProps) {
   );
 }
 
-/** An answer as people read it: choice labels, lists joined; undefined when not answered. */
-function display(field: RenderField, value: unknown): string | undefined {
-  if (value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0)) return undefined;
-  const label = (code: unknown) => field.choices?.find((c) => c.code === String(code))?.label ?? String(code);
-  if (Array.isArray(value)) return value.map(label).join('; ');
-  return field.choices ? label(value) : String(value);
-}
-
 function AnswerRows({ fields, answers, shown }: { fields: RenderField[]; answers: Bag; shown: (name: string) => boolean }) {
   return (
     <>
@@ -436,7 +454,7 @@ function AnswerRows({ fields, answers, shown }: { fields: RenderField[]; answers
         .map((f) => (
           <div class="npcs-answer">
             <dt>{f.label}</dt>
-            <dd class="npcs-answer-text">{display(f, answers[f.name]) ?? <span class="text-base">Not answered</span>}</dd>
+            <dd class="npcs-answer-text">{formatAnswer(f, answers[f.name]) ?? <span class="text-base">Not answered</span>}</dd>
           </div>
         ))}
     </>
@@ -495,6 +513,7 @@ export interface ReviewPageProps {
   record: RecordView;
   form: RenderForm;
   sections: RenderSection[];
+  states: Readonly<Record<string, SectionState>>;
   answers: Bag;
   visibility: Visibility;
   errors: FieldError[];
@@ -509,7 +528,7 @@ export function ReviewPage(p: ReviewPageProps) {
       <p class="margin-bottom-0 text-base">
         {p.form.title} · <RecordName record={p.record} />
       </p>
-      <StepIndicator sections={p.sections} currentId="review" recordId={p.record.recordId} />
+      <StepIndicator sections={p.sections} states={p.states} currentId="review" recordId={p.record.recordId} />
       {p.errors.length ? <ErrorSummary errors={p.errors.map((e) => ({ href: errorHref(p.form, p.record.recordId, e.field), message: e.message }))} /> : null}
       {p.alert ? <AlertBox alert={p.alert} /> : null}
       <ReturnedAlert record={p.record} editable />
@@ -537,9 +556,11 @@ export interface RecordReadOnlyProps {
   errors?: { href: string; message: string }[] | undefined;
   /** The reviewer's decision forms (shared/web/review-actions.tsx), after the answers. */
   actions?: ComponentChildren;
+  /** Before the answers: links to the history and the amendment, what changed since a return (record-history-pages.tsx). */
+  lead?: ComponentChildren;
 }
 
-export function RecordReadOnly({ record, form, sections, visibility, alert, errors, actions }: RecordReadOnlyProps) {
+export function RecordReadOnly({ record, form, sections, visibility, alert, errors, actions, lead }: RecordReadOnlyProps) {
   return (
     <>
       {alert ? <AlertBox alert={alert} /> : null}
@@ -575,6 +596,7 @@ export function RecordReadOnly({ record, form, sections, visibility, alert, erro
           </a>
         </p>
       ) : null}
+      {lead}
       <AnswersSummary form={form} sections={sections} answers={record.answers} visibility={visibility} recordId={record.recordId} change={false} />
       {actions}
     </>

@@ -48,7 +48,7 @@ function requestFor(route: (typeof ROUTES)[number], jurisdictionId: string, reco
     'records:save': { answers: {}, expectedVersion: 1 },
     'records:submit': { expectedVersion: 1, submissionId: randomUUID() },
     'records:review': { to: 'in_review', expectedVersion: 1 },
-    'records:amend': { reason: 'Matrix test' },
+    'records:amend': { reason: 'Matrix test', expectedVersion: 1 },
     'registry:manage': route.method === 'POST' ? { id: `mx-${randomUUID().slice(0, 8)}` } : undefined,
   }[route.action as string];
   return { path, body };

@@ -84,9 +84,13 @@ describe('the record form in Chromium', () => {
     await page.getByRole('button', { name: 'Save and return later' }).click();
     await page.waitForURL((u) => u.pathname === '/' && u.search.includes('saved='));
 
-    // Back from the home page: the draft is listed and opens where it starts.
+    // Back from the home page: "Continue" reopens the first section that is not complete (incident is complete).
     await page.locator(`a[href="/records/${recordId}"]`).first().click();
-    await page.waitForURL(/\/sections\/incident/);
+    await page.waitForURL(/\/sections\/child/);
+    const incidentStep = page.locator('.usa-step-indicator__segment', { hasText: 'Incident' }).first();
+    expect(await incidentStep.getAttribute('class')).toContain('usa-step-indicator__segment--complete');
+    expect(await incidentStep.textContent()).toContain('Complete');
+    await page.goto(`${cloud.url}/records/${recordId}/sections/incident`);
     expect(await page.getByLabel('Other cause').inputValue()).toBe(HTML_LOOKING);
     await page.goto(`${cloud.url}/records/${recordId}/sections/improvement`);
     expect(await page.locator('fieldset.npcs-entry').count()).toBe(1);

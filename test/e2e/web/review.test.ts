@@ -83,9 +83,11 @@ describe('reviewing a record in Chromium', () => {
     expect(await page.locator('.usa-alert--success').textContent()).toContain('Returned for changes');
     expect(await page.locator('.npcs-returned-reason').textContent()).toBe(REASON);
 
-    // The submitter's record opens as an editable draft with the reason, shown as text.
+    // The submitter's record is complete, so "Continue" opens its review page, with the reason shown as text.
     await submitter.page.goto(`${cloud.url}/records/${recordId}`);
-    await submitter.page.waitForURL(/\/sections\/incident/);
+    await submitter.page.waitForURL(new RegExp(`/records/${recordId}/review$`));
+    expect(await submitter.page.locator('.npcs-returned .npcs-returned-reason').textContent()).toBe(REASON);
+    await submitter.page.goto(`${cloud.url}/records/${recordId}/sections/incident`);
     const alert = submitter.page.locator('.npcs-returned');
     expect(await alert.getByRole('heading', { name: 'Returned for changes' }).count()).toBe(1);
     expect(await alert.locator('.npcs-returned-reason').textContent()).toBe(REASON);

@@ -34,7 +34,8 @@ describe('records: jurisdictions cannot reach each other', () => {
         () => records.saveDraft(theirs, them, id, { answers: {}, expectedVersion: 3 }),
         () => records.submit(theirs, them, id, { expectedVersion: 3, submissionId: randomUUID() }),
         () => records.transition(theirs, them, id, { to: 'returned', expectedVersion: 3, reason: 'x' }),
-        () => records.amend(theirs, them, id, { reason: 'x' }),
+        () => records.amend(theirs, them, id, { reason: 'x', expectedVersion: 3 }),
+        () => records.history(theirs, them, id),
       ];
       for (const id of [record.recordId, timeSortableId(), 'not-an-id']) {
         for (const attempt of attempts(id)) {
@@ -81,7 +82,7 @@ describe('audit events', () => {
     await records.submit(table, me, record.recordId, { expectedVersion: 5, submissionId: randomUUID() });
     await records.transition(table, lead, record.recordId, { to: 'approved', expectedVersion: 6 });
     await records.get(table, lead, record.recordId);
-    await records.amend(table, lead, record.recordId, { reason: SECRETS[4]! });
+    await records.amend(table, lead, record.recordId, { reason: SECRETS[4]!, expectedVersion: 7 });
 
     const items = await auditItems(jid);
     expect(items.map((e) => e.action).sort()).toEqual(
@@ -100,8 +101,9 @@ describe('audit events', () => {
     const ours = (indexed.Items ?? []).filter((i) => String(i.pk) === `${jid}#AUDIT`);
     expect(ours).toHaveLength(items.length);
     for (const secret of SECRETS) expect(JSON.stringify(ours)).not.toContain(secret);
-    // The reason is kept where it belongs: on the record.
-    expect((await records.get(table, lead, record.recordId)).statusReason).toBeUndefined();
+    // Reasons are kept where they belong: on the record and its kept versions.
+    expect((await records.get(table, lead, record.recordId)).statusReason).toBe(SECRETS[4]);
+    expect((await records.lastHandedBack(table, lead, record.recordId))?.reason).toBe(SECRETS[4]);
   });
 
   it('list newest first, page with opaque cursors, filter by time, and show every jurisdiction to platform admins', async () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '#shared/errors.ts';
+import { NotFoundError, ValidationError } from '#shared/errors.ts';
 import { sampleCriticalIncidentReview } from '#shared/forms/samples.ts';
 import type { Answers } from '#shared/forms/types.ts';
 import { RecordConflictError } from '#shared/records/errors.ts';
@@ -177,7 +177,7 @@ describe('records: the life cycle against DynamoDB Local', () => {
     expect(audit.map((e) => e.action ?? e.kind).sort()).toEqual(['placeholder', 'record.created']);
   });
 
-  it('locks approved records; amend makes a new draft and leaves the approved one unchanged', async () => {
+  it('locks approved records; amend makes a new version that goes through review again and keeps the approved one', async () => {
     const jid = uniqueJurisdiction();
     const table = tableOf(jid);
     const me = actorIn(jid);
@@ -204,33 +204,58 @@ describe('records: the life cycle against DynamoDB Local', () => {
       expect(error.message).toMatch(/approved and locked.*amend/i);
     }
 
-    const approvedItem = await rawPartition(`${jid}#RECORDS`);
-    const amendment = await records.amend(table, lead, record.recordId, { reason: 'The incident date was wrong.' });
-    expect(amendment).toMatchObject({
-      status: 'draft',
-      version: 1,
-      formId: CIR,
-      formVersion: 1,
-      amends: { recordId: record.recordId, version: 4 },
+    // A reason is required, and a stale version is refused: nothing written either way.
+    const before = { records: await rawPartition(`${jid}#RECORDS`), kept: await rawPartition(`${jid}#REC#${record.recordId}`), audit: await auditItems(jid) };
+    const blank = await failure(records.amend(table, lead, record.recordId, { reason: '   ', expectedVersion: 4 }), ValidationError, 422);
+    expect(blank.fieldErrors).toEqual([{ field: 'reason', message: 'Give a reason' }]);
+    await failure(records.amend(table, lead, record.recordId, { expectedVersion: 4 } as never), ValidationError, 422);
+    const stale = await failure(records.amend(table, lead, record.recordId, { reason: 'The incident date was wrong.', expectedVersion: 3 }), RecordConflictError, 409);
+    expect(stale.details()).toMatchObject({ reason: 'stale_version', currentVersion: 4 });
+    expect({ records: await rawPartition(`${jid}#RECORDS`), kept: await rawPartition(`${jid}#REC#${record.recordId}`), audit: await auditItems(jid) }).toEqual(before);
+
+    const amended = await records.amend(table, lead, record.recordId, { reason: 'The incident date was wrong.', expectedVersion: 4 });
+    expect(amended).toMatchObject({
+      recordId: record.recordId,
+      status: 'returned',
+      version: 5,
+      statusReason: 'The incident date was wrong.',
+      amends: { version: 4 },
       amendReason: 'The incident date was wrong.',
       answers: approved.answers,
+      updatedBy: lead.subject,
     });
-    expect(amendment.recordId).not.toBe(record.recordId);
-    // The approved record is readable and byte-for-byte the same item.
-    expect(await records.get(table, me, record.recordId)).toEqual(approved);
-    expect((await rawPartition(`${jid}#RECORDS`)).filter((i) => i.recordId === record.recordId)).toEqual(approvedItem);
-    // The amendment is an ordinary draft.
-    const edited = await records.saveDraft(table, me, amendment.recordId, { answers: { ...amendment.answers, incident_date: '2024-03-01' }, expectedVersion: 1 });
-    expect(edited.version).toBe(2);
+    // The approved version is kept as it was, with the reason: the same transaction as the change and its event.
+    const kept = await records.lastHandedBack(table, lead, record.recordId);
+    expect(kept).toEqual({ recordId: record.recordId, version: 4, kind: 'amended', answers: approved.answers, at: amended.updatedAt, by: lead.subject, reason: 'The incident date was wrong.' });
+    const events = (await auditItems(jid)).filter((e) => e.action === 'record.amended');
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ recordId: record.recordId, recordVersion: 5, fromStatus: 'approved', toStatus: 'returned', at: amended.updatedAt });
 
-    const again = await failure(records.amend(table, lead, record.recordId, { reason: 'Again' }), RecordConflictError, 409);
-    expect(again.details()).toMatchObject({ reason: 'already_amended', amendmentId: amendment.recordId });
-    const draftAmend = await failure(records.amend(table, lead, amendment.recordId, { reason: 'Not yet' }), RecordConflictError, 409);
-    expect(draftAmend.details()).toMatchObject({ reason: 'not_approved' });
-    await failure(records.amend(table, lead, record.recordId, { reason: '   ' }), ValidationError, 422);
+    // Amending again needs approval again: it goes through review.
+    expect((await failure(records.amend(table, lead, record.recordId, { reason: 'Again', expectedVersion: 5 }), RecordConflictError, 409)).details()).toMatchObject({ reason: 'not_approved' });
+    const edited = await records.saveDraft(table, me, record.recordId, { answers: { ...approved.answers, incident_date: '2024-03-01' }, expectedVersion: 5 });
+    const resubmitted = await records.submit(table, me, record.recordId, { expectedVersion: edited.version, submissionId: randomUUID() });
+    expect(resubmitted.record).toMatchObject({ status: 'submitted', amendReason: 'The incident date was wrong.' });
+    expect(resubmitted.record.statusReason).toBeUndefined();
+    const reapproved = await records.transition(table, lead, record.recordId, { to: 'approved', expectedVersion: resubmitted.record.version });
+    expect(reapproved.answers.incident_date).toBe('2024-03-01');
 
-    const amended = (await auditItems(jid)).filter((e) => e.action === 'record.amended');
-    expect(amended).toHaveLength(1);
-    expect(amended[0]).toMatchObject({ recordId: amendment.recordId, amends: { recordId: record.recordId, version: 4 }, toStatus: 'draft' });
+    // The history, oldest first: every change with who, when and the names of the fields, reasons included.
+    const history = await records.history(table, lead, record.recordId);
+    expect(history.map((h) => [h.version, h.action, h.toStatus ?? null])).toEqual([
+      [1, 'record.created', 'draft'],
+      [2, 'record.submitted', 'submitted'],
+      [3, 'record.status_changed', 'in_review'],
+      [4, 'record.status_changed', 'approved'],
+      [5, 'record.amended', 'returned'],
+      [6, 'record.saved', null],
+      [7, 'record.submitted', 'submitted'],
+      [8, 'record.status_changed', 'approved'],
+    ]);
+    expect(history[4]).toMatchObject({ by: lead.subject, role: 'reviewer', reason: 'The incident date was wrong.', at: amended.updatedAt });
+    expect(history[5]).toMatchObject({ by: me.subject, changedFields: ['incident_date'] });
+    // Another jurisdiction's handle cannot even address it.
+    const other = uniqueJurisdiction();
+    await failure(records.history(tableOf(other), actorIn(other, 'reviewer'), record.recordId), NotFoundError, 404);
   });
 });
