@@ -59,6 +59,11 @@ export function buildWebAssets(outDir: string = WEB_ASSETS_DIR): { dir: string; 
     return `url(../${target}${suffix})`;
   });
   manifest['uswds.css'] = write(`css/${hashedName('uswds.min.css', css)}`, css);
+  // The two faces every page's text uses, preloaded by the layout: text is drawn once, in its font, not swapped in later.
+  for (const [source, target] of copied) {
+    const face = /sourcesanspro-(regular|bold)-webfont\.woff2$/.exec(source)?.[1];
+    if (face) manifest[`font-${face}.woff2`] = target;
+  }
 
   const sprite = readFileSync(path.join(uswdsDist, 'img', 'sprite.svg'));
   manifest['sprite.svg'] = write(`img/${hashedName('sprite.svg', sprite)}`, sprite);
