@@ -7,7 +7,7 @@ import type { BenchRow } from './types.ts';
 import { isStopping, makeTempDir, markDetached, removeTempDir, signalChild, trackChild } from './cleanup.ts';
 
 // Not a target: how long to wait before calling the start failed (a first start synthesizes; shared machines are slow).
-const HEALTHY_WITHIN_S = 180;
+const HEALTHY_WITHIN_S = 300;
 /** First start (synth included) and a restart with nothing changed (the assembly reused), on a quiet machine. */
 const FIRST_TARGET_S = 15;
 const RESTART_TARGET_S = 5;
