@@ -1,16 +1,11 @@
 // Page weight and render throughput of the form pages, measured with real Chromium against a local cloud: every
 // response a first visit downloads, gzipped as CloudFront would send text (fonts and images count as they are).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
-import { Writable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
-import { startLocalCloud } from '#local/cloud.ts';
-import { synthesize } from '#local/synth.ts';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { launchChromium } from '../test/support/chromium.ts';
+import { startTestCloud } from '../test/support/local-cloud.ts';
 import type { BenchRow } from './types.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const PAGE_WEIGHT_TARGET_KB = 150;
 const RENDER_ROUNDS = 60;
 const TEXT = /^(text\/|application\/(javascript|json)|image\/svg)/;
@@ -51,16 +46,10 @@ async function renderRate(get: () => Promise<unknown>): Promise<number> {
 }
 
 export async function benchPages(): Promise<BenchRow[]> {
-  const work = mkdtempSync(path.join(tmpdir(), 'npcs-bench-pages-'));
-  const cloud = await startLocalCloud({
-    port: 0,
-    assemblyDir: synthesize(path.join(work, 'cdk.out')),
-    schedules: false,
-    logSink: new Writable({ write: (_c, _e, done) => done() }),
-  });
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  const { cloud, close } = await startTestCloud();
+  const { browser, close: closeBrowser } = await launchChromium().catch(async (e: unknown) => {
+    await close();
+    throw e;
   });
   try {
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -102,8 +91,7 @@ export async function benchPages(): Promise<BenchRow[]> {
       { group: 'pages', name: 'survey page server renders (sequential, local)', value: Math.round(surveyRate), unit: 'pages/s' },
     ];
   } finally {
-    await browser.close();
-    await cloud.stop();
-    rmSync(work, { recursive: true, force: true });
+    await closeBrowser();
+    await close();
   }
 }

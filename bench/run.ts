@@ -1,5 +1,5 @@
-// `npm run bench`: bundle sizes, module init time against a reference bundle, local cloud start-up, and the
-// forms engine's figures (bench/forms.ts) and the records store's (bench/records.ts). Speed is judged as ratios within one run (the machine is a shared,
+// `npm run bench`: bundle sizes, module init time against a reference bundle, local cloud start-up and restart,
+// Lighthouse's mobile figures of the main pages, and the forms engine's figures (bench/forms.ts) and the records store's (bench/records.ts). Speed is judged as ratios within one run (the machine is a shared,
 // noisy 2-core box); absolute timings are printed for information only. Writes bench-results.json at the root.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -7,6 +7,7 @@ import { assetFiles, bundleLikeAFunction } from './bundle.ts';
 import { isStopping, makeTempDir, removeTempDir } from './cleanup.ts';
 import { measureInit, median, type InitSample, type InitTarget } from './init-time.ts';
 import { benchForms } from './forms.ts';
+import { benchLighthouse } from './lighthouse.ts';
 import { benchPages } from './pages.ts';
 import { benchRecords } from './records.ts';
 import { benchStartup } from './startup.ts';
@@ -28,8 +29,11 @@ function round(value: number, digits: number): number {
   return Math.round(value * f) / f;
 }
 
-async function section(title: string, body: () => Promise<void>): Promise<void> {
-  if (isStopping()) return;
+/** `BENCH_ONLY=startup,lighthouse` runs only those parts (keys: bundle, init, startup, forms, records, pages, lighthouse). */
+const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((k) => k.trim())) : undefined;
+
+async function section(key: string, title: string, body: () => Promise<void>): Promise<void> {
+  if (isStopping() || (ONLY && !ONLY.has(key))) return;
   console.log(`\n== ${title}`);
   const started = performance.now();
   try {
@@ -87,14 +91,14 @@ async function main(): Promise<void> {
   const work = makeTempDir('work');
   let functions: SynthesizedFunction[] = [];
 
-  await section('synth + bundle sizes', async () => {
+  await section('bundle', 'synth + bundle sizes', async () => {
     functions = await synthesize(PROJECT_ROOT, join(work, 'cdk.out'));
     console.log(`  functions: ${functions.map((f) => f.id).join(', ')}`);
     for (const fn of functions) rows.push(...bundleRows(fn));
   });
 
-  await section(`module init vs reference (${INIT_ROUNDS} interleaved rounds)`, async () => {
-    if (functions.length === 0) throw new Error('no synthesized functions to measure (synth failed)');
+  await section('init', `module init vs reference (${INIT_ROUNDS} interleaved rounds)`, async () => {
+    if (functions.length === 0) throw new Error('no synthesized functions to measure (synth failed or BENCH_ONLY left it out)');
     // Built under the synth outdir so that its externals resolve through the same node_modules link.
     const refBundle = await bundleLikeAFunction(join(PROJECT_ROOT, 'bench', 'reference-handler.ts'), join(work, 'cdk.out', 'bench-reference'));
     const refSize = readFileSync(refBundle).length;
@@ -125,20 +129,24 @@ async function main(): Promise<void> {
   });
   removeTempDir(work);
 
-  await section('local cloud start-up', async () => {
+  await section('startup', 'local cloud start-up', async () => {
     rows.push(...(await benchStartup(PROJECT_ROOT)));
   });
 
-  await section('forms', async () => {
+  await section('forms', 'forms', async () => {
     rows.push(...(await benchForms()));
   });
 
-  await section('records', async () => {
+  await section('records', 'records', async () => {
     rows.push(...(await benchRecords()));
   });
 
-  await section('pages', async () => {
+  await section('pages', 'pages', async () => {
     rows.push(...(await benchPages()));
+  });
+
+  await section('lighthouse', 'Lighthouse, mobile (pages of a local cloud)', async () => {
+    rows.push(...(await benchLighthouse()));
   });
 
   if (isStopping()) return; // interrupted: the signal handler exits once the children are gone

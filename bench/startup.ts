@@ -6,8 +6,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { BenchRow } from './types.ts';
 import { isStopping, makeTempDir, markDetached, removeTempDir, signalChild, trackChild } from './cleanup.ts';
 
-const HEALTHY_WITHIN_S = 90;
-const TARGET_S = 20;
+// Not a target: how long to wait before calling the start failed (a first start synthesizes; shared machines are slow).
+const HEALTHY_WITHIN_S = 300;
+/** First start (synth included) and a restart with nothing changed (the assembly reused), on a quiet machine. */
+const FIRST_TARGET_S = 15;
+const RESTART_TARGET_S = 5;
 const STOP_GRACE_MS = 10_000;
 /** Consecutive ports from LOCAL_PORT_BASE that must be free (the stand-ins take 5; leave room). */
 const PORT_RANGE = 10;
@@ -59,16 +62,27 @@ async function healthy(port: number): Promise<boolean> {
 /**
  * Starts the local cloud as `npm start` does (`npx tsx local/start.ts`) with fresh data and free ports, times
  * spawn → first 200 from /healthz (polled every 100 ms), then stops it with SIGINT to its process group (what
- * Ctrl-C does) and checks it exits within 10 s and gives its ports back.
+ * Ctrl-C does) and checks it exits within 10 s and gives its ports back. Then starts it again on the same data, where
+ * nothing changed: it must reuse the synthesized cloud assembly (and say so).
  */
 export async function benchStartup(projectRoot: string): Promise<BenchRow[]> {
-  const target = `<= ${TARGET_S} s`;
   if (!existsSync(join(projectRoot, 'local', 'start.ts'))) {
     console.log('  local/start.ts does not exist yet: start-up not measured');
-    return [{ group: 'startup', name: 'local cloud start-up (not measured: no local/start.ts)', value: Number.NaN, unit: 's', target }];
+    return [{ group: 'startup', name: 'local cloud start-up (not measured: no local/start.ts)', value: Number.NaN, unit: 's', target: `<= ${FIRST_TARGET_S} s` }];
   }
-
   const dataDir = makeTempDir('local-data');
+  try {
+    const first = await startAndStop(projectRoot, dataDir, 'first start', FIRST_TARGET_S, false);
+    // A restart is only worth timing after a start that came up (slow or not).
+    if (first.some((r) => r.name.startsWith('local cloud first start (FAILED'))) return first;
+    return [...first, ...(await startAndStop(projectRoot, dataDir, 'restart, nothing changed', RESTART_TARGET_S, true))];
+  } finally {
+    removeTempDir(dataDir);
+  }
+}
+
+async function startAndStop(projectRoot: string, dataDir: string, label: string, targetS: number, expectReuse: boolean): Promise<BenchRow[]> {
+  const target = `<= ${targetS} s`;
   const logDir = makeTempDir('local-log');
   const logFile = join(logDir, 'start.log');
   try {
@@ -112,13 +126,22 @@ export async function benchStartup(projectRoot: string): Promise<BenchRow[]> {
       await sleep(100);
     }
     if (Number.isFinite(seconds)) {
-      rows.push({ group: 'startup', name: 'local cloud start-up (spawn → /healthz 200)', value: round(seconds, 2), unit: 's', target, pass: seconds <= TARGET_S });
+      const reused = /Cloud assembly reused/.test(tail(logFile, 200));
+      const wrong = reused !== expectReuse ? (expectReuse ? ', FAILED: synthesized again' : ', FAILED: reused an assembly') : '';
+      rows.push({
+        group: 'startup',
+        name: `local cloud ${label} (spawn → /healthz 200${reused ? ', assembly reused' : ', synthesized'}${wrong})`,
+        value: round(seconds, 2),
+        unit: 's',
+        target,
+        pass: seconds <= targetS && !wrong,
+      });
     } else {
       const why = exit ? `exited (${exit.code ?? exit.signal}) before /healthz answered 200` : `/healthz not 200 after ${HEALTHY_WITHIN_S} s`;
       console.error(`  local cloud start-up failed: ${why}; last /healthz answer: ${lastHealth}; last output:\n${indent(tail(logFile, 30))}`);
       rows.push({
         group: 'startup',
-        name: `local cloud start-up (FAILED: ${why})`,
+        name: `local cloud ${label} (FAILED: ${why})`,
         value: round((performance.now() - started) / 1000, 2),
         unit: 's',
         target,
@@ -159,7 +182,7 @@ export async function benchStartup(projectRoot: string): Promise<BenchRow[]> {
       const problems = [killed && 'needed kill -9', leftovers && 'left processes behind', !portsBack && 'ports still in use'].filter(Boolean);
       rows.push({
         group: 'startup',
-        name: `local cloud stop on SIGINT${problems.length ? ` (${problems.join(', ')})` : ''}`,
+        name: `local cloud stop on SIGINT after the ${label}${problems.length ? ` (${problems.join(', ')})` : ''}`,
         value: round(stopSeconds, 2),
         unit: 's',
         target: `<= ${STOP_GRACE_MS / 1000} s, clean`,
@@ -169,7 +192,6 @@ export async function benchStartup(projectRoot: string): Promise<BenchRow[]> {
     }
     return rows;
   } finally {
-    removeTempDir(dataDir);
     removeTempDir(logDir);
   }
 }

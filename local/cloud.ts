@@ -21,7 +21,7 @@ import { freePort } from './standins/ports.ts';
 import { startS3 } from './standins/s3.ts';
 import { startStepFunctionsEndpoint } from './stepfunctions/endpoint.ts';
 import { LocalStepFunctions } from './stepfunctions/service.ts';
-import { synthesize } from './synth.ts';
+import { synthesizeCached } from './synth.ts';
 
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..');
 /** The jurisdiction whose demo survey wave `npm start` opens (its demo admin can close it and open others). */
@@ -61,6 +61,8 @@ export interface LocalCloudOptions {
 export interface LocalCloud {
   url: string;
   assembly: LocalAssembly;
+  /** Whether the cloud assembly of an earlier start was reused (inputs unchanged); undefined when one was given. */
+  assemblyReused: boolean | undefined;
   endpoints: { dynamodb: string; s3: string; smtp: string; mailInbox: string; stepFunctions: string; oidcIssuer: string };
   /** Child processes started (DynamoDB Local's JVM); all end with stop(). */
   childPids: number[];
@@ -124,10 +126,17 @@ async function startOnce(options: LocalCloudOptions): Promise<LocalCloud> {
     // If anything below fails, the JVM may still be starting: stop it once it is up, so no process is left behind.
     stops.push(async () => (await dynamoStarting.catch(() => undefined))?.stop());
     let assemblyDir = options.assemblyDir;
+    let assemblyReused: boolean | undefined;
     if (!assemblyDir) {
       const started = Date.now();
-      assemblyDir = synthesize(path.join(options.dataDir ?? path.join(PROJECT_ROOT, '.local'), 'cdk.out'));
-      log(`synthesized the CDK app in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      const synthesized = synthesizeCached(path.join(options.dataDir ?? path.join(PROJECT_ROOT, '.local'), 'cdk.out'));
+      assemblyDir = synthesized.dir;
+      assemblyReused = synthesized.reused;
+      log(
+        assemblyReused
+          ? `reused the synthesized cloud assembly: none of its inputs changed (checked in ${((Date.now() - started) / 1000).toFixed(1)} s)`
+          : `synthesized the CDK app in ${((Date.now() - started) / 1000).toFixed(1)} s (no assembly of these inputs yet)`,
+      );
     }
     const assembly = readAssembly(assemblyDir);
 
@@ -220,6 +229,7 @@ async function startOnce(options: LocalCloudOptions): Promise<LocalCloud> {
       demoUsers: oidc.users,
       demoSurveyPath,
       assembly,
+      assemblyReused,
       endpoints: { dynamodb: dynamo.endpoint, s3: s3.endpoint, smtp: mail.smtpUrl, mailInbox: mail.inboxUrl, stepFunctions: localEnv.AWS_ENDPOINT_URL_SFN!, oidcIssuer: oidc.issuer },
       localEnv,
       lambdas,

@@ -34,6 +34,7 @@ const routes = cloud.assembly.routes.map((r) => `    ${r.routeKey.padEnd(44)} ->
 const schedules = cloud.scheduler.list().map((s) => `    ${s.id} -> ${s.workflowId} ${s.expression} (next ${s.next?.toISOString() ?? 'never'})`).join('\n');
 console.log(`
 NPCS platform is running locally (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)
+  Cloud assembly ${cloud.assemblyReused ? 'reused: none of its inputs changed since the last start' : 'synthesized: new or changed inputs'}
 
   App            ${cloud.url}
   Health         ${cloud.url}/healthz

@@ -1,13 +1,87 @@
-import { mkdirSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { buildApp } from '#infra/build-app.ts';
 
 /**
  * Synthesizes the CDK app — the same app `cdk deploy` deploys, dev stage — into `outdir`, bundling every function
  * with esbuild and running the cdk-nag packs. The local runtime then serves that cloud assembly.
  */
-export function synthesize(outdir: string): string {
+export function synthesize(outdir: string, context: Record<string, unknown> = { stage: 'dev' }): string {
   mkdirSync(outdir, { recursive: true });
-  const { app } = buildApp({ outdir, context: { stage: 'dev' } });
+  const { app } = buildApp({ outdir, context });
   app.synth();
   return outdir;
+}
+
+const PROJECT_ROOT = path.resolve(import.meta.dirname, '..');
+/** Everything the synthesized assembly is made from: the CDK app, the functions and what they bundle, the lock file. */
+export const SYNTH_INPUTS = ['infra', 'functions', 'shared', 'forms', 'web', 'package-lock.json'] as const;
+/** Written last into a finished assembly: the hash of the inputs it was made from. */
+export const INPUTS_HASH_FILE = 'npcs-inputs.sha256';
+
+/** sha256 over every file of the inputs (relative path and bytes, in a stable order) and the context. */
+export function synthInputsHash(context: Record<string, unknown>, projectRoot: string = PROJECT_ROOT, inputs: readonly string[] = SYNTH_INPUTS): string {
+  const hash = createHash('sha256');
+  const add = (relative: string) => {
+    const full = path.join(projectRoot, relative);
+    const stat = statSync(full, { throwIfNoEntry: false });
+    // A missing input hashes differently from an empty one, so deleting it re-synthesizes too.
+    if (!stat) return void hash.update(`missing\0${relative}\0`);
+    const files = stat.isFile()
+      ? [full]
+      : readdirSync(full, { withFileTypes: true, recursive: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+    for (const file of files.sort()) {
+      hash.update(`${path.relative(projectRoot, file).split(path.sep).join('/')}\0`);
+      hash.update(readFileSync(file));
+      hash.update('\0');
+    }
+  };
+  for (const input of inputs) add(input);
+  hash.update(`context\0${stableJson(context)}`);
+  return hash.digest('hex');
+}
+
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.entries(value).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export interface CachedSynthOptions {
+  context?: Record<string, unknown>;
+  projectRoot?: string;
+  inputs?: readonly string[];
+  /** Tests replace the (slow) synth. */
+  synth?: (outdir: string, context: Record<string, unknown>) => void;
+}
+
+/**
+ * `synthesize`, unless `outdir` already holds an assembly made from the same inputs: then it is reused as is.
+ * A new assembly is synthesized into a temp directory and renamed into place with its hash inside, so an
+ * interrupted synth leaves either the old complete assembly or none, never half of one with a matching hash.
+ */
+export function synthesizeCached(outdir: string, options: CachedSynthOptions = {}): { dir: string; reused: boolean } {
+  const context = options.context ?? { stage: 'dev' };
+  const hash = synthInputsHash(context, options.projectRoot, options.inputs);
+  const hashFile = path.join(outdir, INPUTS_HASH_FILE);
+  if (existsSync(hashFile) && readFileSync(hashFile, 'utf8') === hash && existsSync(path.join(outdir, 'manifest.json'))) {
+    return { dir: outdir, reused: true };
+  }
+  mkdirSync(path.dirname(outdir), { recursive: true });
+  const tmp = `${outdir}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    (options.synth ?? synthesize)(tmp, context);
+    writeFileSync(path.join(tmp, INPUTS_HASH_FILE), hash);
+    const old = `${outdir}.${process.pid}.old`;
+    if (existsSync(outdir)) renameSync(outdir, old);
+    renameSync(tmp, outdir);
+    rmSync(old, { recursive: true, force: true });
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+  return { dir: outdir, reused: false };
 }

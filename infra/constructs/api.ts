@@ -155,6 +155,21 @@ export class Api extends Construct {
 
     const apiDomain = Fn.select(2, Fn.split('/', this.httpApi.apiEndpoint));
     const certificate = props.certificateArn ? acm.Certificate.fromCertificateArn(this, 'Certificate', props.certificateArn) : undefined;
+    // CachingDisabled (all TTLs 0) cannot take the Accept-Encoding settings, so CloudFront would send pages and JSON
+    // uncompressed. This policy still caches nothing the functions mark no-store (min and default TTL 0), allows 1 s
+    // for what they mark public, and keys on every cookie, query string and the Authorization header, so even that
+    // second is never shared between sessions.
+    const dynamicCachePolicy = new cloudfront.CachePolicy(this, 'DynamicCachePolicy', {
+      comment: 'NPCS API and pages: compressed (gzip, br), not cached unless the function allows it, keyed per session',
+      minTtl: Duration.seconds(0),
+      defaultTtl: Duration.seconds(0),
+      maxTtl: Duration.seconds(1),
+      enableAcceptEncodingGzip: true,
+      enableAcceptEncodingBrotli: true,
+      cookieBehavior: cloudfront.CacheCookieBehavior.all(),
+      queryStringBehavior: cloudfront.CacheQueryStringBehavior.all(),
+      headerBehavior: cloudfront.CacheHeaderBehavior.allowList('Authorization'),
+    });
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: 'NPCS platform',
       webAclId: webAcl.attrArn,
@@ -176,7 +191,8 @@ export class Api extends Construct {
         }),
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
-        cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+        cachePolicy: dynamicCachePolicy,
+        compress: true,
         originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
       },
       additionalBehaviors: {

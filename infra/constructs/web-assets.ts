@@ -8,7 +8,7 @@ import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { ManagedPolicyRole } from './managed-policy-role.ts';
 import { wildcardResourceFinding } from './nag.ts';
-import { buildWebAssets, type AssetManifest } from '../../scripts/build-web-assets.ts';
+import { buildWebAssets, type AssetManifest } from '../build-web-assets.ts';
 
 /** Where the assets live in the bucket; CloudFront's `/assets/*` behavior serves this prefix. */
 export const WEB_ASSETS_PREFIX = 'assets/';
@@ -20,7 +20,7 @@ export interface WebAssetsProps {
 }
 
 /**
- * The static assets of the web pages (USWDS CSS, fonts, icons, our script): built by scripts/build-web-assets.ts at
+ * The static assets of the web pages (USWDS CSS, fonts, icons, our script): built by infra/build-web-assets.ts at
  * synth, deployed to the static bucket under assets/. The local runtime serves the same staged directory.
  */
 export class WebAssets extends Construct {

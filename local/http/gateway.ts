@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { LocalRoute } from '../assembly.ts';
 import type { LambdaRuntime } from '../lambda/runtime.ts';
+import { acceptedEncoding, compress, compressible, varyOnEncoding } from './compression.ts';
 
 /** API Gateway HTTP APIs refuse payloads over 10 MB before any function runs. */
 const API_GATEWAY_MAX_PAYLOAD = 10 * 1024 * 1024;
@@ -64,7 +65,7 @@ export class LocalHttpApi {
       process.stderr.write(`[local api] ${matched.route.functionId} failed: ${outcome.error.errorType}: ${outcome.error.errorMessage}\n`);
       return send(res, outcome.error.errorType === 'Sandbox.Timedout' ? 503 : 500, { message: 'Internal Server Error' });
     }
-    writeResult(res, outcome.result);
+    writeResult(req, res, outcome.result);
   }
 }
 
@@ -131,18 +132,35 @@ function buildEvent(req: IncomingMessage, url: URL, method: string, body: Buffer
 }
 
 /** Payload format 2.0 response rules: an object with statusCode is a full response; anything else is JSON. */
-function writeResult(res: ServerResponse, result: unknown): void {
+function writeResult(req: IncomingMessage, res: ServerResponse, result: unknown): void {
   if (result === null || typeof result !== 'object' || !('statusCode' in result)) {
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(typeof result === 'string' ? result : JSON.stringify(result));
-    return;
+    const body = Buffer.from(typeof result === 'string' ? result : JSON.stringify(result));
+    return writeCompressed(req, res, 200, { 'content-type': 'application/json' }, body);
   }
   const r = result as { statusCode: number; headers?: Record<string, string | number | boolean>; cookies?: string[]; body?: string; isBase64Encoded?: boolean };
   const headers: Record<string, string | string[]> = {};
   for (const [k, v] of Object.entries(r.headers ?? {})) headers[k.toLowerCase()] = String(v);
   if (r.cookies?.length) headers['set-cookie'] = r.cookies;
-  res.writeHead(r.statusCode, headers);
-  res.end(r.body === undefined ? undefined : r.isBase64Encoded ? Buffer.from(r.body, 'base64') : r.body);
+  if (r.body === undefined) {
+    res.writeHead(r.statusCode, headers);
+    res.end();
+    return;
+  }
+  writeCompressed(req, res, r.statusCode, headers, r.isBase64Encoded ? Buffer.from(r.body, 'base64') : Buffer.from(r.body));
+}
+
+/** CloudFront in front of the API compresses what the function returns (local/http/compression.ts). */
+function writeCompressed(req: IncomingMessage, res: ServerResponse, status: number, headers: Record<string, string | string[]>, body: Buffer): void {
+  const encoding = acceptedEncoding(req);
+  const type = headers['content-type'];
+  if (encoding && compressible(Array.isArray(type) ? type[0] : type, body.length, headers['content-encoding'] as string | undefined)) {
+    body = compress(body, encoding);
+    headers['content-encoding'] = encoding;
+    headers.vary = varyOnEncoding(headers.vary as string | undefined);
+  }
+  headers['content-length'] = String(body.length);
+  res.writeHead(status, headers);
+  res.end(req.method === 'HEAD' ? undefined : body);
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {

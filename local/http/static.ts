@@ -1,7 +1,8 @@
-import { createReadStream, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as path from 'node:path';
 import type { LocalBucketDeployment } from '../assembly.ts';
+import { acceptedEncoding, compress, compressible, type Encoding } from './compression.ts';
 
 const TYPES: Record<string, string> = {
   '.css': 'text/css; charset=utf-8',
@@ -27,6 +28,8 @@ const HASHED = /\.[0-9a-f]{12}\.[a-z0-9]+$/;
  */
 export class LocalStaticAssets {
   private readonly roots: { prefix: string; dir: string; cacheControl?: string }[];
+  /** Encoded copies, made once per file version (CloudFront caches them at the edge). */
+  private readonly encoded = new Map<string, Buffer>();
 
   constructor(deployments: readonly LocalBucketDeployment[]) {
     this.roots = deployments.flatMap((d) => d.sourceDirs.map((dir) => ({ prefix: `/${d.prefix.replace(/^\/+/, '')}`, dir, cacheControl: d.cacheControl })));
@@ -58,14 +61,34 @@ export class LocalStaticAssets {
       res.end('<Error><Code>AccessDenied</Code></Error>');
       return true;
     }
-    res.writeHead(200, {
-      'content-type': TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream',
-      'content-length': String(stat.size),
+    const type = TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+    const encoding = acceptedEncoding(req);
+    let body: Buffer = readFileSync(file);
+    const headers: Record<string, string> = {
+      'content-type': type,
       'cache-control': HASHED.test(file) ? (root.cacheControl ?? 'public, max-age=31536000, immutable') : 'public, max-age=300',
       'x-content-type-options': 'nosniff',
-    });
-    if (method === 'HEAD') res.end();
-    else createReadStream(file).pipe(res);
+    };
+    if (compressible(type, body.length)) {
+      headers.vary = 'Accept-Encoding';
+      if (encoding) {
+        body = this.encode(file, stat.mtimeMs, body, encoding);
+        headers['content-encoding'] = encoding;
+      }
+    }
+    headers['content-length'] = String(body.length);
+    res.writeHead(200, headers);
+    res.end(method === 'HEAD' ? undefined : body);
     return true;
+  }
+
+  private encode(file: string, version: number, body: Buffer, encoding: Encoding): Buffer {
+    const key = `${encoding}:${version}:${file}`;
+    let encoded = this.encoded.get(key);
+    if (!encoded) {
+      encoded = compress(body, encoding, 'best');
+      this.encoded.set(key, encoded);
+    }
+    return encoded;
   }
 }

@@ -7,7 +7,7 @@ import { build, type BuildOptions } from 'esbuild';
 
 export const BROWSER_GLOBAL = 'FormConditions';
 
-/** esbuild options of the bundle (scripts/build-web-assets.ts builds the pages' copy with them too). */
+/** esbuild options of the bundle (infra/build-web-assets.ts builds the pages' copy with them too). */
 export const CONDITIONS_BUILD_OPTIONS: BuildOptions = {
   entryPoints: [fileURLToPath(new URL('./conditions.ts', import.meta.url))],
   bundle: true,

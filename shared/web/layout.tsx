@@ -83,6 +83,8 @@ export function Layout({ title, principal, csrfToken, path, scripts, anonymous, 
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${title} | National Partnership for Child Safety`}</title>
+        <link rel="preload" href={assetUrl('font-regular.woff2')} as="font" type="font/woff2" crossorigin="anonymous" />
+        <link rel="preload" href={assetUrl('font-bold.woff2')} as="font" type="font/woff2" crossorigin="anonymous" />
         <link rel="stylesheet" href={assetUrl('uswds.css')} />
         <link rel="stylesheet" href={assetUrl('site.css')} />
         {(scripts ?? []).map((s) => (

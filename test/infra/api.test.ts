@@ -112,6 +112,24 @@ describe('HTTP API, CloudFront and WAF', () => {
       for (const f of functions) expect(refOf(f.Properties?.Environment?.Variables?.ORIGIN_SECRET_ARN), String(f.Metadata?.[FUNCTION_ID_METADATA])).toBe(secretId);
     });
 
+    it('every behavior compresses (gzip and br) and caches nothing of one session for another', () => {
+      const dynamic = config.DefaultCacheBehavior as Props;
+      expect(dynamic.Compress).toBe(true);
+      const policy = all[refOf(dynamic.CachePolicyId) ?? '']?.Properties?.CachePolicyConfig as Props | undefined;
+      expect(policy).toMatchObject({ MinTTL: 0, DefaultTTL: 0, MaxTTL: 1 });
+      expect(policy?.ParametersInCacheKeyAndForwardedToOrigin).toMatchObject({
+        EnableAcceptEncodingGzip: true,
+        EnableAcceptEncodingBrotli: true,
+        CookiesConfig: { CookieBehavior: 'all' },
+        QueryStringsConfig: { QueryStringBehavior: 'all' },
+        HeadersConfig: { HeaderBehavior: 'whitelist', Headers: ['Authorization'] },
+      });
+      const assets = (asArray(config.CacheBehaviors) as Props[]).find((b) => b.PathPattern === '/assets/*');
+      expect(assets?.Compress).toBe(true);
+      // Managed CachingOptimized: gzip and br enabled.
+      expect(assets?.CachePolicyId).toBe('658327ea-f89d-4fab-a63d-7e88639e58f6');
+    });
+
     it('/assets/* is served from the static bucket through origin access control', () => {
       const behaviors = asArray(config.CacheBehaviors) as Props[];
       const assets = behaviors.find((b) => b.PathPattern === '/assets/*');

@@ -1,9 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { startLocalCloud, type LocalCloud } from '#local/cloud.ts';
-import { synthesize } from '#local/synth.ts';
+import type { LocalCloud } from '#local/cloud.ts';
+import { startTestCloud } from '../support/local-cloud.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -20,9 +17,8 @@ declare module 'vitest' {
 
 /** One synth and one local cloud for the whole integration run, on free ports, torn down at the end. */
 export default async function setup(project: TestProject) {
-  const workDir = mkdtempSync(path.join(tmpdir(), 'npcs-it-'));
-  const assemblyDir = synthesize(path.join(workDir, 'cdk.out'));
-  const cloud = await startLocalCloud({ port: 0, assemblyDir, retryIntervalMs: 10, schedules: false });
+  // Function logs stay on stdout, where a failing test's output shows them.
+  const { cloud, assemblyDir, close } = await startTestCloud({ retryIntervalMs: 10, logSink: process.stdout });
   project.provide('baseUrl', cloud.url);
   project.provide('assemblyDir', assemblyDir);
   project.provide('endpoints', cloud.endpoints);
@@ -35,8 +31,5 @@ export default async function setup(project: TestProject) {
     stateMachines: cloud.stepFunctions.list().map((s) => s.id),
     schedules: cloud.scheduler.list().map((s) => s.id),
   });
-  return async () => {
-    await cloud.stop();
-    rmSync(workDir, { recursive: true, force: true });
-  };
+  return close;
 }

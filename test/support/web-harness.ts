@@ -1,14 +1,12 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { Writable } from 'node:stream';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
-import { startLocalCloud, type LocalCloud } from '#local/cloud.ts';
-import { synthesize } from '#local/synth.ts';
+import type { LocalCloud } from '#local/cloud.ts';
 import { launchChromium, type RealBrowser } from './chromium.ts';
 import { nuCheck, VisitedPages } from './nu-checker.ts';
+import { startTestCloud } from './local-cloud.ts';
 
 /** Screenshots of the browser tests (git-ignored). */
 export const SHOTS = path.resolve(import.meta.dirname, '..', '..', 'test-results', 'web');
@@ -25,23 +23,19 @@ export interface WebHarness {
 
 /** A local cloud of its own (fresh synth, quiet logs) and real Chromium, for one browser test file. */
 export async function startWebHarness(): Promise<WebHarness> {
-  const workDir = mkdtempSync(path.join(tmpdir(), 'npcs-web-'));
-  const cloud = await startLocalCloud({
-    port: 0,
-    assemblyDir: synthesize(path.join(workDir, 'cdk.out')),
-    schedules: false,
-    logSink: new Writable({ write: (_chunk, _encoding, done) => done() }),
+  const local = await startTestCloud();
+  const chromium = await launchChromium().catch(async (e: unknown) => {
+    await local.close();
+    throw e;
   });
-  const chromium = await launchChromium();
   mkdirSync(SHOTS, { recursive: true });
   return {
-    cloud,
+    cloud: local.cloud,
     chromium,
-    visited: new VisitedPages(chromium.browser, new URL(cloud.url).origin),
+    visited: new VisitedPages(chromium.browser, new URL(local.cloud.url).origin),
     close: async () => {
       await chromium.close();
-      await cloud.stop();
-      rmSync(workDir, { recursive: true, force: true });
+      await local.close();
     },
   };
 }

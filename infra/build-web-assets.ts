@@ -3,11 +3,12 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { buildSync } from 'esbuild';
+import * as sass from 'sass-embedded';
 import { CONDITIONS_BUILD_OPTIONS } from '../shared/forms/browser-bundle.ts';
 
 /**
- * Builds the static assets of the web pages into dist/web-assets/ (served under /assets/): USWDS's compiled CSS with
- * every file it references (fonts, icons), the USWDS icon sprite, and our own enhancement script (web/src/main.ts,
+ * Builds the static assets of the web pages into dist/web-assets/ (served under /assets/): USWDS compiled from its Sass
+ * packages with only the components and utilities the pages use (web/src/uswds.scss), with every file it references (fonts, icons), the USWDS icon sprite, and our own enhancement script (web/src/main.ts,
  * bundled by esbuild). Every file gets a content-hashed name; manifest.json maps logical names to them, and the web
  * function bundles that manifest (infra: PlatformFunction `define`). The CDK app runs this before synth; the same
  * directory is deployed to S3 (BucketDeployment) and served by the local runtime.
@@ -40,9 +41,10 @@ export function buildWebAssets(outDir: string = WEB_ASSETS_DIR): { dir: string; 
   const manifest: AssetManifest = {};
 
   // USWDS CSS: copy each file it references (url(../fonts/...), url(../img/...)) under a hashed name, and rewrite.
+  // The Sass settings make those paths relative to USWDS's own dist/css, where its compiled stylesheet lives.
   const cssSource = path.join(uswdsDist, 'css', 'uswds.min.css');
   const copied = new Map<string, string>();
-  const css = readFileSync(cssSource, 'utf8').replace(/url\(\s*(['"]?)([^'")]+)\1\s*\)/g, (whole, _q: string, ref: string) => {
+  const css = compileUswds(path.join(uswdsDist, '..', 'packages')).replace(/url\(\s*(['"]?)([^'")]+)\1\s*\)/g, (whole, _q: string, ref: string) => {
     if (/^(data:|https?:|#|\/)/.test(ref)) return whole;
     const [file, suffix = ''] = ref.split(/(?=[?#])/);
     const source = path.resolve(path.dirname(cssSource), file!);
@@ -57,6 +59,11 @@ export function buildWebAssets(outDir: string = WEB_ASSETS_DIR): { dir: string; 
     return `url(../${target}${suffix})`;
   });
   manifest['uswds.css'] = write(`css/${hashedName('uswds.min.css', css)}`, css);
+  // The two faces every page's text uses, preloaded by the layout: text is drawn once, in its font, not swapped in later.
+  for (const [source, target] of copied) {
+    const face = /sourcesanspro-(regular|bold)-webfont\.woff2$/.exec(source)?.[1];
+    if (face) manifest[`font-${face}.woff2`] = target;
+  }
 
   const sprite = readFileSync(path.join(uswdsDist, 'img', 'sprite.svg'));
   manifest['sprite.svg'] = write(`img/${hashedName('sprite.svg', sprite)}`, sprite);
@@ -101,6 +108,27 @@ export function buildWebAssets(outDir: string = WEB_ASSETS_DIR): { dir: string; 
   }
   rmSync(old, { recursive: true, force: true });
   return { dir: outDir, manifest };
+}
+
+const USWDS_SCSS = path.join(PROJECT_ROOT, 'web', 'src', 'uswds.scss');
+const SASS_CACHE_DIR = path.join(PROJECT_ROOT, 'node_modules', '.cache', 'npcs-uswds');
+
+/**
+ * Compiles web/src/uswds.scss against USWDS's packages. Compiling takes seconds and every synth (each test run's too)
+ * builds the assets, so the CSS is kept under node_modules/.cache, keyed by the entry file and both packages' versions.
+ */
+export function compileUswds(packagesDir: string): string {
+  const versionOf = (name: string) => (JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+  const key = hash(`${readFileSync(USWDS_SCSS, 'utf8')}\0${versionOf('@uswds/uswds')}\0${versionOf('sass-embedded')}`);
+  const cached = path.join(SASS_CACHE_DIR, `uswds.${key}.css`);
+  if (existsSync(cached)) return readFileSync(cached, 'utf8');
+  const { css } = sass.compile(USWDS_SCSS, { loadPaths: [packagesDir], style: 'compressed', quietDeps: true, silenceDeprecations: ['import', 'global-builtin'] });
+  mkdirSync(SASS_CACHE_DIR, { recursive: true });
+  // Temp file and rename: a parallel build never reads half a stylesheet.
+  const tmp = `${cached}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  writeFileSync(tmp, css);
+  renameSync(tmp, cached);
+  return css;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
