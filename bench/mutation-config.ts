@@ -27,7 +27,6 @@ export const strykerOptions: PartialStrykerOptions = {
   tsconfigFile: '',
   checkers: [],
   reporters: ['progress', 'html'],
-  htmlReporter: { fileName: 'reports/mutation/index.html' },
   tempDirName: '.stryker-tmp',
   cleanTempDir: true,
   thresholds: { high: mutationTarget, low: 80, break: null },

@@ -42,7 +42,13 @@ async function main(): Promise<void> {
   }
   const modules = wanted.length === 0 ? mutationModules : mutationModules.filter((m) => wanted.includes(m.name) || wanted.includes(m.file));
   const started = performance.now();
-  const results = await new Stryker({ ...strykerOptions, mutate: modules.map((m) => m.file) }).runMutationTest();
+  // One Stryker run per module: a mutant of module-level code (a "static" mutant) reruns every test of the run, so
+  // a run over all modules would rerun the unit tests of all of them for each one.
+  const results: MutantResult[] = [];
+  for (const m of modules) {
+    console.log(`\n== ${m.name} (${m.file})`);
+    results.push(...(await new Stryker({ ...strykerOptions, mutate: [m.file], htmlReporter: { fileName: `reports/mutation/${m.name.replace(/\W+/g, '-')}.html` } }).runMutationTest()));
+  }
   const scores = scoreByModule(results, modules);
 
   console.log(`\n== mutation score per module (target >= ${mutationTarget}%)`);
@@ -65,7 +71,7 @@ async function main(): Promise<void> {
       console.log(`  ${r.status.padEnd(10)} ${s.file}:${r.location.start.line}:${r.location.start.column + 1} ${r.mutatorName} -> ${r.replacement.replace(/\s+/g, ' ').slice(0, 80)}`);
     }
   }
-  console.log(`  (${((performance.now() - started) / 1000).toFixed(0)} s; report: reports/mutation/index.html)`);
+  console.log(`  (${((performance.now() - started) / 1000).toFixed(0)} s; reports: reports/mutation/<module>.html)`);
 }
 
 await main();
