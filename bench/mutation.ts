@@ -4,7 +4,7 @@
 import { relative, resolve } from 'node:path';
 import { Stryker } from '@stryker-mutator/core';
 import type { MutantResult } from '@stryker-mutator/api/core';
-import { mutationModules, mutationTarget, strykerOptions } from './mutation-config.ts';
+import { mutationModules, mutationTarget, strykerOptions, type MutationModule } from './mutation-config.ts';
 
 const PROJECT_ROOT = resolve(import.meta.dirname, '..');
 
@@ -21,7 +21,7 @@ export interface ModuleScore {
 }
 
 /** Scores per module from Stryker's results. */
-export function scoreByModule(results: readonly MutantResult[], modules: readonly { name: string; file: string }[]): ModuleScore[] {
+export function scoreByModule(results: readonly MutantResult[], modules: readonly MutationModule[]): ModuleScore[] {
   return modules.map(({ name, file }) => {
     const mine = results.filter((r) => relative(PROJECT_ROOT, resolve(PROJECT_ROOT, r.fileName)) === file);
     const count = (...statuses: string[]) => mine.filter((r) => statuses.includes(r.status)).length;
@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   const results: MutantResult[] = [];
   for (const m of modules) {
     console.log(`\n== ${m.name} (${m.file})`);
-    results.push(...(await new Stryker({ ...strykerOptions, mutate: [m.file], htmlReporter: { fileName: `reports/mutation/${m.name.replace(/\W+/g, '-')}.html` } }).runMutationTest()));
+    results.push(...(await new Stryker({ ...strykerOptions, mutate: [m.file], testFiles: [...m.tests], htmlReporter: { fileName: `reports/mutation/${m.name.replace(/\W+/g, '-')}.html` } }).runMutationTest()));
   }
   const scores = scoreByModule(results, modules);
 

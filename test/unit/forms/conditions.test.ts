@@ -174,7 +174,7 @@ describe('resolveVisibility', () => {
         for (const key of Object.keys(raw)) if (!Object.hasOwn(want.fields, key)) expect(Object.getOwnPropertyDescriptor(answers, key)?.value).toBe(raw[key]);
         expect(Object.getPrototypeOf(answers)).toBe(Object.prototype);
       }),
-      { numRuns: 300 },
+      { numRuns: 100 },
     );
   });
 
