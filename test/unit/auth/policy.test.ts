@@ -192,4 +192,12 @@ describe('docs/auth.md', () => {
     const doc = readFileSync(path.resolve(import.meta.dirname, '../../../docs/auth.md'), 'utf8');
     expect(doc).toContain(policyMarkdown());
   });
+
+  it('is a markdown table: a header of the roles, a rule, and one row per action', () => {
+    const lines = policyMarkdown().split('\n');
+    expect(lines).toHaveLength(ACTIONS.length + 2);
+    expect(lines[0]).toBe('| action | submitter | reviewer | jurisdiction_admin | partnership_lead | platform_admin |');
+    expect(lines[1]).toBe('| --- | --- | --- | --- | --- | --- |');
+    expect(lines).toContain('| `records:review` | — | own-jurisdiction | — | — | — |');
+  });
 });
