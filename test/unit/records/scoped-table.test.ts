@@ -244,6 +244,8 @@ describe('the scoped builders at their edges', () => {
       () => build.update({ key, update: { expression: 'SET #s = :s', names: { '#s': 'status' }, values: { ':s': 1 } }, condition: { expression: '#s = :s', names: { '#s': 'pk' } } }),
       /placeholder #s means two different names/,
     );
+    // The same placeholder with the same meaning on both sides is one placeholder.
+    expect(build.update({ key, update: { expression: 'SET a = :s', values: { ':s': 1 } }, condition: { expression: 'b = :s', values: { ':s': 1 } } }).ExpressionAttributeValues).toEqual({ ':s': 1 });
     refused(
       () => build.update({ key, update: { expression: 'SET a = :s', values: { ':s': 1 } }, condition: { expression: 'b = :s', values: { ':s': 2 } } }),
       /placeholder :s has two different values/,
@@ -303,6 +305,9 @@ describe('the scoped builders at their edges', () => {
       ],
     });
     refused(() => build.transactWrite([{ delete: {} } as unknown as ScopedTransactItem]), /unknown transaction item/);
+    const update = build.transactWrite([{ update: { key, update: { expression: 'SET a = :a', values: { ':a': 1 } } } }]);
+    expect(update.TransactItems).toEqual([{ Update: build.update({ key, update: { expression: 'SET a = :a', values: { ':a': 1 } } }) }]);
+    expect(update.TransactItems![0]!.Update!.Key).toEqual({ pk: 'ky#RECORDS', sk: 'REC#1' });
   });
 
   it('refuses queries that do not fix the partition first, or continue from another partition', () => {
@@ -347,6 +352,8 @@ describe('the scoped builders at their edges', () => {
     for (const k of [':pk', ':sk', ':sk2']) refused(() => build.query({ filter: { expression: 'a = x', values: { [k]: 1 } } }), new RegExp(`filter placeholder ${k} is reserved`));
     for (const k of ['#pk', '#sk', '#p0', '#p12']) refused(() => build.query({ filter: { expression: 'a = x', names: { [k]: 'a' } } }), new RegExp(`filter placeholder ${k} is reserved`));
     expect(() => build.query({ filter: { expression: '#px = :p0', names: { '#px': 'a' }, values: { ':p0': 1 } } })).not.toThrow();
+    // Only #p<digits> is the projection's: #p1x and #ap1 are the filter's to use.
+    expect(() => build.query({ filter: { expression: '#p1x = #ap1', names: { '#p1x': 'a', '#ap1': 'b' } } })).not.toThrow();
     expect(build.get(key, { consistent: true })).toEqual({ TableName: TABLE, Key: { pk: 'ky#RECORDS', sk: 'REC#1' }, ConsistentRead: true });
   });
 
