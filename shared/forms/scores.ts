@@ -14,6 +14,8 @@ export interface ScaleScore {
   items: number;
 }
 
+const isInteger = (value: unknown): value is number => Number.isInteger(value);
+
 interface Keyed {
   answered: number;
   sum: number;
@@ -25,11 +27,11 @@ function keyedItems(def: FormDefinition, score: ScoreDefinition, answers: Readon
   for (const name of score.items) {
     const field = fieldIndex(def).get(name)?.field as LikertField | undefined;
     const value = answers[name];
-    if (!field || typeof value !== 'number') continue;
+    if (!field || !isInteger(value)) continue;
     const values = field.scale.points.map((p) => p.value);
     const low = Math.min(...values);
     const high = Math.max(...values);
-    if (!Number.isInteger(value) || value < low || value > high) continue;
+    if (value < low || value > high) continue;
     const keyed = field.reverseScored ? low + high - value : value;
     const favorable = score.favorable === 'high' ? keyed >= field.scale.positiveMin : keyed <= low + high - field.scale.positiveMin;
     out.answered += 1;

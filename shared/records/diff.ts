@@ -6,7 +6,8 @@ import type { Answers } from '#shared/forms/types.ts';
 const { isDeepStrictEqual } = process.getBuiltinModule('node:util');
 
 const isEntry = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isGroup = (v: unknown): v is Record<string, unknown>[] => Array.isArray(v) && v.length > 0 && v.every(isEntry);
+/** A list of entries, i.e. a repeating group's answer (an empty list has no entries, so it counts either way). */
+const isGroup = (v: unknown): v is Record<string, unknown>[] => Array.isArray(v) && v.every(isEntry);
 
 /**
  * Sorted names of the variables whose answers differ (added, removed or changed). A changed repeating group
@@ -20,14 +21,14 @@ export function changedFieldNames(before: Answers, after: Answers): string[] {
     const b: unknown = after[name];
     if (isDeepStrictEqual(a, b)) continue;
     names.add(name);
-    if (isGroup(a) || isGroup(b)) {
-      const left = isGroup(a) ? a : [];
-      const right = isGroup(b) ? b : [];
-      for (let i = 0; i < Math.max(left.length, right.length); i++) {
-        const x = left[i] ?? {};
-        const y = right[i] ?? {};
-        for (const field of new Set([...Object.keys(x), ...Object.keys(y)])) if (!isDeepStrictEqual(x[field], y[field])) names.add(field);
-      }
+    // Anything but a group stands for no entries, so two other values compare nothing here.
+    const left = isGroup(a) ? a : [];
+    const right = isGroup(b) ? b : [];
+    // Stryker disable next-line EqualityOperator: `<=` only adds an index past both ends, two empty entries
+    for (let i = 0; i < Math.max(left.length, right.length); i++) {
+      const x = left[i] ?? {};
+      const y = right[i] ?? {};
+      for (const field of new Set([...Object.keys(x), ...Object.keys(y)])) if (!isDeepStrictEqual(x[field], y[field])) names.add(field);
     }
   }
   return [...names].sort();

@@ -2,7 +2,24 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ForbiddenError, NotFoundError, UnauthorizedError } from '#shared/errors.ts';
-import { ACTIONS, authorize, isAllowed, isPublicAction, POLICY, policyMarkdown, PUBLIC_ACTIONS, ROLES, type Action, type Role, type Scope } from '#shared/auth/policy.ts';
+import {
+  ACTION_DESCRIPTIONS,
+  ACTIONS,
+  authorize,
+  isAllowed,
+  isJurisdictionRole,
+  isPublicAction,
+  JURISDICTION_ROLES,
+  POLICY,
+  policyMarkdown,
+  PUBLIC_ACTIONS,
+  ROLE_LABELS,
+  ROLES,
+  scopeOf,
+  type Action,
+  type Role,
+  type Scope,
+} from '#shared/auth/policy.ts';
 
 const P = 'public' as const;
 const O = 'own-jurisdiction' as const;
@@ -123,9 +140,66 @@ describe('authorize', () => {
   });
 });
 
+describe('roles and their words', () => {
+  it('acts inside one jurisdiction as submitter, reviewer and jurisdiction admin only', () => {
+    expect([...JURISDICTION_ROLES].sort()).toEqual(['jurisdiction_admin', 'reviewer', 'submitter']);
+    for (const role of ROLES) expect(isJurisdictionRole(role), role).toBe(['submitter', 'reviewer', 'jurisdiction_admin'].includes(role));
+    // Exactly the roles that have an own-jurisdiction scope somewhere are jurisdiction roles.
+    for (const role of ROLES) expect(Object.values(POLICY[role]).includes('own-jurisdiction'), role).toBe(isJurisdictionRole(role));
+  });
+
+  it('names every role (the page header shows it) and describes every action, in distinct words', () => {
+    for (const [words, keys] of [
+      [ROLE_LABELS, ROLES],
+      [ACTION_DESCRIPTIONS, ACTIONS],
+    ] as const) {
+      expect(Object.keys(words).sort()).toEqual([...keys].sort());
+      const texts = Object.values(words);
+      for (const text of texts) expect(text.trim().length).toBeGreaterThan(5);
+      expect(new Set(texts).size).toBe(texts.length);
+    }
+    expect(ROLE_LABELS.platform_admin).toBe('Platform admin');
+  });
+
+  it('looks scopes up per role and action, undefined meaning denied', () => {
+    expect(scopeOf('reviewer', 'records:review')).toBe('own-jurisdiction');
+    expect(scopeOf('reviewer', 'records:create')).toBeUndefined();
+    expect(scopeOf('platform_admin', 'audit:read-all')).toBe('all');
+  });
+});
+
+describe('what a refusal says', () => {
+  it('tells the user what is missing, and nothing about the target', () => {
+    expect(errorOf(() => authorize(undefined, 'records:list'))).toMatchObject({ message: 'Sign in to do this.' });
+    expect(errorOf(() => authorize(principalOf('reviewer'), 'records:create'))).toMatchObject({ message: 'Your role does not allow this.' });
+    expect(errorOf(() => authorize({ role: 'reviewer' }, 'records:read', { jurisdictionId: 'ky-dcbs' }))).toMatchObject({ message: 'Your account is not linked to a jurisdiction.' });
+    expect(errorOf(() => authorize(principalOf('reviewer'), 'records:read', { jurisdictionId: 'oh-franklin-fccs' }))).toMatchObject({ message: 'Not found.' });
+  });
+
+  it('decides the same way in isAllowed as in authorize', () => {
+    for (const action of ACTIONS) {
+      for (const role of ROLES) {
+        for (const jurisdictionId of ['ky-dcbs', 'oh-franklin-fccs', undefined]) {
+          const target = jurisdictionId ? { jurisdictionId } : undefined;
+          expect(isAllowed(principalOf(role), action, target), `${role} ${action} ${jurisdictionId}`).toBe(errorOf(() => authorize(principalOf(role), action, target)) === undefined);
+        }
+      }
+      expect(isAllowed(undefined, action)).toBe(isPublicAction(action));
+    }
+  });
+});
+
 describe('docs/auth.md', () => {
   it('shows the current policy table', () => {
     const doc = readFileSync(path.resolve(import.meta.dirname, '../../../docs/auth.md'), 'utf8');
     expect(doc).toContain(policyMarkdown());
+  });
+
+  it('is a markdown table: a header of the roles, a rule, and one row per action', () => {
+    const lines = policyMarkdown().split('\n');
+    expect(lines).toHaveLength(ACTIONS.length + 2);
+    expect(lines[0]).toBe('| action | submitter | reviewer | jurisdiction_admin | partnership_lead | platform_admin |');
+    expect(lines[1]).toBe('| --- | --- | --- | --- | --- | --- |');
+    expect(lines).toContain('| `records:review` | — | own-jurisdiction | — | — | — |');
   });
 });

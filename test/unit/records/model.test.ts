@@ -24,6 +24,20 @@ describe('changedFieldNames', () => {
     expect(changedFieldNames({}, before)).toEqual(['io', 'io_owner', 'io_theme']);
   });
 
+  it('names the fields of a group that is removed, from either side', () => {
+    const before: Answers = { io: [{ io_theme: 'a' }, { io_owner: 'X' }] };
+    expect(changedFieldNames(before, {})).toEqual(['io', 'io_owner', 'io_theme']);
+    expect(changedFieldNames(before, { io: ['a'] } as unknown as Answers)).toEqual(['io', 'io_owner', 'io_theme']);
+  });
+
+  it('compares a list that is not made only of entries as one value, naming no fields inside it', () => {
+    const mixed = (v: number) => ({ c: [{ a: v }, 'x'] }) as unknown as Answers;
+    expect(changedFieldNames(mixed(1), mixed(2))).toEqual(['c']);
+    const withNull = (v: number) => ({ c: [null, { a: v }] }) as unknown as Answers;
+    expect(changedFieldNames(withNull(1), withNull(2))).toEqual(['c']);
+    expect(changedFieldNames({ c: ['red'] }, { c: ['red', 'blue'] })).toEqual(['c']);
+  });
+
   it('returns names only, never a value', () => {
     const review = sampleCriticalIncidentReview(3) as Answers;
     const names = changedFieldNames({}, review);
