@@ -4,21 +4,21 @@ import { requiredEnv } from '#shared/config.ts';
 import { dictionaryApi } from '#shared/forms/dictionary-api.ts';
 import { httpFunction, route } from '#shared/http/handler.ts';
 import { surveyWavesApi } from '#shared/survey/api.ts';
-import { webApi as api } from '#shared/web/api.ts';
-import { errorPage, page, PAGE_CSP } from '#shared/web/page.tsx';
-import type { FlowInput } from '#shared/web/record-flow.tsx';
+import { webApi as api } from '#shared/site/api.ts';
+import { errorPage, page, PAGE_CSP } from '#shared/web/components/page.tsx';
+import type { FlowInput } from '#shared/records/web/record-flow.tsx';
 
 const TABLE = requiredEnv('TABLE_NAME');
 const sessions = SessionStore.fromEnv();
 
 // Each group of pages loads on its first request: a cold start reads and runs the HTTP stack and the pages it
 // serves, not every page of the function (esbuild puts them in chunks of their own, infra/constructs/bundling.ts).
-const homePage = () => import('#shared/web/home-page.tsx');
-const recordFlow = () => import('#shared/web/record-flow.tsx');
-const registryFlow = () => import('#shared/web/registry-flow.tsx');
-const surveyWaves = () => import('#shared/survey/admin-flow.tsx');
-const auditFlow = () => import('#shared/web/audit-flow.tsx');
-const dictionaryPage = () => import('#shared/web/dictionary-page.tsx');
+const homePage = () => import('#shared/site/home-page.tsx');
+const recordFlow = () => import('#shared/records/web/record-flow.tsx');
+const registryFlow = () => import('#shared/jurisdictions/web/registry-flow.tsx');
+const surveyWaves = () => import('#shared/survey/web/admin-flow.tsx');
+const auditFlow = () => import('#shared/audit/web/audit-flow.tsx');
+const dictionaryPage = () => import('#shared/forms/web/dictionary-page.tsx');
 
 interface PageRequest {
   principal: Principal | undefined;

@@ -13,11 +13,11 @@ import { getForm, latestVersion } from '#shared/forms/registry.ts';
 import type { HttpResult } from '#shared/http/response.ts';
 import { recordService, requestScope } from '#shared/records/http.ts';
 import { RECORD_STATUSES, type ListQuery, type RecordStatus, type RecordSummary } from '#shared/records/model.ts';
-import { CSRF_FIELD } from './csrf.ts';
-import { page } from './page.tsx';
-import { STARTABLE_FORMS, type StartableForm } from './record-flow.tsx';
-import { recordPath, STATUS_LABELS } from './record-pages.tsx';
-import { DataTable } from './data-table.tsx';
+import { CSRF_FIELD } from '#shared/web/csrf.ts';
+import { page } from '#shared/web/components/page.tsx';
+import { STARTABLE_FORMS, type StartableForm } from '#shared/records/web/record-flow.tsx';
+import { recordPath, STATUS_LABELS } from '#shared/records/web/record-pages.tsx';
+import { DataTable } from '#shared/web/components/data-table.tsx';
 
 /** Most records one task list shows; the list says when there are more. */
 export const TASK_LIMIT = 50;

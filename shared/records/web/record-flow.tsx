@@ -17,8 +17,8 @@ import { JurisdictionStore } from '#shared/jurisdictions/store.ts';
 import { RecordConflictError } from '#shared/records/errors.ts';
 import { formContextFrom, recordService, requestScope } from '#shared/records/http.ts';
 import { isEditable, RECORD_FORMS, type RecordView } from '#shared/records/model.ts';
-import { applyEntryAction, CONTROL, inputId, mergeSection, sectionAction, sectionAnswers, type PostedFields } from './form-values.ts';
-import { page } from './page.tsx';
+import { applyEntryAction, CONTROL, inputId, mergeSection, sectionAction, sectionAnswers, type PostedFields } from '#shared/web/form-values.ts';
+import { page } from '#shared/web/components/page.tsx';
 import { RecordReadOnly, recordPath, ReviewPage, SectionPage, sectionPath, STATUS_LABELS, type Alert } from './record-pages.tsx';
 import { isReviewMove, MOVE_FIELDS, moveDoneText, REASON_INPUT_ID, ReviewActions, reviewMoves, type ReviewMove } from './review-actions.tsx';
 

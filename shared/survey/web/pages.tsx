@@ -6,11 +6,11 @@ import type { FieldError } from '#shared/errors.ts';
 import type { Visibility } from '#shared/forms/conditions.ts';
 import type { RenderForm } from '#shared/forms/render-model.ts';
 import { CSRF_FIELD } from '#shared/web/csrf.ts';
-import { describedByOf, FormGroup } from '#shared/web/form-group.tsx';
+import { describedByOf, FormGroup } from '#shared/web/components/form-group.tsx';
 import { inputId } from '#shared/web/form-values.ts';
-import { AlertBox, ErrorSummary, FieldBlock, type Alert } from '#shared/web/record-pages.tsx';
-import { DataTable } from '#shared/web/data-table.tsx';
-import { addDays, MAX_WAVE_DAYS, surveyPath, type SurveyWave } from './model.ts';
+import { AlertBox, ErrorSummary, FieldBlock, type Alert } from '#shared/records/web/record-pages.tsx';
+import { DataTable } from '#shared/web/components/data-table.tsx';
+import { addDays, MAX_WAVE_DAYS, surveyPath, type SurveyWave } from '#shared/survey/model.ts';
 
 export const SUBMISSION_FIELD = 'submissionId';
 

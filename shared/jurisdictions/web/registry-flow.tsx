@@ -9,9 +9,9 @@ import type { HttpResult } from '#shared/http/response.ts';
 import { addJurisdiction, editJurisdiction, type RegistryEditor } from '#shared/jurisdictions/admin.ts';
 import type { Jurisdiction } from '#shared/jurisdictions/model.ts';
 import { JurisdictionStore } from '#shared/jurisdictions/store.ts';
-import type { PostedFields } from './form-values.ts';
-import { page } from './page.tsx';
-import type { Alert } from './record-pages.tsx';
+import type { PostedFields } from '#shared/web/form-values.ts';
+import { page } from '#shared/web/components/page.tsx';
+import type { Alert } from '#shared/records/web/record-pages.tsx';
 import { emptyFormValues, formValuesFrom, formValuesOf, jurisdictionFrom, type RegistryFormValues } from './registry-form.ts';
 import { REGISTRY_PATH, RegistryFormPage, RegistryPage, type RegistryFormPageProps } from './registry-pages.tsx';
 

@@ -7,8 +7,8 @@
 import type { Principal } from '#shared/auth/principal.ts';
 import { isAllowed } from '#shared/auth/policy.ts';
 import { REASON_MAX_LENGTH, REASON_REQUIRED, TRANSITIONS, type RecordStatus, type RecordView } from '#shared/records/model.ts';
-import { CSRF_FIELD } from './csrf.ts';
-import { CONTROL } from './form-values.ts';
+import { CSRF_FIELD } from '#shared/web/csrf.ts';
+import { CONTROL } from '#shared/web/form-values.ts';
 import { recordPath, STATUS_LABELS } from './record-pages.tsx';
 
 export const REVIEW_MOVES = ['in_review', 'returned', 'approved'] as const satisfies readonly RecordStatus[];

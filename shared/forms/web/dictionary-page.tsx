@@ -7,7 +7,7 @@ import { changelogRows, dictionaryRows } from '#shared/forms/dictionary.ts';
 import { DictionaryBody } from '#shared/forms/dictionary-html.tsx';
 import { formRegistry } from '#shared/forms/registry.ts';
 import type { HttpResult } from '#shared/http/response.ts';
-import { page } from './page.tsx';
+import { page } from '#shared/web/components/page.tsx';
 
 let rows: { rows: ReturnType<typeof dictionaryRows>; changelog: ReturnType<typeof changelogRows> } | undefined;
 // The definitions are static: built once per container.

@@ -4,8 +4,8 @@
  */
 import { ROLE_LABELS, type Role } from '#shared/auth/policy.ts';
 import type { AuditAction, AuditEvent } from '#shared/audit/index.ts';
-import { recordPath } from './record-pages.tsx';
-import { DataTable } from './data-table.tsx';
+import { recordPath } from '#shared/records/web/record-pages.tsx';
+import { DataTable } from '#shared/web/components/data-table.tsx';
 
 const ACTION_LABELS: Record<AuditAction, string> = {
   'record.created': 'Started a record',

@@ -10,7 +10,7 @@ import type { HttpResult } from '#shared/http/response.ts';
 import { secret } from '#shared/secrets.ts';
 import { scopedTable } from '#shared/storage/scoped-table.ts';
 import { AuditPage } from './admin-pages.tsx';
-import { page } from './page.tsx';
+import { page } from '#shared/web/components/page.tsx';
 
 export interface AuditFlowInput {
   table: string;

@@ -6,10 +6,10 @@ import { healthApi } from '#shared/health-api.ts';
 import { jurisdictionsApi, registryAdminApi } from '#shared/jurisdictions/api.ts';
 import { recordsApi } from '#shared/records/api.ts';
 import { surveyApi, surveyWavesApi } from '#shared/survey/api.ts';
-import { webApi } from '#shared/web/api.ts';
+import { webApi } from '#shared/site/api.ts';
 import { resolved } from '#shared/zod-config.ts';
-import { contract, responsesOf, type RouteContract } from './contract.ts';
-import { ROUTES } from './routes.ts';
+import { contract, responsesOf, type RouteContract } from '#shared/http/contract.ts';
+import { ROUTES } from '#shared/http/routes.ts';
 
 const openapiApi = {
   'GET /api/openapi.json': contract({ responses: { 200: { description: 'This document (OpenAPI 3.1)' } } }),

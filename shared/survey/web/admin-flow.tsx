@@ -8,11 +8,11 @@ import { latestVersion } from '#shared/forms/registry.ts';
 import type { HttpResult } from '#shared/http/response.ts';
 import { JurisdictionStore } from '#shared/jurisdictions/store.ts';
 import { scopedTable } from '#shared/storage/scoped-table.ts';
-import { page } from '#shared/web/page.tsx';
-import type { Alert } from '#shared/web/record-pages.tsx';
-import { SURVEY_FORM_ID, todayUtc } from './model.ts';
+import { page } from '#shared/web/components/page.tsx';
+import type { Alert } from '#shared/records/web/record-pages.tsx';
+import { SURVEY_FORM_ID, todayUtc } from '#shared/survey/model.ts';
 import { WavesPage } from './pages.tsx';
-import { SurveyWaves } from './store.ts';
+import { SurveyWaves } from '#shared/survey/store.ts';
 
 export interface WavesInput {
   table: string;

@@ -8,8 +8,8 @@ import type { FieldError } from '#shared/errors.ts';
 import type { Visibility } from '#shared/forms/conditions.ts';
 import type { RenderField, RenderForm, RenderSection } from '#shared/forms/render-model.ts';
 import type { RecordStatus, RecordView } from '#shared/records/model.ts';
-import { CSRF_FIELD } from './csrf.ts';
-import { CONTROL, inputId, inputName } from './form-values.ts';
+import { CSRF_FIELD } from '#shared/web/csrf.ts';
+import { CONTROL, inputId, inputName } from '#shared/web/form-values.ts';
 
 export const STATUS_LABELS: Record<RecordStatus, string> = {
   draft: 'Draft',
