@@ -5,6 +5,7 @@ import '#shared/zod-config.ts';
 import { registryActiveCheck } from './active-jurisdiction.ts';
 import { documentClient } from '#shared/aws/document-client.ts';
 import { optionalEnv, requiredEnv } from '#shared/config.ts';
+import { keys } from '#shared/storage/keys.ts';
 import { cookieName, hashOpaqueId, isLocalHttpOrigin, isOpaqueId, newOpaqueId, originOf, readCookie, serializeCookie } from './cookies.ts';
 import { principalSchema, type Principal } from './principal.ts';
 
@@ -17,13 +18,9 @@ import { principalSchema, type Principal } from './principal.ts';
  */
 
 export const SESSION_COOKIE = 'npcs_session';
-export const SESSION_PREFIX = 'SESSION#';
-const SESSION_SK = 'SESSION';
 
 /** The idle clock is written at most this often, so a busy page does not cost a write per request. */
 export const TOUCH_INTERVAL_MS = 60_000;
-
-export const sessionKey = (idHash: string) => ({ pk: `${SESSION_PREFIX}${idHash}`, sk: SESSION_SK }) as const;
 
 export interface SessionConfig {
   /** Sliding idle expiry. @default 30 */
@@ -137,7 +134,7 @@ export class SessionStore {
       new PutCommand({
         TableName: this.tableName,
         Item: {
-          ...sessionKey(hashOpaqueId(id)),
+          ...keys.session(hashOpaqueId(id)),
           kind: 'session',
           principal: valid,
           createdAtMs: now,
@@ -161,7 +158,7 @@ export class SessionStore {
   async readSession(cookies: string | readonly string[] | undefined | null, options: ReadSessionOptions = {}): Promise<{ principal: Principal; session: SessionInfo } | undefined> {
     const id = readCookie(cookies, this.cookieName);
     if (!isOpaqueId(id)) return undefined;
-    const key = sessionKey(hashOpaqueId(id));
+    const key = keys.session(hashOpaqueId(id));
     const out = await this.client.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
     if (!out.Item) return undefined;
     const item = itemSchema.safeParse(out.Item);
@@ -199,7 +196,7 @@ export class SessionStore {
     const id = readCookie(cookies, this.cookieName);
     let ended = false;
     if (isOpaqueId(id)) {
-      const out = await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: sessionKey(hashOpaqueId(id)), ReturnValues: 'ALL_OLD' }));
+      const out = await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: keys.session(hashOpaqueId(id)), ReturnValues: 'ALL_OLD' }));
       ended = out.Attributes !== undefined;
     }
     return { setCookie: this.clearCookie(), ended };

@@ -2,7 +2,7 @@
  * The record model: statuses and their life cycle, what a record holds, the inputs of each operation (zod, so
  * HTTP handlers can reuse them) and how a record is laid out in the table.
  *
- * Items (pk shown after `<jid>#`; see docs/records.md):
+ * Items (pk shown after `<jid>#`; built by the key registry, shared/storage/keys.ts; see docs/records.md):
  *   record              RECORDS            REC#<recordId>          one item per record, answers included
  *   submission receipt  REC#<recordId>     SUBMISSION#<submissionId>
  *   amendment claim     REC#<recordId>     AMENDED                 (the approved record's forward link)
@@ -91,17 +91,6 @@ export const SUMMARY_ATTRIBUTES: readonly (keyof RecordSummary)[] = [
   'jurisdictionId', 'recordId', 'formId', 'formVersion', 'status', 'version', 'createdBy', 'createdAt', 'updatedBy', 'updatedAt',
   'submittedAt', 'submissionId', 'statusReason', 'amends', 'amendReason',
 ];
-
-// ---------------------------------------------------------------------------------------------------
-// Keys (partition suffixes; the scoped table prefixes the jurisdiction id).
-
-export const RECORDS_PARTITION = 'RECORDS';
-export const REQUESTS_PARTITION = 'REQUESTS';
-export const RECORD_SK_PREFIX = 'REC#';
-export const recordKey = (recordId: string) => ({ partition: RECORDS_PARTITION, sk: `${RECORD_SK_PREFIX}${recordId}` });
-export const submissionKey = (recordId: string, submissionId: string) => ({ partition: `REC#${recordId}`, sk: `SUBMISSION#${submissionId}` });
-export const amendmentKey = (recordId: string) => ({ partition: `REC#${recordId}`, sk: 'AMENDED' });
-export const createReceiptKey = (digest: string) => ({ partition: REQUESTS_PARTITION, sk: `CREATE#${digest}` });
 
 export function toItem(record: RecordView): Item {
   return { kind: 'record', ...record };

@@ -21,6 +21,7 @@ import type { Answers, FormContext } from '#shared/forms/types.ts';
 import { assertDraft, assertSubmission } from '#shared/forms/validate.ts';
 import { logger } from '#shared/logger.ts';
 import type { Expression, Item, ScopedTable, ScopedTransactItem } from '#shared/storage/scoped-table.ts';
+import { keys, partitions, RECORD_SK_PREFIX } from '#shared/storage/keys.ts';
 import { changedFieldNames } from './diff.ts';
 import {
   alreadyAmended,
@@ -35,20 +36,14 @@ import {
 } from './errors.ts';
 import {
   amendInputSchema,
-  amendmentKey,
   createDraftInputSchema,
-  createReceiptKey,
   EDITABLE_STATUSES,
   fromItem,
   isEditable,
   listQuerySchema,
   parseInput,
   REASON_REQUIRED,
-  RECORD_SK_PREFIX,
-  RECORDS_PARTITION,
-  recordKey,
   saveDraftInputSchema,
-  submissionKey,
   submitInputSchema,
   SUMMARY_ATTRIBUTES,
   summaryFromItem,
@@ -135,7 +130,7 @@ export class RecordService {
     }
     // Validated answers hold no undefined, so the per-form type narrows to the stored shape.
     const answers = assertDraft(def, i.answers ?? {}, await this.context(table)) as Answers;
-    const receipt = i.clientRequestId ? createReceiptKey(digest(actor.subject, i.clientRequestId)) : undefined;
+    const receipt = i.clientRequestId ? keys.createReceipt(digest(actor.subject, i.clientRequestId)) : undefined;
     return this.attempt(async (): Attempt<Written> => {
       const now = this.now();
       const at = now.toISOString();
@@ -152,7 +147,7 @@ export class RecordService {
         updatedBy: actor.subject,
         updatedAt: at,
       };
-      const items: ScopedTransactItem[] = [{ put: { key: recordKey(record.recordId), attributes: toItem(record), condition: absent } }];
+      const items: ScopedTransactItem[] = [{ put: { key: keys.record(record.recordId), attributes: toItem(record), condition: absent } }];
       if (receipt) {
         items.push({
           put: {
@@ -208,7 +203,7 @@ export class RecordService {
     return this.attempt(async (): Attempt<Written> => {
       const current = await this.load(table, recordId);
       if (current.submissionId === i.submissionId) return { record: current, replayed: true };
-      const receipt = submissionKey(current.recordId, i.submissionId);
+      const receipt = keys.submission(current.recordId, i.submissionId);
       if (!isEditable(current.status) || current.version !== i.expectedVersion) {
         // An earlier submission with this id may have succeeded before later changes: that is a replay.
         if (await table.get(receipt, { consistent: true })) return { record: current, replayed: true };
@@ -274,7 +269,7 @@ export class RecordService {
     const statuses = q.status === undefined ? undefined : [...new Set([q.status].flat())].sort();
     const scope = `records:${table.jurisdictionId}:${scopeDigest([q.formId ?? null, statuses ?? null, q.from ?? null, q.to ?? null])}`;
     let startKey: Item | undefined = q.cursor ? openCursor(this.options.cursorSecret, scope, q.cursor) : undefined;
-    if (startKey && (startKey.pk !== table.pk(RECORDS_PARTITION) || !String(startKey.sk).startsWith(RECORD_SK_PREFIX))) {
+    if (startKey && (startKey.pk !== table.pk(partitions.records) || !String(startKey.sk).startsWith(RECORD_SK_PREFIX))) {
       throw new BadRequestError(INVALID_CURSOR_MESSAGE);
     }
     const [low, high] = idBounds(fromMs, toMs);
@@ -298,7 +293,7 @@ export class RecordService {
       // One more than the page, so the last page carries no cursor to an empty page.
       const wanted = q.limit + 1 - found.length;
       const page = await table.query({
-        partition: RECORDS_PARTITION,
+        partition: partitions.records,
         sk: { between: [`${RECORD_SK_PREFIX}${low}`, `${RECORD_SK_PREFIX}${high}`] },
         forward: false,
         limit: filter ? Math.max(wanted, FILTERED_QUERY_LIMIT) : wanted,
@@ -370,14 +365,14 @@ export class RecordService {
       };
       const event = this.event(actor, now, { action: 'record.amended', ...refsOf(record), toStatus: 'draft', amends: record.amends });
       const codes = await this.commit(table, [
-        { conditionCheck: { key: recordKey(old.recordId), condition: versionGuard(old.version, ['approved']) } },
-        { put: { key: amendmentKey(old.recordId), attributes: { kind: 'amendment', recordId: old.recordId, amendmentId: record.recordId, amendedAt: at, amendedBy: actor.subject }, condition: absent } },
-        { put: { key: recordKey(record.recordId), attributes: toItem(record), condition: absent } },
+        { conditionCheck: { key: keys.record(old.recordId), condition: versionGuard(old.version, ['approved']) } },
+        { put: { key: keys.amendment(old.recordId), attributes: { kind: 'amendment', recordId: old.recordId, amendmentId: record.recordId, amendedAt: at, amendedBy: actor.subject }, condition: absent } },
+        { put: { key: keys.record(record.recordId), attributes: toItem(record), condition: absent } },
         auditPut(table, event),
       ]);
       if (!codes) return record;
       if (codes[1] === 'ConditionalCheckFailed') {
-        const claim = await table.get(amendmentKey(old.recordId), { consistent: true });
+        const claim = await table.get(keys.amendment(old.recordId), { consistent: true });
         if (claim) throw alreadyAmended(String(claim.amendmentId));
       }
       return RETRY;
@@ -398,7 +393,7 @@ export class RecordService {
   /** The record, read strongly consistent (decisions are made on it). */
   private async load(table: ScopedTable, recordId: string): Promise<RecordView> {
     if (typeof recordId !== 'string' || !TIME_SORTABLE_ID.test(recordId)) throw recordNotFound();
-    const item = await table.get(recordKey(recordId), { consistent: true });
+    const item = await table.get(keys.record(recordId), { consistent: true });
     if (!item) throw recordNotFound();
     return fromItem(item);
   }
@@ -410,7 +405,7 @@ export class RecordService {
   }
 
   private replace(next: RecordView, guard: Expression): ScopedTransactItem {
-    return { put: { key: recordKey(next.recordId), attributes: toItem(next), condition: guard } };
+    return { put: { key: keys.record(next.recordId), attributes: toItem(next), condition: guard } };
   }
 
   private event(actor: Actor, now: Date, facts: AuditFacts) {
