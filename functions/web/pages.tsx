@@ -6,7 +6,7 @@ import { httpFunction, route } from '#shared/http/handler.ts';
 import { surveyWavesApi } from '#shared/survey/api.ts';
 import { webApi as api } from '#shared/site/api.ts';
 import { errorPage, page, PAGE_CSP } from '#shared/web/components/page.tsx';
-import type { FlowInput } from '#shared/records/web/record-flow.tsx';
+import type { PageInput } from '#shared/web/page-input.ts';
 
 const TABLE = requiredEnv('TABLE_NAME');
 const sessions = SessionStore.fromEnv();
@@ -22,18 +22,18 @@ const dictionaryPage = () => import('#shared/forms/web/dictionary-page.tsx');
 
 interface PageRequest {
   principal: Principal | undefined;
-  event: FlowInput['event'];
+  event: PageInput['event'];
   csrfToken: () => Promise<string>;
 }
 
-/** What the record form flow needs of a request (the stack has authorized the principal already). */
-async function flow(i: PageRequest): Promise<FlowInput> {
-  return { table: TABLE, principal: i.principal!, event: i.event, csrf: await i.csrfToken() };
+/** What every page renderer takes of a request, on a route open to everyone (readSession). */
+async function openInput(i: PageRequest): Promise<PageInput<Principal | undefined>> {
+  return { table: TABLE, principal: i.principal, event: i.event, csrf: await i.csrfToken() };
 }
 
-/** What the registry pages need of a request (platform admins; shared/web/registry-flow.tsx). */
-async function registryInput(i: PageRequest) {
-  return { table: TABLE, principal: i.principal!, requestId: i.event.requestContext.requestId, csrf: await i.csrfToken() };
+/** The same on a signed-in route: the stack has authenticated and authorized the principal already. */
+async function input(i: PageRequest): Promise<PageInput> {
+  return { ...(await openInput(i)), principal: i.principal! };
 }
 
 export const handler = httpFunction(
@@ -42,7 +42,7 @@ export const handler = httpFunction(
       ...api['GET /'],
       readSession: true,
       // The home page and its tasks per role: shared/web/home-page.tsx.
-      handle: async (i) => (await homePage()).showHome({ table: TABLE, principal: i.principal, event: i.event, csrf: await i.csrfToken() }, i.query),
+      handle: async (i) => (await homePage()).showHome(await openInput(i), i.query),
     }),
     'GET /sign-in-help': route({
       ...api['GET /sign-in-help'],
@@ -73,78 +73,78 @@ export const handler = httpFunction(
     }),
     'POST /records': route({
       ...api['POST /records'],
-      handle: async (i) => (await recordFlow()).startRecord(await flow(i), i.body.formId),
+      handle: async (i) => (await recordFlow()).startRecord(await input(i), i.body.formId),
     }),
     // The record form (shared/web/record-flow.tsx): always the principal's own jurisdiction (no jurisdiction in the path).
     'GET /records/{recordId}': route({
       ...api['GET /records/{recordId}'],
-      handle: async (i) => (await recordFlow()).showRecord(await flow(i), i.params.recordId, i.query),
+      handle: async (i) => (await recordFlow()).showRecord(await input(i), i.params.recordId, i.query),
     }),
     'GET /records/{recordId}/sections/{sectionId}': route({
       ...api['GET /records/{recordId}/sections/{sectionId}'],
-      handle: async (i) => (await recordFlow()).showSection(await flow(i), i.params.recordId, i.params.sectionId, i.query),
+      handle: async (i) => (await recordFlow()).showSection(await input(i), i.params.recordId, i.params.sectionId, i.query),
     }),
     'POST /records/{recordId}/sections/{sectionId}': route({
       ...api['POST /records/{recordId}/sections/{sectionId}'],
-      handle: async (i) => (await recordFlow()).saveSection(await flow(i), i.params.recordId, i.params.sectionId, i.body),
+      handle: async (i) => (await recordFlow()).saveSection(await input(i), i.params.recordId, i.params.sectionId, i.body),
     }),
     'GET /records/{recordId}/review': route({
       ...api['GET /records/{recordId}/review'],
-      handle: async (i) => (await recordFlow()).showReview(await flow(i), i.params.recordId),
+      handle: async (i) => (await recordFlow()).showReview(await input(i), i.params.recordId),
     }),
     'POST /records/{recordId}/submit': route({
       ...api['POST /records/{recordId}/submit'],
-      handle: async (i) => (await recordFlow()).submitRecord(await flow(i), i.params.recordId, i.body),
+      handle: async (i) => (await recordFlow()).submitRecord(await input(i), i.params.recordId, i.body),
     }),
     // A reviewer's decision on the read-only record page: the records service's transition, as in the JSON API.
     'POST /records/{recordId}/transitions': route({
       ...api['POST /records/{recordId}/transitions'],
-      handle: async (i) => (await recordFlow()).moveRecord(await flow(i), i.params.recordId, i.body),
+      handle: async (i) => (await recordFlow()).moveRecord(await input(i), i.params.recordId, i.body),
     }),
     // The data dictionary, generated from the form definitions bundled here (the CSVs come from the dictionary function).
     'GET /dictionary': route({
       ...dictionaryApi['GET /dictionary'],
       readSession: true,
-      handle: async (i) => (await dictionaryPage()).showDictionary({ principal: i.principal, csrf: await i.csrfToken() }),
+      handle: async (i) => (await dictionaryPage()).showDictionary(await openInput(i)),
     }),
     // Administrators: the audit log (no jurisdiction in the path: a jurisdiction admin reads their own only).
     'GET /audit': route({
       ...api['GET /audit'],
-      handle: async (i) => (await auditFlow()).showAuditLog({ table: TABLE, principal: i.principal!, csrf: await i.csrfToken() }, i.query),
+      handle: async (i) => (await auditFlow()).showAuditLog(await input(i), i.query),
     }),
     // Jurisdiction admins: survey waves of their own jurisdiction (shared/survey/admin-flow.tsx).
     'GET /survey-waves': route({
       ...surveyWavesApi['GET /survey-waves'],
-      handle: async (i) => (await surveyWaves()).showWaves({ table: TABLE, principal: i.principal!, event: i.event, csrf: await i.csrfToken() }, i.query),
+      handle: async (i) => (await surveyWaves()).showWaves(await input(i), i.query),
     }),
     'POST /survey-waves': route({
       ...surveyWavesApi['POST /survey-waves'],
-      handle: async (i) => (await surveyWaves()).openWave({ table: TABLE, principal: i.principal!, event: i.event, csrf: await i.csrfToken() }, i.body),
+      handle: async (i) => (await surveyWaves()).openWave(await input(i), i.body),
     }),
     'POST /survey-waves/{waveId}/close': route({
       ...surveyWavesApi['POST /survey-waves/{waveId}/close'],
-      handle: async (i) => (await surveyWaves()).closeWave({ table: TABLE, principal: i.principal!, event: i.event, csrf: await i.csrfToken() }, i.params.waveId),
+      handle: async (i) => (await surveyWaves()).closeWave(await input(i), i.params.waveId),
     }),
     // Platform admins keep the registry (shared/web/registry-flow.tsx, over shared/jurisdictions/admin.ts).
     'GET /registry': route({
       ...api['GET /registry'],
-      handle: async (i) => (await registryFlow()).showRegistry(await registryInput(i), i.query),
+      handle: async (i) => (await registryFlow()).showRegistry(await input(i), i.query),
     }),
     'GET /registry/new': route({
       ...api['GET /registry/new'],
-      handle: async (i) => (await registryFlow()).showAddForm(await registryInput(i)),
+      handle: async (i) => (await registryFlow()).showAddForm(await input(i)),
     }),
     'POST /registry': route({
       ...api['POST /registry'],
-      handle: async (i) => (await registryFlow()).addFromForm(await registryInput(i), i.body),
+      handle: async (i) => (await registryFlow()).addFromForm(await input(i), i.body),
     }),
     'GET /registry/{jurisdictionId}/edit': route({
       ...api['GET /registry/{jurisdictionId}/edit'],
-      handle: async (i) => (await registryFlow()).showEditForm(await registryInput(i), i.params.jurisdictionId),
+      handle: async (i) => (await registryFlow()).showEditForm(await input(i), i.params.jurisdictionId),
     }),
     'POST /registry/{jurisdictionId}': route({
       ...api['POST /registry/{jurisdictionId}'],
-      handle: async (i) => (await registryFlow()).editFromForm(await registryInput(i), i.params.jurisdictionId, i.body),
+      handle: async (i) => (await registryFlow()).editFromForm(await input(i), i.params.jurisdictionId, i.body),
     }),
   },
   { sessions, errorPage, contentSecurityPolicy: PAGE_CSP },

@@ -8,6 +8,7 @@
 import { JurisdictionStore } from '#shared/jurisdictions/store.ts';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Principal } from '#shared/auth/principal.ts';
+import type { PageInput } from '#shared/web/page-input.ts';
 import { isAllowed, scopeOf } from '#shared/auth/policy.ts';
 import { getForm, latestVersion } from '#shared/forms/registry.ts';
 import type { HttpResult } from '#shared/http/response.ts';
@@ -58,15 +59,8 @@ export interface HomeData {
   overview?: { counts: Record<RecordStatus, number>; more: boolean } | undefined;
 }
 
-export interface HomeInput {
-  table: string;
-  principal: Principal | undefined;
-  event: APIGatewayProxyEventV2;
-  csrf: string;
-}
-
 /** GET /: the signed-out page, or the signed-in person's home with their tasks. */
-export async function showHome(input: HomeInput, query: { started?: string | undefined; saved?: string | undefined }): Promise<HttpResult> {
+export async function showHome(input: PageInput<Principal | undefined>, query: { started?: string | undefined; saved?: string | undefined }): Promise<HttpResult> {
   const { principal, csrf } = input;
   if (!principal) return page({ title: 'Home', path: '/', children: <SignedOut /> });
   const home = await loadHome(input.table, principal, input.event);

@@ -4,8 +4,8 @@
  * reviewer's decisions (transitions). Every change goes through the records service. Handlers stay thin.
  */
 import { randomUUID } from 'node:crypto';
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Principal } from '#shared/auth/principal.ts';
+import type { PageInput } from '#shared/web/page-input.ts';
 import { isAllowed } from '#shared/auth/policy.ts';
 import { BadRequestError, NotFoundError, ValidationError, type FieldError } from '#shared/errors.ts';
 import { conditionFields, resolveVisibility, type Visibility } from '#shared/forms/conditions.ts';
@@ -24,13 +24,6 @@ import { isReviewMove, MOVE_FIELDS, moveDoneText, REASON_INPUT_ID, ReviewActions
 
 type Bag = Record<string, unknown>;
 
-export interface FlowInput {
-  table: string;
-  principal: Principal;
-  event: APIGatewayProxyEventV2;
-  csrf: string;
-}
-
 const redirect = (location: string): HttpResult => ({ statusCode: 303, headers: { location, 'cache-control': 'no-store' }, body: '' });
 
 const CONFLICT_TEXT =
@@ -43,7 +36,7 @@ interface Loaded {
 }
 
 /** The principal's own jurisdiction's record (another jurisdiction's id is simply not found there). */
-async function load(input: FlowInput, recordId: string): Promise<Loaded & { scope: ReturnType<typeof requestScope> }> {
+async function load(input: PageInput, recordId: string): Promise<Loaded & { scope: ReturnType<typeof requestScope> }> {
   const jurisdictionId = input.principal.jurisdictionId!;
   const scope = requestScope(input.table, jurisdictionId, input.principal, input.event);
   const record = await (await recordService(input.table)).get(scope.table, scope.actor, recordId);
@@ -76,7 +69,7 @@ function answersFor(section: RenderSection, answers: Bag): Bag {
   return Object.fromEntries([...names].filter((n) => Object.hasOwn(answers, n)).map((n) => [n, answers[n]]));
 }
 
-function sectionPage(input: FlowInput, loaded: Loaded, section: RenderSection, answers: Bag, opts: { errors?: FieldError[]; alert?: Alert; version?: number; status?: number } = {}): HttpResult {
+function sectionPage(input: PageInput, loaded: Loaded, section: RenderSection, answers: Bag, opts: { errors?: FieldError[]; alert?: Alert; version?: number; status?: number } = {}): HttpResult {
   const { visibility, sections } = shownWith(loaded, answers);
   const record = opts.version ? { ...loaded.record, version: opts.version } : loaded.record;
   const title = `${opts.errors?.length ? 'Error: ' : ''}${section.title}`;
@@ -107,7 +100,7 @@ function sectionPage(input: FlowInput, loaded: Loaded, section: RenderSection, a
 }
 
 /** The read-only record, with the reviewer's decision forms for principals who may make one now. */
-function readOnlyPage(input: FlowInput, loaded: Loaded, opts: { alert?: Alert | undefined; reason?: string; reasonError?: string; status?: number } = {}): HttpResult {
+function readOnlyPage(input: PageInput, loaded: Loaded, opts: { alert?: Alert | undefined; reason?: string; reasonError?: string; status?: number } = {}): HttpResult {
   const { visibility, sections } = shownWith(loaded);
   const moves = reviewMoves(input.principal, loaded.record);
   return page(
@@ -132,7 +125,7 @@ function readOnlyPage(input: FlowInput, loaded: Loaded, opts: { alert?: Alert | 
 }
 
 /** GET /records/{id}: a draft (or returned record) the principal may edit opens at its first section; anything else reads. */
-export async function showRecord(input: FlowInput, recordId: string, query: { submitted?: string | undefined; moved?: string | undefined }): Promise<HttpResult> {
+export async function showRecord(input: PageInput, recordId: string, query: { submitted?: string | undefined; moved?: string | undefined }): Promise<HttpResult> {
   const loaded = await load(input, recordId);
   if (canEdit(input.principal, loaded.record)) {
     const first = shownWith(loaded).sections[0];
@@ -158,7 +151,7 @@ export interface MoveForm {
  * that is already done (a double click, a second tab) is answered as done; anything else that lost the race gets
  * the record as it now is, with a 409 that says someone else acted first.
  */
-export async function moveRecord(input: FlowInput, recordId: string, body: MoveForm): Promise<HttpResult> {
+export async function moveRecord(input: PageInput, recordId: string, body: MoveForm): Promise<HttpResult> {
   const to = body[MOVE_FIELDS.to];
   if (!isReviewMove(to)) throw new BadRequestError('Choose one of the review decisions on the record page: start review, return for changes or approve.');
   const expectedVersion = /^\d{1,9}$/.test(body.expectedVersion ?? '') ? Number(body.expectedVersion) : 0;
@@ -203,7 +196,7 @@ export type StartableForm = (typeof STARTABLE_FORMS)[number];
 const isStartable = (formId: string | undefined): formId is StartableForm => (STARTABLE_FORMS as readonly string[]).includes(formId ?? '');
 
 /** POST /records: a new draft of an allowed form, then its first section with the "started" notice. */
-export async function startRecord(input: FlowInput, formId: string | undefined): Promise<HttpResult> {
+export async function startRecord(input: PageInput, formId: string | undefined): Promise<HttpResult> {
   if (!isStartable(formId)) {
     const names = STARTABLE_FORMS.map((f) => getForm(f, latestVersion(f)).title.toLowerCase());
     throw new BadRequestError(`This form cannot be started here. Go back to the home page and start a ${names.join(' or a ')}.`);
@@ -215,7 +208,7 @@ export async function startRecord(input: FlowInput, formId: string | undefined):
 }
 
 /** GET /records/{id}/sections/{sectionId} */
-export async function showSection(input: FlowInput, recordId: string, sectionId: string, query: { notice?: string | undefined }): Promise<HttpResult> {
+export async function showSection(input: PageInput, recordId: string, sectionId: string, query: { notice?: string | undefined }): Promise<HttpResult> {
   const loaded = await load(input, recordId);
   const section = findSection(loaded.form, sectionId);
   if (!canEdit(input.principal, loaded.record)) return redirect(recordPath(recordId));
@@ -229,7 +222,7 @@ export async function showSection(input: FlowInput, recordId: string, sectionId:
 }
 
 /** POST /records/{id}/sections/{sectionId}: merge, save with expectedVersion, then go where the button said. */
-export async function saveSection(input: FlowInput, recordId: string, sectionId: string, posted: PostedFields): Promise<HttpResult> {
+export async function saveSection(input: PageInput, recordId: string, sectionId: string, posted: PostedFields): Promise<HttpResult> {
   const loaded = await load(input, recordId);
   const section = findSection(loaded.form, sectionId);
   if (!canEdit(input.principal, loaded.record)) return redirect(recordPath(recordId));
@@ -280,7 +273,7 @@ export async function saveSection(input: FlowInput, recordId: string, sectionId:
   }
 }
 
-function reviewPage(input: FlowInput, loaded: Loaded, opts: { errors?: FieldError[]; alert?: Alert; status?: number } = {}): HttpResult {
+function reviewPage(input: PageInput, loaded: Loaded, opts: { errors?: FieldError[]; alert?: Alert; status?: number } = {}): HttpResult {
   const { visibility, sections } = shownWith(loaded);
   return page(
     {
@@ -306,14 +299,14 @@ function reviewPage(input: FlowInput, loaded: Loaded, opts: { errors?: FieldErro
 }
 
 /** GET /records/{id}/review */
-export async function showReview(input: FlowInput, recordId: string): Promise<HttpResult> {
+export async function showReview(input: PageInput, recordId: string): Promise<HttpResult> {
   const loaded = await load(input, recordId);
   if (!canEdit(input.principal, loaded.record)) return redirect(recordPath(recordId));
   return reviewPage(input, loaded);
 }
 
 /** POST /records/{id}/submit: idempotent per the review page's submissionId. */
-export async function submitRecord(input: FlowInput, recordId: string, body: { expectedVersion: string; submissionId: string }): Promise<HttpResult> {
+export async function submitRecord(input: PageInput, recordId: string, body: { expectedVersion: string; submissionId: string }): Promise<HttpResult> {
   const loaded = await load(input, recordId);
   try {
     await (await recordService(input.table)).submit(loaded.scope.table, loaded.scope.actor, recordId, { expectedVersion: Number(body.expectedVersion), submissionId: body.submissionId });
