@@ -17,7 +17,8 @@ import { RECORD_STATUSES, type ListQuery, type RecordStatus, type RecordSummary 
 import { CSRF_FIELD } from '#shared/web/csrf.ts';
 import { page } from '#shared/web/components/page.tsx';
 import { STARTABLE_FORMS, type StartableForm } from '#shared/records/web/record-flow.tsx';
-import { recordPath, STATUS_LABELS } from '#shared/records/web/record-pages.tsx';
+import { recordPath } from '#shared/records/paths.ts';
+import { STATUS_LABELS } from '#shared/records/web/record-pages.tsx';
 import { DataTable } from '#shared/web/components/data-table.tsx';
 
 /** Most records one task list shows; the list says when there are more. */

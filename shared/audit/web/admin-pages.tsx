@@ -4,7 +4,7 @@
  */
 import { ROLE_LABELS, type Role } from '#shared/auth/policy.ts';
 import type { AuditAction, AuditEvent } from '#shared/audit/index.ts';
-import { recordPath } from '#shared/records/web/record-pages.tsx';
+import { recordPath } from '#shared/records/paths.ts';
 import { DataTable } from '#shared/web/components/data-table.tsx';
 
 const ACTION_LABELS: Record<AuditAction, string> = {

@@ -11,7 +11,7 @@ import type { Jurisdiction } from '#shared/jurisdictions/model.ts';
 import { JurisdictionStore } from '#shared/jurisdictions/store.ts';
 import type { PostedFields } from '#shared/web/form-values.ts';
 import { page } from '#shared/web/components/page.tsx';
-import type { Alert } from '#shared/records/web/record-pages.tsx';
+import type { Alert } from '#shared/web/components/alerts.tsx';
 import { emptyFormValues, formValuesFrom, formValuesOf, jurisdictionFrom, type RegistryFormValues } from './registry-form.ts';
 import { REGISTRY_PATH, RegistryFormPage, RegistryPage, type RegistryFormPageProps } from './registry-pages.tsx';
 

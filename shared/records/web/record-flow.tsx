@@ -19,7 +19,9 @@ import { formContextFrom, recordService, requestScope } from '#shared/records/ht
 import { isEditable, RECORD_FORMS, type RecordView } from '#shared/records/model.ts';
 import { applyEntryAction, CONTROL, inputId, mergeSection, sectionAction, sectionAnswers, type PostedFields } from '#shared/web/form-values.ts';
 import { page } from '#shared/web/components/page.tsx';
-import { RecordReadOnly, recordPath, ReviewPage, SectionPage, sectionPath, STATUS_LABELS, type Alert } from './record-pages.tsx';
+import type { Alert } from '#shared/web/components/alerts.tsx';
+import { recordPath, sectionPath } from '../paths.ts';
+import { RecordReadOnly, ReviewPage, SectionPage, STATUS_LABELS } from './record-pages.tsx';
 import { isReviewMove, MOVE_FIELDS, moveDoneText, REASON_INPUT_ID, ReviewActions, reviewMoves, type ReviewMove } from './review-actions.tsx';
 
 type Bag = Record<string, unknown>;

@@ -8,7 +8,7 @@ import type { HttpResult } from '#shared/http/response.ts';
 import { JurisdictionStore } from '#shared/jurisdictions/store.ts';
 import { scopedTable } from '#shared/storage/scoped-table.ts';
 import { page } from '#shared/web/components/page.tsx';
-import type { Alert } from '#shared/records/web/record-pages.tsx';
+import type { Alert } from '#shared/web/components/alerts.tsx';
 import { SURVEY_FORM_ID, todayUtc } from '#shared/survey/model.ts';
 import { WavesPage } from './pages.tsx';
 import { SurveyWaves } from '#shared/survey/store.ts';

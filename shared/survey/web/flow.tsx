@@ -16,7 +16,7 @@ import { jurisdictionIdSchema } from '#shared/storage/keys.ts';
 import { scopedTable } from '#shared/storage/scoped-table.ts';
 import { sectionAnswers, type PostedFields } from '#shared/web/form-values.ts';
 import { page } from '#shared/web/components/page.tsx';
-import type { Alert } from '#shared/records/web/record-pages.tsx';
+import type { Alert } from '#shared/web/components/alerts.tsx';
 import { acceptsAnswers, LINK_TOKEN, surveyPath, todayUtc } from '#shared/survey/model.ts';
 import { SUBMISSION_FIELD, SurveyClosed, SurveyPage, SurveyThanks } from './pages.tsx';
 import { SurveyClosedError, SurveyWaves, type LinkedWave } from '#shared/survey/store.ts';

@@ -1,0 +1,3 @@
+/** The web paths of a record's pages (the record pages link to them, and so do the home page and the audit log). */
+export const recordPath = (recordId: string) => `/records/${encodeURIComponent(recordId)}`;
+export const sectionPath = (recordId: string, sectionId: string) => `${recordPath(recordId)}/sections/${encodeURIComponent(sectionId)}`;
