@@ -41,7 +41,7 @@ export const handler = httpFunction(
     'GET /': route({
       ...api['GET /'],
       readSession: true,
-      // The home page and its tasks per role: shared/web/home-page.tsx.
+      // The home page and its tasks per role: shared/site/home-page.tsx.
       handle: async (i) => (await homePage()).showHome(await openInput(i), i.query),
     }),
     'GET /sign-in-help': route({
@@ -75,7 +75,7 @@ export const handler = httpFunction(
       ...api['POST /records'],
       handle: async (i) => (await recordFlow()).startRecord(await input(i), i.body.formId),
     }),
-    // The record form (shared/web/record-flow.tsx): always the principal's own jurisdiction (no jurisdiction in the path).
+    // The record form (shared/records/web/record-flow.tsx): always the principal's own jurisdiction (no jurisdiction in the path).
     'GET /records/{recordId}': route({
       ...api['GET /records/{recordId}'],
       handle: async (i) => (await recordFlow()).showRecord(await input(i), i.params.recordId, i.query),
@@ -112,7 +112,7 @@ export const handler = httpFunction(
       ...api['GET /audit'],
       handle: async (i) => (await auditFlow()).showAuditLog(await input(i), i.query),
     }),
-    // Jurisdiction admins: survey waves of their own jurisdiction (shared/survey/admin-flow.tsx).
+    // Jurisdiction admins: survey waves of their own jurisdiction (shared/survey/web/admin-flow.tsx).
     'GET /survey-waves': route({
       ...surveyWavesApi['GET /survey-waves'],
       handle: async (i) => (await surveyWaves()).showWaves(await input(i), i.query),
@@ -125,7 +125,7 @@ export const handler = httpFunction(
       ...surveyWavesApi['POST /survey-waves/{waveId}/close'],
       handle: async (i) => (await surveyWaves()).closeWave(await input(i), i.params.waveId),
     }),
-    // Platform admins keep the registry (shared/web/registry-flow.tsx, over shared/jurisdictions/admin.ts).
+    // Platform admins keep the registry (shared/jurisdictions/web/registry-flow.tsx, over shared/jurisdictions/admin.ts).
     'GET /registry': route({
       ...api['GET /registry'],
       handle: async (i) => (await registryFlow()).showRegistry(await input(i), i.query),

@@ -1,6 +1,6 @@
 /**
  * Pages for administrators: the audit log (jurisdiction admins: their own jurisdiction; platform admins: every
- * jurisdiction). Who is shown by role, never by name. The registry pages are in registry-pages.tsx.
+ * jurisdiction). Who is shown by role, never by name. The registry pages are in shared/jurisdictions/web/.
  */
 import { ROLE_LABELS, type Role } from '#shared/auth/policy.ts';
 import type { AuditAction, AuditEvent } from '#shared/audit/index.ts';

@@ -329,7 +329,7 @@ export interface RecordReadOnlyProps {
   alert?: Alert | undefined;
   /** Problems with a form on this page (the reviewer's decision), linked to their inputs. */
   errors?: { href: string; message: string }[] | undefined;
-  /** The reviewer's decision forms (shared/web/review-actions.tsx), after the answers. */
+  /** The reviewer's decision forms (review-actions.tsx), after the answers. */
   actions?: ComponentChildren;
 }
 
