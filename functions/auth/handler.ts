@@ -9,6 +9,6 @@ const auth = authFromEnv({ acceptJurisdiction: async (id) => (await registry.get
 
 // Error pages are the only HTML this function writes (its routes redirect or answer JSON): the page layout loads
 // with the first one, not at every cold start.
-const errorPage = async (statusCode: number, requestId: string, message: string, viewer?: ErrorPageViewer) => (await import('#shared/web/page.tsx')).errorPage(statusCode, requestId, message, viewer);
+const errorPage = async (statusCode: number, requestId: string, message: string, viewer?: ErrorPageViewer) => (await import('#shared/web/components/page.tsx')).errorPage(statusCode, requestId, message, viewer);
 
 export const handler = httpFunction(authRoutes(auth), { sessions: auth.sessions, errorPage });

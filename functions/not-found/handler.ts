@@ -1,7 +1,7 @@
 import { MethodNotAllowedError, NotFoundError } from '#shared/errors.ts';
 import { httpFunction, route } from '#shared/http/handler.ts';
 import { methodsForPath } from '#shared/http/routes.ts';
-import { errorPage, PAGE_CSP } from '#shared/web/page.tsx';
+import { errorPage, PAGE_CSP } from '#shared/web/components/page.tsx';
 
 /** API Gateway's `$default` route: every request that matched no declared route lands here. */
 export const handler = httpFunction({

@@ -1,6 +1,6 @@
 import { optionalEnv } from '#shared/config.ts';
 import { httpFunction, route } from '#shared/http/handler.ts';
-import { buildOpenApiDocument } from '#shared/http/openapi.ts';
+import { buildOpenApiDocument } from '#shared/site/openapi.ts';
 import { json } from '#shared/http/response.ts';
 
 // Built once per container: the document only changes with a deploy.

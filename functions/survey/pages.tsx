@@ -1,8 +1,8 @@
 import { httpFunction, route } from '#shared/http/handler.ts';
 import { requiredEnv } from '#shared/config.ts';
 import { surveyApi as api } from '#shared/survey/api.ts';
-import { answerSurvey, showSurvey, showThanks } from '#shared/survey/flow.tsx';
-import { errorPage, PAGE_CSP } from '#shared/web/page.tsx';
+import { answerSurvey, showSurvey, showThanks } from '#shared/survey/web/flow.tsx';
+import { errorPage, PAGE_CSP } from '#shared/web/components/page.tsx';
 
 const TABLE = requiredEnv('TABLE_NAME');
 

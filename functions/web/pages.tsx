@@ -5,9 +5,9 @@ import { requiredEnv } from '#shared/config.ts';
 import { dictionaryApi } from '#shared/forms/dictionary-api.ts';
 import { httpFunction, route } from '#shared/http/handler.ts';
 import { surveyWavesApi } from '#shared/survey/api.ts';
-import { webApi as api } from '#shared/web/api.ts';
-import { errorPage, page, PAGE_CSP } from '#shared/web/page.tsx';
-import type { FlowInput } from '#shared/web/record-flow.tsx';
+import { webApi as api } from '#shared/site/api.ts';
+import { errorPage, page, PAGE_CSP } from '#shared/web/components/page.tsx';
+import type { PageInput } from '#shared/web/page-input.ts';
 
 const TABLE = requiredEnv('TABLE_NAME');
 const sessions = SessionStore.fromEnv();
@@ -16,30 +16,30 @@ const sessionLengths = sessionConfigFromEnv();
 
 // Each group of pages loads on its first request: a cold start reads and runs the HTTP stack and the pages it
 // serves, not every page of the function (esbuild puts them in chunks of their own, infra/constructs/bundling.ts).
-const homePage = () => import('#shared/web/home-page.tsx');
-const recordFlow = () => import('#shared/web/record-flow.tsx');
-const recordList = () => import('#shared/web/record-list.tsx');
-const registryFlow = () => import('#shared/web/registry-flow.tsx');
-const surveyWaves = () => import('#shared/survey/admin-flow.tsx');
-const auditFlow = () => import('#shared/web/audit-flow.tsx');
-const dictionaryPage = () => import('#shared/web/dictionary-page.tsx');
+const homePage = () => import('#shared/site/home-page.tsx');
+const recordFlow = () => import('#shared/records/web/record-flow.tsx');
+const registryFlow = () => import('#shared/jurisdictions/web/registry-flow.tsx');
+const surveyWaves = () => import('#shared/survey/web/admin-flow.tsx');
+const auditFlow = () => import('#shared/audit/web/audit-flow.tsx');
+const recordList = () => import('#shared/records/web/record-list.tsx');
+const dictionaryPage = () => import('#shared/forms/web/dictionary-page.tsx');
 const cspReports = () => import('#shared/http/csp-reports.ts');
 
 interface PageRequest {
   principal: Principal | undefined;
-  event: FlowInput['event'];
+  event: PageInput['event'];
   csrfToken: () => Promise<string>;
   readerSession: string | undefined;
 }
 
-/** What the record form flow needs of a request (the stack has authorized the principal already). */
-async function flow(i: PageRequest): Promise<FlowInput> {
-  return { table: TABLE, principal: i.principal!, event: i.event, csrf: await i.csrfToken(), readerSession: i.readerSession };
+/** What every page renderer takes of a request, on a route open to everyone (readSession). */
+async function openInput(i: PageRequest): Promise<PageInput<Principal | undefined>> {
+  return { table: TABLE, principal: i.principal, event: i.event, csrf: await i.csrfToken(), readerSession: i.readerSession };
 }
 
-/** What the registry pages need of a request (platform admins; shared/web/registry-flow.tsx). */
-async function registryInput(i: PageRequest) {
-  return { table: TABLE, principal: i.principal!, requestId: i.event.requestContext.requestId, csrf: await i.csrfToken() };
+/** The same on a signed-in route: the stack has authenticated and authorized the principal already. */
+async function input(i: PageRequest): Promise<PageInput> {
+  return { ...(await openInput(i)), principal: i.principal! };
 }
 
 export const handler = httpFunction(
@@ -47,8 +47,8 @@ export const handler = httpFunction(
     'GET /': route({
       ...api['GET /'],
       readSession: true,
-      // The home page and its tasks per role: shared/web/home-page.tsx.
-      handle: async (i) => (await homePage()).showHome({ table: TABLE, principal: i.principal, event: i.event, csrf: await i.csrfToken() }, i.query),
+      // The home page and its tasks per role: shared/site/home-page.tsx.
+      handle: async (i) => (await homePage()).showHome(await openInput(i), i.query),
     }),
     'GET /sign-in-help': route({
       ...api['GET /sign-in-help'],
@@ -85,98 +85,98 @@ export const handler = httpFunction(
       ignoreBody: true,
       handle: async ({ event }) => (await cspReports()).receiveCspReports(event),
     }),
-    // The jurisdiction's records with search and filters (shared/web/record-list.tsx).
+    // The jurisdiction's records with search and filters (shared/records/web/record-list.tsx).
     'GET /records': route({
       ...api['GET /records'],
-      handle: async (i) => (await recordList()).showRecordList({ table: TABLE, principal: i.principal!, event: i.event, csrf: await i.csrfToken() }, i.query),
+      handle: async (i) => (await recordList()).showRecordList(await input(i), i.query),
     }),
     'POST /records': route({
       ...api['POST /records'],
-      handle: async (i) => (await recordFlow()).startRecord(await flow(i), i.body.formId),
+      handle: async (i) => (await recordFlow()).startRecord(await input(i), i.body.formId),
     }),
-    // The record form (shared/web/record-flow.tsx): always the principal's own jurisdiction (no jurisdiction in the path).
+    // The record form (shared/records/web/record-flow.tsx): always the principal's own jurisdiction (no jurisdiction in the path).
     'GET /records/{recordId}': route({
       ...api['GET /records/{recordId}'],
-      handle: async (i) => (await recordFlow()).showRecord(await flow(i), i.params.recordId, i.query),
+      handle: async (i) => (await recordFlow()).showRecord(await input(i), i.params.recordId, i.query),
     }),
     'GET /records/{recordId}/sections/{sectionId}': route({
       ...api['GET /records/{recordId}/sections/{sectionId}'],
-      handle: async (i) => (await recordFlow()).showSection(await flow(i), i.params.recordId, i.params.sectionId, i.query),
+      handle: async (i) => (await recordFlow()).showSection(await input(i), i.params.recordId, i.params.sectionId, i.query),
     }),
     'POST /records/{recordId}/sections/{sectionId}': route({
       ...api['POST /records/{recordId}/sections/{sectionId}'],
-      handle: async (i) => (await recordFlow()).saveSection(await flow(i), i.params.recordId, i.params.sectionId, i.body),
+      handle: async (i) => (await recordFlow()).saveSection(await input(i), i.params.recordId, i.params.sectionId, i.body),
     }),
     'GET /records/{recordId}/review': route({
       ...api['GET /records/{recordId}/review'],
-      handle: async (i) => (await recordFlow()).showReview(await flow(i), i.params.recordId),
+      handle: async (i) => (await recordFlow()).showReview(await input(i), i.params.recordId),
     }),
     'POST /records/{recordId}/submit': route({
       ...api['POST /records/{recordId}/submit'],
-      handle: async (i) => (await recordFlow()).submitRecord(await flow(i), i.params.recordId, i.body),
+      handle: async (i) => (await recordFlow()).submitRecord(await input(i), i.params.recordId, i.body),
     }),
     // A reviewer's decision on the read-only record page: the records service's transition, as in the JSON API.
     'POST /records/{recordId}/transitions': route({
       ...api['POST /records/{recordId}/transitions'],
-      handle: async (i) => (await recordFlow()).moveRecord(await flow(i), i.params.recordId, i.body),
+      handle: async (i) => (await recordFlow()).moveRecord(await input(i), i.params.recordId, i.body),
     }),
     // Approved records (reviewers and admins): the amendment, and the version history.
     'GET /records/{recordId}/amend': route({
       ...api['GET /records/{recordId}/amend'],
-      handle: async (i) => (await recordFlow()).showAmend(await flow(i), i.params.recordId),
+      handle: async (i) => (await recordFlow()).showAmend(await input(i), i.params.recordId),
     }),
     'POST /records/{recordId}/amend': route({
       ...api['POST /records/{recordId}/amend'],
-      handle: async (i) => (await recordFlow()).amendRecord(await flow(i), i.params.recordId, i.body),
+      handle: async (i) => (await recordFlow()).amendRecord(await input(i), i.params.recordId, i.body),
     }),
     'GET /records/{recordId}/history': route({
       ...api['GET /records/{recordId}/history'],
-      handle: async (i) => (await recordFlow()).showHistory(await flow(i), i.params.recordId),
+      handle: async (i) => (await recordFlow()).showHistory(await input(i), i.params.recordId),
     }),
     // The data dictionary, generated from the form definitions bundled here (the CSVs come from the dictionary function).
     'GET /dictionary': route({
       ...dictionaryApi['GET /dictionary'],
       readSession: true,
-      handle: async (i) => (await dictionaryPage()).showDictionary({ principal: i.principal, csrf: await i.csrfToken() }),
+      handle: async (i) => (await dictionaryPage()).showDictionary(await openInput(i)),
     }),
     // Administrators: the audit log (no jurisdiction in the path: a jurisdiction admin reads their own only).
     'GET /audit': route({
       ...api['GET /audit'],
-      handle: async (i) => (await auditFlow()).showAuditLog({ table: TABLE, principal: i.principal!, csrf: await i.csrfToken() }, i.query),
+      handle: async (i) => (await auditFlow()).showAuditLog(await input(i), i.query),
     }),
-    // Jurisdiction admins: survey waves of their own jurisdiction (shared/survey/admin-flow.tsx).
+    // Jurisdiction admins: survey waves of their own jurisdiction (shared/survey/web/admin-flow.tsx).
     'GET /survey-waves': route({
       ...surveyWavesApi['GET /survey-waves'],
-      handle: async (i) => (await surveyWaves()).showWaves({ table: TABLE, principal: i.principal!, event: i.event, csrf: await i.csrfToken() }, i.query),
+      handle: async (i) => (await surveyWaves()).showWaves(await input(i), i.query),
     }),
     'POST /survey-waves': route({
       ...surveyWavesApi['POST /survey-waves'],
-      handle: async (i) => (await surveyWaves()).openWave({ table: TABLE, principal: i.principal!, event: i.event, csrf: await i.csrfToken() }, i.body),
+      handle: async (i) => (await surveyWaves()).openWave(await input(i), i.body),
     }),
     'POST /survey-waves/{waveId}/close': route({
       ...surveyWavesApi['POST /survey-waves/{waveId}/close'],
-      handle: async (i) => (await surveyWaves()).closeWave({ table: TABLE, principal: i.principal!, event: i.event, csrf: await i.csrfToken() }, i.params.waveId),
+      handle: async (i) => (await surveyWaves()).closeWave(await input(i), i.params.waveId),
     }),
-    // Platform admins keep the registry (shared/web/registry-flow.tsx, over shared/jurisdictions/admin.ts).
+    // Platform admins keep the registry (shared/jurisdictions/web/registry-flow.tsx, over shared/jurisdictions/admin.ts).
     'GET /registry': route({
       ...api['GET /registry'],
-      handle: async (i) => (await registryFlow()).showRegistry(await registryInput(i), i.query),
+      handle: async (i) => (await registryFlow()).showRegistry(await input(i), i.query),
     }),
     'GET /registry/new': route({
       ...api['GET /registry/new'],
-      handle: async (i) => (await registryFlow()).showAddForm(await registryInput(i)),
+      handle: async (i) => (await registryFlow()).showAddForm(await input(i)),
     }),
     'POST /registry': route({
       ...api['POST /registry'],
-      handle: async (i) => (await registryFlow()).addFromForm(await registryInput(i), i.body),
+      handle: async (i) => (await registryFlow()).addFromForm(await input(i), i.body),
     }),
     'GET /registry/{jurisdictionId}/edit': route({
       ...api['GET /registry/{jurisdictionId}/edit'],
-      handle: async (i) => (await registryFlow()).showEditForm(await registryInput(i), i.params.jurisdictionId),
+      handle: async (i) => (await registryFlow()).showEditForm(await input(i), i.params.jurisdictionId),
     }),
     'POST /registry/{jurisdictionId}': route({
       ...api['POST /registry/{jurisdictionId}'],
-      handle: async (i) => (await registryFlow()).editFromForm(await registryInput(i), i.params.jurisdictionId, i.body),
+      handle: async (i) => (await registryFlow()).editFromForm(await input(i), i.params.jurisdictionId, i.body),
     }),
   },
   { sessions, errorPage, contentSecurityPolicy: PAGE_CSP },

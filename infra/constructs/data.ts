@@ -5,6 +5,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { GSI1 } from '#shared/storage/keys.ts';
 
 export interface DataProps {
   /** Outside dev the table and key are kept when the stack is deleted, and the table has deletion protection. */
@@ -19,7 +20,7 @@ export class Data extends Construct {
   readonly key: kms.Key;
   readonly table: dynamodb.TableV2;
   /** Global secondary indexes of the table, for least-privilege grants. */
-  readonly indexNames = ['gsi1'] as const;
+  readonly indexNames = [GSI1.name] as const;
 
   constructor(scope: Construct, id: string, props: DataProps) {
     super(scope, id);
@@ -64,9 +65,9 @@ export class Data extends Construct {
       globalSecondaryIndexes: [
         {
           // Partnership-wide listings (the jurisdictions registry, later safety notices) by kind.
-          indexName: 'gsi1',
-          partitionKey: { name: 'gsi1pk', type: dynamodb.AttributeType.STRING },
-          sortKey: { name: 'gsi1sk', type: dynamodb.AttributeType.STRING },
+          indexName: GSI1.name,
+          partitionKey: { name: GSI1.pk, type: dynamodb.AttributeType.STRING },
+          sortKey: { name: GSI1.sk, type: dynamodb.AttributeType.STRING },
         },
       ],
     });

@@ -13,6 +13,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { leadingKeyPatterns } from '#shared/storage/keys.ts';
 import { bundleFunction } from './bundling.ts';
 import { ManagedPolicyRole } from './managed-policy-role.ts';
 
@@ -28,12 +29,6 @@ const WILDCARD_ONLY_ACTIONS =
   'Actions with no resource-level permissions: X-Ray PutTraceSegments/PutTelemetryRecords, and SES GetAccount for the health check.';
 // No DeleteItem and no BatchWriteItem: records and audit events are never deleted (sessions: see grantSessions).
 const TABLE_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem'];
-/** Partition-key prefixes of the sign-in items (shared/auth/sessions.ts, transactions.ts): the only deletable ones. */
-const SESSION_KEY_PATTERNS = ['SESSION#*', 'SIGNIN#*'];
-/** Survey partitions: waves and links (`<jurisdiction>#SURVEY`) and responses (`<jurisdiction>#SURVEY#<wave>`). */
-const SURVEY_KEY_PATTERNS = ['*#SURVEY', '*#SURVEY#*'];
-/** Audit partitions (`<jurisdiction>#AUDIT`): append-only, whatever else a role may do. */
-const AUDIT_KEY_PATTERN = '*#AUDIT';
 
 export interface PlatformFunctionProps {
   /** Stable id (kebab-case); the folder functions/<id>/handler.ts holds the entry point. */
@@ -211,10 +206,11 @@ export class PlatformFunction extends Construct {
 
   /**
    * Sessions and sign-in transactions: read, write and delete, but only items whose partition key is a session or
-   * sign-in key (dynamodb:LeadingKeys), so a function that reads sessions cannot delete anything else.
+   * sign-in key (dynamodb:LeadingKeys, patterns from the key registry shared/storage/keys.ts), so a function that
+   * reads sessions cannot delete anything else.
    */
   grantSessions(table: dynamodb.ITableV2): this {
-    return this.grantItemsByKey(table, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': SESSION_KEY_PATTERNS } }, 'write');
+    return this.grantItemsByKey(table, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeyPatterns.sessions } }, 'write');
   }
 
   /**
@@ -222,12 +218,12 @@ export class PlatformFunction extends Construct {
    * links, `<jurisdiction>#SURVEY#<wave>` for responses): read a link, add a response, count it. Nothing else.
    */
   grantSurveyResponses(table: dynamodb.ITableV2): this {
-    return this.grantItemsByKey(table, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': SURVEY_KEY_PATTERNS } }, 'write');
+    return this.grantItemsByKey(table, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeyPatterns.survey } }, 'write');
   }
 
   /** GetItem of jurisdiction profiles only (their partition key is the bare jurisdiction id, without `#`). */
   grantProfileRead(table: dynamodb.ITableV2): this {
-    return this.grantItemsByKey(table, ['dynamodb:GetItem'], { 'ForAllValues:StringNotLike': { 'dynamodb:LeadingKeys': ['*#*'] } }, 'read');
+    return this.grantItemsByKey(table, ['dynamodb:GetItem'], { 'ForAllValues:StringNotLike': { 'dynamodb:LeadingKeys': leadingKeyPatterns.notProfile } }, 'read');
   }
 
   /** Item actions on the table, only for partition keys the condition allows (dynamodb:LeadingKeys), plus the key. */
@@ -249,7 +245,7 @@ export class PlatformFunction extends Construct {
         effect: iam.Effect.DENY,
         actions: ['dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
         resources: [table.tableArn],
-        conditions: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': [AUDIT_KEY_PATTERN] } },
+        conditions: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': leadingKeyPatterns.audit } },
       }),
     );
   }

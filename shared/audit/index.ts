@@ -6,8 +6,6 @@ export {
   newAuditEvent,
   listJurisdictionAudit,
   listAllAudit,
-  AUDIT_PARTITION,
-  AUDIT_INDEX_PARTITION,
   type AuditPage,
   type AuditListQuery,
 } from './store.ts';

@@ -12,14 +12,12 @@ import * as z from 'zod/mini';
 import '#shared/zod-config.ts';
 import { BadRequestError } from '#shared/errors.ts';
 import { parseOrThrow, validationFailed } from '#shared/http/validation.ts';
+import { GSI1, keys, partitions } from '#shared/storage/keys.ts';
 import { ownerOfPk, type Item, type ScopedPut, type ScopedTable, type ScopedTransactItem } from '#shared/storage/scoped-table.ts';
 import { INVALID_CURSOR_MESSAGE, openCursor, scopeDigest, sealCursor } from './cursor.ts';
 import { boundMs, dateBoundSchema, timeSortableId } from './ids.ts';
 import { auditEventSchema, type Actor, type AuditEvent, type AuditFacts } from './model.ts';
 
-export const AUDIT_PARTITION = 'AUDIT';
-export const AUDIT_INDEX_PARTITION = 'AUDIT#ALL';
-const GSI = 'gsi1';
 
 export function newAuditEvent(actor: Actor, facts: AuditFacts, now: Date, eventId: string = timeSortableId(now)): AuditEvent {
   return auditEventSchema.parse({
@@ -32,8 +30,6 @@ export function newAuditEvent(actor: Actor, facts: AuditFacts, now: Date, eventI
   });
 }
 
-const skOf = (e: AuditEvent) => `${e.at}#${e.eventId}`;
-
 /** The conditional put of one event, for a transaction of the handle's jurisdiction. */
 export function auditPut(table: ScopedTable, event: AuditEvent): ScopedTransactItem {
   return { put: auditPutSpec(table, event) };
@@ -43,14 +39,14 @@ function auditPutSpec(table: ScopedTable, event: AuditEvent): ScopedPut {
   if (event.jurisdictionId !== table.jurisdictionId) throw new Error('An audit event belongs to the jurisdiction it happened in');
   const { changedFields, ...rest } = event;
   return {
-      key: { partition: AUDIT_PARTITION, sk: skOf(event) },
+      key: keys.auditEvent(event.at, event.eventId),
       attributes: {
         kind: 'audit',
         ...rest,
         // An empty list says nothing; absent keeps the item small.
         ...(changedFields?.length ? { changedFields } : {}),
-        gsi1pk: AUDIT_INDEX_PARTITION,
-        gsi1sk: `${event.at}#${event.jurisdictionId}#${event.eventId}`,
+        [GSI1.pk]: keys.auditIndexPartition,
+        [GSI1.sk]: keys.auditIndexSort(event.at, event.jurisdictionId, event.eventId),
       },
       condition: { expression: 'attribute_not_exists(pk)' },
   };
@@ -109,9 +105,9 @@ export async function listJurisdictionAudit(table: ScopedTable, query: AuditList
   const low = from ? new Date(boundMs(from, 'from')).toISOString() : '0';
   const high = to ? `${new Date(boundMs(to, 'to')).toISOString()}#~` : '~';
   const startKey = cursor ? openCursor(query.cursorSecret, scope, cursor) : undefined;
-  if (startKey && startKey.pk !== table.pk(AUDIT_PARTITION)) throw new BadRequestError(INVALID_CURSOR_MESSAGE);
+  if (startKey && startKey.pk !== table.pk(partitions.audit)) throw new BadRequestError(INVALID_CURSOR_MESSAGE);
   // One more than asked, so the last page carries no cursor to an empty page.
-  const { items } = await table.query({ partition: AUDIT_PARTITION, sk: { between: [low, high] }, forward: false, limit: limit + 1, startKey });
+  const { items } = await table.query({ partition: partitions.audit, sk: { between: [low, high] }, forward: false, limit: limit + 1, startKey });
   const page = items.slice(0, limit);
   const last = page[page.length - 1];
   return {
@@ -132,14 +128,14 @@ export async function listAllAudit(
   const { limit, cursor } = parsePage({ limit: query.limit, cursor: query.cursor });
   const scope = 'audit:all';
   const startKey = cursor ? openCursor(query.cursorSecret, scope, cursor) : undefined;
-  if (startKey && startKey.gsi1pk !== AUDIT_INDEX_PARTITION) throw new BadRequestError(INVALID_CURSOR_MESSAGE);
+  if (startKey && startKey[GSI1.pk] !== keys.auditIndexPartition) throw new BadRequestError(INVALID_CURSOR_MESSAGE);
   const out = await client.send(
     new QueryCommand({
       TableName: tableName,
-      IndexName: GSI,
+      IndexName: GSI1.name,
       KeyConditionExpression: '#g = :g',
-      ExpressionAttributeNames: { '#g': 'gsi1pk' },
-      ExpressionAttributeValues: { ':g': AUDIT_INDEX_PARTITION },
+      ExpressionAttributeNames: { '#g': GSI1.pk },
+      ExpressionAttributeValues: { ':g': keys.auditIndexPartition },
       ScanIndexForward: false,
       Limit: limit + 1,
       ExclusiveStartKey: startKey,

@@ -6,15 +6,12 @@ import { json, type HttpResult } from '#shared/http/response.ts';
 import { logger } from '#shared/logger.ts';
 import { authApi as api } from './api.ts';
 import { OidcClient, oidcSettingsFromEnv, type OidcClientOptions } from './oidc.ts';
-import { authorize, isPublicAction, type Target } from './policy.ts';
-import type { Principal } from './principal.ts';
-import { actionForRoute } from './route-actions.ts';
 import { SessionStore } from './sessions.ts';
 import { SignInTransactionStore } from './transactions.ts';
 
 /**
- * The HTTP side of sign-in and sessions: the routes of the `auth` function, and the two calls every other handler
- * makes (`authenticate`, `authorizeRoute`).
+ * The HTTP side of sign-in and sessions: the routes of the `auth` function. Every other route is authenticated and
+ * authorized by the HTTP stack (shared/http/handler.ts) before its handler runs.
  */
 
 export interface AuthDeps {
@@ -30,26 +27,7 @@ export function authFromEnv(options: Pick<OidcClientOptions, 'acceptJurisdiction
 }
 
 /** The cookies of a request: API Gateway v2 puts them in `event.cookies`; a v1-style Cookie header also works. */
-export const cookiesOf = (event: APIGatewayProxyEventV2): readonly string[] | string | undefined => event.cookies ?? event.headers?.cookie;
-
-/** The signed-in principal of the request, or undefined. Slides the session's idle expiry. */
-export async function authenticate(event: APIGatewayProxyEventV2, sessions: SessionStore): Promise<Principal | undefined> {
-  return (await sessions.readSession(cookiesOf(event)))?.principal;
-}
-
-/**
- * Authorizes the request for the action its route declares (shared/auth/route-actions.ts) and returns the principal
- * (undefined on a public route). Pass `target` once the owner of what is touched is known; for lists, scope the query
- * to `principal.jurisdictionId` instead.
- */
-export async function authorizeRoute(event: APIGatewayProxyEventV2, sessions: SessionStore, target?: Target): Promise<Principal | undefined> {
-  const action = actionForRoute(event.routeKey);
-  // A route without an action is a deployment bug, never a reason to let the request through.
-  if (!action) throw new Error(`Route ${event.routeKey} declares no action`);
-  const principal = isPublicAction(action) ? undefined : await authenticate(event, sessions);
-  authorize(principal, action, target);
-  return principal;
-}
+const cookiesOf = (event: APIGatewayProxyEventV2): readonly string[] | string | undefined => event.cookies ?? event.headers?.cookie;
 
 const redirect = (location: string, cookies: string[], status = 302): HttpResult => ({
   statusCode: status,

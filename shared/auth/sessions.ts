@@ -6,6 +6,7 @@ import { registryActiveCheck } from './active-jurisdiction.ts';
 import { documentClient } from '#shared/aws/document-client.ts';
 import { optionalEnv, requiredEnv } from '#shared/config.ts';
 import { SESSION_ABSOLUTE_HOURS, SESSION_IDLE_MINUTES } from '#shared/policy.ts';
+import { keys } from '#shared/storage/keys.ts';
 import { SESSION_COOKIE, cookieName, hashOpaqueId, isLocalHttpOrigin, isOpaqueId, newOpaqueId, originOf, readCookie, serializeCookie } from './cookies.ts';
 import { principalSchema, type Principal } from './principal.ts';
 
@@ -18,13 +19,9 @@ import { principalSchema, type Principal } from './principal.ts';
  */
 
 export { SESSION_COOKIE };
-export const SESSION_PREFIX = 'SESSION#';
-const SESSION_SK = 'SESSION';
 
 /** The idle clock is written at most this often, so a busy page does not cost a write per request. */
 export const TOUCH_INTERVAL_MS = 60_000;
-
-export const sessionKey = (idHash: string) => ({ pk: `${SESSION_PREFIX}${idHash}`, sk: SESSION_SK }) as const;
 
 export interface SessionConfig {
   /** Sliding idle expiry. @default 30 */
@@ -138,7 +135,7 @@ export class SessionStore {
       new PutCommand({
         TableName: this.tableName,
         Item: {
-          ...sessionKey(hashOpaqueId(id)),
+          ...keys.session(hashOpaqueId(id)),
           kind: 'session',
           principal: valid,
           createdAtMs: now,
@@ -162,7 +159,7 @@ export class SessionStore {
   async readSession(cookies: string | readonly string[] | undefined | null, options: ReadSessionOptions = {}): Promise<{ principal: Principal; session: SessionInfo } | undefined> {
     const id = readCookie(cookies, this.cookieName);
     if (!isOpaqueId(id)) return undefined;
-    const key = sessionKey(hashOpaqueId(id));
+    const key = keys.session(hashOpaqueId(id));
     const out = await this.client.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
     if (!out.Item) return undefined;
     const item = itemSchema.safeParse(out.Item);
@@ -200,7 +197,7 @@ export class SessionStore {
     const id = readCookie(cookies, this.cookieName);
     let ended = false;
     if (isOpaqueId(id)) {
-      const out = await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: sessionKey(hashOpaqueId(id)), ReturnValues: 'ALL_OLD' }));
+      const out = await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: keys.session(hashOpaqueId(id)), ReturnValues: 'ALL_OLD' }));
       ended = out.Attributes !== undefined;
     }
     return { setCookie: this.clearCookie(), ended };

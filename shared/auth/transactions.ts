@@ -2,6 +2,7 @@ import { DeleteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk
 import * as z from 'zod/mini';
 import '#shared/zod-config.ts';
 import { documentClient } from '#shared/aws/document-client.ts';
+import { keys } from '#shared/storage/keys.ts';
 import { cookieName, hashOpaqueId, isOpaqueId, newOpaqueId, readCookie, serializeCookie } from './cookies.ts';
 
 /**
@@ -12,7 +13,6 @@ import { cookieName, hashOpaqueId, isOpaqueId, newOpaqueId, readCookie, serializ
  */
 
 export const TRANSACTION_COOKIE = 'npcs_signin';
-export const TRANSACTION_PREFIX = 'SIGNIN#';
 /** Long enough to type a password and an MFA code, short enough that a stale tab cannot finish a sign-in. */
 export const TRANSACTION_TTL_SECONDS = 10 * 60;
 
@@ -31,8 +31,6 @@ const itemSchema = z.object({
   returnTo: z.string().check(z.startsWith('/')),
   createdAtMs: z.number().check(z.int()),
 });
-
-export const transactionKey = (idHash: string) => ({ pk: `${TRANSACTION_PREFIX}${idHash}`, sk: 'SIGNIN' }) as const;
 
 export class SignInTransactionStore {
   readonly cookieName: string;
@@ -59,7 +57,7 @@ export class SignInTransactionStore {
     await this.client.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { ...transactionKey(hashOpaqueId(id)), kind: 'signin', ...transaction, createdAtMs: now, expiresAt: Math.ceil(now / 1000) + TRANSACTION_TTL_SECONDS },
+        Item: { ...keys.signIn(hashOpaqueId(id)), kind: 'signin', ...transaction, createdAtMs: now, expiresAt: Math.ceil(now / 1000) + TRANSACTION_TTL_SECONDS },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
@@ -70,7 +68,7 @@ export class SignInTransactionStore {
   async take(cookies: string | readonly string[] | undefined | null): Promise<SignInTransaction | undefined> {
     const id = readCookie(cookies, this.cookieName);
     if (!isOpaqueId(id)) return undefined;
-    const out = await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: transactionKey(hashOpaqueId(id)), ReturnValues: 'ALL_OLD' }));
+    const out = await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: keys.signIn(hashOpaqueId(id)), ReturnValues: 'ALL_OLD' }));
     const item = itemSchema.safeParse(out.Attributes);
     if (!item.success || this.now() - item.data.createdAtMs > TRANSACTION_TTL_SECONDS * 1000) return undefined;
     const { createdAtMs: _created, ...transaction } = item.data;

@@ -3,7 +3,7 @@ import { withMeta } from '#shared/zod-config.ts';
 
 /**
  * What a route accepts and answers, as zod schemas: the handler validates with them (shared/http/handler.ts) and
- * the OpenAPI document is generated from them (shared/http/openapi.ts), so the two cannot drift apart. Schemas of
+ * the OpenAPI document is generated from them (shared/site/openapi.ts), so the two cannot drift apart. Schemas of
  * classic `zod` and of `zod/mini` both fit; runtime modules use zod/mini (shared/zod-config.ts).
  */
 export interface ResponseSpec {

@@ -2,6 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { auditPut, newAuditEvent, type Actor } from '#shared/audit/index.ts';
 import { ConflictError, NotFoundError } from '#shared/errors.ts';
 import { validationFailed } from '#shared/http/validation.ts';
+import { keys } from '#shared/storage/keys.ts';
 import { scopedTable } from '#shared/storage/scoped-table.ts';
 import type { Jurisdiction } from './model.ts';
 import { profileAttributes, type JurisdictionStore } from './store.ts';
@@ -18,7 +19,6 @@ export interface RegistryEditor {
   displayName?: string;
 }
 
-const PROFILE_KEY = { sk: 'PROFILE' } as const;
 const snake = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 function conditionFailed(error: unknown): boolean {
@@ -31,7 +31,7 @@ export async function addJurisdiction(client: DynamoDBDocumentClient, tableName:
   const actor: Actor = { ...editor, jurisdictionId: j.id };
   try {
     await table.transactWrite([
-      { put: { key: PROFILE_KEY, attributes: profileAttributes(j, 1), condition: { expression: 'attribute_not_exists(pk)' } } },
+      { put: { key: keys.profileInJurisdiction, attributes: profileAttributes(j, 1), condition: { expression: 'attribute_not_exists(pk)' } } },
       auditPut(table, newAuditEvent(actor, { action: 'registry.created' }, now)),
     ]);
   } catch (e) {
@@ -68,7 +68,7 @@ export async function editJurisdiction(
       : { expression: 'attribute_exists(pk) AND #v = :v', names: { '#v': 'version' }, values: { ':v': expectedVersion } };
   try {
     await table.transactWrite([
-      { put: { key: PROFILE_KEY, attributes: profileAttributes(j, expectedVersion + 1), condition: guard } },
+      { put: { key: keys.profileInJurisdiction, attributes: profileAttributes(j, expectedVersion + 1), condition: guard } },
       auditPut(table, newAuditEvent(actor, { action: 'registry.updated', changedFields: changed }, now)),
     ]);
   } catch (e) {

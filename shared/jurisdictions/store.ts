@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '#shared/aws/document-client.ts';
-import { keys, type JurisdictionId } from '#shared/storage/keys.ts';
+import { GSI1, keys, type JurisdictionId } from '#shared/storage/keys.ts';
 import { jurisdictionSchema, type Jurisdiction, type RegistryFilter } from './model.ts';
 
 /** The registry lives in each jurisdiction's own partition, listed through gsi1. */
@@ -29,9 +29,10 @@ export class JurisdictionStore {
       const out = await this.client.send(
         new QueryCommand({
           TableName: this.tableName,
-          IndexName: 'gsi1',
-          KeyConditionExpression: filter.state ? 'gsi1pk = :p AND begins_with(gsi1sk, :s)' : 'gsi1pk = :p',
-          ExpressionAttributeValues: { ':p': keys.registryPartition, ...(filter.state ? { ':s': `${filter.state}#` } : {}) },
+          IndexName: GSI1.name,
+          KeyConditionExpression: filter.state ? '#p = :p AND begins_with(#s, :s)' : '#p = :p',
+          ExpressionAttributeNames: { '#p': GSI1.pk, ...(filter.state ? { '#s': GSI1.sk } : {}) },
+          ExpressionAttributeValues: { ':p': keys.registryPartition, ...(filter.state ? { ':s': keys.registryStatePrefix(filter.state) } : {}) },
           ExclusiveStartKey: startKey,
         }),
       );
@@ -67,5 +68,5 @@ function fromItem(item: Record<string, unknown>): Jurisdiction {
 
 /** The stored item of a profile: the registry listing keys plus the version that guards concurrent edits. */
 export function profileAttributes(j: Jurisdiction, version: number): Record<string, unknown> {
-  return { gsi1pk: keys.registryPartition, gsi1sk: `${j.state}#${j.name}`, kind: 'jurisdiction', ...j, version };
+  return { [GSI1.pk]: keys.registryPartition, [GSI1.sk]: keys.registrySort(j.state, j.name), kind: 'jurisdiction', ...j, version };
 }

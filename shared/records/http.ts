@@ -6,7 +6,7 @@ import type { FormContext } from '#shared/forms/index.ts';
 import { JurisdictionStore } from '#shared/jurisdictions/store.ts';
 import { secret } from '#shared/secrets.ts';
 import { scopedTable, type ScopedTable } from '#shared/storage/scoped-table.ts';
-import type { Actor } from './index.ts';
+import type { Actor } from '#shared/audit/model.ts';
 import { RecordService } from './service.ts';
 
 /** What record and audit handlers share: the scoped table of the path's jurisdiction and the acting principal. */

@@ -2,7 +2,7 @@
  * The record model: statuses and their life cycle, what a record holds, the inputs of each operation (zod, so
  * HTTP handlers can reuse them) and how a record is laid out in the table.
  *
- * Items (pk shown after `<jid>#`; see docs/records.md):
+ * Items (pk shown after `<jid>#`; built by the key registry, shared/storage/keys.ts; see docs/records.md):
  *   record              RECORDS            REC#<recordId>          one item per record, answers included
  *   submission receipt  REC#<recordId>     SUBMISSION#<submissionId>
  *   kept version        REC#<recordId>     VERSION#<version, 9 digits>  answers as returned or as approved, before an amendment
@@ -99,20 +99,6 @@ export const SUMMARY_ATTRIBUTES: readonly (keyof RecordSummary)[] = [
 /** The item attribute list search matches: the reference in normalizeSearch form, never returned. */
 export const SEARCH_ATTRIBUTE = 'searchName';
 
-// ---------------------------------------------------------------------------------------------------
-// Keys (partition suffixes; the scoped table prefixes the jurisdiction id).
-
-export const RECORDS_PARTITION = 'RECORDS';
-export const REQUESTS_PARTITION = 'REQUESTS';
-export const RECORD_SK_PREFIX = 'REC#';
-export const recordKey = (recordId: string) => ({ partition: RECORDS_PARTITION, sk: `${RECORD_SK_PREFIX}${recordId}` });
-export const submissionKey = (recordId: string, submissionId: string) => ({ partition: `REC#${recordId}`, sk: `SUBMISSION#${submissionId}` });
-/** A session's audited read of the record (`readerSession` is an opaque digest of the session, never its id). */
-export const readMarkerKey = (recordId: string, readerSession: string) => ({ partition: `REC#${recordId}`, sk: `READ#${readerSession}` });
-export const VERSION_SK_PREFIX = 'VERSION#';
-/** Zero-padded so that the sort key orders versions. */
-export const versionKey = (recordId: string, version: number) => ({ partition: `REC#${recordId}`, sk: `${VERSION_SK_PREFIX}${String(version).padStart(9, '0')}` });
-
 /**
  * A version kept when a reviewer hands a record back: the answers as returned (`returned`) or as approved, before
  * an amendment reopens it (`amended`). Written once, never changed; the review page compares the resubmission
@@ -145,7 +131,6 @@ export function keptVersionItem(v: KeptVersion): Item {
   const { kind, ...rest } = v;
   return { kind: 'version', keptAs: kind, ...rest };
 }
-export const createReceiptKey = (digest: string) => ({ partition: REQUESTS_PARTITION, sk: `CREATE#${digest}` });
 
 /** The record with its `reference` taken from its answers (every write goes through this). */
 export function named(record: RecordView): RecordView {

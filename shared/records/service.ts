@@ -10,7 +10,7 @@
 import { cancellationCodes } from '#shared/storage/cancellation.ts';
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AUDIT_PARTITION, auditEventFromItem, auditPut, newAuditEvent, writeAuditEvent } from '#shared/audit/store.ts';
+import { auditEventFromItem, auditPut, newAuditEvent, writeAuditEvent } from '#shared/audit/store.ts';
 import { actorSchema, type Actor, type AuditAction, type AuditFacts } from '#shared/audit/model.ts';
 import { openCursor, scopeDigest, sealCursor, INVALID_CURSOR_MESSAGE } from '#shared/audit/cursor.ts';
 import { boundMs, idBounds, timeSortableId, TIME_SORTABLE_ID } from '#shared/audit/ids.ts';
@@ -25,6 +25,7 @@ import type { Answers, FormContext } from '#shared/forms/types.ts';
 import { assertDraft, assertSubmission } from '#shared/forms/validate.ts';
 import { logger } from '#shared/logger.ts';
 import type { Expression, Item, ScopedTable, ScopedTransactItem } from '#shared/storage/scoped-table.ts';
+import { keys, partitions, RECORD_SK_PREFIX, VERSION_SK_PREFIX } from '#shared/storage/keys.ts';
 import { changedFieldNames } from './diff.ts';
 import { normalizeSearch } from './naming.ts';
 import {
@@ -40,7 +41,6 @@ import {
 import {
   amendInputSchema,
   createDraftInputSchema,
-  createReceiptKey,
   EDITABLE_STATUSES,
   fromItem,
   isEditable,
@@ -51,20 +51,13 @@ import {
   SEARCH_ATTRIBUTE,
   parseInput,
   REASON_REQUIRED,
-  RECORD_SK_PREFIX,
-  RECORDS_PARTITION,
-  readMarkerKey,
-  recordKey,
   saveDraftInputSchema,
-  submissionKey,
   submitInputSchema,
   SUMMARY_ATTRIBUTES,
   summaryFromItem,
   toItem,
   TRANSITIONS,
   transitionInputSchema,
-  VERSION_SK_PREFIX,
-  versionKey,
   type AmendInput,
   type KeptVersion,
   type CreateDraftInput,
@@ -165,7 +158,7 @@ export class RecordService {
     }
     // Validated answers hold no undefined, so the per-form type narrows to the stored shape.
     const answers = assertDraft(def, withServerAnswers(def, table.jurisdictionId, i.answers ?? {}), await this.context(table)) as Answers;
-    const receipt = i.clientRequestId ? createReceiptKey(digest(actor.subject, i.clientRequestId)) : undefined;
+    const receipt = i.clientRequestId ? keys.createReceipt(digest(actor.subject, i.clientRequestId)) : undefined;
     return this.attempt(async (): Attempt<Written> => {
       const now = this.now();
       const at = now.toISOString();
@@ -182,7 +175,7 @@ export class RecordService {
         updatedBy: actor.subject,
         updatedAt: at,
       });
-      const items: ScopedTransactItem[] = [{ put: { key: recordKey(record.recordId), attributes: toItem(record), condition: absent } }];
+      const items: ScopedTransactItem[] = [{ put: { key: keys.record(record.recordId), attributes: toItem(record), condition: absent } }];
       if (receipt) {
         items.push({
           put: {
@@ -238,7 +231,7 @@ export class RecordService {
     return this.attempt(async (): Attempt<Written> => {
       const current = await this.load(table, recordId);
       if (current.submissionId === i.submissionId) return { record: current, replayed: true };
-      const receipt = submissionKey(current.recordId, i.submissionId);
+      const receipt = keys.submission(current.recordId, i.submissionId);
       if (!isEditable(current.status) || current.version !== i.expectedVersion) {
         // An earlier submission with this id may have succeeded before later changes: that is a replay.
         if (await table.get(receipt, { consistent: true })) return { record: current, replayed: true };
@@ -297,7 +290,7 @@ export class RecordService {
     // The session's read marker and the event in one transaction: the first read of the session writes both, later ones neither.
     const marker: ScopedTransactItem = {
       put: {
-        key: readMarkerKey(record.recordId, opts.readerSession),
+        key: keys.readMarker(record.recordId, opts.readerSession),
         attributes: { kind: 'read_marker', recordId: record.recordId, expiresAt: Math.floor(this.now().getTime() / 1000) + READ_MARKER_TTL_S },
         condition: absent,
       },
@@ -324,7 +317,7 @@ export class RecordService {
     this.checkActor(table, actor);
     if (!this.readIsAudited(actor, record)) return true;
     if (readerSession === undefined) return false;
-    return (await table.get(readMarkerKey(record.recordId, readerSession), { consistent: true })) !== undefined;
+    return (await table.get(keys.readMarker(record.recordId, readerSession), { consistent: true })) !== undefined;
   }
 
   private readIsAudited(actor: Actor, record: RecordView): boolean {
@@ -346,7 +339,7 @@ export class RecordService {
     const needle = q.search === undefined ? undefined : normalizeSearch(q.search);
     const scope = `records:${table.jurisdictionId}:${scopeDigest([q.formId ?? null, statuses ?? null, q.from ?? null, q.to ?? null, needle ?? null])}`;
     let startKey: Item | undefined = q.cursor ? openCursor(this.options.cursorSecret, scope, q.cursor) : undefined;
-    if (startKey && (startKey.pk !== table.pk(RECORDS_PARTITION) || !String(startKey.sk).startsWith(RECORD_SK_PREFIX))) {
+    if (startKey && (startKey.pk !== table.pk(partitions.records) || !String(startKey.sk).startsWith(RECORD_SK_PREFIX))) {
       throw new BadRequestError(INVALID_CURSOR_MESSAGE);
     }
     const [low, high] = idBounds(fromMs, toMs);
@@ -376,7 +369,7 @@ export class RecordService {
       // One more than the page, so the last page carries no cursor to an empty page.
       const wanted = q.limit + 1 - found.length;
       const page = await table.query({
-        partition: RECORDS_PARTITION,
+        partition: partitions.records,
         sk: { between: [`${RECORD_SK_PREFIX}${low}`, `${RECORD_SK_PREFIX}${high}`] },
         forward: false,
         limit: filter ? Math.max(wanted, FILTERED_QUERY_LIMIT) : wanted,
@@ -451,7 +444,7 @@ export class RecordService {
   async lastHandedBack(table: ScopedTable, actor: Actor, recordId: string): Promise<KeptVersion | undefined> {
     this.checkActor(table, actor);
     if (!TIME_SORTABLE_ID.test(recordId)) throw recordNotFound();
-    const page = await table.query({ partition: `REC#${recordId}`, sk: { beginsWith: VERSION_SK_PREFIX }, forward: false, limit: 1 });
+    const page = await table.query({ partition: partitions.record(recordId), sk: { beginsWith: VERSION_SK_PREFIX }, forward: false, limit: 1 });
     return page.items[0] ? keptVersionFromItem(page.items[0]) : undefined;
   }
 
@@ -465,7 +458,7 @@ export class RecordService {
     const reasons = new Map<number, string>();
     let versionsStart: Item | undefined;
     do {
-      const page = await table.query({ partition: `REC#${recordId}`, sk: { beginsWith: VERSION_SK_PREFIX }, startKey: versionsStart });
+      const page = await table.query({ partition: partitions.record(recordId), sk: { beginsWith: VERSION_SK_PREFIX }, startKey: versionsStart });
       for (const item of page.items) {
         const kept = keptVersionFromItem(item);
         // A return keeps the returned version; an amendment keeps the approved one and makes the next.
@@ -478,7 +471,7 @@ export class RecordService {
     for (let calls = 0; calls < MAX_HISTORY_QUERIES; calls++) {
       // The audit partition is sorted by time: start where the record was created, keep this record's changes.
       const page = await table.query({
-        partition: AUDIT_PARTITION,
+        partition: partitions.audit,
         sk: { between: [record.createdAt, '~'] },
         startKey,
         filter: { expression: '#r = :r AND #a <> :read', names: { '#r': 'recordId', '#a': 'action' }, values: { ':r': recordId, ':read': 'record.read' } },
@@ -510,7 +503,7 @@ export class RecordService {
   }
 
   private keep(kept: KeptVersion): ScopedTransactItem {
-    return { put: { key: versionKey(kept.recordId, kept.version), attributes: keptVersionItem(kept), condition: absent } };
+    return { put: { key: keys.version(kept.recordId, kept.version), attributes: keptVersionItem(kept), condition: absent } };
   }
 
   // -------------------------------------------------------------------------------------------------
@@ -527,7 +520,7 @@ export class RecordService {
   /** The record, read strongly consistent (decisions are made on it). */
   private async load(table: ScopedTable, recordId: string): Promise<RecordView> {
     if (typeof recordId !== 'string' || !TIME_SORTABLE_ID.test(recordId)) throw recordNotFound();
-    const item = await table.get(recordKey(recordId), { consistent: true });
+    const item = await table.get(keys.record(recordId), { consistent: true });
     if (!item) throw recordNotFound();
     return fromItem(item);
   }
@@ -539,7 +532,7 @@ export class RecordService {
   }
 
   private replace(next: RecordView, guard: Expression): ScopedTransactItem {
-    return { put: { key: recordKey(next.recordId), attributes: toItem(next), condition: guard } };
+    return { put: { key: keys.record(next.recordId), attributes: toItem(next), condition: guard } };
   }
 
   private event(actor: Actor, now: Date, facts: AuditFacts) {

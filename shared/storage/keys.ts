@@ -2,10 +2,11 @@ import * as z from 'zod/mini';
 import '#shared/zod-config.ts';
 
 /**
- * Key design of the one table (see docs/architecture.md):
+ * The key registry of the one table (see docs/architecture.md): every partition key, sort key and index name a
+ * store uses is built here, and the IAM dynamodb:LeadingKeys patterns are derived from the same builders.
  * - every jurisdiction-owned item: pk = `<jurisdictionId>` or `<jurisdictionId>#<kind>...`, so an IAM policy with
  *   dynamodb:LeadingKeys = [`<id>`, `<id>#*`] confines a credential to one jurisdiction;
- * - partnership-wide listings go through gsi1 under a `REGISTRY#...` partition.
+ * - partnership-wide listings go through gsi1 under a `REGISTRY#...` or `AUDIT#ALL` partition.
  * Jurisdiction ids are lowercase slugs without `#`, so no id is a prefix-with-separator of another.
  */
 export const jurisdictionIdSchema = z
@@ -18,8 +19,72 @@ export const jurisdictionIdSchema = z
 
 export type JurisdictionId = z.infer<typeof jurisdictionIdSchema>;
 
+/** The one global secondary index and its key attributes (infra/constructs/data.ts creates it from these). */
+export const GSI1 = { name: 'gsi1', pk: 'gsi1pk', sk: 'gsi1sk' } as const;
+
+/**
+ * Partition suffixes of jurisdiction-owned items: the scoped table (shared/storage/scoped-table.ts) stores them as
+ * `<jurisdictionId>#<suffix>`; a jurisdiction's profile is the bare `<jurisdictionId>`.
+ */
+export const partitions = {
+  records: 'RECORDS',
+  requests: 'REQUESTS',
+  record: (recordId: string) => `REC#${recordId}`,
+  audit: 'AUDIT',
+  survey: 'SURVEY',
+  surveyResponses: (waveId: string) => `SURVEY#${waveId}`,
+} as const;
+
+const SESSION_PREFIX = 'SESSION#';
+const SIGNIN_PREFIX = 'SIGNIN#';
+export const RECORD_SK_PREFIX = 'REC#';
+export const WAVE_SK_PREFIX = 'WAVE#';
+export const RESPONSE_SK_PREFIX = 'RESPONSE#';
+export const VERSION_SK_PREFIX = 'VERSION#';
+
 export const keys = {
+  /** The stored partition key of a jurisdiction-owned partition suffix (what the scoped table writes). */
+  owned: (jurisdictionId: JurisdictionId, suffix: string) => `${jurisdictionId}#${suffix}`,
   jurisdictionProfile: (id: JurisdictionId) => ({ pk: id, sk: 'PROFILE' }) as const,
+  /** The profile's key inside its own jurisdiction's scoped handle. */
+  profileInJurisdiction: { sk: 'PROFILE' } as const,
   /** gsi1 partition that lists every jurisdiction of the registry. */
   registryPartition: 'REGISTRY#JURISDICTION',
+  /** gsi1 sort key of a profile: the registry lists by state, then name. */
+  registrySort: (state: string, name: string) => `${state}#${name}`,
+  registryStatePrefix: (state: string) => `${state}#`,
+  /** Sessions and sign-in transactions are not jurisdiction-owned: their own prefixes (the hash of a random id). */
+  session: (idHash: string) => ({ pk: `${SESSION_PREFIX}${idHash}`, sk: 'SESSION' }) as const,
+  signIn: (idHash: string) => ({ pk: `${SIGNIN_PREFIX}${idHash}`, sk: 'SIGNIN' }) as const,
+  record: (recordId: string) => ({ partition: partitions.records, sk: `${RECORD_SK_PREFIX}${recordId}` }),
+  submission: (recordId: string, submissionId: string) => ({ partition: partitions.record(recordId), sk: `SUBMISSION#${submissionId}` }),
+  /** A session's audited read of a record (`readerSession` is an opaque digest of the session, never its id). */
+  readMarker: (recordId: string, readerSession: string) => ({ partition: partitions.record(recordId), sk: `READ#${readerSession}` }),
+  /** A kept version of a record; zero-padded so that the sort key orders versions. */
+  version: (recordId: string, version: number) => ({ partition: partitions.record(recordId), sk: `${VERSION_SK_PREFIX}${String(version).padStart(9, '0')}` }),
+  createReceipt: (digest: string) => ({ partition: partitions.requests, sk: `CREATE#${digest}` }),
+  auditEvent: (at: string, eventId: string) => ({ partition: partitions.audit, sk: `${at}#${eventId}` }),
+  /** gsi1 partition of every jurisdiction's audit events (platform admins' view). */
+  auditIndexPartition: 'AUDIT#ALL',
+  auditIndexSort: (at: string, jurisdictionId: string, eventId: string) => `${at}#${jurisdictionId}#${eventId}`,
+  surveyWave: (waveId: string) => ({ partition: partitions.survey, sk: `${WAVE_SK_PREFIX}${waveId}` }),
+  surveyLink: (token: string) => ({ partition: partitions.survey, sk: `LINK#${token}` }),
+  surveyResponse: (waveId: string, responseId: string) => ({ partition: partitions.surveyResponses(waveId), sk: `${RESPONSE_SK_PREFIX}${responseId}` }),
+};
+
+/**
+ * dynamodb:LeadingKeys patterns (IAM StringLike) of each kind of partition, derived from the builders above so the
+ * grants cannot drift from the keys: infra/constructs/platform-function.ts and shared/storage/session-policy.ts.
+ */
+export const leadingKeyPatterns = {
+  /** The only deletable items. */
+  sessions: [keys.session('*').pk, keys.signIn('*').pk],
+  /** Waves and links, and each wave's responses, of any jurisdiction. */
+  survey: [keys.owned('*', partitions.survey), keys.owned('*', partitions.surveyResponses('*'))],
+  /** Append-only partitions. */
+  audit: [keys.owned('*', partitions.audit)],
+  /** Partition keys with a separator: everything but the bare jurisdiction id of a profile (for StringNotLike). */
+  notProfile: [keys.owned('*', '*')],
+  /** Every partition one jurisdiction owns: its profile and `<id>#...`. */
+  jurisdiction: (id: JurisdictionId) => [keys.jurisdictionProfile(id).pk, keys.owned(id, '*')],
 };

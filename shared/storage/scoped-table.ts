@@ -21,7 +21,7 @@ import {
   type TransactWriteCommandInput,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { jurisdictionIdSchema, type JurisdictionId } from './keys.ts';
+import { jurisdictionIdSchema, keys, type JurisdictionId } from './keys.ts';
 import { STORAGE_MARSHALL_OPTIONS } from './marshalling.ts';
 
 export type Item = Record<string, unknown>;
@@ -93,7 +93,7 @@ export class ScopeViolationError extends Error {
 
 /** True when `pk` is exactly `id` or starts with `id#`. */
 export function pkBelongsTo(id: string, pk: unknown): boolean {
-  return typeof pk === 'string' && (pk === id || pk.startsWith(`${id}#`));
+  return typeof pk === 'string' && (pk === id || pk.startsWith(keys.owned(id, '')));
 }
 
 /** The jurisdiction that owns a stored pk (the part before the first `#`). */
@@ -116,7 +116,7 @@ export function scopedBuilders(tableName: string, jurisdictionId: JurisdictionId
   const pkOf = (partition?: string): string => {
     if (partition === undefined) return id;
     if (typeof partition !== 'string' || partition.length === 0 || partition.length > MAX_SUFFIX) fail('a partition suffix must be a non-empty string');
-    return `${id}#${partition}`;
+    return keys.owned(id, partition);
   };
 
   const keyOf = (key: ScopedKey): StoredKey => {

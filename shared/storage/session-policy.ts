@@ -12,7 +12,7 @@
  * - KMS is left to the role: DynamoDB uses the table key on the caller's behalf (kms:ViaService), and the role's
  *   own policy names the key; this policy only lets that through.
  */
-import { jurisdictionIdSchema, type JurisdictionId } from './keys.ts';
+import { jurisdictionIdSchema, leadingKeyPatterns, type JurisdictionId } from './keys.ts';
 
 export type PolicyAccess = 'read' | 'write';
 
@@ -50,7 +50,7 @@ export function jurisdictionSessionPolicy(opts: { tableArn: string; jurisdiction
         Action: actions,
         Resource: opts.tableArn,
         Condition: {
-          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [id, `${id}#*`] },
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeyPatterns.jurisdiction(id) },
           // Without a leading key ForAllValues would hold vacuously.
           Null: { 'dynamodb:LeadingKeys': 'false' },
         },

@@ -9,11 +9,6 @@ import '#shared/zod-config.ts';
 
 export const SURVEY_FORM_ID = 'safety_culture_survey';
 
-/** The partition of a jurisdiction's waves and links: `<jurisdictionId>#SURVEY`. */
-export const SURVEY_PARTITION = 'SURVEY';
-/** The partition of one wave's responses: `<jurisdictionId>#SURVEY#<waveId>`. */
-export const responsesPartition = (waveId: string) => `${SURVEY_PARTITION}#${waveId}`;
-
 /** 128 random bits, base64url: unguessable, and short enough to paste into an e-mail. */
 export const newLinkToken = (): string => randomBytes(16).toString('base64url');
 export const LINK_TOKEN = /^[A-Za-z0-9_-]{22}$/;

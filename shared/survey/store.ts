@@ -3,11 +3,10 @@ import { GoneError } from '#shared/errors.ts';
 import { fieldErrorsOf, validationFailed } from '#shared/http/validation.ts';
 import type { Answers } from '#shared/forms/index.ts';
 import { cancellationCodes } from '#shared/storage/cancellation.ts';
+import { keys, partitions, RESPONSE_SK_PREFIX, WAVE_SK_PREFIX } from '#shared/storage/keys.ts';
 import type { ScopedTable } from '#shared/storage/scoped-table.ts';
-import { acceptsAnswers, addDays, MAX_WAVE_DAYS, newLinkToken, openWaveInputSchema, responsesPartition, SURVEY_FORM_ID, SURVEY_PARTITION, todayUtc, type OpenWaveInput, type SurveyWave } from './model.ts';
+import { acceptsAnswers, addDays, MAX_WAVE_DAYS, newLinkToken, openWaveInputSchema, SURVEY_FORM_ID, todayUtc, type OpenWaveInput, type SurveyWave } from './model.ts';
 
-const waveKey = (waveId: string) => ({ partition: SURVEY_PARTITION, sk: `WAVE#${waveId}` });
-const linkKey = (token: string) => ({ partition: SURVEY_PARTITION, sk: `LINK#${token}` });
 
 /** What a link resolves to: the wave's facts the survey page needs (a copy kept on the link item: one read per page). */
 export type LinkedWave = Pick<SurveyWave, 'waveId' | 'jurisdictionId' | 'title' | 'formId' | 'formVersion' | 'status' | 'closesOn'>;
@@ -49,7 +48,7 @@ export class SurveyWaves {
     const out: SurveyWave[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
-      const page = await this.table.query({ partition: SURVEY_PARTITION, sk: { beginsWith: 'WAVE#' }, forward: false, ...(startKey ? { startKey } : {}) });
+      const page = await this.table.query({ partition: partitions.survey, sk: { beginsWith: WAVE_SK_PREFIX }, forward: false, ...(startKey ? { startKey } : {}) });
       out.push(...page.items.map((i) => waveOf(i, this.table.jurisdictionId)));
       startKey = page.lastKey;
     } while (startKey);
@@ -81,8 +80,8 @@ export class SurveyWaves {
     };
     const { jurisdictionId: _j, ...stored } = wave;
     await this.table.transactWrite([
-      { put: { key: waveKey(wave.waveId), attributes: { kind: 'survey_wave', ...stored }, condition: { expression: 'attribute_not_exists(pk)' } } },
-      { put: { key: linkKey(wave.linkToken), attributes: { kind: 'survey_link', ...linkFacts(wave) }, condition: { expression: 'attribute_not_exists(pk)' } } },
+      { put: { key: keys.surveyWave(wave.waveId), attributes: { kind: 'survey_wave', ...stored }, condition: { expression: 'attribute_not_exists(pk)' } } },
+      { put: { key: keys.surveyLink(wave.linkToken), attributes: { kind: 'survey_link', ...linkFacts(wave) }, condition: { expression: 'attribute_not_exists(pk)' } } },
       auditPut(this.table, newAuditEvent(actor, { action: 'survey.opened', waveId: wave.waveId, formId: wave.formId, formVersion }, now)),
     ]);
     return wave;
@@ -90,7 +89,7 @@ export class SurveyWaves {
 
   /** Closes a wave now: its link stops taking answers. Closing a closed wave changes nothing. */
   async close(actor: Actor, waveId: string): Promise<SurveyWave | undefined> {
-    const item = await this.table.get(waveKey(waveId), { consistent: true });
+    const item = await this.table.get(keys.surveyWave(waveId), { consistent: true });
     if (!item) return undefined;
     const wave = waveOf(item, this.table.jurisdictionId);
     if (wave.status === 'closed') return wave;
@@ -98,8 +97,8 @@ export class SurveyWaves {
     const set = { expression: 'SET #s = :closed, closedAt = :at', names: { '#s': 'status' }, values: { ':closed': 'closed', ':at': now.toISOString(), ':open': 'open' } };
     try {
       await this.table.transactWrite([
-        { update: { key: waveKey(waveId), update: set, condition: { expression: '#s = :open', names: { '#s': 'status' }, values: { ':open': 'open' } } } },
-        { update: { key: linkKey(wave.linkToken), update: { expression: 'SET #s = :closed', names: { '#s': 'status' }, values: { ':closed': 'closed' } } } },
+        { update: { key: keys.surveyWave(waveId), update: set, condition: { expression: '#s = :open', names: { '#s': 'status' }, values: { ':open': 'open' } } } },
+        { update: { key: keys.surveyLink(wave.linkToken), update: { expression: 'SET #s = :closed', names: { '#s': 'status' }, values: { ':closed': 'closed' } } } },
         auditPut(this.table, newAuditEvent(actor, { action: 'survey.closed', waveId, formId: wave.formId, formVersion: wave.formVersion }, now)),
       ]);
     } catch (error) {
@@ -112,7 +111,7 @@ export class SurveyWaves {
 
   /** The wave behind a link, or undefined for a link that was never made here. */
   async findByLink(token: string): Promise<LinkedWave | undefined> {
-    const item = await this.table.get(linkKey(token), { consistent: true });
+    const item = await this.table.get(keys.surveyLink(token), { consistent: true });
     if (!item) return undefined;
     return {
       waveId: String(item.waveId),
@@ -137,14 +136,14 @@ export class SurveyWaves {
       await this.table.transactWrite([
         {
           put: {
-            key: { partition: responsesPartition(wave.waveId), sk: `RESPONSE#${submissionId}` },
+            key: keys.surveyResponse(wave.waveId, submissionId),
             attributes: { kind: 'survey_response', formId: wave.formId, formVersion: wave.formVersion, answers },
             condition: { expression: 'attribute_not_exists(pk)' },
           },
         },
         {
           update: {
-            key: waveKey(wave.waveId),
+            key: keys.surveyWave(wave.waveId),
             update: { expression: 'ADD responseCount :one', values: { ':one': 1 } },
             condition: { expression: '#s = :open AND closesOn >= :today', names: { '#s': 'status' }, values: { ':open': 'open', ':today': today } },
           },
@@ -164,7 +163,7 @@ export class SurveyWaves {
     const out: Answers[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
-      const page = await this.table.query({ partition: responsesPartition(waveId), sk: { beginsWith: 'RESPONSE#' }, ...(startKey ? { startKey } : {}) });
+      const page = await this.table.query({ partition: partitions.surveyResponses(waveId), sk: { beginsWith: RESPONSE_SK_PREFIX }, ...(startKey ? { startKey } : {}) });
       out.push(...page.items.map((i) => i.answers as Answers));
       startKey = page.lastKey;
     } while (startKey);

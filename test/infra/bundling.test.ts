@@ -31,7 +31,7 @@ describe('function bundles (infra/constructs/bundling.ts): what a cold start loa
     expect(modules).toContain('shared/http/handler.ts');
     expect(modules).toContain('shared/auth/sessions.ts');
     expect(modules).toContain('shared/source-mapped-stacks.ts');
-    for (const page of ['shared/web/home-page.tsx', 'shared/web/record-flow.tsx', 'shared/web/registry-flow.tsx', 'shared/survey/admin-flow.tsx', 'shared/web/audit-flow.tsx', 'shared/web/dictionary-page.tsx', 'shared/forms/dictionary.ts', 'shared/http/csp-reports.ts']) {
+    for (const page of ['shared/site/home-page.tsx', 'shared/records/web/record-flow.tsx', 'shared/jurisdictions/web/registry-flow.tsx', 'shared/survey/web/admin-flow.tsx', 'shared/audit/web/audit-flow.tsx', 'shared/forms/web/dictionary-page.tsx', 'shared/forms/dictionary.ts', 'shared/http/csp-reports.ts']) {
       expect(modules, page).not.toContain(page);
     }
     expect(modules.filter((m) => m.includes('node_modules/rate-limiter-flexible/'))).toEqual([]);
@@ -41,6 +41,6 @@ describe('function bundles (infra/constructs/bundling.ts): what a cold start loa
     const modules = loadedAtColdStart('auth');
     expect(modules).toContain('shared/auth/oidc.ts');
     expect(modules.filter((m) => m.includes('node_modules/openid-client/') || m.includes('node_modules/oauth4webapi/'))).toEqual([]);
-    expect(modules.filter((m) => m.includes('node_modules/preact') || ['shared/web/page.tsx', 'shared/web/layout.tsx'].includes(m))).toEqual([]);
+    expect(modules.filter((m) => m.includes('node_modules/preact') || ['shared/web/components/page.tsx', 'shared/web/components/layout.tsx'].includes(m))).toEqual([]);
   });
 }, 60_000);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CONTRACTS, buildOpenApiDocument } from '#shared/http/openapi.ts';
+import { CONTRACTS, buildOpenApiDocument } from '#shared/site/openapi.ts';
 import { ROUTES } from '#shared/http/routes.ts';
 
 describe('route contracts', () => {

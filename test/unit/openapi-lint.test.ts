@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildOpenApiDocument } from '#shared/http/openapi.ts';
+import { buildOpenApiDocument } from '#shared/site/openapi.ts';
 import { ROUTES } from '#shared/http/routes.ts';
 import { isPublicAction } from '#shared/auth/policy.ts';
 

@@ -6,7 +6,7 @@ import { getForm, latestVersion } from '#shared/forms/registry.ts';
 import { renderModel } from '#shared/forms/render-model.ts';
 import { durationWords, FORM_POLICIES, MIN_SURVEY_GROUP, SESSION_ABSOLUTE_HOURS, SESSION_IDLE_MINUTES } from '#shared/policy.ts';
 import { RECORD_FORMS } from '#shared/records/model.ts';
-import { SurveyPage, WavesPage } from '#shared/survey/pages.tsx';
+import { SurveyPage, WavesPage } from '#shared/survey/web/pages.tsx';
 
 /** Pages say what the code does: their wording comes from shared/policy.ts. */
 const text = (html: string) => html.replace(/<[^>]+>/g, '').replace(/\s+/g, ' ');

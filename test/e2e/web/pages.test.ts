@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { LocalCloud } from '#local/cloud.ts';
 import type { RealBrowser } from '../../support/chromium.ts';
 import { SHOTS, WIDTHS, axeViolations, checkA11y, expectValidHtml, useWebHarness, type WebHarness } from '../../support/web-harness.ts';
-import { errorPage } from '#shared/web/page.tsx';
+import { errorPage } from '#shared/web/components/page.tsx';
 
 /**
  * The web pages in real Chromium against a local cloud: axe-core (WCAG 2.1 A/AA) finds nothing at 375 and 1280 px,

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { hashOpaqueId, isLocalHttpOrigin, isOpaqueId, newOpaqueId, originOf, readCookie, serializeCookie } from '#shared/auth/cookies.ts';
 import type { Principal } from '#shared/auth/principal.ts';
-import { SESSION_PREFIX, sessionConfigFromEnv, SessionStore, TOUCH_INTERVAL_MS } from '#shared/auth/sessions.ts';
+import { sessionConfigFromEnv, SessionStore, TOUCH_INTERVAL_MS } from '#shared/auth/sessions.ts';
 import { SignInTransactionStore, TRANSACTION_TTL_SECONDS } from '#shared/auth/transactions.ts';
 import { FakeTable } from './fake-table.ts';
 
@@ -97,7 +97,7 @@ describe('session ids', () => {
     const { setCookie } = await store.createSession(reviewer);
     const id = sendBack(setCookie).split('=')[1]!;
     const [item] = [...table.items.values()];
-    expect(item!.pk).toBe(`${SESSION_PREFIX}${hashOpaqueId(id)}`);
+    expect(item!.pk).toBe(`SESSION#${hashOpaqueId(id)}`);
     expect(hashOpaqueId(id)).toMatch(/^[0-9a-f]{64}$/);
     expect(JSON.stringify(item)).not.toContain(id);
   });

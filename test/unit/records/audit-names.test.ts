@@ -3,7 +3,7 @@ import { h } from 'preact';
 import { describe, expect, it } from 'vitest';
 import { auditEventSchema } from '#shared/audit/model.ts';
 import { newAuditEvent } from '#shared/audit/store.ts';
-import { AuditPage } from '#shared/web/admin-pages.tsx';
+import { AuditPage } from '#shared/audit/web/admin-pages.tsx';
 
 const actor = { subject: 'sub-1', role: 'reviewer', jurisdictionId: 'ky-dcbs', requestId: 'req-1' };
 const at = new Date('2026-11-30T10:00:00.000Z');

@@ -4,7 +4,7 @@ import type { Principal } from '#shared/auth/principal.ts';
 import type { SessionStore } from '#shared/auth/sessions.ts';
 import { ForbiddenError, NotFoundError } from '#shared/errors.ts';
 import { httpFunction, route } from '#shared/http/handler.ts';
-import { errorPage } from '#shared/web/page.tsx';
+import { errorPage } from '#shared/web/components/page.tsx';
 
 // Made-up routes: a public action, so the stack reads the session only where the route asks or an error page needs it.
 vi.mock('#shared/auth/route-actions.ts', () => ({ actionForRoute: () => 'web:read' }));

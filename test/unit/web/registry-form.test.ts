@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Jurisdiction } from '#shared/jurisdictions/model.ts';
-import { fieldId, formValuesFrom, formValuesOf, jurisdictionFrom } from '#shared/web/registry-form.ts';
+import { fieldId, formValuesFrom, formValuesOf, jurisdictionFrom } from '#shared/jurisdictions/web/registry-form.ts';
 
 const county: Jurisdiction = {
   id: 'ky-fayette',

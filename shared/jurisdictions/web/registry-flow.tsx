@@ -2,28 +2,21 @@
  * The registry pages behind the web routes (functions/web): list, add and edit a jurisdiction through the same
  * domain code as the JSON API (shared/jurisdictions/admin.ts: versioned, audited). Handlers stay thin.
  */
-import type { Principal } from '#shared/auth/principal.ts';
+import type { PageInput } from '#shared/web/page-input.ts';
 import { documentClient } from '#shared/aws/document-client.ts';
 import { ConflictError, NotFoundError } from '#shared/errors.ts';
 import type { HttpResult } from '#shared/http/response.ts';
 import { addJurisdiction, editJurisdiction, type RegistryEditor } from '#shared/jurisdictions/admin.ts';
 import type { Jurisdiction } from '#shared/jurisdictions/model.ts';
 import { JurisdictionStore } from '#shared/jurisdictions/store.ts';
-import type { PostedFields } from './form-values.ts';
-import { page } from './page.tsx';
-import type { Alert } from './record-pages.tsx';
+import type { PostedFields } from '#shared/web/form-values.ts';
+import { page } from '#shared/web/components/page.tsx';
+import type { Alert } from '#shared/web/components/alerts.tsx';
 import { emptyFormValues, formValuesFrom, formValuesOf, jurisdictionFrom, type RegistryFormValues } from './registry-form.ts';
 import { REGISTRY_PATH, RegistryFormPage, RegistryPage, type RegistryFormPageProps } from './registry-pages.tsx';
 
-export interface RegistryFlowInput {
-  table: string;
-  principal: Principal;
-  requestId: string;
-  csrf: string;
-}
-
 const stores = new Map<string, JurisdictionStore>();
-const storeOf = (input: RegistryFlowInput): JurisdictionStore => {
+const storeOf = (input: PageInput): JurisdictionStore => {
   let store = stores.get(input.table);
   if (!store) stores.set(input.table, (store = new JurisdictionStore(input.table)));
   return store;
@@ -31,10 +24,10 @@ const storeOf = (input: RegistryFlowInput): JurisdictionStore => {
 
 const redirect = (location: string): HttpResult => ({ statusCode: 303, headers: { location, 'cache-control': 'no-store' }, body: '' });
 const savedPath = (id: string) => `${REGISTRY_PATH}?saved=${encodeURIComponent(id)}`;
-const editor = (input: RegistryFlowInput): RegistryEditor => ({
+const editor = (input: PageInput): RegistryEditor => ({
   subject: input.principal.subject,
   role: input.principal.role,
-  requestId: input.requestId,
+  requestId: input.event.requestContext.requestId,
   ...(input.principal.displayName ? { displayName: input.principal.displayName } : {}),
 });
 
@@ -49,7 +42,7 @@ const FIELD_LABELS: Record<Exclude<keyof RegistryFormValues, 'id'>, string> = {
   contacts: 'contacts',
 };
 
-function formPage(input: RegistryFlowInput, props: Omit<RegistryFormPageProps, 'csrf'>, status = 200): HttpResult {
+function formPage(input: PageInput, props: Omit<RegistryFormPageProps, 'csrf'>, status = 200): HttpResult {
   const title = props.mode.kind === 'add' ? 'Add a jurisdiction' : `Edit ${props.mode.name}`;
   return page({ title: `${props.errors.length ? 'Error: ' : ''}${title}`, principal: input.principal, csrfToken: input.csrf, children: <RegistryFormPage {...props} csrf={input.csrf} /> }, status);
 }
@@ -61,7 +54,7 @@ async function load(store: JurisdictionStore, id: string) {
 }
 
 /** GET /registry: every jurisdiction, with the one just saved confirmed. */
-export async function showRegistry(input: RegistryFlowInput, query: { saved?: string | undefined }): Promise<HttpResult> {
+export async function showRegistry(input: PageInput, query: { saved?: string | undefined }): Promise<HttpResult> {
   const jurisdictions = await storeOf(input).list();
   return page({
     title: 'Jurisdictions registry',
@@ -73,12 +66,12 @@ export async function showRegistry(input: RegistryFlowInput, query: { saved?: st
 }
 
 /** GET /registry/new */
-export function showAddForm(input: RegistryFlowInput): HttpResult {
+export function showAddForm(input: PageInput): HttpResult {
   return formPage(input, { mode: { kind: 'add' }, values: emptyFormValues(), errors: [] });
 }
 
 /** POST /registry: add, or the form again with what was typed (422 invalid, 409 the id is taken). */
-export async function addFromForm(input: RegistryFlowInput, posted: PostedFields): Promise<HttpResult> {
+export async function addFromForm(input: PageInput, posted: PostedFields): Promise<HttpResult> {
   const values = formValuesFrom(posted);
   const parsed = jurisdictionFrom(values);
   if (!parsed.ok) return formPage(input, { mode: { kind: 'add' }, values, errors: parsed.errors }, 422);
@@ -93,7 +86,7 @@ export async function addFromForm(input: RegistryFlowInput, posted: PostedFields
 }
 
 /** GET /registry/{id}/edit */
-export async function showEditForm(input: RegistryFlowInput, id: string): Promise<HttpResult> {
+export async function showEditForm(input: PageInput, id: string): Promise<HttpResult> {
   const { jurisdiction, version } = await load(storeOf(input), id);
   return formPage(input, { mode: { kind: 'edit', id, name: jurisdiction.name, expectedVersion: version }, values: formValuesOf(jurisdiction), errors: [] });
 }
@@ -106,7 +99,7 @@ function differences(saved: Jurisdiction, typed: RegistryFormValues): string[] {
 }
 
 /** POST /registry/{id}: save with expectedVersion; the form again on invalid input (422) or a stale version (409). */
-export async function editFromForm(input: RegistryFlowInput, id: string, posted: PostedFields): Promise<HttpResult> {
+export async function editFromForm(input: PageInput, id: string, posted: PostedFields): Promise<HttpResult> {
   const values = { ...formValuesFrom(posted), id };
   // A missing or mangled version can only be stale: it gets the conflict page, never a 500.
   const sent = Number(typeof posted.expectedVersion === 'string' ? posted.expectedVersion : Number.NaN);

@@ -6,8 +6,8 @@ import type { ComponentChildren } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 import type { Principal } from '#shared/auth/principal.ts';
 import { ROLE_LABELS, scopeOf, type Action } from '#shared/auth/policy.ts';
-import { assetUrl } from './assets.ts';
-import { CSRF_FIELD } from './csrf.ts';
+import { assetUrl } from '#shared/web/assets.ts';
+import { CSRF_FIELD } from '#shared/web/csrf.ts';
 
 export interface LayoutProps {
   title: string;

@@ -6,7 +6,7 @@
 import type * as z from 'zod';
 import type { FieldError } from '#shared/errors.ts';
 import { CONTACT_ROLES, jurisdictionSchema, type Jurisdiction } from '#shared/jurisdictions/model.ts';
-import type { PostedFields } from './form-values.ts';
+import type { PostedFields } from '#shared/web/form-values.ts';
 
 export type ContactRole = Jurisdiction['contacts'][number]['role'];
 export { CONTACT_ROLES };

@@ -3,17 +3,18 @@
  * status, creation dates) in one GET form that works without JavaScript. The records service checks every value;
  * a bad one answers 400 with the form again and an error summary naming the field.
  */
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { Principal } from '#shared/auth/principal.ts';
 import { BadRequestError, ValidationError, type FieldError } from '#shared/errors.ts';
 import type { HttpResult } from '#shared/http/response.ts';
 import { recordService, requestScope } from '#shared/records/http.ts';
 import { RECORD_FORMS, RECORD_STATUSES, SEARCH_MAX_LENGTH, type RecordSummary } from '#shared/records/model.ts';
 import { recordDisplayName } from '#shared/records/naming.ts';
-import { DataTable } from './data-table.tsx';
-import { describedByOf, FormGroup } from './form-group.tsx';
-import { page } from './page.tsx';
-import { ErrorSummary, recordPath, STATUS_LABELS } from './record-pages.tsx';
+import { DataTable } from '#shared/web/components/data-table.tsx';
+import { describedByOf, FormGroup } from '#shared/web/components/form-group.tsx';
+import { page } from '#shared/web/components/page.tsx';
+import { ErrorSummary } from '#shared/web/components/alerts.tsx';
+import type { PageInput } from '#shared/web/page-input.ts';
+import { recordPath } from '../paths.ts';
+import { STATUS_LABELS } from './record-pages.tsx';
 
 export const LIST_PAGE_SIZE = 25;
 
@@ -33,13 +34,6 @@ export interface ListFilters {
 const FILTER_FIELDS = ['search', 'formId', 'status', 'from', 'to'] as const;
 const FIELD_LABELS: Record<string, string> = { search: 'Review id or title', formId: 'Form', status: 'Status', from: 'Created from', to: 'Created to', cursor: 'Page link' };
 
-export interface RecordListInput {
-  table: string;
-  principal: Principal;
-  event: APIGatewayProxyEventV2;
-  csrf: string;
-}
-
 const given = (v: string | undefined) => (v === undefined || v.trim() === '' ? undefined : v.trim());
 
 /** The list URL of these filters (and a page cursor): only the fields that say something. */
@@ -54,7 +48,7 @@ export function listHref(filters: ListFilters, cursor?: string): string {
   return qs ? `/records?${qs}` : '/records';
 }
 
-export async function showRecordList(input: RecordListInput, query: ListFilters & { cursor?: string | undefined }): Promise<HttpResult> {
+export async function showRecordList(input: PageInput, query: ListFilters & { cursor?: string | undefined }): Promise<HttpResult> {
   const filters: ListFilters = Object.fromEntries(FILTER_FIELDS.map((f) => [f, given(query[f])]));
   const { table, actor } = requestScope(input.table, input.principal.jurisdictionId!, input.principal, input.event);
   const cursor = given(query.cursor);

@@ -8,18 +8,20 @@
 import { JurisdictionStore } from '#shared/jurisdictions/store.ts';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Principal } from '#shared/auth/principal.ts';
+import type { PageInput } from '#shared/web/page-input.ts';
 import { isAllowed, scopeOf } from '#shared/auth/policy.ts';
 import { getForm, latestVersion } from '#shared/forms/registry.ts';
 import type { HttpResult } from '#shared/http/response.ts';
 import { recordService, requestScope } from '#shared/records/http.ts';
 import { RECORD_STATUSES, type ListQuery, type RecordStatus, type RecordSummary } from '#shared/records/model.ts';
 import { SMALL_CELL_THRESHOLD } from '#shared/policy.ts';
-import { CSRF_FIELD } from './csrf.ts';
-import { page } from './page.tsx';
-import { STARTABLE_FORMS, type StartableForm } from './record-flow.tsx';
-import { recordPath, STATUS_LABELS } from './record-pages.tsx';
-import { DataTable } from './data-table.tsx';
-import { RecordName } from './record-name.tsx';
+import { CSRF_FIELD } from '#shared/web/csrf.ts';
+import { page } from '#shared/web/components/page.tsx';
+import { STARTABLE_FORMS, type StartableForm } from '#shared/records/web/record-flow.tsx';
+import { recordPath } from '#shared/records/paths.ts';
+import { STATUS_LABELS } from '#shared/records/web/record-pages.tsx';
+import { DataTable } from '#shared/web/components/data-table.tsx';
+import { RecordName } from '#shared/records/web/record-name.tsx';
 
 /** Most records one task list shows; the list says when there are more. */
 export const TASK_LIMIT = 50;
@@ -60,15 +62,8 @@ export interface HomeData {
   overview?: { counts: Record<RecordStatus, number>; more: boolean } | undefined;
 }
 
-export interface HomeInput {
-  table: string;
-  principal: Principal | undefined;
-  event: APIGatewayProxyEventV2;
-  csrf: string;
-}
-
 /** GET /: the signed-out page, or the signed-in person's home with their tasks. */
-export async function showHome(input: HomeInput, query: { started?: string | undefined; saved?: string | undefined }): Promise<HttpResult> {
+export async function showHome(input: PageInput<Principal | undefined>, query: { started?: string | undefined; saved?: string | undefined }): Promise<HttpResult> {
   const { principal, csrf } = input;
   if (!principal) return page({ title: 'Home', path: '/', children: <SignedOut /> });
   const home = await loadHome(input.table, principal, input.event);

@@ -3,17 +3,18 @@
  * layout, generated from the form definitions bundled with the function (the CSVs come from functions/dictionary).
  */
 import type { Principal } from '#shared/auth/principal.ts';
+import type { PageInput } from '#shared/web/page-input.ts';
 import { changelogRows, dictionaryRows } from '#shared/forms/dictionary.ts';
 import { DictionaryBody } from '#shared/forms/dictionary-html.tsx';
 import { formRegistry } from '#shared/forms/registry.ts';
 import type { HttpResult } from '#shared/http/response.ts';
-import { page } from './page.tsx';
+import { page } from '#shared/web/components/page.tsx';
 
 let rows: { rows: ReturnType<typeof dictionaryRows>; changelog: ReturnType<typeof changelogRows> } | undefined;
 // The definitions are static: built once per container.
 const dictionary = () => (rows ??= { rows: dictionaryRows(formRegistry.all()), changelog: changelogRows(formRegistry.all()) });
 
-export function showDictionary(input: { principal: Principal | undefined; csrf: string }): HttpResult {
+export function showDictionary(input: PageInput<Principal | undefined>): HttpResult {
   return page({
     title: 'Data dictionary',
     path: '/dictionary',

@@ -1,6 +1,5 @@
 /** The jurisdiction admin's survey wave pages behind functions/web: list, open, close. */
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { Principal } from '#shared/auth/principal.ts';
+import type { PageInput } from '#shared/web/page-input.ts';
 import { documentClient } from '#shared/aws/document-client.ts';
 import { requiredEnv } from '#shared/config.ts';
 import { NotFoundError, ValidationError, type FieldError } from '#shared/errors.ts';
@@ -8,20 +7,13 @@ import { latestVersion } from '#shared/forms/registry.ts';
 import type { HttpResult } from '#shared/http/response.ts';
 import { JurisdictionStore } from '#shared/jurisdictions/store.ts';
 import { scopedTable } from '#shared/storage/scoped-table.ts';
-import { page } from '#shared/web/page.tsx';
-import type { Alert } from '#shared/web/record-pages.tsx';
-import { SURVEY_FORM_ID, todayUtc } from './model.ts';
+import { page } from '#shared/web/components/page.tsx';
+import type { Alert } from '#shared/web/components/alerts.tsx';
+import { SURVEY_FORM_ID, todayUtc } from '#shared/survey/model.ts';
 import { WavesPage } from './pages.tsx';
-import { SurveyWaves } from './store.ts';
+import { SurveyWaves } from '#shared/survey/store.ts';
 
-export interface WavesInput {
-  table: string;
-  principal: Principal;
-  event: APIGatewayProxyEventV2;
-  csrf: string;
-}
-
-function scope(i: WavesInput) {
+function scope(i: PageInput) {
   const jurisdictionId = i.principal.jurisdictionId!;
   return {
     jurisdictionId,
@@ -30,7 +22,7 @@ function scope(i: WavesInput) {
   };
 }
 
-async function render(i: WavesInput, opts: { alert?: Alert; errors?: FieldError[]; typed?: { title: string; closesOn: string }; status?: number } = {}): Promise<HttpResult> {
+async function render(i: PageInput, opts: { alert?: Alert; errors?: FieldError[]; typed?: { title: string; closesOn: string }; status?: number } = {}): Promise<HttpResult> {
   const { jurisdictionId, waves } = scope(i);
   const [list, jurisdiction] = await Promise.all([waves.list(), new JurisdictionStore(i.table).get(jurisdictionId)]);
   const errors = opts.errors ?? [];
@@ -60,7 +52,7 @@ async function render(i: WavesInput, opts: { alert?: Alert; errors?: FieldError[
 
 const redirect = (location: string): HttpResult => ({ statusCode: 303, headers: { location, 'cache-control': 'no-store' }, body: '' });
 
-export async function showWaves(i: WavesInput, query: { opened?: string | undefined; closed?: string | undefined }): Promise<HttpResult> {
+export async function showWaves(i: PageInput, query: { opened?: string | undefined; closed?: string | undefined }): Promise<HttpResult> {
   const alert: Alert | undefined = query.opened
     ? { type: 'success', text: 'The wave is open. Copy its link from the table and send it to all staff: everyone gets the same link.' }
     : query.closed
@@ -69,7 +61,7 @@ export async function showWaves(i: WavesInput, query: { opened?: string | undefi
   return render(i, alert ? { alert } : {});
 }
 
-export async function openWave(i: WavesInput, body: { title: string; closesOn: string }): Promise<HttpResult> {
+export async function openWave(i: PageInput, body: { title: string; closesOn: string }): Promise<HttpResult> {
   const { waves, actor, jurisdictionId } = scope(i);
   const jurisdiction = await new JurisdictionStore(i.table).get(jurisdictionId);
   if (!jurisdiction?.units.length) {
@@ -84,7 +76,7 @@ export async function openWave(i: WavesInput, body: { title: string; closesOn: s
   }
 }
 
-export async function closeWave(i: WavesInput, waveId: string): Promise<HttpResult> {
+export async function closeWave(i: PageInput, waveId: string): Promise<HttpResult> {
   const { waves, actor } = scope(i);
   const closed = await waves.close(actor, waveId);
   if (!closed) throw new NotFoundError('There is no such survey wave in your jurisdiction.');

@@ -5,11 +5,11 @@
  */
 import type { FieldError } from '#shared/errors.ts';
 import { JURISDICTION_TYPES, US_STATE_CODES, type Jurisdiction } from '#shared/jurisdictions/model.ts';
-import { CSRF_FIELD } from './csrf.ts';
-import { AlertBox, ErrorSummary, type Alert } from './record-pages.tsx';
-import { describedBy, describedByOf, ErrorMessage, FormGroup, Hint } from './form-group.tsx';
+import { CSRF_FIELD } from '#shared/web/csrf.ts';
+import { AlertBox, ErrorSummary, type Alert } from '#shared/web/components/alerts.tsx';
+import { describedBy, describedByOf, ErrorMessage, FormGroup, Hint } from '#shared/web/components/form-group.tsx';
 import { CONTACT_ROLES, contactName, fieldId, type ContactRole, type ContactRow, type RegistryFormValues } from './registry-form.ts';
-import { DataTable } from './data-table.tsx';
+import { DataTable } from '#shared/web/components/data-table.tsx';
 
 const TYPE_LABELS: Record<Jurisdiction['type'], string> = { state: 'State', county: 'County', tribal: 'Tribal' };
 const CONTACT_ROLE_LABELS: Record<ContactRole, string> = {

@@ -9,11 +9,11 @@ import { healthApi } from '#shared/health-api.ts';
 import { jurisdictionsApi, registryAdminApi } from '#shared/jurisdictions/api.ts';
 import { recordsApi } from '#shared/records/api.ts';
 import { surveyApi, surveyWavesApi } from '#shared/survey/api.ts';
-import { webApi } from '#shared/web/api.ts';
+import { webApi } from '#shared/site/api.ts';
 import { CSRF_FIELD } from '#shared/web/csrf.ts';
 import { resolved, withMeta } from '#shared/zod-config.ts';
-import { contract, errorResponse, responsesOf, type ResponseSpec, type Responses, type RouteContract } from './contract.ts';
-import { ROUTES, type RouteSpec } from './routes.ts';
+import { contract, errorResponse, responsesOf, type ResponseSpec, type Responses, type RouteContract } from '#shared/http/contract.ts';
+import { ROUTES, type RouteSpec } from '#shared/http/routes.ts';
 
 const openapiApi = {
   'GET /api/openapi.json': contract({ responses: { 200: { description: 'This document (OpenAPI 3.1)' } } }),

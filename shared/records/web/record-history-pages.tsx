@@ -10,13 +10,12 @@ import type { RenderForm, RenderSection } from '#shared/forms/render-model.ts';
 import { ROLE_LABELS, type Role } from '#shared/auth/policy.ts';
 import type { HistoryEntry } from '#shared/records/service.ts';
 import { REASON_MAX_LENGTH, type KeptVersion, type RecordView } from '#shared/records/model.ts';
-import { CSRF_FIELD } from './csrf.ts';
-import { DataTable } from './data-table.tsx';
-import { CONTROL } from './form-values.ts';
-import { AlertBox, AnswersSummary, ErrorSummary, recordPath, STATUS_LABELS, type Alert } from './record-pages.tsx';
-
-export const amendPath = (recordId: string) => `${recordPath(recordId)}/amend`;
-export const historyPath = (recordId: string) => `${recordPath(recordId)}/history`;
+import { CSRF_FIELD } from '#shared/web/csrf.ts';
+import { DataTable } from '#shared/web/components/data-table.tsx';
+import { AlertBox, ErrorSummary, type Alert } from '#shared/web/components/alerts.tsx';
+import { CONTROL } from '#shared/web/form-values.ts';
+import { amendPath, recordPath } from '../paths.ts';
+import { AnswersSummary, STATUS_LABELS } from './record-pages.tsx';
 export const AMEND_REASON_ID = 'amend-reason';
 
 const when = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;

@@ -16,11 +16,11 @@ import { jurisdictionIdSchema } from '#shared/storage/keys.ts';
 import { scopedTable } from '#shared/storage/scoped-table.ts';
 import { repeatedSingleField, sectionAnswers, type PostedFields } from '#shared/web/form-values.ts';
 import { repeatedFieldError } from '#shared/http/validation.ts';
-import { page } from '#shared/web/page.tsx';
-import type { Alert } from '#shared/web/record-pages.tsx';
-import { acceptsAnswers, LINK_TOKEN, surveyPath, todayUtc } from './model.ts';
+import { page } from '#shared/web/components/page.tsx';
+import type { Alert } from '#shared/web/components/alerts.tsx';
+import { acceptsAnswers, LINK_TOKEN, surveyPath, todayUtc } from '#shared/survey/model.ts';
 import { SUBMISSION_FIELD, SurveyClosed, SurveyPage, SurveyThanks } from './pages.tsx';
-import { SurveyClosedError, SurveyWaves, type LinkedWave } from './store.ts';
+import { SurveyClosedError, SurveyWaves, type LinkedWave } from '#shared/survey/store.ts';
 
 export interface LinkParams {
   jurisdictionId: string;

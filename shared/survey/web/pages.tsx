@@ -7,11 +7,12 @@ import type { Visibility } from '#shared/forms/conditions.ts';
 import type { RenderForm } from '#shared/forms/render-model.ts';
 import { MIN_SURVEY_GROUP } from '#shared/policy.ts';
 import { CSRF_FIELD } from '#shared/web/csrf.ts';
-import { describedByOf, FormGroup } from '#shared/web/form-group.tsx';
+import { describedByOf, FormGroup } from '#shared/web/components/form-group.tsx';
 import { inputId } from '#shared/web/form-values.ts';
-import { AlertBox, ErrorSummary, FieldBlock, type Alert } from '#shared/web/record-pages.tsx';
-import { DataTable } from '#shared/web/data-table.tsx';
-import { addDays, MAX_WAVE_DAYS, surveyPath, type SurveyWave } from './model.ts';
+import { AlertBox, ErrorSummary, type Alert } from '#shared/web/components/alerts.tsx';
+import { FieldBlock } from '#shared/web/components/form-field.tsx';
+import { DataTable } from '#shared/web/components/data-table.tsx';
+import { addDays, MAX_WAVE_DAYS, surveyPath, type SurveyWave } from '#shared/survey/model.ts';
 
 export const SUBMISSION_FIELD = 'submissionId';
 

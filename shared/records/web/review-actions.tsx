@@ -7,9 +7,10 @@
 import type { Principal } from '#shared/auth/principal.ts';
 import { isAllowed } from '#shared/auth/policy.ts';
 import { REASON_MAX_LENGTH, REASON_REQUIRED, TRANSITIONS, type RecordStatus, type RecordView } from '#shared/records/model.ts';
-import { CSRF_FIELD } from './csrf.ts';
-import { CONTROL } from './form-values.ts';
-import { recordPath, STATUS_LABELS } from './record-pages.tsx';
+import { CSRF_FIELD } from '#shared/web/csrf.ts';
+import { CONTROL } from '#shared/web/form-values.ts';
+import { recordPath } from '../paths.ts';
+import { STATUS_LABELS } from './record-pages.tsx';
 
 export const REVIEW_MOVES = ['in_review', 'returned', 'approved'] as const satisfies readonly RecordStatus[];
 export type ReviewMove = (typeof REVIEW_MOVES)[number];

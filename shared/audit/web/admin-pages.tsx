@@ -1,12 +1,12 @@
 /**
  * Pages for administrators: the audit log (jurisdiction admins: their own jurisdiction; platform admins: every
  * jurisdiction). Who is shown by the name kept on the event and the role (older events: the role only). The
- * registry pages are in registry-pages.tsx.
+ * registry pages are in shared/jurisdictions/web/.
  */
 import { ROLE_LABELS, type Role } from '#shared/auth/policy.ts';
 import type { AuditAction, AuditEvent } from '#shared/audit/index.ts';
-import { recordPath } from './record-pages.tsx';
-import { DataTable } from './data-table.tsx';
+import { recordPath } from '#shared/records/paths.ts';
+import { DataTable } from '#shared/web/components/data-table.tsx';
 
 const ACTION_LABELS: Record<AuditAction, string> = {
   'record.created': 'Started a record',

@@ -4,8 +4,8 @@
  * reviewer's decisions (transitions). Every change goes through the records service. Handlers stay thin.
  */
 import { randomUUID } from 'node:crypto';
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Principal } from '#shared/auth/principal.ts';
+import type { PageInput } from '#shared/web/page-input.ts';
 import { isAllowed } from '#shared/auth/policy.ts';
 import { BadRequestError, NotFoundError, ValidationError, type FieldError } from '#shared/errors.ts';
 import { conditionFields, resolveVisibility, type Visibility } from '#shared/forms/conditions.ts';
@@ -23,22 +23,15 @@ import { isEditable, RECORD_FORMS, type RecordView } from '#shared/records/model
 import { repeatedFieldError } from '#shared/http/validation.ts';
 import { FORM_POLICIES } from '#shared/policy.ts';
 import { recordLabel } from '#shared/records/naming.ts';
-import { applyEntryAction, CONTROL, inputId, mergeSection, repeatedSingleField, sectionAction, sectionAnswers, type PostedFields } from './form-values.ts';
-import { page } from './page.tsx';
-import { AmendPage, amendPath, ChangesSinceHandedBack, HistoryPage, historyPath } from './record-history-pages.tsx';
-import { RecordReadOnly, recordPath, ReviewPage, SectionPage, sectionPath, STATUS_LABELS, type Alert } from './record-pages.tsx';
+import { applyEntryAction, CONTROL, inputId, mergeSection, repeatedSingleField, sectionAction, sectionAnswers, type PostedFields } from '#shared/web/form-values.ts';
+import { page } from '#shared/web/components/page.tsx';
+import type { Alert } from '#shared/web/components/alerts.tsx';
+import { amendPath, historyPath, recordPath, sectionPath } from '../paths.ts';
+import { AmendPage, ChangesSinceHandedBack, HistoryPage } from './record-history-pages.tsx';
+import { RecordReadOnly, ReviewPage, SectionPage, STATUS_LABELS } from './record-pages.tsx';
 import { isReviewMove, MOVE_FIELDS, moveDoneText, REASON_INPUT_ID, ReviewActions, reviewMoves, type ReviewMove } from './review-actions.tsx';
 
 type Bag = Record<string, unknown>;
-
-export interface FlowInput {
-  table: string;
-  principal: Principal;
-  event: APIGatewayProxyEventV2;
-  csrf: string;
-  /** The session's opaque digest (audited reads count once per session). */
-  readerSession?: string | undefined;
-}
 
 const redirect = (location: string): HttpResult => ({ statusCode: 303, headers: { location, 'cache-control': 'no-store' }, body: '' });
 
@@ -56,7 +49,7 @@ interface Loaded {
  * The principal's own jurisdiction's record (another jurisdiction's id is simply not found there). `show`: an audited
  * read (pages that show it); `change`: read to decide a post, never a read event, since a rejected post writes nothing.
  */
-async function load(input: FlowInput, recordId: string, purpose: 'show' | 'change'): Promise<Loaded & { scope: ReturnType<typeof requestScope> }> {
+async function load(input: PageInput, recordId: string, purpose: 'show' | 'change'): Promise<Loaded & { scope: ReturnType<typeof requestScope> }> {
   const jurisdictionId = input.principal.jurisdictionId!;
   const scope = requestScope(input.table, jurisdictionId, input.principal, input.event);
   const service = await recordService(input.table);
@@ -92,7 +85,7 @@ function shownWith(loaded: Loaded, answers: Bag = loaded.record.answers): Shown 
  * A rejected post shows the record again only to a reader whose read of it needs no new audit event (their own
  * record, or already read in this session); anyone else gets the error without the record.
  */
-async function mayShowAgain(input: FlowInput, loaded: Loaded & { scope: ReturnType<typeof requestScope> }, error: unknown): Promise<void> {
+async function mayShowAgain(input: PageInput, loaded: Loaded & { scope: ReturnType<typeof requestScope> }, error: unknown): Promise<void> {
   if (!(await (await recordService(input.table)).readInSession(loaded.scope.table, loaded.scope.actor, loaded.record, input.readerSession))) throw error;
 }
 
@@ -116,7 +109,7 @@ function answersFor(section: RenderSection, answers: Bag): Bag {
   return Object.fromEntries([...names].filter((n) => Object.hasOwn(answers, n)).map((n) => [n, answers[n]]));
 }
 
-function sectionPage(input: FlowInput, loaded: Loaded, section: RenderSection, answers: Bag, opts: { errors?: FieldError[]; alert?: Alert; version?: number; status?: number } = {}): HttpResult {
+function sectionPage(input: PageInput, loaded: Loaded, section: RenderSection, answers: Bag, opts: { errors?: FieldError[]; alert?: Alert; version?: number; status?: number } = {}): HttpResult {
   const { visibility, sections, states } = shownWith(loaded, answers);
   const record = opts.version ? { ...loaded.record, version: opts.version } : loaded.record;
   const title = `${opts.errors?.length ? 'Error: ' : ''}${section.title} - ${recordLabel(record)}`;
@@ -148,7 +141,7 @@ function sectionPage(input: FlowInput, loaded: Loaded, section: RenderSection, a
 }
 
 /** The read-only record, with the reviewer's decision forms for principals who may make one now. */
-async function readOnlyPage(input: FlowInput, loaded: Loaded, opts: { alert?: Alert | undefined; reason?: string; reasonError?: string; status?: number } = {}): Promise<HttpResult> {
+async function readOnlyPage(input: PageInput, loaded: Loaded, opts: { alert?: Alert | undefined; reason?: string; reasonError?: string; status?: number } = {}): Promise<HttpResult> {
   const { visibility, sections } = shownWith(loaded);
   const moves = reviewMoves(input.principal, loaded.record);
   return page(
@@ -177,7 +170,7 @@ async function readOnlyPage(input: FlowInput, loaded: Loaded, opts: { alert?: Al
  * For reviewers and admins (`records:history`): links to the history and, on an approved record, the amendment;
  * and on a resubmitted record, what changed since it was returned or amended, beside the reason.
  */
-async function laterLife(input: FlowInput, loaded: Loaded) {
+async function laterLife(input: PageInput, loaded: Loaded) {
   const { record } = loaded;
   if (!isAllowed(input.principal, 'records:history', { jurisdictionId: record.jurisdictionId })) return undefined;
   const amendable = record.status === 'approved' && isAllowed(input.principal, 'records:amend', { jurisdictionId: record.jurisdictionId });
@@ -209,7 +202,7 @@ async function laterLife(input: FlowInput, loaded: Loaded) {
  * GET /records/{id} (the home page's "Continue"): a draft or returned record the principal may edit reopens at its
  * first section that is not complete, or the review page when all are; anything else reads.
  */
-export async function showRecord(input: FlowInput, recordId: string, query: { submitted?: string | undefined; moved?: string | undefined; amended?: string | undefined }): Promise<HttpResult> {
+export async function showRecord(input: PageInput, recordId: string, query: { submitted?: string | undefined; moved?: string | undefined; amended?: string | undefined }): Promise<HttpResult> {
   const loaded = await load(input, recordId, 'show');
   if (canEdit(input.principal, loaded.record)) {
     const { firstOpen, sections } = shownWith(loaded);
@@ -238,7 +231,7 @@ export interface MoveForm {
  * that is already done (a double click, a second tab) is answered as done; anything else that lost the race gets
  * the record as it now is, with a 409 that says someone else acted first.
  */
-export async function moveRecord(input: FlowInput, recordId: string, body: MoveForm): Promise<HttpResult> {
+export async function moveRecord(input: PageInput, recordId: string, body: MoveForm): Promise<HttpResult> {
   const to = body[MOVE_FIELDS.to];
   if (!isReviewMove(to)) throw new BadRequestError('Choose one of the review decisions on the record page: start review, return for changes or approve.');
   const expectedVersion = /^\d{1,9}$/.test(body.expectedVersion ?? '') ? Number(body.expectedVersion) : 0;
@@ -284,7 +277,7 @@ export type StartableForm = (typeof STARTABLE_FORMS)[number];
 const isStartable = (formId: string | undefined): formId is StartableForm => (STARTABLE_FORMS as readonly string[]).includes(formId ?? '');
 
 /** POST /records: a new draft of an allowed form, then its first section with the "started" notice. */
-export async function startRecord(input: FlowInput, formId: string | undefined): Promise<HttpResult> {
+export async function startRecord(input: PageInput, formId: string | undefined): Promise<HttpResult> {
   if (!isStartable(formId)) {
     const names = STARTABLE_FORMS.map((f) => getForm(f, latestVersion(f)).title.toLowerCase());
     throw new BadRequestError(`This form cannot be started here. Go back to the home page and start a ${names.join(' or a ')}.`);
@@ -296,7 +289,7 @@ export async function startRecord(input: FlowInput, formId: string | undefined):
 }
 
 /** GET /records/{id}/sections/{sectionId} */
-export async function showSection(input: FlowInput, recordId: string, sectionId: string, query: { notice?: string | undefined }): Promise<HttpResult> {
+export async function showSection(input: PageInput, recordId: string, sectionId: string, query: { notice?: string | undefined }): Promise<HttpResult> {
   const loaded = await load(input, recordId, 'show');
   const section = findSection(loaded, sectionId);
   if (!canEdit(input.principal, loaded.record)) return redirect(recordPath(recordId));
@@ -310,7 +303,7 @@ export async function showSection(input: FlowInput, recordId: string, sectionId:
 }
 
 /** POST /records/{id}/sections/{sectionId}: merge, save with expectedVersion, then go where the button said. */
-export async function saveSection(input: FlowInput, recordId: string, sectionId: string, posted: PostedFields): Promise<HttpResult> {
+export async function saveSection(input: PageInput, recordId: string, sectionId: string, posted: PostedFields): Promise<HttpResult> {
   const loaded = await load(input, recordId, 'change');
   const section = findSection(loaded, sectionId);
   if (!canEdit(input.principal, loaded.record)) return redirect(recordPath(recordId));
@@ -366,7 +359,7 @@ export async function saveSection(input: FlowInput, recordId: string, sectionId:
   }
 }
 
-function reviewPage(input: FlowInput, loaded: Loaded, opts: { errors?: FieldError[]; alert?: Alert; status?: number } = {}): HttpResult {
+function reviewPage(input: PageInput, loaded: Loaded, opts: { errors?: FieldError[]; alert?: Alert; status?: number } = {}): HttpResult {
   const { visibility, sections, states } = shownWith(loaded);
   return page(
     {
@@ -393,14 +386,14 @@ function reviewPage(input: FlowInput, loaded: Loaded, opts: { errors?: FieldErro
 }
 
 /** GET /records/{id}/review */
-export async function showReview(input: FlowInput, recordId: string): Promise<HttpResult> {
+export async function showReview(input: PageInput, recordId: string): Promise<HttpResult> {
   const loaded = await load(input, recordId, 'show');
   if (!canEdit(input.principal, loaded.record)) return redirect(recordPath(recordId));
   return reviewPage(input, loaded);
 }
 
 /** POST /records/{id}/submit: idempotent per the review page's submissionId. */
-export async function submitRecord(input: FlowInput, recordId: string, body: { expectedVersion: string; submissionId: string }): Promise<HttpResult> {
+export async function submitRecord(input: PageInput, recordId: string, body: { expectedVersion: string; submissionId: string }): Promise<HttpResult> {
   const loaded = await load(input, recordId, 'change');
   try {
     await (await recordService(input.table)).submit(loaded.scope.table, loaded.scope.actor, recordId, { expectedVersion: Number(body.expectedVersion), submissionId: body.submissionId });
@@ -416,13 +409,13 @@ export async function submitRecord(input: FlowInput, recordId: string, body: { e
 }
 
 /** GET /records/{id}/amend: the amendment page of an approved record; any other record has nothing to amend. */
-export async function showAmend(input: FlowInput, recordId: string): Promise<HttpResult> {
+export async function showAmend(input: PageInput, recordId: string): Promise<HttpResult> {
   const loaded = await load(input, recordId, 'show');
   if (loaded.record.status !== 'approved') return redirect(recordPath(recordId));
   return amendPage(input, loaded, {});
 }
 
-function amendPage(input: FlowInput, loaded: Loaded, opts: { reason?: string; error?: string; alert?: Alert; status?: number }): HttpResult {
+function amendPage(input: PageInput, loaded: Loaded, opts: { reason?: string; error?: string; alert?: Alert; status?: number }): HttpResult {
   const { visibility, sections } = shownWith(loaded);
   return page(
     {
@@ -439,7 +432,7 @@ function amendPage(input: FlowInput, loaded: Loaded, opts: { reason?: string; er
  * POST /records/{id}/amend: the records service's `amend` (a new version with the reason, back to its author, one
  * transaction with its audit event). No reason: the page again with the error (422), nothing written.
  */
-export async function amendRecord(input: FlowInput, recordId: string, body: { expectedVersion?: string | undefined; reason?: string | undefined }): Promise<HttpResult> {
+export async function amendRecord(input: PageInput, recordId: string, body: { expectedVersion?: string | undefined; reason?: string | undefined }): Promise<HttpResult> {
   const expectedVersion = /^\d{1,9}$/.test(body.expectedVersion ?? '') ? Number(body.expectedVersion) : 0;
   if (expectedVersion < 1) throw new BadRequestError('The form did not say which version of the record you read. Reload the amendment page and try again.');
   const reason = body.reason ?? '';
@@ -464,7 +457,7 @@ export async function amendRecord(input: FlowInput, recordId: string, body: { ex
 }
 
 /** GET /records/{id}/history: every change, with the changed fields by label (of the record's own form version). */
-export async function showHistory(input: FlowInput, recordId: string): Promise<HttpResult> {
+export async function showHistory(input: PageInput, recordId: string): Promise<HttpResult> {
   const loaded = await load(input, recordId, 'show');
   const entries = await (await recordService(input.table)).history(loaded.scope.table, loaded.scope.actor, recordId);
   const index = fieldIndex(loaded.def);

@@ -10,8 +10,11 @@ import type { SectionState } from '#shared/forms/section-states.ts';
 import { formatAnswer } from '#shared/forms/answer-changes.ts';
 import type { RenderField, RenderForm, RenderSection } from '#shared/forms/render-model.ts';
 import type { RecordStatus, RecordView } from '#shared/records/model.ts';
-import { CSRF_FIELD } from './csrf.ts';
-import { CONTROL, inputId, inputName } from './form-values.ts';
+import { CSRF_FIELD } from '#shared/web/csrf.ts';
+import { CONTROL, inputId, inputName } from '#shared/web/form-values.ts';
+import { AlertBox, ErrorSummary, type Alert } from '#shared/web/components/alerts.tsx';
+import { FieldBlock } from '#shared/web/components/form-field.tsx';
+import { recordPath, sectionPath } from '../paths.ts';
 import { RecordName } from './record-name.tsx';
 
 export const STATUS_LABELS: Record<RecordStatus, string> = {
@@ -22,25 +25,7 @@ export const STATUS_LABELS: Record<RecordStatus, string> = {
   approved: 'Approved',
 };
 
-export const recordPath = (recordId: string) => `/records/${encodeURIComponent(recordId)}`;
-export const sectionPath = (recordId: string, sectionId: string) => `${recordPath(recordId)}/sections/${encodeURIComponent(sectionId)}`;
-
 type Bag = Record<string, unknown>;
-
-export interface Alert {
-  type: 'success' | 'warning' | 'info' | 'error';
-  text: string;
-}
-
-export function AlertBox({ alert }: { alert: Alert }) {
-  return (
-    <div class={`usa-alert usa-alert--${alert.type} usa-alert--slim margin-bottom-3`} role={alert.type === 'error' || alert.type === 'warning' ? 'alert' : 'status'}>
-      <div class="usa-alert__body">
-        <p class="usa-alert__text">{alert.text}</p>
-      </div>
-    </div>
-  );
-}
 
 /**
  * A returned record's reviewer reason, on every page of the record until it is submitted again (submit clears
@@ -61,26 +46,6 @@ export function ReturnedAlert({ record, editable }: { record: RecordView; editab
         <p class="usa-alert__text">
           {editable ? 'Make the changes, then review and submit the record again.' : 'It stays with the submitter until they submit it again.'}
         </p>
-      </div>
-    </div>
-  );
-}
-
-/** The USWDS error summary: one link per problem, to the field's input (on this page or another section's). */
-export function ErrorSummary({ errors }: { errors: { href: string; message: string }[] }) {
-  return (
-    <div class="usa-alert usa-alert--error margin-bottom-3" role="alert" id="error-summary" tabindex={-1}>
-      <div class="usa-alert__body">
-        <h2 class="usa-alert__heading">There {errors.length === 1 ? 'is a problem' : `are ${errors.length} problems`}</h2>
-        <ul class="usa-list usa-list--unstyled">
-          {errors.map((e) => (
-            <li>
-              <a class="usa-link" href={e.href}>
-                {e.message}
-              </a>
-            </li>
-          ))}
-        </ul>
       </div>
     </div>
   );
@@ -136,175 +101,6 @@ export function StepIndicator({ sections, states, currentId, recordId }: { secti
       </div>
     </div>
   );
-}
-
-const asText = (v: unknown): string => (v === undefined || v === null ? '' : String(v));
-
-interface FieldProps {
-  field: RenderField;
-  /** The input name and id path (`name` or `group[i].name`). */
-  path: string;
-  value: unknown;
-  error?: string | undefined;
-  hidden: boolean;
-  /** The field's condition evaluates in this group entry (for the browser). */
-  group?: { name: string; index: number };
-}
-
-function Label({ field, id, asLegend }: { field: RenderField; id: string; asLegend?: boolean }) {
-  const content = (
-    <>
-      {field.label}
-      {field.required ? (
-        <>
-          {' '}
-          <abbr title="required to submit" class="usa-hint usa-hint--required">
-            *
-          </abbr>
-        </>
-      ) : null}
-    </>
-  );
-  return asLegend ? (
-    <legend class="usa-legend">{content}</legend>
-  ) : (
-    <label class="usa-label" for={id}>
-      {content}
-    </label>
-  );
-}
-
-export function FieldBlock({ field, path, value, error, hidden, group }: FieldProps) {
-  const id = inputId(path);
-  const hintId = field.help ? `${id}-hint` : undefined;
-  const errorId = error ? `${id}-error` : undefined;
-  const describedBy = [hintId, errorId].filter(Boolean).join(' ') || undefined;
-  const invalid = error ? true : undefined;
-  const disabled = hidden || undefined;
-  const hint = field.help ? (
-    <div class="usa-hint" id={hintId}>
-      {field.help}
-    </div>
-  ) : null;
-  const errorMessage = error ? (
-    <span class="usa-error-message" id={errorId}>
-      {error}
-    </span>
-  ) : null;
-  const wrapper = (children: ComponentChildren) => (
-    <div
-      class={`usa-form-group${error ? ' usa-form-group--error' : ''}`}
-      data-field={field.name}
-      data-group={group?.name}
-      data-condition={field.visibleWhen ? JSON.stringify(field.visibleWhen) : undefined}
-      hidden={hidden || undefined}
-    >
-      {children}
-    </div>
-  );
-  const c = field.constraints;
-  switch (field.widget) {
-    case 'radio':
-    case 'likert':
-    case 'rating':
-    case 'checkboxes': {
-      const checkbox = field.widget === 'checkboxes';
-      const selected = new Set(Array.isArray(value) ? value.map(String) : value === undefined ? [] : [String(value)]);
-      return wrapper(
-        <fieldset class="usa-fieldset" aria-describedby={describedBy}>
-          <Label field={field} id={id} asLegend />
-          {hint}
-          {errorMessage}
-          {(field.choices ?? []).map((choice, i) => {
-            const optionId = i === 0 ? id : `${id}--${choice.code}`;
-            return (
-              <div class={checkbox ? 'usa-checkbox' : 'usa-radio'}>
-                <input
-                  class={checkbox ? 'usa-checkbox__input' : 'usa-radio__input'}
-                  id={optionId}
-                  type={checkbox ? 'checkbox' : 'radio'}
-                  name={path}
-                  value={choice.code}
-                  checked={selected.has(choice.code)}
-                  disabled={disabled}
-                />
-                <label class={checkbox ? 'usa-checkbox__label' : 'usa-radio__label'} for={optionId}>
-                  {choice.label}
-                </label>
-              </div>
-            );
-          })}
-        </fieldset>,
-      );
-    }
-    case 'select':
-      return wrapper(
-        <>
-          <Label field={field} id={id} />
-          {hint}
-          {errorMessage}
-          <select class={`usa-select${error ? ' usa-input--error' : ''}`} id={id} name={path} aria-describedby={describedBy} aria-invalid={invalid} disabled={disabled}>
-            <option value="">- Select -</option>
-            {(field.choices ?? []).map((choice) => (
-              <option value={choice.code} selected={asText(value) === choice.code}>
-                {choice.label}
-              </option>
-            ))}
-          </select>
-        </>,
-      );
-    case 'textarea': {
-      const max = c.maxLength;
-      const infoId = `${id}-info`;
-      return wrapper(
-        <div class="usa-character-count" data-maxlength={max}>
-          <Label field={field} id={id} />
-          {hint}
-          {errorMessage}
-          <textarea
-            class={`usa-textarea usa-character-count__field${error ? ' usa-input--error' : ''}`}
-            id={id}
-            name={path}
-            rows={field.constraints.maxLength && field.constraints.maxLength > 2000 ? 8 : 4}
-            maxlength={max}
-            aria-describedby={[describedBy, infoId].filter(Boolean).join(' ')}
-            aria-invalid={invalid}
-            disabled={disabled}
-            value={asText(value)}
-          />
-          <span id={infoId} class="usa-character-count__message usa-hint">
-            You can enter up to {max} characters
-          </span>
-        </div>,
-      );
-    }
-    default: {
-      const type = (field.widget === 'email' ? 'email' : field.widget === 'date' ? 'date' : 'text') as 'text';
-      const numeric = field.widget === 'integer' || field.widget === 'year' ? 'numeric' : field.widget === 'decimal' ? 'decimal' : undefined;
-      const dateLimit = (v: number | string | undefined) => (field.widget === 'date' && typeof v === 'string' ? v : undefined);
-      return wrapper(
-        <>
-          <Label field={field} id={id} />
-          {hint}
-          {errorMessage}
-          <input
-            class={`usa-input${numeric ? ' usa-input--small' : ''}${error ? ' usa-input--error' : ''}`}
-            id={id}
-            name={path}
-            type={type}
-            inputmode={numeric}
-            maxlength={c.maxLength}
-            min={dateLimit(c.min)}
-            max={dateLimit(c.max)}
-            aria-describedby={describedBy}
-            aria-invalid={invalid}
-            disabled={disabled}
-            value={asText(value)}
-          />
-        </>,
-      );
-    }
-  }
 }
 
 function RepeatBlock({ field, value, errors, visibility, hidden }: { field: RenderField; value: unknown; errors: Map<string, string>; visibility: Visibility; hidden: boolean }) {
@@ -554,7 +350,7 @@ export interface RecordReadOnlyProps {
   alert?: Alert | undefined;
   /** Problems with a form on this page (the reviewer's decision), linked to their inputs. */
   errors?: { href: string; message: string }[] | undefined;
-  /** The reviewer's decision forms (shared/web/review-actions.tsx), after the answers. */
+  /** The reviewer's decision forms (review-actions.tsx), after the answers. */
   actions?: ComponentChildren;
   /** Before the answers: links to the history and the amendment, what changed since a return (record-history-pages.tsx). */
   lead?: ComponentChildren;
