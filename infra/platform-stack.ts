@@ -131,7 +131,11 @@ export class PlatformStack extends Stack {
         .grantProfileRead(data.table)
         .bindSecret('CSRF_SECRET', csrfKey),
       openapi: fn('openapi', 'Serves the OpenAPI document generated from the route contracts'),
-      'not-found': fn('not-found', 'Answers requests that match no route with 404 or 405'),
+      // Reads sessions only so that its 404 page greets a signed-in person as every other page does.
+      'not-found': fn('not-found', 'Answers requests that match no route with 404 or 405')
+        .grantProfileRead(data.table)
+        .grantSessions(data.table)
+        .bindSecret('CSRF_SECRET', csrfKey),
     };
 
     for (const f of Object.values(httpFunctions)) f.bindSecret('ORIGIN_SECRET', originKey);
@@ -155,7 +159,7 @@ export class PlatformStack extends Stack {
       logoutUrls: [`${appUrl}/`],
     });
     // Functions that read sessions need the app's origin (cookie names and flags depend on it); the OpenAPI document names both.
-    for (const f of [httpFunctions.auth, httpFunctions.web, httpFunctions.survey, httpFunctions.jurisdictions, httpFunctions.records, httpFunctions.audit, httpFunctions.openapi]) f.addEnvironment('APP_ORIGIN', appUrl);
+    for (const f of [httpFunctions.auth, httpFunctions.web, httpFunctions.survey, httpFunctions.jurisdictions, httpFunctions.records, httpFunctions.audit, httpFunctions.openapi, httpFunctions['not-found']]) f.addEnvironment('APP_ORIGIN', appUrl);
     for (const [name, value] of Object.entries(identity.functionEnvironment())) httpFunctions.auth.addEnvironment(name, value);
 
     this.acknowledgeStackWide();

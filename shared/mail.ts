@@ -1,28 +1,8 @@
 import { connect } from 'node:net';
-import type { Transporter } from 'nodemailer';
-import { optionalEnv, requiredEnv } from '#shared/config.ts';
+import { optionalEnv } from '#shared/config.ts';
 
 /**
- * One composing path (nodemailer), two transports: SES v2 in AWS, SMTP to the local mail inbox when SMTP_URL is
- * set by the local runtime. Callers never know which. Created once per container on first use (see aws/s3.ts).
- */
-export const mailFrom = (): string => requiredEnv('MAIL_FROM');
-
-let loading: Promise<Transporter> | undefined;
-
-export function mailTransport(): Promise<Transporter> {
-  loading ??= (async () => {
-    const { default: nodemailer } = await import('nodemailer');
-    const smtpUrl = optionalEnv('SMTP_URL');
-    if (smtpUrl) return nodemailer.createTransport(smtpUrl);
-    const { SESv2Client, SendEmailCommand } = await import('@aws-sdk/client-sesv2');
-    return nodemailer.createTransport({ SES: { sesClient: new SESv2Client({}), SendEmailCommand } });
-  })();
-  return loading;
-}
-
-/**
- * Whether mail can go out, without loading nodemailer (health checks must start fast): locally, the SMTP server
+ * Whether mail can go out, without loading a mail library (health checks must start fast): locally, the SMTP server
  * greets with 220; in AWS, SES reports sending enabled for the account.
  */
 export async function checkMail(): Promise<void> {
@@ -33,7 +13,7 @@ export async function checkMail(): Promise<void> {
   if (!account.SendingEnabled) throw new Error('SES sending is disabled for this account');
 }
 
-// A bare TCP read of the SMTP greeting: nodemailer's verify() would log in and cost its whole load time.
+// A bare TCP read of the SMTP greeting: a mail library's verify() would log in and cost its whole load time.
 function smtpGreets(url: URL): Promise<void> {
   return new Promise((resolve, reject) => {
     const socket = connect({ host: url.hostname, port: Number(url.port || 25) });

@@ -100,6 +100,8 @@ export interface HistoryEntry {
   /** The subject of who made it, and their role then. */
   by: string;
   role: string;
+  /** Their name from the identity provider as their session held it (events written before names were kept: none). */
+  name?: string;
   action: AuditAction;
   toStatus?: RecordStatus;
   changedFields: string[];
@@ -484,6 +486,7 @@ export class RecordService {
           at: e.at,
           by: e.actor.subject,
           role: e.actor.role,
+          ...(e.actor.displayName ? { name: e.actor.displayName } : {}),
           action: e.action,
           ...(e.toStatus ? { toStatus: e.toStatus as RecordStatus } : {}),
           changedFields: e.changedFields ?? [],

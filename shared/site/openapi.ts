@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { createDocument, type ZodOpenApiPathsObject } from 'zod-openapi';
 import { SESSION_COOKIE, cookieName, isLocalHttpOrigin } from '#shared/auth/cookies.ts';
-import { isPublicAction } from '#shared/auth/policy.ts';
+import { ACTION_DESCRIPTIONS, isPublicAction, ROLE_LABELS, ROLES, scopeOf, type Action } from '#shared/auth/policy.ts';
 import { auditApi } from '#shared/audit/api.ts';
 import { authApi } from '#shared/auth/api.ts';
 import { dictionaryApi } from '#shared/forms/dictionary-api.ts';
@@ -51,6 +51,17 @@ function stackResponses(r: RouteSpec, c: RouteContract): Responses {
   return out;
 }
 
+/** Which action of the authorization policy a route needs, what it means and which roles have it (and where). */
+function whoMay(action: Action): string {
+  const what = `Action \`${action}\`: ${ACTION_DESCRIPTIONS[action]}.`;
+  if (isPublicAction(action)) return `${what} Open to everyone.`;
+  const roles = ROLES.flatMap((role) => {
+    const scope = scopeOf(role, action);
+    return scope ? [`${ROLE_LABELS[role]} (${scope === 'all' ? 'every jurisdiction' : 'own jurisdiction'})`] : [];
+  });
+  return `${what} Roles: ${roles.join(', ')}.`;
+}
+
 /** A form post's fields plus the CSRF token the HTTP stack checks and removes before the route sees them. */
 function formBody(body: z.core.$ZodType | undefined): z.core.$ZodType {
   const token = { [CSRF_FIELD]: withMeta(z.string(), { description: "The CSRF token from the page's form: bound to the session cookie (or to no session), checked on every form post" }) };
@@ -84,6 +95,7 @@ export function buildOpenApiDocument(options: OpenApiOptions = {}): ReturnType<t
     paths[r.path] ??= {};
     (paths[r.path] as Record<string, unknown>)[r.method.toLowerCase()] = {
       summary: r.summary,
+      description: whoMay(r.action),
       operationId: `${r.method.toLowerCase()}${r.path.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase())}`,
       // Public routes need no session (the cookie, when a browser sends one, only changes what a page shows).
       ...(isPublicAction(r.action) ? { security: [] } : {}),

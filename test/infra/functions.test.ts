@@ -151,9 +151,9 @@ describe('Lambda functions', () => {
       expect(env.APP_ORIGIN).toEqual((fn(template, 'web').props.Environment?.Variables as Props).APP_ORIGIN);
     });
 
-    it('not-found touches no platform resource (only the origin secret every HTTP function checks)', () => {
+    it('not-found reads only what its error page needs to greet a signed-in person: sessions, profiles, the CSRF key', () => {
       const env = fn(template, 'not-found').props.Environment?.Variables as Props;
-      expect(Object.keys(env).filter((k) => !['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_LOG_LEVEL', 'STAGE'].includes(k))).toEqual(['ORIGIN_SECRET_ARN']);
+      expect(Object.keys(env).filter((k) => !['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_LOG_LEVEL', 'STAGE'].includes(k)).sort()).toEqual(['APP_ORIGIN', 'CSRF_SECRET_ARN', 'ORIGIN_SECRET_ARN', 'TABLE_NAME']);
     });
   });
 });

@@ -14,6 +14,12 @@ describe('error pages for a signed-in person', () => {
     expect(missingPage).toContain('Morgan Ellery · Submitter');
     expect(missingPage).toContain('action="/auth/sign-out"');
     expect(missingPage).not.toContain(SIGN_IN_BUTTON);
+    // A path no route matches is answered by another function (not-found): the same header.
+    const nowhere = await submitter.go(`${baseUrl()}/no/such/page`, html);
+    const nowherePage = await nowhere.text();
+    expect(nowhere.status).toBe(404);
+    expect(nowherePage).toContain('Morgan Ellery · Submitter');
+    expect(nowherePage).not.toContain(SIGN_IN_BUTTON);
 
     const lead = await signIn('demo-partnership-lead');
     const refused = await lead.go(`${baseUrl()}/records`, html);

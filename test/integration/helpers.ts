@@ -1,6 +1,9 @@
 import { request } from 'node:http';
 import { inject } from 'vitest';
 
+/** What a stack trace leaves in a response: a frame (`at fn (/path/file.ts:1:2)`, `at node:internal/...:1:2`), a module path. */
+export const STACK_TRACE = /\bat (?:async )?(?:\S+ \()?(?:file:\/\/|node:|\/)[^\s)]*:\d+:\d+|node_modules|\.ts:\d+/;
+
 export const baseUrl = () => inject('baseUrl');
 
 interface Reply {
@@ -43,7 +46,7 @@ export async function call(method: string, path: string, init: { body?: string |
 
 /** No answer of the platform may carry a stack trace or an internal path. */
 export function expectNoInternals(text: string) {
-  if (/\bat .+:\d+:\d+|node_modules|\.ts:\d+|Error:\s/.test(text)) throw new Error(`Response leaks internals: ${text.slice(0, 300)}`);
+  if (STACK_TRACE.test(text) || /Error:\s/.test(text)) throw new Error(`Response leaks internals: ${text.slice(0, 300)}`);
 }
 
 /** A minimal cookie jar keyed by origin: enough to follow a sign-in across the app and the local provider. */

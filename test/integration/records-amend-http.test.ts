@@ -78,6 +78,10 @@ describe('amending an approved record over HTTP', () => {
     expect(text).toContain('Amended: back to its author');
     expect(text).toContain('Review date');
     expect(text).not.toContain('review_date');
+    // Who: the person's name from the identity provider with the role, not the subject id.
+    expect(text).toContain('Riley Haddad <span class="text-base">(Reviewer (agency review lead))</span>');
+    expect(text).toContain('Morgan Ellery <span class="text-base">(Submitter (agency staff))</span>');
+    expect(text).not.toContain('demo-ky-dcbs-reviewer');
     expect((await submitter.go(`${baseUrl()}/records/${recordId}/history`)).status).toBe(403);
   });
 });

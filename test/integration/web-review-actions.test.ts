@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sampleCriticalIncidentReview } from '#shared/forms/samples.ts';
-import { baseUrl, signIn, type Browser } from './helpers.ts';
+import { STACK_TRACE, baseUrl, signIn, type Browser } from './helpers.ts';
 
 /**
  * The review life cycle on the web pages, without JavaScript, through the local HTTP API: a reviewer starts a
@@ -96,10 +96,11 @@ describe('reviewer decisions on the web', () => {
     expect(returnedPage).not.toContain('Review decision'); // nothing left to decide until it comes back
     expect((await record(submitter, id)).statusReason).toBe(REASON.trim());
 
-    // The submitter opens it as an editable draft, with the reason on the section and review pages, escaped.
+    // The submitter opens it as an editable draft (every section complete: "Continue" lands on the review page),
+    // with the reason on the section and review pages, escaped.
     const opened = await submitter.go(`${baseUrl()}/records/${id}`);
-    expect(new URL(opened.url).pathname).toBe(`/records/${id}/sections/incident`);
-    const section = await opened.text();
+    expect(new URL(opened.url).pathname).toBe(`/records/${id}/review`);
+    const section = await (await submitter.go(`${baseUrl()}/records/${id}/sections/incident`)).text();
     const alert = between(section, 'npcs-returned', '</div></div>');
     expect(alert).toContain('Returned for changes');
     expect(alert).toContain('&lt;script>alert(&quot;x&quot;)&lt;/script>');
@@ -148,7 +149,7 @@ describe('reviewer decisions on the web', () => {
     expect(page).toContain('Say what needs to change, so the person who submitted it knows');
     expect(page).toMatch(/<span class="usa-error-message" id="review-reason-error">Say what needs to change/);
     expect(page).toMatch(/<textarea[^>]*aria-invalid="true"/);
-    expect(page).not.toMatch(/node_modules|\.ts:\d+|\bat .+:\d+:\d+/); // never a stack trace (the title rightly starts with "Error:")
+    expect(page).not.toMatch(STACK_TRACE); // never a stack trace (the title rightly starts with "Error:")
 
     const long = `${'x'.repeat(2000)} <i>typed</i>`;
     const tooLong = await decide(reviewer, id, 'returned', [['reason', long]]);

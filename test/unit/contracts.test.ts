@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CONTRACTS, buildOpenApiDocument } from '#shared/site/openapi.ts';
 import { ROUTES } from '#shared/http/routes.ts';
+import { ACTION_DESCRIPTIONS } from '#shared/auth/policy.ts';
 
 describe('route contracts', () => {
   it('exist for every declared route, and for nothing else', () => {
@@ -12,6 +13,16 @@ describe('route contracts', () => {
     const ops = Object.values(doc.paths ?? {}).flatMap((p) => Object.values(p as Record<string, { operationId: string }>));
     expect(ops).toHaveLength(ROUTES.length);
     expect(new Set(ops.map((o) => o.operationId)).size).toBe(ROUTES.length);
+  });
+
+  it("say in each operation which action of the policy it needs and which roles have it", () => {
+    const op = (method: string, path: string) => (buildOpenApiDocument().paths?.[path] as Record<string, { description: string }>)[method];
+    expect(op('get', '/healthz')!.description).toBe(`Action \`health:read\`: ${ACTION_DESCRIPTIONS['health:read']}. Open to everyone.`);
+    const amend = op('post', '/records/{recordId}/amend')!.description;
+    expect(amend).toContain('Action `records:amend`');
+    expect(amend).toContain('Reviewer (agency review lead) (own jurisdiction)');
+    expect(amend).not.toContain('Submitter (agency staff)');
+    for (const r of ROUTES) expect(op(r.method.toLowerCase(), r.path)!.description, `${r.method} ${r.path}`).toContain(`\`${r.action}\``);
   });
 
   it('make every state-changing browser route a form post (CSRF token, urlencoded), and document it so', () => {

@@ -163,9 +163,15 @@ export function HistoryPage({ record, form, entries, labelOf }: { record: Record
               <td data-label="When">
                 <time dateTime={e.at}>{when(e.at)}</time>
               </td>
-              <td data-label="Who" class="npcs-record-id">
-                {e.by} <span class="text-base">({roleText(e.role)})</span>
-              </td>
+              {e.name ? (
+                <td data-label="Who">
+                  {e.name} <span class="text-base">({roleText(e.role)})</span>
+                </td>
+              ) : (
+                <td data-label="Who" class="npcs-record-id">
+                  {e.by} <span class="text-base">({roleText(e.role)})</span>
+                </td>
+              )}
               <td data-label="What">{actionText(e)}</td>
               <td data-label="Questions changed">{labels.length ? labels.join('; ') : '—'}</td>
               <td data-label="Reason" class="npcs-answer-text">
