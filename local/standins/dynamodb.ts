@@ -13,6 +13,8 @@ export interface DynamoDbStandIn {
   stop: () => Promise<void>;
 }
 
+const READY_TIMEOUT_MS = 90_000;
+
 /** AWS's DynamoDB Local (Java), data kept in `dataDir` (or in memory without one) so a restart keeps it. */
 export async function startDynamoDb(port: number, dataDir?: string): Promise<DynamoDbStandIn> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
@@ -20,12 +22,17 @@ export async function startDynamoDb(port: number, dataDir?: string): Promise<Dyn
   let stderr = '';
   child.stderr?.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-2000)));
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  // If this process ends without stop() (a test runner killed, an uncaught error), the JVM must not outlive it.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  void exited.then(() => process.removeListener('exit', killOnExit));
   child.once('error', (e) => (stderr += `\n${e.message}`));
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   try {
     await Promise.race([
-      waitUntil('DynamoDB Local', async () => (await client.send(new ListTablesCommand({})), true), 30_000),
+      // A JVM's start is CPU-bound: about 2 s on a quiet machine, over 30 s on a 2-core one running test suites.
+      waitUntil('DynamoDB Local', async () => (await client.send(new ListTablesCommand({})), true), READY_TIMEOUT_MS),
       exited.then((code) => {
         throw new Error(`DynamoDB Local exited (code ${code}). Is Java 17+ installed (java -version)?\n${stderr}`);
       }),
