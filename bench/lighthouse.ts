@@ -2,7 +2,7 @@
 // use most, in Debian's Chromium against a local cloud that compresses as CloudFront does.
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, launchChromium } from '../test/support/chromium.ts';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, launchChromium, signedInContext, startCriticalIncidentReview } from '../test/support/chromium.ts';
 import { startTestCloud } from '../test/support/local-cloud.ts';
 import type { BenchRow } from './types.ts';
 
@@ -63,13 +63,8 @@ export async function benchLighthouse(): Promise<BenchRow[]> {
     let cookie: string;
     let sectionUrl: string;
     try {
-      const ctx = await browser.newContext();
-      const page = await ctx.newPage();
-      await page.goto(`${cloud.url}/auth/sign-in?returnTo=/`);
-      await page.locator('button[value="demo-ky-dcbs-submitter"]').click();
-      await page.waitForURL(`${cloud.url}/**`);
-      await page.getByRole('button', { name: 'Start a critical incident review' }).click();
-      await page.waitForURL(/\/sections\//);
+      const { ctx, page } = await signedInContext(browser, cloud.url, 'demo-ky-dcbs-submitter', { bypassCSP: false });
+      await startCriticalIncidentReview(page, cloud.url);
       sectionUrl = page.url().replace(/\?.*$/, '');
       cookie = (await ctx.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
     } finally {

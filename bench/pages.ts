@@ -2,7 +2,7 @@
 // response a first visit downloads, gzipped as CloudFront would send text (fonts and images count as they are).
 import { gzipSync } from 'node:zlib';
 import type { Browser, BrowserContext } from 'playwright-core';
-import { launchChromium } from '../test/support/chromium.ts';
+import { launchChromium, signedInContext, startCriticalIncidentReview } from '../test/support/chromium.ts';
 import { startTestCloud } from '../test/support/local-cloud.ts';
 import type { BenchRow } from './types.ts';
 
@@ -52,13 +52,8 @@ export async function benchPages(): Promise<BenchRow[]> {
     throw e;
   });
   try {
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const page = await ctx.newPage();
-    await page.goto(`${cloud.url}/auth/sign-in?returnTo=/`);
-    await page.locator('button[value="demo-ky-dcbs-submitter"]').click();
-    await page.waitForURL(`${cloud.url}/**`);
-    await page.getByRole('button', { name: 'Start a critical incident review' }).click();
-    await page.waitForURL(/\/sections\//);
+    const { ctx, page } = await signedInContext(browser, cloud.url, 'demo-ky-dcbs-submitter', { bypassCSP: false });
+    await startCriticalIncidentReview(page, cloud.url);
     const sectionUrls = await page.locator('.usa-step-indicator a').evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href));
     const first = page.url();
 

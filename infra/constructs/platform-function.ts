@@ -1,7 +1,6 @@
 import * as path from 'node:path';
 import { AssetHashType, type CfnElement, DockerImage, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -13,6 +12,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { anyOccurrenceAlarm } from './alarms.ts';
 import { leadingKeyPatterns } from '#shared/storage/keys.ts';
 import { bundleFunction } from './bundling.ts';
 import { ManagedPolicyRole } from './managed-policy-role.ts';
@@ -141,15 +141,7 @@ export class PlatformFunction extends Construct {
       this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [props.encryptionKey.keyArn] }));
     }
 
-    const alarm = (name: string, metric: cloudwatch.IMetric, description: string) =>
-      new cloudwatch.Alarm(this, name, {
-        metric,
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        alarmDescription: description,
-      }).addAlarmAction(new cwActions.SnsAction(props.alarmTopic));
+    const alarm = (name: string, metric: cloudwatch.IMetric, description: string) => anyOccurrenceAlarm(this, name, metric, description, props.alarmTopic);
     alarm('ErrorsAlarm', this.fn.metricErrors({ period: Duration.minutes(5) }), `${props.functionId}: invocations failed`);
     alarm('ThrottlesAlarm', this.fn.metricThrottles({ period: Duration.minutes(5) }), `${props.functionId}: invocations throttled`);
     if (this.deadLetterQueue) {

@@ -1,6 +1,5 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -10,6 +9,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { anyOccurrenceAlarm } from './alarms.ts';
 import { ManagedPolicyRole } from './managed-policy-role.ts';
 import { wildcardResourceFinding } from './nag.ts';
 import type { PlatformFunction } from './platform-function.ts';
@@ -132,15 +132,7 @@ export class Workflow extends Construct {
     });
     (this.stateMachine.node.defaultChild as sfn.CfnStateMachine).addMetadata(WORKFLOW_ID_METADATA, props.workflowId);
 
-    const alarm = (name: string, metric: cloudwatch.IMetric, what: string) =>
-      new cloudwatch.Alarm(this, name, {
-        metric,
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        alarmDescription: `${props.workflowId}: ${what}`,
-      }).addAlarmAction(new cwActions.SnsAction(props.alarmTopic));
+    const alarm = (name: string, metric: cloudwatch.IMetric, what: string) => anyOccurrenceAlarm(this, name, metric, `${props.workflowId}: ${what}`, props.alarmTopic);
     alarm('FailedAlarm', this.stateMachine.metricFailed({ period: Duration.minutes(5) }), 'execution failed');
     alarm('TimedOutAlarm', this.stateMachine.metricTimedOut({ period: Duration.minutes(5) }), 'execution timed out');
     alarm('AbortedAlarm', this.stateMachine.metricAborted({ period: Duration.minutes(5) }), 'execution aborted');

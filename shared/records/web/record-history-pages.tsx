@@ -14,6 +14,7 @@ import { CSRF_FIELD } from '#shared/web/csrf.ts';
 import { DataTable } from '#shared/web/components/data-table.tsx';
 import { AlertBox, ErrorSummary, type Alert } from '#shared/web/components/alerts.tsx';
 import { CONTROL } from '#shared/web/form-values.ts';
+import { RequiredTextarea } from '#shared/web/components/form-group.tsx';
 import { amendPath, recordPath } from '../paths.ts';
 import { AnswersSummary, STATUS_LABELS } from './record-pages.tsx';
 export const AMEND_REASON_ID = 'amend-reason';
@@ -68,9 +69,6 @@ export interface AmendPageProps {
 
 /** The amendment form above the approved answers (read-only): why it must change; it then goes back to its author. */
 export function AmendPage(p: AmendPageProps) {
-  const errorId = `${AMEND_REASON_ID}-error`;
-  const hintId = `${AMEND_REASON_ID}-hint`;
-  const infoId = `${AMEND_REASON_ID}-info`;
   return (
     <>
       <h1>
@@ -85,38 +83,15 @@ export function AmendPage(p: AmendPageProps) {
       <form class="usa-form usa-form--large" method="post" action={amendPath(p.record.recordId)} novalidate>
         <input type="hidden" name={CSRF_FIELD} value={p.csrf} />
         <input type="hidden" name={CONTROL.version} value={String(p.record.version)} />
-        <div class={`usa-form-group${p.error ? ' usa-form-group--error' : ''}`}>
-          <div class="usa-character-count" data-maxlength={REASON_MAX_LENGTH}>
-            <label class="usa-label" for={AMEND_REASON_ID}>
-              Why must this record change?{' '}
-              <abbr title="required" class="usa-hint usa-hint--required">
-                *
-              </abbr>
-            </label>
-            <div class="usa-hint" id={hintId}>
-              Required. Say which answers are wrong or missing and why; the author sees exactly what you write, and it stays in the record's history.
-            </div>
-            {p.error ? (
-              <span class="usa-error-message" id={errorId}>
-                {p.error}
-              </span>
-            ) : null}
-            <textarea
-              class={`usa-textarea usa-character-count__field${p.error ? ' usa-input--error' : ''}`}
-              id={AMEND_REASON_ID}
-              name="reason"
-              rows={5}
-              maxlength={REASON_MAX_LENGTH}
-              required
-              aria-describedby={[hintId, p.error ? errorId : undefined, infoId].filter(Boolean).join(' ')}
-              aria-invalid={p.error ? true : undefined}
-              value={p.reason ?? ''}
-            />
-            <span id={infoId} class="usa-character-count__message usa-hint">
-              You can enter up to {REASON_MAX_LENGTH} characters
-            </span>
-          </div>
-        </div>
+        <RequiredTextarea
+          id={AMEND_REASON_ID}
+          name="reason"
+          label="Why must this record change?"
+          hint="Required. Say which answers are wrong or missing and why; the author sees exactly what you write, and it stays in the record's history."
+          maxLength={REASON_MAX_LENGTH}
+          value={p.reason}
+          error={p.error}
+        />
         <div class="npcs-form-actions margin-top-3">
           <button class="usa-button" type="submit">
             Amend the record

@@ -9,6 +9,7 @@ import { isAllowed } from '#shared/auth/policy.ts';
 import { REASON_MAX_LENGTH, REASON_REQUIRED, TRANSITIONS, type RecordStatus, type RecordView } from '#shared/records/model.ts';
 import { CSRF_FIELD } from '#shared/web/csrf.ts';
 import { CONTROL } from '#shared/web/form-values.ts';
+import { RequiredTextarea } from '#shared/web/components/form-group.tsx';
 import { recordPath } from '../paths.ts';
 import { STATUS_LABELS } from './record-pages.tsx';
 
@@ -89,41 +90,15 @@ export function ReviewActions({ record, moves, csrf, reason, reasonError }: Revi
 
 /** The USWDS textarea with character count for "what must change" (required to return; the server says so if empty). */
 function ReasonField({ value, error }: { value?: string | undefined; error?: string | undefined }) {
-  const errorId = `${REASON_INPUT_ID}-error`;
-  const hintId = `${REASON_INPUT_ID}-hint`;
-  const infoId = `${REASON_INPUT_ID}-info`;
   return (
-    <div class={`usa-form-group${error ? ' usa-form-group--error' : ''}`}>
-      <div class="usa-character-count" data-maxlength={REASON_MAX_LENGTH}>
-        <label class="usa-label" for={REASON_INPUT_ID}>
-          What must the submitter change?{' '}
-          <abbr title="required" class="usa-hint usa-hint--required">
-            *
-          </abbr>
-        </label>
-        <div class="usa-hint" id={hintId}>
-          Required to return the record. Say which answers need changing and why; the submitter sees exactly what you write.
-        </div>
-        {error ? (
-          <span class="usa-error-message" id={errorId}>
-            {error}
-          </span>
-        ) : null}
-        <textarea
-          class={`usa-textarea usa-character-count__field${error ? ' usa-input--error' : ''}`}
-          id={REASON_INPUT_ID}
-          name={MOVE_FIELDS.reason}
-          rows={5}
-          maxlength={REASON_MAX_LENGTH}
-          required
-          aria-describedby={[hintId, error ? errorId : undefined, infoId].filter(Boolean).join(' ')}
-          aria-invalid={error ? true : undefined}
-          value={value ?? ''}
-        />
-        <span id={infoId} class="usa-character-count__message usa-hint">
-          You can enter up to {REASON_MAX_LENGTH} characters
-        </span>
-      </div>
-    </div>
+    <RequiredTextarea
+      id={REASON_INPUT_ID}
+      name={MOVE_FIELDS.reason}
+      label="What must the submitter change?"
+      hint="Required to return the record. Say which answers need changing and why; the submitter sees exactly what you write."
+      maxLength={REASON_MAX_LENGTH}
+      value={value}
+      error={error}
+    />
   );
 }

@@ -1,9 +1,9 @@
 import * as path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { describe, expect, it, vi } from 'vitest';
 import type { LocalCloud } from '#local/cloud.ts';
-import type { RealBrowser } from '../../support/chromium.ts';
-import { checkA11y, SHOTS, useWebHarness, WIDTHS } from '../../support/web-harness.ts';
+import { signedInContext, type RealBrowser } from '../../support/chromium.ts';
+import { checkA11y, expectValidHtml, SHOTS, useWebHarness, WIDTHS, type WebHarness } from '../../support/web-harness.ts';
 
 /**
  * Issue 10 in real Chromium: the step indicator of an 11-step form with each section's state (no horizontal overflow
@@ -15,16 +15,10 @@ let cloud: LocalCloud;
 let chromium: RealBrowser;
 // Synth and a local cloud of its own take minutes when the machine is shared by other test runs.
 vi.setConfig({ hookTimeout: 600_000 });
-useWebHarness((h) => ({ cloud, chromium } = h));
+let harness: WebHarness;
+useWebHarness((h) => ({ cloud, chromium } = harness = h));
 
-async function signedIn(browser: Browser, userId: string): Promise<{ ctx: BrowserContext; page: Page }> {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
-  const page = await ctx.newPage();
-  await page.goto(`${cloud.url}/auth/sign-in?returnTo=/`);
-  await page.locator(`[name="user"][value="${userId}"], button[value="${userId}"]`).first().click();
-  await page.waitForURL(`${cloud.url}/**`);
-  return { ctx, page };
-}
+const signedIn = (browser: Browser, userId: string) => signedInContext(browser, cloud.url, userId);
 
 const api = (page: Page, method: string, url: string, body?: unknown) =>
   page.evaluate(
@@ -142,5 +136,11 @@ describe('section states, amendment and history in Chromium', () => {
     await checkA11y(page, 'history');
     await submitter.ctx.close();
     await reviewer.ctx.close();
+  });
+});
+
+describe('the HTML of every page state above', () => {
+  it('has no error in the W3C Nu HTML checker', async () => {
+    await expectValidHtml(harness);
   });
 });

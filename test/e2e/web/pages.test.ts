@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { LocalCloud } from '#local/cloud.ts';
-import type { RealBrowser } from '../../support/chromium.ts';
+import { signInAsDemo, type RealBrowser } from '../../support/chromium.ts';
 import { SHOTS, WIDTHS, axeViolations, checkA11y, expectValidHtml, useWebHarness, type WebHarness } from '../../support/web-harness.ts';
 import { errorPage } from '#shared/web/components/page.tsx';
 
@@ -21,12 +21,7 @@ async function context(browser: Browser, width: number): Promise<BrowserContext>
   return browser.newContext({ viewport: { width, height: 900 }, bypassCSP: true });
 }
 
-/** Signs a demo user in through the local OpenID provider's page, in this context. */
-async function signInAs(page: Page, userId: string) {
-  await page.goto(`${cloud.url}/auth/sign-in?returnTo=/`);
-  await page.locator(`[name="user"][value="${userId}"], button[value="${userId}"]`).first().click();
-  await page.waitForURL(`${cloud.url}/**`);
-}
+const signInAs = (page: Page, userId: string) => signInAsDemo(page, cloud.url, userId);
 
 const PAGES = [
   { name: 'home-signed-out', path: '/' },

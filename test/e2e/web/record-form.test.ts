@@ -1,7 +1,7 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { LocalCloud } from '#local/cloud.ts';
-import type { RealBrowser } from '../../support/chromium.ts';
+import { signedInContext, type RealBrowser } from '../../support/chromium.ts';
 import { checkA11y, expectValidHtml, useWebHarness, type WebHarness } from '../../support/web-harness.ts';
 
 /**
@@ -17,14 +17,7 @@ let harness: WebHarness;
 useWebHarness((h) => ({ cloud, chromium } = harness = h));
 
 /** A signed-in context; axe needs `bypassCSP` (it is injected inline), the keyboard test runs under the real CSP. */
-async function signedIn(browser: Browser, userId: string, bypassCSP = true): Promise<{ ctx: BrowserContext; page: Page }> {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP });
-  const page = await ctx.newPage();
-  await page.goto(`${cloud.url}/auth/sign-in?returnTo=/`);
-  await page.locator(`[name="user"][value="${userId}"], button[value="${userId}"]`).first().click();
-  await page.waitForURL(`${cloud.url}/**`);
-  return { ctx, page };
-}
+const signedIn = (browser: Browser, userId: string, bypassCSP = true) => signedInContext(browser, cloud.url, userId, { bypassCSP });
 
 /** USWDS radios and checkboxes are drawn by their labels (the input itself sits off screen): click the label. */
 const choose = (scope: Page | ReturnType<Page['locator']>, label: string) =>

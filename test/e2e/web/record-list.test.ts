@@ -1,9 +1,8 @@
 import * as path from 'node:path';
-import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { LocalCloud } from '#local/cloud.ts';
-import type { RealBrowser } from '../../support/chromium.ts';
-import { SHOTS, WIDTHS, axeViolations, useWebHarness } from '../../support/web-harness.ts';
+import { signInAsDemo, type RealBrowser } from '../../support/chromium.ts';
+import { SHOTS, WIDTHS, axeViolations, expectValidHtml, useWebHarness, type WebHarness } from '../../support/web-harness.ts';
 
 /**
  * The records list in real Chromium: search and filters by keyboard and mouse, axe-core
@@ -11,13 +10,9 @@ import { SHOTS, WIDTHS, axeViolations, useWebHarness } from '../../support/web-h
  */
 let cloud: LocalCloud;
 let chromium: RealBrowser;
-useWebHarness((h) => ({ cloud, chromium } = h));
-
-async function signInAs(page: Page, userId: string) {
-  await page.goto(`${cloud.url}/auth/sign-in?returnTo=/`);
-  await page.locator(`[name="user"][value="${userId}"], button[value="${userId}"]`).first().click();
-  await page.waitForURL(`${cloud.url}/**`);
-}
+let harness: WebHarness;
+useWebHarness((h) => ({ cloud, chromium } = harness = h));
+const signInAs = (page: Parameters<typeof signInAsDemo>[0], userId: string) => signInAsDemo(page, cloud.url, userId);
 
 describe('records list with search and filters in Chromium', () => {
   for (const width of WIDTHS) {
@@ -69,4 +64,10 @@ describe('records list with search and filters in Chromium', () => {
       await ctx.close();
     });
   }
+});
+
+describe('the HTML of every page state above', () => {
+  it('has no error in the W3C Nu HTML checker', async () => {
+    await expectValidHtml(harness);
+  });
 });

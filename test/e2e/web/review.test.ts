@@ -1,7 +1,7 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { LocalCloud } from '#local/cloud.ts';
-import type { RealBrowser } from '../../support/chromium.ts';
+import { signedInContext, type RealBrowser } from '../../support/chromium.ts';
 import { axeViolations, checkA11y, expectValidHtml, useWebHarness, type WebHarness } from '../../support/web-harness.ts';
 
 /**
@@ -18,15 +18,7 @@ let chromium: RealBrowser;
 let harness: WebHarness;
 useWebHarness((h) => ({ cloud, chromium } = harness = h));
 
-/** A signed-in context (axe is injected inline, so these contexts bypass the CSP). */
-async function signedIn(browser: Browser, userId: string): Promise<{ ctx: BrowserContext; page: Page }> {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
-  const page = await ctx.newPage();
-  await page.goto(`${cloud.url}/auth/sign-in?returnTo=/`);
-  await page.locator(`[name="user"][value="${userId}"], button[value="${userId}"]`).first().click();
-  await page.waitForURL(`${cloud.url}/**`);
-  return { ctx, page };
-}
+const signedIn = (browser: Browser, userId: string) => signedInContext(browser, cloud.url, userId);
 
 async function submitFromReviewPage(page: Page, recordId: string) {
   await page.goto(`${cloud.url}/records/${recordId}/review`);
