@@ -18,6 +18,13 @@ import { STATUS_LABELS } from './record-pages.tsx';
 
 export const LIST_PAGE_SIZE = 25;
 
+/** `YYYY-MM-DD` of a day that exists (2026-02-30 does not). */
+function isCalendarDate(text: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
+  const day = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(day.getTime()) && day.toISOString().startsWith(text);
+}
+
 const FORM_LABELS: Record<(typeof RECORD_FORMS)[number], string> = {
   critical_incident_review: 'Critical incident review',
   safety_notice: 'Safety notice',
@@ -103,6 +110,8 @@ export function RecordList({ filters, errors, records, nextCursor, paged, filter
     'aria-invalid': messages(field) ? true : undefined,
   });
   const value = (field: keyof ListFilters) => filters[field] ?? '';
+  // A date input's value must be a real date (HTML): a bad one typed into the URL is named by the error message instead.
+  const dateValue = (field: 'from' | 'to') => (isCalendarDate(value(field)) ? value(field) : '');
   return (
     <>
       <h1>Records</h1>
@@ -137,10 +146,10 @@ export function RecordList({ filters, errors, records, nextCursor, paged, filter
         <fieldset class="usa-fieldset">
           <legend class="usa-legend">Created between</legend>
           <FormGroup id="from" label="From" hint="A date, for example 2026-01-31" messages={messages('from')}>
-            <input class={`usa-input${messages('from') ? ' usa-input--error' : ''}`} type="date" value={value('from')} {...control('from', true)} />
+            <input class={`usa-input${messages('from') ? ' usa-input--error' : ''}`} type="date" value={dateValue('from')} {...control('from', true)} />
           </FormGroup>
           <FormGroup id="to" label="To" hint="A date, for example 2026-03-31" messages={messages('to')}>
-            <input class={`usa-input${messages('to') ? ' usa-input--error' : ''}`} type="date" value={value('to')} {...control('to', true)} />
+            <input class={`usa-input${messages('to') ? ' usa-input--error' : ''}`} type="date" value={dateValue('to')} {...control('to', true)} />
           </FormGroup>
         </fieldset>
         <div class="npcs-form-actions margin-top-3">
