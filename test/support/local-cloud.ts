@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Writable } from 'node:stream';
 import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from '#local/cloud.ts';
-import { synthesize } from '#local/synth.ts';
+import { synthesize } from '#local/synth-app.ts';
 
 export interface TestCloud {
   cloud: LocalCloud;

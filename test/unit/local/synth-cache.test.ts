@@ -33,72 +33,72 @@ describe('synthesizeCached: reuse the cloud assembly only when none of its input
   });
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-  it('covers infra, functions, shared, forms, web and the lock file, all of which exist in this project', () => {
+  it('covers infra, functions, shared, forms, web and the lock file, all of which exist in this project', async () => {
     expect([...SYNTH_INPUTS].sort()).toEqual(['forms', 'functions', 'infra', 'package-lock.json', 'shared', 'web']);
     for (const input of SYNTH_INPUTS) expect(existsSync(path.join(PROJECT_ROOT, input)), input).toBe(true);
   });
 
-  it('synthesizes the first time, then reuses the assembly while nothing changed', () => {
-    expect(run()).toEqual({ dir: outdir, reused: false });
-    expect(run()).toEqual({ dir: outdir, reused: true });
-    expect(run()).toEqual({ dir: outdir, reused: true });
+  it('synthesizes the first time, then reuses the assembly while nothing changed', async () => {
+    expect(await run()).toEqual({ dir: outdir, reused: false });
+    expect(await run()).toEqual({ dir: outdir, reused: true });
+    expect(await run()).toEqual({ dir: outdir, reused: true });
     expect(synths).toHaveLength(1);
     expect(readFileSync(path.join(outdir, INPUTS_HASH_FILE), 'utf8')).toBe(synthInputsHash({ stage: 'dev' }, root));
   });
 
-  it.each([...SYNTH_INPUTS])('a one-byte change in %s re-synthesizes', (input) => {
-    run();
+  it.each([...SYNTH_INPUTS])('a one-byte change in %s re-synthesizes', async (input) => {
+    await run();
     const file = path.join(root, fileOf(input));
     const bytes = readFileSync(file);
     bytes[0] = bytes[0]! ^ 1;
     writeFileSync(file, bytes);
-    expect(run().reused).toBe(false);
+    expect((await run()).reused).toBe(false);
     expect(readFileSync(path.join(outdir, 'manifest.json'), 'utf8')).toBe('{"n":2}');
-    expect(run().reused).toBe(true);
+    expect((await run()).reused).toBe(true);
   });
 
-  it('a new file, a deleted file or a renamed file re-synthesizes', () => {
-    run();
+  it('a new file, a deleted file or a renamed file re-synthesizes', async () => {
+    await run();
     writeFileSync(path.join(root, 'shared', 'added.ts'), '');
-    expect(run().reused).toBe(false);
+    expect((await run()).reused).toBe(false);
     rmSync(path.join(root, 'shared', 'added.ts'));
-    expect(run().reused).toBe(false);
+    expect((await run()).reused).toBe(false);
     const from = path.join(root, fileOf('web'));
     writeFileSync(path.join(path.dirname(from), 'renamed.ts'), readFileSync(from));
     rmSync(from);
-    expect(run().reused).toBe(false);
+    expect((await run()).reused).toBe(false);
   });
 
-  it('another context re-synthesizes', () => {
-    run({ stage: 'dev' });
-    expect(run({ stage: 'dev', extra: 1 }).reused).toBe(false);
-    expect(run({ extra: 1, stage: 'dev' }).reused).toBe(true);
+  it('another context re-synthesizes', async () => {
+    await run({ stage: 'dev' });
+    expect((await run({ stage: 'dev', extra: 1 })).reused).toBe(false);
+    expect((await run({ extra: 1, stage: 'dev' })).reused).toBe(true);
   });
 
-  it('writes into a temp directory and renames it: an interrupted synth is never reused', () => {
+  it('writes into a temp directory and renames it: an interrupted synth is never reused', async () => {
     const crash = (dir: string) => {
       mkdirSync(dir, { recursive: true });
       writeFileSync(path.join(dir, 'manifest.json'), '{"half":true}');
       throw new Error('killed mid-synth');
     };
-    expect(() => run(undefined, crash)).toThrow('killed mid-synth');
+    await expect(run(undefined, crash)).rejects.toThrow('killed mid-synth');
     expect(existsSync(outdir)).toBe(false);
-    expect(run().reused).toBe(false);
+    expect((await run()).reused).toBe(false);
     expect(synths[0]).not.toBe(outdir);
 
     // With a complete assembly in place, a failed re-synth leaves the old one, which does not match the new inputs.
     writeFileSync(path.join(root, fileOf('infra')), 'changed');
-    expect(() => run(undefined, crash)).toThrow('killed mid-synth');
+    await expect(run(undefined, crash)).rejects.toThrow('killed mid-synth');
     expect(readFileSync(path.join(outdir, 'manifest.json'), 'utf8')).toBe('{"n":1}');
-    expect(run().reused).toBe(false);
+    expect((await run()).reused).toBe(false);
     expect(readFileSync(path.join(outdir, 'manifest.json'), 'utf8')).toBe('{"n":2}');
   });
 
-  it('an assembly without its hash (written by an older version, or by hand) is not reused', () => {
+  it('an assembly without its hash (written by an older version, or by hand) is not reused', async () => {
     mkdirSync(outdir, { recursive: true });
     writeFileSync(path.join(outdir, 'manifest.json'), '{}');
-    expect(run().reused).toBe(false);
+    expect((await run()).reused).toBe(false);
     rmSync(path.join(outdir, 'manifest.json'));
-    expect(run().reused).toBe(false);
+    expect((await run()).reused).toBe(false);
   });
 });
