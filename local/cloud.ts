@@ -14,7 +14,7 @@ import { LocalStaticAssets } from './http/static.ts';
 import type { DemoUser } from './oidc/users.ts';
 import { LambdaRuntime } from './lambda/runtime.ts';
 import { LocalScheduler } from './scheduler.ts';
-import { ensureTables, startDynamoDb } from './standins/dynamodb.ts';
+import { ensureTables, startDynamoDb, type DynamoDbStandIn } from './standins/dynamodb.ts';
 import { freePort } from './standins/ports.ts';
 import { startStepFunctionsEndpoint } from './stepfunctions/endpoint.ts';
 import { LocalStepFunctions } from './stepfunctions/service.ts';
@@ -53,6 +53,11 @@ export interface LocalCloudOptions {
   /** Arm the schedules. @default true */
   schedules?: boolean;
   log?: (line: string) => void;
+  /**
+   * DynamoDB Local started already on `ports.dynamodb` with `dataDir` (npm start spawns the JVM before it loads the
+   * rest of the local cloud: the JVM is the slowest stand-in to answer). Stopped with the cloud.
+   */
+  dynamodb?: Promise<DynamoDbStandIn>;
 }
 
 export interface LocalCloud {
@@ -119,7 +124,7 @@ async function startOnce(options: LocalCloudOptions): Promise<LocalCloud> {
     const dataPath = (name: string) => (options.dataDir ? path.join(options.dataDir, name) : undefined);
 
     // DynamoDB Local (a JVM) starts while the CDK app synthesizes: the two slowest steps overlap.
-    const dynamoStarting = startDynamoDb(ports.dynamodb, dataPath('dynamodb'));
+    const dynamoStarting = options.dynamodb ?? startDynamoDb(ports.dynamodb, dataPath('dynamodb'));
     // If anything below fails, the JVM may still be starting: stop it once it is up, so no process is left behind.
     stops.push(async () => (await dynamoStarting.catch(() => undefined))?.stop());
     let assemblyDir = options.assemblyDir;

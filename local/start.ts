@@ -1,7 +1,9 @@
 // `npm start`: the whole platform on this machine, on embedded stand-ins, with seeded demo data.
 import * as path from 'node:path';
-import { PROJECT_ROOT, startLocalCloud, type StandInPorts } from './cloud.ts';
-import { describeDemoUsers } from './oidc/users.ts';
+import { startDynamoDb } from './standins/dynamodb.ts';
+import type { StandInPorts } from './cloud.ts';
+
+const PROJECT_ROOT = path.resolve(import.meta.dirname, '..');
 
 function portFromEnv(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -25,7 +27,11 @@ const started = Date.now();
 const log = (line: string) => console.log(`[local] ${line}`);
 log(`starting (data in ${path.relative(process.cwd(), dataDir) || '.'}) ...`);
 
-const cloud = await startLocalCloud({ port, dataDir, ports, log }).catch((e: unknown) => {
+// The JVM first: it takes longest to answer, and starts while the rest of the local cloud loads.
+const dynamodb = startDynamoDb(ports.dynamodb, path.join(dataDir, 'dynamodb'));
+dynamodb.catch(() => undefined); // reported by startLocalCloud, which awaits it
+const [{ startLocalCloud }, { describeDemoUsers }] = await Promise.all([import('./cloud.ts'), import('./oidc/users.ts')]);
+const cloud = await startLocalCloud({ port, dataDir, ports, log, dynamodb }).catch((e: unknown) => {
   console.error(`[local] could not start: ${(e as Error).message}`);
   process.exit(1);
 });
