@@ -1,4 +1,5 @@
 import { CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -13,6 +14,7 @@ import { Identity } from './constructs/identity.ts';
 import { PlatformFunction, type PlatformFunctionProps } from './constructs/platform-function.ts';
 import { WebAssets } from './constructs/web-assets.ts';
 import { RegistryExportWorkflow } from './constructs/workflows/registry-export.ts';
+import { ReviewWorkflow } from './constructs/workflows/review.ts';
 import type { PlatformConfig } from './config.ts';
 
 export interface PlatformStackProps extends StackProps {
@@ -98,6 +100,17 @@ export class PlatformStack extends Stack {
       48,
     );
 
+    // The review workflow (docs/review.md): its tasks apply decisions with the records service; a new submission
+    // receipt on the table's stream starts it (or resumes it after a return); decision routes resume its waits.
+    const reviewTasks = fn('review-tasks', "Runs the review workflow's steps: stores what it waits for, applies decisions", { timeout: Duration.seconds(30) })
+      .bindTable(data.table, data.indexNames, 'write')
+      .bindSecret('CURSOR_SECRET', cursorKey);
+    const reviewWorkflow = new ReviewWorkflow(this, 'ReviewWorkflow', { key: data.key, alarmTopic, logRetention, tasks: reviewTasks });
+    fn('review-start', 'Starts the review of each new submission, or resumes the review waiting for it', { invocation: 'async', timeout: Duration.seconds(30) })
+      .bindTable(data.table, data.indexNames, 'read')
+      .bindStateMachine('REVIEW_STATE_MACHINE_ARN', reviewWorkflow.stateMachine, 'start-and-resume')
+      .triggerOnStream(data.table, { eventName: lambda.FilterRule.isEqual('INSERT'), dynamodb: { NewImage: { kind: { S: lambda.FilterRule.isEqual('submission') } } } });
+
     const httpFunctions: Record<HttpFunctionId, PlatformFunction> = {
       health: fn('health', 'Reports whether the platform and each service it depends on answer')
         .bindTable(data.table, data.indexNames, 'describe')
@@ -109,6 +122,7 @@ export class PlatformStack extends Stack {
         .grantSessions(data.table),
       records: fn('records', "Drafts, saves, submits, reads, lists, reviews and amends a jurisdiction's records")
         .bindTable(data.table, data.indexNames, 'write')
+        .bindStateMachine('REVIEW_STATE_MACHINE_ARN', reviewWorkflow.stateMachine, 'resume')
         .grantSessions(data.table)
         .bindSecret('CURSOR_SECRET', cursorKey),
       audit: fn('audit', 'Serves the audit log of a jurisdiction, and of all jurisdictions to platform admins')
@@ -122,6 +136,7 @@ export class PlatformStack extends Stack {
         .bindSecret('CSRF_SECRET', csrfKey),
       web: fn('web', 'Serves the server-rendered web pages')
         .bindTable(data.table, data.indexNames, 'write')
+        .bindStateMachine('REVIEW_STATE_MACHINE_ARN', reviewWorkflow.stateMachine, 'resume')
         .grantSessions(data.table)
         .bindSecret('CURSOR_SECRET', cursorKey)
         .bindSecret('CSRF_SECRET', csrfKey),

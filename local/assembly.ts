@@ -45,6 +45,21 @@ export interface LocalTable {
   attributeDefinitions: { AttributeName: string; AttributeType: 'S' | 'N' | 'B' }[];
   globalSecondaryIndexes: { IndexName: string; KeySchema: LocalTable['keySchema']; Projection: { ProjectionType: 'ALL' | 'KEYS_ONLY' | 'INCLUDE' } }[];
   ttlAttribute?: string;
+  /** The stream's view type, when the table has a stream. */
+  streamViewType?: 'NEW_IMAGE' | 'OLD_IMAGE' | 'NEW_AND_OLD_IMAGES' | 'KEYS_ONLY';
+}
+
+/** A Lambda event source mapping from a table's stream (AWS::Lambda::EventSourceMapping). */
+export interface LocalStreamTrigger {
+  functionId: string;
+  table: string;
+  batchSize: number;
+  /** Retries of a failed batch before it is given up (sent to the on-failure destination in AWS). */
+  maximumRetryAttempts: number;
+  /** The function answers `batchItemFailures`: a retry starts at the first failed record. */
+  reportBatchItemFailures: boolean;
+  /** Event filter patterns (parsed); a record is delivered when any matches, all when there are none. */
+  filterPatterns: Record<string, unknown>[];
 }
 
 export interface LocalStateMachine {
@@ -70,6 +85,7 @@ export interface LocalAssembly {
   functions: LocalFunction[];
   routes: LocalRoute[];
   tables: LocalTable[];
+  streamTriggers: LocalStreamTrigger[];
   buckets: { logicalId: string; name: string }[];
   stateMachines: LocalStateMachine[];
   schedules: LocalSchedule[];
@@ -114,6 +130,7 @@ export function readAssembly(assemblyDir: string): LocalAssembly {
   const tables: LocalTable[] = [...ofType('AWS::DynamoDB::GlobalTable'), ...ofType('AWS::DynamoDB::Table')].map(([logicalId, r]) => {
     const p = r.Properties as Record<string, unknown>;
     const ttl = p.TimeToLiveSpecification as { AttributeName?: string; Enabled?: boolean } | undefined;
+    const stream = p.StreamSpecification as { StreamViewType?: LocalTable['streamViewType'] } | undefined;
     return {
       logicalId,
       name: logicalId,
@@ -125,6 +142,7 @@ export function readAssembly(assemblyDir: string): LocalAssembly {
         Projection: g.Projection,
       })),
       ttlAttribute: ttl?.Enabled ? ttl.AttributeName : undefined,
+      streamViewType: stream?.StreamViewType,
     };
   });
   const buckets = ofType('AWS::S3::Bucket').map(([logicalId]) => ({ logicalId, name: localBucketName(logicalId) }));
@@ -221,6 +239,24 @@ export function readAssembly(assemblyDir: string): LocalAssembly {
     });
   }
 
+  const streamTriggers: LocalStreamTrigger[] = ofType('AWS::Lambda::EventSourceMapping').map(([logicalId, r]) => {
+    const p = r.Properties as Record<string, Json>;
+    const source = (p.EventSourceArn as { 'Fn::GetAtt'?: [string, string] } | undefined)?.['Fn::GetAtt'];
+    const table = source && source[1] === 'StreamArn' ? source[0] : undefined;
+    const fnRef = p.FunctionName as { Ref?: string } | string;
+    const functionId = functionIdByLogicalId.get(typeof fnRef === 'string' ? fnRef : String(fnRef.Ref));
+    if (!table || !functionId) throw new Error(`Event source mapping ${logicalId} is not a table stream to a platform function`);
+    const filters = ((p.FilterCriteria as { Filters?: { Pattern: string }[] } | undefined)?.Filters ?? []).map((f) => JSON.parse(f.Pattern) as Record<string, unknown>);
+    return {
+      functionId,
+      table,
+      batchSize: Number(p.BatchSize ?? 100),
+      maximumRetryAttempts: Number(p.MaximumRetryAttempts ?? 10_000),
+      reportBatchItemFailures: ((p.FunctionResponseTypes as string[] | undefined) ?? []).includes('ReportBatchItemFailures'),
+      filterPatterns: filters,
+    };
+  });
+
   const integrations = new Map(ofType('AWS::ApiGatewayV2::Integration').map(([id, r]) => [id, r.Properties as Record<string, Json>]));
   const routes: LocalRoute[] = ofType('AWS::ApiGatewayV2::Route').map(([id, r]) => {
     const p = r.Properties as Record<string, Json>;
@@ -285,5 +321,5 @@ export function readAssembly(assemblyDir: string): LocalAssembly {
     };
   });
 
-  return { stackName, functions, routes, tables, buckets, stateMachines, schedules, deployTimeFunctions, bucketDeployments };
+  return { stackName, functions, routes, tables, streamTriggers, buckets, stateMachines, schedules, deployTimeFunctions, bucketDeployments };
 }

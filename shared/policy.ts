@@ -10,6 +10,15 @@ export const SMALL_CELL_THRESHOLD = 10;
 /** Survey results of a group are shown only when it has at least this many respondents. */
 export const MIN_SURVEY_GROUP = 5;
 
+/**
+ * The review workflow's partnership defaults; a jurisdiction's registry profile may set its own. A decision not made
+ * within the interval sends a reminder and waits again; after this many reminders the jurisdiction admin is told.
+ */
+export const REVIEW_REMINDER_HOURS = 72;
+export const REVIEW_ESCALATE_AFTER_REMINDERS = 2;
+/** A returned record's author is reminded this often until they resubmit. */
+export const RESUBMISSION_REMINDER_HOURS = 7 * 24;
+
 /** Session lengths when the environment does not set SESSION_IDLE_MINUTES / SESSION_ABSOLUTE_HOURS. */
 export const SESSION_IDLE_MINUTES = 30;
 export const SESSION_ABSOLUTE_HOURS = 12;

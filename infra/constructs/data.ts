@@ -61,6 +61,9 @@ export class Data extends Construct {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: props.retain,
       timeToLiveAttribute: 'expiresAt',
+      // The table's change log: what a submission committed starts its review workflow (functions/review-start),
+      // so the start cannot be lost between the commit and a call the submitting function makes.
+      dynamoStream: dynamodb.StreamViewType.NEW_IMAGE,
       removalPolicy,
       globalSecondaryIndexes: [
         {

@@ -5,6 +5,7 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as eventSources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -302,14 +303,44 @@ export class PlatformFunction extends Construct {
   }
 
   /** `envName` = the state machine's ARN, plus permission to start executions (and read them back). */
-  bindStateMachine(envName: string, stateMachine: sfn.IStateMachine, access: 'describe' | 'start'): this {
+  /**
+   * `<envName>` = the state machine's ARN, and what the function may do with it: describe it, start executions, or
+   * resume its waiting tasks (SendTaskSuccess, with the token the workflow stored; review decisions).
+   */
+  bindStateMachine(envName: string, stateMachine: sfn.IStateMachine, access: 'describe' | 'start' | 'resume' | 'start-and-resume'): this {
     this.fn.addEnvironment(envName, stateMachine.stateMachineArn);
-    this.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: access === 'start' ? ['states:DescribeStateMachine', 'states:StartExecution'] : ['states:DescribeStateMachine'],
-        resources: [stateMachine.stateMachineArn],
+    const actions = {
+      describe: ['states:DescribeStateMachine'],
+      start: ['states:DescribeStateMachine', 'states:StartExecution'],
+      resume: ['states:SendTaskSuccess'],
+      'start-and-resume': ['states:StartExecution', 'states:SendTaskSuccess'],
+    }[access];
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources: [stateMachine.stateMachineArn] }));
+    return this;
+  }
+
+  /**
+   * Runs the function on the table's stream records that match the filter (Lambda event filtering): from the oldest
+   * record kept, a failed record retried (the function reports item failures; a batch is halved to find it) and
+   * given up after 10 attempts to the function's dead-letter queue, which alarms. Needs `invocation: 'async'`.
+   */
+  triggerOnStream(table: dynamodb.ITableV2, filter: Record<string, unknown>): this {
+    if (!this.deadLetterQueue) throw new Error(`${this.node.path}: a stream trigger needs the function's dead-letter queue (invocation: 'async')`);
+    this.fn.addEventSource(
+      new eventSources.DynamoEventSource(table, {
+        startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+        batchSize: 10,
+        bisectBatchOnError: true,
+        retryAttempts: 10,
+        reportBatchItemFailures: true,
+        onFailure: new eventSources.SqsDlq(this.deadLetterQueue),
+        filters: [lambda.FilterCriteria.filter(filter)],
       }),
     );
+    // The failure destination's grant (SqsDlq) gives KMS action families on the one data key, for the encrypted queue.
+    for (const action of ['kms:ReEncrypt*', 'kms:GenerateDataKey*']) {
+      Validations.of(this.role).acknowledge({ id: `AwsSolutions-IAM5[Action::${action}]`, reason: `Lambda sends a given-up stream batch to this function's encrypted dead-letter queue; ${action} is granted on the platform's data key only.` });
+    }
     return this;
   }
 }

@@ -38,6 +38,23 @@ export interface InvokeOptions {
   readonly resultPath?: string;
 }
 
+/** Options of a task that waits for a person (a callback: `.waitForTaskToken`). */
+export interface AwaitOptions {
+  /** What the function receives; must pass `sfn.JsonPath.taskToken` for the function to store. */
+  readonly payload: sfn.TaskInput;
+  /**
+   * Where in the state the wait's length in seconds is (e.g. `$.settings.reminderSeconds`). Every callback task has
+   * one: without it a task waits up to a year in AWS (and fails after 60 s in aws-local-stepfunctions).
+   */
+  readonly timeoutPath: string;
+  /** Where the task's output (what SendTaskSuccess sent) goes. @default discarded: the state passes on unchanged */
+  readonly resultPath?: string;
+  /** The next state when the wait times out (`States.Timeout`): a reminder, then the wait again. */
+  readonly onTimeout: sfn.IChainable;
+  /** Errors of the function that end the wait on purpose, and where each goes (checked before the Fail state). */
+  readonly onErrors?: readonly { errors: string[]; next: sfn.IChainable }[];
+}
+
 /** What a workflow's definition is built with: Lambda tasks with the platform's retry and failure handling. */
 export interface WorkflowSteps {
   /**
@@ -46,6 +63,11 @@ export interface WorkflowSteps {
    * with the task's own error and cause. The state machine's role may invoke the function (and nothing else of it).
    */
   invoke(id: string, fn: PlatformFunction, options?: InvokeOptions): tasks.LambdaInvoke;
+  /**
+   * A task that invokes a function with a task token and waits until someone resumes it (SendTaskSuccess) or the
+   * timeout at `timeoutPath` passes (then `onTimeout`); other errors go to the Fail state like `invoke`'s.
+   */
+  await(id: string, fn: PlatformFunction, options: AwaitOptions): tasks.LambdaInvoke;
 }
 
 export interface WorkflowProps {
@@ -99,7 +121,25 @@ export class Workflow extends Construct {
     const role = new ManagedPolicyRole(this, 'Role', { assumedBy: new iam.ServicePrincipal('states.amazonaws.com') });
     const invoked = new Set<PlatformFunction>();
     let failed: sfn.Fail | undefined;
+    const failState = () =>
+      (failed ??= new sfn.Fail(this, 'Failed', { comment: 'A task failed after its retries', errorPath: `${ERROR_PATH}.Error`, causePath: `${ERROR_PATH}.Cause` }));
     const steps: WorkflowSteps = {
+      await: (taskId, fn, options) => {
+        invoked.add(fn);
+        const task = new tasks.LambdaInvoke(this, taskId, {
+          lambdaFunction: fn.fn,
+          integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+          payload: options.payload,
+          taskTimeout: sfn.Timeout.at(options.timeoutPath),
+          resultPath: options.resultPath ?? sfn.JsonPath.DISCARD,
+        });
+        task.addRetry({ errors: ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'], maxAttempts: 6, interval: Duration.seconds(2), backoffRate: 2 });
+        // The timeout first: it is the reminder loop, not a failure.
+        task.addCatch(options.onTimeout, { errors: ['States.Timeout'], resultPath: sfn.JsonPath.DISCARD });
+        for (const c of options.onErrors ?? []) task.addCatch(c.next, { errors: c.errors, resultPath: sfn.JsonPath.DISCARD });
+        task.addCatch(failState(), { errors: ['States.ALL'], resultPath: ERROR_PATH });
+        return task;
+      },
       invoke: (taskId, fn, options = {}) => {
         invoked.add(fn);
         const task = new tasks.LambdaInvoke(this, taskId, {
@@ -111,8 +151,7 @@ export class Workflow extends Construct {
         });
         task.addRetry({ errors: ['States.Timeout'], maxAttempts: 2, interval: Duration.seconds(5), backoffRate: 2 });
         // One Fail state per workflow; it reads the caught error, so the execution fails with the task's error and cause.
-        failed ??= new sfn.Fail(this, 'Failed', { comment: 'A task failed after its retries', errorPath: `${ERROR_PATH}.Error`, causePath: `${ERROR_PATH}.Cause` });
-        task.addCatch(failed, { errors: ['States.ALL'], resultPath: ERROR_PATH });
+        task.addCatch(failState(), { errors: ['States.ALL'], resultPath: ERROR_PATH });
         return task;
       },
     };

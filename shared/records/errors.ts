@@ -2,7 +2,7 @@
 import { ConflictError, NotFoundError } from '#shared/errors.ts';
 import type { RecordStatus } from './model.ts';
 
-export type ConflictReason = 'stale_version' | 'locked' | 'not_editable' | 'already_submitted' | 'illegal_transition' | 'not_approved' | 'busy';
+export type ConflictReason = 'stale_version' | 'locked' | 'not_editable' | 'already_submitted' | 'illegal_transition' | 'not_approved' | 'busy' | 'not_awaiting_decision' | 'already_decided';
 
 export class RecordConflictError extends ConflictError {
   constructor(

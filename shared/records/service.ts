@@ -127,6 +127,20 @@ const READ_MARKER_TTL_S = 2 * SESSION_ABSOLUTE_HOURS * 3600;
 const MAX_HISTORY_QUERIES = 20;
 
 
+/**
+ * Whether a move of the review life cycle may be made on the record as it is: the rules the records service applies,
+ * and the review hand-off checks before it claims a decision (typed errors: 409 for the state, 422 for no reason).
+ */
+export function checkMove(current: RecordView, move: { to: RecordStatus; expectedVersion: number; reason?: string | undefined }): void {
+  if (current.status === 'approved') throw locked();
+  const allowed = TRANSITIONS[current.status];
+  if (!allowed.includes(move.to)) throw illegalTransition(current.status, move.to, allowed);
+  if (current.version !== move.expectedVersion) throw staleVersion(current.version, move.expectedVersion);
+  if (REASON_REQUIRED.includes(move.to) && !move.reason) {
+    throw validationFailed([{ field: 'reason', message: 'Say what needs to change, so the person who submitted it knows' }]);
+  }
+}
+
 const versionGuard = (version: number, statuses: readonly RecordStatus[]): Expression => ({
   expression: `#v = :v AND #st IN (${statuses.map((_, i) => `:st${i}`).join(', ')})`,
   names: { '#v': 'version', '#st': 'status' },
@@ -396,13 +410,7 @@ export class RecordService {
     const i = parseInput(transitionInputSchema, input);
     return this.attempt(async (): Attempt<RecordView> => {
       const current = await this.load(table, recordId);
-      if (current.status === 'approved') throw locked();
-      const allowed = TRANSITIONS[current.status];
-      if (!allowed.includes(i.to)) throw illegalTransition(current.status, i.to, allowed);
-      if (current.version !== i.expectedVersion) throw staleVersion(current.version, i.expectedVersion);
-      if (REASON_REQUIRED.includes(i.to) && !i.reason) {
-        throw validationFailed([{ field: 'reason', message: 'Say what needs to change, so the person who submitted it knows' }]);
-      }
+      checkMove(current, i);
       const now = this.now();
       const next: RecordView =
         i.to === 'returned'

@@ -62,6 +62,10 @@ export const keys = {
   readMarker: (recordId: string, readerSession: string) => ({ partition: partitions.record(recordId), sk: `READ#${readerSession}` }),
   /** A kept version of a record; zero-padded so that the sort key orders versions. */
   version: (recordId: string, version: number) => ({ partition: partitions.record(recordId), sk: `${VERSION_SK_PREFIX}${String(version).padStart(9, '0')}` }),
+  /** What a record's review workflow waits for now (a decision or a resubmission), with the task token. */
+  reviewWait: (recordId: string) => ({ partition: partitions.record(recordId), sk: 'REVIEW#WAIT' }),
+  /** The one decision on a record's version: the first to claim it wins (a web click, an email link, a reply). */
+  reviewDecision: (recordId: string, version: number) => ({ partition: partitions.record(recordId), sk: `REVIEW#DECISION#${String(version).padStart(9, '0')}` }),
   createReceipt: (digest: string) => ({ partition: partitions.requests, sk: `CREATE#${digest}` }),
   auditEvent: (at: string, eventId: string) => ({ partition: partitions.audit, sk: `${at}#${eventId}` }),
   /** gsi1 partition of every jurisdiction's audit events (platform admins' view). */

@@ -1,0 +1,48 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import * as z from 'zod/mini';
+import '#shared/zod-config.ts';
+import { documentClient } from '#shared/aws/document-client.ts';
+import { requiredEnv } from '#shared/config.ts';
+import { JurisdictionStore } from '#shared/jurisdictions/store.ts';
+import { logger } from '#shared/logger.ts';
+import { recordService } from '#shared/records/http.ts';
+import { parseState, ReviewTasks } from '#shared/review/tasks.ts';
+import { scopedTable } from '#shared/storage/scoped-table.ts';
+
+const TABLE = requiredEnv('TABLE_NAME');
+let tasks: Promise<ReviewTasks> | undefined;
+const reviewTasks = () =>
+  (tasks ??= recordService(TABLE).then((records) => new ReviewTasks({ records, registry: new JurisdictionStore(TABLE), table: (id) => scopedTable(documentClient, TABLE, id) })));
+
+const eventSchema = z.lazy(() =>
+  z.discriminatedUnion('task', [
+    z.object({ task: z.literal('begin'), jurisdictionId: z.string(), recordId: z.string(), submissionId: z.string() }),
+    z.object({ task: z.literal('wait'), kind: z.enum(['decision', 'resubmission']), token: z.string(), executionName: z.string(), state: z.unknown() }),
+    z.object({ task: z.literal('remind'), state: z.unknown() }),
+    z.object({ task: z.literal('apply-decision'), state: z.unknown() }),
+    z.object({ task: z.literal('resubmitted'), state: z.unknown() }),
+  ]),
+);
+
+/**
+ * The review workflow's tasks (infra/constructs/workflows/review.ts), one function for all: they share the record
+ * service and the table. Errors propagate so that the state machine retries, then fails into its alarm.
+ */
+export const handler = middy(async (raw: unknown): Promise<unknown> => {
+  const event = eventSchema.parse(raw);
+  const t = await reviewTasks();
+  logger.appendKeys({ task: event.task });
+  switch (event.task) {
+    case 'begin':
+      return t.begin(event);
+    case 'wait':
+      return t.wait({ token: event.token, kind: event.kind, executionName: event.executionName, state: parseState(event.state) });
+    case 'remind':
+      return t.remind(parseState(event.state));
+    case 'apply-decision':
+      return t.applyDecision(parseState(event.state));
+    case 'resubmitted':
+      return t.resubmitted(parseState(event.state));
+  }
+}).use(injectLambdaContext(logger, { logEvent: false, resetKeys: true }));

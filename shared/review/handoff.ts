@@ -1,0 +1,100 @@
+/**
+ * How a person's decision reaches the review workflow (docs/review.md): the same checks as the records service, then
+ * the decision is claimed for the record's version with a conditional put (of two at once, exactly one wins: a
+ * double click, two reviewers, a web click racing an email reply), then the waiting execution is resumed with the
+ * token the workflow stored. The workflow's task applies it (RecordService.transition) with its audit event. If the
+ * resume fails because the wait just timed out into a reminder, the next wait finds the claim and resumes itself:
+ * a claimed decision is never lost.
+ */
+import type { Actor } from '#shared/audit/model.ts';
+import { logger } from '#shared/logger.ts';
+import { RecordConflictError } from '#shared/records/errors.ts';
+import type { RecordView } from '#shared/records/model.ts';
+import { checkMove, type RecordService } from '#shared/records/service.ts';
+import { cancellationCodes } from '#shared/storage/cancellation.ts';
+import { keys } from '#shared/storage/keys.ts';
+import type { Item, ScopedTable } from '#shared/storage/scoped-table.ts';
+import { reviewWaitSchema, type ClaimedDecision, type ReviewMove, type ReviewWait } from './model.ts';
+
+/** Resumes a waiting task: SendTaskSuccess. A token that is no longer waiting answers false (AWS: TaskDoesNotExist, TaskTimedOut, InvalidToken). */
+export type ResumeTask = (token: string, output: Record<string, unknown>) => Promise<boolean>;
+
+export interface HandoffOptions {
+  /** How long `decide` waits for the workflow to apply the decision before it answers with the record as it is. */
+  appliedWithinMs?: number;
+  pollMs?: number;
+  now?: () => Date;
+}
+
+export const notAwaitingDecision = () =>
+  new RecordConflictError('This record is not waiting for a decision right now: it was just submitted or just decided. Reload it in a moment and try again.', 'not_awaiting_decision');
+export const alreadyDecided = () => new RecordConflictError('Someone else made a decision on this version of the record first. Reload it to see what was decided.', 'already_decided');
+
+export async function readWait(table: ScopedTable, recordId: string): Promise<ReviewWait | undefined> {
+  const item = await table.get(keys.reviewWait(recordId), { consistent: true });
+  return item ? (reviewWaitSchema.parse(item) as ReviewWait) : undefined;
+}
+
+export async function readDecision(table: ScopedTable, recordId: string, version: number): Promise<ClaimedDecision | undefined> {
+  const item = await table.get(keys.reviewDecision(recordId, version), { consistent: true });
+  return item ? (item.decision as ClaimedDecision) : undefined;
+}
+
+export class ReviewHandoff {
+  private readonly appliedWithinMs: number;
+  private readonly pollMs: number;
+  private readonly now: () => Date;
+
+  constructor(
+    private readonly records: RecordService,
+    private readonly resume: ResumeTask,
+    options: HandoffOptions = {},
+  ) {
+    this.appliedWithinMs = options.appliedWithinMs ?? 10_000;
+    this.pollMs = options.pollMs ?? 100;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /**
+   * A reviewer's move (in review, returned, approved) on the version they saw. Answers the record once the workflow
+   * applied it (usually well under a second), or as it is when that takes longer: the decision stands either way.
+   */
+  async decide(table: ScopedTable, actor: Actor, recordId: string, move: { to: ReviewMove; expectedVersion: number; reason?: string | undefined }, via: ClaimedDecision['via']): Promise<RecordView> {
+    const current = await this.records.current(table, actor, recordId);
+    checkMove(current, move);
+    const wait = await readWait(table, recordId);
+    if (!wait || wait.kind !== 'decision' || wait.version !== current.version) throw notAwaitingDecision();
+    const decision: ClaimedDecision = { version: current.version, to: move.to, ...(move.reason ? { reason: move.reason } : {}), actor, at: this.now().toISOString(), via };
+    try {
+      await table.put({ key: keys.reviewDecision(recordId, current.version), attributes: { kind: 'review-decision', recordId, decision } as Item, condition: { expression: 'attribute_not_exists(pk)' } });
+    } catch (e) {
+      if ((e as Error).name === 'ConditionalCheckFailedException' || cancellationCodes(e)?.[0] === 'ConditionalCheckFailed') throw alreadyDecided();
+      throw e;
+    }
+    const resumed = await this.resume(wait.token, { version: current.version });
+    if (!resumed) logger.info('Decision claimed while its wait ended; the next wait applies it', { jurisdictionId: table.jurisdictionId, recordId, version: current.version });
+    return this.applied(table, actor, recordId, current.version);
+  }
+
+  private async applied(table: ScopedTable, actor: Actor, recordId: string, version: number): Promise<RecordView> {
+    const deadline = Date.now() + this.appliedWithinMs;
+    for (;;) {
+      const record = await this.records.current(table, actor, recordId);
+      if (record.version > version || Date.now() >= deadline) return record;
+      await new Promise((r) => setTimeout(r, this.pollMs));
+    }
+  }
+}
+
+/** SendTaskSuccess through the SDK: false for a token that is no longer waiting. */
+export async function sendTaskSuccess(token: string, output: Record<string, unknown>): Promise<boolean> {
+  const { sfn } = await import('#shared/aws/sfn.ts');
+  const { sdk, client } = await sfn();
+  try {
+    await client.send(new sdk.SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(output) }));
+    return true;
+  } catch (e) {
+    if (['TaskDoesNotExist', 'TaskTimedOut', 'InvalidToken'].includes((e as Error).name)) return false;
+    throw e;
+  }
+}
