@@ -20,16 +20,18 @@ import { LocalStepFunctions, type Execution, type LocalLambdas } from '#local/st
 const NOTIFY = 'arn:aws:lambda:us-east-1:000000000000:function:notify';
 const REMIND = 'arn:aws:lambda:us-east-1:000000000000:function:remind';
 const BROKEN = 'arn:aws:lambda:us-east-1:000000000000:function:broken';
+const SLOW = 'arn:aws:lambda:us-east-1:000000000000:function:slow';
 const CALLBACK = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
 const ACCOUNT = 'arn:aws:states:us-east-1:000000000000';
 
 class FakeLambdas implements LocalLambdas {
   readonly calls: { fn: string; payload: Record<string, unknown> }[] = [];
   byArn(arn: string) {
-    return [NOTIFY, REMIND, BROKEN].includes(arn) ? ({ id: arn } as ReturnType<LocalLambdas['byArn']>) : undefined;
+    return [NOTIFY, REMIND, BROKEN, SLOW].includes(arn) ? ({ id: arn } as ReturnType<LocalLambdas['byArn']>) : undefined;
   }
   async invoke(id: string, payload: unknown) {
     this.calls.push({ fn: id, payload: payload as Record<string, unknown> });
+    if (id === SLOW) return new Promise<never>(() => undefined);
     if (id === BROKEN) return { ok: false as const, error: { errorType: 'Mail.SendFailed', errorMessage: 'the SMTP server refused the message' } };
     return { ok: true as const, result: { sent: true } };
   }
@@ -156,6 +158,21 @@ const WAITS = machine('waits', {
   },
 });
 
+const SLOW_TASK = machine('slow-task', {
+  StartAt: 'Slow',
+  States: {
+    Slow: {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke',
+      Parameters: { FunctionName: SLOW, Payload: {} },
+      TimeoutSeconds: 3600,
+      Catch: [{ ErrorEquals: ['States.Timeout'], ResultPath: '$.timeout', Next: 'TimedOut' }],
+      End: true,
+    },
+    TimedOut: { Type: 'Pass', End: true },
+  },
+});
+
 const EXECUTION_TIMEOUT = machine('execution-timeout', {
   TimeoutSeconds: 3600,
   StartAt: 'Long',
@@ -239,6 +256,31 @@ describe('local Step Functions: .waitForTaskToken callback tasks', () => {
     const second = ctx.sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' }));
     await expect(second).rejects.toMatchObject({ name: 'TaskTimedOut' });
     await expect(second).rejects.not.toHaveProperty('message', expect.stringContaining(token!.slice(2, 40)));
+  });
+
+  it('never writes a token to the console or stdout, nor to an API error', async () => {
+    const written: string[] = [];
+    const spies = [
+      vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (written.push(String(chunk)), true)),
+      vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => (written.push(String(chunk)), true)),
+      ...(['log', 'info', 'warn', 'error', 'debug'] as const).map((m) => vi.spyOn(console, m).mockImplementation((...args: unknown[]) => void written.push(args.map(String).join(' ')))),
+    ];
+    try {
+      const execution = ctx.service.startExecution(SIMPLE, JSON.stringify({ record: 'r-log' }), 'no-logs');
+      const token = await until('the token', () => ctx.lambdas.calls.find((c) => c.payload.record === 'r-log')?.payload.token as string);
+      const errors: string[] = await Promise.all([
+        ctx.sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: 'not json' })).then(() => 'accepted', (e: Error) => e.message),
+        ctx.sfn.send(new SendTaskHeartbeatCommand({ taskToken: token })).then(() => ''),
+      ]);
+      await ctx.sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' }));
+      errors.push(await ctx.sfn.send(new SendTaskFailureCommand({ taskToken: token, error: 'Late' })).then(() => 'accepted', (e: Error) => e.message));
+      await ended(execution);
+      expect(errors[0]).toMatch(/Invalid Output/);
+      expect(errors[2]).toMatch(/Task Timed Out/);
+      for (const text of [...written, ...errors, execution.output ?? '', execution.cause ?? '']) expect(text).not.toContain(token.slice(2, 60));
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
   });
 
   it('raises SendTaskFailure error and cause in the execution, where Catch applies', async () => {
@@ -422,6 +464,15 @@ describe('local Step Functions: timing from the definition, scaled by configurat
     expect(took).toBeLessThan(10_000);
     expect(service.describeStateMachine(WAITS).definition).toEqual(machines.find((m) => m.arn === WAITS)!.definition);
     expect((service.describeStateMachine(WAITS).definition.States as Record<string, { Seconds?: number }>).Seconds!.Seconds).toBe(3600);
+  });
+
+  it('times an ordinary Lambda task out at its own scaled TimeoutSeconds', async () => {
+    const { service } = await setUp(36_000);
+    services.push(service);
+    const execution = await ended(service.startExecution(SLOW_TASK, '{}', 'slow-task'));
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(JSON.parse(execution.output!).timeout.Error).toBe('States.Timeout');
+    expect(execution.stopDate!.getTime() - execution.startDate.getTime()).toBeGreaterThanOrEqual(90);
   });
 
   it("times the execution out at its own scaled TimeoutSeconds", async () => {
