@@ -24,6 +24,11 @@ export interface Execution {
   output?: string;
   error?: string;
   cause?: string;
+  /**
+   * State transitions so far, as Step Functions bills them: every state entered (in Parallel branches and Map
+   * iterations too) and every retry. For the bench's cost per review; AWS shows them in the execution history.
+   */
+  transitions: number;
   /** Settles when the execution ends (for tests and the scheduler's log line). */
   done: Promise<void>;
   abort: () => void;
@@ -162,9 +167,14 @@ export class LocalStepFunctions {
       status: 'RUNNING',
       startDate,
       input,
+      transitions: 0,
       done: Promise.resolve(),
       abort: () => run.abort(),
     };
+    // Reading the event log also empties it: the library queues every event until someone reads it.
+    const counted = (async () => {
+      for await (const event of run.eventLogs) if (event.type === 'StateEntered' || event.type === 'StateRetried') execution.transitions++;
+    })();
     execution.done = run.result
       .then(
         (output) => {
@@ -181,9 +191,10 @@ export class LocalStepFunctions {
           });
         },
       )
-      .finally(() => {
+      .finally(async () => {
         cancelExecutionTimeout();
         this.close(runState);
+        await counted;
       });
     this.executions.set(executionArn, execution);
     this.runs.set(executionArn, runState);

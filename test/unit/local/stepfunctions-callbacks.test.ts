@@ -321,6 +321,8 @@ describe('local Step Functions: .waitForTaskToken callback tasks', () => {
     await ctx.sfn.send(new SendTaskSuccessCommand({ taskToken: second.token as string, output: '"done"' }));
     await ended(execution);
     expect(execution).toMatchObject({ status: 'SUCCEEDED', output: '"done"' });
+    // Billed as AWS bills it: the state entered once, retried once.
+    expect(execution.transitions).toBe(2);
   });
 
   it('gives each concurrent Map iteration its own token', async () => {
@@ -331,6 +333,8 @@ describe('local Step Functions: .waitForTaskToken callback tasks', () => {
     for (const c of calls) await ctx.sfn.send(new SendTaskSuccessCommand({ taskToken: c.payload.token as string, output: JSON.stringify(`ok ${c.payload.reviewer as string}`) }));
     await ended(execution);
     expect(JSON.parse(execution.output!)).toEqual(['ok a', 'ok b', 'ok c']);
+    // The Map state and its three iterations' task.
+    expect(execution.transitions).toBe(4);
   });
 
   it('leaves $$.Task.Token unresolvable outside a callback task, as AWS does', async () => {
@@ -458,6 +462,8 @@ describe('local Step Functions: timing from the definition, scaled by configurat
     await ended(execution);
     expect(execution.status).toBe('SUCCEEDED');
     expect(JSON.parse(execution.output!)).toEqual({ wait: 3600, until, result: 'waited' });
+    // Four states, as in AWS: the Waits count once each although the library runs them as tasks of the service.
+    expect(execution.transitions).toBe(4);
     // Three hours of waits at 36,000x: about 300 ms.
     const took = execution.stopDate!.getTime() - execution.startDate.getTime();
     expect(took).toBeGreaterThanOrEqual(250);
