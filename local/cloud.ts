@@ -17,7 +17,7 @@ import { LocalScheduler } from './scheduler.ts';
 import { ensureTables, startDynamoDb } from './standins/dynamodb.ts';
 import { freePort } from './standins/ports.ts';
 import { startStepFunctionsEndpoint } from './stepfunctions/endpoint.ts';
-import { LocalStepFunctions } from './stepfunctions/service.ts';
+import { LocalStepFunctions, type LocalStepFunctionsOptions } from './stepfunctions/service.ts';
 import { synthesizeCached } from './synth.ts';
 
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..');
@@ -52,9 +52,10 @@ export interface LocalCloudOptions {
   retryIntervalMs?: number;
   /**
    * Divide the durations of the state machines (Wait states, task and heartbeat timeouts, execution timeouts) by this
-   * factor; the definitions stay as synthesized. `npm start` takes it from LOCAL_TIME_SCALE. @default 1
+   * factor, or by a factor per workflow id; the definitions stay as synthesized. `npm start` takes one factor from
+   * LOCAL_TIME_SCALE. @default 1
    */
-  timeScale?: number;
+  timeScale?: LocalStepFunctionsOptions['timeScale'];
   /** Arm the schedules. @default true */
   schedules?: boolean;
   log?: (line: string) => void;

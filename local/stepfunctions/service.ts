@@ -44,9 +44,11 @@ export interface LocalStepFunctionsOptions {
    * Divides every duration the definitions declare, never the definitions themselves: Wait states (Seconds,
    * SecondsPath, Timestamp, TimestampPath: the time left until it), task TimeoutSeconds / TimeoutSecondsPath,
    * HeartbeatSeconds / HeartbeatSecondsPath and the execution's TimeoutSeconds. 86400 makes a day a second.
+   * One factor for every state machine, or factors by workflow id (`npcs:workflow-id`; the others keep 1), so that a
+   * test can hurry the review workflow without cutting another workflow's execution timeout short.
    * @default 1 (AWS's timing)
    */
-  timeScale?: number;
+  timeScale?: number | Readonly<Record<string, number>>;
 }
 
 /**
@@ -68,6 +70,8 @@ const StatesTimeoutError = await (async () => {
 /** What one running execution holds besides its record: work to cancel when it ends, tokens being minted. */
 interface ExecutionRun {
   arn: string;
+  /** The state machine's time scale (LocalStepFunctionsOptions.timeScale). */
+  scale: number;
   closed: boolean;
   /** Cancels pending waits and task timers (each rejects its handler's promise, so the library lets go). */
   cancels: Set<() => void>;
@@ -87,7 +91,7 @@ export class LocalStepFunctions {
   private readonly prepared = new Map<string, PreparedDefinition>();
   readonly callbacks = new CallbackTasks();
   private readonly retryIntervalMs: number | undefined;
-  private readonly timeScale: number;
+  private readonly timeScale: number | Readonly<Record<string, number>>;
 
   constructor(
     private readonly stateMachines: readonly LocalStateMachine[],
@@ -96,7 +100,10 @@ export class LocalStepFunctions {
   ) {
     this.retryIntervalMs = options.retryIntervalMs;
     this.timeScale = options.timeScale ?? 1;
-    if (!Number.isFinite(this.timeScale) || this.timeScale <= 0) throw new Error(`timeScale must be a positive number, not ${options.timeScale}`);
+    const factors = typeof this.timeScale === 'number' ? [['', this.timeScale] as const] : Object.entries(this.timeScale);
+    for (const [workflowId, factor] of factors) {
+      if (!Number.isFinite(factor) || factor <= 0) throw new Error(`timeScale${workflowId ? ` of ${workflowId}` : ''} must be a positive number, not ${factor}`);
+    }
   }
 
   list(): readonly LocalStateMachine[] {
@@ -140,7 +147,8 @@ export class LocalStepFunctions {
     }
 
     const prepared = this.prepare(sm);
-    const runState: ExecutionRun = { arn: executionArn, closed: false, cancels: new Set(), minted: new Map() };
+    const scale = typeof this.timeScale === 'number' ? this.timeScale : (this.timeScale[sm.id] ?? 1);
+    const runState: ExecutionRun = { arn: executionArn, scale, closed: false, cancels: new Set(), minted: new Map() };
     const startDate = new Date();
     // The copy was checked as the template's definition (prepare); the wrapper states are the service's own.
     const machine = new StateMachine(prepared.definition as unknown as Definition, { validationOptions: { noValidate: true } });
@@ -156,7 +164,7 @@ export class LocalStepFunctions {
     const cancelExecutionTimeout =
       prepared.timeoutSeconds === undefined
         ? () => undefined
-        : after(this.scaledMs(prepared.timeoutSeconds), () => {
+        : after((prepared.timeoutSeconds * 1000) / scale, () => {
             timedOut = true;
             run.abort();
           });
@@ -289,7 +297,7 @@ export class LocalStepFunctions {
       } else {
         handlers[name] = async (input) => {
           const wrapped = input as unknown as WrappedTaskInput;
-          const timeoutMs = this.secondsMs(wrapped.TimeoutSeconds, 'TimeoutSeconds', 1);
+          const timeoutMs = this.secondsMs(runState, wrapped.TimeoutSeconds, 'TimeoutSeconds', 1);
           const work =
             task.kind === 'lambda-invoke'
               ? this.invokeIntegration(wrapped.Parameters).then((Payload) => ({ Payload, StatusCode: 200, ExecutedVersion: '$LATEST' }) as JsonValue)
@@ -307,8 +315,8 @@ export class LocalStepFunctions {
     if (runState.closed) throw namedError('States.Runtime', 'The execution has ended');
     const waiting = this.callbacks.open(token, {
       executionArn: runState.arn,
-      timeoutMs: this.secondsMs(input.TimeoutSeconds, 'TimeoutSeconds', 1),
-      heartbeatMs: this.secondsMs(input.HeartbeatSeconds, 'HeartbeatSeconds', 1),
+      timeoutMs: this.secondsMs(runState, input.TimeoutSeconds, 'TimeoutSeconds', 1),
+      heartbeatMs: this.secondsMs(runState, input.HeartbeatSeconds, 'HeartbeatSeconds', 1),
       timeoutError: () => new StatesTimeoutError(),
     });
     // As in AWS, a failed invocation fails the task with the function's error; its result is not the task's.
@@ -320,11 +328,11 @@ export class LocalStepFunctions {
   private runWait(runState: ExecutionRun, input: WrappedWaitInput): Promise<JsonValue> {
     let ms: number;
     if (input.Seconds !== undefined) {
-      ms = this.secondsMs(input.Seconds, 'Seconds', 0)!;
+      ms = this.secondsMs(runState, input.Seconds, 'Seconds', 0)!;
     } else {
       const at = typeof input.Timestamp === 'string' ? Date.parse(input.Timestamp) : Number.NaN;
       if (Number.isNaN(at)) throw namedError('States.Runtime', 'The Wait state Timestamp is not an ISO 8601 timestamp');
-      ms = Math.max(at - Date.now(), 0) / this.timeScale;
+      ms = Math.max(at - Date.now(), 0) / runState.scale;
     }
     const elapsed = new Promise<JsonValue>((resolve) => {
       const cancel = after(ms, () => {
@@ -351,16 +359,12 @@ export class LocalStepFunctions {
   }
 
   /** A positive (or, for Wait, non-negative) whole number of seconds as scaled ms; undefined when not given. */
-  private secondsMs(value: unknown, field: string, min: number): number | undefined {
+  private secondsMs(runState: ExecutionRun, value: unknown, field: string, min: number): number | undefined {
     if (value === undefined) return undefined;
     if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
       throw namedError('States.Runtime', `${field} must be an integer >= ${min}, not ${JSON.stringify(value)}`);
     }
-    return this.scaledMs(value);
-  }
-
-  private scaledMs(seconds: number): number {
-    return (seconds * 1000) / this.timeScale;
+    return (value * 1000) / runState.scale;
   }
 
   /** The Lambda integration's Parameters: `{ FunctionName, Payload }`. */

@@ -491,9 +491,22 @@ describe('local Step Functions: timing from the definition, scaled by configurat
     expect(took).toBeGreaterThanOrEqual(90);
   });
 
+  it('scales only the workflows a per-workflow time scale names', async () => {
+    const service = new LocalStepFunctions(machines, new FakeLambdas(), { timeScale: { waits: 36_000 } });
+    services.push(service);
+    const hurried = service.startExecution(WAITS, JSON.stringify({ wait: 1, until: new Date().toISOString() }), 'hurried');
+    const realTime = service.startExecution(EXECUTION_TIMEOUT, '{}', 'real-time');
+    await ended(hurried);
+    expect(hurried.status).toBe('SUCCEEDED');
+    // The other workflow keeps AWS's timing: its two-hour Wait still runs.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(realTime.status).toBe('RUNNING');
+  });
+
   it('rejects a time scale that is not a positive number', () => {
     for (const timeScale of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
       expect(() => new LocalStepFunctions(machines, new FakeLambdas(), { timeScale })).toThrow(/timeScale must be a positive number/);
+      expect(() => new LocalStepFunctions(machines, new FakeLambdas(), { timeScale: { waits: 10, reminders: timeScale } })).toThrow(/timeScale of reminders must be a positive number/);
     }
   });
 });
