@@ -67,6 +67,11 @@ export interface OpenTaskOptions {
  */
 export class CallbackTasks {
   private readonly tasks = new Map<string, CallbackTask>();
+  /** Closed tokens, oldest first: beyond the limit the oldest are forgotten (then TaskDoesNotExist, not TaskTimedOut). */
+  private readonly closed: string[] = [];
+
+  /** @param keepClosed how many closed tokens to remember: a reminder loop mints one per round, forever. */
+  constructor(private readonly keepClosed = 10_000) {}
 
   /** Registers a waiting task under its token; the promise settles by a SendTask* call, a timeout or close(). */
   open(token: string, options: OpenTaskOptions): Promise<JsonValue> {
@@ -76,7 +81,7 @@ export class CallbackTasks {
       let cancelHeartbeat = () => {};
       const expire = (state: TaskState, error: Error) => {
         if (task.state !== 'waiting') return;
-        this.settle(task, state);
+        this.settle(token, task, state);
         reject(error);
       };
       const task: CallbackTask = {
@@ -104,7 +109,7 @@ export class CallbackTasks {
   failFromInvocation(token: string, error: Error): void {
     const task = this.tasks.get(token);
     if (!task || task.state !== 'waiting') return;
-    this.settle(task, 'failed');
+    this.settle(token, task, 'failed');
     task.reject(error);
   }
 
@@ -119,7 +124,7 @@ export class CallbackTasks {
       throw new StepFunctionsApiError('InvalidOutput', 'Invalid Output: the output is not valid JSON');
     }
     const task = this.waiting(token);
-    this.settle(task, 'succeeded');
+    this.settle(token, task, 'succeeded');
     task.resolve(parsed);
   }
 
@@ -131,7 +136,7 @@ export class CallbackTasks {
       throw new StepFunctionsApiError('ValidationException', `1 validation error detected: Value at 'cause' failed to satisfy constraint: Member must have length less than or equal to ${TASK_API_LIMITS.causeLength}`);
     }
     const task = this.waiting(token);
-    this.settle(task, 'failed');
+    this.settle(token, task, 'failed');
     task.reject(namedError(error ?? '', cause ?? ''));
   }
 
@@ -141,9 +146,9 @@ export class CallbackTasks {
 
   /** Closes every waiting task of an execution that ended or was stopped: their tokens then get TaskTimedOut. */
   closeExecution(executionArn: string): void {
-    for (const task of this.tasks.values()) {
+    for (const [token, task] of [...this.tasks]) {
       if (task.executionArn !== executionArn || task.state !== 'waiting') continue;
-      this.settle(task, 'closed');
+      this.settle(token, task, 'closed');
       task.reject(namedError('States.Runtime', 'The execution ended while the task was waiting'));
     }
   }
@@ -167,9 +172,11 @@ export class CallbackTasks {
     return task;
   }
 
-  private settle(task: CallbackTask, state: TaskState): void {
+  private settle(token: string, task: CallbackTask, state: TaskState): void {
     task.state = state;
     task.cancelTimers();
+    this.closed.push(token);
+    while (this.closed.length > this.keepClosed) this.tasks.delete(this.closed.shift()!);
   }
 }
 

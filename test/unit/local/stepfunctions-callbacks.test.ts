@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LocalStateMachine } from '#local/assembly.ts';
-import { after, mintTaskToken } from '#local/stepfunctions/callbacks.ts';
+import { after, CallbackTasks, mintTaskToken } from '#local/stepfunctions/callbacks.ts';
 import { startStepFunctionsEndpoint } from '#local/stepfunctions/endpoint.ts';
 import { LocalStepFunctions, type Execution, type LocalLambdas } from '#local/stepfunctions/service.ts';
 
@@ -560,5 +560,25 @@ describe('local Step Functions: timers longer than one Node timer', () => {
     cancel();
     await vi.advanceTimersByTimeAsync(10 * 86_400_000);
     expect(fired).toBe(0);
+  });
+});
+
+describe('local Step Functions: closed tokens', () => {
+  it('remembers the most recent closed tokens (TaskTimedOut) and forgets older ones (TaskDoesNotExist), never a waiting one', async () => {
+    const tasks = new CallbackTasks(2);
+    const open = (token: string) => tasks.open(token, { executionArn: 'arn:x', timeoutError: () => new Error('timeout') }).catch(() => undefined);
+    const waitingToken = mintTaskToken();
+    void open(waitingToken);
+    const closedTokens = [mintTaskToken(), mintTaskToken(), mintTaskToken()];
+    for (const token of closedTokens) {
+      void open(token);
+      tasks.sendTaskSuccess(token, '{}');
+    }
+    expect(() => tasks.sendTaskSuccess(closedTokens[0]!, '{}')).toThrow(expect.objectContaining({ type: 'TaskDoesNotExist' }));
+    expect(() => tasks.sendTaskSuccess(closedTokens[1]!, '{}')).toThrow(expect.objectContaining({ type: 'TaskTimedOut' }));
+    expect(() => tasks.sendTaskSuccess(closedTokens[2]!, '{}')).toThrow(expect.objectContaining({ type: 'TaskTimedOut' }));
+    expect(tasks.waitingCount('arn:x')).toBe(1);
+    tasks.sendTaskHeartbeat(waitingToken);
+    tasks.sendTaskSuccess(waitingToken, '{}');
   });
 });
