@@ -202,6 +202,7 @@ export class LocalStepFunctions {
       .finally(async () => {
         cancelExecutionTimeout();
         this.close(runState);
+        this.runs.delete(executionArn);
         await counted;
       });
     this.executions.set(executionArn, execution);
