@@ -17,7 +17,7 @@ import { LocalScheduler } from './scheduler.ts';
 import { ensureTables, startDynamoDb, type DynamoDbStandIn } from './standins/dynamodb.ts';
 import { freePort } from './standins/ports.ts';
 import { startStepFunctionsEndpoint } from './stepfunctions/endpoint.ts';
-import { LocalStepFunctions } from './stepfunctions/service.ts';
+import { LocalStepFunctions, type LocalStepFunctionsOptions } from './stepfunctions/service.ts';
 import { synthesizeCached } from './synth.ts';
 
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..');
@@ -50,6 +50,12 @@ export interface LocalCloudOptions {
   logSink?: Writable;
   /** Shorten Step Functions retry intervals to this many ms (tests). */
   retryIntervalMs?: number;
+  /**
+   * Divide the durations of the state machines (Wait states, task and heartbeat timeouts, execution timeouts) by this
+   * factor, or by a factor per workflow id; the definitions stay as synthesized. `npm start` takes one factor from
+   * LOCAL_TIME_SCALE. @default 1
+   */
+  timeScale?: LocalStepFunctionsOptions['timeScale'];
   /** Arm the schedules. @default true */
   schedules?: boolean;
   log?: (line: string) => void;
@@ -187,7 +193,10 @@ async function startOnce(options: LocalCloudOptions): Promise<LocalCloud> {
     };
     const lambdas = new LambdaRuntime(assembly.functions, localEnv, options.logSink);
     stops.push(() => lambdas.stop());
-    const stepFunctions = new LocalStepFunctions(assembly.stateMachines, lambdas, options.retryIntervalMs);
+    const stepFunctions = new LocalStepFunctions(assembly.stateMachines, lambdas, { retryIntervalMs: options.retryIntervalMs, timeScale: options.timeScale });
+    // stop() runs in reverse: after the endpoint and the scheduler, before the functions, running executions end,
+    // so no waiting task's timer outlives the cloud.
+    stops.push(async () => stepFunctions.stopAll());
     const sfnServer = await startStepFunctionsEndpoint(stepFunctions, ports.stepFunctions);
     stops.push(() => closeServer(sfnServer));
     const scheduler = new LocalScheduler(assembly.schedules, stepFunctions, log);

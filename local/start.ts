@@ -22,6 +22,12 @@ const ports: StandInPorts = base
   ? { dynamodb: base, s3: base + 1, smtp: base + 2, mailWeb: base + 3, stepFunctions: base + 4, oidc: base + 5 }
   : { dynamodb: 8000, s3: 4569, smtp: 1025, mailWeb: 1080, stepFunctions: 8083, oidc: 8084 };
 const dataDir = path.resolve(process.env.LOCAL_DATA_DIR || path.join(PROJECT_ROOT, '.local', 'data'));
+const timeScaleRaw = process.env.LOCAL_TIME_SCALE;
+const timeScale = timeScaleRaw === undefined || timeScaleRaw === '' ? 1 : Number(timeScaleRaw);
+if (!Number.isFinite(timeScale) || timeScale <= 0) {
+  console.error(`LOCAL_TIME_SCALE must be a positive number (86400 makes a day a second), not "${timeScaleRaw}"`);
+  process.exit(2);
+}
 
 const started = Date.now();
 const log = (line: string) => console.log(`[local] ${line}`);
@@ -31,7 +37,7 @@ log(`starting (data in ${path.relative(process.cwd(), dataDir) || '.'}) ...`);
 const dynamodb = startDynamoDb(ports.dynamodb, path.join(dataDir, 'dynamodb'));
 dynamodb.catch(() => undefined); // reported by startLocalCloud, which awaits it
 const [{ startLocalCloud }, { describeDemoUsers }] = await Promise.all([import('./cloud.ts'), import('./oidc/users.ts')]);
-const cloud = await startLocalCloud({ port, dataDir, ports, log, dynamodb }).catch((e: unknown) => {
+const cloud = await startLocalCloud({ port, dataDir, ports, log, dynamodb, timeScale }).catch((e: unknown) => {
   console.error(`[local] could not start: ${(e as Error).message}`);
   process.exit(1);
 });
@@ -48,7 +54,7 @@ NPCS platform is running locally (ready in ${((Date.now() - started) / 1000).toF
   Mail inbox     ${cloud.endpoints.mailInbox}
   DynamoDB Local ${cloud.endpoints.dynamodb}
   S3 emulator    ${cloud.endpoints.s3}
-  Step Functions ${cloud.endpoints.stepFunctions}
+  Step Functions ${cloud.endpoints.stepFunctions}${timeScale === 1 ? '' : `   (time ${timeScale}x faster: LOCAL_TIME_SCALE)`}
   Sign-in (OIDC) ${cloud.endpoints.oidcIssuer}   sign in at ${cloud.url}/auth/sign-in
   Survey (anon)  ${cloud.demoSurveyPath ? `${cloud.url}${cloud.demoSurveyPath}   (a demo wave; no sign-in)` : 'no demo wave (seeding is off)'}
 

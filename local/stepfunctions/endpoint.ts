@@ -38,6 +38,20 @@ export function startStepFunctionsEndpoint(service: LocalStepFunctions, port: nu
       const sm = service.describeStateMachine(required(b, 'stateMachineArn'));
       return { stateMachineArn: sm.arn, name: sm.logicalId, status: 'ACTIVE', definition: JSON.stringify(sm.definition), roleArn: 'arn:aws:iam::000000000000:role/local', type: 'STANDARD', creationDate: 0 };
     },
+    // Callback tasks (service.ts): an empty answer on success, AWS's error types otherwise. The token is never logged
+    // nor echoed in an error message.
+    SendTaskSuccess: (b) => {
+      service.sendTaskSuccess(required(b, 'taskToken'), requiredString(b, 'output'));
+      return {};
+    },
+    SendTaskFailure: (b) => {
+      service.sendTaskFailure(required(b, 'taskToken'), b.error, b.cause);
+      return {};
+    },
+    SendTaskHeartbeat: (b) => {
+      service.sendTaskHeartbeat(required(b, 'taskToken'));
+      return {};
+    },
     ListStateMachines: () => ({
       stateMachines: service.list().map((sm) => ({ stateMachineArn: sm.arn, name: sm.logicalId, type: 'STANDARD', creationDate: 0 })),
     }),
@@ -72,5 +86,12 @@ export function startStepFunctionsEndpoint(service: LocalStepFunctions, port: nu
 function required(body: Record<string, string | undefined>, name: string): string {
   const value = body[name];
   if (!value) throw new StepFunctionsApiError('ValidationException', `${name} is required`);
+  return value;
+}
+
+/** A required string that may be empty only where AWS allows it: `output` must be present (JSON, checked by the service). */
+function requiredString(body: Record<string, string | undefined>, name: string): string {
+  const value = body[name];
+  if (typeof value !== 'string') throw new StepFunctionsApiError('ValidationException', `${name} is required`);
   return value;
 }
