@@ -14,6 +14,7 @@ import { LocalStaticAssets } from './http/static.ts';
 import type { DemoUser } from './oidc/users.ts';
 import { LambdaRuntime } from './lambda/runtime.ts';
 import { LocalScheduler } from './scheduler.ts';
+import { LocalStreamTriggers } from './streams.ts';
 import { ensureTables, startDynamoDb, type DynamoDbStandIn } from './standins/dynamodb.ts';
 import { freePort } from './standins/ports.ts';
 import { startStepFunctionsEndpoint } from './stepfunctions/endpoint.ts';
@@ -199,6 +200,10 @@ async function startOnce(options: LocalCloudOptions): Promise<LocalCloud> {
     stops.push(async () => stepFunctions.stopAll());
     const sfnServer = await startStepFunctionsEndpoint(stepFunctions, ports.stepFunctions);
     stops.push(() => closeServer(sfnServer));
+    // The template's stream triggers (a new submission starts its review), from the stream's end on.
+    const streamTriggers = new LocalStreamTriggers(assembly.streamTriggers, dynamo.client, dynamo.endpoint, lambdas, log);
+    await streamTriggers.start();
+    stops.push(() => streamTriggers.stop());
     const scheduler = new LocalScheduler(assembly.schedules, stepFunctions, log);
     if (options.schedules !== false) scheduler.start();
     stops.push(async () => scheduler.stop());

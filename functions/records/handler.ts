@@ -4,6 +4,7 @@ import { httpFunction, route } from '#shared/http/handler.ts';
 import { json } from '#shared/http/response.ts';
 import { recordsApi as api } from '#shared/records/api.ts';
 import { recordService, requestScope } from '#shared/records/http.ts';
+import { reviewHandoff } from '#shared/review/http.ts';
 
 const tableName = requiredEnv('TABLE_NAME');
 const sessions = SessionStore.fromEnv();
@@ -55,7 +56,8 @@ export const handler = httpFunction(
       ...api['POST /api/jurisdictions/{jurisdictionId}/records/{recordId}/transitions'],
       handle: async (input) => {
         const { table, actor } = scope(input);
-        return json(200, await (await recordService(tableName)).transition(table, actor, input.params.recordId, input.body));
+        // The review workflow applies the move (shared/review/handoff.ts); the answer is the record once it has.
+        return json(200, await (await reviewHandoff(tableName)).decide(table, actor, input.params.recordId, input.body, 'api'));
       },
     }),
     'POST /api/jurisdictions/{jurisdictionId}/records/{recordId}/amendments': route({

@@ -6,6 +6,7 @@ import { dictionaryApi } from '#shared/forms/dictionary-api.ts';
 import { httpFunction, route } from '#shared/http/handler.ts';
 import { surveyWavesApi } from '#shared/survey/api.ts';
 import { webApi as api } from '#shared/site/api.ts';
+import { reviewHandoff } from '#shared/review/http.ts';
 import { errorPage, page, PAGE_CSP } from '#shared/web/components/page.tsx';
 import type { PageInput } from '#shared/web/page-input.ts';
 
@@ -118,7 +119,7 @@ export const handler = httpFunction(
     // A reviewer's decision on the read-only record page: the records service's transition, as in the JSON API.
     'POST /records/{recordId}/transitions': route({
       ...api['POST /records/{recordId}/transitions'],
-      handle: async (i) => (await recordFlow()).moveRecord(await input(i), i.params.recordId, i.body),
+      handle: async (i) => (await recordFlow()).moveRecord(await input(i), i.params.recordId, i.body, async (table, actor, recordId, move) => (await reviewHandoff(TABLE)).decide(table, actor, recordId, move, 'web')),
     }),
     // Approved records (reviewers and admins): the amendment, and the version history.
     'GET /records/{recordId}/amend': route({

@@ -8,13 +8,15 @@
  */
 import type { Actor } from '#shared/audit/model.ts';
 import { logger } from '#shared/logger.ts';
-import { RecordConflictError } from '#shared/records/errors.ts';
-import type { RecordView } from '#shared/records/model.ts';
+import { illegalTransition, RecordConflictError } from '#shared/records/errors.ts';
+import type { RecordStatus, RecordView } from '#shared/records/model.ts';
 import { checkMove, type RecordService } from '#shared/records/service.ts';
 import { cancellationCodes } from '#shared/storage/cancellation.ts';
 import { keys } from '#shared/storage/keys.ts';
 import type { Item, ScopedTable } from '#shared/storage/scoped-table.ts';
-import { reviewWaitSchema, type ClaimedDecision, type ReviewMove, type ReviewWait } from './model.ts';
+import { REVIEW_MOVES, reviewWaitSchema, type ClaimedDecision, type ReviewMove, type ReviewWait } from './model.ts';
+
+const isReviewMove = (to: RecordStatus): to is ReviewMove => (REVIEW_MOVES as readonly string[]).includes(to);
 
 /** Resumes a waiting task: SendTaskSuccess. A token that is no longer waiting answers false (AWS: TaskDoesNotExist, TaskTimedOut, InvalidToken). */
 export type ResumeTask = (token: string, output: Record<string, unknown>) => Promise<boolean>;
@@ -22,6 +24,8 @@ export type ResumeTask = (token: string, output: Record<string, unknown>) => Pro
 export interface HandoffOptions {
   /** How long `decide` waits for the workflow to apply the decision before it answers with the record as it is. */
   appliedWithinMs?: number;
+  /** How long `decide` waits for a review that is just starting (a decision right after the submission). */
+  readyWithinMs?: number;
   pollMs?: number;
   now?: () => Date;
 }
@@ -42,6 +46,7 @@ export async function readDecision(table: ScopedTable, recordId: string, version
 
 export class ReviewHandoff {
   private readonly appliedWithinMs: number;
+  private readonly readyWithinMs: number;
   private readonly pollMs: number;
   private readonly now: () => Date;
 
@@ -51,6 +56,7 @@ export class ReviewHandoff {
     options: HandoffOptions = {},
   ) {
     this.appliedWithinMs = options.appliedWithinMs ?? 10_000;
+    this.readyWithinMs = options.readyWithinMs ?? 5_000;
     this.pollMs = options.pollMs ?? 100;
     this.now = options.now ?? (() => new Date());
   }
@@ -59,12 +65,13 @@ export class ReviewHandoff {
    * A reviewer's move (in review, returned, approved) on the version they saw. Answers the record once the workflow
    * applied it (usually well under a second), or as it is when that takes longer: the decision stands either way.
    */
-  async decide(table: ScopedTable, actor: Actor, recordId: string, move: { to: ReviewMove; expectedVersion: number; reason?: string | undefined }, via: ClaimedDecision['via']): Promise<RecordView> {
+  async decide(table: ScopedTable, actor: Actor, recordId: string, move: { to: RecordStatus; expectedVersion: number; reason?: string | undefined }, via: ClaimedDecision['via']): Promise<RecordView> {
     const current = await this.records.current(table, actor, recordId);
     checkMove(current, move);
-    const wait = await readWait(table, recordId);
-    if (!wait || wait.kind !== 'decision' || wait.version !== current.version) throw notAwaitingDecision();
-    const decision: ClaimedDecision = { version: current.version, to: move.to, ...(move.reason ? { reason: move.reason } : {}), actor, at: this.now().toISOString(), via };
+    // The review life cycle's moves only (a draft or submission is its author's, through the records service).
+    if (!isReviewMove(move.to)) throw illegalTransition(current.status, move.to, REVIEW_MOVES);
+    const wait = await this.waitFor(table, recordId, current.version);
+    const decision: ClaimedDecision = { version: current.version, to: move.to as ReviewMove, ...(move.reason ? { reason: move.reason } : {}), actor, at: this.now().toISOString(), via };
     try {
       await table.put({ key: keys.reviewDecision(recordId, current.version), attributes: { kind: 'review-decision', recordId, decision } as Item, condition: { expression: 'attribute_not_exists(pk)' } });
     } catch (e) {
@@ -74,6 +81,17 @@ export class ReviewHandoff {
     const resumed = await this.resume(wait.token, { version: current.version });
     if (!resumed) logger.info('Decision claimed while its wait ended; the next wait applies it', { jurisdictionId: table.jurisdictionId, recordId, version: current.version });
     return this.applied(table, actor, recordId, current.version);
+  }
+
+  /** The wait for a decision on this version; a review that is starting (or just applied a move) gets a moment. */
+  private async waitFor(table: ScopedTable, recordId: string, version: number): Promise<ReviewWait> {
+    const deadline = Date.now() + this.readyWithinMs;
+    for (;;) {
+      const wait = await readWait(table, recordId);
+      if (wait && wait.kind === 'decision' && wait.version === version) return wait;
+      if (Date.now() >= deadline) throw notAwaitingDecision();
+      await new Promise((r) => setTimeout(r, this.pollMs));
+    }
   }
 
   private async applied(table: ScopedTable, actor: Actor, recordId: string, version: number): Promise<RecordView> {

@@ -6,6 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '#shared/auth/principal.ts';
 import type { PageInput } from '#shared/web/page-input.ts';
+import type { Actor } from '#shared/audit/model.ts';
+import type { ScopedTable } from '#shared/storage/scoped-table.ts';
 import { isAllowed } from '#shared/auth/policy.ts';
 import { BadRequestError, NotFoundError, ValidationError, type FieldError } from '#shared/errors.ts';
 import { conditionFields, resolveVisibility, type Visibility } from '#shared/forms/conditions.ts';
@@ -226,12 +228,15 @@ export interface MoveForm {
   reason?: string | undefined;
 }
 
+/** How a reviewer's move reaches the review workflow (the web function passes the review hand-off's `decide`). */
+export type DecideMove = (table: ScopedTable, actor: Actor, recordId: string, move: { to: 'in_review' | 'returned' | 'approved'; expectedVersion: number; reason?: string | undefined }) => Promise<unknown>;
+
 /**
- * POST /records/{id}/transitions: the records service's `transition`, the same as the JSON API's. A repeat of a move
+ * POST /records/{id}/transitions: the move goes to the review workflow, the same as the JSON API's. A repeat of a move
  * that is already done (a double click, a second tab) is answered as done; anything else that lost the race gets
  * the record as it now is, with a 409 that says someone else acted first.
  */
-export async function moveRecord(input: PageInput, recordId: string, body: MoveForm): Promise<HttpResult> {
+export async function moveRecord(input: PageInput, recordId: string, body: MoveForm, decide: DecideMove): Promise<HttpResult> {
   const to = body[MOVE_FIELDS.to];
   if (!isReviewMove(to)) throw new BadRequestError('Choose one of the review decisions on the record page: start review, return for changes or approve.');
   const expectedVersion = /^\d{1,9}$/.test(body.expectedVersion ?? '') ? Number(body.expectedVersion) : 0;
@@ -241,7 +246,7 @@ export async function moveRecord(input: PageInput, recordId: string, body: MoveF
   const reason = to === 'returned' && typed.trim() ? typed : undefined;
   const scope = requestScope(input.table, input.principal.jurisdictionId!, input.principal, input.event);
   try {
-    await (await recordService(input.table)).transition(scope.table, scope.actor, recordId, { to, expectedVersion, reason });
+    await decide(scope.table, scope.actor, recordId, { to, expectedVersion, reason });
   } catch (e) {
     if (!(e instanceof ValidationError) && !(e instanceof RecordConflictError)) throw e;
     const loaded = await load(input, recordId, 'change');
