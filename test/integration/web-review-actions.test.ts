@@ -147,7 +147,7 @@ describe('reviewer decisions on the web', () => {
     expect(page).toContain('id="error-summary"');
     expect(page).toContain('href="#review-reason"');
     expect(page).toContain('Say what needs to change, so the person who submitted it knows');
-    expect(page).toMatch(/<span class="usa-error-message" id="review-reason-error">Say what needs to change/);
+    expect(page).toMatch(/<span class="usa-error-message" id="review-reason-error"><span class="display-block">Say what needs to change/);
     expect(page).toMatch(/<textarea[^>]*aria-invalid="true"/);
     expect(page).not.toMatch(STACK_TRACE); // never a stack trace (the title rightly starts with "Error:")
 

@@ -26,10 +26,12 @@ window.addEventListener('beforeunload', (event) => {
   if (dirty) event.preventDefault();
 });
 
-// Disable a submit button once pressed, so a double click does not send the form twice.
+// A form is sent once: a second press while the first is on its way (a double click) is refused here, and its
+// buttons say so. Marked by the last submit listener (end of this file), so a listener that holds the submit back
+// (an autosave under way) and sends it again later is not refused.
 for (const form of document.querySelectorAll<HTMLFormElement>('form')) {
-  form.addEventListener('submit', () => {
-    for (const button of form.querySelectorAll<HTMLButtonElement>('button[type="submit"]')) button.setAttribute('aria-disabled', 'true');
+  form.addEventListener('submit', (event) => {
+    if (form.dataset.sending === 'true') event.preventDefault();
   });
 }
 
@@ -245,3 +247,19 @@ async function watchSession() {
 }
 
 document.documentElement.classList.add('js');
+
+for (const form of document.querySelectorAll<HTMLFormElement>('form')) {
+  form.addEventListener('submit', (event) => {
+    if (event.defaultPrevented) return;
+    form.dataset.sending = 'true';
+    for (const button of form.querySelectorAll<HTMLButtonElement>('button[type="submit"]')) button.setAttribute('aria-disabled', 'true');
+  });
+}
+// Back to a page kept in the browser's cache: its forms may be sent again.
+window.addEventListener('pageshow', (event) => {
+  if (!event.persisted) return;
+  for (const form of document.querySelectorAll<HTMLFormElement>('form[data-sending]')) {
+    delete form.dataset.sending;
+    for (const button of form.querySelectorAll<HTMLButtonElement>('button[type="submit"]')) button.removeAttribute('aria-disabled');
+  }
+});
