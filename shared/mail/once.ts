@@ -74,7 +74,7 @@ export function mailEventKey(kind: MailKind, occasion: MailOccasion, recipient: 
   const o = parseOrThrow(occasionSchema, occasion, 'occasion') as MailOccasion;
   const digest = recipientDigest(recipient);
   if ('day' in o) {
-    if (kind !== 'reminder') throw parseMismatch(`A ${kind} message belongs to a record's submission (recordId, submissionId), not a day`);
+    if (kind !== 'reminder') throw parseMismatch(`The ${kind} message belongs to a record's submission (recordId, submissionId), not a day`);
     return `DIGEST#${o.day}#${kind}#${digest}`;
   }
   if (kind === 'reminder') throw parseMismatch('A reminder digest belongs to a day (YYYY-MM-DD), not a record');
@@ -107,14 +107,15 @@ export async function sendOnce(input: SendOnceInput): Promise<SendOnceResult> {
   const key = keys.mailMarker(mailEventKey(message.kind, input.occasion, message.to));
   const now = (input.now ?? (() => new Date()))();
   const leaseId = randomUUID();
-  const names = { '#kind': 'kind', '#state': 'state', '#leaseId': 'leaseId', '#leaseUntil': 'leaseUntil' };
+  // DynamoDB refuses a placeholder an expression does not use: each write names only its own.
+  const names = { '#state': 'state', '#leaseId': 'leaseId', '#leaseUntil': 'leaseUntil' };
 
   try {
     await table.update({
       key,
       update: {
         expression: 'SET #kind = :kind, mailKind = :mailKind, #state = :sending, #leaseId = :lease, #leaseUntil = :until, expiresAt = :expires ADD attempts :one',
-        names,
+        names: { ...names, '#kind': 'kind' },
         values: {
           ':kind': 'mail_marker',
           ':mailKind': message.kind,
@@ -127,7 +128,7 @@ export async function sendOnce(input: SendOnceInput): Promise<SendOnceResult> {
       },
       condition: {
         expression: 'attribute_not_exists(pk) OR #state = :failed OR (#state = :sending AND #leaseUntil < :now)',
-        names,
+        names: { '#state': 'state', '#leaseUntil': 'leaseUntil' },
         values: { ':failed': 'failed', ':sending': 'sending', ':now': now.getTime() },
       },
     });
