@@ -76,9 +76,9 @@ describe('the review emails in real Chromium', () => {
         for (const width of WIDTHS) {
           await page.setViewportSize({ width, height: 900 });
           expect(await axeViolations(page), `${kind} at ${width}px`).toEqual([]);
+          await page.screenshot({ path: path.join(SHOTS, `${kind}-${width}.png`), fullPage: true });
           // A phone shows the whole message without sideways scrolling.
           expect(await page.evaluate(() => document.documentElement.scrollWidth), `${kind} at ${width}px`).toBeLessThanOrEqual(width);
-          await page.screenshot({ path: path.join(SHOTS, `${kind}-${width}.png`), fullPage: true });
         }
         // axe's own script is added as a file, not fetched; the email itself asked for nothing.
         expect(requests.filter((u) => !u.startsWith('data:') && u !== 'about:blank')).toEqual([]);

@@ -109,7 +109,7 @@ function Body({ jurisdictionName, children, footer }: Pick<EmailDocumentProps, '
         </td>
       </tr>
       <tr>
-        <td style="padding:24px;">{children}</td>
+        <td style="padding:24px;overflow-wrap:anywhere;">{children}</td>
       </tr>
       <tr>
         <td style={`padding:16px 24px;border-top:1px solid ${COLORS.border};background-color:${COLORS.page};`}>{footer}</td>
@@ -128,12 +128,13 @@ export function emailDocument(props: EmailDocumentProps): string {
       <title>{props.title}</title>
     </head>,
   );
-  // The preview text is hidden from view and from screen readers (it repeats the first lines).
-  const preview = render(
-    <div style="display:none;max-height:0;overflow:hidden;mso-hide:all;" aria-hidden="true">
+  // The preview text is hidden from view and from screen readers (it repeats the first lines); Outlook on Windows,
+  // which may show a hidden div, does not get it (it takes its preview from the body).
+  const preview = `<!--[if !mso]><!-->${render(
+    <div style="display:none;max-height:0;overflow:hidden;" aria-hidden="true">
       {props.preview}
     </div>,
-  );
+  )}<!--<![endif]-->`;
   const body = render(<Body jurisdictionName={props.jurisdictionName} footer={props.footer}>{props.children}</Body>);
   return (
     `<!DOCTYPE html><html lang="en">${head}` +
