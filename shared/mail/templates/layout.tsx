@@ -67,6 +67,19 @@ export interface ButtonSpec {
 }
 
 /**
+ * A button's link. Word drops a link's padding, so Outlook on Windows alone gets it from a cell of its own, inside a
+ * conditional comment (the link is rendered by preact, hence escaped; the comments are constants).
+ */
+function msoPadded(b: ButtonSpec): string {
+  const link = render(
+    <a href={b.href} style={`${TEXT}display:inline-block;color:#ffffff;background-color:${b.color};font-weight:bold;text-decoration:none;padding:12px 20px;border-radius:4px;`}>
+      {b.label}
+    </a>,
+  );
+  return `<!--[if mso]><table role="presentation" cellpadding="0" cellspacing="0" border="0"><tr><td style="padding:12px 20px;"><![endif]-->${link}<!--[if mso]></td></tr></table><![endif]-->`;
+}
+
+/**
  * Bulletproof buttons: coloured cells holding links (padding on a link is lost in Outlook, on a cell it is kept).
  * Each is its own inline table, so they sit side by side and wrap on a phone; Outlook stacks them.
  */
@@ -76,11 +89,7 @@ export function Buttons({ buttons }: { buttons: readonly ButtonSpec[] }) {
       {buttons.map((b) => (
         <table role="presentation" style="display:inline-table;border-collapse:separate;margin:0 12px 12px 0;">
           <tr>
-            <td style={`background-color:${b.color};border-radius:4px;padding:0;`}>
-              <a href={b.href} style={`${TEXT}display:inline-block;color:#ffffff;background-color:${b.color};font-weight:bold;text-decoration:none;padding:12px 20px;border-radius:4px;`}>
-                {b.label}
-              </a>
-            </td>
+            <td style={`background-color:${b.color};border-radius:4px;padding:0;`} dangerouslySetInnerHTML={{ __html: msoPadded(b) }} />
           </tr>
         </table>
       ))}

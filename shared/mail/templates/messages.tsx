@@ -33,6 +33,13 @@ const REPLY_NOTE = 'You can also reply to this email: write "approve", or "retur
 
 const noun = (r: MailRecord) => r.formTitle.toLowerCase();
 
+/** A notice title may have 200 characters: a subject keeps the first 100 (the body has the whole name). */
+const SUBJECT_NAME_MAX = 100;
+const subjectName = (r: MailRecord) => {
+  const name = recordName(r);
+  return name.length > SUBJECT_NAME_MAX ? `${name.slice(0, SUBJECT_NAME_MAX - 1).trimEnd()}…` : name;
+};
+
 function RecordName({ record }: { record: MailRecord }) {
   return (
     <>
@@ -62,7 +69,7 @@ export function reviewRequestMail(input: ReviewRequestData): RenderedMail {
   const d = parseReviewRequest(input);
   const name = recordName(d.record);
   const due = longDate(d.record.dueDate);
-  const subject = `${d.resubmitted ? 'Resubmitted for review' : 'Review requested'}: ${name}, due ${due}`;
+  const subject = `${d.resubmitted ? 'Resubmitted for review' : 'Review requested'}: ${subjectName(d.record)}, due ${due}`;
   const heading = d.resubmitted ? `A ${noun(d.record)} was resubmitted for your review` : `A ${noun(d.record)} is waiting for your review`;
   const lead = `${d.jurisdictionName} ${d.resubmitted ? 'resubmitted' : 'submitted'} ${name} for review. Open it to read it, then approve it or return it with a reason by ${due}.`;
   const footer = [`You get this email because you review records for ${d.jurisdictionName}.`, NO_ANSWERS];
@@ -114,7 +121,7 @@ export function returnedMail(input: ReturnedData): RenderedMail {
   const d = parseReturned(input);
   const name = recordName(d.record);
   const due = longDate(d.record.dueDate);
-  const subject = `Returned for changes: ${name}`;
+  const subject = `Returned for changes: ${subjectName(d.record)}`;
   const heading = `Your ${noun(d.record)} was returned for changes`;
   const lead = `A reviewer in ${d.jurisdictionName} returned ${name} with the reason below. Make the changes and submit it again by ${due}.`;
   const footer = [`You get this email because you submitted this record in ${d.jurisdictionName}.`, NO_ANSWERS];
@@ -164,7 +171,7 @@ export function returnedMail(input: ReturnedData): RenderedMail {
 export function approvedMail(input: ApprovedData): RenderedMail {
   const d = parseApproved(input);
   const name = recordName(d.record);
-  const subject = `Approved: ${name}`;
+  const subject = `Approved: ${subjectName(d.record)}`;
   const heading = `Your ${noun(d.record)} was approved`;
   const lead = `A reviewer in ${d.jurisdictionName} approved ${name}. It is now locked; if it ever needs to change, an amendment goes through review again.`;
   const footer = [`You get this email because you submitted this record in ${d.jurisdictionName}.`, NO_ANSWERS];
@@ -287,7 +294,7 @@ export function escalationMail(input: EscalationData): RenderedMail {
   const d = parseEscalation(input);
   const name = recordName(d.record);
   const waited = plural(Math.max(0, daysBetween(d.submittedOn, d.today)), 'day');
-  const subject = `Escalation: ${name} has waited ${waited} for a review decision`;
+  const subject = `Escalation: ${subjectName(d.record)} has waited ${waited} for a review decision`;
   const heading = `A review has waited ${waited} for a decision`;
   const lead = `${name}, a ${noun(d.record)} submitted in ${d.jurisdictionName} on ${longDate(d.submittedOn)}, has no decision after ${plural(d.remindersSent, 'reminder')} to its reviewers. Please make sure someone reviews it.`;
   const footer = [`You get this email because you are an admin of ${d.jurisdictionName}, and reviews there escalate to you when they wait too long.`, NO_ANSWERS];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '#shared/errors.ts';
 import { sampleCriticalIncidentReview } from '#shared/forms/samples.ts';
-import type { RenderedMail } from '#shared/mail/message.ts';
+import { parseMailMessage, SUBJECT_MAX_LENGTH, type RenderedMail } from '#shared/mail/message.ts';
 import { approvedMail, escalationMail, reminderDigestMail, returnedMail, reviewRequestMail } from '#shared/mail/templates/messages.tsx';
 import { DIGEST_MAX_ITEMS, digestOrder, type DigestItem, type MailRecord } from '#shared/mail/templates/model.ts';
 
@@ -58,6 +58,16 @@ describe('the five review emails: what every message says', () => {
     expect(m.approved!.subject).toBe('Approved: CIR-2024-017');
     expect(m.reminder!.subject).toBe('Reminder: 1 record waiting for you');
     expect(m.escalation!.subject).toBe('Escalation: CIR-2024-017 has waited 12 days for a review decision');
+  });
+
+  it('a 200-character notice title is cut to 100 in the subject (whole in the body): every subject fits a message', () => {
+    const title = `${'Safe sleep handoffs between hotline and field staff '.repeat(4)}`.slice(0, 200);
+    const mails = everyMessage({ ...NOTICE, reference: title });
+    for (const [kind, mail] of Object.entries(mails)) {
+      expect(parseMailMessage({ kind, to: 'a@b.org', ...mail }).subject.length, kind).toBeLessThanOrEqual(SUBJECT_MAX_LENGTH);
+      expect(mail.html, kind).toContain(title.trim());
+    }
+    expect(mails.approved!.subject).toBe(`Approved: ${title.slice(0, 99).trimEnd()}…`);
   });
 
   it('the reply instruction appears only when replies are accepted', () => {
@@ -173,8 +183,10 @@ describe('the HTML part: built for email clients', () => {
       // Outlook (Word) gets a fixed 600 px table; the rest a fluid body up to 600 px.
       expect(html, kind).toContain('<!--[if mso]><table role="presentation" width="600"');
       expect(html, kind).toContain('max-width:600px');
-      // Buttons are links in coloured cells.
-      expect(html, kind).toMatch(/<td style="background-color:#005ea2;[^"]*"><a href="[^"]+" style="[^"]*color:#ffffff;[^"]*">(Open the record|See everything waiting for you)<\/a>/);
+      // Buttons are links in coloured cells; Outlook alone gets the padding from an inner cell.
+      expect(html, kind).toMatch(
+        /<td style="background-color:#005ea2;[^"]*"><!--\[if mso\]><table role="presentation"[^>]*><tr><td style="padding:12px 20px;"><!\[endif\]--><a href="[^"]+" style="[^"]*color:#ffffff;[^"]*">(Open the record|See everything waiting for you)<\/a><!--\[if mso\]><\/td><\/tr><\/table><!\[endif\]--><\/td>/,
+      );
       expect(Buffer.byteLength(html), kind).toBeLessThan(30_000);
     }
   });
