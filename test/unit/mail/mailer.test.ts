@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ValidationError } from '#shared/errors.ts';
 import { logger } from '#shared/logger.ts';
 import { AUTOMATIC_HEADERS, createMailer, MailTransportError } from '#shared/mail/mailer.ts';
-import type { MailMessage } from '#shared/mail/message.ts';
+import { PART_MAX_BYTES, SUBJECT_MAX_LENGTH, type MailMessage } from '#shared/mail/message.ts';
 
 const FROM = 'no-reply@safety.example.org';
 const message: MailMessage = {
@@ -78,6 +78,16 @@ describe('createMailer: the one composing path', () => {
     expect(error).toBeInstanceOf(ValidationError);
     expect(error.fieldErrors.map((f) => f.field).sort()).toEqual(['html', 'kind', 'replyTo', 'text', 'to']);
     expect(error.fieldErrors.find((f) => f.field === 'to')?.message).toBe('to must be one email address');
+  });
+
+  it(`refuses a subject over ${SUBJECT_MAX_LENGTH} characters and a part over ${PART_MAX_BYTES} bytes (Gmail clips long mail)`, async () => {
+    const mailer = createMailer({ from: FROM, transport: async () => capturing().transporter });
+    const error = (await mailer.sendMail({ ...message, subject: 's'.repeat(SUBJECT_MAX_LENGTH + 1), html: 'é'.repeat(PART_MAX_BYTES / 2 + 1) }).catch((e: unknown) => e)) as ValidationError;
+    expect(error.fieldErrors).toEqual([
+      { field: 'subject', message: `A subject has at most ${SUBJECT_MAX_LENGTH} characters` },
+      { field: 'html', message: `The HTML part is at most ${PART_MAX_BYTES} bytes` },
+    ]);
+    await expect(mailer.sendMail({ ...message, subject: 's'.repeat(SUBJECT_MAX_LENGTH), html: 'e'.repeat(PART_MAX_BYTES) })).resolves.toMatchObject({ kind: 'review_request' });
   });
 
   it('creates the transport once, on the first send, and again after a failed creation', async () => {

@@ -40,6 +40,13 @@ describe('send.ts: configuration (fails fast) and the transport of each environm
     transport.close();
   });
 
+  it('smtps:// is TLS on port 465 unless said; credentials in the URL are decoded', async () => {
+    const transport = await createTransport({ from: 'a@b.org', smtpUrl: 'smtps://mail%40user:p%40ss%2Fword@smtp.example.org' });
+    const t = transport.transporter as unknown as { options: Record<string, unknown> };
+    expect(t.options).toMatchObject({ host: 'smtp.example.org', port: 465, secure: true, auth: { user: 'mail@user', pass: 'p@ss/word' } });
+    transport.close();
+  });
+
   it('SMTP_URL unset: nodemailer SES transport over a SESv2 client with request time limits', async () => {
     vi.stubEnv('AWS_REGION', 'us-east-1');
     const transport = await createTransport({ from: 'a@b.org' });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '#shared/errors.ts';
+import { REASON_MAX_LENGTH } from '#shared/records/model.ts';
 import { sampleCriticalIncidentReview } from '#shared/forms/samples.ts';
 import { parseMailMessage, SUBJECT_MAX_LENGTH, type RenderedMail } from '#shared/mail/message.ts';
 import { approvedMail, escalationMail, reminderDigestMail, returnedMail, reviewRequestMail } from '#shared/mail/templates/messages.tsx';
@@ -168,6 +169,10 @@ describe('escaping and unsafe input', () => {
       { field: 'links.approve', message: 'links.approve is an http(s) URL' },
     ]);
     expect(() => returnedMail({ jurisdictionName: JURISDICTION, record: RECORD, reason: ' \n ', links: { open: links(RECORD.recordId).open } })).toThrow(ValidationError);
+    // The reason's limit is the one the return form keeps (REASON_MAX_LENGTH).
+    expect(() => returnedMail({ jurisdictionName: JURISDICTION, record: RECORD, reason: 'r'.repeat(REASON_MAX_LENGTH + 1), links: { open: links(RECORD.recordId).open } })).toThrow('1 value needs attention');
+    expect(returnedMail({ jurisdictionName: JURISDICTION, record: RECORD, reason: 'r'.repeat(REASON_MAX_LENGTH), links: { open: links(RECORD.recordId).open } }).text).toContain('r'.repeat(REASON_MAX_LENGTH));
+    expect(() => escalationMail({ jurisdictionName: JURISDICTION, record: RECORD, today: '2026-03-04', submittedOn: '2026-02-20', remindersSent: -1, links: { open: links(RECORD.recordId).open } })).toThrow(ValidationError);
     expect(() => reminderDigestMail({ jurisdictionName: JURISDICTION, today: '2026-03-04', items: [], links: { list: 'https://safety.example.org/' } })).toThrow(ValidationError);
   });
 });
