@@ -87,7 +87,7 @@ export function Buttons({ buttons }: { buttons: readonly ButtonSpec[] }) {
   return (
     <div style="margin:0 0 12px 0;">
       {buttons.map((b) => (
-        <table role="presentation" style="display:inline-table;border-collapse:separate;margin:0 12px 12px 0;">
+        <table role="presentation" style="display:inline-table;border-collapse:separate;border-spacing:0;margin:0 12px 12px 0;">
           <tr>
             <td style={`background-color:${b.color};border-radius:4px;padding:0;`} dangerouslySetInnerHTML={{ __html: msoPadded(b) }} />
           </tr>
