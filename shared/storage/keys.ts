@@ -33,6 +33,7 @@ export const partitions = {
   audit: 'AUDIT',
   survey: 'SURVEY',
   surveyResponses: (waveId: string) => `SURVEY#${waveId}`,
+  mail: 'MAIL',
 } as const;
 
 const SESSION_PREFIX = 'SESSION#';
@@ -74,6 +75,8 @@ export const keys = {
   surveyWave: (waveId: string) => ({ partition: partitions.survey, sk: `${WAVE_SK_PREFIX}${waveId}` }),
   surveyLink: (token: string) => ({ partition: partitions.survey, sk: `LINK#${token}` }),
   surveyResponse: (waveId: string, responseId: string) => ({ partition: partitions.surveyResponses(waveId), sk: `${RESPONSE_SK_PREFIX}${responseId}` }),
+  /** The exactly-once marker of one email (shared/mail/once.ts): `event` is the mail event key, never an address. */
+  mailMarker: (event: string) => ({ partition: partitions.mail, sk: `SENT#${event}` }),
 };
 
 /**

@@ -14,6 +14,7 @@ import { GSI1, keys, leadingKeyPatterns } from '#shared/storage/keys.ts';
 import { STORAGE_MARSHALL_OPTIONS, STORAGE_UNMARSHALL_OPTIONS } from '#shared/storage/marshalling.ts';
 import { scopedTable } from '#shared/storage/scoped-table.ts';
 import { SurveyWaves } from '#shared/survey/store.ts';
+import { sendOnce } from '#shared/mail/once.ts';
 
 type Item = Record<string, unknown>;
 interface Written {
@@ -117,6 +118,7 @@ const KINDS: { kind: string; pk: RegExp; sk: RegExp; grants: readonly Grant[]; p
   { kind: 'survey wave', pk: shape(owned(keys.surveyWave(B).partition)), sk: shape(keys.surveyWave(B).sk), grants: ['jurisdiction', 'survey'] },
   { kind: 'survey link', pk: shape(owned(keys.surveyLink(B).partition)), sk: shape(keys.surveyLink(B).sk), grants: ['jurisdiction', 'survey'] },
   { kind: 'survey response', pk: shape(owned(keys.surveyResponse(B, C).partition)), sk: shape(keys.surveyResponse(B, C).sk), grants: ['jurisdiction', 'survey'] },
+  { kind: 'mail marker', pk: shape(owned(keys.mailMarker(B).partition)), sk: shape(keys.mailMarker(B).sk), grants: ['jurisdiction'] },
 ];
 
 /** Each written key: built by exactly one registry builder, under the IAM patterns of its kind's grants and no other. */
@@ -206,5 +208,17 @@ describe('key registry (shared/storage/keys.ts): every key a store writes', () =
     await waves.close(actor, wave.waveId);
     const kinds = checkWritten(t.written, jid);
     for (const kind of ['survey wave', 'survey link', 'survey response', 'audit event']) expect(kinds).toContain(kind);
+  });
+
+  it('mail markers: the exactly-once marker of each email, under its jurisdiction only', async () => {
+    const t = new RecordingTable();
+    const jid = 'ky-dcbs';
+    const message = { kind: 'approved' as const, to: 'submitter@ky-dcbs.example.org', subject: 'Approved: CIR-1', html: '<p>x</p>', text: 'x' };
+    await sendOnce({ table: scopedTable(t.client, 't', jid), occasion: { recordId: 'REC1', submissionId: 'sub-00000001' }, message, send: async () => ({ kind: 'approved', messageId: '<m@x>' }) });
+    await sendOnce({ table: scopedTable(t.client, 't', jid), occasion: { day: '2026-03-04' }, message: { ...message, kind: 'reminder' }, send: async () => ({ kind: 'reminder', messageId: '<m@x>' }) });
+    const kinds = checkWritten(t.written, jid);
+    expect(new Set(kinds)).toEqual(new Set(['mail marker']));
+    // The key names the event and a digest of the recipient, never the address.
+    for (const w of t.written) expect(w.sk).not.toContain('submitter@');
   });
 });

@@ -1,0 +1,175 @@
+/**
+ * Exactly-once email per workflow event. A Step Functions task may run twice (a retry after a timeout, a redriven
+ * execution), and each run would send its email again; sendOnce records a marker under the jurisdiction's key
+ * (keys.mailMarker) for each (event, recipient) and sends only when the marker lets it.
+ *
+ * Two phases with a lease, because no mail transport can take part in a DynamoDB transaction:
+ *   1. claim: a conditional update sets `sending` with a random lease id and a lease end, if the marker is absent,
+ *      `failed`, or `sending` with its lease run out (the worker holding it died);
+ *   2. send, then `sent` (with the message id) or, if the transport failed, `failed` (a retry may claim at once).
+ * A crash between claim and send leaves `sending`: the next retry after the lease sends it, so no email is lost.
+ * The one window left is a crash after the transport accepted the message and before `sent` was written: then the
+ * retry after the lease sends it again. That is chosen over the opposite (marking `sent` first loses the email on a
+ * crash): a duplicate notice is a nuisance, a lost one leaves a child's review waiting. Sends are time-limited well
+ * under the lease (./send.ts), so a live worker never loses its lease mid-send.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import * as z from 'zod/mini';
+import '#shared/zod-config.ts';
+import { ServiceUnavailableError } from '#shared/errors.ts';
+import { parseOrThrow, validationFailed } from '#shared/http/validation.ts';
+import { logger } from '#shared/logger.ts';
+import { keys } from '#shared/storage/keys.ts';
+import type { Item, ScopedTable } from '#shared/storage/scoped-table.ts';
+import type { SentMail } from './mailer.ts';
+import { parseMailMessage, type MailKind, type MailMessage } from './message.ts';
+
+/** How long a claim holds: longer than a send can take (./send.ts timeouts) and than the sending task's timeout. */
+export const MAIL_LEASE_SECONDS = 300;
+/** Markers outlive the longest workflow run (a year) and are then removed by the table's TTL. */
+export const MAIL_MARKER_DAYS = 400;
+
+/**
+ * The event an email belongs to: a record's submission (with a round when one submission can cause the same kind
+ * more than once, e.g. a second escalation), or the day of a reminder digest.
+ */
+export type MailOccasion = { recordId: string; submissionId: string; round?: number } | { day: string };
+
+export interface SendOnceResult {
+  /** `sent` now, or `already_sent` by an earlier run (nothing was sent this time). */
+  status: 'sent' | 'already_sent';
+  messageId: string;
+}
+
+/** Another run holds the claim and may be sending right now: retry after MAIL_LEASE_SECONDS. */
+export class MailInFlightError extends ServiceUnavailableError {
+  constructor(kind: MailKind) {
+    super(`The ${kind} message of this event is being sent by another run; retry later`);
+  }
+}
+
+const ID = /^[A-Za-z0-9_-]{1,128}$/;
+const occasionSchema = z.lazy(() =>
+  z.union([
+    z.strictObject({
+      recordId: z.string().check(z.regex(ID, 'recordId is 1-128 letters, digits, "-" or "_"')),
+      submissionId: z.string().check(z.regex(ID, 'submissionId is 1-128 letters, digits, "-" or "_"')),
+      round: z.optional(z.number().check(z.int('round is a whole number'), z.minimum(1, 'round starts at 1'), z.maximum(10_000))),
+    }),
+    z.strictObject({
+      day: z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'day is a date, YYYY-MM-DD'), z.refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'day is not a real date')),
+    }),
+  ]),
+);
+
+/** An opaque, stable digest of a recipient (case and surrounding spaces ignored): the key never holds an address. */
+export const recipientDigest = (address: string): string => createHash('sha256').update(address.trim().toLowerCase()).digest('base64url');
+
+/**
+ * The event key of one email: `<recordId>#<submissionId>#<kind>[-<round>]#<recipient digest>`, or
+ * `DIGEST#<day>#<kind>#<recipient digest>` for the daily reminder. Reminders must name a day; the other kinds a
+ * record and submission (ValidationError otherwise).
+ */
+export function mailEventKey(kind: MailKind, occasion: MailOccasion, recipient: string): string {
+  const o = parseOrThrow(occasionSchema, occasion, 'occasion') as MailOccasion;
+  const digest = recipientDigest(recipient);
+  if ('day' in o) {
+    if (kind !== 'reminder') throw parseMismatch(`The ${kind} message belongs to a record's submission (recordId, submissionId), not a day`);
+    return `DIGEST#${o.day}#${kind}#${digest}`;
+  }
+  if (kind === 'reminder') throw parseMismatch('A reminder digest belongs to a day (YYYY-MM-DD), not a record');
+  return `${o.recordId}#${o.submissionId}#${kind}${o.round ? `-${o.round}` : ''}#${digest}`;
+}
+
+const parseMismatch = (message: string) => validationFailed([{ field: 'occasion', message }]);
+
+const isConditionFailure = (e: unknown) => (e as { name?: unknown })?.name === 'ConditionalCheckFailedException';
+
+export interface SendOnceInput {
+  /** The jurisdiction's handle: the marker lives under its key. */
+  table: ScopedTable;
+  occasion: MailOccasion;
+  message: MailMessage;
+  /** The sender (send.ts's sendMail in a function; a fake in tests). */
+  send: (message: MailMessage) => Promise<SentMail>;
+  now?: () => Date;
+  leaseSeconds?: number;
+}
+
+/**
+ * Sends the message unless this event's email to this recipient was sent before. Returns what happened; throws
+ * MailInFlightError while another run holds the claim, MailTransportError when the transport failed (the marker is
+ * then `failed` and a retry sends), ValidationError for bad input (nothing written).
+ */
+export async function sendOnce(input: SendOnceInput): Promise<SendOnceResult> {
+  const { table, send } = input;
+  const message = parseMailMessage(input.message);
+  const key = keys.mailMarker(mailEventKey(message.kind, input.occasion, message.to));
+  const now = (input.now ?? (() => new Date()))();
+  const leaseId = randomUUID();
+  // DynamoDB refuses a placeholder an expression does not use: each write names only its own.
+  const names = { '#state': 'state', '#leaseId': 'leaseId', '#leaseUntil': 'leaseUntil' };
+
+  try {
+    await table.update({
+      key,
+      update: {
+        expression: 'SET #kind = :kind, mailKind = :mailKind, #state = :sending, #leaseId = :lease, #leaseUntil = :until, expiresAt = :expires ADD attempts :one',
+        names: { ...names, '#kind': 'kind' },
+        values: {
+          ':kind': 'mail_marker',
+          ':mailKind': message.kind,
+          ':sending': 'sending',
+          ':lease': leaseId,
+          ':until': now.getTime() + (input.leaseSeconds ?? MAIL_LEASE_SECONDS) * 1000,
+          ':expires': Math.floor(now.getTime() / 1000) + MAIL_MARKER_DAYS * 86_400,
+          ':one': 1,
+        },
+      },
+      condition: {
+        expression: 'attribute_not_exists(pk) OR #state = :failed OR (#state = :sending AND #leaseUntil < :now)',
+        names: { '#state': 'state', '#leaseUntil': 'leaseUntil' },
+        values: { ':failed': 'failed', ':sending': 'sending', ':now': now.getTime() },
+      },
+    });
+  } catch (e) {
+    if (!isConditionFailure(e)) throw e;
+    const marker: Item | undefined = await table.get(key, { consistent: true });
+    if (marker?.state === 'sent') {
+      logger.info('mail already sent', { mailKind: message.kind });
+      return { status: 'already_sent', messageId: String(marker.messageId) };
+    }
+    throw new MailInFlightError(message.kind);
+  }
+
+  let sent: SentMail;
+  try {
+    sent = await send(message);
+  } catch (e) {
+    const code = (e as { transportCode?: unknown; name?: unknown }).transportCode ?? (e as { name?: unknown }).name;
+    await table
+      .update({
+        key,
+        update: { expression: 'SET #state = :failed, failedCode = :code REMOVE #leaseUntil', names, values: { ':failed': 'failed', ':code': String(code ?? 'unknown') } },
+        condition: { expression: '#state = :sending AND #leaseId = :lease', names, values: { ':sending': 'sending', ':lease': leaseId } },
+      })
+      .catch((release: unknown) => logger.warn('mail marker not released; it frees itself when the lease ends', { mailKind: message.kind, error: (release as Error)?.name }));
+    throw e;
+  }
+
+  try {
+    await table.update({
+      key,
+      update: {
+        expression: 'SET #state = :sent, sentAt = :at, messageId = :messageId REMOVE #leaseId, #leaseUntil, failedCode',
+        names,
+        values: { ':sent': 'sent', ':at': (input.now ?? (() => new Date()))().toISOString(), ':messageId': sent.messageId },
+      },
+      condition: { expression: '#state = :sending AND #leaseId = :lease', names, values: { ':sending': 'sending', ':lease': leaseId } },
+    });
+  } catch (e) {
+    // The email went out: answering with an error would make the task retry and send it again.
+    logger.warn('mail sent but its marker was not updated', { mailKind: message.kind, error: (e as Error)?.name });
+  }
+  return { status: 'sent', messageId: sent.messageId };
+}

@@ -1,0 +1,114 @@
+/**
+ * Each of the five review emails' HTML in real Chromium, as a phone (375 px) and a desktop client (1280 px) show
+ * it: axe-core finds no WCAG 2.1 A/AA violation, a screenshot of each is kept (test-results/email/<kind>-<width>.png),
+ * and the W3C Nu checker finds no error. The emails need no local cloud: their HTML is rendered here and put in the
+ * page, and the file's last test gives every one of them to the Nu checker (as expectValidHtml does for pages).
+ */
+import { mkdirSync } from 'node:fs';
+import * as path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RenderedMail } from '#shared/mail/message.ts';
+import { approvedMail, escalationMail, reminderDigestMail, returnedMail, reviewRequestMail } from '#shared/mail/templates/messages.tsx';
+import type { DigestItem, MailRecord } from '#shared/mail/templates/model.ts';
+import { launchChromium, type RealBrowser } from '../support/chromium.ts';
+import { nuCheck, type VisitedPage } from '../support/nu-checker.ts';
+import { axeViolations, WIDTHS } from '../support/web-harness.ts';
+
+const SHOTS = path.resolve(import.meta.dirname, '..', '..', 'test-results', 'email');
+const JURISDICTION = 'Kentucky Department for Community Based Services';
+const BASE = 'https://safety.example.org';
+const record = (n: number, reference: string, dueDate: string, formId = 'critical_incident_review'): MailRecord => ({
+  recordId: `01JD3Q7N8V2K5M4X9B6C0R1T${String(n).padStart(2, '0')}`,
+  formId,
+  formTitle: formId === 'safety_notice' ? 'Safety notice' : 'Critical incident review',
+  reference,
+  dueDate,
+});
+const RECORD = record(1, 'CIR-2024-017', '2026-03-05');
+const reviewerLinks = (r: MailRecord) => ({ open: `${BASE}/records/${r.recordId}`, approve: `${BASE}/actions/A${r.recordId}`, return: `${BASE}/actions/R${r.recordId}` });
+
+const digestItems: DigestItem[] = [
+  { ...record(2, 'CIR-2024-009', '2026-02-20'), links: reviewerLinks(record(2, '', '2026-02-20')) },
+  { ...record(3, 'Safe sleep handoffs between hotline and field staff', '2026-03-10', 'safety_notice'), links: reviewerLinks(record(3, '', '2026-03-10')) },
+  { ...RECORD, links: reviewerLinks(RECORD) },
+  { ...record(4, 'CIR-2024-021', '2026-03-01'), links: { open: `${BASE}/records/${record(4, '', '').recordId}` } },
+];
+
+const EMAILS: Record<string, RenderedMail> = {
+  review_request: reviewRequestMail({ jurisdictionName: JURISDICTION, record: RECORD, links: reviewerLinks(RECORD), acceptsReplies: true }),
+  returned: returnedMail({
+    jurisdictionName: JURISDICTION,
+    record: RECORD,
+    reason: 'Section 3 needs the debrief date and who attended.\nThe timeline in section 2 skips March 3.\n\nPlease also check the <systems> ratings & their rationales.',
+    links: { open: reviewerLinks(RECORD).open },
+  }),
+  approved: approvedMail({ jurisdictionName: JURISDICTION, record: RECORD, links: { open: reviewerLinks(RECORD).open } }),
+  reminder: reminderDigestMail({ jurisdictionName: JURISDICTION, today: '2026-03-04', items: digestItems, links: { list: `${BASE}/` } }),
+  escalation: escalationMail({ jurisdictionName: JURISDICTION, record: RECORD, today: '2026-03-09', submittedOn: '2026-02-20', remindersSent: 3, links: { open: reviewerLinks(RECORD).open } }),
+};
+
+let chromium: RealBrowser;
+let browser: Browser;
+const shown: VisitedPage[] = [];
+
+beforeAll(async () => {
+  chromium = await launchChromium();
+  browser = chromium.browser;
+  mkdirSync(SHOTS, { recursive: true });
+});
+afterAll(async () => {
+  await chromium?.close();
+});
+
+describe('the review emails in real Chromium', () => {
+  for (const [kind, mail] of Object.entries(EMAILS)) {
+    it(`${kind}: axe-clean at ${WIDTHS.join(' and ')} px, nothing wider than the screen, screenshots kept`, async () => {
+      const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, javaScriptEnabled: true });
+      try {
+        const page = await ctx.newPage();
+        // Nothing of an email may load from anywhere: no image, font or stylesheet request.
+        const requests: string[] = [];
+        page.on('request', (r) => requests.push(r.url()));
+        await page.setContent(mail.html, { waitUntil: 'load' });
+        shown.push({ source: `email ${kind}`, html: mail.html });
+        expect(await page.title()).toBe(mail.subject);
+        for (const width of WIDTHS) {
+          await page.setViewportSize({ width, height: 900 });
+          expect(await axeViolations(page), `${kind} at ${width}px`).toEqual([]);
+          await page.screenshot({ path: path.join(SHOTS, `${kind}-${width}.png`), fullPage: true });
+          // A phone shows the whole message without sideways scrolling.
+          expect(await page.evaluate(() => document.documentElement.scrollWidth), `${kind} at ${width}px`).toBeLessThanOrEqual(width);
+        }
+        // axe's own script is added as a file, not fetched; the email itself asked for nothing.
+        expect(requests.filter((u) => !u.startsWith('data:') && u !== 'about:blank')).toEqual([]);
+      } finally {
+        await ctx.close();
+      }
+    });
+  }
+
+  it('the buttons are real links with their text, readable by name', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 375, height: 900 } });
+    try {
+      const page = await ctx.newPage();
+      await page.setContent(EMAILS.review_request!.html);
+      for (const [name, href] of [
+        ['Open the record', reviewerLinks(RECORD).open],
+        ['Approve', reviewerLinks(RECORD).approve],
+        ['Return', reviewerLinks(RECORD).return],
+      ] as const) {
+        await expect.poll(() => page.getByRole('link', { name, exact: true }).getAttribute('href')).toBe(href);
+      }
+      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('A critical incident review is waiting for your review');
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  it('the W3C Nu checker finds no error in any email', async () => {
+    expect(shown.map((s) => s.source)).toEqual(Object.keys(EMAILS).map((k) => `email ${k}`));
+    const problems = await nuCheck(shown.splice(0));
+    expect(problems.map((p) => `${p.source} line ${p.line}: ${p.message}${p.extract ? ` [${p.extract.trim()}]` : ''}`)).toEqual([]);
+  });
+});
