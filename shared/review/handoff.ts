@@ -9,7 +9,7 @@
 import type { Actor } from '#shared/audit/model.ts';
 import { logger } from '#shared/logger.ts';
 import { illegalTransition, RecordConflictError } from '#shared/records/errors.ts';
-import type { RecordStatus, RecordView } from '#shared/records/model.ts';
+import { parseInput, transitionInputSchema, type RecordStatus, type RecordView } from '#shared/records/model.ts';
 import { checkMove, type RecordService } from '#shared/records/service.ts';
 import { cancellationCodes } from '#shared/storage/cancellation.ts';
 import { keys } from '#shared/storage/keys.ts';
@@ -66,6 +66,7 @@ export class ReviewHandoff {
    * applied it (usually well under a second), or as it is when that takes longer: the decision stands either way.
    */
   async decide(table: ScopedTable, actor: Actor, recordId: string, move: { to: RecordStatus; expectedVersion: number; reason?: string | undefined }, via: ClaimedDecision['via']): Promise<RecordView> {
+    move = parseInput(transitionInputSchema, move);
     const current = await this.records.current(table, actor, recordId);
     checkMove(current, move);
     // The review life cycle's moves only (a draft or submission is its author's, through the records service).
@@ -75,8 +76,13 @@ export class ReviewHandoff {
     try {
       await table.put({ key: keys.reviewDecision(recordId, current.version), attributes: { kind: 'review-decision', recordId, decision } as Item, condition: { expression: 'attribute_not_exists(pk)' } });
     } catch (e) {
-      if ((e as Error).name === 'ConditionalCheckFailedException' || cancellationCodes(e)?.[0] === 'ConditionalCheckFailed') throw alreadyDecided();
-      throw e;
+      if ((e as Error).name !== 'ConditionalCheckFailedException' && cancellationCodes(e)?.[0] !== 'ConditionalCheckFailed') throw e;
+      // The same person's same decision again (a double click, a second tab) is that decision: answer it as done.
+      const claimed = await readDecision(table, recordId, current.version);
+      if (claimed && claimed.actor.subject === actor.subject && claimed.to === decision.to && (claimed.reason ?? '') === (decision.reason ?? '')) {
+        return this.applied(table, actor, recordId, current.version);
+      }
+      throw alreadyDecided();
     }
     const resumed = await this.resume(wait.token, { version: current.version });
     if (!resumed) logger.info('Decision claimed while its wait ended; the next wait applies it', { jurisdictionId: table.jurisdictionId, recordId, version: current.version });

@@ -10,6 +10,9 @@ import { actorIn, auditItems, client, failure, rawPartition, service, tableName,
 const CIR = 'critical_incident_review';
 const review = (): Answers => sampleCriticalIncidentReview(2) as Answers;
 
+/** A record partition's items less the review workflow's, which it writes in the background on every submission. */
+const ownItems = (items: Record<string, unknown>[]) => items.filter((i) => !String(i.sk).startsWith('REVIEW#'));
+
 describe('records: the life cycle against DynamoDB Local', () => {
   it('creates a draft, autosaves, submits, lists and reads it, with one audit event per step', async () => {
     const jid = uniqueJurisdiction();
@@ -205,13 +208,13 @@ describe('records: the life cycle against DynamoDB Local', () => {
     }
 
     // A reason is required, and a stale version is refused: nothing written either way.
-    const before = { records: await rawPartition(`${jid}#RECORDS`), kept: await rawPartition(`${jid}#REC#${record.recordId}`), audit: await auditItems(jid) };
+    const before = { records: await rawPartition(`${jid}#RECORDS`), kept: ownItems(await rawPartition(`${jid}#REC#${record.recordId}`)), audit: await auditItems(jid) };
     const blank = await failure(records.amend(table, lead, record.recordId, { reason: '   ', expectedVersion: 4 }), ValidationError, 422);
     expect(blank.fieldErrors).toEqual([{ field: 'reason', message: 'Give a reason' }]);
     await failure(records.amend(table, lead, record.recordId, { expectedVersion: 4 } as never), ValidationError, 422);
     const stale = await failure(records.amend(table, lead, record.recordId, { reason: 'The incident date was wrong.', expectedVersion: 3 }), RecordConflictError, 409);
     expect(stale.details()).toMatchObject({ reason: 'stale_version', currentVersion: 4 });
-    expect({ records: await rawPartition(`${jid}#RECORDS`), kept: await rawPartition(`${jid}#REC#${record.recordId}`), audit: await auditItems(jid) }).toEqual(before);
+    expect({ records: await rawPartition(`${jid}#RECORDS`), kept: ownItems(await rawPartition(`${jid}#REC#${record.recordId}`)), audit: await auditItems(jid) }).toEqual(before);
 
     const amended = await records.amend(table, lead, record.recordId, { reason: 'The incident date was wrong.', expectedVersion: 4 });
     expect(amended).toMatchObject({
