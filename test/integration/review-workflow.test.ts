@@ -1,0 +1,114 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sampleCriticalIncidentReview } from '#shared/forms/samples.ts';
+import { reviewExecutionName } from '#shared/review/model.ts';
+import { startTestCloud, type TestCloud } from '../support/local-cloud.ts';
+import { signIn, type Browser } from './helpers.ts';
+
+/**
+ * The review workflow end to end on a local cloud of its own, the synthesized state machine run by the local Step
+ * Functions with its callback tasks, and time scaled (a 72-hour reminder interval takes 1.5 s): a submission starts
+ * one execution (from the table's stream); reminders come while nobody decides; a return waits for the resubmission
+ * in the same execution; two decisions at once: exactly one wins; approval ends the execution.
+ */
+const json = (method: string, body: unknown): RequestInit => ({ method, body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+const REMINDER_SECONDS_SCALED = 1.5;
+
+let test: TestCloud;
+let url: string;
+
+beforeAll(async () => {
+  test = await startTestCloud({ timeScale: { review: (72 * 3600) / REMINDER_SECONDS_SCALED } });
+  url = test.cloud.url;
+}, 300_000);
+afterAll(async () => test?.close());
+
+const reviewMachine = () => test.cloud.stepFunctions.byWorkflowId('review');
+const executionOf = (recordId: string, submissionId: string) => test.cloud.stepFunctions.describeExecution(`${reviewMachine().arn.replace(':stateMachine:', ':execution:')}:${reviewExecutionName('ky-dcbs', recordId, submissionId)}`);
+
+async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined && value !== false) return value;
+    } catch {
+      // not there yet
+    }
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function submitted(submitter: Browser): Promise<{ api: string; recordId: string; submissionId: string }> {
+  const api = `${url}/api/jurisdictions/ky-dcbs/records`;
+  const made = await submitter.go(api, json('POST', { formId: 'critical_incident_review', answers: sampleCriticalIncidentReview(3) }));
+  expect(made.status).toBe(201);
+  const { recordId } = (await made.json()) as { recordId: string };
+  const submissionId = randomUUID();
+  expect((await submitter.go(`${api}/${recordId}/submit`, json('POST', { expectedVersion: 1, submissionId }))).status).toBe(200);
+  return { api, recordId, submissionId };
+}
+
+describe('the review workflow (synthesized state machine, local Step Functions with task tokens)', () => {
+  it('reminds while nobody decides, waits for the resubmission after a return in the same execution, and ends on approval', async () => {
+    const submitter = await signIn('demo-ky-dcbs-submitter', url);
+    const reviewer = await signIn('demo-ky-dcbs-reviewer', url);
+    const { api, recordId, submissionId } = await submitted(submitter);
+    const execution = await until('the execution the submission started', () => executionOf(recordId, submissionId));
+    expect(test.cloud.stepFunctions.listExecutions(reviewMachine().arn).filter((e) => e.executionArn === execution.executionArn)).toHaveLength(1);
+
+    // Nobody decides for two intervals: two reminders, and the wait goes on.
+    await new Promise((r) => setTimeout(r, REMINDER_SECONDS_SCALED * 2.5 * 1000));
+    expect(execution.status).toBe('RUNNING');
+    // Begin, then wait, remind, wait, remind, wait: at least six states entered.
+    expect(execution.transitions).toBeGreaterThanOrEqual(6);
+
+    const returned = await reviewer.go(`${api}/${recordId}/transitions`, json('POST', { to: 'returned', expectedVersion: 2, reason: 'Add the debriefing date.' }));
+    expect(returned.status).toBe(200);
+    expect(await returned.json()).toMatchObject({ status: 'returned', version: 3, statusReason: 'Add the debriefing date.' });
+
+    // The author resubmits: the same execution takes it (no second one starts).
+    const resubmissionId = randomUUID();
+    expect((await submitter.go(`${api}/${recordId}/submit`, json('POST', { expectedVersion: 3, submissionId: resubmissionId }))).status).toBe(200);
+    const approved = await reviewer.go(`${api}/${recordId}/transitions`, json('POST', { to: 'approved', expectedVersion: 4 }));
+    expect(approved.status).toBe(200);
+    expect(await approved.json()).toMatchObject({ status: 'approved', version: 5 });
+    await until('the execution to end', () => execution.status !== 'RUNNING');
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(() => executionOf(recordId, resubmissionId)).toThrow();
+
+    // Who decided is in the audit trail, named as the person.
+    const history = await (await reviewer.go(`${url}/records/${recordId}/history`)).text();
+    expect(history).toContain('Riley Haddad');
+  });
+
+  it('two different decisions on the same version at once (two tabs): exactly one wins, the other is told', async () => {
+    const submitter = await signIn('demo-ky-dcbs-submitter', url);
+    const reviewer = await signIn('demo-ky-dcbs-reviewer', url);
+    const otherTab = await signIn('demo-ky-dcbs-reviewer', url);
+    const { api, recordId } = await submitted(submitter);
+    const [a, b] = await Promise.all([
+      reviewer.go(`${api}/${recordId}/transitions`, json('POST', { to: 'approved', expectedVersion: 2 })),
+      otherTab.go(`${api}/${recordId}/transitions`, json('POST', { to: 'returned', expectedVersion: 2, reason: 'Not yet' })),
+    ]);
+    const statuses = [a.status, b.status].sort();
+    expect(statuses).toEqual([200, 409]);
+    const loser = a.status === 409 ? a : b;
+    expect(((await loser.json()) as { error: { message: string } }).error.message).toMatch(/someone else|not waiting|acted/i);
+    const record = (await (await reviewer.go(`${api}/${recordId}`)).json()) as { version: number; status: string };
+    expect(record.version).toBe(3);
+    expect(['approved', 'returned']).toContain(record.status);
+  });
+
+  it('a decision on a record that awaits none is refused with 409, and nothing changes', async () => {
+    const submitter = await signIn('demo-ky-dcbs-submitter', url);
+    const reviewer = await signIn('demo-ky-dcbs-reviewer', url);
+    const api = `${url}/api/jurisdictions/ky-dcbs/records`;
+    const made = await submitter.go(api, json('POST', { formId: 'critical_incident_review', answers: sampleCriticalIncidentReview(4) }));
+    const { recordId } = (await made.json()) as { recordId: string };
+    const refused = await reviewer.go(`${api}/${recordId}/transitions`, json('POST', { to: 'approved', expectedVersion: 1 }));
+    expect(refused.status).toBe(409);
+    expect(((await (await reviewer.go(`${api}/${recordId}`)).json()) as { status: string }).status).toBe('draft');
+  });
+});
