@@ -57,10 +57,7 @@ export interface CachedSynthOptions {
 export async function synthesizeCached(outdir: string, options: CachedSynthOptions = {}): Promise<{ dir: string; reused: boolean }> {
   const context = options.context ?? { stage: 'dev' };
   const hash = synthInputsHash(context, options.projectRoot, options.inputs);
-  const hashFile = path.join(outdir, INPUTS_HASH_FILE);
-  if (existsSync(hashFile) && readFileSync(hashFile, 'utf8') === hash && existsSync(path.join(outdir, 'manifest.json'))) {
-    return { dir: outdir, reused: true };
-  }
+  if (matches(outdir, hash)) return { dir: outdir, reused: true };
   mkdirSync(path.dirname(outdir), { recursive: true });
   const tmp = `${outdir}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
@@ -68,11 +65,25 @@ export async function synthesizeCached(outdir: string, options: CachedSynthOptio
     writeFileSync(path.join(tmp, INPUTS_HASH_FILE), hash);
     const old = `${outdir}.${process.pid}.old`;
     if (existsSync(outdir)) renameSync(outdir, old);
-    renameSync(tmp, outdir);
-    rmSync(old, { recursive: true, force: true });
+    try {
+      renameSync(tmp, outdir);
+    } catch (e) {
+      // Another process (a parallel test file) put the same assembly in place meanwhile: use it.
+      if (!['ENOTEMPTY', 'EEXIST'].includes((e as NodeJS.ErrnoException).code ?? '') || !matches(outdir, hash)) throw e;
+      rmSync(tmp, { recursive: true, force: true });
+      return { dir: outdir, reused: true };
+    } finally {
+      rmSync(old, { recursive: true, force: true });
+    }
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
     throw e;
   }
   return { dir: outdir, reused: false };
+}
+
+/** Whether `outdir` holds a finished assembly made from inputs of this hash. */
+function matches(outdir: string, hash: string): boolean {
+  const hashFile = path.join(outdir, INPUTS_HASH_FILE);
+  return existsSync(hashFile) && readFileSync(hashFile, 'utf8') === hash && existsSync(path.join(outdir, 'manifest.json'));
 }
