@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
  */
 const ROOT = join(import.meta.dirname, '..', '..');
 /** Folders of shared/ that are domains: model, store, service, API contract and web/ pages of one domain. */
-const DOMAINS = ['records', 'survey', 'jurisdictions', 'audit'];
+const DOMAINS = ['records', 'survey', 'jurisdictions', 'audit', 'review'];
 /** Folders whose web/ holds pages: the domains, and the forms engine's data dictionary. */
 const PAGE_OWNERS = [...DOMAINS, 'forms'];
 
