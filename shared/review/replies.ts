@@ -10,6 +10,7 @@ import EmailReplyParser from 'email-reply-parser';
 import { convert as htmlToText } from 'html-to-text';
 import PostalMime, { type Email } from 'postal-mime';
 import { MAX_REPLY_BYTES } from '#shared/policy.ts';
+import { REASON_MAX_LENGTH } from '#shared/records/model.ts';
 import { isActionId, normalizeAddress, type Decision } from './action-ids.ts';
 
 /** What SES hands the reply function: the raw message (from the inbound bucket) and its receipt. */
@@ -56,8 +57,8 @@ export type ReplyVerdict =
   /** Auto-replies (out of office, bounces): never answered, so two robots cannot loop. */
   | { kind: 'ignored'; why: 'auto_reply' };
 
-/** The longest reason taken (the same as the web form's). */
-export const MAX_REASON_LENGTH = 20_000;
+/** The longest reason taken: the records' own limit (a return's reason is stored on the record). */
+export const MAX_REASON_LENGTH = REASON_MAX_LENGTH;
 /** How much of the text is read at all: the command and its reason are at the top; this bounds the quote stripper's work. */
 const MAX_TEXT_CHARS = 100_000;
 

@@ -322,7 +322,8 @@ describe('the parts', () => {
   it('has a message for every refusal and every redemption failure, each saying that nothing changed', () => {
     expect(Object.keys(REFUSAL_MESSAGES).sort()).toEqual([...REFUSALS].sort());
     for (const m of [...Object.values(REFUSAL_MESSAGES), ...Object.values(REDEMPTION_REPLY_MESSAGES)]) expect(m).toMatch(/nothing (more )?was changed|so nothing was changed|Nothing was changed/i);
-    expect(REFUSAL_MESSAGES.reason_too_long).toContain('20,000');
+    expect(REFUSAL_MESSAGES.reason_too_long).toContain('2,000');
+    expect(MAX_REASON_LENGTH).toBe(2000);
     expect(REDEMPTION_REPLY_MESSAGES.foreign).toBe(REFUSAL_MESSAGES.not_reviewer);
     expect(REDEMPTION_REPLY_MESSAGES.unknown).toBe(REFUSAL_MESSAGES.unknown_address);
   });
