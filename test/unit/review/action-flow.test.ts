@@ -23,7 +23,7 @@ let decide: ActionFlowDeps['decide'];
 let records: Map<string, { formId: string; recordId: string; reference?: string }>;
 
 const deps = (): ActionFlowDeps => ({
-  scope: (input) => ({ table: scopedTable(t.client, 't', input.principal.jurisdictionId!), actor: { subject: input.principal.subject, role: input.principal.role, jurisdictionId: input.principal.jurisdictionId, requestId: 'req-1' } }),
+  scope: (input) => ({ table: scopedTable(t.client, 't', input.principal.jurisdictionId!), actor: { subject: input.principal.subject, role: input.principal.role, jurisdictionId: input.principal.jurisdictionId!, requestId: 'req-1' } }),
   roundOf: () => async (recordId) => rounds.get(recordId),
   recordOf: async (_table, _actor, recordId) => records.get(recordId),
   decide: (table, d) => decide(table, d),
