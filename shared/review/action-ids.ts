@@ -25,10 +25,10 @@ export const newActionId = (): string => randomBytes(ACTION_ID_BYTES).toString('
 export const isActionId = (value: unknown): value is string => typeof value === 'string' && ACTION_ID_PATTERN.test(value);
 
 /** What is stored and looked up: the SHA-256 of the id, hex. */
-export const actionIdDigest = (id: string): string => createHash('sha256').update(id, 'utf8').digest('hex');
+export const actionIdDigest = (id: string): string => createHash('sha256').update(id).digest('hex');
 
 /** A reviewer's subject as it appears in a key (a digest: subjects are the identity provider's, of any shape). */
-export const reviewerDigest = (subject: string): string => createHash('sha256').update(`npcs-reviewer\n${subject}`, 'utf8').digest('hex').slice(0, 32);
+export const reviewerDigest = (subject: string): string => createHash('sha256').update(`npcs-reviewer\n${subject}`).digest('hex').slice(0, 32);
 
 /**
  * An email address in the one form two spellings of it are compared in: trimmed, NFC, lower case (domains are
@@ -43,7 +43,7 @@ export function normalizeAddress(value: string): string | undefined {
 }
 
 /** The stored form of the reviewer's address: a digest of its normalized form, never the address itself. */
-export const addressDigest = (normalizedAddress: string): string => createHash('sha256').update(`npcs-reviewer-address\n${normalizedAddress}`, 'utf8').digest('hex');
+export const addressDigest = (normalizedAddress: string): string => createHash('sha256').update(`npcs-reviewer-address\n${normalizedAddress}`).digest('hex');
 
 /** What an id grants, as stored under its digest. */
 export interface ActionGrant {

@@ -53,6 +53,8 @@ describe('action ids: what one looks like', () => {
     expect(isActionId('')).toBe(false);
     expect(isActionId(undefined)).toBe(false);
     expect(isActionId(42)).toBe(false);
+    // Only strings: an array whose text would match is not an id.
+    expect(isActionId(['A'.repeat(43)])).toBe(false);
     expect(ACTION_ID_PATTERN.test('_'.repeat(43))).toBe(true);
     expect(ACTION_ID_PATTERN.test('-'.repeat(43))).toBe(true);
   });

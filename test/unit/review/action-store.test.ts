@@ -120,8 +120,57 @@ describe('issue', () => {
       if (name === 'TransactWrite') [...t.items.values()].find((i) => String(i.sk).startsWith('SLOT#'))!.idDigest = newActionId();
     };
     const before = t.log.length;
-    await expect(actions.issue(input())).rejects.toBeInstanceOf(ConflictError);
+    await expect(actions.issue(input())).rejects.toThrow(new ConflictError('Another link for this review was being issued at the same time. Try again.'));
     expect(t.log.slice(before).filter((c) => c === 'TransactWrite')).toHaveLength(3);
+  });
+
+  it('a concurrent issue that wins supersedes the last id, and this one then supersedes the winner', async () => {
+    const first = await actions.issue(input());
+    let concurrent: string | undefined;
+    t.beforeCommand = async (name) => {
+      if (name !== 'TransactWrite' || concurrent !== undefined) return;
+      concurrent = '';
+      concurrent = (await actions.issue(input())).actionId;
+    };
+    const mine = await actions.issue(input());
+    expect(stored(first.actionId)!.supersededAt).toBeDefined();
+    expect(stored(concurrent!)!.supersededAt).toBeDefined();
+    expect((await actions.inspect(mine.actionId, me, round(2))).status).toBe('valid');
+  });
+
+  it('when the slot moved on and the last id is gone too, the winner is still superseded', async () => {
+    const first = await actions.issue(input());
+    let concurrent: string | undefined;
+    t.beforeCommand = async (name) => {
+      if (name !== 'TransactWrite' || concurrent !== undefined) return;
+      concurrent = '';
+      concurrent = (await actions.issue(input())).actionId;
+      t.items.delete(`${JID}#ACTIONS|ACTION#${actionIdDigest(first.actionId)}`);
+    };
+    await actions.issue(input());
+    expect(stored(concurrent!)!.supersededAt).toBeDefined();
+  });
+
+  it('never overwrites an existing action item (a digest already there is another id)', async () => {
+    let planted: Record<string, unknown> | undefined;
+    t.beforeCommand = (name, input) => {
+      if (name !== 'TransactWrite' || planted) return;
+      const put = (input.TransactItems as { Put?: { Item: Record<string, unknown> } }[])[0]!.Put!.Item;
+      planted = { pk: put.pk, sk: put.sk, recordId: 'someone-else' };
+      t.items.set(ExpressionTable.key(planted), structuredClone(planted));
+    };
+    const { actionId } = await actions.issue(input());
+    expect(t.items.get(ExpressionTable.key(planted!))).toEqual(planted);
+    expect((await actions.inspect(actionId, me, round(2))).status).toBe('valid');
+  });
+
+  it('uses the real clock and the policy expiry by default', async () => {
+    const plain = new ActionIds(scopedTable(t.client, TABLE, JID));
+    const before = Date.now();
+    const { expiresAt } = await plain.issue(input());
+    const after = Date.now();
+    expect(Date.parse(expiresAt)).toBeGreaterThanOrEqual(before + 72 * HOUR);
+    expect(Date.parse(expiresAt)).toBeLessThanOrEqual(after + 72 * HOUR);
   });
 
   it('passes on errors that are not a cancelled transaction', async () => {
@@ -144,12 +193,22 @@ describe('issue', () => {
       [{ reviewer: { subject: '', address: 'a@b.org' } }, 'reviewer.subject'],
       [{ reviewer: { subject: 'x'.repeat(256), address: 'a@b.org' } }, 'reviewer.subject'],
       [{ reviewer: { subject: 's', address: 'A <a@b.org>' } }, 'reviewer.address'],
+      [{ recordId: '#abc' }, 'recordId'],
+      [{ recordId: 'abc#' }, 'recordId'],
     ];
     for (const [over, field] of cases) {
       const error = await actions.issue(input(over)).catch((e: unknown) => e);
       expect(error, field).toBeInstanceOf(ValidationError);
       expect((error as ValidationError).fieldErrors.map((f) => f.field), JSON.stringify(over)).toEqual([field]);
     }
+    const messages = async (over: Partial<IssueInput>) => ((await actions.issue(input(over)).catch((e: unknown) => e)) as ValidationError).fieldErrors.map((f) => f.message);
+    expect(await messages({ recordId: 'a#b' })).toEqual(['A record id is 1-64 letters, digits, _ or -']);
+    expect(await messages({ round: -1 })).toEqual(['A round is 0 or more']);
+    expect(await messages({ round: 1_000_000 })).toEqual(['A round is at most 999999']);
+    expect(await messages({ reviewer: { subject: '', address: 'a@b.org' } })).toEqual(['The reviewer has no subject']);
+    expect(await messages({ reviewer: { subject: 's', address: 'nope' } })).toEqual(['The reviewer address is not one email address']);
+    const whole = (await actions.issue(null as unknown as IssueInput).catch((e: unknown) => e)) as ValidationError;
+    expect(whole.fieldErrors.map((f) => f.field)).toEqual(['action id']);
     await expect(actions.issue(input({ recordId: 'x'.repeat(64), round: 999_999, reviewer: { subject: 'x'.repeat(255), address: 'a@b.org' } }))).resolves.toBeDefined();
     await expect(actions.issue(input({ round: 0 }))).resolves.toBeDefined();
     expect(t.items.size).toBe(4);
@@ -162,7 +221,8 @@ describe('inspect', () => {
     const before = structuredClone([...t.items.entries()]);
     const seen: string[] = [];
     const found = await actions.inspect(actionId, me, async (recordId) => (seen.push(recordId), 2));
-    expect(found).toEqual({
+    // Strict: a grant that was never used or superseded has no such keys at all.
+    expect(found).toStrictEqual({
       status: 'valid',
       grant: {
         recordId: 'rec-1',
@@ -181,10 +241,10 @@ describe('inspect', () => {
 
   it('says foreign to anyone else and unknown for an id it does not have, without the grant', async () => {
     const { actionId } = await actions.issue(input());
-    expect(await actions.inspect(actionId, { via: 'web', subject: 'sub-other' }, round(2))).toEqual({ status: 'foreign' });
-    expect(await actions.inspect(newActionId(), me, round(2))).toEqual({ status: 'unknown' });
+    expect(await actions.inspect(actionId, { via: 'web', subject: 'sub-other' }, round(2))).toStrictEqual({ status: 'foreign' });
+    expect(await actions.inspect(newActionId(), me, round(2))).toStrictEqual({ status: 'unknown' });
     // Another jurisdiction's id is unknown here, exactly like one that does not exist.
-    expect(await at('oh-franklin-fccs').inspect(actionId, me, round(2))).toEqual({ status: 'unknown' });
+    expect(await at('oh-franklin-fccs').inspect(actionId, me, round(2))).toStrictEqual({ status: 'unknown' });
   });
 
   it('rejects a malformed id before any read', async () => {
@@ -237,8 +297,8 @@ describe('redeem', () => {
     const { actionId } = await actions.issue(input());
     const writes = () => t.log.filter((c) => c !== 'Get' && c !== 'Query').length;
     const before = writes();
-    expect(await actions.redeem(actionId, { via: 'web', subject: 'sub-other' }, round(2))).toEqual({ status: 'foreign' });
-    expect(await actions.redeem(newActionId(), me, round(2))).toEqual({ status: 'unknown' });
+    expect(await actions.redeem(actionId, { via: 'web', subject: 'sub-other' }, round(2))).toStrictEqual({ status: 'foreign' });
+    expect(await actions.redeem(newActionId(), me, round(2))).toStrictEqual({ status: 'unknown' });
     expect(await actions.redeem(actionId, me, round(3))).toMatchObject({ status: 'superseded', grant: { recordId: 'rec-1' } });
     expect(await actions.redeem(actionId, me, round(undefined))).toMatchObject({ status: 'superseded' });
     now = START + 72 * HOUR;
@@ -288,6 +348,7 @@ describe('redeem', () => {
       };
       const r = await actions.redeem(actionId, me, round(2));
       expect(r.status, what).toBe(expected);
+      if (expected === 'foreign' || expected === 'unknown') expect(r, what).toStrictEqual({ status: expected });
       expect(t.items.get(k)?.usedVia, what).toBeUndefined();
     }
   });
@@ -301,7 +362,7 @@ describe('redeem', () => {
         t.items.get(k)!.addressDigest = addressDigest('new@ky-dcbs.example.org');
       }
     };
-    expect(await actions.redeem(actionId, byReply, round(2), 'approve')).toEqual({ status: 'foreign' });
+    expect(await actions.redeem(actionId, byReply, round(2), 'approve')).toStrictEqual({ status: 'foreign' });
   });
 
   it('a write refused by the condition while the item still reads as valid counts as used (never as a win)', async () => {
@@ -328,6 +389,30 @@ describe('redeem', () => {
       if (name === 'Update') throw new Error('throttled');
     };
     await expect(actions.redeem(actionId, me, round(2))).rejects.toThrow('throttled');
+  });
+
+  it('passes on anything thrown that is not a failed condition, even null', async () => {
+    const { actionId } = await actions.issue(input());
+    t.beforeCommand = (name) => {
+      if (name === 'Update') throw null;
+    };
+    await expect(actions.redeem(actionId, me, round(2))).rejects.toBeNull();
+  });
+
+  it('reads its own writes: every read is consistent', async () => {
+    const { actionId } = await actions.issue(input({ action: 'open' }));
+    await actions.inspect(actionId, me, round(2));
+    await actions.isBound(actionId, 'a@b.org');
+    const k = `${JID}#ACTIONS|ACTION#${actionIdDigest(actionId)}`;
+    t.beforeCommand = (name) => {
+      if (name === 'Update') {
+        t.beforeCommand = undefined;
+        t.items.get(k)!.usedAt = 'x';
+      }
+    };
+    await actions.redeem(actionId, byReply, round(2), 'approve');
+    expect(t.log.filter((c) => c === 'Get').length).toBeGreaterThanOrEqual(5);
+    expect(t.inconsistentGets).toBe(0);
   });
 
   it('reads the round of the record the id is for, once before the write', async () => {

@@ -18,8 +18,10 @@ type Values = Record<string, unknown> | undefined;
 export class ExpressionTable {
   readonly items = new Map<string, Item>();
   readonly log: string[] = [];
+  /** GetItem calls made without ConsistentRead (the store must read its own writes). */
+  inconsistentGets = 0;
   /** Runs before each command is applied (tests interleave writes with it). */
-  beforeCommand: ((name: string) => void | Promise<void>) | undefined;
+  beforeCommand: ((name: string, input: Record<string, unknown>) => void | Promise<void>) | undefined;
 
   static key = (k: Item) => `${String(k.pk)}|${String(k.sk)}`;
 
@@ -31,18 +33,21 @@ export class ExpressionTable {
   private async send(command: unknown): Promise<Item> {
     const name = (command as object).constructor.name.replace(/Command$/, '');
     this.log.push(name);
-    await this.beforeCommand?.(name);
+    await this.beforeCommand?.(name, (command as { input: Record<string, unknown> }).input);
     if (command instanceof GetCommand) {
+      if (command.input.ConsistentRead !== true) this.inconsistentGets++;
       const item = this.items.get(ExpressionTable.key(command.input.Key as Item));
       return { Item: item ? structuredClone(item) : undefined };
     }
     if (command instanceof QueryCommand) {
       const i = command.input;
-      if (i.IndexName !== 'gsi1' || i.KeyConditionExpression !== '#g = :g AND #s = :s') throw new Error(`ExpressionTable: unsupported query ${i.KeyConditionExpression}`);
+      const n = i.ExpressionAttributeNames ?? {};
+      if (i.IndexName !== 'gsi1' || i.KeyConditionExpression !== '#g = :g AND #s = :s' || n['#g'] !== 'gsi1pk' || n['#s'] !== 'gsi1sk') throw new Error(`ExpressionTable: unsupported query ${i.KeyConditionExpression}`);
+      const projected = (i.ProjectionExpression ?? fail('queries here project')).split(',').map((p) => n[p.trim()] ?? fail(`unknown name ${p}`));
       const g = i.ExpressionAttributeValues?.[':g'];
       const s = i.ExpressionAttributeValues?.[':s'];
       const found = [...this.items.values()].filter((it) => it.gsi1pk === g && it.gsi1sk === s).slice(0, i.Limit ?? Infinity);
-      return { Items: found.map((it) => ({ pk: it.pk })) };
+      return { Items: found.map((it) => Object.fromEntries(projected.map((a) => [a, it[a]]))) };
     }
     if (command instanceof PutCommand) {
       const i = command.input;
