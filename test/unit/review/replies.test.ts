@@ -143,7 +143,7 @@ describe('readReply: replies refused, nothing decided', () => {
   it('a spoofed From of another person (DMARC fails): refused, and never answered (backscatter)', async () => {
     const o = options();
     const v = await refusal(inbound(plain('approve'), { verdicts: { spf: 'FAIL', dkim: 'FAIL', dmarc: 'FAIL' } }), o);
-    expect(v).toEqual({ kind: 'refused', why: 'unauthenticated', message: REFUSAL_MESSAGES.unauthenticated });
+    expect(v).toStrictEqual({ kind: 'refused', why: 'unauthenticated', message: REFUSAL_MESSAGES.unauthenticated });
     expect(o.asked).toEqual([]);
   });
 
@@ -240,6 +240,10 @@ describe('readReply: replies refused, nothing decided', () => {
     for (const recipients of [[], [`reply+${newActionId()}@${DOMAIN}`], [`reply+${ID}@other.example.org`], [`reply+${ID.slice(1)}@${DOMAIN}`], [`reply-${ID}@${DOMAIN}`], [`reply+${ID}@${DOMAIN}`, `reply+${newActionId()}@${DOMAIN}`]]) {
       expect((await refusal(inbound(plain('approve'), { recipients }))).why, JSON.stringify(recipients)).toBe('unknown_address');
     }
+    // An address that names no id is refused without asking the store.
+    const o = options();
+    expect(await refusal(inbound(plain('approve'), { recipients: [`reply-${ID}@${DOMAIN}`] }), o)).toStrictEqual({ kind: 'refused', why: 'unknown_address', message: REFUSAL_MESSAGES.unknown_address, answerTo: REVIEWER });
+    expect(o.asked).toEqual([]);
   });
 });
 
@@ -298,6 +302,8 @@ describe('the parts', () => {
     expect(ownText({ text: 'return why\n__________\napprove' })).toBe('return why');
     expect(ownText({ text: 'return why\n_________\nstill mine' })).toBe('return why\n_________\nstill mine');
     expect(ownText({ text: 'return why\n----------\napprove' })).toBe('return why');
+    expect(ownText({ text: 'return why\rmore' })).toBe('return why\nmore');
+    expect(ownText({ text: 'return why\n   ________________________________\napprove' })).toBe('return why');
     expect(ownText({ text: 'return why\n---------\nstill mine' })).toBe('return why\n---------\nstill mine');
     expect(ownText({ text: 'return why\nOn Monday someone wrote:\n approve' })).toBe('return why');
     expect(ownText({ text: `approve${'\n'.repeat(3)}${'x'.repeat(200_000)}` }).length).toBeLessThanOrEqual(100_000);
