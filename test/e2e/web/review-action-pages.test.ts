@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildWebAssets, type AssetManifest } from '#infra/build-web-assets.ts';
 import type { Principal } from '#shared/auth/principal.ts';
@@ -60,37 +61,48 @@ describe('review link pages in Chromium', () => {
       const rendered = render();
       const html = String(rendered.body);
       served.push({ source: name, html });
-      const ctx = await chromium.browser.newContext();
-      const page = await ctx.newPage();
+      const serve = async (ctx: BrowserContext) => {
+        await ctx.route(`${ORIGIN}/**`, async (route) => {
+          const url = new URL(route.request().url());
+          if (url.pathname.startsWith('/assets/')) {
+            const logical = decodeURIComponent(url.pathname.slice('/assets/'.length));
+            const file = path.join(assets.dir, assets.manifest[logical] ?? logical);
+            const type = file.endsWith('.css') ? 'text/css' : file.endsWith('.js') ? 'text/javascript' : file.endsWith('.woff2') ? 'font/woff2' : file.endsWith('.svg') ? 'image/svg+xml' : 'application/octet-stream';
+            return route.fulfill({ status: 200, body: readFileSync(file), headers: { 'content-type': type } });
+          }
+          return route.fulfill({ status: rendered.statusCode, body: html, headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': csp } });
+        });
+        const page = await ctx.newPage();
+        await page.goto(`${ORIGIN}/actions/${actionId}`);
+        return page;
+      };
+
+      // As a scanner's headless browser sees it, with the page's CSP: nothing is sent, nothing navigates, no CSP error.
+      const strict = await chromium.browser.newContext();
       const requests: string[] = [];
-      page.on('request', (r) => requests.push(`${r.method()} ${new URL(r.url()).pathname}`));
-      await page.route(`${ORIGIN}/**`, async (route) => {
-        const url = new URL(route.request().url());
-        if (url.pathname.startsWith('/assets/')) {
-          const logical = decodeURIComponent(url.pathname.slice('/assets/'.length));
-          const file = path.join(assets.dir, assets.manifest[logical] ?? logical);
-          const type = file.endsWith('.css') ? 'text/css' : file.endsWith('.js') ? 'text/javascript' : file.endsWith('.woff2') ? 'font/woff2' : file.endsWith('.svg') ? 'image/svg+xml' : 'application/octet-stream';
-          return route.fulfill({ status: 200, body: readFileSync(file), headers: { 'content-type': type } });
-        }
-        return route.fulfill({ status: rendered.statusCode, body: html, headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': csp } });
-      });
       const cspErrors: string[] = [];
-      page.on('console', (m) => {
+      strict.on('request', (r) => requests.push(`${r.method()} ${new URL(r.url()).pathname}`));
+      strict.on('console', (m) => {
         if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) cspErrors.push(m.text());
       });
-      await page.goto(`${ORIGIN}/actions/${actionId}`);
+      const page = await serve(strict);
       // The stylesheet is ours and applied (the page is styled as USWDS, so axe judges real colors).
-      expect(await page.evaluate(() => getComputedStyle(document.querySelector('.usa-header, h1')!).fontFamily)).toMatch(/Source Sans|Public Sans|Merriweather|Helvetica|sans/i);
+      expect(await page.evaluate(() => getComputedStyle(document.body).fontFamily)).toMatch(/Source Sans|Public Sans/i);
       await page.waitForTimeout(1500);
       expect(page.url()).toBe(`${ORIGIN}/actions/${actionId}`);
       expect(requests.filter((r) => !r.startsWith('GET '))).toEqual([]);
       expect(cspErrors).toEqual([]);
-      await checkA11y(page, name);
+      await strict.close();
+
+      // axe is injected as a script, which the page's CSP forbids: its own context lets it in.
+      const open = await chromium.browser.newContext({ bypassCSP: true });
+      const checked = await serve(open);
+      await checkA11y(checked, name);
       if (name.startsWith('action-return')) {
-        expect(await page.locator('textarea[name="reason"][required]').count()).toBe(1);
-        expect(await page.locator('label[for="action-reason"]').textContent()).toContain('What must the submitter change?');
+        expect(await checked.locator('textarea[name="reason"][required]').count()).toBe(1);
+        expect(await checked.locator('label[for="action-reason"]').textContent()).toContain('What must the submitter change?');
       }
-      await ctx.close();
+      await open.close();
     });
   }
 
