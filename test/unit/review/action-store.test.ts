@@ -151,7 +151,8 @@ describe('issue', () => {
     expect(stored(concurrent!)!.supersededAt).toBeDefined();
   });
 
-  it('never overwrites an existing action item (a digest already there is another id)', async () => {
+  it('never overwrites an existing action item (a digest already there is another id), and still supersedes the last id', async () => {
+    const first = await actions.issue(input());
     let planted: Record<string, unknown> | undefined;
     t.beforeCommand = (name, input) => {
       if (name !== 'TransactWrite' || planted) return;
@@ -162,6 +163,19 @@ describe('issue', () => {
     const { actionId } = await actions.issue(input());
     expect(t.items.get(ExpressionTable.key(planted!))).toEqual(planted);
     expect((await actions.inspect(actionId, me, round(2))).status).toBe('valid');
+    expect((await actions.inspect(first.actionId, me, round(2))).status).toBe('superseded');
+  });
+
+  it('two first issues at once: the slot is claimed once, and the later one supersedes the earlier', async () => {
+    let concurrent: string | undefined;
+    t.beforeCommand = async (name) => {
+      if (name !== 'TransactWrite' || concurrent !== undefined) return;
+      concurrent = '';
+      concurrent = (await actions.issue(input())).actionId;
+    };
+    const mine = await actions.issue(input());
+    expect(stored(concurrent!)!.supersededAt).toBeDefined();
+    expect((await actions.inspect(mine.actionId, me, round(2))).status).toBe('valid');
   });
 
   it('uses the real clock and the policy expiry by default', async () => {
