@@ -15,23 +15,10 @@ import type { ScopedTable } from '#shared/storage/scoped-table.ts';
 import type { PageInput } from '#shared/web/page-input.ts';
 import { isActionId, isDecision, type Decision } from '../action-ids.ts';
 import { ActionIds, type RoundLookup } from '../action-store.ts';
+import type { DecisionHandOff } from '../decision.ts';
 import { actionPath, confirmPage, refusedPage, type NamedRecord } from './action-pages.tsx';
 
-/** What the workflow is handed once the id is burned (the lead's hand-off to the waiting execution). */
-export interface DecisionInput {
-  recordId: string;
-  action: Decision;
-  reason?: string | undefined;
-  actor: Actor;
-  /** The round the id was issued for: the hand-off decides only if the record still awaits this round. */
-  round: number;
-}
-
-/**
- * Hands a decision to the workflow. Throws ConflictError when the record no longer awaits this decision (someone
- * decided first): the id stays used. Any other error means the decision was not handed on: the id is released.
- */
-export type DecisionHandOff = (scope: ScopedTable, decision: DecisionInput) => Promise<void>;
+export type { DecisionHandOff, DecisionInput } from '../decision.ts';
 
 export interface ActionFlowDeps {
   /** The scoped table of the principal's jurisdiction and the acting principal as an audit actor. */
