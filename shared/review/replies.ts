@@ -7,7 +7,6 @@
  * the accepted verdict, and answers the sender.
  */
 import EmailReplyParser from 'email-reply-parser';
-import { convert as htmlToText } from 'html-to-text';
 import PostalMime, { type Email } from 'postal-mime';
 import { MAX_REPLY_BYTES } from '#shared/policy.ts';
 import { REASON_MAX_LENGTH } from '#shared/records/model.ts';
@@ -124,10 +123,16 @@ export function replyAddressId(recipients: readonly string[], inboundDomain: str
  */
 const QUOTE_START = [/^_{10,}\s*$/, /^-{10,}\s*$/, /^-{2,}\s*original message\s*-{2,}\s*$/i, /^(?:from|de|von|van):\s.*$/i, /^on .+ wrote:\s*$/i, /^>/];
 
-/** The reply's own text: text part, else the HTML made text; quotes and signature stripped; CRLF as LF. */
-export function ownText(email: Pick<Email, 'text' | 'html'>): string {
+/** HTML as text, for HTML-only replies. Loaded on first use: html-to-text and its parser are ~190 KB of a ~320 KB bundle. */
+async function htmlAsText(html: string): Promise<string> {
+  const { convert } = await import('html-to-text');
   // Stryker disable next-line MethodExpression,ArithmeticOperator: a bound on work for megabytes of HTML, not on what is read
-  const body = email.text?.trim() ? email.text : email.html ? htmlToText(email.html.slice(0, MAX_TEXT_CHARS * 10), { wordwrap: false, selectors: [{ selector: 'a', options: { ignoreHref: true } }, { selector: 'img', format: 'skip' }] }) : '';
+  return convert(html.slice(0, MAX_TEXT_CHARS * 10), { wordwrap: false, selectors: [{ selector: 'a', options: { ignoreHref: true } }, { selector: 'img', format: 'skip' }] });
+}
+
+/** The reply's own text: text part, else the HTML made text; quotes and signature stripped; CRLF as LF. */
+export async function ownText(email: Pick<Email, 'text' | 'html'>): Promise<string> {
+  const body = email.text?.trim() ? email.text : email.html ? await htmlAsText(email.html) : '';
   const text = body.slice(0, MAX_TEXT_CHARS).replace(/\r\n?/g, '\n');
   const visible = new EmailReplyParser().parseReply(text);
   const lines = visible.split('\n');
@@ -187,7 +192,7 @@ export async function readReply(message: InboundReply, options: ReplyOptions): P
   if (bound === undefined) return refused('unknown_address', from);
   if (!bound) return refused('not_reviewer', from, actionId);
 
-  const command = commandOf(ownText(email));
+  const command = commandOf(await ownText(email));
   if ('refusal' in command) return refused(command.refusal, from, actionId);
   return { kind: 'accepted', actionId, from, ...command };
 }

@@ -290,23 +290,23 @@ describe('the parts', () => {
     expect(replyAddressId([`<reply+${ID}@${DOMAIN}>`], DOMAIN)).toBeUndefined();
   });
 
-  it('ownText: the text part, else the HTML as text; quotes, Outlook blocks and banners cut', () => {
-    expect(ownText({ text: 'approve\n\nOn Mon, Dec 1, 2026 at 9:00 AM X <x@y.org> wrote:\n> return now' })).toBe('approve');
-    expect(ownText({ text: '   ', html: '<p>Return</p><p>why</p>' })).toBe('Return\n\nwhy');
-    expect(ownText({ html: '<p>Approve <a href="https://evil.example/x">here</a><img src="cid:1" alt="logo"></p>' })).toBe('Approve here');
-    expect(ownText({})).toBe('');
-    expect(ownText({ text: 'return why\r\nmore\r\n-----Original Message-----\r\nFrom: x\r\napprove' })).toBe('return why\nmore');
-    expect(ownText({ text: 'return why\nFrom: NPCS <n@x.org>\nSent: today\napprove' })).toBe('return why');
-    expect(ownText({ text: 'return why\nDe : NPCS <n@x.org>\napprove' })).toBe('return why\nDe : NPCS <n@x.org>\napprove');
-    expect(ownText({ text: 'return why\nVon: NPCS <n@x.org>\napprove' })).toBe('return why');
-    expect(ownText({ text: 'return why\n__________\napprove' })).toBe('return why');
-    expect(ownText({ text: 'return why\n_________\nstill mine' })).toBe('return why\n_________\nstill mine');
-    expect(ownText({ text: 'return why\n----------\napprove' })).toBe('return why');
-    expect(ownText({ text: 'return why\rmore' })).toBe('return why\nmore');
-    expect(ownText({ text: 'return why\n   ________________________________\napprove' })).toBe('return why');
-    expect(ownText({ text: 'return why\n---------\nstill mine' })).toBe('return why\n---------\nstill mine');
-    expect(ownText({ text: 'return why\nOn Monday someone wrote:\n approve' })).toBe('return why');
-    expect(ownText({ text: `approve${'\n'.repeat(3)}${'x'.repeat(200_000)}` }).length).toBeLessThanOrEqual(100_000);
+  it('ownText: the text part, else the HTML as text; quotes, Outlook blocks and banners cut', async () => {
+    expect(await ownText({ text: 'approve\n\nOn Mon, Dec 1, 2026 at 9:00 AM X <x@y.org> wrote:\n> return now' })).toBe('approve');
+    expect(await ownText({ text: '   ', html: '<p>Return</p><p>why</p>' })).toBe('Return\n\nwhy');
+    expect(await ownText({ html: '<p>Approve <a href="https://evil.example/x">here</a><img src="cid:1" alt="logo"></p>' })).toBe('Approve here');
+    expect(await ownText({})).toBe('');
+    expect(await ownText({ text: 'return why\r\nmore\r\n-----Original Message-----\r\nFrom: x\r\napprove' })).toBe('return why\nmore');
+    expect(await ownText({ text: 'return why\nFrom: NPCS <n@x.org>\nSent: today\napprove' })).toBe('return why');
+    expect(await ownText({ text: 'return why\nDe : NPCS <n@x.org>\napprove' })).toBe('return why\nDe : NPCS <n@x.org>\napprove');
+    expect(await ownText({ text: 'return why\nVon: NPCS <n@x.org>\napprove' })).toBe('return why');
+    expect(await ownText({ text: 'return why\n__________\napprove' })).toBe('return why');
+    expect(await ownText({ text: 'return why\n_________\nstill mine' })).toBe('return why\n_________\nstill mine');
+    expect(await ownText({ text: 'return why\n----------\napprove' })).toBe('return why');
+    expect(await ownText({ text: 'return why\rmore' })).toBe('return why\nmore');
+    expect(await ownText({ text: 'return why\n   ________________________________\napprove' })).toBe('return why');
+    expect(await ownText({ text: 'return why\n---------\nstill mine' })).toBe('return why\n---------\nstill mine');
+    expect(await ownText({ text: 'return why\nOn Monday someone wrote:\n approve' })).toBe('return why');
+    expect((await ownText({ text: `approve${'\n'.repeat(3)}${'x'.repeat(200_000)}` })).length).toBeLessThanOrEqual(100_000);
   });
 
   it('commandOf: the first non-empty line, the word then an end or a separator', () => {
