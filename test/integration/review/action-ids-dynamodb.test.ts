@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { actionIdDigest, newActionId } from '#shared/review/action-ids.ts';
 import { ActionIds, locateAction, type IssueInput } from '#shared/review/action-store.ts';
+import type { DecisionInput } from '#shared/review/decision.ts';
+import { handleReply } from '#shared/review/reply-flow.ts';
 import { client, tableName, tableOf, uniqueJurisdiction } from '../records/setup.ts';
 
 /**
@@ -57,5 +59,24 @@ describe('review action ids on DynamoDB Local', () => {
     const r = await actions.redeem(actionId, { via: 'reply', address: 'review-lead@ky-dcbs.example.org' }, round(1), 'return');
     expect(r).toMatchObject({ status: 'redeemed', decision: 'return' });
     expect(actionIdDigest(actionId)).toHaveLength(64);
+  });
+
+  it('handleReply: an Outlook HTML-only "approve" reply decides once; the same reply again is refused as used', async () => {
+    const jid = uniqueJurisdiction('act');
+    const { actionId } = await new ActionIds(tableOf(jid)).issue(input({ action: 'open', recordId: 'rec-7', round: 2 }));
+    const raw = [
+      'From: "Haddad, Riley" <Review-Lead@ky-dcbs.example.org>',
+      `To: <reply+${actionId}@reply.safety.example.org>`,
+      'Subject: RE: Review waiting: CIR-2026-017',
+      'Content-Type: text/html; charset="us-ascii"',
+      '',
+      '<html><body><div class="WordSection1"><p class="MsoNormal">Approve</p><div id="divRplyFwdMsg"><b>From:</b> NPCS<br><b>Sent:</b> Thursday</div><p>return</p></div></body></html>',
+    ].join('\r\n');
+    const decided: DecisionInput[] = [];
+    const deps = { client, tableName: tableName(), inboundDomain: 'reply.safety.example.org', roundOf: () => round(2), decide: async (_t: unknown, d: DecisionInput) => void decided.push(d), requestId: 'ses-1' };
+    const message = { raw, recipients: [`reply+${actionId}@reply.safety.example.org`], verdicts: { spf: 'PASS', dkim: 'PASS', dmarc: 'PASS' } };
+    expect(await handleReply(message, deps)).toMatchObject({ kind: 'decided', jurisdictionId: jid, recordId: 'rec-7', action: 'approve', round: 2, answerTo: 'review-lead@ky-dcbs.example.org' });
+    expect(await handleReply(message, deps)).toMatchObject({ kind: 'refused', why: 'used', recordId: 'rec-7' });
+    expect(decided).toEqual([{ recordId: 'rec-7', action: 'approve', round: 2, actor: { subject: 'sub-reviewer', role: 'reviewer', jurisdictionId: jid, requestId: 'ses-1' } }]);
   });
 });
