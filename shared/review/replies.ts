@@ -29,7 +29,7 @@ export interface ReplyOptions {
   /** Whether `normalizedFrom` is the address the id was sent to; undefined when no such id exists. */
   isBoundReviewer: (actionId: string, normalizedFrom: string) => Promise<boolean | undefined>;
   /** @default MAX_REPLY_BYTES (shared/policy.ts) */
-  maxBytes?: number;
+  maxBytes?: number | undefined;
 }
 
 export const REFUSALS = [
@@ -198,11 +198,12 @@ export async function readReply(message: InboundReply, options: ReplyOptions): P
 }
 
 /** The answer to a reply whose id could not be redeemed (action-store.ts), in the same words as the pages. */
-export const REDEMPTION_REPLY_MESSAGES: Readonly<Record<'used' | 'expired' | 'superseded' | 'not_decision' | 'foreign' | 'unknown', string>> = {
+export const REDEMPTION_REPLY_MESSAGES: Readonly<Record<'used' | 'expired' | 'superseded' | 'not_decision' | 'foreign' | 'unknown' | 'malformed', string>> = {
   used: 'This review request has already been answered from this email, so nothing more was changed. Open the record in the platform to see where it stands.',
   expired: 'This email is too old to decide by reply, so nothing was changed. Open the record in the platform and decide there, or ask for a new email.',
   superseded: 'This review has moved on since this email was sent (it was decided, resubmitted, or a newer email was sent), so nothing was changed. Open the record in the platform to see where it stands.',
   not_decision: 'Decide by replying to the newest review email itself, so nothing was changed. Or open the record in the platform and decide there.',
   foreign: REFUSAL_MESSAGES.not_reviewer,
   unknown: REFUSAL_MESSAGES.unknown_address,
+  malformed: REFUSAL_MESSAGES.unknown_address,
 };

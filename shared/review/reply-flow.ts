@@ -20,7 +20,7 @@ export interface ReplyFlowDeps {
   decide: DecisionHandOff;
   /** Ties the decision to the inbound message in the audit trail (the SES message id). */
   requestId: string;
-  maxBytes?: number;
+  maxBytes?: number | undefined;
   clock?: () => Date;
 }
 
@@ -28,7 +28,7 @@ export type ReplyOutcome =
   | { kind: 'decided'; jurisdictionId: JurisdictionId; recordId: string; action: Decision; round: number; answerTo: string; message: string }
   | {
       kind: 'refused';
-      why: RefusalCode | 'used' | 'expired' | 'superseded' | 'not_decision' | 'foreign' | 'unknown' | 'decided_elsewhere';
+      why: RefusalCode | keyof typeof REDEMPTION_REPLY_MESSAGES | 'decided_elsewhere';
       message: string;
       /** Unset when the sender is not authenticated: never answer a forged From. */
       answerTo?: string;
@@ -52,20 +52,22 @@ export async function handleReply(message: InboundReply, deps: ReplyFlowDeps): P
   const actionsIn = (jid: JurisdictionId) => new ActionIds(scopedTable(deps.client, deps.tableName, jid), { clock: deps.clock });
   const verdict = await readReply(message, {
     inboundDomain: deps.inboundDomain,
-    ...(deps.maxBytes !== undefined ? { maxBytes: deps.maxBytes } : {}),
+    maxBytes: deps.maxBytes,
     isBoundReviewer: async (actionId, from) => {
       jurisdictionId = await locateAction(deps.client, deps.tableName, actionId);
       return jurisdictionId === undefined ? undefined : actionsIn(jurisdictionId).isBound(actionId, from);
     },
   });
-  if (verdict.kind !== 'accepted') return verdict.kind === 'refused' ? { ...verdict, ...(jurisdictionId ? { jurisdictionId } : {}) } : verdict;
+  if (verdict.kind === 'ignored') return verdict;
+  if (verdict.kind === 'refused') return { ...verdict, ...(jurisdictionId ? { jurisdictionId } : {}) };
 
   const jid = jurisdictionId!;
   const table = scopedTable(deps.client, deps.tableName, jid);
   const actions = actionsIn(jid);
+  // Stryker disable next-line StringLiteral: any `via` but 'web' is bound by address; the literal is for the reader
   const redeemed = await actions.redeem(verdict.actionId, { via: 'reply', address: verdict.from }, deps.roundOf(table), verdict.action);
   if (redeemed.status !== 'redeemed') {
-    const why = redeemed.status === 'malformed' ? 'unknown' : redeemed.status;
+    const why = redeemed.status;
     return { kind: 'refused', why, message: REDEMPTION_REPLY_MESSAGES[why], answerTo: verdict.from, jurisdictionId: jid, ...('grant' in redeemed ? { recordId: redeemed.grant.recordId } : {}) };
   }
   const { recordId, round, subject } = redeemed.grant;

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { logger } from '#shared/logger.ts';
 import type { Principal } from '#shared/auth/principal.ts';
 import { ConflictError, ServiceUnavailableError, UnauthorizedError } from '#shared/errors.ts';
 import { actionIdDigest, newActionId } from '#shared/review/action-ids.ts';
@@ -44,6 +45,10 @@ const issue = (action: 'approve' | 'return' | 'open', over: { recordId?: string;
   });
 const writes = () => t.log.filter((c) => c !== 'Get' && c !== 'Query');
 const usedAt = (id: string) => t.items.get(`${JID}#ACTIONS|ACTION#${actionIdDigest(id)}`)?.usedAt;
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
 
 beforeEach(() => {
   t = new ExpressionTable();
@@ -110,7 +115,7 @@ describe('GET /actions/{actionId}: changes nothing', () => {
   it('a live Open link goes to its record', async () => {
     const { actionId } = await issue('open');
     const r = await showAction(pageInput(reviewer), actionId, deps());
-    expect(r).toMatchObject({ statusCode: 303, headers: { location: '/records/rec-1' } });
+    expect(r).toEqual({ statusCode: 303, headers: { location: '/records/rec-1', 'cache-control': 'no-store' }, body: '' });
   });
 
   it('used, superseded, expired, foreign and unknown links: a page that says so and what to do, with its 4xx', async () => {
@@ -213,13 +218,27 @@ describe('POST /actions/{actionId}: burns the link, then hands the decision on',
     expect(usedAt(actionId)).toBeDefined();
   });
 
+  it('an expired Return link is refused as expired, before its reason is asked for', async () => {
+    const { actionId } = await issue('return');
+    now = START + 72 * 3_600_000;
+    expect((await decideAction(pageInput(reviewer), actionId, {}, deps())).statusCode).toBe(410);
+  });
+
+  it('a reason with old Mac line ends is kept with LF', async () => {
+    const { actionId } = await issue('return');
+    await decideAction(pageInput(reviewer), actionId, { reason: 'one\rtwo' }, deps());
+    expect(decided[0]!.reason).toBe('one\ntwo');
+  });
+
   it('the hand-off failed: the link is released so the reviewer can try again, and the error goes to the stack', async () => {
+    const warn = vi.spyOn(logger, 'warn');
     const { actionId } = await issue('approve');
     decide = async () => {
       throw new ServiceUnavailableError('workflow unreachable');
     };
     await expect(decideAction(pageInput(reviewer), actionId, {}, deps())).rejects.toBeInstanceOf(ServiceUnavailableError);
     expect(usedAt(actionId)).toBeUndefined();
+    expect(warn).toHaveBeenCalledWith('A decision by link was not handed on', { error: 'ServiceUnavailableError', released: true });
     decide = async (_table, d) => {
       decided.push(d);
     };
@@ -227,7 +246,9 @@ describe('POST /actions/{actionId}: burns the link, then hands the decision on',
     expect(decided).toHaveLength(1);
   });
 
-  it('the hand-off failed and the release failed too: the original error still goes to the stack', async () => {
+  it('the hand-off failed and the release failed too: the original error still goes to the stack, both logged', async () => {
+    const warn = vi.spyOn(logger, 'warn');
+    const error = vi.spyOn(logger, 'error');
     const { actionId } = await issue('approve');
     decide = async () => {
       t.beforeCommand = (name) => {
@@ -236,15 +257,22 @@ describe('POST /actions/{actionId}: burns the link, then hands the decision on',
       throw new ServiceUnavailableError('workflow unreachable');
     };
     await expect(decideAction(pageInput(reviewer), actionId, {}, deps())).rejects.toBeInstanceOf(ServiceUnavailableError);
+    expect(error).toHaveBeenCalledWith('A link whose decision was not handed on could not be released', { error: 'Error' });
+    expect(warn).toHaveBeenCalledWith('A decision by link was not handed on', { error: 'ServiceUnavailableError', released: false });
   });
 
   it('refuses another reviewer, an unknown, superseded, expired or Open link, deciding nothing', async () => {
     const approve = (await issue('approve')).actionId;
     expect((await decideAction(pageInput(otherReviewer), approve, {}, deps())).statusCode).toBe(403);
     expect((await decideAction(pageInput(reviewer), newActionId(), {}, deps())).statusCode).toBe(404);
+    const before = t.log.length;
     expect((await decideAction(pageInput(reviewer), 'short', {}, deps())).statusCode).toBe(404);
+    expect(t.log.length).toBe(before);
     const open = (await issue('open')).actionId;
+    t.log.length = 0;
     const o = await decideAction(pageInput(reviewer), open, {}, deps());
+    // Refused on what inspect read: no second read, no write.
+    expect(t.log).toEqual(['Get']);
     expect(o.statusCode).toBe(400);
     expect(String(o.body)).toContain('This link only opens the record');
     rounds.set('rec-1', 2);

@@ -88,7 +88,7 @@ describe('handleReply', () => {
   it('an auto-reply is ignored: no lookup, no answer', async () => {
     const id = await issue();
     t.log.length = 0;
-    expect(await handleReply(reply(id, 'I am out of the office', { headers: 'Auto-Submitted: auto-replied\r\n' }), deps())).toEqual({ kind: 'ignored', why: 'auto_reply' });
+    expect(await handleReply(reply(id, 'I am out of the office', { headers: 'Auto-Submitted: auto-replied\r\n' }), deps())).toStrictEqual({ kind: 'ignored', why: 'auto_reply' });
     expect(t.log).toEqual([]);
   });
 
@@ -112,6 +112,19 @@ describe('handleReply', () => {
       decided.push(d);
     };
     expect((await handleReply(reply(id, 'approve'), deps())).kind).toBe('decided');
+  });
+
+  it('an approval with a note hands on no reason', async () => {
+    const id = await issue();
+    expect((await handleReply(reply(id, 'approve, looks complete'), deps())).kind).toBe('decided');
+    expect(decided[0]).not.toHaveProperty('reason');
+  });
+
+  it('reads expiry on its own clock', async () => {
+    const id = await issue();
+    const late = () => new Date(Date.now() + 100 * 86_400_000);
+    expect(await handleReply(reply(id, 'approve'), { ...deps(), clock: late })).toMatchObject({ kind: 'refused', why: 'expired', message: REDEMPTION_REPLY_MESSAGES.expired });
+    expect(decided).toEqual([]);
   });
 
   it('passes the size limit on', async () => {
