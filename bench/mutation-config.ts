@@ -19,6 +19,11 @@ export const mutationModules: readonly MutationModule[] = [
   { name: 'conditions', file: 'shared/forms/conditions.ts', tests: ['test/unit/forms/conditions.test.ts', 'test/unit/forms/branching.test.ts'] },
   { name: 'scores', file: 'shared/forms/scores.ts', tests: ['test/unit/forms/scores.test.ts'] },
   { name: 'diff', file: 'shared/records/diff.ts', tests: ['test/unit/records/model.test.ts'] },
+  { name: 'action ids', file: 'shared/review/action-ids.ts', tests: ['test/unit/review/action-ids.test.ts'] },
+  { name: 'action store', file: 'shared/review/action-store.ts', tests: ['test/unit/review/action-store.test.ts'] },
+  { name: 'replies', file: 'shared/review/replies.ts', tests: ['test/unit/review/replies.test.ts'] },
+  { name: 'reply flow', file: 'shared/review/reply-flow.ts', tests: ['test/unit/review/reply-flow.test.ts'] },
+  { name: 'action flow', file: 'shared/review/web/action-flow.tsx', tests: ['test/unit/review/action-flow.test.ts'] },
 ];
 
 /** Target mutation score per module, in percent. */

@@ -57,3 +57,12 @@ export function formPolicy(formId: string): FormPolicy {
   if (!policy) throw new Error(`Form ${formId} has no entry in FORM_POLICIES (shared/policy.ts)`);
   return policy;
 }
+
+/** How long an emailed review link (an action id: approve, return, open) stays usable (docs/review.md). */
+export const REVIEW_ACTION_TTL_HOURS = 72;
+
+/** How long a spent or expired action id is kept, so its page says "used" or "expired" rather than "unknown". */
+export const REVIEW_ACTION_KEPT_DAYS = 30;
+
+/** Inbound replies larger than this are refused before they are parsed (docs/review.md). */
+export const MAX_REPLY_BYTES = 10 * 1024 * 1024;

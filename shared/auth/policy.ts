@@ -47,6 +47,8 @@ export const ACTIONS = [
   'aggregates:read',
   'survey:respond',
   'surveys:manage',
+  'review:open-link',
+  'review:decide',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -75,6 +77,8 @@ export const ACTION_DESCRIPTIONS: Record<Action, string> = {
   'aggregates:read': 'cross-jurisdiction aggregates (suppressed small cells; never raw records)',
   'survey:respond': 'answer the anonymous safety culture survey through a wave link (no sign-in)',
   'surveys:manage': "open and close the jurisdiction's survey waves",
+  'review:open-link': 'open an emailed review link: a signed-out person is sent to sign in and back; the page shows only to the reviewer the link was sent to, and changes nothing',
+  'review:decide': 'approve or return a record by confirming an emailed review link (the link must have been sent to this reviewer)',
 };
 
 /**
@@ -86,7 +90,7 @@ export const SCOPES = ['public', 'own-jurisdiction', 'all'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 /** Actions anyone may take without signing in. */
-export const PUBLIC_ACTIONS = ['health:read', 'web:read', 'web:report', 'registry:read', 'dictionary:read', 'forms:read', 'api-docs:read', 'session:start', 'session:end', 'survey:respond'] as const satisfies readonly Action[];
+export const PUBLIC_ACTIONS = ['health:read', 'web:read', 'web:report', 'registry:read', 'dictionary:read', 'forms:read', 'api-docs:read', 'session:start', 'session:end', 'survey:respond', 'review:open-link'] as const satisfies readonly Action[];
 
 export const isPublicAction = (action: Action): boolean => (PUBLIC_ACTIONS as readonly Action[]).includes(action);
 
@@ -116,6 +120,7 @@ export const POLICY: Readonly<Record<Role, Readonly<Partial<Record<Action, Scope
     'records:review': 'own-jurisdiction',
     'records:amend': 'own-jurisdiction',
     'records:history': 'own-jurisdiction',
+    'review:decide': 'own-jurisdiction',
   },
   jurisdiction_admin: {
     ...publicRow,

@@ -34,6 +34,8 @@ export const partitions = {
   survey: 'SURVEY',
   surveyResponses: (waveId: string) => `SURVEY#${waveId}`,
   mail: 'MAIL',
+  /** Emailed review action ids (their SHA-256 only) and the slot that keeps one live id per record, round, action and reviewer. */
+  reviewActions: 'ACTIONS',
 } as const;
 
 const SESSION_PREFIX = 'SESSION#';
@@ -77,6 +79,19 @@ export const keys = {
   surveyResponse: (waveId: string, responseId: string) => ({ partition: partitions.surveyResponses(waveId), sk: `${RESPONSE_SK_PREFIX}${responseId}` }),
   /** The exactly-once marker of one email (shared/mail/once.ts): `event` is the mail event key, never an address. */
   mailMarker: (event: string) => ({ partition: partitions.mail, sk: `SENT#${event}` }),
+  /** A review action id, by the SHA-256 (hex) of the id: the id itself is never stored. */
+  reviewAction: (idDigest: string) => ({ partition: partitions.reviewActions, sk: `ACTION#${idDigest}` }),
+  /** Which id is live for one record, round, action and reviewer (the reviewer as a digest of the subject). */
+  reviewActionSlot: (recordId: string, round: number, action: string, reviewerDigest: string) => ({
+    partition: partitions.reviewActions,
+    sk: `SLOT#${recordId}#${String(round).padStart(6, '0')}#${action}#${reviewerDigest}`,
+  }),
+  /**
+   * gsi1 of an action id: an emailed reply names the id but not its jurisdiction, so the reply function finds the
+   * owning partition here, then reads the item itself under the jurisdiction's key.
+   */
+  reviewActionIndex: (idDigest: string) => `ACTION#${idDigest}`,
+  reviewActionIndexSort: 'ACTION',
 };
 
 /**

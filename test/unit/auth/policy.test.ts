@@ -55,6 +55,8 @@ const EXPECTED: Record<Action, [Scope | undefined, Scope | undefined, Scope | un
   'aggregates:read': [_, _, _, A, _],
   'survey:respond': [P, P, P, P, P],
   'surveys:manage': [_, _, O, _, _],
+  'review:open-link': [P, P, P, P, P],
+  'review:decide': [_, O, _, _, _],
 };
 
 const principalOf = (role: Role) => ({

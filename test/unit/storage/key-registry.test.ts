@@ -15,6 +15,7 @@ import { STORAGE_MARSHALL_OPTIONS, STORAGE_UNMARSHALL_OPTIONS } from '#shared/st
 import { scopedTable } from '#shared/storage/scoped-table.ts';
 import { SurveyWaves } from '#shared/survey/store.ts';
 import { sendOnce } from '#shared/mail/once.ts';
+import { ActionIds } from '#shared/review/action-store.ts';
 
 type Item = Record<string, unknown>;
 interface Written {
@@ -22,6 +23,8 @@ interface Written {
   sk: string;
   gsi1pk?: unknown;
   gsi1sk?: unknown;
+  /** An update or delete: it names the key only, so its index attributes are the ones a put wrote. */
+  keyOnly?: true;
 }
 
 /**
@@ -44,7 +47,7 @@ class RecordingTable {
   }
 
   private touch(key: Item) {
-    this.written.push({ pk: String(key.pk), sk: String(key.sk) });
+    this.written.push({ pk: String(key.pk), sk: String(key.sk), keyOnly: true });
   }
 
   private async send(command: unknown): Promise<Item> {
@@ -119,6 +122,19 @@ const KINDS: { kind: string; pk: RegExp; sk: RegExp; grants: readonly Grant[]; p
   { kind: 'survey link', pk: shape(owned(keys.surveyLink(B).partition)), sk: shape(keys.surveyLink(B).sk), grants: ['jurisdiction', 'survey'] },
   { kind: 'survey response', pk: shape(owned(keys.surveyResponse(B, C).partition)), sk: shape(keys.surveyResponse(B, C).sk), grants: ['jurisdiction', 'survey'] },
   { kind: 'mail marker', pk: shape(owned(keys.mailMarker(B).partition)), sk: shape(keys.mailMarker(B).sk), grants: ['jurisdiction'] },
+  {
+    kind: 'review action',
+    pk: shape(owned(keys.reviewAction(B).partition)),
+    sk: shape(keys.reviewAction(B).sk),
+    grants: ['jurisdiction'],
+    gsi1: [shape(keys.reviewActionIndex(B)), shape(keys.reviewActionIndexSort)],
+  },
+  {
+    kind: 'review action slot',
+    pk: shape(owned(keys.reviewActionSlot(B, 1, 'open', C).partition)),
+    sk: new RegExp(`^${keys.reviewActionSlot('\u0002', 0, '\u0003', '\u0004').sk.replace('\u0002', '[^#]+').replace('000000', '\\d{6}').replace('\u0003', '(?:approve|return|open)').replace('\u0004', '[0-9a-f]{32}')}$`),
+    grants: ['jurisdiction'],
+  },
 ];
 
 /** Each written key: built by exactly one registry builder, under the IAM patterns of its kind's grants and no other. */
@@ -135,6 +151,7 @@ function checkWritten(written: readonly Written[], jurisdictionId: string): stri
     }
     // The auth function reads profiles only: keys outside `*#*`.
     expect(like(w.pk, leadingKeyPatterns.notProfile), `${w.pk} (${kind.kind}) and the profile-read grant`).toBe(!kind.profile);
+    if (w.keyOnly) continue;
     if (kind.gsi1) {
       expect(String(w.gsi1pk)).toMatch(kind.gsi1[0]);
       expect(String(w.gsi1sk)).toMatch(kind.gsi1[1]);
@@ -196,6 +213,20 @@ describe('key registry (shared/storage/keys.ts): every key a store writes', () =
     await records.amend(table, reviewer, record.recordId, { reason: 'A date was wrong', expectedVersion: 4 });
     const kinds = checkWritten(t.written, jid);
     for (const kind of ['record', 'create receipt', 'submission receipt', 'read marker', 'kept version', 'audit event']) expect(kinds).toContain(kind);
+  });
+
+  it('review action ids: issued (and re-issued), redeemed, released', async () => {
+    const t = new RecordingTable();
+    const jid = 'ky-dcbs';
+    const actions = new ActionIds(scopedTable(t.client, 't', jid));
+    const input = { recordId: 'rec-1', round: 1, action: 'approve', reviewer: { subject: 'sub-2', address: 'review-lead@ky-dcbs.example.org' } } as const;
+    await actions.issue(input);
+    const { actionId } = await actions.issue(input);
+    const redeemed = await actions.redeem(actionId, { via: 'web', subject: 'sub-2' }, async () => 1);
+    expect(redeemed.status).toBe('redeemed');
+    await actions.release(actionId, redeemed as { usedAt: string });
+    const kinds = checkWritten(t.written, jid);
+    expect(new Set(kinds)).toEqual(new Set(['review action', 'review action slot']));
   });
 
   it('survey waves: waves, links, anonymous responses and the audit events of opening and closing', async () => {
