@@ -6,7 +6,7 @@ import { dictionaryApi } from '#shared/forms/dictionary-api.ts';
 import { httpFunction, route } from '#shared/http/handler.ts';
 import { surveyWavesApi } from '#shared/survey/api.ts';
 import { webApi as api } from '#shared/site/api.ts';
-import { reviewHandoff } from '#shared/review/http.ts';
+import { reviewActionApi } from '#shared/review/api.ts';
 import { errorPage, page, PAGE_CSP } from '#shared/web/components/page.tsx';
 import type { PageInput } from '#shared/web/page-input.ts';
 
@@ -25,6 +25,9 @@ const auditFlow = () => import('#shared/audit/web/audit-flow.tsx');
 const recordList = () => import('#shared/records/web/record-list.tsx');
 const dictionaryPage = () => import('#shared/forms/web/dictionary-page.tsx');
 const cspReports = () => import('#shared/http/csp-reports.ts');
+const actionFlow = () => import('#shared/review/web/action-flow.tsx');
+// The review hand-off (records service, Step Functions client) loads with the first decision or link.
+const review = () => import('#shared/review/http.ts');
 
 interface PageRequest {
   principal: Principal | undefined;
@@ -119,7 +122,7 @@ export const handler = httpFunction(
     // A reviewer's decision on the read-only record page: the records service's transition, as in the JSON API.
     'POST /records/{recordId}/transitions': route({
       ...api['POST /records/{recordId}/transitions'],
-      handle: async (i) => (await recordFlow()).moveRecord(await input(i), i.params.recordId, i.body, async (table, actor, recordId, move) => (await reviewHandoff(TABLE)).decide(table, actor, recordId, move, 'web')),
+      handle: async (i) => (await recordFlow()).moveRecord(await input(i), i.params.recordId, i.body, async (table, actor, recordId, move) => (await (await review()).reviewHandoff(TABLE)).decide(table, actor, recordId, move, 'web')),
     }),
     // Approved records (reviewers and admins): the amendment, and the version history.
     'GET /records/{recordId}/amend': route({
@@ -133,6 +136,16 @@ export const handler = httpFunction(
     'GET /records/{recordId}/history': route({
       ...api['GET /records/{recordId}/history'],
       handle: async (i) => (await recordFlow()).showHistory(await input(i), i.params.recordId),
+    }),
+    // Emailed review links (docs/review.md): GET only shows what the link would do; the decision is a signed-in POST.
+    'GET /actions/{actionId}': route({
+      ...reviewActionApi['GET /actions/{actionId}'],
+      readSession: true,
+      handle: async (i) => (await actionFlow()).showAction(await openInput(i), i.params.actionId, (await import('#shared/review/web/action-deps.ts')).reviewActionDeps(TABLE)),
+    }),
+    'POST /actions/{actionId}': route({
+      ...reviewActionApi['POST /actions/{actionId}'],
+      handle: async (i) => (await actionFlow()).decideAction(await input(i), i.params.actionId, i.body, (await import('#shared/review/web/action-deps.ts')).reviewActionDeps(TABLE)),
     }),
     // The data dictionary, generated from the form definitions bundled here (the CSVs come from the dictionary function).
     'GET /dictionary': route({

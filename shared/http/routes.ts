@@ -72,6 +72,8 @@ export const ROUTES = [
   { method: 'POST', path: '/survey-waves/{waveId}/close', action: 'surveys:manage', function: 'web', summary: "Closes a survey wave now: its link stops taking answers (HTML form post)" },
   { method: 'GET', path: '/survey/{jurisdictionId}/{linkToken}', action: 'survey:respond', function: 'survey', summary: 'The anonymous safety culture survey of a wave link (HTML, no sign-in)' },
   { method: 'POST', path: '/survey/{jurisdictionId}/{linkToken}', action: 'survey:respond', function: 'survey', summary: 'Sends anonymous survey answers (HTML form post); idempotent per submissionId' },
+  { method: 'GET', path: '/actions/{actionId}', action: 'review:open-link', function: 'web', summary: 'An emailed review link (HTML): the confirmation page of its decision; changes nothing' },
+  { method: 'POST', path: '/actions/{actionId}', action: 'review:decide', function: 'web', summary: "Confirms an emailed review link's decision (HTML form post): uses the link up, then hands the decision to the review workflow" },
   { method: 'GET', path: '/survey/{jurisdictionId}/{linkToken}/thanks', action: 'survey:respond', function: 'survey', summary: 'The thank-you page after answering the survey (HTML)' },
 ] as const satisfies readonly RouteSpec[];
 

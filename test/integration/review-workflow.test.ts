@@ -2,6 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleCriticalIncidentReview } from '#shared/forms/samples.ts';
 import { reviewExecutionName } from '#shared/review/model.ts';
+import { ActionIds } from '#shared/review/action-store.ts';
+import { STORAGE_MARSHALL_OPTIONS, STORAGE_UNMARSHALL_OPTIONS } from '#shared/storage/marshalling.ts';
+import { scopedTable } from '#shared/storage/scoped-table.ts';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { startTestCloud, type TestCloud } from '../support/local-cloud.ts';
 import { signIn, type Browser } from './helpers.ts';
 
@@ -110,5 +115,34 @@ describe('the review workflow (synthesized state machine, local Step Functions w
     const refused = await reviewer.go(`${api}/${recordId}/transitions`, json('POST', { to: 'approved', expectedVersion: 1 }));
     expect(refused.status).toBe(409);
     expect(((await (await reviewer.go(`${api}/${recordId}`)).json()) as { status: string }).status).toBe('draft');
+  });
+
+  it('an emailed Approve link: a scanner that follows it (GET, no session) changes nothing; the signed-in reviewer confirms with a POST and the workflow applies it', async () => {
+    const submitter = await signIn('demo-ky-dcbs-submitter', url);
+    const { api, recordId } = await submitted(submitter);
+    const client = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: test.cloud.endpoints.dynamodb, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }), {
+      marshallOptions: STORAGE_MARSHALL_OPTIONS,
+      unmarshallOptions: STORAGE_UNMARSHALL_OPTIONS,
+    });
+    const table = scopedTable(client, test.cloud.assembly.tables[0]!.name, 'ky-dcbs');
+    // The link the review email would carry, for the version the review waits on (round = that version).
+    const { actionId } = await new ActionIds(table).issue({ recordId, round: 2, action: 'approve', reviewer: { subject: 'demo-ky-dcbs-reviewer', address: 'review-lead@ky-dcbs.example.org' } });
+
+    const scanner = await fetch(`${url}/actions/${actionId}`, { redirect: 'manual' });
+    expect(scanner.status).toBe(303);
+    expect(scanner.headers.get('location')).toContain('/auth/sign-in');
+    const reviewer = await signIn('demo-ky-dcbs-reviewer', url);
+    const page = await reviewer.go(`${url}/actions/${actionId}`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(((await (await reviewer.go(`${api}/${recordId}`)).json()) as { status: string }).status).toBe('submitted');
+
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
+    const decided = await reviewer.go(`${url}/actions/${actionId}`, { method: 'POST', body: new URLSearchParams({ _csrf: csrf }), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(decided.url).toContain(`/records/${recordId}?moved=approved`);
+    expect(((await (await reviewer.go(`${api}/${recordId}`)).json()) as { status: string }).status).toBe('approved');
+    // Used once: the same link again says so, and changes nothing.
+    const again = await reviewer.go(`${url}/actions/${actionId}`);
+    expect(again.status).toBe(409);
   });
 });
