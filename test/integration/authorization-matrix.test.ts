@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isPublicAction, scopeOf, type Role } from '#shared/auth/policy.ts';
 import { ROUTES } from '#shared/http/routes.ts';
@@ -41,8 +41,11 @@ async function send(browser: Browser | undefined, method: string, path: string, 
   return { status: res.status, text: await res.text() };
 }
 
+/** A well-formed emailed-link id that was never issued (43 base64url characters). */
+const UNKNOWN_ACTION_ID = randomBytes(32).toString('base64url');
+
 function requestFor(route: (typeof ROUTES)[number], jurisdictionId: string, recordId: string) {
-  const path = route.path.replace('{jurisdictionId}', jurisdictionId).replace('{recordId}', recordId).replace('{sectionId}', 'incident');
+  const path = route.path.replace('{jurisdictionId}', jurisdictionId).replace('{recordId}', recordId).replace('{sectionId}', 'incident').replace('{actionId}', UNKNOWN_ACTION_ID);
   const body: Record<string, unknown> | undefined = {
     'records:create': { formId: 'critical_incident_review' },
     'records:save': { answers: {}, expectedVersion: 1 },
@@ -94,6 +97,10 @@ describe('authorization matrix (routes × roles × jurisdictions)', () => {
       // The same answer as for a record that does not exist: nothing reveals the other jurisdiction's record.
       const missing = await send(browsers[role], route.method, requestFor(route, jid, '01JZZZZZZZZZZZZZZZZZZZZZZZ').path, body, csrf);
       expect(JSON.parse(missing.text).error.message).toBe(JSON.parse(res.text).error.message);
+    } else if (route.path.includes('{actionId}')) {
+      // An emailed link's route ran (authorized) and answers for the link itself: one that does not exist is its 404 page.
+      expect(res.status, res.text).toBe(404);
+      expect(res.text).toMatch(/this link/i);
     } else {
       expect([401, 403, 404], `${res.status} ${res.text}`).not.toContain(res.status);
       expect(res.status).toBeLessThan(500);
