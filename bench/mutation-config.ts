@@ -24,6 +24,7 @@ export const mutationModules: readonly MutationModule[] = [
   { name: 'replies', file: 'shared/review/replies.ts', tests: ['test/unit/review/replies.test.ts'] },
   { name: 'reply flow', file: 'shared/review/reply-flow.ts', tests: ['test/unit/review/reply-flow.test.ts'] },
   { name: 'action flow', file: 'shared/review/web/action-flow.tsx', tests: ['test/unit/review/action-flow.test.ts'] },
+  { name: 'review hand-off', file: 'shared/review/handoff.ts', tests: ['test/unit/review/handoff.test.ts'] },
 ];
 
 /** Target mutation score per module, in percent. */
