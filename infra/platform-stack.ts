@@ -102,9 +102,10 @@ export class PlatformStack extends Stack {
 
     // The review workflow (docs/review.md): its tasks apply decisions with the records service; a new submission
     // receipt on the table's stream starts it (or resumes it after a return); decision routes resume its waits.
-    const reviewTasks = fn('review-tasks', "Runs the review workflow's steps: stores what it waits for, applies decisions", { timeout: Duration.seconds(30) })
+    const reviewTasks = fn('review-tasks', "Runs the review workflow's steps: stores what it waits for, applies decisions, sends its emails", { timeout: Duration.seconds(60) })
       .bindTable(data.table, data.indexNames, 'write')
-      .bindSecret('CURSOR_SECRET', cursorKey);
+      .bindSecret('CURSOR_SECRET', cursorKey)
+      .bindMail(config.senderAddress);
     const reviewWorkflow = new ReviewWorkflow(this, 'ReviewWorkflow', { key: data.key, alarmTopic, logRetention, tasks: reviewTasks });
     fn('review-start', 'Starts the review of each new submission, or resumes the review waiting for it', { invocation: 'async', timeout: Duration.seconds(30) })
       .bindTable(data.table, data.indexNames, 'read')
@@ -132,6 +133,7 @@ export class PlatformStack extends Stack {
       dictionary: fn('dictionary', 'Serves the data dictionary generated from the form definitions'),
       auth: fn('auth', 'Signs people in and out (OIDC code flow with PKCE) and keeps their sessions')
         .grantProfileRead(data.table)
+        .grantPeopleWrite(data.table)
         .grantSessions(data.table)
         .bindSecret('CSRF_SECRET', csrfKey),
       web: fn('web', 'Serves the server-rendered web pages')
@@ -176,6 +178,8 @@ export class PlatformStack extends Stack {
     // Functions that read sessions need the app's origin (cookie names and flags depend on it); the OpenAPI document names both.
     for (const f of [httpFunctions.auth, httpFunctions.web, httpFunctions.survey, httpFunctions.jurisdictions, httpFunctions.records, httpFunctions.audit, httpFunctions.openapi, httpFunctions['not-found']]) f.addEnvironment('APP_ORIGIN', appUrl);
     for (const [name, value] of Object.entries(identity.functionEnvironment())) httpFunctions.auth.addEnvironment(name, value);
+    // The review emails' links.
+    reviewTasks.addEnvironment('APP_ORIGIN', appUrl);
 
     this.acknowledgeStackWide();
 

@@ -8,12 +8,22 @@ import { JurisdictionStore } from '#shared/jurisdictions/store.ts';
 import { logger } from '#shared/logger.ts';
 import { recordService } from '#shared/records/http.ts';
 import { parseState, ReviewTasks } from '#shared/review/tasks.ts';
+import { PeopleDirectory } from '#shared/auth/people.ts';
+import type { ReviewNotifier } from '#shared/review/notify.ts';
 import { scopedTable } from '#shared/storage/scoped-table.ts';
 
 const TABLE = requiredEnv('TABLE_NAME');
 let tasks: Promise<ReviewTasks> | undefined;
 const reviewTasks = () =>
   (tasks ??= recordService(TABLE).then((records) => new ReviewTasks({ records, registry: new JurisdictionStore(TABLE), table: (id) => scopedTable(documentClient, TABLE, id) })));
+
+let notifier: Promise<ReviewNotifier> | undefined;
+// Mail (nodemailer, MAIL_FROM) loads with the first notice, not at every cold start.
+const reviewNotifier = () =>
+  (notifier ??= Promise.all([recordService(TABLE), import('#shared/review/notify.ts'), import('#shared/mail/send.ts')]).then(
+    ([records, { ReviewNotifier }, { sendMail }]) =>
+      new ReviewNotifier({ records, registry: new JurisdictionStore(TABLE), people: new PeopleDirectory(documentClient, TABLE), table: (id) => scopedTable(documentClient, TABLE, id), send: sendMail, appOrigin: requiredEnv('APP_ORIGIN') }),
+  ));
 
 const eventSchema = z.lazy(() =>
   z.discriminatedUnion('task', [
@@ -22,6 +32,8 @@ const eventSchema = z.lazy(() =>
     z.object({ task: z.literal('remind'), state: z.unknown() }),
     z.object({ task: z.literal('apply-decision'), state: z.unknown() }),
     z.object({ task: z.literal('resubmitted'), state: z.unknown() }),
+    z.object({ task: z.literal('end'), executionName: z.string(), state: z.unknown() }),
+    z.object({ task: z.literal('notify'), kind: z.enum(['review_request', 'returned', 'approved']), resubmitted: z.optional(z.boolean()), state: z.unknown() }),
   ]),
 );
 
@@ -44,5 +56,9 @@ export const handler = middy(async (raw: unknown): Promise<unknown> => {
       return t.applyDecision(parseState(event.state));
     case 'resubmitted':
       return t.resubmitted(parseState(event.state));
+    case 'end':
+      return t.end(parseState(event.state), event.executionName);
+    case 'notify':
+      return (await reviewNotifier()).notify(event.kind, parseState(event.state), { resubmitted: event.resubmitted ?? false });
   }
 }).use(injectLambdaContext(logger, { logEvent: false, resetKeys: true }));

@@ -215,6 +215,11 @@ export class PlatformFunction extends Construct {
   }
 
   /** GetItem of jurisdiction profiles only (their partition key is the bare jurisdiction id, without `#`). */
+  /** PutItem of the people directories only (`<jurisdiction>#PEOPLE`): the auth function keeps them at sign-in. */
+  grantPeopleWrite(table: dynamodb.ITableV2): this {
+    return this.grantItemsByKey(table, ['dynamodb:PutItem'], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeyPatterns.people } }, 'write');
+  }
+
   grantProfileRead(table: dynamodb.ITableV2): this {
     return this.grantItemsByKey(table, ['dynamodb:GetItem'], { 'ForAllValues:StringNotLike': { 'dynamodb:LeadingKeys': leadingKeyPatterns.notProfile } }, 'read');
   }

@@ -6,6 +6,8 @@ import { json, type HttpResult } from '#shared/http/response.ts';
 import { logger } from '#shared/logger.ts';
 import { authApi as api } from './api.ts';
 import { OidcClient, oidcSettingsFromEnv, type OidcClientOptions } from './oidc.ts';
+import { documentClient } from '#shared/aws/document-client.ts';
+import { PeopleDirectory } from './people.ts';
 import { SessionStore } from './sessions.ts';
 import { SignInTransactionStore } from './transactions.ts';
 
@@ -17,13 +19,15 @@ import { SignInTransactionStore } from './transactions.ts';
 export interface AuthDeps {
   sessions: SessionStore;
   oidc: OidcClient;
+  /** Who the platform may email, updated at each sign-in (absent: not kept). */
+  people?: PeopleDirectory;
 }
 
 /** Sessions and the OIDC client from the environment (TABLE_NAME, APP_ORIGIN, OIDC_*, SESSION_*). */
 export function authFromEnv(options: Pick<OidcClientOptions, 'acceptJurisdiction'> = {}): AuthDeps {
   const sessions = SessionStore.fromEnv();
   const transactions = new SignInTransactionStore(requiredEnv('TABLE_NAME'), { secureCookies: sessions.config.secureCookies });
-  return { sessions, oidc: new OidcClient(oidcSettingsFromEnv(), { ...options, transactions }) };
+  return { sessions, oidc: new OidcClient(oidcSettingsFromEnv(), { ...options, transactions }), people: new PeopleDirectory(documentClient, requiredEnv('TABLE_NAME')) };
 }
 
 /** The cookies of a request: API Gateway v2 puts them in `event.cookies`; a v1-style Cookie header also works. */
@@ -56,11 +60,13 @@ export function authRoutes(deps: AuthDeps) {
         // Built from the registered redirect URI, never from the Host header.
         const callbackUrl = new URL(oidc.settings.redirectUri);
         callbackUrl.search = event.rawQueryString ?? '';
-        const { principal, returnTo } = await oidc.completeSignIn(callbackUrl, cookiesOf(event));
+        const { principal, returnTo, email } = await oidc.completeSignIn(callbackUrl, cookiesOf(event));
         // Signing in again replaces the browser's session: the old one ends server-side, not just in the cookie.
         await sessions.endSession(cookiesOf(event));
         const { setCookie } = await sessions.createSession(principal);
         logger.info('Signed in', { role: principal.role, jurisdictionId: principal.jurisdictionId });
+        // Who the review emails reach; a failure here must not fail the sign-in (the next one writes it again).
+        await deps.people?.signedIn(principal, email, new Date()).catch((e: unknown) => logger.warn('People directory not updated', { error: (e as Error).name }));
         return redirect(returnTo, [setCookie, oidc.clearTransactionCookie()]);
       },
     }),

@@ -126,7 +126,7 @@ export class OidcClient {
    *   redirect URI, never from the Host header)
    * @throws UnauthorizedError for anything wrong with the sign-in; ServiceUnavailableError when the provider is unreachable
    */
-  async completeSignIn(callbackUrl: string | URL, transactionCookies: string | readonly string[] | undefined | null): Promise<{ principal: Principal; returnTo: string }> {
+  async completeSignIn(callbackUrl: string | URL, transactionCookies: string | readonly string[] | undefined | null): Promise<{ principal: Principal; returnTo: string; email?: string }> {
     const config = await this.discover();
     const client = await openidClient();
     const transaction = await this.options.transactions.take(transactionCookies);
@@ -148,7 +148,9 @@ export class OidcClient {
     if (principal.jurisdictionId && this.options.acceptJurisdiction && !(await this.options.acceptJurisdiction(principal.jurisdictionId))) {
       throw new UnauthorizedError('Your jurisdiction is not active on the platform. Ask your jurisdiction admin.');
     }
-    return { principal, returnTo: transaction.returnTo };
+    // The address the platform may email (the people directory): only one the provider verified.
+    const email = claims.email_verified === true && typeof claims.email === 'string' ? claims.email : undefined;
+    return { principal, returnTo: transaction.returnTo, ...(email ? { email } : {}) };
   }
 
   /** The Set-Cookie value that removes the transaction cookie once the sign-in is done. */

@@ -19,7 +19,8 @@ export const REVIEW_MOVES = ['in_review', 'returned', 'approved'] as const;
 export type ReviewMove = (typeof REVIEW_MOVES)[number];
 
 export interface ReviewWait {
-  kind: 'decision' | 'resubmission';
+  /** `ended`: the review is over (approved); a new submission (after an amendment) starts a new one. */
+  kind: 'decision' | 'resubmission' | 'ended';
   /** The Step Functions task token: stored here only, never in an email, a URL or a log. */
   token: string;
   /** The record version the wait is for (a decision claims this version). */
@@ -31,8 +32,8 @@ export interface ReviewWait {
 
 export const reviewWaitSchema = z.lazy(() =>
   z.object({
-    kind: z.enum(['decision', 'resubmission']),
-    token: z.string().check(z.minLength(1)),
+    kind: z.enum(['decision', 'resubmission', 'ended']),
+    token: z.string(),
     version: z.number().check(z.int(), z.minimum(1)),
     executionName: z.string(),
     since: z.string(),

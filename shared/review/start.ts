@@ -50,6 +50,12 @@ export class ReviewStarter {
   async handle(s: Submission): Promise<'started' | 'resumed' | 'already'> {
     const table = scopedTable(this.deps.client, this.deps.tableName, s.jurisdictionId);
     const wait = await readWait(table, s.recordId);
+    if (wait?.kind === 'decision') {
+      // The record's review is alive between its steps (e.g. telling the author of a return): its next wait sees
+      // this submission itself. A second execution would review the record twice.
+      logger.info('Submission joins its running review', { jurisdictionId: s.jurisdictionId, recordId: s.recordId });
+      return 'already';
+    }
     if (wait?.kind === 'resubmission') {
       // A false answer: the wait timed out into a reminder meanwhile; the next wait sees the resubmission itself.
       const resumed = await this.deps.resume(wait.token, { submissionId: s.submissionId });

@@ -95,6 +95,14 @@ export class ReviewTasks {
     return { state: { ...state, reminders: 0 }, to: decision.to };
   }
 
+  /** The review is over (approved): what the record waits for is nothing, so its next submission starts a new review. */
+  async end(state: ReviewState, executionName: string): Promise<void> {
+    const table = this.deps.table(state.jurisdictionId);
+    const record = await this.deps.records.current(table, systemActor(state.jurisdictionId), state.recordId);
+    const ended: ReviewWait = { kind: 'ended', token: '', version: record.version, executionName, since: this.now().toISOString(), reminders: 0 };
+    await table.put({ key: keys.reviewWait(state.recordId), attributes: { ...ended } as Item });
+  }
+
   /** After a resubmission: the submission that resumed this execution becomes the one under review. */
   async resubmitted(state: ReviewState): Promise<ReviewState> {
     const table = this.deps.table(state.jurisdictionId);

@@ -34,6 +34,8 @@ export const partitions = {
   survey: 'SURVEY',
   surveyResponses: (waveId: string) => `SURVEY#${waveId}`,
   mail: 'MAIL',
+  /** The people of a jurisdiction the platform may email (shared/people/directory.ts), written at sign-in. */
+  people: 'PEOPLE',
   /** Emailed review action ids (their SHA-256 only) and the slot that keeps one live id per record, round, action and reviewer. */
   reviewActions: 'ACTIONS',
 } as const;
@@ -77,6 +79,8 @@ export const keys = {
   surveyWave: (waveId: string) => ({ partition: partitions.survey, sk: `${WAVE_SK_PREFIX}${waveId}` }),
   surveyLink: (token: string) => ({ partition: partitions.survey, sk: `LINK#${token}` }),
   surveyResponse: (waveId: string, responseId: string) => ({ partition: partitions.surveyResponses(waveId), sk: `${RESPONSE_SK_PREFIX}${responseId}` }),
+  /** A person of the jurisdiction, by their subject (the identity provider's id), as their last sign-in said. */
+  person: (subject: string) => ({ partition: partitions.people, sk: `PERSON#${subject}` }),
   /** The exactly-once marker of one email (shared/mail/once.ts): `event` is the mail event key, never an address. */
   mailMarker: (event: string) => ({ partition: partitions.mail, sk: `SENT#${event}` }),
   /** A review action id, by the SHA-256 (hex) of the id: the id itself is never stored. */
@@ -103,6 +107,8 @@ export const leadingKeyPatterns = {
   sessions: [keys.session('*').pk, keys.signIn('*').pk],
   /** Waves and links, and each wave's responses, of any jurisdiction. */
   survey: [keys.owned('*', partitions.survey), keys.owned('*', partitions.surveyResponses('*'))],
+  /** The people directories of every jurisdiction (the auth function writes them at sign-in). */
+  people: [keys.owned('*', partitions.people)],
   /** Append-only partitions. */
   audit: [keys.owned('*', partitions.audit)],
   /** Partition keys with a separator: everything but the bare jurisdiction id of a profile (for StringNotLike). */

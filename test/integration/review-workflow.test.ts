@@ -2,11 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleCriticalIncidentReview } from '#shared/forms/samples.ts';
 import { reviewExecutionName } from '#shared/review/model.ts';
-import { ActionIds } from '#shared/review/action-store.ts';
-import { STORAGE_MARSHALL_OPTIONS, STORAGE_UNMARSHALL_OPTIONS } from '#shared/storage/marshalling.ts';
-import { scopedTable } from '#shared/storage/scoped-table.ts';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { startTestCloud, type TestCloud } from '../support/local-cloud.ts';
 import { signIn, type Browser } from './helpers.ts';
 
@@ -23,7 +18,7 @@ let test: TestCloud;
 let url: string;
 
 beforeAll(async () => {
-  test = await startTestCloud({ timeScale: { review: (72 * 3600) / REMINDER_SECONDS_SCALED } });
+  test = await startTestCloud({ timeScale: { review: (72 * 3600) / REMINDER_SECONDS_SCALED }});
   url = test.cloud.url;
 }, 300_000);
 afterAll(async () => test?.close());
@@ -45,6 +40,22 @@ async function until<T>(what: string, probe: () => Promise<T | undefined> | T | 
   }
 }
 
+interface InboxEmail {
+  subject: string;
+  to: { address: string }[];
+  html: string;
+  text: string;
+}
+/** The messages MailDev holds for an address, once there are at least `count`. */
+const inboxOf = (address: string, count: number) =>
+  until(`${count} email(s) to ${address}`, async () => {
+    const all = (await (await fetch(`${test.cloud.endpoints.mailInbox}/api/email`)).json()) as InboxEmail[];
+    const mine = all.filter((e) => e.to.some((t) => t.address === address));
+    return mine.length >= count ? mine : undefined;
+  });
+const REVIEWER_ADDRESS = 'review-lead@ky-dcbs.example.org';
+const AUTHOR_ADDRESS = 'submitter@ky-dcbs.example.org';
+
 async function submitted(submitter: Browser): Promise<{ api: string; recordId: string; submissionId: string }> {
   const api = `${url}/api/jurisdictions/ky-dcbs/records`;
   const made = await submitter.go(api, json('POST', { formId: 'critical_incident_review', answers: sampleCriticalIncidentReview(3) }));
@@ -64,10 +75,15 @@ describe('the review workflow (synthesized state machine, local Step Functions w
     expect(test.cloud.stepFunctions.listExecutions(reviewMachine().arn).filter((e) => e.executionArn === execution.executionArn)).toHaveLength(1);
 
     // Nobody decides for two intervals: two reminders, and the wait goes on.
-    await new Promise((r) => setTimeout(r, REMINDER_SECONDS_SCALED * 2.5 * 1000));
+    // Begin, the email, then wait, remind, wait, remind, wait: seven states entered, and it still waits.
+    await until('two reminders', () => execution.transitions >= 7, 15_000);
     expect(execution.status).toBe('RUNNING');
-    // Begin, then wait, remind, wait, remind, wait: at least six states entered.
-    expect(execution.transitions).toBeGreaterThanOrEqual(6);
+
+    // The reviewer (in the people directory since signing in) got the review request, with links and no answers.
+    const [request] = await inboxOf(REVIEWER_ADDRESS, 1);
+    expect(request!.subject).toMatch(/^Review requested: /);
+    expect(request!.html).toContain(`${url}/actions/`);
+    expect(request!.text).not.toContain('unsafe sleep');
 
     const returned = await reviewer.go(`${api}/${recordId}/transitions`, json('POST', { to: 'returned', expectedVersion: 2, reason: 'Add the debriefing date.' }));
     expect(returned.status).toBe(200);
@@ -80,7 +96,12 @@ describe('the review workflow (synthesized state machine, local Step Functions w
     expect(approved.status).toBe(200);
     expect(await approved.json()).toMatchObject({ status: 'approved', version: 5 });
     await until('the execution to end', () => execution.status !== 'RUNNING');
-    expect(execution.status).toBe('SUCCEEDED');
+    expect(execution.status, `${execution.error}: ${execution.cause}`).toBe('SUCCEEDED');
+    // The author heard of the return (with the reason) and of the approval; the reviewer of the resubmission.
+    const authorMail = await inboxOf(AUTHOR_ADDRESS, 2);
+    expect(authorMail.map((m) => m.subject.split(':')[0]).sort()).toEqual(['Approved', 'Returned for changes']);
+    expect(authorMail.find((m) => m.subject.startsWith('Returned'))!.text).toContain('Add the debriefing date.');
+    expect((await inboxOf(REVIEWER_ADDRESS, 2)).some((m) => m.subject.startsWith('Resubmitted for review'))).toBe(true);
     expect(() => executionOf(recordId, resubmissionId)).toThrow();
 
     // Who decided is in the audit trail, named as the person.
@@ -117,16 +138,12 @@ describe('the review workflow (synthesized state machine, local Step Functions w
     expect(((await (await reviewer.go(`${api}/${recordId}`)).json()) as { status: string }).status).toBe('draft');
   });
 
-  it('an emailed Approve link: a scanner that follows it (GET, no session) changes nothing; the signed-in reviewer confirms with a POST and the workflow applies it', async () => {
+  it("the review email's Approve link: a scanner that follows it (GET, no session) changes nothing; the signed-in reviewer confirms with a POST and the workflow applies it", async () => {
     const submitter = await signIn('demo-ky-dcbs-submitter', url);
+    const before = (await inboxOf(REVIEWER_ADDRESS, 1)).length;
     const { api, recordId } = await submitted(submitter);
-    const client = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: test.cloud.endpoints.dynamodb, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }), {
-      marshallOptions: STORAGE_MARSHALL_OPTIONS,
-      unmarshallOptions: STORAGE_UNMARSHALL_OPTIONS,
-    });
-    const table = scopedTable(client, test.cloud.assembly.tables[0]!.name, 'ky-dcbs');
-    // The link the review email would carry, for the version the review waits on (round = that version).
-    const { actionId } = await new ActionIds(table).issue({ recordId, round: 2, action: 'approve', reviewer: { subject: 'demo-ky-dcbs-reviewer', address: 'review-lead@ky-dcbs.example.org' } });
+    const email = (await inboxOf(REVIEWER_ADDRESS, before + 1)).find((m) => m.text.includes(recordId))!;
+    const actionId = /Approve:\s*\S*\/actions\/([A-Za-z0-9_-]{43})/.exec(email.text)![1]!;
 
     const scanner = await fetch(`${url}/actions/${actionId}`, { redirect: 'manual' });
     expect(scanner.status).toBe(303);

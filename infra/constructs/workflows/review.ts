@@ -39,6 +39,9 @@ export class ReviewWorkflow extends Construct {
         const begin = steps.invoke('Begin', props.tasks, {
           payload: sfn.TaskInput.fromObject({ task: 'begin', 'jurisdictionId.$': '$.jurisdictionId', 'recordId.$': '$.recordId', 'submissionId.$': '$.submissionId' }),
         });
+        // Emails: their result is not the state's (resultPath DISCARD keeps the state as it was).
+        const notify = (id: string, kind: string, extra: Record<string, unknown> = {}) =>
+          steps.invoke(id, props.tasks, { payload: task('notify', { kind, ...extra }), resultPath: sfn.JsonPath.DISCARD });
         const remindReviewers = steps.invoke('RemindReviewers', props.tasks, { payload: task('remind') });
         const applyDecision = steps.invoke('ApplyDecision', props.tasks, { payload: task('apply-decision') });
         const awaitDecision = steps.await('AwaitDecision', props.tasks, {
@@ -58,13 +61,16 @@ export class ReviewWorkflow extends Construct {
         });
         remindAuthor.next(awaitResubmission);
         awaitResubmission.next(resubmitted);
-        resubmitted.next(awaitDecision);
+        resubmitted.next(notify('NotifyReviewersAgain', 'review_request', { resubmitted: true })).next(awaitDecision);
         const nextState = (name: string) => new sfn.Pass(this, name, { outputPath: '$.state' });
         const approved = new sfn.Succeed(this, 'Approved', { comment: 'Approved: the record is locked; an amendment starts a new review' });
-        return begin.next(awaitDecision).next(applyDecision).next(
+        return begin.next(notify('NotifyReviewers', 'review_request')).next(awaitDecision).next(applyDecision).next(
           new sfn.Choice(this, 'Decided')
-            .when(sfn.Condition.stringEquals('$.to', 'approved'), approved)
-            .when(sfn.Condition.stringEquals('$.to', 'returned'), nextState('Returned').next(awaitResubmission))
+            .when(sfn.Condition.stringEquals('$.to', 'approved'), nextState('ApprovedState')
+                .next(steps.invoke('EndReview', props.tasks, { payload: task('end', { 'executionName.$': '$$.Execution.Name' }), resultPath: sfn.JsonPath.DISCARD }))
+                .next(notify('NotifyAuthorApproved', 'approved'))
+                .next(approved))
+            .when(sfn.Condition.stringEquals('$.to', 'returned'), nextState('Returned').next(notify('NotifyAuthorReturned', 'returned')).next(awaitResubmission))
             .otherwise(nextState('InReview').next(awaitDecision)),
         );
       },
