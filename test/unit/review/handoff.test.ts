@@ -1,12 +1,26 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ConflictError, ValidationError } from '#shared/errors.ts';
 import { RecordConflictError } from '#shared/records/errors.ts';
 import type { RecordStatus, RecordView } from '#shared/records/model.ts';
 import type { RecordService } from '#shared/records/service.ts';
-import { readDecision, ReviewHandoff } from '#shared/review/handoff.ts';
+import { alreadyDecided, notAwaitingDecision, readDecision, ReviewHandoff, sendTaskSuccess } from '#shared/review/handoff.ts';
 import { keys } from '#shared/storage/keys.ts';
 import { scopedTable } from '#shared/storage/scoped-table.ts';
 import { ExpressionTable } from './expression-table.ts';
+
+// The Step Functions SDK as sendTaskSuccess loads it (#shared/aws/sfn.ts), recording what is sent.
+const sfnFake = vi.hoisted(() => ({ sent: [] as { taskToken: string; output: string }[], fail: undefined as string | undefined }));
+vi.mock('#shared/aws/sfn.ts', () => ({
+  sfn: async () => ({
+    sdk: { SendTaskSuccessCommand: class { constructor(readonly input: { taskToken: string; output: string }) {} } },
+    client: {
+      send: async (command: { input: { taskToken: string; output: string } }) => {
+        if (sfnFake.fail) throw Object.assign(new Error(sfnFake.fail), { name: sfnFake.fail });
+        sfnFake.sent.push(command.input);
+      },
+    },
+  }),
+}));
 
 const JID = 'ky-dcbs';
 const RID = '01JREVIEWHANDOFF0000000000';
@@ -137,5 +151,65 @@ describe('the review hand-off (shared/review/handoff.ts)', () => {
     const record = await t.handoff.decide(t.table, reviewer, RID, { to: 'approved', expectedVersion: 2 }, 'api');
     expect(record.version).toBe(2);
     expect((await readDecision(t.table, RID, 2))?.to).toBe('approved');
+  });
+});
+
+describe('sendTaskSuccess: the resume through the Step Functions SDK', () => {
+  it('sends the token and the output as JSON, and answers true', async () => {
+    sfnFake.fail = undefined;
+    sfnFake.sent.length = 0;
+    expect(await sendTaskSuccess('TOKEN+/=', { version: 2 })).toBe(true);
+    expect(sfnFake.sent).toEqual([{ taskToken: 'TOKEN+/=', output: '{"version":2}' }]);
+  });
+
+  it.each(['TaskDoesNotExist', 'TaskTimedOut', 'InvalidToken'])('answers false for %s: the token no longer waits', async (name) => {
+    sfnFake.fail = name;
+    expect(await sendTaskSuccess('T', {})).toBe(false);
+  });
+
+  it('lets any other error through (the decision is claimed; the caller answers 5xx and the next wait applies it)', async () => {
+    sfnFake.fail = 'ThrottlingException';
+    await expect(sendTaskSuccess('T', {})).rejects.toThrow('ThrottlingException');
+  });
+});
+
+describe('what the hand-off says and how it reads', () => {
+  it('says what is wrong in words a reviewer can act on', () => {
+    expect(notAwaitingDecision().message).toBe('This record is not waiting for a decision right now: it was just submitted or just decided. Reload it in a moment and try again.');
+    expect(alreadyDecided().message).toBe('Someone else made a decision on this version of the record first. Reload it to see what was decided.');
+  });
+
+  it('reads the wait and the claim with consistent reads (a claim just written must be seen)', async () => {
+    const t = setup();
+    await t.ready;
+    await t.handoff.decide(t.table, reviewer, RID, { to: 'approved', expectedVersion: 2 }, 'api');
+    expect(t.mem.inconsistentGets).toBe(0);
+  });
+
+  it('gives a starting review its moment and no more: a wait that never comes is refused after readyWithinMs', async () => {
+    const t = setup({ wait: undefined });
+    await t.ready;
+    const started = Date.now();
+    await expect(t.handoff.decide(t.table, reviewer, RID, { to: 'approved', expectedVersion: 2 }, 'api')).rejects.toThrow(/not waiting/);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(25);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('waits for the move to be applied at most appliedWithinMs, then answers the record as it is', async () => {
+    const t = setup({ resumeAnswers: false });
+    await t.ready;
+    const started = Date.now();
+    const record = await t.handoff.decide(t.table, reviewer, RID, { to: 'approved', expectedVersion: 2 }, 'api');
+    expect(record.version).toBe(2);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(55);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('answers as soon as the record moved past the decided version', async () => {
+    const t = setup();
+    await t.ready;
+    const started = Date.now();
+    await t.handoff.decide(t.table, reviewer, RID, { to: 'approved', expectedVersion: 2 }, 'api');
+    expect(Date.now() - started).toBeLessThan(50);
   });
 });
