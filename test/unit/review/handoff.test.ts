@@ -213,3 +213,29 @@ describe('what the hand-off says and how it reads', () => {
     expect(Date.now() - started).toBeLessThan(50);
   });
 });
+
+describe('which repeat is the same decision', () => {
+  it.each([
+    ['another person with the same move', { ...reviewer, subject: 'sub-other' }, { to: 'returned' as const, expectedVersion: 2, reason: 'Add the date.' }],
+    ['the same person with another move', reviewer, { to: 'approved' as const, expectedVersion: 2 }],
+    ['the same person with the same move and another reason', reviewer, { to: 'returned' as const, expectedVersion: 2, reason: 'Something else.' }],
+  ])('%s is another decision: refused once one is claimed', async (_name, actor, move) => {
+    const t = setup({ resumeAnswers: false });
+    await t.ready;
+    await t.handoff.decide(t.table, reviewer, RID, { to: 'returned', expectedVersion: 2, reason: 'Add the date.' }, 'web');
+    const error = await t.handoff.decide(t.table, actor, RID, move, 'web').catch((e: unknown) => e);
+    expect((error as RecordConflictError).reason).toBe('already_decided');
+    expect(t.resumed).toHaveLength(1);
+    expect(t.mem.inconsistentGets).toBe(0);
+  });
+
+  it('a storage error while claiming is not taken for a claim by someone else: it goes up as it is', async () => {
+    const t = setup();
+    await t.ready;
+    t.mem.beforeCommand = (name) => {
+      if (name === 'Put') throw Object.assign(new Error('Throughput exceeded'), { name: 'ProvisionedThroughputExceededException' });
+    };
+    await expect(t.handoff.decide(t.table, reviewer, RID, { to: 'approved', expectedVersion: 2 }, 'api')).rejects.toThrow('Throughput exceeded');
+    expect(t.resumed).toEqual([]);
+  });
+});
