@@ -11,7 +11,6 @@ import { logger } from '#shared/logger.ts';
 import { illegalTransition, RecordConflictError } from '#shared/records/errors.ts';
 import { parseInput, transitionInputSchema, type RecordStatus, type RecordView } from '#shared/records/model.ts';
 import { checkMove, type RecordService } from '#shared/records/service.ts';
-import { cancellationCodes } from '#shared/storage/cancellation.ts';
 import { keys } from '#shared/storage/keys.ts';
 import type { Item, ScopedTable } from '#shared/storage/scoped-table.ts';
 import { REVIEW_MOVES, reviewWaitSchema, type ClaimedDecision, type ReviewMove, type ReviewWait } from './model.ts';
@@ -76,7 +75,7 @@ export class ReviewHandoff {
     try {
       await table.put({ key: keys.reviewDecision(recordId, current.version), attributes: { kind: 'review-decision', recordId, decision } as Item, condition: { expression: 'attribute_not_exists(pk)' } });
     } catch (e) {
-      if ((e as Error).name !== 'ConditionalCheckFailedException' && cancellationCodes(e)?.[0] !== 'ConditionalCheckFailed') throw e;
+      if ((e as Error).name !== 'ConditionalCheckFailedException') throw e;
       // The same person's same decision again (a double click, a second tab) is that decision: answer it as done.
       const claimed = await readDecision(table, recordId, current.version);
       if (claimed && claimed.actor.subject === actor.subject && claimed.to === decision.to && (claimed.reason ?? '') === (decision.reason ?? '')) {

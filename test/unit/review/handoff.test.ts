@@ -7,6 +7,7 @@ import { alreadyDecided, notAwaitingDecision, readDecision, ReviewHandoff, sendT
 import { keys } from '#shared/storage/keys.ts';
 import { scopedTable } from '#shared/storage/scoped-table.ts';
 import { ExpressionTable } from './expression-table.ts';
+import { logger } from '#shared/logger.ts';
 
 // The Step Functions SDK as sendTaskSuccess loads it (#shared/aws/sfn.ts), recording what is sent.
 const sfnFake = vi.hoisted(() => ({ sent: [] as { taskToken: string; output: string }[], fail: undefined as string | undefined }));
@@ -237,5 +238,27 @@ describe('which repeat is the same decision', () => {
     };
     await expect(t.handoff.decide(t.table, reviewer, RID, { to: 'approved', expectedVersion: 2 }, 'api')).rejects.toThrow('Throughput exceeded');
     expect(t.resumed).toEqual([]);
+  });
+
+  it('the same person with another move and no reason either is another decision', async () => {
+    const t = setup({ resumeAnswers: false });
+    await t.ready;
+    await t.handoff.decide(t.table, reviewer, RID, { to: 'in_review', expectedVersion: 2 }, 'web');
+    const error = await t.handoff.decide(t.table, reviewer, RID, { to: 'approved', expectedVersion: 2 }, 'web').catch((e: unknown) => e);
+    expect((error as RecordConflictError).reason).toBe('already_decided');
+  });
+
+  it('says in the log, without the token, when a claimed decision waits for the next wait', async () => {
+    const info = vi.spyOn(logger, 'info');
+    const t = setup({ resumeAnswers: false });
+    await t.ready;
+    await t.handoff.decide(t.table, reviewer, RID, { to: 'approved', expectedVersion: 2 }, 'api');
+    expect(info).toHaveBeenCalledWith('Decision claimed while its wait ended; the next wait applies it', { jurisdictionId: JID, recordId: RID, version: 2 });
+    info.mockClear();
+    const applied = setup();
+    await applied.ready;
+    await applied.handoff.decide(applied.table, reviewer, RID, { to: 'approved', expectedVersion: 2 }, 'api');
+    expect(info).not.toHaveBeenCalledWith('Decision claimed while its wait ended; the next wait applies it', expect.anything());
+    info.mockRestore();
   });
 });
