@@ -97,6 +97,15 @@ export interface SendOnceInput {
 }
 
 /**
+ * Whether this event's email to this recipient was sent already (its marker says `sent`): a caller that must do
+ * work before composing (issuing the email's links) skips it for an email a retry would not send again.
+ */
+export async function mailSent(table: ScopedTable, kind: MailKind, occasion: MailOccasion, to: string): Promise<boolean> {
+  const marker = await table.get(keys.mailMarker(mailEventKey(kind, occasion, to)), { consistent: true });
+  return marker?.state === 'sent';
+}
+
+/**
  * Sends the message unless this event's email to this recipient was sent before. Returns what happened; throws
  * MailInFlightError while another run holds the claim, MailTransportError when the transport failed (the marker is
  * then `failed` and a retry sends), ValidationError for bad input (nothing written).

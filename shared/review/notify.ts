@@ -10,7 +10,7 @@ import type { JurisdictionStore } from '#shared/jurisdictions/store.ts';
 import { logger } from '#shared/logger.ts';
 import type { SentMail } from '#shared/mail/mailer.ts';
 import type { MailMessage } from '#shared/mail/message.ts';
-import { sendOnce } from '#shared/mail/once.ts';
+import { mailSent, sendOnce } from '#shared/mail/once.ts';
 import { approvedMail, returnedMail, reviewRequestMail } from '#shared/mail/templates/messages.tsx';
 import { mailRecordOf } from '#shared/mail/templates/record.ts';
 import type { RecordService } from '#shared/records/service.ts';
@@ -56,6 +56,8 @@ export class ReviewNotifier {
       const reviewers = await this.deps.people.withRole(state.jurisdictionId, 'reviewer');
       const actions = new ActionIds(table);
       for (const reviewer of reviewers) {
+        // A retried notice must not issue new links for an email already delivered: they would supersede its links.
+        if (await mailSent(table, 'review_request', occasion, reviewer.email)) continue;
         const link = async (action: 'approve' | 'return' | 'open') =>
           `${this.deps.appOrigin}/actions/${(await actions.issue({ recordId: record.recordId, round: record.version, action, reviewer: { subject: reviewer.subject, address: reviewer.email } })).actionId}`;
         const content = reviewRequestMail({

@@ -3,7 +3,7 @@ import { logger } from '#shared/logger.ts';
 import { ValidationError } from '#shared/errors.ts';
 import { MailTransportError, type SentMail } from '#shared/mail/mailer.ts';
 import type { MailMessage } from '#shared/mail/message.ts';
-import { MAIL_LEASE_SECONDS, MailInFlightError, mailEventKey, recipientDigest, sendOnce } from '#shared/mail/once.ts';
+import { MAIL_LEASE_SECONDS, MailInFlightError, mailEventKey, mailSent, recipientDigest, sendOnce } from '#shared/mail/once.ts';
 import { SES_TIMEOUTS_MS, SMTP_TIMEOUTS_MS } from '#shared/mail/send.ts';
 import { keys } from '#shared/storage/keys.ts';
 import type { ScopedTable } from '#shared/storage/scoped-table.ts';
@@ -134,5 +134,22 @@ describe('sendOnce: each branch, on a scripted table (the conditions themselves 
     expect(await sendOnce({ table, occasion, message, send: s.send })).toEqual({ status: 'sent', messageId: '<id@x>' });
     expect(s.sent).toHaveLength(1);
     expect(logger.warn).toHaveBeenCalledWith('mail sent but its marker was not updated', { mailKind: 'approved', error: 'Error' });
+  });
+});
+
+describe("mailSent: whether an event's email went out already (read only)", () => {
+  const occasion = { recordId: 'R1', submissionId: 'S-0001', round: 2 };
+  const tableWith = (marker: Record<string, unknown> | undefined, reads: unknown[]) =>
+    ({ get: async (key: unknown, opts: unknown) => (reads.push({ key, opts }), marker) }) as unknown as ScopedTable;
+
+  it.each([
+    ['sent', { state: 'sent' }, true],
+    ['still being sent', { state: 'sending' }, false],
+    ['failed (a retry sends it)', { state: 'failed' }, false],
+    ['never claimed', undefined, false],
+  ])('a marker %s answers %s, read consistently from the marker of that event and recipient', async (_name, marker, expected) => {
+    const reads: unknown[] = [];
+    expect(await mailSent(tableWith(marker, reads), 'review_request', occasion, 'lead@x.org')).toBe(expected);
+    expect(reads).toEqual([{ key: keys.mailMarker(mailEventKey('review_request', occasion, 'lead@x.org')), opts: { consistent: true } }]);
   });
 });
