@@ -14,7 +14,7 @@ import { Identity } from './constructs/identity.ts';
 import { PlatformFunction, type PlatformFunctionProps } from './constructs/platform-function.ts';
 import { WebAssets } from './constructs/web-assets.ts';
 import { RegistryExportWorkflow } from './constructs/workflows/registry-export.ts';
-import { ReviewWorkflow } from './constructs/workflows/review.ts';
+import { ReviewDigestWorkflow, ReviewWorkflow } from './constructs/workflows/review.ts';
 import type { PlatformConfig } from './config.ts';
 
 export interface PlatformStackProps extends StackProps {
@@ -107,6 +107,7 @@ export class PlatformStack extends Stack {
       .bindSecret('CURSOR_SECRET', cursorKey)
       .bindMail(config.senderAddress);
     const reviewWorkflow = new ReviewWorkflow(this, 'ReviewWorkflow', { key: data.key, alarmTopic, logRetention, tasks: reviewTasks });
+    new ReviewDigestWorkflow(this, 'ReviewDigestWorkflow', { key: data.key, alarmTopic, logRetention, tasks: reviewTasks });
     fn('review-start', 'Starts the review of each new submission, or resumes the review waiting for it', { invocation: 'async', timeout: Duration.seconds(30) })
       .bindTable(data.table, data.indexNames, 'read')
       .bindStateMachine('REVIEW_STATE_MACHINE_ARN', reviewWorkflow.stateMachine, 'start-and-resume')

@@ -34,11 +34,12 @@ const eventSchema = z.lazy(() =>
     z.object({ task: z.literal('resubmitted'), state: z.unknown() }),
     z.object({ task: z.literal('end'), executionName: z.string(), state: z.unknown() }),
     z.object({ task: z.literal('notify'), kind: z.enum(['review_request', 'returned', 'approved']), resubmitted: z.optional(z.boolean()), state: z.unknown() }),
+    z.object({ task: z.literal('daily-digest') }),
   ]),
 );
 
 /**
- * The review workflow's tasks (infra/constructs/workflows/review.ts), one function for all: they share the record
+ * The review workflow's tasks (infra/constructs/workflows/review.ts) and the daily reminder digest, one function for all: they share the record
  * service and the table. Errors propagate so that the state machine retries, then fails into its alarm.
  */
 export const handler = middy(async (raw: unknown): Promise<unknown> => {
@@ -50,8 +51,12 @@ export const handler = middy(async (raw: unknown): Promise<unknown> => {
       return t.begin(event);
     case 'wait':
       return t.wait({ token: event.token, kind: event.kind, executionName: event.executionName, state: parseState(event.state) });
-    case 'remind':
-      return t.remind(parseState(event.state));
+    case 'remind': {
+      // The count first (the state's), then its emails: a retry recomputes the same count and sends nothing twice.
+      const next = await t.remind(parseState(event.state));
+      await (await reviewNotifier()).reminded(next);
+      return next;
+    }
     case 'apply-decision':
       return t.applyDecision(parseState(event.state));
     case 'resubmitted':
@@ -60,5 +65,7 @@ export const handler = middy(async (raw: unknown): Promise<unknown> => {
       return t.end(parseState(event.state), event.executionName);
     case 'notify':
       return (await reviewNotifier()).notify(event.kind, parseState(event.state), { resubmitted: event.resubmitted ?? false });
+    case 'daily-digest':
+      return (await reviewNotifier()).dailyDigest();
   }
 }).use(injectLambdaContext(logger, { logEvent: false, resetKeys: true }));

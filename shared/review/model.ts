@@ -81,4 +81,6 @@ export interface ReviewState {
   submissionId: string;
   settings: ReviewSettings;
   reminders: number;
+  /** When the review began (Begin), ISO: the age the jurisdiction admin sees. */
+  openedAt: string;
 }

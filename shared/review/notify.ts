@@ -11,12 +11,16 @@ import { logger } from '#shared/logger.ts';
 import type { SentMail } from '#shared/mail/mailer.ts';
 import type { MailMessage } from '#shared/mail/message.ts';
 import { mailSent, sendOnce } from '#shared/mail/once.ts';
-import { approvedMail, returnedMail, reviewRequestMail } from '#shared/mail/templates/messages.tsx';
+import { approvedMail, escalationMail, reminderDigestMail, returnedMail, reviewRequestMail } from '#shared/mail/templates/messages.tsx';
+import type { DigestItem } from '#shared/mail/templates/model.ts';
 import { mailRecordOf } from '#shared/mail/templates/record.ts';
 import type { RecordService } from '#shared/records/service.ts';
 import type { ScopedTable } from '#shared/storage/scoped-table.ts';
 import { ActionIds } from './action-store.ts';
+import { readWait } from './handoff.ts';
+import { logStep, ReviewLog } from './history.ts';
 import type { ReviewState } from './model.ts';
+import { byUrgency, isOverdue, OpenReviews, type OpenReview } from './open-reviews.ts';
 import { systemActor } from './tasks.ts';
 
 export type ReviewNotice = 'review_request' | 'returned' | 'approved';
@@ -69,16 +73,131 @@ export class ReviewNotifier {
         await deliver(reviewer, { kind: 'review_request', ...content });
       }
       if (!reviewers.length) logger.warn('No reviewer of the jurisdiction has signed in yet: no review request sent', { jurisdictionId: state.jurisdictionId });
+      await new ReviewLog(table).note(record.recordId, logStep(occasion.submissionId, record.version, 'requested'), {
+        event: 'requested',
+        at: now.toISOString(),
+        version: record.version,
+        emailed: reviewers.length,
+        ...(options.resubmitted ? { resubmitted: true } : {}),
+      });
     } else {
       const author = await this.deps.people.person(state.jurisdictionId, record.createdBy);
+      const told = (emailed: number) =>
+        new ReviewLog(table).note(record.recordId, logStep(occasion.submissionId, record.version, 'author_told'), { event: 'author_told', at: now.toISOString(), version: record.version, emailed, decision: kind });
       if (!author) {
         logger.warn('The author is not in the people directory: no email sent', { jurisdictionId: state.jurisdictionId, kind });
+        await told(0);
         return { sent };
       }
       const record4mail = mailRecordOf(record, day(now));
       const content = kind === 'returned' ? returnedMail({ jurisdictionName, record: record4mail, reason: record.statusReason ?? '', links: { open } }) : approvedMail({ jurisdictionName, record: record4mail, links: { open } });
       await deliver(author, { kind, ...content });
+      await told(1);
     }
     return { sent };
   }
+
+  /**
+   * After a wait timed out (the state's reminder count is this reminder's number): the people it waits for get
+   * their daily digest now, unless they had today's already (then tomorrow's lists it); at the jurisdiction's
+   * escalation limit, its admins are told. Each step is noted in the record's review history.
+   */
+  async reminded(state: ReviewState & { escalate: boolean }): Promise<{ sent: number }> {
+    const table = this.deps.table(state.jurisdictionId);
+    const wait = await readWait(table, state.recordId);
+    if (!wait || wait.kind === 'ended') return { sent: 0 };
+    const now = this.now();
+    const log = new ReviewLog(table);
+    const record = await this.deps.records.current(table, systemActor(state.jurisdictionId), state.recordId);
+    const people = wait.kind === 'decision' ? await this.deps.people.withRole(state.jurisdictionId, 'reviewer') : [await this.deps.people.person(state.jurisdictionId, record.createdBy)].filter((p): p is Person => p !== undefined);
+    let sent = 0;
+    const open = await new OpenReviews(table).list();
+    for (const person of people) sent += await this.digestFor(state.jurisdictionId, person, open, now);
+    await log.note(state.recordId, logStep(state.submissionId, wait.version, 'reminded', wait.kind, state.reminders), {
+      event: 'reminded',
+      at: now.toISOString(),
+      version: wait.version,
+      emailed: people.length,
+      reminder: state.reminders,
+      waitingFor: wait.kind,
+    });
+    // Once per wait: at the limit, not at every reminder after it.
+    if (wait.kind === 'decision' && state.reminders === state.settings.escalateAfterReminders) {
+      const admins = await this.deps.people.withRole(state.jurisdictionId, 'jurisdiction_admin');
+      const jurisdictionName = await this.jurisdictionName(state.jurisdictionId);
+      const entry = open.find((o) => o.recordId === state.recordId);
+      const content = escalationMail({
+        jurisdictionName,
+        record: mailRecordOf(record, day(new Date(entry?.due ?? now.toISOString()))),
+        today: day(now),
+        submittedOn: day(new Date(record.submittedAt ?? entry?.openedAt ?? now.toISOString())),
+        remindersSent: state.reminders,
+        links: { open: this.recordLink(record.recordId) },
+      });
+      for (const admin of admins) {
+        const result = await sendOnce({ table, occasion: { recordId: record.recordId, submissionId: state.submissionId, round: wait.version }, message: { kind: 'escalation', to: admin.email, ...content } as MailMessage, send: this.deps.send });
+        if (result.status === 'sent') sent++;
+      }
+      if (!admins.length) logger.warn('No admin of the jurisdiction has signed in yet: no escalation sent', { jurisdictionId: state.jurisdictionId });
+      await log.note(state.recordId, logStep(state.submissionId, wait.version, 'escalated'), { event: 'escalated', at: now.toISOString(), version: wait.version, emailed: admins.length, reminder: state.reminders, waitingFor: 'decision' });
+    }
+    return { sent };
+  }
+
+  /**
+   * The daily digest run (the review-digest schedule): in each active jurisdiction, everyone with something overdue
+   * gets today's digest (at most one a day: a reminder step may have sent it already).
+   */
+  async dailyDigest(): Promise<{ jurisdictions: number; sent: number }> {
+    const now = this.now();
+    const jurisdictions = await this.deps.registry.list({ active: true });
+    let sent = 0;
+    for (const j of jurisdictions) {
+      const table = this.deps.table(j.id);
+      const open = await new OpenReviews(table).list();
+      const overdue = open.filter((o) => isOverdue(o, now));
+      if (!overdue.length) continue;
+      const people: Person[] = overdue.some((o) => o.waitingFor === 'decision') ? await this.deps.people.withRole(j.id, 'reviewer') : [];
+      for (const subject of new Set(overdue.filter((o) => o.waitingFor === 'resubmission').map((o) => o.author))) {
+        const author = await this.deps.people.person(j.id, subject);
+        if (author && !people.some((p) => p.subject === subject)) people.push(author);
+      }
+      for (const person of people) if (pendingFor(person, overdue).length) sent += await this.digestFor(j.id, person, open, now);
+    }
+    return { jurisdictions: jurisdictions.length, sent };
+  }
+
+  /** A person's digest for today: everything pending for them in the jurisdiction; nothing when nothing is. */
+  private async digestFor(jurisdictionId: string, person: Person, open: readonly OpenReview[], now: Date): Promise<number> {
+    const pending = byUrgency(pendingFor(person, open));
+    if (!pending.length) return 0;
+    const table = this.deps.table(jurisdictionId);
+    const today = day(now);
+    if (await mailSent(table, 'reminder', { day: today }, person.email)) return 0;
+    const items: DigestItem[] = [];
+    for (const entry of pending) {
+      const record = await this.deps.records.current(table, systemActor(jurisdictionId), entry.recordId);
+      items.push({ ...mailRecordOf(record, day(new Date(entry.due))), links: { open: this.recordLink(record.recordId) } });
+    }
+    const content = reminderDigestMail({ jurisdictionName: await this.jurisdictionName(jurisdictionId), today, items, links: { list: `${this.deps.appOrigin}/#tasks` } });
+    const result = await sendOnce({ table, occasion: { day: today }, message: { kind: 'reminder', to: person.email, ...content } as MailMessage, send: this.deps.send });
+    return result.status === 'sent' ? 1 : 0;
+  }
+
+  private now(): Date {
+    return this.deps.now?.() ?? new Date();
+  }
+
+  private recordLink(recordId: string): string {
+    return `${this.deps.appOrigin}/records/${encodeURIComponent(recordId)}`;
+  }
+
+  private async jurisdictionName(jurisdictionId: string): Promise<string> {
+    return (await this.deps.registry.get(jurisdictionId))?.name ?? jurisdictionId;
+  }
+}
+
+/** What waits for this person: decisions for a reviewer, resubmissions of their own records for an author. */
+function pendingFor(person: Person, open: readonly OpenReview[]): OpenReview[] {
+  return open.filter((o) => (o.waitingFor === 'decision' ? person.role === 'reviewer' : o.author === person.subject));
 }

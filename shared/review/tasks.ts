@@ -10,6 +10,7 @@ import type { RecordService } from '#shared/records/service.ts';
 import { keys } from '#shared/storage/keys.ts';
 import type { Item, ScopedTable } from '#shared/storage/scoped-table.ts';
 import { readDecision, readWait } from './handoff.ts';
+import { OpenReviews } from './open-reviews.ts';
 import { reviewSettings, type ReviewMove, type ReviewState, type ReviewWait } from './model.ts';
 
 const stateSchema = z.lazy(() =>
@@ -19,6 +20,7 @@ const stateSchema = z.lazy(() =>
     submissionId: z.string(),
     settings: z.object({ reminderSeconds: z.number(), escalateAfterReminders: z.number(), resubmissionReminderSeconds: z.number() }),
     reminders: z.number(),
+    openedAt: z.string(),
   }),
 );
 export const parseState = (value: unknown): ReviewState => stateSchema.parse(value) as ReviewState;
@@ -48,7 +50,7 @@ export class ReviewTasks {
   /** The execution's first state: the jurisdiction's reminder settings, no reminders yet. */
   async begin(input: { jurisdictionId: string; recordId: string; submissionId: string }): Promise<ReviewState> {
     const profile = await this.deps.registry.get(input.jurisdictionId);
-    return { ...input, settings: reviewSettings(profile), reminders: 0 };
+    return { ...input, settings: reviewSettings(profile), reminders: 0, openedAt: this.now().toISOString() };
   }
 
   /**
@@ -58,17 +60,41 @@ export class ReviewTasks {
    * `Review.AlreadyHappened`, which the state machine catches to go straight on: the function needs no right to
    * resume executions, so the workflow and its task function do not depend on each other.
    */
-  async wait(input: { token: string; kind: ReviewWait['kind']; executionName: string; state: ReviewState }): Promise<void> {
+  async wait(input: { token: string; kind: 'decision' | 'resubmission'; executionName: string; state: ReviewState }): Promise<void> {
     const { state } = input;
     const table = this.deps.table(state.jurisdictionId);
     const record = await this.deps.records.current(table, systemActor(state.jurisdictionId), state.recordId);
-    const wait: ReviewWait = { kind: input.kind, token: input.token, version: record.version, executionName: input.executionName, since: this.now().toISOString(), reminders: state.reminders };
+    const now = this.now();
+    const wait: ReviewWait = { kind: input.kind, token: input.token, version: record.version, executionName: input.executionName, since: now.toISOString(), reminders: state.reminders };
     await table.put({ key: keys.reviewWait(state.recordId), attributes: { ...wait } as Item });
+    await this.listOpen(table, state, input.kind, record, now);
     const happened = input.kind === 'decision' ? Boolean(await readDecision(table, state.recordId, record.version)) : record.status === 'submitted' && record.submissionId !== state.submissionId;
     if (happened) {
       logger.info('Wait ends at once: what it waits for has happened', { jurisdictionId: state.jurisdictionId, recordId: state.recordId, kind: input.kind });
       throw new AlreadyHappened();
     }
+  }
+
+  /**
+   * The record's entry in the jurisdiction's open reviews: a wait after a reminder keeps its due date (the first
+   * interval of the wait), so a reviewer's list and digest show how long it has been overdue.
+   */
+  private async listOpen(table: ScopedTable, state: ReviewState, waitingFor: 'decision' | 'resubmission', record: { formId: string; createdBy: string }, now: Date): Promise<void> {
+    const open = new OpenReviews(table);
+    const previous = state.reminders > 0 ? await open.get(state.recordId) : undefined;
+    const interval = waitingFor === 'decision' ? state.settings.reminderSeconds : state.settings.resubmissionReminderSeconds;
+    const sameWait = previous?.waitingFor === waitingFor;
+    await open.put({
+      recordId: state.recordId,
+      formId: record.formId,
+      waitingFor,
+      author: record.createdBy,
+      openedAt: state.openedAt,
+      since: sameWait ? previous.since : now.toISOString(),
+      due: sameWait ? previous.due : new Date(now.getTime() + interval * 1000).toISOString(),
+      reminders: state.reminders,
+      escalated: waitingFor === 'decision' && state.reminders >= state.settings.escalateAfterReminders,
+    });
   }
 
   /** After a wait timed out: one more reminder; escalation once the jurisdiction's limit is reached. */
@@ -101,6 +127,7 @@ export class ReviewTasks {
     const record = await this.deps.records.current(table, systemActor(state.jurisdictionId), state.recordId);
     const ended: ReviewWait = { kind: 'ended', token: '', version: record.version, executionName, since: this.now().toISOString(), reminders: 0 };
     await table.put({ key: keys.reviewWait(state.recordId), attributes: { ...ended } as Item });
+    await new OpenReviews(table).close(state.recordId, this.now());
   }
 
   /** After a resubmission: the submission that resumed this execution becomes the one under review. */

@@ -38,6 +38,8 @@ export const partitions = {
   people: 'PEOPLE',
   /** Emailed review action ids (their SHA-256 only) and the slot that keeps one live id per record, round, action and reviewer. */
   reviewActions: 'ACTIONS',
+  /** The jurisdiction's open reviews (shared/review/open-reviews.ts): what waits, since when, due when. */
+  reviews: 'REVIEWS',
 } as const;
 
 const SESSION_PREFIX = 'SESSION#';
@@ -71,6 +73,10 @@ export const keys = {
   reviewWait: (recordId: string) => ({ partition: partitions.record(recordId), sk: 'REVIEW#WAIT' }),
   /** The one decision on a record's version: the first to claim it wins (a web click, an email link, a reply). */
   reviewDecision: (recordId: string, version: number) => ({ partition: partitions.record(recordId), sk: `REVIEW#DECISION#${String(version).padStart(9, '0')}` }),
+  /** One step of a record's review that no audit event records (emails sent, reminders, escalations): its history. */
+  reviewLog: (recordId: string, step: string) => ({ partition: partitions.record(recordId), sk: `REVIEW#LOG#${step}` }),
+  /** A record's entry in its jurisdiction's list of open reviews. */
+  openReview: (recordId: string) => ({ partition: partitions.reviews, sk: `OPEN#${recordId}` }),
   createReceipt: (digest: string) => ({ partition: partitions.requests, sk: `CREATE#${digest}` }),
   auditEvent: (at: string, eventId: string) => ({ partition: partitions.audit, sk: `${at}#${eventId}` }),
   /** gsi1 partition of every jurisdiction's audit events (platform admins' view). */

@@ -55,6 +55,7 @@ const inboxOf = (address: string, count: number) =>
   });
 const REVIEWER_ADDRESS = 'review-lead@ky-dcbs.example.org';
 const AUTHOR_ADDRESS = 'submitter@ky-dcbs.example.org';
+const ADMIN_ADDRESS = 'admin@ky-dcbs.example.org';
 
 async function submitted(submitter: Browser): Promise<{ api: string; recordId: string; submissionId: string }> {
   const api = `${url}/api/jurisdictions/ky-dcbs/records`;
@@ -70,6 +71,7 @@ describe('the review workflow (synthesized state machine, local Step Functions w
   it('reminds while nobody decides, waits for the resubmission after a return in the same execution, and ends on approval', async () => {
     const submitter = await signIn('demo-ky-dcbs-submitter', url);
     const reviewer = await signIn('demo-ky-dcbs-reviewer', url);
+    await signIn('demo-ky-dcbs-admin', url); // in the people directory: escalations go to the jurisdiction's admins
     const { api, recordId, submissionId } = await submitted(submitter);
     const execution = await until('the execution the submission started', () => executionOf(recordId, submissionId));
     expect(test.cloud.stepFunctions.listExecutions(reviewMachine().arn).filter((e) => e.executionArn === execution.executionArn)).toHaveLength(1);
@@ -84,6 +86,16 @@ describe('the review workflow (synthesized state machine, local Step Functions w
     expect(request!.subject).toMatch(/^Review requested: /);
     expect(request!.html).toContain(`${url}/actions/`);
     expect(request!.text).not.toContain('unsafe sleep');
+    // Two reminders, one digest (at most one a day) listing the record; at the limit (2), the admin is told.
+    // (Time is scaled for the workflow only: by the calendar the record is due today, so it is listed as waiting.)
+    const reminders = (await inboxOf(REVIEWER_ADDRESS, 2)).filter((m) => m.subject.startsWith('Reminder: '));
+    expect(reminders).toHaveLength(1);
+    expect(reminders[0]!.subject).toBe('Reminder: 1 record waiting for you');
+    expect(reminders[0]!.text).toContain(recordId);
+    const [escalation] = await inboxOf(ADMIN_ADDRESS, 1);
+    expect(escalation!.subject).toMatch(/^Escalation: /);
+    expect(escalation!.text).toContain('Reminders sent: 2');
+    expect(escalation!.text).not.toContain('unsafe sleep');
 
     const returned = await reviewer.go(`${api}/${recordId}/transitions`, json('POST', { to: 'returned', expectedVersion: 2, reason: 'Add the debriefing date.' }));
     expect(returned.status).toBe(200);
@@ -101,7 +113,8 @@ describe('the review workflow (synthesized state machine, local Step Functions w
     const authorMail = await inboxOf(AUTHOR_ADDRESS, 2);
     expect(authorMail.map((m) => m.subject.split(':')[0]).sort()).toEqual(['Approved', 'Returned for changes']);
     expect(authorMail.find((m) => m.subject.startsWith('Returned'))!.text).toContain('Add the debriefing date.');
-    expect((await inboxOf(REVIEWER_ADDRESS, 2)).some((m) => m.subject.startsWith('Resubmitted for review'))).toBe(true);
+    expect((await inboxOf(REVIEWER_ADDRESS, 3)).some((m) => m.subject.startsWith('Resubmitted for review'))).toBe(true);
+    expect((await inboxOf(REVIEWER_ADDRESS, 3)).filter((m) => m.subject.startsWith('Reminder: '))).toHaveLength(1);
     expect(() => executionOf(recordId, resubmissionId)).toThrow();
 
     // Who decided is in the audit trail, named as the person.

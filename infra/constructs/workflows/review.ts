@@ -1,4 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
@@ -79,5 +80,34 @@ export class ReviewWorkflow extends Construct {
 
   get stateMachine(): sfn.StateMachine {
     return this.workflow.stateMachine;
+  }
+}
+
+/**
+ * The daily reminder digest (docs/review.md, "Reminders"): once a day, everyone with an overdue review or
+ * resubmission in an active jurisdiction gets one email listing everything pending for them, unless a reminder step
+ * sent today's already. At 13:00 UTC: morning in every U.S. time zone but Hawaii's.
+ */
+export class ReviewDigestWorkflow extends Construct {
+  readonly workflow: Workflow;
+
+  constructor(scope: Construct, id: string, props: ReviewWorkflowProps) {
+    super(scope, id);
+    this.workflow = new Workflow(this, 'Workflow', {
+      workflowId: 'review-digest',
+      description: 'Sends the daily reminder digest to everyone with an overdue review or resubmission',
+      key: props.key,
+      alarmTopic: props.alarmTopic,
+      logRetention: props.logRetention,
+      definition: (steps) =>
+        steps
+          .invoke('SendDigests', props.tasks, { payload: sfn.TaskInput.fromObject({ task: 'daily-digest' }), resultPath: '$.digest' })
+          .next(new sfn.Succeed(this, 'DigestsSent')),
+    });
+    this.workflow.schedule('Daily', {
+      scheduleId: 'review-digest-daily',
+      description: 'Daily reminder digest of overdue reviews and resubmissions',
+      expression: scheduler.ScheduleExpression.cron({ hour: '13', minute: '0' }),
+    });
   }
 }
