@@ -38,8 +38,11 @@ describe('state machines are found by workflow id, not by count or position', ()
 
   it('a second Workflow passes the four nag packs, and the local assembly names both by id and the schedule by its workflow', () => {
     const assembly = readAssembly(outdir);
-    expect(assembly.stateMachines.map((m) => m.id).sort()).toEqual(['registry-export', 'review', 'second-workflow']);
-    expect(assembly.schedules.map((s) => [s.id, s.workflowId])).toEqual([['registry-export-weekly', 'registry-export']]);
+    expect(assembly.stateMachines.map((m) => m.id).sort()).toEqual(['registry-export', 'review', 'review-digest', 'second-workflow']);
+    expect(assembly.schedules.map((s) => [s.id, s.workflowId]).sort()).toEqual([
+      ['registry-export-weekly', 'registry-export'],
+      ['review-digest-daily', 'review-digest'],
+    ]);
   });
 
   it('the local runtime refuses a state machine without a workflow id', () => {
