@@ -68,9 +68,13 @@ export class ReviewLog {
         history.push({ kind: 'decision', at: d.at, version: d.version, to: d.to, by: { name: d.actor.displayName, role: d.actor.role }, via: d.via });
       }
     }
-    return history.sort((a, b) => a.at.localeCompare(b.at));
+    return history.sort((a, b) => a.at.localeCompare(b.at) || rank(a) - rank(b));
   }
 }
+
+/** Within one instant (a reminder's step writes its notes with one clock reading): the order they happen in. */
+const RANK = { requested: 0, decision: 1, author_told: 2, reminded: 3, escalated: 4 } as const;
+const rank = (h: ReviewHistoryItem) => RANK[h.kind === 'decision' ? 'decision' : h.event];
 
 function stripKeys(item: Item): Item {
   const { pk: _pk, sk: _sk, kind: _kind, ...rest } = item;
