@@ -22,6 +22,7 @@ import { recordPath } from '#shared/records/paths.ts';
 import { STATUS_LABELS } from '#shared/records/web/record-pages.tsx';
 import { DataTable } from '#shared/web/components/data-table.tsx';
 import { RecordName } from '#shared/records/web/record-name.tsx';
+import { isOverdue, OpenReviews, type OpenReview } from '#shared/review/open-reviews.ts';
 
 /** Most records one task list shows; the list says when there are more. */
 export const TASK_LIMIT = 50;
@@ -47,6 +48,14 @@ interface TaskList {
   items: RecordSummary[];
   /** More records matched than the list shows. */
   more: boolean;
+  /** The review workflow's entry of each listed record that has one: its due date (reviewers' list). */
+  due?: Map<string, OpenReview>;
+}
+
+/** A jurisdiction admin's row of every open review: the review, its record, and how old it is. */
+export interface OpenReviewRow {
+  review: OpenReview;
+  record: Pick<RecordSummary, 'recordId' | 'formId' | 'reference' | 'status'>;
 }
 
 export interface HomeData {
@@ -60,6 +69,10 @@ export interface HomeData {
   review?: TaskList | undefined;
   /** Open records by status (roles that list records but neither edit nor review them). */
   overview?: { counts: Record<RecordStatus, number>; more: boolean } | undefined;
+  /** Every open review of the jurisdiction, oldest due first (jurisdiction admins), and how many were not listed. */
+  openReviews?: { rows: OpenReviewRow[]; more: number } | undefined;
+  /** What "now" was for due dates and ages. */
+  now?: Date;
 }
 
 /** GET /: the signed-out page, or the signed-in person's home with their tasks. */
@@ -91,22 +104,62 @@ export async function loadHome(tableName: string, principal: Principal, event: A
   };
   const finishes = isAllowed(principal, 'records:save', own);
   const reviews = isAllowed(principal, 'records:review', own);
-  const [recent, finish, review, open] = await Promise.all([
+  const overviews = !finishes && !reviews;
+  const [recent, finish, review, open, openReviews] = await Promise.all([
     list({}),
     finishes ? list({ status: TO_FINISH, limit: TASK_LIMIT }) : undefined,
     reviews ? list({ status: TO_REVIEW, limit: TASK_LIMIT }) : undefined,
-    finishes || reviews ? undefined : list({ status: OPEN, limit: OVERVIEW_LIMIT }),
+    overviews ? list({ status: OPEN, limit: OVERVIEW_LIMIT }) : undefined,
+    reviews || overviews ? new OpenReviews(table).list() : undefined,
   ]);
   const counts = Object.fromEntries(RECORD_STATUSES.map((s) => [s, 0])) as Record<RecordStatus, number>;
   for (const r of open?.items ?? []) counts[r.status] += 1;
+  const now = new Date();
+  const due = new Map((openReviews ?? []).map((o) => [o.recordId, o]));
   return {
     jurisdictionName,
     recent: recent.items,
     // Returned records first: someone is waiting on those changes.
     finish: finish && { ...finish, items: [...finish.items].sort((a, b) => Number(b.status === 'returned') - Number(a.status === 'returned')) },
-    review,
+    review: review && { ...review, items: byDueDate(review.items, due), due },
     overview: open && { counts, more: open.more },
+    openReviews: overviews && openReviews ? await openReviewRows(openReviews, (recordId) => records.current(table, actor, recordId)) : undefined,
+    now,
   };
+}
+
+/**
+ * Records waiting for review by due date, overdue (earliest due) first; records whose review has not reached its
+ * first wait yet (seconds after a submission) come last, oldest submission first.
+ */
+export function byDueDate(items: readonly RecordSummary[], due: ReadonlyMap<string, OpenReview>): RecordSummary[] {
+  const dueOf = (r: RecordSummary) => due.get(r.recordId)?.due;
+  return [...items].sort((a, b) => {
+    const [da, db] = [dueOf(a), dueOf(b)];
+    if (da && db) return da.localeCompare(db);
+    if (da || db) return da ? -1 : 1;
+    return (a.submittedAt ?? a.updatedAt).localeCompare(b.submittedAt ?? b.updatedAt);
+  });
+}
+
+/** The admin's table: the first TASK_LIMIT open reviews (by due date) with the names of their records. */
+async function openReviewRows(reviews: readonly OpenReview[], read: (recordId: string) => Promise<RecordSummary>): Promise<{ rows: OpenReviewRow[]; more: number }> {
+  const shown = reviews.slice(0, TASK_LIMIT);
+  const rows = await Promise.all(shown.map(async (review) => ({ review, record: await read(review.recordId) })));
+  return { rows, more: reviews.length - shown.length };
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+/** Whole days from one time to another (never negative). */
+const daysBetween = (from: string, to: Date) => Math.max(0, Math.floor((to.getTime() - Date.parse(from)) / DAY_MS));
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** A review's due date in words: "Overdue by 3 days (due 2026-03-02)", "Due 2026-03-05". */
+export function dueWords(review: Pick<OpenReview, 'due'>, now: Date): string {
+  const date = review.due.slice(0, 10);
+  if (!isOverdue(review, now)) return `Due ${date}`;
+  const days = daysBetween(review.due, now);
+  return days === 0 ? `Overdue since today (due ${date})` : `Overdue by ${plural(days, 'day')} (due ${date})`;
 }
 
 export function SignedOut() {
@@ -195,10 +248,11 @@ function Tasks({ principal, home }: { principal: Principal; home: HomeData }) {
         <>
           <h3>Waiting for review</h3>
           {home.review.items.length ? <p>Submitted and in-review records of {jurisdiction}. Open one to start the review, return it for changes or approve it.</p> : null}
-          <RecordTasks list={home.review} label="Records waiting for review" empty="Nothing is waiting for review." />
+          <RecordTasks list={home.review} label="Records waiting for review" empty="Nothing is waiting for review." now={home.now} />
         </>
       ) : null}
       {home.overview ? <Overview overview={home.overview} jurisdiction={jurisdiction} /> : null}
+      {home.openReviews ? <OpenReviewsTable open={home.openReviews} jurisdiction={jurisdiction} now={home.now ?? new Date()} /> : null}
       {home.overview && isAllowed(principal, 'audit:read-jurisdiction', { jurisdictionId: principal.jurisdictionId }) ? (
         <p>
           <a class="usa-link" href="/audit">
@@ -245,7 +299,7 @@ function Tasks({ principal, home }: { principal: Principal; home: HomeData }) {
   );
 }
 
-function RecordTasks({ list, label, empty }: { list: TaskList; label: string; empty: string }) {
+function RecordTasks({ list, label, empty, now }: { list: TaskList; label: string; empty: string; now?: Date | undefined }) {
   if (list.items.length === 0) return <p class="npcs-no-tasks">{empty}</p>;
   return (
     <>
@@ -266,12 +320,59 @@ function RecordTasks({ list, label, empty }: { list: TaskList; label: string; em
                 <li class="usa-collection__meta-item">
                   {(r.status === 'submitted' || r.status === 'in_review') && r.submittedAt ? `Submitted ${r.submittedAt.slice(0, 10)}` : `Last changed ${r.updatedAt.slice(0, 10)}`}
                 </li>
+                <DueItem review={list.due?.get(r.recordId)} now={now} />
               </ul>
             </div>
           </li>
         ))}
       </ul>
       {list.more ? <p class="usa-hint">These are the {list.items.length} most recent; there are more.</p> : null}
+    </>
+  );
+}
+
+function DueItem({ review, now }: { review: OpenReview | undefined; now: Date | undefined }) {
+  if (!review || !now || review.waitingFor !== 'decision') return null;
+  const overdue = isOverdue(review, now);
+  return (
+    <li class="usa-collection__meta-item">
+      {overdue ? <span class="usa-tag bg-secondary-dark npcs-overdue">{dueWords(review, now)}</span> : dueWords(review, now)}
+    </li>
+  );
+}
+
+/** Jurisdiction admins: every open review, how long it has been open, when it was due, reminders and escalation. */
+function OpenReviewsTable({ open, jurisdiction, now }: { open: NonNullable<HomeData['openReviews']>; jurisdiction: string; now: Date }) {
+  return (
+    <>
+      <h3>Open reviews of {jurisdiction}</h3>
+      {open.rows.length === 0 ? (
+        <p class="npcs-no-tasks">No review is open.</p>
+      ) : (
+        <>
+          <p>Every review that waits for a decision or for the author's changes, overdue first. Reviews escalate to you after the jurisdiction's reminders.</p>
+          <DataTable id="open-reviews-caption" caption={`Open reviews of ${jurisdiction}, by due date`} captionHidden columns={['Record', 'Form', 'Waiting for', 'Open for', 'Due', 'Reminders']}>
+            {open.rows.map(({ review, record }) => (
+              <tr>
+                <th scope="row" data-label="Record">
+                  <a class="usa-link" href={recordPath(record.recordId)}>
+                    <RecordName record={record} />
+                  </a>
+                </th>
+                <td data-label="Form">{formTitle(record.formId)}</td>
+                <td data-label="Waiting for">{review.waitingFor === 'decision' ? 'A reviewer’s decision' : 'The author’s changes'}</td>
+                <td data-label="Open for">{plural(daysBetween(review.openedAt, now), 'day')}</td>
+                <td data-label="Due">{isOverdue(review, now) ? <span class="usa-tag bg-secondary-dark npcs-overdue">{dueWords(review, now)}</span> : dueWords(review, now)}</td>
+                <td data-label="Reminders">
+                  {review.reminders}
+                  {review.escalated ? ' (escalated)' : ''}
+                </td>
+              </tr>
+            ))}
+          </DataTable>
+          {open.more > 0 ? <p class="usa-hint">And {plural(open.more, 'more open review')}, due later.</p> : null}
+        </>
+      )}
     </>
   );
 }

@@ -31,6 +31,8 @@ import type { Alert } from '#shared/web/components/alerts.tsx';
 import { amendPath, historyPath, recordPath, sectionPath } from '../paths.ts';
 import { AmendPage, ChangesSinceHandedBack, HistoryPage } from './record-history-pages.tsx';
 import { RecordReadOnly, ReviewPage, SectionPage, STATUS_LABELS } from './record-pages.tsx';
+import { ReviewLog } from '#shared/review/history.ts';
+import { ReviewHistory } from '#shared/review/web/review-history.tsx';
 import { isReviewMove, MOVE_FIELDS, moveDoneText, REASON_INPUT_ID, ReviewActions, reviewMoves, type ReviewMove } from './review-actions.tsx';
 
 type Bag = Record<string, unknown>;
@@ -178,7 +180,10 @@ async function laterLife(input: PageInput, loaded: Loaded) {
   const amendable = record.status === 'approved' && isAllowed(input.principal, 'records:amend', { jurisdictionId: record.jurisdictionId });
   const underReview = record.status === 'submitted' || record.status === 'in_review';
   const scope = requestScope(input.table, record.jurisdictionId, input.principal, input.event);
-  const kept = underReview ? await (await recordService(input.table)).lastHandedBack(scope.table, scope.actor, record.recordId) : undefined;
+  const [kept, reviewHistory] = await Promise.all([
+    underReview ? (await recordService(input.table)).lastHandedBack(scope.table, scope.actor, record.recordId) : undefined,
+    new ReviewLog(scope.table).history(record.recordId),
+  ]);
   return (
     <>
       <ul class="usa-list usa-list--unstyled npcs-no-print">
@@ -196,6 +201,7 @@ async function laterLife(input: PageInput, loaded: Loaded) {
         ) : null}
       </ul>
       {kept && kept.version < record.version ? <ChangesSinceHandedBack kept={kept} changes={answerChanges(loaded.form, kept.answers, record.answers)} /> : null}
+      <ReviewHistory items={reviewHistory} />
     </>
   );
 }

@@ -44,7 +44,21 @@ describe('reviewing a record in Chromium', () => {
     const tasks = page.locator('#tasks');
     expect(await tasks.getByRole('heading', { name: 'Waiting for review' }).count()).toBe(1);
     expect(await tasks.locator(`a[href="/records/${recordId}"]`).count()).toBe(1);
+    // Once the workflow waits for a decision, the task shows its due date (the jurisdiction's reminder interval).
+    const item = tasks.locator('.usa-collection__item', { has: page.locator(`a[href="/records/${recordId}"]`) });
+    await expect.poll(async () => (await page.reload(), await item.textContent()), { timeout: 15_000 }).toMatch(/Due \d{4}-\d{2}-\d{2}/);
     await checkA11y(page, 'review-home-reviewer');
+
+    // The jurisdiction admin sees every open review with its age and due date.
+    const admin = await signedIn(chromium.browser, 'demo-ky-dcbs-admin');
+    await admin.page.goto(`${cloud.url}/`);
+    const openRow = admin.page.locator('tr', { has: admin.page.locator(`a[href="/records/${recordId}"]`) });
+    expect(await admin.page.getByRole('heading', { name: /^Open reviews of / }).count()).toBe(1);
+    expect(await openRow.locator('td[data-label="Waiting for"]').textContent()).toBe('A reviewer’s decision');
+    expect(await openRow.locator('td[data-label="Open for"]').textContent()).toBe('0 days');
+    expect(await openRow.locator('td[data-label="Due"]').textContent()).toMatch(/^Due \d{4}-\d{2}-\d{2}$/);
+    await checkA11y(admin.page, 'review-home-admin');
+    await admin.ctx.close();
 
     await tasks.locator(`a[href="/records/${recordId}"]`).click();
     await page.waitForURL(`${cloud.url}/records/${recordId}`);
@@ -102,6 +116,22 @@ describe('reviewing a record in Chromium', () => {
     expect(await page.locator('.usa-tag').textContent()).toBe('Approved');
     const stored = await page.evaluate(async (id) => (await fetch(`/api/jurisdictions/ky-dcbs/records/${id}`)).json(), recordId);
     expect(stored).toMatchObject({ status: 'approved', version: version + 1, answers: { review_id: 'KY-2026-RESUBMIT' } });
+
+    // The record page's review history: every step of the workflow and every decision, who and how, oldest first.
+    const history = page.locator('.npcs-review-history tbody th');
+    await expect
+      .poll(async () => (await page.reload(), await history.allTextContents()), { timeout: 15_000 })
+      .toEqual([
+        expect.stringMatching(/^Review requested; /),
+        'Taken into review on the record page',
+        'Returned for changes on the record page',
+        expect.stringMatching(/^Author told it was returned/),
+        expect.stringMatching(/^Resubmitted: review requested again; /),
+        'Approved on the record page',
+        expect.stringMatching(/^Author told it was approved/),
+      ]);
+    expect(await page.locator('.npcs-review-history tbody td[data-label="Who"]').nth(1).textContent()).toBe('Riley Haddad (Reviewer (agency review lead))');
+    await checkA11y(page, 'review-record-history');
 
     await submitter.ctx.close();
     await reviewer.ctx.close();
