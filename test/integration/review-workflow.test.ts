@@ -120,6 +120,19 @@ describe('the review workflow (synthesized state machine, local Step Functions w
     // Who decided is in the audit trail, named as the person.
     const history = await (await reviewer.go(`${url}/records/${recordId}/history`)).text();
     expect(history).toContain('Riley Haddad');
+
+    // An amendment of the approved record goes through review again: its next submission starts a new execution.
+    const amended = await reviewer.go(`${api}/${recordId}/amendments`, json('POST', { reason: 'The incident date was wrong.', expectedVersion: 5 }));
+    expect(amended.status).toBe(201);
+    const { version: amendedVersion } = (await amended.json()) as { version: number };
+    const amendmentId = randomUUID();
+    expect((await submitter.go(`${api}/${recordId}/submit`, json('POST', { expectedVersion: amendedVersion, submissionId: amendmentId }))).status).toBe(200);
+    const second = await until('the amendment review', () => executionOf(recordId, amendmentId));
+    expect(second.executionArn).not.toBe(execution.executionArn);
+    const reapproved = await reviewer.go(`${api}/${recordId}/transitions`, json('POST', { to: 'approved', expectedVersion: amendedVersion + 1 }));
+    expect(reapproved.status).toBe(200);
+    await until('the amendment review to end', () => second.status !== 'RUNNING');
+    expect(second.status, `${second.error}: ${second.cause}`).toBe('SUCCEEDED');
   });
 
   it('two different decisions on the same version at once (two tabs): exactly one wins, the other is told', async () => {
