@@ -27,7 +27,16 @@ const reviewNotifier = () =>
 
 const eventSchema = z.lazy(() =>
   z.discriminatedUnion('task', [
-    z.object({ task: z.literal('begin'), jurisdictionId: z.string(), recordId: z.string(), submissionId: z.string() }),
+    z.object({
+      task: z.literal('begin'),
+      input: z.object({
+        jurisdictionId: z.string(),
+        recordId: z.string(),
+        submissionId: z.string(),
+        resumeAt: z.optional(z.enum(['decision', 'resubmission'])),
+        reminders: z.optional(z.number().check(z.int(), z.minimum(0))),
+      }),
+    }),
     z.object({ task: z.literal('wait'), kind: z.enum(['decision', 'resubmission']), token: z.string(), executionName: z.string(), state: z.unknown() }),
     z.object({ task: z.literal('remind'), state: z.unknown() }),
     z.object({ task: z.literal('apply-decision'), state: z.unknown() }),
@@ -47,7 +56,7 @@ export const handler = middy(async (raw: unknown): Promise<unknown> => {
   logger.appendKeys({ task: event.task });
   switch (event.task) {
     case 'begin':
-      return t.begin(event);
+      return t.begin(event.input);
     case 'wait':
       return t.wait({ token: event.token, kind: event.kind, executionName: event.executionName, state: parseState(event.state) });
     case 'remind':

@@ -23,6 +23,12 @@ const stateSchema = z.lazy(() =>
 );
 export const parseState = (value: unknown): ReviewState => stateSchema.parse(value) as ReviewState;
 
+/** What a review started again at its wait adds to its input (local/review-resume.ts). */
+export interface ResumeInput {
+  resumeAt?: 'decision' | 'resubmission';
+  reminders?: number;
+}
+
 /** Thrown by `wait` (its name is the error the state machine catches). */
 export class AlreadyHappened extends Error {
   override name = 'Review.AlreadyHappened';
@@ -45,10 +51,14 @@ export class ReviewTasks {
     return this.deps.now?.() ?? new Date();
   }
 
-  /** The execution's first state: the jurisdiction's reminder settings, no reminders yet. */
-  async begin(input: { jurisdictionId: string; recordId: string; submissionId: string }): Promise<ReviewState> {
+  /**
+   * The execution's first state: the jurisdiction's reminder settings, no reminders yet. A resumed review (ResumeInput)
+   * keeps where it was: the wait to go back to and the reminders sent so far.
+   */
+  async begin(input: { jurisdictionId: string; recordId: string; submissionId: string } & ResumeInput): Promise<ReviewState & ResumeInput> {
     const profile = await this.deps.registry.get(input.jurisdictionId);
-    return { ...input, settings: reviewSettings(profile), reminders: 0 };
+    const { jurisdictionId, recordId, submissionId } = input;
+    return { jurisdictionId, recordId, submissionId, settings: reviewSettings(profile), reminders: input.reminders ?? 0, ...(input.resumeAt ? { resumeAt: input.resumeAt } : {}) };
   }
 
   /**
