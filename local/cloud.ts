@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import * as path from 'node:path';
 import type { Writable } from 'node:stream';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { seedJurisdictions } from '#shared/jurisdictions/seed.ts';
 import { ORIGIN_HEADER } from '#shared/http/origin.ts';
@@ -13,6 +14,7 @@ import { LocalHttpApi } from './http/gateway.ts';
 import { LocalStaticAssets } from './http/static.ts';
 import type { DemoUser } from './oidc/users.ts';
 import { LambdaRuntime } from './lambda/runtime.ts';
+import { resumeReviews } from './review-resume.ts';
 import { LocalScheduler } from './scheduler.ts';
 import { LocalStreamTriggers } from './streams.ts';
 import { ensureTables, startDynamoDb, type DynamoDbStandIn } from './standins/dynamodb.ts';
@@ -81,6 +83,10 @@ export interface LocalCloud {
   demoSurveyPath: string | undefined;
   /** Environment that the functions get on top of the template's: the stand-in endpoints. */
   localEnv: Record<string, string>;
+  /** A document client of the local table (the functions' marshalling), for local seeding. */
+  storage: DynamoDBDocumentClient;
+  /** The template's table. */
+  tableName: string;
   lambdas: LambdaRuntime;
   http: LocalHttpApi;
   stepFunctions: LocalStepFunctions;
@@ -215,7 +221,14 @@ async function startOnce(options: LocalCloudOptions): Promise<LocalCloud> {
       const store = new JurisdictionStore(table.name, DynamoDBDocumentClient.from(dynamo.client));
       const seeded = await seedJurisdictions(store, JURISDICTION_SEED);
       log(`jurisdictions registry: ${seeded.added} added, ${seeded.existing} already there`);
-      demoSurveyPath = await seedDemoSurveyWave(DynamoDBDocumentClient.from(dynamo.client, { marshallOptions: STORAGE_MARSHALL_OPTIONS, unmarshallOptions: STORAGE_UNMARSHALL_OPTIONS }), table.name, DEMO_SURVEY_JURISDICTION);
+      demoSurveyPath = await seedDemoSurveyWave(storageClient(dynamo.client), table.name, DEMO_SURVEY_JURISDICTION);
+    }
+
+    // Executions are in memory: the reviews that waited when the last run stopped get one again, at their wait,
+    // before the app answers anyone (local/review-resume.ts).
+    if (options.dataDir && assembly.tables[0]) {
+      const resumed = await resumeReviews({ client: storageClient(dynamo.client), tableName: assembly.tables[0].name, stepFunctions, log });
+      if (resumed.resumed || resumed.skipped) log(`reviews waiting since the last run: ${resumed.resumed} resumed at their wait, ${resumed.skipped} not resumed`);
     }
 
     // The gateway adds the origin header as CloudFront does (shared/http/origin.ts).
@@ -251,6 +264,8 @@ async function startOnce(options: LocalCloudOptions): Promise<LocalCloud> {
       assemblyReused,
       endpoints: { dynamodb: dynamo.endpoint, s3: s3.endpoint, smtp: mail.smtpUrl, mailInbox: mail.inboxUrl, stepFunctions: localEnv.AWS_ENDPOINT_URL_SFN!, oidcIssuer: oidc.issuer },
       localEnv,
+      storage: storageClient(dynamo.client),
+      tableName: assembly.tables[0]?.name ?? '',
       lambdas,
       http,
       stepFunctions,
@@ -261,6 +276,11 @@ async function startOnce(options: LocalCloudOptions): Promise<LocalCloud> {
     await stopAll();
     throw e;
   }
+}
+
+/** A document client with the table's marshalling, as the functions' (shared/aws/document-client.ts). */
+export function storageClient(client: DynamoDBClient): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(client, { marshallOptions: STORAGE_MARSHALL_OPTIONS, unmarshallOptions: STORAGE_UNMARSHALL_OPTIONS });
 }
 
 function closeServer(server: Server): Promise<void> {

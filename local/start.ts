@@ -36,7 +36,11 @@ log(`starting (data in ${path.relative(process.cwd(), dataDir) || '.'}) ...`);
 // The JVM first: it takes longest to answer, and starts while the rest of the local cloud loads.
 const dynamodb = startDynamoDb(ports.dynamodb, path.join(dataDir, 'dynamodb'));
 dynamodb.catch(() => undefined); // reported by startLocalCloud, which awaits it
-const [{ startLocalCloud }, { describeDemoUsers }] = await Promise.all([import('./cloud.ts'), import('./oidc/users.ts')]);
+const [{ startLocalCloud }, { describeDemoUsers }, { DEMO_REVIEWS, DEMO_REVIEW_JURISDICTION, seedDemoReviews }] = await Promise.all([
+  import('./cloud.ts'),
+  import('./oidc/users.ts'),
+  import('./seed-reviews.ts'),
+]);
 const cloud = await startLocalCloud({ port, dataDir, ports, log, dynamodb, timeScale }).catch((e: unknown) => {
   console.error(`[local] could not start: ${(e as Error).message}`);
   process.exit(1);
@@ -65,11 +69,25 @@ ${routes}
 ${schedules}
   Demo data: jurisdictions from seed/jurisdictions.json; demo users from seed/users.json (pick one on the sign-in page):
 ${describeDemoUsers(cloud.demoUsers).map((line) => `    ${line}`).join("\n")}
+  Demo reviews (${DEMO_REVIEW_JURISDICTION}, through the review workflow; their emails are in the mail inbox):
+${DEMO_REVIEWS.map((r) => `    ${r.state.padEnd(18)} ${r.reference}`).join('\n')}
 
 Press Ctrl-C to stop. Data is kept in ${dataDir}; delete it for a fresh start.
 `);
 
 let stopping = false;
+// After the banner: the platform is ready; the reviews go through the workflow in the background (a few seconds).
+const seeding = Date.now();
+void seedDemoReviews({ client: cloud.storage, tableName: cloud.tableName, stepFunctions: cloud.stepFunctions, demoUsers: cloud.demoUsers, log }).then(
+  ({ people, reviews }) =>
+    log(
+      `demo data: people directory ${people.added} added, ${people.existing} already there; demo reviews ${reviews.added.length} seeded through the workflow, ${reviews.existing} already there (${((Date.now() - seeding) / 1000).toFixed(1)} s; emails at ${cloud.endpoints.mailInbox})`,
+    ),
+  (e: unknown) => {
+    if (!stopping) console.error(`[local] demo reviews not seeded: ${(e as Error).message}`);
+  },
+);
+
 const shutdown = async (signal: string) => {
   if (stopping) return;
   stopping = true;

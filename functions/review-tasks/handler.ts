@@ -7,7 +7,7 @@ import { requiredEnv } from '#shared/config.ts';
 import { JurisdictionStore } from '#shared/jurisdictions/store.ts';
 import { logger } from '#shared/logger.ts';
 import { recordService } from '#shared/records/http.ts';
-import { parseState, ReviewTasks } from '#shared/review/tasks.ts';
+import { parseState, ReviewTasks, type ResumeInput } from '#shared/review/tasks.ts';
 import { PeopleDirectory } from '#shared/auth/people.ts';
 import type { ReviewNotifier } from '#shared/review/notify.ts';
 import { scopedTable } from '#shared/storage/scoped-table.ts';
@@ -25,9 +25,23 @@ const reviewNotifier = () =>
       new ReviewNotifier({ records, registry: new JurisdictionStore(TABLE), people: new PeopleDirectory(documentClient, TABLE), table: (id) => scopedTable(documentClient, TABLE, id), send: sendMail, appOrigin: requiredEnv('APP_ORIGIN') }),
   ));
 
+const resumeOf = (state: unknown): ResumeInput => {
+  const at = (state as ResumeInput | undefined)?.resumeAt;
+  return at === 'decision' || at === 'resubmission' ? { resumeAt: at } : {};
+};
+
 const eventSchema = z.lazy(() =>
   z.discriminatedUnion('task', [
-    z.object({ task: z.literal('begin'), jurisdictionId: z.string(), recordId: z.string(), submissionId: z.string() }),
+    z.object({
+      task: z.literal('begin'),
+      input: z.object({
+        jurisdictionId: z.string(),
+        recordId: z.string(),
+        submissionId: z.string(),
+        resumeAt: z.optional(z.enum(['decision', 'resubmission'])),
+        reminders: z.optional(z.number().check(z.int(), z.minimum(0))),
+      }),
+    }),
     z.object({ task: z.literal('wait'), kind: z.enum(['decision', 'resubmission']), token: z.string(), executionName: z.string(), state: z.unknown() }),
     z.object({ task: z.literal('remind'), state: z.unknown() }),
     z.object({ task: z.literal('apply-decision'), state: z.unknown() }),
@@ -48,9 +62,10 @@ export const handler = middy(async (raw: unknown): Promise<unknown> => {
   logger.appendKeys({ task: event.task });
   switch (event.task) {
     case 'begin':
-      return t.begin(event);
+      return t.begin(event.input);
     case 'wait':
-      return t.wait({ token: event.token, kind: event.kind, executionName: event.executionName, state: parseState(event.state) });
+      // A resumed review's first wait keeps its entry's due date (resumeAt is in the state until the next task's result).
+      return t.wait({ token: event.token, kind: event.kind, executionName: event.executionName, state: { ...parseState(event.state), ...resumeOf(event.state) } });
     case 'remind': {
       // The count first (the state's), then its emails: a retry recomputes the same count and sends nothing twice.
       const next = await t.remind(parseState(event.state));

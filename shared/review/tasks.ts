@@ -25,6 +25,12 @@ const stateSchema = z.lazy(() =>
 );
 export const parseState = (value: unknown): ReviewState => stateSchema.parse(value) as ReviewState;
 
+/** What a review started again at its wait adds to its input (local/review-resume.ts). */
+export interface ResumeInput {
+  resumeAt?: 'decision' | 'resubmission';
+  reminders?: number;
+}
+
 /** Thrown by `wait` (its name is the error the state machine catches). */
 export class AlreadyHappened extends Error {
   override name = 'Review.AlreadyHappened';
@@ -47,10 +53,22 @@ export class ReviewTasks {
     return this.deps.now?.() ?? new Date();
   }
 
-  /** The execution's first state: the jurisdiction's reminder settings, no reminders yet. */
-  async begin(input: { jurisdictionId: string; recordId: string; submissionId: string }): Promise<ReviewState> {
+  /**
+   * The execution's first state: the jurisdiction's reminder settings, no reminders yet. A resumed review (ResumeInput)
+   * keeps where it was: the wait to go back to and the reminders sent so far.
+   */
+  async begin(input: { jurisdictionId: string; recordId: string; submissionId: string } & ResumeInput): Promise<ReviewState & ResumeInput> {
     const profile = await this.deps.registry.get(input.jurisdictionId);
-    return { ...input, settings: reviewSettings(profile), reminders: 0, openedAt: this.now().toISOString() };
+    const { jurisdictionId, recordId, submissionId } = input;
+    return {
+      jurisdictionId,
+      recordId,
+      submissionId,
+      settings: reviewSettings(profile),
+      reminders: input.reminders ?? 0,
+      openedAt: this.now().toISOString(),
+      ...(input.resumeAt ? { resumeAt: input.resumeAt } : {}),
+    };
   }
 
   /**
@@ -60,7 +78,7 @@ export class ReviewTasks {
    * `Review.AlreadyHappened`, which the state machine catches to go straight on: the function needs no right to
    * resume executions, so the workflow and its task function do not depend on each other.
    */
-  async wait(input: { token: string; kind: 'decision' | 'resubmission'; executionName: string; state: ReviewState }): Promise<void> {
+  async wait(input: { token: string; kind: 'decision' | 'resubmission'; executionName: string; state: ReviewState & ResumeInput }): Promise<void> {
     const { state } = input;
     const table = this.deps.table(state.jurisdictionId);
     const record = await this.deps.records.current(table, systemActor(state.jurisdictionId), state.recordId);
@@ -79,17 +97,19 @@ export class ReviewTasks {
    * The record's entry in the jurisdiction's open reviews: a wait after a reminder keeps its due date (the first
    * interval of the wait), so a reviewer's list and digest show how long it has been overdue.
    */
-  private async listOpen(table: ScopedTable, state: ReviewState, waitingFor: 'decision' | 'resubmission', record: { formId: string; createdBy: string }, now: Date): Promise<void> {
+  private async listOpen(table: ScopedTable, state: ReviewState & ResumeInput, waitingFor: 'decision' | 'resubmission', record: { formId: string; createdBy: string }, now: Date): Promise<void> {
     const open = new OpenReviews(table);
-    const previous = state.reminders > 0 ? await open.get(state.recordId) : undefined;
+    // The same wait again: after a reminder, or resumed after a local restart (local/review-resume.ts).
+    const previous = await open.get(state.recordId);
     const interval = waitingFor === 'decision' ? state.settings.reminderSeconds : state.settings.resubmissionReminderSeconds;
-    const sameWait = previous?.waitingFor === waitingFor;
+    const sameWait = previous?.waitingFor === waitingFor && (state.reminders > 0 || state.resumeAt === waitingFor);
     await open.put({
       recordId: state.recordId,
       formId: record.formId,
       waitingFor,
       author: record.createdBy,
-      openedAt: state.openedAt,
+      // A review keeps the time it opened through its rounds and resumes (its entry is closed only when it ends).
+      openedAt: previous?.openedAt ?? state.openedAt,
       since: sameWait ? previous.since : now.toISOString(),
       due: sameWait ? previous.due : new Date(now.getTime() + interval * 1000).toISOString(),
       reminders: state.reminders,

@@ -38,7 +38,8 @@ export class ReviewWorkflow extends Construct {
       timeout: Duration.days(365),
       definition: (steps) => {
         const begin = steps.invoke('Begin', props.tasks, {
-          payload: sfn.TaskInput.fromObject({ task: 'begin', 'jurisdictionId.$': '$.jurisdictionId', 'recordId.$': '$.recordId', 'submissionId.$': '$.submissionId' }),
+          // The whole input: a resumed review (local restart, local/review-resume.ts) adds resumeAt and its reminders.
+          payload: sfn.TaskInput.fromObject({ task: 'begin', 'input.$': '$' }),
         });
         // Emails: their result is not the state's (resultPath DISCARD keeps the state as it was).
         const notify = (id: string, kind: string, extra: Record<string, unknown> = {}) =>
@@ -65,7 +66,7 @@ export class ReviewWorkflow extends Construct {
         resubmitted.next(notify('NotifyReviewersAgain', 'review_request', { resubmitted: true })).next(awaitDecision);
         const nextState = (name: string) => new sfn.Pass(this, name, { outputPath: '$.state' });
         const approved = new sfn.Succeed(this, 'Approved', { comment: 'Approved: the record is locked; an amendment starts a new review' });
-        return begin.next(notify('NotifyReviewers', 'review_request')).next(awaitDecision).next(applyDecision).next(
+        awaitDecision.next(applyDecision).next(
           new sfn.Choice(this, 'Decided')
             .when(sfn.Condition.stringEquals('$.to', 'approved'), nextState('ApprovedState')
                 .next(steps.invoke('EndReview', props.tasks, { payload: task('end', { 'executionName.$': '$$.Execution.Name' }), resultPath: sfn.JsonPath.DISCARD }))
@@ -73,6 +74,15 @@ export class ReviewWorkflow extends Construct {
                 .next(approved))
             .when(sfn.Condition.stringEquals('$.to', 'returned'), nextState('Returned').next(notify('NotifyAuthorReturned', 'returned')).next(awaitResubmission))
             .otherwise(nextState('InReview').next(awaitDecision)),
+        );
+        // A review started again at the wait it was in (the local Step Functions keep executions in memory): no email
+        // again, the wait stores a new token. Every other start tells the reviewers first.
+        const resumeAt = (kind: string) => sfn.Condition.and(sfn.Condition.isPresent('$.resumeAt'), sfn.Condition.stringEquals('$.resumeAt', kind));
+        return begin.next(
+          new sfn.Choice(this, 'Resume')
+            .when(resumeAt('decision'), awaitDecision)
+            .when(resumeAt('resubmission'), awaitResubmission)
+            .otherwise(notify('NotifyReviewers', 'review_request').next(awaitDecision)),
         );
       },
     });
