@@ -27,11 +27,27 @@ const editJurisdictionPath = (id: string) => `${jurisdictionPath(id)}/edit`;
 const reminderWords = (n: number) => `${n} reminder${n === 1 ? '' : 's'}`;
 const timingWords = (hours: number, escalateAfter: number) => `every ${durationWords(hours * 60)}, escalate after ${reminderWords(escalateAfter)}`;
 
-/** A jurisdiction's review timing in words: its own, or the partnership's defaults (shared/policy.ts). */
-export function reviewTimingText(j: Pick<Jurisdiction, 'review'>): string {
-  if (!j.review) return `Partnership default: ${timingWords(REVIEW_REMINDER_HOURS, REVIEW_ESCALATE_AFTER_REMINDERS)}`;
-  const own = timingWords(j.review.reminderHours, j.review.escalateAfterReminders);
-  return own.charAt(0).toUpperCase() + own.slice(1);
+/**
+ * A jurisdiction's review timing in words, as lines: its own, or the partnership's defaults (shared/policy.ts).
+ * Lines because the list's cells do not wrap (USWDS's scrollable table).
+ */
+function reviewTimingLines(j: Pick<Jurisdiction, 'review'>): string[] {
+  const [hours, after] = j.review ? [j.review.reminderHours, j.review.escalateAfterReminders] : [REVIEW_REMINDER_HOURS, REVIEW_ESCALATE_AFTER_REMINDERS];
+  const lines = [`every ${durationWords(hours * 60)},`, `escalate after ${reminderWords(after)}`];
+  if (!j.review) lines.unshift('Partnership default:');
+  lines[0] = lines[0]!.charAt(0).toUpperCase() + lines[0]!.slice(1);
+  return lines;
+}
+
+export const reviewTimingText = (j: Pick<Jurisdiction, 'review'>): string => reviewTimingLines(j).join(' ');
+
+function ReviewTiming({ jurisdiction }: { jurisdiction: Jurisdiction }) {
+  return reviewTimingLines(jurisdiction).map((line, i) => (
+    <>
+      {i ? ' ' : null}
+      <span class="display-block">{line}</span>
+    </>
+  ));
 }
 
 /** Empty contact rows the form offers after the filled ones (more come after each save). */
@@ -66,7 +82,9 @@ export function RegistryPage({ jurisdictions, saved }: { jurisdictions: Jurisdic
               <td data-label="Units" class="npcs-status-count">
                 {j.units.length}
               </td>
-              <td data-label="Review reminders">{reviewTimingText(j)}</td>
+              <td data-label="Review reminders">
+                <ReviewTiming jurisdiction={j} />
+              </td>
               <td data-label="Actions">
                 <a class="usa-link" href={editJurisdictionPath(j.id)}>
                   Edit<span class="usa-sr-only"> {j.name}</span>
