@@ -25,6 +25,12 @@ const contactSchema = z.lazy(() => z.object({
   email: z.email(),
 }));
 
+/** The range a jurisdiction's own review timing may take (the registry form's hints say it from here). */
+export const REVIEW_TIMING_LIMITS = {
+  reminderHours: { min: 1, max: 720 },
+  escalateAfterReminders: { min: 1, max: 10 },
+} as const;
+
 export const jurisdictionSchema = z.lazy(() => z
   .strictObject({
     id: jurisdictionIdSchema,
@@ -40,8 +46,16 @@ export const jurisdictionSchema = z.lazy(() => z
     /** The review workflow's timing for this jurisdiction; absent: the partnership's defaults (shared/policy.ts). */
     review: z.optional(
       z.strictObject({
-        reminderHours: z.number().check(z.int('Hours between reminders are a whole number'), z.minimum(1, 'Remind at most every hour'), z.maximum(720, 'Remind at least every 30 days')),
-        escalateAfterReminders: z.number().check(z.int(), z.minimum(1, 'Escalate after at least 1 reminder'), z.maximum(10, 'Escalate after at most 10 reminders')),
+        reminderHours: z.number().check(
+          z.int('Hours between reminders are a whole number'),
+          z.minimum(REVIEW_TIMING_LIMITS.reminderHours.min, 'Remind at most every hour'),
+          z.maximum(REVIEW_TIMING_LIMITS.reminderHours.max, `Remind at least every ${REVIEW_TIMING_LIMITS.reminderHours.max / 24} days`),
+        ),
+        escalateAfterReminders: z.number().check(
+          z.int('Escalate after a whole number of reminders'),
+          z.minimum(REVIEW_TIMING_LIMITS.escalateAfterReminders.min, 'Escalate after at least 1 reminder'),
+          z.maximum(REVIEW_TIMING_LIMITS.escalateAfterReminders.max, `Escalate after at most ${REVIEW_TIMING_LIMITS.escalateAfterReminders.max} reminders`),
+        ),
       }),
     ),
   })

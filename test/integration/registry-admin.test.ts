@@ -44,6 +44,21 @@ describe('platform admins keep the registry without a deploy', () => {
     expect(audit.items[0]!.changedFields).toEqual(['name']);
   });
 
+  it('takes a jurisdiction\'s review timing through the API too: checked by the schema, kept in the profile, never public', async () => {
+    const admin = await signIn('demo-platform-admin');
+    const id = `it-rv-${Date.now().toString(36)}`;
+    const send = (method: string, path: string, body: unknown) => admin.go(`${baseUrl()}${path}`, { method, body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+    expect((await send('POST', '/api/jurisdictions', { ...newJurisdiction(id), review: { reminderHours: 48, escalateAfterReminders: 3 } })).status).toBe(201);
+    const profile = (await (await admin.go(`${baseUrl()}/api/jurisdictions/${id}/profile`)).json()) as { version: number; review?: unknown };
+    expect(profile.review).toEqual({ reminderHours: 48, escalateAfterReminders: 3 });
+    const bad = await send('PUT', `/api/jurisdictions/${id}`, { jurisdiction: { ...newJurisdiction(id), review: { reminderHours: 0, escalateAfterReminders: 3 } }, expectedVersion: profile.version });
+    expect(bad.status).toBe(422);
+    expect(JSON.stringify(await bad.json())).toContain('Remind at most every hour');
+    const half = await send('PUT', `/api/jurisdictions/${id}`, { jurisdiction: { ...newJurisdiction(id), review: { reminderHours: 24 } }, expectedVersion: profile.version });
+    expect(half.status).toBe(422);
+    expect(((await (await fetch(`${baseUrl()}/api/jurisdictions/${id}`)).json()) as Record<string, unknown>).review).toBeUndefined();
+  });
+
   it('refuses everyone else: 403 for signed-in agency staff, 401 without a session', async () => {
     const staff = await signIn('demo-ky-dcbs-admin');
     const res = await staff.go(`${baseUrl()}/api/jurisdictions`, { method: 'POST', body: JSON.stringify(newJurisdiction('it-forbidden')), headers: { 'content-type': 'application/json' } });

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { JurisdictionStore } from '#shared/jurisdictions/store.ts';
+import { REVIEW_PAIR_MESSAGE } from '#shared/jurisdictions/web/registry-form.ts';
+import { REVIEW_ESCALATE_AFTER_REMINDERS, REVIEW_REMINDER_HOURS } from '#shared/policy.ts';
+import { reviewSettings } from '#shared/review/model.ts';
 import { Browser, baseUrl, expectNoInternals, signIn } from './helpers.ts';
+import { client, tableName } from './records/setup.ts';
 
 /**
  * Platform admins edit the jurisdictions registry from the web pages (no JavaScript): add, edit with the version,
@@ -227,6 +232,51 @@ describe('the registry pages (platform admins)', () => {
 
     // A version that is not a number is stale too: the conflict page, never a 500.
     expect((await post(admin, `/registry/${id}`, { ...kept, expectedVersion: 'x' })).status).toBe(409);
+  });
+
+  it('sets a jurisdiction\'s review reminders: stored, listed, audited, what the review workflow reads, never public', async () => {
+    const admin = await signIn('demo-platform-admin');
+    const store = new JurisdictionStore(tableName(), client);
+    // Added with both blank: no timing of its own, the partnership defaults.
+    const { id } = await added(admin, { reviewReminderHours: '', reviewEscalateAfterReminders: '' });
+    expect((await profile(admin, id)).body).not.toHaveProperty('review');
+    expect(reviewSettings(await store.get(id))).toMatchObject({ reminderSeconds: REVIEW_REMINDER_HOURS * 3600, escalateAfterReminders: REVIEW_ESCALATE_AFTER_REMINDERS });
+    const defaults = `Partnership default: every ${REVIEW_REMINDER_HOURS} hours, escalate after ${REVIEW_ESCALATE_AFTER_REMINDERS} reminders`;
+    // The row's text (the list shows the timing as lines).
+    const row = (html: string) => new RegExp(`<tr>(?:(?!</tr>).)*?>${id}</td>(?:(?!</tr>).)*</tr>`, 's').exec(html)?.[0].replace(/<[^>]+>/g, '');
+    expect(row((await open(admin, '/registry')).html)).toContain(defaults);
+
+    // One without the other: 422 on the blank one, nothing saved.
+    const fields = fieldsOf((await open(admin, `/registry/${id}/edit`)).html);
+    expect(fields).toMatchObject({ reviewReminderHours: '', reviewEscalateAfterReminders: '' });
+    const half = await post(admin, `/registry/${id}`, { ...fields, reviewReminderHours: '24' });
+    expect(half.status).toBe(422);
+    expect(half.html).toContain('href="#reg-review-escalate-after-reminders"');
+    expect(half.html).toContain(REVIEW_PAIR_MESSAGE);
+    expect(fieldsOf(half.html)).toMatchObject({ reviewReminderHours: '24', reviewEscalateAfterReminders: '' });
+    expect((await profile(admin, id)).body.version).toBe(1);
+
+    // Both: saved as version 2, audited as the `review` field, listed, and what the workflow's Begin step reads.
+    const saved = await post(admin, `/registry/${id}`, { ...fields, reviewReminderHours: '24', reviewEscalateAfterReminders: '3' });
+    expect(saved.status, saved.html).toBe(303);
+    expect((await profile(admin, id)).body).toMatchObject({ review: { reminderHours: 24, escalateAfterReminders: 3 }, version: 2 });
+    expect((await auditOf(admin, id))[0]).toMatchObject({ action: 'registry.updated', changedFields: ['review'] });
+    expect(reviewSettings(await store.get(id))).toMatchObject({ reminderSeconds: 24 * 3600, escalateAfterReminders: 3 });
+    expect(row((await open(admin, '/registry')).html)).toContain('Every 24 hours, escalate after 3 reminders');
+    expect(fieldsOf((await open(admin, `/registry/${id}/edit`)).html)).toMatchObject({ reviewReminderHours: '24', reviewEscalateAfterReminders: '3' });
+
+    // Nobody outside the registry sees it: the public profile and listing.
+    const publicOne = (await (await fetch(`${baseUrl()}/api/jurisdictions/${id}`)).json()) as Record<string, unknown>;
+    expect(publicOne.id).toBe(id);
+    expect(publicOne).not.toHaveProperty('review');
+    const publicAll = (await (await fetch(`${baseUrl()}/api/jurisdictions?state=KY`)).json()) as { jurisdictions: Record<string, unknown>[] };
+    expect(publicAll.jurisdictions.find((j) => j.id === id)).not.toHaveProperty('review');
+
+    // Both blank again: back to the defaults.
+    const again = fieldsOf((await open(admin, `/registry/${id}/edit`)).html);
+    expect((await post(admin, `/registry/${id}`, { ...again, reviewReminderHours: ' ', reviewEscalateAfterReminders: '' })).status).toBe(303);
+    expect((await profile(admin, id)).body).not.toHaveProperty('review');
+    expect(reviewSettings(await store.get(id))).toMatchObject({ reminderSeconds: REVIEW_REMINDER_HOURS * 3600, escalateAfterReminders: REVIEW_ESCALATE_AFTER_REMINDERS });
   });
 
   it('refuses a duplicate id on add with an inline error on the id, and changes nothing', async () => {

@@ -40,6 +40,8 @@ const FIELD_LABELS: Record<Exclude<keyof RegistryFormValues, 'id'>, string> = {
   joinedYear: 'year it joined',
   units: 'units',
   contacts: 'contacts',
+  reviewReminderHours: 'hours between reminders',
+  reviewEscalateAfterReminders: 'reminders before escalating',
 };
 
 function formPage(input: PageInput, props: Omit<RegistryFormPageProps, 'csrf'>, status = 200): HttpResult {

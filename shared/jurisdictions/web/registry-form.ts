@@ -29,6 +29,9 @@ export interface RegistryFormValues {
   /** One `code | label` per line. */
   units: string;
   contacts: ContactRow[];
+  /** The jurisdiction's own review timing; both blank: the partnership's defaults (shared/policy.ts). */
+  reviewReminderHours: string;
+  reviewEscalateAfterReminders: string;
 }
 
 /** Contact rows the form reads (more than the schema allows, so that too many is an error, not silent loss). */
@@ -47,7 +50,19 @@ export function fieldId(field: string): string {
 export const contactName = (index: number, part: keyof ContactRow) => `contacts[${index}].${part}`;
 
 export function emptyFormValues(): RegistryFormValues {
-  return { id: '', name: '', type: '', state: '', county: '', active: 'true', joinedYear: String(new Date().getUTCFullYear()), units: '', contacts: [] };
+  return {
+    id: '',
+    name: '',
+    type: '',
+    state: '',
+    county: '',
+    active: 'true',
+    joinedYear: String(new Date().getUTCFullYear()),
+    units: '',
+    contacts: [],
+    reviewReminderHours: '',
+    reviewEscalateAfterReminders: '',
+  };
 }
 
 export function formValuesOf(j: Jurisdiction): RegistryFormValues {
@@ -61,6 +76,8 @@ export function formValuesOf(j: Jurisdiction): RegistryFormValues {
     joinedYear: String(j.joinedYear),
     units: j.units.map((u) => `${u.code} ${UNIT_SEPARATOR} ${u.label}`).join('\n'),
     contacts: j.contacts.map((c) => ({ role: c.role, name: c.name, email: c.email })),
+    reviewReminderHours: j.review ? String(j.review.reminderHours) : '',
+    reviewEscalateAfterReminders: j.review ? String(j.review.escalateAfterReminders) : '',
   };
 }
 
@@ -88,6 +105,8 @@ export function formValuesFrom(posted: PostedFields): RegistryFormValues {
     joinedYear: one(posted.joinedYear),
     units: one(posted.units),
     contacts,
+    reviewReminderHours: one(posted.reviewReminderHours),
+    reviewEscalateAfterReminders: one(posted.reviewEscalateAfterReminders),
   };
 }
 
@@ -95,7 +114,8 @@ export type ParsedJurisdiction = { ok: true; jurisdiction: Jurisdiction } | { ok
 
 /**
  * The form's values as a jurisdiction, validated by jurisdictionSchema. Errors are keyed by form field (see fieldId): a
- * top-level field, `contacts`, or `contacts[i].role|name|email` with i the form's row.
+ * top-level field, `contacts`, `contacts[i].role|name|email` with i the form's row, or `reviewReminderHours` /
+ * `reviewEscalateAfterReminders` for the schema's `review`.
  */
 export function jurisdictionFrom(values: RegistryFormValues): ParsedJurisdiction {
   const errors: FieldError[] = [];
@@ -121,6 +141,13 @@ export function jurisdictionFrom(values: RegistryFormValues): ParsedJurisdiction
     contactRows.push(i);
   });
   const year = values.joinedYear.trim();
+  // Review timing: both blank is the partnership's defaults; one alone is refused rather than guessed, so the
+  // profile never holds a value nobody typed.
+  const hours = values.reviewReminderHours.trim();
+  const escalate = values.reviewEscalateAfterReminders.trim();
+  if (Boolean(hours) !== Boolean(escalate)) {
+    errors.push({ field: hours ? 'reviewEscalateAfterReminders' : 'reviewReminderHours', message: REVIEW_PAIR_MESSAGE });
+  }
   const candidate = {
     id: values.id.trim(),
     name: values.name.trim(),
@@ -132,16 +159,20 @@ export function jurisdictionFrom(values: RegistryFormValues): ParsedJurisdiction
     active: values.active === 'true' ? true : values.active === 'false' ? false : undefined,
     // A year that is not digits stays text, so that the schema says what is wrong with it.
     joinedYear: /^\d{1,9}$/.test(year) ? Number(year) : year || undefined,
+    // With one of them given, the other is missing for the schema too; the pair's message (pushed first) is the one kept.
+    ...(hours || escalate ? { review: { reminderHours: hours ? numberOrText(hours) : undefined, escalateAfterReminders: escalate ? numberOrText(escalate) : undefined } } : {}),
   };
   const result = jurisdictionSchema.safeParse(candidate, { error: messageFor });
   if (result.success && errors.length === 0) return { ok: true, jurisdiction: result.data };
   for (const issue of result.success ? [] : result.error.issues) {
-    const [top, index, part] = issue.path as [string, number | undefined, string | undefined];
+    const [top, index, part] = issue.path as [string, number | string | undefined, string | undefined];
     if (top === 'units' && typeof index === 'number') {
       errors.push({ field: 'units', message: `Units, line ${unitLines[index]}: ${issue.message}` });
     } else if (top === 'contacts' && typeof index === 'number') {
       const field = part ? contactName(contactRows[index]!, part as keyof ContactRow) : contactName(contactRows[index]!, 'role');
       errors.push({ field, message: `Contact ${contactRows[index]! + 1}: ${issue.message}` });
+    } else if (top === 'review' && typeof index === 'string') {
+      errors.push({ field: REVIEW_FIELDS[index as keyof typeof REVIEW_FIELDS] ?? 'reviewReminderHours', message: issue.message });
     } else {
       errors.push({ field: top ?? 'name', message: issue.message });
     }
@@ -156,7 +187,16 @@ export function jurisdictionFrom(values: RegistryFormValues): ParsedJurisdiction
   return { ok: false, errors: kept.map((e, i) => ({ e, i })).sort((a, b) => order(a.e.field) - order(b.e.field) || a.i - b.i).map(({ e }) => e) };
 }
 
-const FIELD_ORDER = ['id', 'name', 'type', 'state', 'county', 'active', 'joinedYear', 'units', 'contacts'] as const;
+const FIELD_ORDER = ['id', 'name', 'type', 'state', 'county', 'active', 'joinedYear', 'units', 'contacts', 'reviewReminderHours', 'reviewEscalateAfterReminders'] as const;
+
+/** The form field of each part of the schema's `review`. */
+const REVIEW_FIELDS = { reminderHours: 'reviewReminderHours', escalateAfterReminders: 'reviewEscalateAfterReminders' } as const;
+
+export const REVIEW_PAIR_MESSAGE =
+  'Give both the hours between reminders and the number of reminders before escalating, or leave both blank for the partnership defaults';
+
+/** A number as typed ("1.5", "-3": the schema says what is wrong with it); anything else stays text. */
+const numberOrText = (s: string): number | string => (/^[+-]?\d{1,9}(\.\d{1,9})?$/.test(s) ? Number(s) : s);
 
 const LABELS: Record<string, string> = {
   name: 'the name',
@@ -187,6 +227,10 @@ function messageFor(issue: z.core.$ZodRawIssue): string | undefined {
       return "Choose the contact's role";
     case 'email':
       return 'Enter an email address, such as name@agency.example.org';
+    case 'reminderHours':
+      return 'Enter the hours between reminders as a whole number, such as 72';
+    case 'escalateAfterReminders':
+      return 'Enter the number of reminders before escalating as a whole number, such as 2';
     case 'joinedYear':
       if (issue.code === 'too_small') return `The year it joined is ${min} or later`;
       if (issue.code === 'too_big') return `The year it joined is ${max} or earlier`;

@@ -4,7 +4,8 @@
  * Preact escapes every text and attribute, so a name that looks like HTML stays text.
  */
 import type { FieldError } from '#shared/errors.ts';
-import { JURISDICTION_TYPES, US_STATE_CODES, type Jurisdiction } from '#shared/jurisdictions/model.ts';
+import { JURISDICTION_TYPES, REVIEW_TIMING_LIMITS, US_STATE_CODES, type Jurisdiction } from '#shared/jurisdictions/model.ts';
+import { durationWords, REVIEW_ESCALATE_AFTER_REMINDERS, REVIEW_REMINDER_HOURS } from '#shared/policy.ts';
 import { CSRF_FIELD } from '#shared/web/csrf.ts';
 import { AlertBox, ErrorSummary, type Alert } from '#shared/web/components/alerts.tsx';
 import { describedBy, describedByOf, ErrorMessage, FormGroup, Hint } from '#shared/web/components/form-group.tsx';
@@ -23,6 +24,32 @@ const newJurisdictionPath = `${REGISTRY_PATH}/new`;
 const jurisdictionPath = (id: string) => `${REGISTRY_PATH}/${encodeURIComponent(id)}`;
 const editJurisdictionPath = (id: string) => `${jurisdictionPath(id)}/edit`;
 
+const reminderWords = (n: number) => `${n} reminder${n === 1 ? '' : 's'}`;
+const timingWords = (hours: number, escalateAfter: number) => `every ${durationWords(hours * 60)}, escalate after ${reminderWords(escalateAfter)}`;
+
+/**
+ * A jurisdiction's review timing in words, as lines: its own, or the partnership's defaults (shared/policy.ts).
+ * Lines because the list's cells do not wrap (USWDS's scrollable table).
+ */
+function reviewTimingLines(j: Pick<Jurisdiction, 'review'>): string[] {
+  const [hours, after] = j.review ? [j.review.reminderHours, j.review.escalateAfterReminders] : [REVIEW_REMINDER_HOURS, REVIEW_ESCALATE_AFTER_REMINDERS];
+  const lines = [`every ${durationWords(hours * 60)},`, `escalate after ${reminderWords(after)}`];
+  if (!j.review) lines.unshift('Partnership default:');
+  lines[0] = lines[0]!.charAt(0).toUpperCase() + lines[0]!.slice(1);
+  return lines;
+}
+
+export const reviewTimingText = (j: Pick<Jurisdiction, 'review'>): string => reviewTimingLines(j).join(' ');
+
+function ReviewTiming({ jurisdiction }: { jurisdiction: Jurisdiction }) {
+  return reviewTimingLines(jurisdiction).map((line, i) => (
+    <>
+      {i ? ' ' : null}
+      <span class="display-block">{line}</span>
+    </>
+  ));
+}
+
 /** Empty contact rows the form offers after the filled ones (more come after each save). */
 const SPARE_CONTACT_ROWS = 2;
 
@@ -40,7 +67,7 @@ export function RegistryPage({ jurisdictions, saved }: { jurisdictions: Jurisdic
       {jurisdictions.length === 0 ? (
         <p>The registry is empty.</p>
       ) : (
-        <DataTable id="registry-caption" caption={<>The {jurisdictions.length} jurisdictions of the registry</>} columns={['Name', 'Id', 'Type', 'State', 'Active', 'Units']} actions>
+        <DataTable id="registry-caption" caption={<>The {jurisdictions.length} jurisdictions of the registry</>} columns={['Name', 'Id', 'Type', 'State', 'Active', 'Units', 'Review reminders']} actions>
           {jurisdictions.map((j) => (
             <tr>
               <th scope="row" data-label="Name">
@@ -54,6 +81,9 @@ export function RegistryPage({ jurisdictions, saved }: { jurisdictions: Jurisdic
               <td data-label="Active">{j.active ? 'Yes' : 'No'}</td>
               <td data-label="Units" class="npcs-status-count">
                 {j.units.length}
+              </td>
+              <td data-label="Review reminders">
+                <ReviewTiming jurisdiction={j} />
               </td>
               <td data-label="Actions">
                 <a class="usa-link" href={editJurisdictionPath(j.id)}>
@@ -196,6 +226,43 @@ function ContactFieldset({ index, row, errors }: { index: number; row: ContactRo
   );
 }
 
+/** The jurisdiction's own review timing; both blank is the partnership's defaults (shared/policy.ts). */
+function ReviewTimingFieldset({ values, errors }: { values: RegistryFormValues; errors: ErrorsByField }) {
+  const { reminderHours, escalateAfterReminders } = REVIEW_TIMING_LIMITS;
+  return (
+    <fieldset class="usa-fieldset margin-top-4" aria-describedby="reg-review-hint">
+      <legend class="usa-legend usa-legend--large">Review reminders</legend>
+      <Hint id="reg-review">
+        When a record waits for a decision longer than the interval, its reviewers are reminded; after the given number of reminders the jurisdiction's admins are
+        told too. Leave both blank for the partnership defaults ({timingWords(REVIEW_REMINDER_HOURS, REVIEW_ESCALATE_AFTER_REMINDERS)}), or give both. A change applies to
+        records submitted after it is saved.
+      </Hint>
+      <TextField
+        field="reviewReminderHours"
+        label="Hours between reminders"
+        value={values.reviewReminderHours}
+        errors={errors}
+        inputmode="numeric"
+        small
+        maxlength={4}
+        autocomplete="off"
+        hint={`A whole number from ${reminderHours.min} to ${reminderHours.max}. Blank: the partnership default, ${REVIEW_REMINDER_HOURS}.`}
+      />
+      <TextField
+        field="reviewEscalateAfterReminders"
+        label="Escalate to the jurisdiction admin after this many reminders"
+        value={values.reviewEscalateAfterReminders}
+        errors={errors}
+        inputmode="numeric"
+        small
+        maxlength={2}
+        autocomplete="off"
+        hint={`A whole number from ${escalateAfterReminders.min} to ${escalateAfterReminders.max}. Blank: the partnership default, ${REVIEW_ESCALATE_AFTER_REMINDERS}.`}
+      />
+    </fieldset>
+  );
+}
+
 export function RegistryFormPage({ mode, values, errors, alert, csrf }: RegistryFormPageProps) {
   const byField: ErrorsByField = new Map();
   for (const e of errors) byField.set(e.field, [...(byField.get(e.field) ?? []), e.message]);
@@ -263,6 +330,7 @@ export function RegistryFormPage({ mode, values, errors, alert, csrf }: Registry
             <ContactFieldset index={index} row={row} errors={byField} />
           ))}
         </fieldset>
+        <ReviewTimingFieldset values={values} errors={byField} />
         <div class="npcs-form-actions margin-top-4">
           <button class="usa-button" type="submit">
             {adding ? 'Add the jurisdiction' : 'Save changes'}

@@ -1,13 +1,16 @@
+import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { LocalCloud } from '#local/cloud.ts';
+import { REVIEW_ESCALATE_AFTER_REMINDERS, REVIEW_REMINDER_HOURS } from '#shared/policy.ts';
 import type { RealBrowser } from '../../support/chromium.ts';
-import { checkA11y, expectValidHtml, useWebHarness, type WebHarness } from '../../support/web-harness.ts';
+import { checkA11y, expectValidHtml, SHOTS, useWebHarness, type WebHarness } from '../../support/web-harness.ts';
 
 /**
  * A platform admin keeps the jurisdictions registry in real Chromium against a local cloud: add a jurisdiction,
  * edit it, the error state, a conflicting edit; axe-core (WCAG 2.1 A/AA) finds nothing on the list, the forms and
- * their error and conflict states at 375 and 1280 px. Screenshots in test-results/web/registry-*.png.
+ * their error and conflict states at 375 and 1280 px; a jurisdiction's review reminders set and shown. Screenshots in
+ * test-results/web/registry-*.png.
  */
 let cloud: LocalCloud;
 let chromium: RealBrowser;
@@ -107,6 +110,62 @@ describe('the registry pages in Chromium', () => {
     await checkA11y(page, 'registry-edit-conflict');
     expect(await submit(page, 'Save changes')).toBe(303);
     expect(await page.locator('tbody th', { hasText: 'Bluegrass Tribal Family Services' }).count()).toBe(1);
+    await ctx.close();
+  });
+
+  it("sets a jurisdiction's review reminders: the defaults said, one alone refused, both saved and listed", async () => {
+    const ctx = await chromium.browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
+    const page = await ctx.newPage();
+    await page.goto(`${cloud.url}/auth/sign-in?returnTo=/registry/new`);
+    await page.locator('[name="user"][value="demo-platform-admin"], button[value="demo-platform-admin"]').first().click();
+    await page.waitForURL(`${cloud.url}/registry/new`);
+
+    // Added without a timing of its own: the list says the partnership default.
+    const id = `e2e-rv-${Date.now().toString(36)}`;
+    const name = 'Review Timing Family Services';
+    await page.locator('#reg-id').fill(id);
+    await page.locator('#reg-name').fill(name);
+    await page.locator('#reg-type').selectOption('state');
+    await page.locator('#reg-state').selectOption('KY');
+    const fieldset = page.getByRole('group', { name: 'Review reminders' });
+    expect(await fieldset.locator('.usa-hint').first().textContent()).toContain(
+      `partnership defaults (every ${REVIEW_REMINDER_HOURS} hours, escalate after ${REVIEW_ESCALATE_AFTER_REMINDERS} reminders)`,
+    );
+    expect(await page.getByLabel('Hours between reminders').inputValue()).toBe('');
+    expect(await submit(page, 'Add the jurisdiction')).toBe(303);
+    const row = page.locator('tbody tr', { has: page.locator('th', { hasText: name }) });
+    expect(await row.locator('td[data-label="Review reminders"]').textContent()).toBe(
+      `Partnership default: every ${REVIEW_REMINDER_HOURS} hours, escalate after ${REVIEW_ESCALATE_AFTER_REMINDERS} reminders`,
+    );
+
+    // One without the other: 422, the summary links to the blank one, which says to give both or neither.
+    await row.getByRole('link', { name: `Edit ${name}` }).click();
+    await page.waitForURL(`${cloud.url}/registry/${id}/edit`);
+    await page.getByLabel('Hours between reminders').fill('24');
+    expect(await submit(page, 'Save changes')).toBe(422);
+    const summary = page.locator('#error-summary');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('error-summary');
+    expect(await summary.locator('a').evaluateAll((links) => links.map((a) => a.getAttribute('href')))).toEqual(['#reg-review-escalate-after-reminders']);
+    await summary.getByRole('link').click();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('reg-review-escalate-after-reminders');
+    const escalate = page.getByLabel('Escalate to the jurisdiction admin after this many reminders');
+    expect(await escalate.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('#reg-review-escalate-after-reminders-error').textContent()).toContain('or leave both blank for the partnership defaults');
+    expect(await page.getByLabel('Hours between reminders').inputValue()).toBe('24');
+    await checkA11y(page, 'registry-review-error');
+
+    // Both: saved, listed as its own, and shown again in the form.
+    await escalate.fill('3');
+    expect(await submit(page, 'Save changes')).toBe(303);
+    expect(page.url()).toBe(`${cloud.url}/registry?saved=${id}`);
+    expect(await row.locator('td[data-label="Review reminders"]').textContent()).toBe('Every 24 hours, escalate after 3 reminders');
+    await checkA11y(page, 'registry-review-list');
+    await row.getByRole('link', { name: `Edit ${name}` }).click();
+    await page.waitForURL(`${cloud.url}/registry/${id}/edit`);
+    expect(await page.getByLabel('Hours between reminders').inputValue()).toBe('24');
+    expect(await escalate.inputValue()).toBe('3');
+    await fieldset.screenshot({ path: path.join(SHOTS, 'registry-review-fieldset.png') });
+    await checkA11y(page, 'registry-review-edit');
     await ctx.close();
   });
 

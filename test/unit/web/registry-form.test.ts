@@ -1,6 +1,11 @@
+import { h } from 'preact';
+import { renderToString } from 'preact-render-to-string';
 import { describe, expect, it } from 'vitest';
-import type { Jurisdiction } from '#shared/jurisdictions/model.ts';
-import { fieldId, formValuesFrom, formValuesOf, jurisdictionFrom } from '#shared/jurisdictions/web/registry-form.ts';
+import { toPublicJurisdiction, type Jurisdiction } from '#shared/jurisdictions/model.ts';
+import { emptyFormValues, fieldId, formValuesFrom, formValuesOf, jurisdictionFrom, REVIEW_PAIR_MESSAGE } from '#shared/jurisdictions/web/registry-form.ts';
+import { RegistryFormPage, RegistryPage, reviewTimingText } from '#shared/jurisdictions/web/registry-pages.tsx';
+import { REVIEW_ESCALATE_AFTER_REMINDERS, REVIEW_REMINDER_HOURS } from '#shared/policy.ts';
+import { reviewSettings } from '#shared/review/model.ts';
 
 const county: Jurisdiction = {
   id: 'ky-fayette',
@@ -20,7 +25,18 @@ const county: Jurisdiction = {
 /** The urlencoded fields a browser posts for these form values. */
 function posted(j: Jurisdiction): Record<string, string> {
   const v = formValuesOf(j);
-  const fields: Record<string, string> = { id: v.id, name: v.name, type: v.type, state: v.state, county: v.county, active: v.active, joinedYear: v.joinedYear, units: v.units };
+  const fields: Record<string, string> = {
+    id: v.id,
+    name: v.name,
+    type: v.type,
+    state: v.state,
+    county: v.county,
+    active: v.active,
+    joinedYear: v.joinedYear,
+    units: v.units,
+    reviewReminderHours: v.reviewReminderHours,
+    reviewEscalateAfterReminders: v.reviewEscalateAfterReminders,
+  };
   v.contacts.forEach((c, i) => Object.assign(fields, { [`contacts[${i}].role`]: c.role, [`contacts[${i}].name`]: c.name, [`contacts[${i}].email`]: c.email }));
   // The spare empty rows the form shows.
   Object.assign(fields, { 'contacts[1].role': '', 'contacts[1].name': '', 'contacts[1].email': '' });
@@ -84,5 +100,90 @@ describe('the registry form values', () => {
     expect(formValuesFrom({ name: typed }).name).toBe(typed);
     const parsed = jurisdictionFrom(formValuesFrom({ ...posted(county), name: typed }));
     expect(parsed.ok && parsed.jurisdiction.name).toBe(typed);
+  });
+});
+
+const text = (html: string) => html.replace(/<[^>]+>/g, '').replace(/\s+/g, ' ');
+
+describe('the registry form\'s review reminders', () => {
+  const own: Jurisdiction = { ...county, review: { reminderHours: 48, escalateAfterReminders: 3 } };
+  const timing = (reviewReminderHours: string, reviewEscalateAfterReminders: string) => jurisdictionFrom(formValuesFrom({ ...posted(county), reviewReminderHours, reviewEscalateAfterReminders }));
+
+  it('round-trips a jurisdiction\'s own timing, and both blank is no timing of its own (the defaults)', () => {
+    expect(formValuesOf(own)).toMatchObject({ reviewReminderHours: '48', reviewEscalateAfterReminders: '3' });
+    expect(formValuesOf(county)).toMatchObject({ reviewReminderHours: '', reviewEscalateAfterReminders: '' });
+    expect(emptyFormValues()).toMatchObject({ reviewReminderHours: '', reviewEscalateAfterReminders: '' });
+    expect(jurisdictionFrom(formValuesFrom(posted(own)))).toEqual({ ok: true, jurisdiction: own });
+    const blank = jurisdictionFrom(formValuesFrom(posted(county)));
+    expect(blank.ok && Object.hasOwn(blank.jurisdiction, 'review')).toBe(false);
+    // Spaces around a number are not an error; spaces alone are blank.
+    expect(timing(' 24 ', ' 1 ')).toEqual({ ok: true, jurisdiction: { ...county, review: { reminderHours: 24, escalateAfterReminders: 1 } } });
+    expect(timing('  ', '')).toEqual({ ok: true, jurisdiction: county });
+  });
+
+  it('a saved timing is what the review workflow uses; no timing is the partnership default', () => {
+    const saved = timing('12', '4');
+    expect(saved.ok && reviewSettings(saved.jurisdiction)).toMatchObject({ reminderSeconds: 12 * 3600, escalateAfterReminders: 4 });
+    const blank = timing('', '');
+    expect(blank.ok && reviewSettings(blank.jurisdiction)).toMatchObject({ reminderSeconds: REVIEW_REMINDER_HOURS * 3600, escalateAfterReminders: REVIEW_ESCALATE_AFTER_REMINDERS });
+  });
+
+  it('refuses one without the other, on the blank one, saying to give both or neither', () => {
+    expect(timing('48', '')).toEqual({ ok: false, errors: [{ field: 'reviewEscalateAfterReminders', message: REVIEW_PAIR_MESSAGE }] });
+    expect(timing('', '3')).toEqual({ ok: false, errors: [{ field: 'reviewReminderHours', message: REVIEW_PAIR_MESSAGE }] });
+    expect(REVIEW_PAIR_MESSAGE).toMatch(/Give both .* or leave both blank for the partnership defaults/);
+    // The one given is still checked.
+    expect(timing('0', '')).toEqual({
+      ok: false,
+      errors: [
+        { field: 'reviewReminderHours', message: 'Remind at most every hour' },
+        { field: 'reviewEscalateAfterReminders', message: REVIEW_PAIR_MESSAGE },
+      ],
+    });
+  });
+
+  it('says what is wrong with each in the schema\'s words, after the other fields, linking to its input', () => {
+    const cases: [string, string, [string, string][]][] = [
+      ['721', '11', [['reviewReminderHours', 'Remind at least every 30 days'], ['reviewEscalateAfterReminders', 'Escalate after at most 10 reminders']]],
+      ['1.5', '0', [['reviewReminderHours', 'Hours between reminders are a whole number'], ['reviewEscalateAfterReminders', 'Escalate after at least 1 reminder']]],
+      ['-3', '2.5', [['reviewReminderHours', 'Remind at most every hour'], ['reviewEscalateAfterReminders', 'Escalate after a whole number of reminders']]],
+      ['three days', 'x', [['reviewReminderHours', 'Enter the hours between reminders as a whole number, such as 72'], ['reviewEscalateAfterReminders', 'Enter the number of reminders before escalating as a whole number, such as 2']]],
+    ];
+    for (const [hours, after, expected] of cases) {
+      const result = timing(hours, after);
+      expect(!result.ok && result.errors.map((e) => [e.field, e.message]), `${hours} / ${after}`).toEqual(expected);
+    }
+    const mixed = jurisdictionFrom(formValuesFrom({ ...posted(county), name: 'ab', reviewReminderHours: '0', reviewEscalateAfterReminders: '1' }));
+    expect(!mixed.ok && mixed.errors.map((e) => e.field)).toEqual(['name', 'reviewReminderHours']);
+    expect(['reviewReminderHours', 'reviewEscalateAfterReminders'].map(fieldId)).toEqual(['reg-review-reminder-hours', 'reg-review-escalate-after-reminders']);
+  });
+
+  it('the form and the list say the partnership defaults of shared/policy.ts, and a jurisdiction\'s own timing', () => {
+    const form = text(renderToString(h(RegistryFormPage, { mode: { kind: 'add' }, values: emptyFormValues(), errors: [], csrf: 't' })));
+    expect(form).toContain(`Blank: the partnership default, ${REVIEW_REMINDER_HOURS}.`);
+    expect(form).toContain(`Blank: the partnership default, ${REVIEW_ESCALATE_AFTER_REMINDERS}.`);
+    expect(form).toContain(`partnership defaults (every ${REVIEW_REMINDER_HOURS} hours, escalate after ${REVIEW_ESCALATE_AFTER_REMINDERS} reminders)`);
+    expect(reviewTimingText(county)).toBe(`Partnership default: every ${REVIEW_REMINDER_HOURS} hours, escalate after ${REVIEW_ESCALATE_AFTER_REMINDERS} reminders`);
+    expect(reviewTimingText({ review: { reminderHours: 1, escalateAfterReminders: 1 } })).toBe('Every 1 hour, escalate after 1 reminder');
+    const list = text(renderToString(h(RegistryPage, { jurisdictions: [county, { ...own, id: 'ky-own', name: 'Own Timing Agency' }] })));
+    expect(list).toContain(reviewTimingText(county));
+    expect(list).toContain('Every 48 hours, escalate after 3 reminders');
+  });
+
+  it('shows the error on its input, tied by aria-describedby, with what was typed kept', () => {
+    const values = { ...emptyFormValues(), reviewReminderHours: '48', reviewEscalateAfterReminders: '' };
+    const html = renderToString(h(RegistryFormPage, { mode: { kind: 'add' }, values, errors: [{ field: 'reviewEscalateAfterReminders', message: REVIEW_PAIR_MESSAGE }], csrf: 't' }));
+    expect(html).toContain('href="#reg-review-escalate-after-reminders"');
+    expect(html).toMatch(/<input class="usa-input usa-input--small usa-input--error" id="reg-review-escalate-after-reminders" name="reviewEscalateAfterReminders"[^>]*aria-describedby="reg-review-escalate-after-reminders-hint reg-review-escalate-after-reminders-error" aria-invalid="true"/);
+    expect(html).toMatch(/id="reg-review-reminder-hours" name="reviewReminderHours"[^>]*value="48"/);
+  });
+});
+
+describe('the public projection of a jurisdiction', () => {
+  it('never carries its review timing (nor its contacts)', () => {
+    const shown = toPublicJurisdiction({ ...county, review: { reminderHours: 48, escalateAfterReminders: 3 } });
+    expect(shown).not.toHaveProperty('review');
+    expect(shown).not.toHaveProperty('contacts');
+    expect(shown).toEqual({ id: county.id, name: county.name, type: 'county', state: 'KY', county: 'Fayette', active: true, joinedYear: 2024, units: county.units });
   });
 });
