@@ -11,6 +11,7 @@ import { Api } from './constructs/api.ts';
 import { Buckets } from './constructs/buckets.ts';
 import { Data } from './constructs/data.ts';
 import { Identity } from './constructs/identity.ts';
+import { InboundMail } from './constructs/inbound-mail.ts';
 import { PlatformFunction, type PlatformFunctionProps } from './constructs/platform-function.ts';
 import { WebAssets } from './constructs/web-assets.ts';
 import { RegistryExportWorkflow } from './constructs/workflows/registry-export.ts';
@@ -112,6 +113,17 @@ export class PlatformStack extends Stack {
       .bindStateMachine('REVIEW_STATE_MACHINE_ARN', reviewWorkflow.stateMachine, 'start-and-resume')
       .triggerOnStream(data.table, { eventName: lambda.FilterRule.isEqual('INSERT'), dynamodb: { NewImage: { kind: { S: lambda.FilterRule.isEqual('submission') } } } });
 
+    // Replies to review emails (docs/review.md, "Replies"): SES stores each in the inbound bucket and invokes the
+    // reply function, which decides through the same hand-off as the pages and answers the sender.
+    const reviewReply = fn('review-reply', 'Reads emailed replies to review emails: decides by reply, or refuses and says why', { invocation: 'async', timeout: Duration.seconds(60) })
+      .bindTable(data.table, data.indexNames, 'write')
+      .bindStateMachine('REVIEW_STATE_MACHINE_ARN', reviewWorkflow.stateMachine, 'resume')
+      .bindSecret('CURSOR_SECRET', cursorKey)
+      .bindMail(config.senderAddress);
+    new InboundMail(this, 'InboundMail', { domain: config.inboundDomain, bucket: buckets.inboundMail, key: data.key, replyFunction: reviewReply });
+    // The review emails' Reply-To names this domain.
+    reviewTasks.addEnvironment('INBOUND_DOMAIN', config.inboundDomain);
+
     const httpFunctions: Record<HttpFunctionId, PlatformFunction> = {
       health: fn('health', 'Reports whether the platform and each service it depends on answer')
         .bindTable(data.table, data.indexNames, 'describe')
@@ -178,8 +190,9 @@ export class PlatformStack extends Stack {
     // Functions that read sessions need the app's origin (cookie names and flags depend on it); the OpenAPI document names both.
     for (const f of [httpFunctions.auth, httpFunctions.web, httpFunctions.survey, httpFunctions.jurisdictions, httpFunctions.records, httpFunctions.audit, httpFunctions.openapi, httpFunctions['not-found']]) f.addEnvironment('APP_ORIGIN', appUrl);
     for (const [name, value] of Object.entries(identity.functionEnvironment())) httpFunctions.auth.addEnvironment(name, value);
-    // The review emails' links.
+    // The review emails' links, and the links of the answers to replies.
     reviewTasks.addEnvironment('APP_ORIGIN', appUrl);
+    reviewReply.addEnvironment('APP_ORIGIN', appUrl);
 
     this.acknowledgeStackWide();
 
