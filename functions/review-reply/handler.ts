@@ -6,7 +6,7 @@ import { requiredEnv } from '#shared/config.ts';
 import { JurisdictionStore } from '#shared/jurisdictions/store.ts';
 import { logger } from '#shared/logger.ts';
 import { sendMail } from '#shared/mail/send.ts';
-import { processInbound, receiptsOf, type InboundDeps } from '#shared/review/inbound.ts';
+import { processInbound, receiptsOf, type InboundDeps, type InboundResult } from '#shared/review/inbound.ts';
 import { replyHandOff } from '#shared/review/reply-deps.ts';
 import { handleReply } from '#shared/review/reply-flow.ts';
 
@@ -40,11 +40,14 @@ const deps: InboundDeps = {
 /**
  * SES's receipt rule stores each reply in the inbound bucket, then invokes this function (asynchronously) with the
  * receipt: one message per record. A failure is thrown, so Lambda retries the event (processInbound makes a retry
- * safe) and gives it up to the dead-letter queue, which alarms.
+ * safe) and gives it up to the dead-letter queue, which alarms. The results (codes only) are returned for the
+ * local stand-in's tests; SES ignores them.
  */
-export const handler = middy(async (event: unknown): Promise<void> => {
+export const handler = middy(async (event: unknown): Promise<InboundResult[]> => {
+  const results: InboundResult[] = [];
   for (const receipt of receiptsOf(event)) {
     logger.appendKeys({ sesMessageId: receipt.messageId });
-    await processInbound(receipt, deps);
+    results.push(await processInbound(receipt, deps));
   }
+  return results;
 }).use(injectLambdaContext(logger, { logEvent: false, resetKeys: true }));

@@ -193,9 +193,9 @@ export async function processInbound(receipt: InboundReceipt, deps: InboundDeps)
 async function audit(receipt: InboundReceipt, s: Settled, deps: InboundDeps): Promise<JurisdictionId | undefined> {
   let jurisdictionId = s.jurisdictionId;
   let recordId = s.recordId;
-  if (!jurisdictionId) {
+  if (!jurisdictionId || !recordId) {
     const actionId = replyAddressId(receipt.recipients, deps.inboundDomain);
-    jurisdictionId = actionId ? await locateAction(deps.client, deps.tableName, actionId) : undefined;
+    jurisdictionId ??= actionId ? await locateAction(deps.client, deps.tableName, actionId) : undefined;
     if (jurisdictionId && actionId) {
       const grant = await scopedTable(deps.client, deps.tableName, jurisdictionId).get(keys.reviewAction(actionIdDigest(actionId)), { consistent: true });
       if (typeof grant?.recordId === 'string') recordId = grant.recordId;
