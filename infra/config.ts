@@ -24,7 +24,7 @@ const configSchema = z
      * through the receipt rule.
      */
     inboundDomain: z
-      .string()
+      .string({ error: 'inboundDomain is required outside dev (the domain of reply addresses)' })
       .regex(/^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'inboundDomain is a lowercase domain name, such as replies.safety.example.org'),
     /** Where operational alarms are sent. */
     alarmEmail: z.email({ error: 'alarmEmail must be an email address' }),

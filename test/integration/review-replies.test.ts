@@ -80,7 +80,7 @@ async function underReview(): Promise<{ recordId: string; replyTo: string; api: 
   const openId = /Open the record:\s*\S*\/actions\/([A-Za-z0-9_-]{43})/.exec(request.text)![1]!;
   expect(replyTo, source.slice(0, 1500)).toBe(`reply+${openId}@replies.dev.npcs.invalid`);
   expect(request.text).toContain('You can also reply to this email');
-  return { recordId, replyTo, api };
+  return { recordId, replyTo: replyTo!, api };
 }
 
 const recordOf = async (api: string, recordId: string) => (await (await reviewer.go(`${api}/${recordId}`)).json()) as { status: string; version: number; statusReason?: string };
