@@ -120,7 +120,7 @@ export class PlatformStack extends Stack {
       .bindStateMachine('REVIEW_STATE_MACHINE_ARN', reviewWorkflow.stateMachine, 'resume')
       .bindSecret('CURSOR_SECRET', cursorKey)
       .bindMail(config.senderAddress);
-    new InboundMail(this, 'InboundMail', { domain: config.inboundDomain, bucket: buckets.inboundMail, key: data.key, replyFunction: reviewReply });
+    const inboundMail = new InboundMail(this, 'InboundMail', { domain: config.inboundDomain, bucket: buckets.inboundMail, key: data.key, replyFunction: reviewReply });
     // The review emails' Reply-To names this domain.
     reviewTasks.addEnvironment('INBOUND_DOMAIN', config.inboundDomain);
 
@@ -201,6 +201,8 @@ export class PlatformStack extends Stack {
     new CfnOutput(this, 'LoginUrl', { value: identity.domain.baseUrl() });
     new CfnOutput(this, 'TableName', { value: data.table.tableName });
     new CfnOutput(this, 'ExportsBucketName', { value: buckets.exports.bucketName });
+    // CloudFormation cannot activate a receipt rule set: the one-time step after the first deploy names it (README).
+    new CfnOutput(this, 'ReceiptRuleSetName', { value: inboundMail.ruleSet.receiptRuleSetName });
   }
 
   /** Findings that hold for every function of the platform, each with the reason it is accepted. */
