@@ -18,6 +18,14 @@ const configSchema = z
     certificateArn: z.string().startsWith('arn:aws:acm:us-east-1:').optional(),
     /** The address review emails and digests come from; must be a verified SES identity. */
     senderAddress: z.email({ error: 'senderAddress must be an email address' }),
+    /**
+     * The domain of reply addresses (`reply+<id>@<inboundDomain>`): SES receives its mail (its MX record points at
+     * SES inbound, and it is a verified SES identity). A domain of its own, so no other mail of the agency's passes
+     * through the receipt rule.
+     */
+    inboundDomain: z
+      .string({ error: 'inboundDomain is required outside dev (the domain of reply addresses)' })
+      .regex(/^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'inboundDomain is a lowercase domain name, such as replies.safety.example.org'),
     /** Where operational alarms are sent. */
     alarmEmail: z.email({ error: 'alarmEmail must be an email address' }),
     /** Prefix of Cognito's managed login domain (<prefix>.auth.<region>.amazoncognito.com); unique in the region. */
@@ -33,6 +41,7 @@ const configSchema = z
     if (c.stage !== 'dev') {
       if (!c.domainName) ctx.addIssue({ code: 'custom', path: ['domainName'], message: `domainName is required for stage ${c.stage}` });
       if (!c.certificateArn) ctx.addIssue({ code: 'custom', path: ['certificateArn'], message: `certificateArn is required for stage ${c.stage}` });
+      if (c.inboundDomain.endsWith('.invalid')) ctx.addIssue({ code: 'custom', path: ['inboundDomain'], message: `inboundDomain must be a real domain for stage ${c.stage}` });
     }
     if (Boolean(c.domainName) !== Boolean(c.certificateArn)) {
       ctx.addIssue({ code: 'custom', path: ['certificateArn'], message: 'domainName and certificateArn go together' });
@@ -46,6 +55,7 @@ const DEV_DEFAULTS = {
   stage: 'dev',
   region: 'us-east-1',
   senderAddress: 'no-reply@dev.npcs.invalid',
+  inboundDomain: 'replies.dev.npcs.invalid',
   alarmEmail: 'alarms@dev.npcs.invalid',
   logRetentionDays: 30,
   functionConcurrency: 10,
@@ -56,7 +66,7 @@ const PROD_LIKE_DEFAULTS = { region: 'us-east-1', logRetentionDays: 365 * 6, fun
 export function loadConfig(context: (key: string) => unknown): PlatformConfig {
   const stage = (context('stage') ?? 'dev') as string;
   const defaults = stage === 'dev' ? DEV_DEFAULTS : PROD_LIKE_DEFAULTS;
-  const keys = ['stage', 'region', 'account', 'domainName', 'certificateArn', 'senderAddress', 'alarmEmail', 'loginDomainPrefix', 'logRetentionDays', 'functionConcurrency'] as const;
+  const keys = ['stage', 'region', 'account', 'domainName', 'certificateArn', 'senderAddress', 'inboundDomain', 'alarmEmail', 'loginDomainPrefix', 'logRetentionDays', 'functionConcurrency'] as const;
   const raw: Record<string, unknown> = { ...defaults, stage, loginDomainPrefix: `npcs-platform-${stage}` };
   for (const key of keys) {
     const value = context(key);

@@ -11,6 +11,7 @@ import { Api } from './constructs/api.ts';
 import { Buckets } from './constructs/buckets.ts';
 import { Data } from './constructs/data.ts';
 import { Identity } from './constructs/identity.ts';
+import { InboundMail } from './constructs/inbound-mail.ts';
 import { PlatformFunction, type PlatformFunctionProps } from './constructs/platform-function.ts';
 import { WebAssets } from './constructs/web-assets.ts';
 import { RegistryExportWorkflow } from './constructs/workflows/registry-export.ts';
@@ -113,6 +114,17 @@ export class PlatformStack extends Stack {
       .bindStateMachine('REVIEW_STATE_MACHINE_ARN', reviewWorkflow.stateMachine, 'start-and-resume')
       .triggerOnStream(data.table, { eventName: lambda.FilterRule.isEqual('INSERT'), dynamodb: { NewImage: { kind: { S: lambda.FilterRule.isEqual('submission') } } } });
 
+    // Replies to review emails (docs/review.md, "Replies"): SES stores each in the inbound bucket and invokes the
+    // reply function, which decides through the same hand-off as the pages and answers the sender.
+    const reviewReply = fn('review-reply', 'Reads emailed replies to review emails: decides by reply, or refuses and says why', { invocation: 'async', timeout: Duration.seconds(60) })
+      .bindTable(data.table, data.indexNames, 'write')
+      .bindStateMachine('REVIEW_STATE_MACHINE_ARN', reviewWorkflow.stateMachine, 'resume')
+      .bindSecret('CURSOR_SECRET', cursorKey)
+      .bindMail(config.senderAddress);
+    const inboundMail = new InboundMail(this, 'InboundMail', { domain: config.inboundDomain, bucket: buckets.inboundMail, key: data.key, replyFunction: reviewReply });
+    // The review emails' Reply-To names this domain.
+    reviewTasks.addEnvironment('INBOUND_DOMAIN', config.inboundDomain);
+
     const httpFunctions: Record<HttpFunctionId, PlatformFunction> = {
       health: fn('health', 'Reports whether the platform and each service it depends on answer')
         .bindTable(data.table, data.indexNames, 'describe')
@@ -179,8 +191,9 @@ export class PlatformStack extends Stack {
     // Functions that read sessions need the app's origin (cookie names and flags depend on it); the OpenAPI document names both.
     for (const f of [httpFunctions.auth, httpFunctions.web, httpFunctions.survey, httpFunctions.jurisdictions, httpFunctions.records, httpFunctions.audit, httpFunctions.openapi, httpFunctions['not-found']]) f.addEnvironment('APP_ORIGIN', appUrl);
     for (const [name, value] of Object.entries(identity.functionEnvironment())) httpFunctions.auth.addEnvironment(name, value);
-    // The review emails' links.
+    // The review emails' links, and the links of the answers to replies.
     reviewTasks.addEnvironment('APP_ORIGIN', appUrl);
+    reviewReply.addEnvironment('APP_ORIGIN', appUrl);
 
     this.acknowledgeStackWide();
 
@@ -189,6 +202,8 @@ export class PlatformStack extends Stack {
     new CfnOutput(this, 'LoginUrl', { value: identity.domain.baseUrl() });
     new CfnOutput(this, 'TableName', { value: data.table.tableName });
     new CfnOutput(this, 'ExportsBucketName', { value: buckets.exports.bucketName });
+    // CloudFormation cannot activate a receipt rule set: the one-time step after the first deploy names it (README).
+    new CfnOutput(this, 'ReceiptRuleSetName', { value: inboundMail.ruleSet.receiptRuleSetName });
   }
 
   /** Findings that hold for every function of the platform, each with the reason it is accepted. */

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
 /**
- * Reads what the synthesized cloud assembly declares — functions, routes, tables, buckets, state machines and
- * schedules — and resolves CloudFormation references to local stand-in names. This is how the local runtime
+ * Reads what the synthesized cloud assembly declares — functions, routes, tables, buckets, state machines,
+ * schedules and SES receipt rules — and resolves CloudFormation references to local stand-in names. This is how the local runtime
  * serves exactly what deploys: it never reads the CDK source or shared/http/routes.ts.
  */
 
@@ -80,6 +80,18 @@ export interface LocalSchedule {
   input: string;
 }
 
+/**
+ * An SES receipt rule (AWS::SES::ReceiptRule) as the local inbound SMTP stand-in runs it: which recipients it
+ * takes, where its S3 action stores the raw message, and which function its Lambda action invokes, in order.
+ */
+export interface LocalReceiptRule {
+  logicalId: string;
+  /** Addresses or domains (a domain takes every address of it), as SES matches them. */
+  recipients: string[];
+  enabled: boolean;
+  actions: ({ type: 's3'; bucket: string; objectKeyPrefix: string } | { type: 'lambda'; functionId: string; invocationType: 'Event' | 'RequestResponse' })[];
+}
+
 export interface LocalAssembly {
   stackName: string;
   functions: LocalFunction[];
@@ -89,6 +101,7 @@ export interface LocalAssembly {
   buckets: { logicalId: string; name: string }[];
   stateMachines: LocalStateMachine[];
   schedules: LocalSchedule[];
+  receiptRules: LocalReceiptRule[];
   /** Functions of the template that are deploy-time CDK plumbing (custom resource providers), not served. */
   deployTimeFunctions: string[];
   /** Directories that BucketDeployments copy into buckets (the web assets), as staged in the assembly. */
@@ -304,6 +317,25 @@ export function readAssembly(assemblyDir: string): LocalAssembly {
       };
     });
 
+  const receiptRules: LocalReceiptRule[] = ofType('AWS::SES::ReceiptRule').map(([logicalId, r]) => {
+    const rule = (r.Properties as Record<string, Json>).Rule as Record<string, Json>;
+    const actions = ((rule.Actions as Record<string, Json>[] | undefined) ?? []).map((a): LocalReceiptRule['actions'][number] => {
+      if (a.S3Action) {
+        const s3 = a.S3Action as Record<string, Json>;
+        return { type: 's3', bucket: String(resolve(s3.BucketName as Json)), objectKeyPrefix: String(s3.ObjectKeyPrefix ?? '') };
+      }
+      if (a.LambdaAction) {
+        const l = a.LambdaAction as Record<string, Json>;
+        const arn = l.FunctionArn as { 'Fn::GetAtt'?: [string, string] };
+        const functionId = arn['Fn::GetAtt'] ? functionIdByLogicalId.get(arn['Fn::GetAtt'][0]) : undefined;
+        if (!functionId) throw new Error(`Receipt rule ${logicalId} invokes a function that is not a platform function`);
+        return { type: 'lambda', functionId, invocationType: l.InvocationType === 'RequestResponse' ? 'RequestResponse' : 'Event' };
+      }
+      throw new Error(`Receipt rule ${logicalId} has an action the local stand-in does not run: ${Object.keys(a).join(', ')}`);
+    });
+    return { logicalId, recipients: ((rule.Recipients as Json[] | undefined) ?? []).map(String), enabled: rule.Enabled !== false, actions };
+  });
+
   const bucketDeployments: LocalBucketDeployment[] = ofType('Custom::CDKBucketDeployment').map(([logicalId, r]) => {
     const p = r.Properties as Record<string, Json>;
     const keys = (p.SourceObjectKeys as Json[]).map((k) => String(k));
@@ -321,5 +353,5 @@ export function readAssembly(assemblyDir: string): LocalAssembly {
     };
   });
 
-  return { stackName, functions, routes, tables, streamTriggers, buckets, stateMachines, schedules, deployTimeFunctions, bucketDeployments };
+  return { stackName, functions, routes, tables, streamTriggers, buckets, stateMachines, schedules, receiptRules, deployTimeFunctions, bucketDeployments };
 }

@@ -18,6 +18,7 @@ import { resumeReviews } from './review-resume.ts';
 import { LocalScheduler } from './scheduler.ts';
 import { LocalStreamTriggers } from './streams.ts';
 import { ensureTables, startDynamoDb, type DynamoDbStandIn } from './standins/dynamodb.ts';
+import { LocalInboundMail } from './standins/inbound-mail.ts';
 import { freePort } from './standins/ports.ts';
 import { startStepFunctionsEndpoint } from './stepfunctions/endpoint.ts';
 import { LocalStepFunctions, type LocalStepFunctionsOptions } from './stepfunctions/service.ts';
@@ -35,6 +36,8 @@ export interface StandInPorts {
   mailWeb: number;
   stepFunctions: number;
   oidc: number;
+  /** SMTP of the SES receiving stand-in (replies to review emails). */
+  inboundSmtp: number;
 }
 
 export interface LocalCloudOptions {
@@ -74,7 +77,7 @@ export interface LocalCloud {
   assembly: LocalAssembly;
   /** Whether the cloud assembly of an earlier start was reused (inputs unchanged); undefined when one was given. */
   assemblyReused: boolean | undefined;
-  endpoints: { dynamodb: string; s3: string; smtp: string; mailInbox: string; stepFunctions: string; oidcIssuer: string };
+  endpoints: { dynamodb: string; s3: string; smtp: string; mailInbox: string; stepFunctions: string; oidcIssuer: string; inboundSmtp: string };
   /** Child processes started (DynamoDB Local's JVM); all end with stop(). */
   childPids: number[];
   /** The demo users of the local identity provider (seed/users.json). */
@@ -91,6 +94,8 @@ export interface LocalCloud {
   http: LocalHttpApi;
   stepFunctions: LocalStepFunctions;
   scheduler: LocalScheduler;
+  /** SES receiving: the template's receipt rules behind an SMTP server (local/standins/inbound-mail.ts). */
+  inboundMail: LocalInboundMail;
   stop: () => Promise<void>;
 }
 
@@ -130,6 +135,7 @@ async function startOnce(options: LocalCloudOptions): Promise<LocalCloud> {
       mailWeb: options.ports?.mailWeb ?? (await freePort()),
       stepFunctions: options.ports?.stepFunctions ?? (await freePort()),
       oidc: options.ports?.oidc ?? (await freePort()),
+      inboundSmtp: options.ports?.inboundSmtp ?? (await freePort()),
     };
     // The app's origin must be known before the functions start: sign-in redirects and cookies depend on it.
     const appPort = options.port || (await freePort());
@@ -210,6 +216,10 @@ async function startOnce(options: LocalCloudOptions): Promise<LocalCloud> {
     const streamTriggers = new LocalStreamTriggers(assembly.streamTriggers, dynamo.client, dynamo.endpoint, lambdas, log);
     await streamTriggers.start();
     stops.push(() => streamTriggers.stop());
+    // The template's SES receipt rules: replies arrive by SMTP, are stored in the inbound bucket, invoke the function.
+    const inboundMail = new LocalInboundMail({ port: ports.inboundSmtp, rules: assembly.receiptRules, lambdas, s3Endpoint: s3.endpoint, log });
+    await inboundMail.start();
+    stops.push(() => inboundMail.stop());
     const scheduler = new LocalScheduler(assembly.schedules, stepFunctions, log);
     if (options.schedules !== false) scheduler.start();
     stops.push(async () => scheduler.stop());
@@ -262,7 +272,7 @@ async function startOnce(options: LocalCloudOptions): Promise<LocalCloud> {
       demoSurveyPath,
       assembly,
       assemblyReused,
-      endpoints: { dynamodb: dynamo.endpoint, s3: s3.endpoint, smtp: mail.smtpUrl, mailInbox: mail.inboxUrl, stepFunctions: localEnv.AWS_ENDPOINT_URL_SFN!, oidcIssuer: oidc.issuer },
+      endpoints: { dynamodb: dynamo.endpoint, s3: s3.endpoint, smtp: mail.smtpUrl, mailInbox: mail.inboxUrl, stepFunctions: localEnv.AWS_ENDPOINT_URL_SFN!, oidcIssuer: oidc.issuer, inboundSmtp: inboundMail.url },
       localEnv,
       storage: storageClient(dynamo.client),
       tableName: assembly.tables[0]?.name ?? '',
@@ -270,6 +280,7 @@ async function startOnce(options: LocalCloudOptions): Promise<LocalCloud> {
       http,
       stepFunctions,
       scheduler,
+      inboundMail,
       stop: stopAll,
     };
   } catch (e) {

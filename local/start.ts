@@ -19,8 +19,8 @@ function portFromEnv(name: string, fallback: number): number {
 const port = portFromEnv('PORT', 3000);
 const base = portFromEnv('LOCAL_PORT_BASE', 0);
 const ports: StandInPorts = base
-  ? { dynamodb: base, s3: base + 1, smtp: base + 2, mailWeb: base + 3, stepFunctions: base + 4, oidc: base + 5 }
-  : { dynamodb: 8000, s3: 4569, smtp: 1025, mailWeb: 1080, stepFunctions: 8083, oidc: 8084 };
+  ? { dynamodb: base, s3: base + 1, smtp: base + 2, mailWeb: base + 3, stepFunctions: base + 4, oidc: base + 5, inboundSmtp: base + 6 }
+  : { dynamodb: 8000, s3: 4569, smtp: 1025, mailWeb: 1080, stepFunctions: 8083, oidc: 8084, inboundSmtp: 2525 };
 const dataDir = path.resolve(process.env.LOCAL_DATA_DIR || path.join(PROJECT_ROOT, '.local', 'data'));
 const timeScaleRaw = process.env.LOCAL_TIME_SCALE;
 const timeScale = timeScaleRaw === undefined || timeScaleRaw === '' ? 1 : Number(timeScaleRaw);
@@ -56,6 +56,7 @@ NPCS platform is running locally (ready in ${((Date.now() - started) / 1000).toF
   Health         ${cloud.url}/healthz
   Registry API   ${cloud.url}/api/jurisdictions
   Mail inbox     ${cloud.endpoints.mailInbox}
+  Replies (SMTP) ${cloud.endpoints.inboundSmtp}   (SES receiving: reply to a review email here; ${cloud.assembly.receiptRules.flatMap((r) => r.recipients).join(', ')})
   DynamoDB Local ${cloud.endpoints.dynamodb}
   S3 emulator    ${cloud.endpoints.s3}
   Step Functions ${cloud.endpoints.stepFunctions}${timeScale === 1 ? '' : `   (time ${timeScale}x faster: LOCAL_TIME_SCALE)`}

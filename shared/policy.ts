@@ -66,3 +66,9 @@ export const REVIEW_ACTION_KEPT_DAYS = 30;
 
 /** Inbound replies larger than this are refused before they are parsed (docs/review.md). */
 export const MAX_REPLY_BYTES = 10 * 1024 * 1024;
+
+/**
+ * How long the raw inbound replies are kept in the inbound bucket (its lifecycle rule), and the reply function's
+ * record of each message (table TTL): long enough to look into a disputed reply, short for a mailbox's content.
+ */
+export const INBOUND_MAIL_KEPT_DAYS = 30;

@@ -22,7 +22,7 @@ let notifier: Promise<ReviewNotifier> | undefined;
 const reviewNotifier = () =>
   (notifier ??= Promise.all([recordService(TABLE), import('#shared/review/notify.ts'), import('#shared/mail/send.ts')]).then(
     ([records, { ReviewNotifier }, { sendMail }]) =>
-      new ReviewNotifier({ records, registry: new JurisdictionStore(TABLE), people: new PeopleDirectory(documentClient, TABLE), table: (id) => scopedTable(documentClient, TABLE, id), send: sendMail, appOrigin: requiredEnv('APP_ORIGIN') }),
+      new ReviewNotifier({ records, registry: new JurisdictionStore(TABLE), people: new PeopleDirectory(documentClient, TABLE), table: (id) => scopedTable(documentClient, TABLE, id), send: sendMail, appOrigin: requiredEnv('APP_ORIGIN'), inboundDomain: requiredEnv('INBOUND_DOMAIN') }),
   ));
 
 const resumeOf = (state: unknown): ResumeInput => {

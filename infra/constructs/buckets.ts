@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { INBOUND_MAIL_KEPT_DAYS } from '#shared/policy.ts';
 
 export interface BucketsProps {
   readonly key: kms.IKey;
@@ -71,8 +72,9 @@ export class Buckets extends Construct {
       encryption: s3.BucketEncryption.KMS,
       encryptionKey: props.key,
       bucketKeyEnabled: true,
-      // Replies are parsed into the table within minutes; the raw messages are kept only for a short audit window.
-      lifecycleRules: [{ expiration: Duration.days(30), noncurrentVersionExpiration: Duration.days(1) }],
+      // Replies are read within seconds of arriving; the raw messages are kept only for a short window to look into a
+      // disputed reply (docs/review.md, "Replies").
+      lifecycleRules: [{ expiration: Duration.days(INBOUND_MAIL_KEPT_DAYS), noncurrentVersionExpiration: Duration.days(1) }],
     });
 
     this.staticAssets = new s3.Bucket(this, 'StaticAssets', {

@@ -32,6 +32,11 @@ export const AUDIT_ACTIONS = [
   'registry.updated',
   'survey.opened',
   'survey.closed',
+  /** An emailed reply decided (the decision itself is the workflow's `record.status_changed`). */
+  'review.reply_accepted',
+  /** An emailed reply was refused (`reasonCode` says why) or ignored (an auto-reply): nothing changed. */
+  'review.reply_refused',
+  'review.reply_ignored',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -57,6 +62,8 @@ export const auditEventSchema = z.lazy(() => z.object({
   changedFields: z.optional(z.array(fieldName)),
   fromStatus: z.optional(z.string()),
   toStatus: z.optional(z.string()),
+  /** For `review.reply_*`: why a reply was refused or ignored, as a code (never the reply's text or address). */
+  reasonCode: z.optional(z.string().check(z.regex(/^[a-z][a-z_]{1,39}$/))),
 }));
 export type AuditEvent = z.infer<typeof auditEventSchema>;
 

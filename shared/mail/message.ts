@@ -6,8 +6,11 @@ import * as z from 'zod/mini';
 import '#shared/zod-config.ts';
 import { parseOrThrow } from '#shared/http/validation.ts';
 
-/** The five messages of the review workflow (docs/review.md, "Email"). */
-export const MAIL_KINDS = ['review_request', 'returned', 'approved', 'reminder', 'escalation'] as const;
+/**
+ * The five messages of the review workflow (docs/review.md, "Email"), and the answer to an emailed reply (sent by
+ * the reply function, once per inbound message: shared/review/inbound.ts).
+ */
+export const MAIL_KINDS = ['review_request', 'returned', 'approved', 'reminder', 'escalation', 'reply_answer'] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 
 /** What a template renders. */

@@ -33,6 +33,8 @@ export interface NotifierDeps {
   send: (message: MailMessage) => Promise<SentMail>;
   /** The app's origin, for the links (APP_ORIGIN). */
   appOrigin: string;
+  /** The domain of reply addresses (INBOUND_DOMAIN): review requests take replies at `reply+<Open id>@<domain>`. */
+  inboundDomain?: string | undefined;
   now?: () => Date;
 }
 
@@ -62,15 +64,20 @@ export class ReviewNotifier {
       for (const reviewer of reviewers) {
         // A retried notice must not issue new links for an email already delivered: they would supersede its links.
         if (await mailSent(table, 'review_request', occasion, reviewer.email)) continue;
-        const link = async (action: 'approve' | 'return' | 'open') =>
-          `${this.deps.appOrigin}/actions/${(await actions.issue({ recordId: record.recordId, round: record.version, action, reviewer: { subject: reviewer.subject, address: reviewer.email } })).actionId}`;
+        const issue = async (action: 'approve' | 'return' | 'open') =>
+          (await actions.issue({ recordId: record.recordId, round: record.version, action, reviewer: { subject: reviewer.subject, address: reviewer.email } })).actionId;
+        const link = async (action: 'approve' | 'return' | 'open') => `${this.deps.appOrigin}/actions/${await issue(action)}`;
+        // A reply decides with the email's Open id (action-store.ts, decisionFor): its Reply-To names that id.
+        const openId = await issue('open');
+        const inbound = this.deps.inboundDomain;
         const content = reviewRequestMail({
           jurisdictionName,
           record: mailRecordOf(record, due),
-          links: { open: await link('open'), approve: await link('approve'), return: await link('return') },
+          links: { open: `${this.deps.appOrigin}/actions/${openId}`, approve: await link('approve'), return: await link('return') },
           resubmitted: options.resubmitted === true,
+          acceptsReplies: inbound !== undefined,
         });
-        await deliver(reviewer, { kind: 'review_request', ...content });
+        await deliver(reviewer, { kind: 'review_request', ...content, ...(inbound ? { replyTo: `reply+${openId}@${inbound}` } : {}) });
       }
       if (!reviewers.length) logger.warn('No reviewer of the jurisdiction has signed in yet: no review request sent', { jurisdictionId: state.jurisdictionId });
       await new ReviewLog(table).note(record.recordId, logStep(occasion.submissionId, record.version, 'requested'), {

@@ -25,7 +25,8 @@ export interface ReplyFlowDeps {
 }
 
 export type ReplyOutcome =
-  | { kind: 'decided'; jurisdictionId: JurisdictionId; recordId: string; action: Decision; round: number; answerTo: string; message: string }
+  /** `subject`: the bound reviewer's (the identity provider's id), who the decision is audited as. */
+  | { kind: 'decided'; jurisdictionId: JurisdictionId; recordId: string; action: Decision; round: number; subject: string; answerTo: string; message: string }
   | {
       kind: 'refused';
       why: RefusalCode | keyof typeof REDEMPTION_REPLY_MESSAGES | 'decided_elsewhere';
@@ -84,5 +85,5 @@ export async function handleReply(message: InboundReply, deps: ReplyFlowDeps): P
     await actions.release(verdict.actionId, redeemed);
     throw error;
   }
-  return { kind: 'decided', jurisdictionId: jid, recordId, action: redeemed.decision, round, answerTo: verdict.from, message: DONE[redeemed.decision] };
+  return { kind: 'decided', jurisdictionId: jid, recordId, action: redeemed.decision, round, subject, answerTo: verdict.from, message: DONE[redeemed.decision] };
 }

@@ -43,6 +43,7 @@ export const partitions = {
 } as const;
 
 const SESSION_PREFIX = 'SESSION#';
+const INBOUND_PREFIX = 'INBOUND#';
 const SIGNIN_PREFIX = 'SIGNIN#';
 export const RECORD_SK_PREFIX = 'REC#';
 export const WAVE_SK_PREFIX = 'WAVE#';
@@ -63,6 +64,11 @@ export const keys = {
   /** Sessions and sign-in transactions are not jurisdiction-owned: their own prefixes (the hash of a random id). */
   session: (idHash: string) => ({ pk: `${SESSION_PREFIX}${idHash}`, sk: 'SESSION' }) as const,
   signIn: (idHash: string) => ({ pk: `${SIGNIN_PREFIX}${idHash}`, sk: 'SIGNIN' }) as const,
+  /**
+   * How far the reply function got with one inbound message (shared/review/inbound.ts), by a digest of its SES
+   * message id: not jurisdiction-owned, because a reply's jurisdiction is known only once its address is read.
+   */
+  inboundReply: (messageDigest: string) => ({ pk: `${INBOUND_PREFIX}${messageDigest}`, sk: 'REPLY' }) as const,
   record: (recordId: string) => ({ partition: partitions.records, sk: `${RECORD_SK_PREFIX}${recordId}` }),
   submission: (recordId: string, submissionId: string) => ({ partition: partitions.record(recordId), sk: `SUBMISSION#${submissionId}` }),
   /** A session's audited read of a record (`readerSession` is an opaque digest of the session, never its id). */

@@ -21,7 +21,7 @@ describe('deploy configuration (CDK context)', () => {
   });
 
   it('prod without both domainName and certificateArn names both keys', () => {
-    const message = errorOf(build({ stage: 'prod', senderAddress: PROD_CONTEXT.senderAddress, alarmEmail: PROD_CONTEXT.alarmEmail }));
+    const message = errorOf(build({ stage: 'prod', senderAddress: PROD_CONTEXT.senderAddress, inboundDomain: PROD_CONTEXT.inboundDomain, alarmEmail: PROD_CONTEXT.alarmEmail }));
     expect(message).toContain('domainName');
     expect(message).toContain('certificateArn');
   });
@@ -31,13 +31,20 @@ describe('deploy configuration (CDK context)', () => {
     expect(errorOf(build({ ...PROD_CONTEXT, alarmEmail: 'ops at npcs' }))).toMatch(/alarmEmail/);
   });
 
-  it('prod has no default addresses: senderAddress and alarmEmail must be given', () => {
+  it('prod has no default addresses: senderAddress, inboundDomain and alarmEmail must be given', () => {
     const context: Record<string, unknown> = { ...PROD_CONTEXT };
     delete context.senderAddress;
+    delete context.inboundDomain;
     delete context.alarmEmail;
     const message = errorOf(build(context));
     expect(message).toContain('senderAddress');
+    expect(message).toMatch(/inboundDomain: inboundDomain is required/);
     expect(message).toContain('alarmEmail');
+  });
+
+  it('outside dev the inbound domain must be a real one (not the dev .invalid default)', () => {
+    expect(errorOf(build({ ...PROD_CONTEXT, inboundDomain: 'replies.dev.npcs.invalid' }))).toMatch(/inboundDomain: inboundDomain must be a real domain for stage prod/);
+    expect(errorOf(build({ ...PROD_CONTEXT, inboundDomain: 'Replies_Example' }))).toMatch(/inboundDomain: inboundDomain is a lowercase domain name/);
   });
 
   it('a region other than us-east-1 and an unknown stage are refused', () => {

@@ -21,6 +21,7 @@ export const PROD_CONTEXT = {
   domainName: 'platform.npcs.example.org',
   certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0',
   senderAddress: 'no-reply@npcs.example.org',
+  inboundDomain: 'replies.npcs.example.org',
   alarmEmail: 'alarms@npcs.example.org',
 };
 

@@ -76,7 +76,7 @@ describe('IAM least privilege', () => {
         (s) => s.Effect === 'Deny' && allows({ ...s, Effect: 'Allow' }, 'dynamodb:UpdateItem') && allows({ ...s, Effect: 'Allow' }, 'dynamodb:DeleteItem'),
       );
     const writers = functions.filter((f) => allowStatementsOfRole(template, roleOf(f)).some((s) => allows(s, 'dynamodb:PutItem') || allows(s, 'dynamodb:UpdateItem')));
-    expect(writers.map((f) => f.id).sort()).toEqual(['auth', 'audit', 'jurisdictions', 'not-found', 'records', 'review-tasks', 'survey', 'web'].sort());
+    expect(writers.map((f) => f.id).sort()).toEqual(['auth', 'audit', 'jurisdictions', 'not-found', 'records', 'review-reply', 'review-tasks', 'survey', 'web'].sort());
     for (const f of writers) {
       const d = denies(f);
       expect(d, f.id).toHaveLength(1);

@@ -19,6 +19,9 @@ const ACTION_LABELS: Record<AuditAction, string> = {
   'registry.updated': 'Edited a jurisdiction',
   'survey.opened': 'Opened a survey wave',
   'survey.closed': 'Closed a survey wave',
+  'review.reply_accepted': 'Decided by email reply',
+  'review.reply_refused': 'Email reply refused',
+  'review.reply_ignored': 'Email auto-reply ignored',
 };
 
 const roleLabel = (role: string) => ROLE_LABELS[role as Role] ?? role.replace(/_/g, ' ');
@@ -69,6 +72,7 @@ export function AuditPage({ events, allJurisdictions, jurisdictionId, linkRecord
               <td data-label="What">
                 {ACTION_LABELS[e.action]}
                 {e.fromStatus && e.toStatus ? ` (${e.fromStatus} to ${e.toStatus})` : ''}
+                {e.reasonCode ? ` (${e.reasonCode.replace(/_/g, ' ')})` : ''}
               </td>
               <td data-label="Record" class="npcs-record-id">
                 {e.recordId ? (

@@ -42,7 +42,7 @@ describe('handleReply', () => {
   it('approve by reply: found through gsi1, bound by From, burned, handed on as the reviewer, confirmed', async () => {
     const id = await issue();
     const out = await handleReply(reply(id, 'Approve'), deps());
-    expect(out).toEqual({ kind: 'decided', jurisdictionId: JID, recordId: 'rec-1', action: 'approve', round: 3, answerTo: REVIEWER, message: expect.stringContaining('approval was recorded') });
+    expect(out).toEqual({ kind: 'decided', jurisdictionId: JID, recordId: 'rec-1', action: 'approve', round: 3, subject: 'sub-reviewer', answerTo: REVIEWER, message: expect.stringContaining('approval was recorded') });
     expect(decided).toEqual([{ recordId: 'rec-1', action: 'approve', round: 3, actor: { subject: 'sub-reviewer', role: 'reviewer', jurisdictionId: JID, requestId: 'ses-msg-1' } }]);
     expect(usedAt(id)).toBeDefined();
   });
