@@ -194,7 +194,12 @@ async function startOnce(options: LocalCloudOptions): Promise<LocalCloud> {
     };
     const lambdas = new LambdaRuntime(assembly.functions, localEnv, options.logSink);
     stops.push(() => lambdas.stop());
-    const stepFunctions = new LocalStepFunctions(assembly.stateMachines, lambdas, { retryIntervalMs: options.retryIntervalMs, timeScale: options.timeScale });
+    const stepFunctions = new LocalStepFunctions(assembly.stateMachines, lambdas, {
+      retryIntervalMs: options.retryIntervalMs,
+      timeScale: options.timeScale,
+      // The alarm topic's e-mail, locally: a log line (the alert names ids only).
+      onPublish: (m) => log(`alarm topic: ${m.subject ?? ''} ${m.message}`),
+    });
     // stop() runs in reverse: after the endpoint and the scheduler, before the functions, running executions end,
     // so no waiting task's timer outlives the cloud.
     stops.push(async () => stepFunctions.stopAll());
