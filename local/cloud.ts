@@ -16,6 +16,7 @@ import { LambdaRuntime } from './lambda/runtime.ts';
 import { LocalScheduler } from './scheduler.ts';
 import { LocalStreamTriggers } from './streams.ts';
 import { ensureTables, startDynamoDb, type DynamoDbStandIn } from './standins/dynamodb.ts';
+import type { MailStandIn } from './standins/mail.ts';
 import { freePort } from './standins/ports.ts';
 import { startStepFunctionsEndpoint } from './stepfunctions/endpoint.ts';
 import { LocalStepFunctions, type LocalStepFunctionsOptions } from './stepfunctions/service.ts';
@@ -73,6 +74,8 @@ export interface LocalCloud {
   /** Whether the cloud assembly of an earlier start was reused (inputs unchanged); undefined when one was given. */
   assemblyReused: boolean | undefined;
   endpoints: { dynamodb: string; s3: string; smtp: string; mailInbox: string; stepFunctions: string; oidcIssuer: string };
+  /** The mail stand-in: tests take it down and up again (`pause`, `resume`) to see what a mail outage does. */
+  mail: Pick<MailStandIn, 'pause' | 'resume'>;
   /** Child processes started (DynamoDB Local's JVM); all end with stop(). */
   childPids: number[];
   /** The demo users of the local identity provider (seed/users.json). */
@@ -254,6 +257,7 @@ async function startOnce(options: LocalCloudOptions): Promise<LocalCloud> {
       demoSurveyPath,
       assembly,
       assemblyReused,
+      mail: { pause: mail.pause, resume: mail.resume },
       endpoints: { dynamodb: dynamo.endpoint, s3: s3.endpoint, smtp: mail.smtpUrl, mailInbox: mail.inboxUrl, stepFunctions: localEnv.AWS_ENDPOINT_URL_SFN!, oidcIssuer: oidc.issuer },
       localEnv,
       lambdas,
