@@ -16,7 +16,7 @@ const configSchema = z
     /** Custom domain and its ACM certificate (us-east-1); required outside dev so TLS 1.2+ can be enforced. */
     domainName: z.string().min(3).optional(),
     certificateArn: z.string().startsWith('arn:aws:acm:us-east-1:').optional(),
-    /** The address review emails and digests come from; must be a verified SES identity. */
+    /** The address review emails and digests come from; its domain is the stack's SES identity (infra/constructs/mail-sending.ts). */
     senderAddress: z.email({ error: 'senderAddress must be an email address' }),
     /**
      * The domain of reply addresses (`reply+<id>@<inboundDomain>`): SES receives its mail (its MX record points at

@@ -12,6 +12,7 @@ import { Buckets } from './constructs/buckets.ts';
 import { Data } from './constructs/data.ts';
 import { Identity } from './constructs/identity.ts';
 import { InboundMail } from './constructs/inbound-mail.ts';
+import { MailSending } from './constructs/mail-sending.ts';
 import { PlatformFunction, type PlatformFunctionProps } from './constructs/platform-function.ts';
 import { WebAssets } from './constructs/web-assets.ts';
 import { RegistryExportWorkflow } from './constructs/workflows/registry-export.ts';
@@ -101,12 +102,15 @@ export class PlatformStack extends Stack {
       48,
     );
 
+    // SES sending (docs/email.md): the sender's domain identity (Easy DKIM) and the configuration set every send names.
+    const mail = new MailSending(this, 'Mail', { senderAddress: config.senderAddress, alarmTopic });
+
     // The review workflow (docs/review.md): its tasks apply decisions with the records service; a new submission
     // receipt on the table's stream starts it (or resumes it after a return); decision routes resume its waits.
     const reviewTasks = fn('review-tasks', "Runs the review workflow's steps: stores what it waits for, applies decisions, sends its emails", { timeout: Duration.seconds(60) })
       .bindTable(data.table, data.indexNames, 'write')
       .bindSecret('CURSOR_SECRET', cursorKey)
-      .bindMail(config.senderAddress);
+      .bindMail(mail);
     const reviewWorkflow = new ReviewWorkflow(this, 'ReviewWorkflow', { key: data.key, alarmTopic, logRetention, tasks: reviewTasks });
     new ReviewDigestWorkflow(this, 'ReviewDigestWorkflow', { key: data.key, alarmTopic, logRetention, tasks: reviewTasks });
     fn('review-start', 'Starts the review of each new submission, or resumes the review waiting for it', { invocation: 'async', timeout: Duration.seconds(30) })
@@ -120,7 +124,7 @@ export class PlatformStack extends Stack {
       .bindTable(data.table, data.indexNames, 'write')
       .bindStateMachine('REVIEW_STATE_MACHINE_ARN', reviewWorkflow.stateMachine, 'resume')
       .bindSecret('CURSOR_SECRET', cursorKey)
-      .bindMail(config.senderAddress);
+      .bindMail(mail);
     const inboundMail = new InboundMail(this, 'InboundMail', { domain: config.inboundDomain, bucket: buckets.inboundMail, key: data.key, replyFunction: reviewReply });
     // The review emails' Reply-To names this domain.
     reviewTasks.addEnvironment('INBOUND_DOMAIN', config.inboundDomain);

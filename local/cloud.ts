@@ -19,6 +19,7 @@ import { LocalScheduler } from './scheduler.ts';
 import { LocalStreamTriggers } from './streams.ts';
 import { ensureTables, startDynamoDb, type DynamoDbStandIn } from './standins/dynamodb.ts';
 import { LocalInboundMail } from './standins/inbound-mail.ts';
+import type { MailStandIn } from './standins/mail.ts';
 import { freePort } from './standins/ports.ts';
 import { startStepFunctionsEndpoint } from './stepfunctions/endpoint.ts';
 import { LocalStepFunctions, type LocalStepFunctionsOptions } from './stepfunctions/service.ts';
@@ -78,6 +79,8 @@ export interface LocalCloud {
   /** Whether the cloud assembly of an earlier start was reused (inputs unchanged); undefined when one was given. */
   assemblyReused: boolean | undefined;
   endpoints: { dynamodb: string; s3: string; smtp: string; mailInbox: string; stepFunctions: string; oidcIssuer: string; inboundSmtp: string };
+  /** The mail stand-in: tests take it down and up again (`pause`, `resume`) to see what a mail outage does. */
+  mail: Pick<MailStandIn, 'pause' | 'resume'>;
   /** Child processes started (DynamoDB Local's JVM); all end with stop(). */
   childPids: number[];
   /** The demo users of the local identity provider (seed/users.json). */
@@ -206,7 +209,12 @@ async function startOnce(options: LocalCloudOptions): Promise<LocalCloud> {
     };
     const lambdas = new LambdaRuntime(assembly.functions, localEnv, options.logSink);
     stops.push(() => lambdas.stop());
-    const stepFunctions = new LocalStepFunctions(assembly.stateMachines, lambdas, { retryIntervalMs: options.retryIntervalMs, timeScale: options.timeScale });
+    const stepFunctions = new LocalStepFunctions(assembly.stateMachines, lambdas, {
+      retryIntervalMs: options.retryIntervalMs,
+      timeScale: options.timeScale,
+      // The alarm topic's e-mail, locally: a log line (the alert names ids only).
+      onPublish: (m) => log(`alarm topic: ${m.subject ?? ''} ${m.message}`),
+    });
     // stop() runs in reverse: after the endpoint and the scheduler, before the functions, running executions end,
     // so no waiting task's timer outlives the cloud.
     stops.push(async () => stepFunctions.stopAll());
@@ -272,6 +280,7 @@ async function startOnce(options: LocalCloudOptions): Promise<LocalCloud> {
       demoSurveyPath,
       assembly,
       assemblyReused,
+      mail: { pause: mail.pause, resume: mail.resume },
       endpoints: { dynamodb: dynamo.endpoint, s3: s3.endpoint, smtp: mail.smtpUrl, mailInbox: mail.inboxUrl, stepFunctions: localEnv.AWS_ENDPOINT_URL_SFN!, oidcIssuer: oidc.issuer, inboundSmtp: inboundMail.url },
       localEnv,
       storage: storageClient(dynamo.client),

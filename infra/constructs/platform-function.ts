@@ -16,6 +16,7 @@ import { Construct } from 'constructs';
 import { anyOccurrenceAlarm } from './alarms.ts';
 import { leadingKeyPatterns } from '#shared/storage/keys.ts';
 import { bundleFunction } from './bundling.ts';
+import type { MailSending } from './mail-sending.ts';
 import { ManagedPolicyRole } from './managed-policy-role.ts';
 
 /** Template metadata key that names a function by its id; the local runtime and the parity test read it. */
@@ -278,16 +279,18 @@ export class PlatformFunction extends Construct {
     return Stack.of(this).resolve(cfn.logicalId) as string;
   }
 
-  /** MAIL_FROM plus permission to send as that address only (through its verified SES identity). */
-  bindMail(senderAddress: string): this {
-    this.fn.addEnvironment('MAIL_FROM', senderAddress);
-    const { region, account } = Stack.of(this);
-    const domain = senderAddress.split('@')[1] ?? senderAddress;
+  /**
+   * MAIL_FROM (the sender) and MAIL_CONFIGURATION_SET (every send names it: shared/mail/send.ts), plus permission to
+   * send as that address only, through the platform's SES identity and configuration set and nothing else.
+   */
+  bindMail(mail: MailSending): this {
+    this.fn.addEnvironment('MAIL_FROM', mail.senderAddress);
+    this.fn.addEnvironment('MAIL_CONFIGURATION_SET', mail.configurationSet.configurationSetName);
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['ses:SendEmail', 'ses:SendRawEmail'],
-        resources: [domain, senderAddress].map((identity) => Stack.of(this).formatArn({ service: 'ses', resource: 'identity', resourceName: identity, region, account })),
-        conditions: { StringEquals: { 'ses:FromAddress': senderAddress } },
+        resources: [mail.identity.emailIdentityArn, mail.configurationSetArn],
+        conditions: { StringEquals: { 'ses:FromAddress': mail.senderAddress } },
       }),
     );
     return this;

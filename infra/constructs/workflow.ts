@@ -5,7 +5,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
-import type * as sns from 'aws-cdk-lib/aws-sns';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
@@ -20,8 +20,13 @@ import type { PlatformFunction } from './platform-function.ts';
  */
 export const WORKFLOW_ID_METADATA = 'npcs:workflow-id';
 
-/** Where a task's error lands in the state's data when a catch sends it to the workflow's Fail state. */
+/** Where a task's error lands in the state's data when a catch sends it to the workflow's failure path. */
 const ERROR_PATH = '$.error';
+/** Where the failure path notes the name of the state that failed (the alert names it). */
+const FAILED_STATE_PATH = '$.failedState';
+
+/** Lambda's own transient errors (throttling, service faults): every Lambda task retries them with backoff. */
+export const LAMBDA_SERVICE_ERRORS = ['Lambda.ClientExecutionTimeoutException', 'Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'];
 
 /** Options of one Lambda task of a workflow. */
 export interface InvokeOptions {
@@ -59,13 +64,15 @@ export interface AwaitOptions {
 export interface WorkflowSteps {
   /**
    * A task that invokes a platform function: the function's result only (no Lambda envelope), retries on Lambda
-   * service errors with backoff, and any other error caught into the workflow's Fail state, which ends the execution
-   * with the task's own error and cause. The state machine's role may invoke the function (and nothing else of it).
+   * service errors and on the workflow's `transientErrors` with backoff, and any other error caught into the
+   * workflow's failure path: an alert to the alarm topic that names the workflow, the state and the execution, then
+   * the Fail state, which ends the execution with the task's own error and cause. The state machine's role may invoke
+   * the function (and nothing else of it).
    */
   invoke(id: string, fn: PlatformFunction, options?: InvokeOptions): tasks.LambdaInvoke;
   /**
    * A task that invokes a function with a task token and waits until someone resumes it (SendTaskSuccess) or the
-   * timeout at `timeoutPath` passes (then `onTimeout`); other errors go to the Fail state like `invoke`'s.
+   * timeout at `timeoutPath` passes (then `onTimeout`); other errors go to the failure path like `invoke`'s.
    */
   await(id: string, fn: PlatformFunction, options: AwaitOptions): tasks.LambdaInvoke;
 }
@@ -90,6 +97,12 @@ export interface WorkflowProps {
    * @default Duration.minutes(15)
    */
   readonly timeout?: Duration;
+  /**
+   * Errors of the workflow's own functions that pass (e.g. a mail transport that is down): every Lambda task retries
+   * them as given, after which they fail into the failure path like any other error.
+   * @default none
+   */
+  readonly transientErrors?: readonly sfn.RetryProps[];
 }
 
 /** A schedule that starts the workflow. */
@@ -105,7 +118,9 @@ export interface WorkflowScheduleProps {
  * One Step Functions workflow with the platform's safe defaults in one place: a standard state machine with its own
  * role (grants in a managed policy), X-Ray tracing, KMS-encrypted logs of every event but never execution data
  * (inputs and outputs can carry form answers), a bounded execution time, alarms on failed, timed-out and aborted
- * executions, Lambda tasks with retries and a Fail state that keeps the task's error and cause, and the cdk-nag
+ * executions, Lambda tasks with retries, a failure path that alerts (an SNS message to the alarm topic naming the
+ * workflow, the failed state and the execution, never the execution's data) and then fails with the task's error
+ * and cause, and the cdk-nag
  * acknowledgements this needs. Add a workflow as a construct of its own that creates one of these (see
  * infra/constructs/workflows/registry-export.ts).
  */
@@ -123,6 +138,38 @@ export class Workflow extends Construct {
     let failed: sfn.Fail | undefined;
     const failState = () =>
       (failed ??= new sfn.Fail(this, 'Failed', { comment: 'A task failed after its retries', errorPath: `${ERROR_PATH}.Error`, causePath: `${ERROR_PATH}.Cause` }));
+    let alert: tasks.SnsPublish | undefined;
+    // One alert for the whole workflow: the message names the state from FAILED_STATE_PATH, and only ids and the
+    // error's name (class names), never the cause or the state's data, which can hold form answers or task tokens.
+    const alertState = () => {
+      if (alert) return alert;
+      alert = new tasks.SnsPublish(this, 'AlertFailure', {
+        comment: 'Tells the alarm topic which execution failed, where, and with which error',
+        topic: props.alarmTopic,
+        subject: `Workflow ${props.workflowId}: an execution failed`,
+        message: sfn.TaskInput.fromText(
+          sfn.JsonPath.format(
+            `Workflow ${props.workflowId}: execution {} failed in state {} with {} after its retries. Its history is in the Step Functions console.`,
+            sfn.JsonPath.stringAt('$$.Execution.Name'),
+            sfn.JsonPath.stringAt(FAILED_STATE_PATH),
+            sfn.JsonPath.stringAt(`${ERROR_PATH}.Error`),
+          ),
+        ),
+        resultPath: sfn.JsonPath.DISCARD,
+      });
+      alert.addRetry({ errors: ['States.ALL'], maxAttempts: 3, interval: Duration.seconds(2), backoffRate: 2 });
+      // An alert that cannot be sent still ends in the Fail state (and the failed-executions alarm), error kept.
+      alert.addCatch(failState(), { errors: ['States.ALL'], resultPath: '$.alertError' });
+      alert.next(failState());
+      return alert;
+    };
+    // Each task's own entry to the failure path: it notes the task's name, then the shared alert and Fail state.
+    const failurePath = (taskId: string) =>
+      new sfn.Pass(this, `${taskId}Failed`, { comment: `${taskId} failed after its retries`, result: sfn.Result.fromString(taskId), resultPath: FAILED_STATE_PATH }).next(alertState());
+    const retry = (task: tasks.LambdaInvoke) => {
+      for (const transient of props.transientErrors ?? []) task.addRetry(transient);
+      task.addRetry({ errors: LAMBDA_SERVICE_ERRORS, maxAttempts: 6, interval: Duration.seconds(2), backoffRate: 2 });
+    };
     const steps: WorkflowSteps = {
       await: (taskId, fn, options) => {
         invoked.add(fn);
@@ -131,13 +178,14 @@ export class Workflow extends Construct {
           integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
           payload: options.payload,
           taskTimeout: sfn.Timeout.at(options.timeoutPath),
+          retryOnServiceExceptions: false,
           resultPath: options.resultPath ?? sfn.JsonPath.DISCARD,
         });
-        task.addRetry({ errors: ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'], maxAttempts: 6, interval: Duration.seconds(2), backoffRate: 2 });
+        retry(task);
         // The timeout first: it is the reminder loop, not a failure.
         task.addCatch(options.onTimeout, { errors: ['States.Timeout'], resultPath: sfn.JsonPath.DISCARD });
         for (const c of options.onErrors ?? []) task.addCatch(c.next, { errors: c.errors, resultPath: sfn.JsonPath.DISCARD });
-        task.addCatch(failState(), { errors: ['States.ALL'], resultPath: ERROR_PATH });
+        task.addCatch(failurePath(taskId), { errors: ['States.ALL'], resultPath: ERROR_PATH });
         return task;
       },
       invoke: (taskId, fn, options = {}) => {
@@ -146,12 +194,14 @@ export class Workflow extends Construct {
           lambdaFunction: fn.fn,
           payload: options.payload ?? sfn.TaskInput.fromObject({ 'requestedAt.$': '$$.Execution.StartTime', 'executionId.$': '$$.Execution.Name' }),
           payloadResponseOnly: true,
-          retryOnServiceExceptions: true,
+          // The construct's own retries (below) include Lambda's throttling, which the CDK default leaves out.
+          retryOnServiceExceptions: false,
           resultPath: options.resultPath,
         });
+        retry(task);
         task.addRetry({ errors: ['States.Timeout'], maxAttempts: 2, interval: Duration.seconds(5), backoffRate: 2 });
-        // One Fail state per workflow; it reads the caught error, so the execution fails with the task's error and cause.
-        task.addCatch(failState(), { errors: ['States.ALL'], resultPath: ERROR_PATH });
+        // The task's error and cause stay in the state's data, so the execution fails with them.
+        task.addCatch(failurePath(taskId), { errors: ['States.ALL'], resultPath: ERROR_PATH });
         return task;
       },
     };
@@ -175,6 +225,12 @@ export class Workflow extends Construct {
     alarm('FailedAlarm', this.stateMachine.metricFailed({ period: Duration.minutes(5) }), 'execution failed');
     alarm('TimedOutAlarm', this.stateMachine.metricTimedOut({ period: Duration.minutes(5) }), 'execution timed out');
     alarm('AbortedAlarm', this.stateMachine.metricAborted({ period: Duration.minutes(5) }), 'execution aborted');
+
+    if (alert) {
+      // The alarm topic is KMS-encrypted: publishing to it needs its key (sns:Publish itself is granted by SnsPublish).
+      const topicKey = props.alarmTopic instanceof sns.Topic ? props.alarmTopic.masterKey : undefined;
+      if (topicKey) role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [topicKey.keyArn] }));
+    }
 
     const ack = (id: string, reason: string) => Validations.of(role).acknowledge({ id, reason });
     ack('AwsSolutions-IAM5[Resource::*]', 'CloudWatch Logs delivery and X-Ray actions of Step Functions support no resource-level permissions.');

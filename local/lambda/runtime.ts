@@ -12,6 +12,14 @@ export interface InvokeError {
 
 export type InvokeResult = { ok: true; result: unknown } | { ok: false; error: InvokeError };
 
+/**
+ * Fault injection for tests (LambdaRuntime.intercept): sees each invocation of one function and decides what
+ * happens. `run` invokes the function as usual; `crash` kills its execution environment now (the worker is
+ * terminated, as when a Lambda sandbox dies) and answers as Lambda does then (Runtime.ExitError). Crash before run:
+ * the function died before doing anything; run, then crash: it did its work and died before returning.
+ */
+export type InvocationInterceptor = (event: unknown, fault: { run: () => Promise<InvokeResult>; crash: () => Promise<InvokeResult> }) => Promise<InvokeResult>;
+
 interface Pending {
   resolve: (r: InvokeResult) => void;
   timer: NodeJS.Timeout;
@@ -31,6 +39,7 @@ const WORKER_FILE = path.join(import.meta.dirname, 'worker.ts');
  */
 export class LambdaRuntime {
   private readonly environments = new Map<string, Environment>();
+  private readonly interceptors = new Map<string, InvocationInterceptor>();
   private nextInvocation = 1;
 
   constructor(
@@ -48,9 +57,28 @@ export class LambdaRuntime {
     return this.functions.find((f) => f.arn === arn || f.logicalId === name || f.logicalId === arn);
   }
 
+  /** Tests only: every invocation of the function goes through `interceptor` until it is set to undefined. */
+  intercept(functionId: string, interceptor: InvocationInterceptor | undefined): void {
+    if (!this.has(functionId)) throw new Error(`No local function ${functionId}`);
+    if (interceptor) this.interceptors.set(functionId, interceptor);
+    else this.interceptors.delete(functionId);
+  }
+
   async invoke(functionId: string, event: unknown): Promise<InvokeResult> {
     const fn = this.functions.find((f) => f.id === functionId);
     if (!fn) throw new Error(`No local function ${functionId}`);
+    const interceptor = this.interceptors.get(functionId);
+    if (!interceptor) return this.run(fn, event);
+    return interceptor(event, {
+      run: () => this.run(fn, event),
+      crash: async () => {
+        await this.discard(fn.id);
+        return { ok: false, error: { errorType: 'Runtime.ExitError', errorMessage: 'RequestId: local Error: Runtime exited with error: signal: killed (fault injected by a test)' } };
+      },
+    });
+  }
+
+  private run(fn: LocalFunction, event: unknown): Promise<InvokeResult> {
     const env = this.environment(fn);
     const invocationId = this.nextInvocation++;
     const timeoutMs = fn.timeoutSeconds * 1000;

@@ -14,13 +14,15 @@
  */
 
 export const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
+/** The SNS integration: the workflows' failure path publishes its alert with it. */
+export const SNS_PUBLISH = 'arn:aws:states:::sns:publish';
 export const WAIT_FOR_TASK_TOKEN = '.waitForTaskToken';
 /** The Resource of a Wait state in the copy (any string: the library checks no ARNs here). */
 export const LOCAL_WAIT_RESOURCE = 'arn:aws:states:::local:wait';
 /** Longest TimeoutSeconds the library can time without overflowing setTimeout (2^31 - 1 ms). */
 export const LIBRARY_MAX_TIMEOUT_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
 
-export type TaskKind = 'lambda-invoke' | 'lambda-function' | 'lambda-callback';
+export type TaskKind = 'lambda-invoke' | 'lambda-function' | 'lambda-callback' | 'sns-publish';
 
 export interface PreparedDefinition {
   /** The copy to run. */
@@ -57,6 +59,7 @@ function taskKind(resource: string): TaskKind | undefined {
   if (resource === LAMBDA_INVOKE) return 'lambda-invoke';
   if (resource === LAMBDA_INVOKE + WAIT_FOR_TASK_TOKEN) return 'lambda-callback';
   if (resource.startsWith('arn:aws:lambda:')) return 'lambda-function';
+  if (resource === SNS_PUBLISH) return 'sns-publish';
   return undefined;
 }
 

@@ -49,6 +49,16 @@ export interface LocalStepFunctionsOptions {
    * @default 1 (AWS's timing)
    */
   timeScale?: number | Readonly<Record<string, number>>;
+  /** Told of every message an `sns:publish` task sends (the local cloud logs it; there is no local topic). */
+  onPublish?: (message: PublishedMessage) => void;
+}
+
+/** A message an `sns:publish` task sent (the workflows' failure alerts). */
+export interface PublishedMessage {
+  topicArn: string;
+  subject?: string;
+  message: string;
+  executionArn: string;
 }
 
 /**
@@ -92,6 +102,9 @@ export class LocalStepFunctions {
   readonly callbacks = new CallbackTasks();
   private readonly retryIntervalMs: number | undefined;
   private readonly timeScale: number | Readonly<Record<string, number>>;
+  private readonly onPublish: ((message: PublishedMessage) => void) | undefined;
+  /** Every message the `sns:publish` tasks sent, oldest first (tests read the failure alerts here). */
+  readonly published: PublishedMessage[] = [];
 
   constructor(
     private readonly stateMachines: readonly LocalStateMachine[],
@@ -100,6 +113,7 @@ export class LocalStepFunctions {
   ) {
     this.retryIntervalMs = options.retryIntervalMs;
     this.timeScale = options.timeScale ?? 1;
+    this.onPublish = options.onPublish;
     const factors = typeof this.timeScale === 'number' ? [['', this.timeScale] as const] : Object.entries(this.timeScale);
     for (const [workflowId, factor] of factors) {
       if (!Number.isFinite(factor) || factor <= 0) throw new Error(`timeScale${workflowId ? ` of ${workflowId}` : ''} must be a positive number, not ${factor}`);
@@ -300,9 +314,11 @@ export class LocalStepFunctions {
           const wrapped = input as unknown as WrappedTaskInput;
           const timeoutMs = this.secondsMs(runState, wrapped.TimeoutSeconds, 'TimeoutSeconds', 1);
           const work =
-            task.kind === 'lambda-invoke'
-              ? this.invokeIntegration(wrapped.Parameters).then((Payload) => ({ Payload, StatusCode: 200, ExecutedVersion: '$LATEST' }) as JsonValue)
-              : this.invoke(task.resource, wrapped.Parameters as JsonValue);
+            task.kind === 'sns-publish'
+              ? Promise.resolve(this.publish(runState, wrapped.Parameters))
+              : task.kind === 'lambda-invoke'
+                ? this.invokeIntegration(wrapped.Parameters).then((Payload) => ({ Payload, StatusCode: 200, ExecutedVersion: '$LATEST' }) as JsonValue)
+                : this.invoke(task.resource, wrapped.Parameters as JsonValue);
           return this.bounded(runState, work, timeoutMs);
         };
       }
@@ -366,6 +382,21 @@ export class LocalStepFunctions {
       throw namedError('States.Runtime', `${field} must be an integer >= ${min}, not ${JSON.stringify(value)}`);
     }
     return (value * 1000) / runState.scale;
+  }
+
+  /** The SNS integration's Parameters (`{ TopicArn, Message, Subject }`): kept and told, answered as SNS answers. */
+  private publish(runState: ExecutionRun, parameters: unknown): JsonValue {
+    const { TopicArn, Message, Subject } = (parameters ?? {}) as { TopicArn?: unknown; Message?: unknown; Subject?: unknown };
+    if (typeof TopicArn !== 'string' || Message === undefined) throw namedError('States.Runtime', 'The SNS integration needs Parameters.TopicArn and Parameters.Message');
+    const published: PublishedMessage = {
+      topicArn: TopicArn,
+      message: typeof Message === 'string' ? Message : JSON.stringify(Message),
+      executionArn: runState.arn,
+      ...(typeof Subject === 'string' ? { subject: Subject } : {}),
+    };
+    this.published.push(published);
+    this.onPublish?.(published);
+    return { MessageId: randomUUID() };
   }
 
   /** The Lambda integration's Parameters: `{ FunctionName, Payload }`. */

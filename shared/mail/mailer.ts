@@ -21,6 +21,8 @@ export interface SentMail {
  * SES errors can quote recipients, so neither their text nor the cause is kept. A workflow task retries on it.
  */
 export class MailTransportError extends ServiceUnavailableError {
+  // Spelled out: the bundles are minified (class names mangled), and the workflow retries this error by its name.
+  override readonly name = 'MailTransportError';
   constructor(
     readonly kind: MailKind,
     readonly transportCode: string,

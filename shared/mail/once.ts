@@ -43,6 +43,8 @@ export interface SendOnceResult {
 
 /** Another run holds the claim and may be sending right now: retry after MAIL_LEASE_SECONDS. */
 export class MailInFlightError extends ServiceUnavailableError {
+  // Spelled out: the bundles are minified (class names mangled), and the workflow retries this error by its name.
+  override readonly name = 'MailInFlightError';
   constructor(kind: MailKind) {
     super(`The ${kind} message of this event is being sent by another run; retry later`);
   }

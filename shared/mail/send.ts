@@ -1,7 +1,8 @@
 /**
- * sendMail for the functions that send (PlatformFunction.bindMail sets MAIL_FROM and the SES grant): the mailer of
- * ./mailer.ts with the transport of this environment. The configuration is checked at module load (a missing or
- * malformed MAIL_FROM or SMTP_URL fails the cold start); nodemailer and the SES client are loaded on the first send,
+ * sendMail for the functions that send (PlatformFunction.bindMail sets MAIL_FROM, MAIL_CONFIGURATION_SET and the SES
+ * grant): the mailer of ./mailer.ts with the transport of this environment. The configuration is checked at module
+ * load (a missing or malformed MAIL_FROM or SMTP_URL, or in AWS a missing MAIL_CONFIGURATION_SET, fails the cold
+ * start); nodemailer and the SES client are loaded on the first send,
  * so a function that imports this module and never sends does not pay for them.
  */
 import * as z from 'zod/mini';
@@ -17,13 +18,11 @@ import { createMailer, type SentMail } from './mailer.ts';
 export const SMTP_TIMEOUTS_MS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 } as const;
 export const SES_TIMEOUTS_MS = { connectionTimeout: 5_000, requestTimeout: 20_000 } as const;
 
-export interface MailConfig {
-  from: string;
-  /** Locally (the local runtime sets it): MailDev's SMTP address. Unset in AWS: SESv2. */
-  smtpUrl?: string;
-}
+export type MailConfig =
+  | { from: string; /** Locally (the local runtime sets it): MailDev's SMTP address. */ smtpUrl: string }
+  | { from: string; /** In AWS (SESv2): the configuration set every send names (TLS, suppression, events). */ configurationSet: string };
 
-/** MAIL_FROM and SMTP_URL, or an error that names the variable and what is wrong with it. */
+/** MAIL_FROM and SMTP_URL or MAIL_CONFIGURATION_SET, or an error that names the variable and what is wrong with it. */
 export function mailConfigFromEnv(): MailConfig {
   const from = requiredEnv('MAIL_FROM');
   if (!z.safeParse(z.email(), from).success) throw new Error('MAIL_FROM must be one email address (the verified SES sender)');
@@ -31,14 +30,16 @@ export function mailConfigFromEnv(): MailConfig {
   if (smtpUrl !== undefined) {
     const url = URL.parse(smtpUrl);
     if (!url || (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') || !url.hostname) throw new Error('SMTP_URL must be an smtp:// or smtps:// URL with a host');
+    return { from, smtpUrl };
   }
-  return smtpUrl ? { from, smtpUrl } : { from };
+  // Without it SES would send outside the configuration set: no TLS requirement, no bounce alarm.
+  return { from, configurationSet: requiredEnv('MAIL_CONFIGURATION_SET') };
 }
 
 /** The transport of a configuration: SMTP when a URL is given, else SESv2 (both loaded only when called). */
 export async function createTransport(config: MailConfig) {
   const nodemailer = await import('nodemailer');
-  if (config.smtpUrl) {
+  if ('smtpUrl' in config) {
     const url = new URL(config.smtpUrl);
     return nodemailer.createTransport({
       host: url.hostname,
@@ -49,7 +50,11 @@ export async function createTransport(config: MailConfig) {
     });
   }
   const { SESv2Client, SendEmailCommand } = await import('@aws-sdk/client-sesv2');
-  return nodemailer.createTransport({ SES: { sesClient: new SESv2Client({ requestHandler: { ...SES_TIMEOUTS_MS } }), SendEmailCommand } });
+  // The second argument holds defaults of every message: nodemailer merges `ses` into the SendEmail request.
+  return nodemailer.createTransport(
+    { SES: { sesClient: new SESv2Client({ requestHandler: { ...SES_TIMEOUTS_MS } }), SendEmailCommand } },
+    { ses: { ConfigurationSetName: config.configurationSet } },
+  );
 }
 
 const config = mailConfigFromEnv();

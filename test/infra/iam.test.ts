@@ -120,6 +120,38 @@ describe('IAM least privilege', () => {
     expect(putters.map((f) => f.id)).toEqual(['registry-export']);
   });
 
+  // Handing a decision to a waiting execution is a SendTask* call with the token the workflow stored: only the
+  // functions that take decisions (web pages, the records API, a resubmission on the stream, an email reply) may
+  // make it, only on the review state machine; the workflow's own tasks never resume anything.
+  const DECISION_HANDLERS = ['records', 'web', 'review-start', 'review-reply'];
+  const reviewMachineId = Object.entries(template.toJSON().Resources as Record<string, { Type: string; Metadata?: Record<string, unknown> }>).find(
+    ([, r]) => r.Type === 'AWS::StepFunctions::StateMachine' && r.Metadata?.['npcs:workflow-id'] === 'review',
+  )?.[0];
+
+  it.each(['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'])(
+    '%s is granted only to the functions that hand decisions, only on the review state machine',
+    (action) => {
+      expect(reviewMachineId).toBeDefined();
+      const holders = allowStatements.filter(({ s }) => allows(s, action));
+      for (const { owner, s } of holders) {
+        expect(asArray(s.Resource).map((r) => JSON.stringify(r)), `${owner} ${action}`).toEqual([JSON.stringify({ Ref: reviewMachineId })]);
+      }
+      const functionHolders = functions.filter((f) => allowStatementsOfRole(template, roleOf(f)).some((s) => allows(s, action)));
+      for (const f of functionHolders) expect(DECISION_HANDLERS, `${f.id} may ${action}`).toContain(f.id);
+      // Every holder is a function role: no other role (a state machine's, a schedule's) resumes tasks.
+      expect(holders.length).toBe(functionHolders.reduce((n, f) => n + allowStatementsOfRole(template, roleOf(f)).filter((s) => allows(s, action)).length, 0));
+    },
+  );
+
+  it('the records, web and review-start functions may SendTaskSuccess (their hand-off), and review-tasks has no states:* right at all', () => {
+    for (const id of ['records', 'web', 'review-start']) {
+      expect(allowStatementsOfRole(template, roleOf(fn(template, id))).some((s) => allows(s, 'states:SendTaskSuccess')), id).toBe(true);
+    }
+    const tasks = allowStatementsOfRole(template, roleOf(fn(template, 'review-tasks')));
+    expect(tasks.flatMap((s) => asArray(s.Action)).filter((a) => a.startsWith('states:'))).toEqual([]);
+    expect(tasks.some((s) => allows(s, 'states:ZzNoSuchAction'))).toBe(false);
+  });
+
   it.each(functions.map((f) => f.id))('%s: grants live in a customer-managed policy, never inline', (id) => {
     const roleId = roleOf(fn(template, id));
     const { inline, managed, roleInline } = policiesOfRole(template, roleId);

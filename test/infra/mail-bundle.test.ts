@@ -63,3 +63,23 @@ describe('a function that sends mail: what its cold start loads', () => {
     expect(lazyBytes).toBeLessThan(100_000);
   });
 }, 60_000);
+
+describe('the mail errors a workflow retries by name keep their names in a minified bundle', () => {
+  it('MailTransportError and MailInFlightError (Lambda reports error.name as the errorType Step Functions matches)', async () => {
+    const dir = join(work, 'names');
+    mkdirSync(dir, { recursive: true });
+    const entry = join(dir, 'handler.ts');
+    writeFileSync(
+      entry,
+      [
+        `import { MailTransportError } from '${join(root, 'shared/mail/mailer.ts')}';`,
+        `import { MailInFlightError } from '${join(root, 'shared/mail/once.ts')}';`,
+        'export const handler = async () => [new MailTransportError("approved", "ESOCKET", undefined).name, new MailInFlightError("approved").name];',
+      ].join('\n'),
+    );
+    const out = join(dir, 'out');
+    bundleFunction(entry, out);
+    const { handler } = (await import(join(out, 'index.mjs'))) as { handler: () => Promise<string[]> };
+    expect(await handler()).toEqual(['MailTransportError', 'MailInFlightError']);
+  });
+});

@@ -4,11 +4,12 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { describe, expect, it } from 'vitest';
+import { MailSending } from '#infra/constructs/mail-sending.ts';
 import { PlatformFunction } from '#infra/constructs/platform-function.ts';
 import { SKIP_BUNDLING, allowStatementsOfRole, allows, logicalIdOf, refOf, referencedIds, resources, type Props } from './helpers.ts';
 
 /** One PlatformFunction in a bare stack (no platform, no nag): the construct's own defaults. */
-function single(invocation: 'sync' | 'async' | undefined, configure: (pf: PlatformFunction) => void = () => undefined) {
+function single(invocation: 'sync' | 'async' | undefined, configure: (pf: PlatformFunction, stack: Stack, topic: sns.Topic) => void = () => undefined) {
   const app = new App({ context: SKIP_BUNDLING });
   const stack = new Stack(app, 'FunctionUnderTest', { env: { region: 'us-east-1' } });
   const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
@@ -24,24 +25,41 @@ function single(invocation: 'sync' | 'async' | undefined, configure: (pf: Platfo
     timeout: Duration.seconds(5),
     ...(invocation ? { invocation } : {}),
   });
-  configure(pf);
+  configure(pf, stack, topic);
   const template = Template.fromStack(stack);
   return { template, pf, keyId: logicalIdOf(key), topicId: logicalIdOf(topic), fnId: logicalIdOf(pf.fn) };
 }
 
+/** The resources a statement names (pseudo parameters such as AWS::Partition left out). */
+const resourceIds = (resource: unknown) => new Set([...referencedIds(resource)].filter((id) => !id.startsWith('AWS::')));
+
 describe('PlatformFunction', () => {
   describe('bindMail', () => {
-    const { template, pf } = single(undefined, (f) => f.bindMail('no-reply@safety.example.org'));
+    let mail: MailSending | undefined;
+    const { template, pf } = single(undefined, (f, stack, topic) => {
+      mail = new MailSending(stack, 'Mail', { senderAddress: 'no-reply@safety.example.org', alarmTopic: topic });
+      f.bindMail(mail);
+    });
     const statements = allowStatementsOfRole(template, refOf(resources(template, 'AWS::Lambda::Function')[logicalIdOf(pf.fn)]?.Properties?.Role) ?? '');
+    const env = resources(template, 'AWS::Lambda::Function')[logicalIdOf(pf.fn)]?.Properties?.Environment?.Variables as Props;
 
-    it('sets MAIL_FROM and allows sending only as that address, through its SES identities', () => {
-      const env = resources(template, 'AWS::Lambda::Function')[logicalIdOf(pf.fn)]?.Properties?.Environment?.Variables as Props;
+    it('sets MAIL_FROM and MAIL_CONFIGURATION_SET (the configuration set of the stack)', () => {
       expect(env.MAIL_FROM).toBe('no-reply@safety.example.org');
-      const ses = statements.filter((s) => allows(s, 'ses:SendEmail'));
+      expect(refOf(env.MAIL_CONFIGURATION_SET)).toBe(logicalIdOf(mail!.configurationSet));
+    });
+
+    it('allows SendEmail/SendRawEmail only through the domain identity and the configuration set, only From the sender', () => {
+      const ses = statements.filter((s) => allows(s, 'ses:SendEmail') || allows(s, 'ses:SendRawEmail'));
       expect(ses).toHaveLength(1);
-      expect(ses[0]?.Condition?.StringEquals?.['ses:FromAddress']).toBe('no-reply@safety.example.org');
-      expect(JSON.stringify(ses[0]?.Resource)).toContain('identity/safety.example.org');
-      expect(JSON.stringify(ses[0]?.Resource)).not.toContain('identity/*');
+      expect([ses[0]!.Action].flat().sort()).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
+      expect(ses[0]?.Condition).toEqual({ StringEquals: { 'ses:FromAddress': 'no-reply@safety.example.org' } });
+      const resource = JSON.stringify(ses[0]?.Resource);
+      expect(resource).toContain(':identity/');
+      expect(resourceIds(ses[0]?.Resource)).toEqual(new Set([logicalIdOf(mail!.identity), logicalIdOf(mail!.configurationSet)]));
+      expect(resource).toContain(':configuration-set/');
+      expect(resource).not.toContain('*');
+      // No other SES action at all.
+      expect(statements.filter((s) => [s.Action].flat().some((a) => String(a).startsWith('ses:'))).flatMap((s) => [s.Action].flat()).sort()).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
     });
   });
 

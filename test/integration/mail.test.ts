@@ -18,6 +18,7 @@ import { rawPartition, tableOf, uniqueJurisdiction } from './records/setup.ts';
 const FROM = 'no-reply@dev.npcs.invalid';
 // send.ts checks its configuration when loaded (imports are hoisted above this file's statements).
 vi.hoisted(() => {
+  process.env.MAIL_CONFIGURATION_SET ??= 'platform-sending';
   process.env.MAIL_FROM ??= 'no-reply@dev.npcs.invalid';
 });
 const inbox = () => inject('endpoints').mailInbox;

@@ -8,6 +8,21 @@ import { Construct } from 'constructs';
 import type { PlatformFunction } from '../platform-function.ts';
 import { Workflow } from '../workflow.ts';
 
+/**
+ * The mail transport is down or refused for now (MailTransportError: SES or SMTP failed; the exactly-once marker
+ * is `failed`, so a retry sends), or another run holds the email's claim (MailInFlightError: its lease,
+ * shared/mail/once.ts MAIL_LEASE_SECONDS = 300 s, must run out first). Retried by name, not as States.TaskFailed,
+ * which would retry bugs too: about an hour of outage (10 attempts: 30 s, doubling, capped at 10 minutes) before
+ * the execution fails into its alert; no decision is lost meanwhile (the task that sends comes after it is applied).
+ */
+export const MAIL_RETRY: sfn.RetryProps = {
+  errors: ['MailTransportError', 'MailInFlightError'],
+  interval: Duration.seconds(30),
+  backoffRate: 2,
+  maxDelay: Duration.minutes(10),
+  maxAttempts: 10,
+};
+
 export interface ReviewWorkflowProps {
   readonly key: kms.IKey;
   readonly alarmTopic: sns.ITopic;
@@ -36,6 +51,8 @@ export class ReviewWorkflow extends Construct {
       logRetention: props.logRetention,
       // A review waits for people: a long one still ends (and alarms) within a year, as Step Functions requires.
       timeout: Duration.days(365),
+      // Every task runs the one function that also sends the emails.
+      transientErrors: [MAIL_RETRY],
       definition: (steps) => {
         const begin = steps.invoke('Begin', props.tasks, {
           // The whole input: a resumed review (local restart, local/review-resume.ts) adds resumeAt and its reminders.
@@ -109,6 +126,8 @@ export class ReviewDigestWorkflow extends Construct {
       key: props.key,
       alarmTopic: props.alarmTopic,
       logRetention: props.logRetention,
+      // A mail outage: the run is retried (digests already sent are not sent again: one marker a person a day).
+      transientErrors: [MAIL_RETRY],
       definition: (steps) =>
         steps
           .invoke('SendDigests', props.tasks, { payload: sfn.TaskInput.fromObject({ task: 'daily-digest' }), resultPath: '$.digest' })

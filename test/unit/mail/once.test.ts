@@ -10,6 +10,7 @@ import type { ScopedTable } from '#shared/storage/scoped-table.ts';
 
 // send.ts checks its configuration when loaded (imports are hoisted above this file's statements).
 vi.hoisted(() => {
+  process.env.MAIL_CONFIGURATION_SET ??= 'platform-sending';
   process.env.MAIL_FROM ??= 'no-reply@safety.example.org';
 });
 

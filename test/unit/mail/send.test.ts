@@ -4,6 +4,7 @@ import { createTransport, mailConfigFromEnv, SES_TIMEOUTS_MS, SMTP_TIMEOUTS_MS }
 // send.ts reads its configuration when loaded: the suite loads it with a valid one, each test sets its own.
 vi.hoisted(() => {
   process.env.MAIL_FROM = 'no-reply@safety.example.org';
+  process.env.MAIL_CONFIGURATION_SET = 'platform-sending';
 });
 
 afterEach(() => {
@@ -23,7 +24,16 @@ describe('send.ts: configuration (fails fast) and the transport of each environm
     vi.stubEnv('SMTP_URL', 'smtp://127.0.0.1:1025');
     expect(mailConfigFromEnv()).toEqual({ from: 'no-reply@safety.example.org', smtpUrl: 'smtp://127.0.0.1:1025' });
     vi.stubEnv('SMTP_URL', '');
-    expect(mailConfigFromEnv()).toEqual({ from: 'no-reply@safety.example.org' });
+    expect(mailConfigFromEnv()).toEqual({ from: 'no-reply@safety.example.org', configurationSet: 'platform-sending' });
+  });
+
+  it('in AWS (no SMTP_URL) MAIL_CONFIGURATION_SET is required: no email leaves outside the configuration set', () => {
+    vi.stubEnv('SMTP_URL', '');
+    vi.stubEnv('MAIL_CONFIGURATION_SET', '');
+    expect(() => mailConfigFromEnv()).toThrow('Missing required environment variable MAIL_CONFIGURATION_SET');
+    // Locally (SMTP) it is not needed.
+    vi.stubEnv('SMTP_URL', 'smtp://127.0.0.1:1025');
+    expect(mailConfigFromEnv()).toEqual({ from: 'no-reply@safety.example.org', smtpUrl: 'smtp://127.0.0.1:1025' });
   });
 
   it('a cold start without MAIL_FROM fails at module load, before any send', async () => {
@@ -49,11 +59,22 @@ describe('send.ts: configuration (fails fast) and the transport of each environm
 
   it('SMTP_URL unset: nodemailer SES transport over a SESv2 client with request time limits', async () => {
     vi.stubEnv('AWS_REGION', 'us-east-1');
-    const transport = await createTransport({ from: 'a@b.org' });
+    const transport = await createTransport({ from: 'a@b.org', configurationSet: 'platform-sending' });
     const t = transport.transporter as unknown as { name: string; ses: { sesClient: { constructor: { name: string }; config: { requestHandler: unknown } }; SendEmailCommand: { name: string } } };
     expect(t.name).toBe('SESTransport');
     expect(t.ses.sesClient.constructor.name).toBe('SESv2Client');
     expect(t.ses.SendEmailCommand.name).toBe('SendEmailCommand');
     expect(SES_TIMEOUTS_MS.requestTimeout).toBeLessThan(60_000);
+  });
+
+  it('every SES send names the configuration set (SendEmail ConfigurationSetName), From the sender', async () => {
+    vi.stubEnv('AWS_REGION', 'us-east-1');
+    const transport = await createTransport({ from: 'no-reply@safety.example.org', configurationSet: 'platform-sending' });
+    const client = (transport.transporter as unknown as { ses: { sesClient: { send: (command: unknown) => Promise<unknown> } } }).ses.sesClient;
+    const send = vi.spyOn(client, 'send').mockResolvedValue({ MessageId: 'ses-1' } as never);
+    await transport.sendMail({ from: 'no-reply@safety.example.org', to: 'reviewer@ky.example.org', subject: 'Review requested', text: 'Open the link.' });
+    expect(send).toHaveBeenCalledTimes(1);
+    const input = (send.mock.calls[0]![0] as { input: Record<string, unknown> }).input;
+    expect(input).toMatchObject({ ConfigurationSetName: 'platform-sending', FromEmailAddress: 'no-reply@safety.example.org', Destination: { ToAddresses: ['reviewer@ky.example.org'] } });
   });
 });
