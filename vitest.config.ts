@@ -4,6 +4,9 @@ import { defineConfig } from 'vitest/config';
 // (DynamoDB Local, s3rver, MailDev, local Step Functions, the local HTTP API) started once per run.
 export default defineConfig({
   test: {
+    // Two files at a time even on a 2-core machine (vitest's default there is one): most of a file's time is spent
+    // waiting on other processes (DynamoDB Local, Chromium, the Nu checker, the local Step Functions' timers).
+    maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 120_000,
     projects: [

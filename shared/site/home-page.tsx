@@ -336,7 +336,7 @@ function DueItem({ review, now }: { review: OpenReview | undefined; now: Date | 
   const overdue = isOverdue(review, now);
   return (
     <li class="usa-collection__meta-item">
-      {overdue ? <span class="usa-tag bg-secondary-dark npcs-overdue">{dueWords(review, now)}</span> : dueWords(review, now)}
+      {overdue ? <span class="usa-tag npcs-overdue">{dueWords(review, now)}</span> : dueWords(review, now)}
     </li>
   );
 }
@@ -362,7 +362,7 @@ function OpenReviewsTable({ open, jurisdiction, now }: { open: NonNullable<HomeD
                 <td data-label="Form">{formTitle(record.formId)}</td>
                 <td data-label="Waiting for">{review.waitingFor === 'decision' ? 'A reviewer’s decision' : 'The author’s changes'}</td>
                 <td data-label="Open for">{plural(daysBetween(review.openedAt, now), 'day')}</td>
-                <td data-label="Due">{isOverdue(review, now) ? <span class="usa-tag bg-secondary-dark npcs-overdue">{dueWords(review, now)}</span> : dueWords(review, now)}</td>
+                <td data-label="Due">{isOverdue(review, now) ? <span class="usa-tag npcs-overdue">{dueWords(review, now)}</span> : dueWords(review, now)}</td>
                 <td data-label="Reminders">
                   {review.reminders}
                   {review.escalated ? ' (escalated)' : ''}

@@ -11,6 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RenderedMail } from '#shared/mail/message.ts';
 import { approvedMail, escalationMail, reminderDigestMail, returnedMail, reviewRequestMail } from '#shared/mail/templates/messages.tsx';
 import type { DigestItem, MailRecord } from '#shared/mail/templates/model.ts';
+import { replyAnswerMail } from '#shared/mail/templates/reply-answer.tsx';
+import { REFUSAL_MESSAGES } from '#shared/review/replies.ts';
 import { launchChromium, type RealBrowser } from '../support/chromium.ts';
 import { nuCheck, type VisitedPage } from '../support/nu-checker.ts';
 import { axeViolations, WIDTHS } from '../support/web-harness.ts';
@@ -45,6 +47,8 @@ const EMAILS: Record<string, RenderedMail> = {
   }),
   approved: approvedMail({ jurisdictionName: JURISDICTION, record: RECORD, links: { open: reviewerLinks(RECORD).open } }),
   reminder: reminderDigestMail({ jurisdictionName: JURISDICTION, today: '2026-03-04', items: digestItems, links: { list: `${BASE}/` } }),
+  reply_answer_recorded: replyAnswerMail({ recorded: true, jurisdictionName: JURISDICTION, message: 'Your approval was recorded: the record is approved and locked. Nothing else is needed from you.', link: reviewerLinks(RECORD).open }),
+  reply_answer_refused: replyAnswerMail({ recorded: false, jurisdictionName: JURISDICTION, message: REFUSAL_MESSAGES.no_command, link: reviewerLinks(RECORD).open }),
   escalation: escalationMail({ jurisdictionName: JURISDICTION, record: RECORD, today: '2026-03-09', submittedOn: '2026-02-20', remindersSent: 3, links: { open: reviewerLinks(RECORD).open } }),
 };
 

@@ -16,7 +16,7 @@ describe('configuration fails fast', () => {
   it('deploy config names each bad key', () => {
     const ctx = (values: Record<string, unknown>) => (key: string) => values[key];
     expect(loadConfig(ctx({})).stage).toBe('dev');
-    expect(() => loadConfig(ctx({ stage: 'prod', senderAddress: 'a@b.org', alarmEmail: 'c@d.org' }))).toThrow(/domainName is required for stage prod/);
+    expect(() => loadConfig(ctx({ stage: 'prod', senderAddress: 'a@b.org', alarmEmail: 'c@d.org', inboundDomain: 'replies.b.org' }))).toThrow(/domainName is required for stage prod/);
     expect(() => loadConfig(ctx({ stage: 'qa' }))).toThrow(/stage/);
     expect(() => loadConfig(ctx({ alarmEmail: 'nope' }))).toThrow(/alarmEmail must be an email address/);
   });

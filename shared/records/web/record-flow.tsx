@@ -32,7 +32,7 @@ import { amendPath, historyPath, recordPath, sectionPath } from '../paths.ts';
 import { AmendPage, ChangesSinceHandedBack, HistoryPage } from './record-history-pages.tsx';
 import { RecordReadOnly, ReviewPage, SectionPage, STATUS_LABELS } from './record-pages.tsx';
 import { ReviewLog } from '#shared/review/history.ts';
-import { ReviewHistory } from '#shared/review/web/review-history.tsx';
+import { ReviewHistory } from './review-history.tsx';
 import { isReviewMove, MOVE_FIELDS, moveDoneText, REASON_INPUT_ID, ReviewActions, reviewMoves, type ReviewMove } from './review-actions.tsx';
 
 type Bag = Record<string, unknown>;

@@ -3,7 +3,7 @@ import type { RecordSummary } from '#shared/records/model.ts';
 import type { ReviewHistoryItem } from '#shared/review/history.ts';
 import type { OpenReview } from '#shared/review/open-reviews.ts';
 import { byUrgency, isOverdue } from '#shared/review/open-reviews.ts';
-import { describeStep } from '#shared/review/web/review-history.tsx';
+import { describeStep } from '#shared/records/web/review-history.tsx';
 import { byDueDate, dueWords } from '#shared/site/home-page.tsx';
 
 const NOW = new Date('2026-03-10T12:00:00Z');

@@ -5,7 +5,7 @@
  */
 import { ROLE_LABELS, type Role } from '#shared/auth/policy.ts';
 import { DataTable } from '#shared/web/components/data-table.tsx';
-import type { ReviewHistoryItem } from '../history.ts';
+import type { ReviewHistoryItem } from '#shared/review/history.ts';
 
 const when = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 const people = (n: number, who: string) => (n === 0 ? `nobody could be emailed: no ${who} has signed in yet` : `emailed ${n} ${who}${n === 1 ? '' : 's'}`);
