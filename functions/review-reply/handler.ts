@@ -5,17 +5,22 @@ import { s3 } from '#shared/aws/s3.ts';
 import { requiredEnv } from '#shared/config.ts';
 import { JurisdictionStore } from '#shared/jurisdictions/store.ts';
 import { logger } from '#shared/logger.ts';
-import { sendMail } from '#shared/mail/send.ts';
 import { processInbound, receiptsOf, type InboundDeps, type InboundResult } from '#shared/review/inbound.ts';
-import { replyHandOff } from '#shared/review/reply-deps.ts';
-import { handleReply } from '#shared/review/reply-flow.ts';
 
 const TABLE = requiredEnv('TABLE_NAME');
 const BUCKET = requiredEnv('INBOUND_BUCKET');
 const PREFIX = requiredEnv('INBOUND_PREFIX');
 const INBOUND_DOMAIN = requiredEnv('INBOUND_DOMAIN');
 const registry = new JurisdictionStore(TABLE);
-const { roundOf, decide } = replyHandOff(TABLE);
+
+// The reply's own work (the MIME and quote parsers, the hand-off with its record service and forms, nodemailer)
+// loads with the first message, not at every cold start; as in functions/review-tasks/handler.ts.
+let flow: Promise<InboundDeps['handle']> | undefined;
+const replyFlow = () =>
+  (flow ??= Promise.all([import('#shared/review/reply-flow.ts'), import('#shared/review/reply-deps.ts')]).then(([{ handleReply }, { replyHandOff }]) => {
+    const { roundOf, decide } = replyHandOff(TABLE);
+    return (message, requestId) => handleReply(message, { client: documentClient, tableName: TABLE, inboundDomain: INBOUND_DOMAIN, roundOf, decide, requestId });
+  }));
 
 const deps: InboundDeps = {
   client: documentClient,
@@ -32,8 +37,8 @@ const deps: InboundDeps = {
       read: async () => (await client.send(new sdk.GetObjectCommand({ Bucket: BUCKET, Key }))).Body!.transformToByteArray(),
     };
   },
-  handle: (message, requestId) => handleReply(message, { client: documentClient, tableName: TABLE, inboundDomain: INBOUND_DOMAIN, roundOf, decide, requestId }),
-  send: sendMail,
+  handle: async (message, requestId) => (await replyFlow())(message, requestId),
+  send: async (message) => (await import('#shared/mail/send.ts')).sendMail(message),
   jurisdictionName: async (id) => (await registry.get(id))?.name,
 };
 

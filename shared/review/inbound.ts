@@ -23,7 +23,6 @@ import { ServiceUnavailableError } from '#shared/errors.ts';
 import { logger } from '#shared/logger.ts';
 import type { SentMail } from '#shared/mail/mailer.ts';
 import type { MailMessage } from '#shared/mail/message.ts';
-import { replyAnswerMail } from '#shared/mail/templates/reply-answer.tsx';
 import { INBOUND_MAIL_KEPT_DAYS, MAX_REPLY_BYTES } from '#shared/policy.ts';
 import { keys, type JurisdictionId } from '#shared/storage/keys.ts';
 import { scopedTable } from '#shared/storage/scoped-table.ts';
@@ -239,6 +238,8 @@ async function answer(s: Settled, marker: Marker, deps: InboundDeps): Promise<bo
   }
   const jurisdictionName = s.jurisdictionId ? await deps.jurisdictionName?.(s.jurisdictionId) : undefined;
   const link = s.recordId && s.jurisdictionId ? `${deps.appOrigin}/records/${encodeURIComponent(s.recordId)}` : `${deps.appOrigin}/`;
+  // The templates (preact) load with the first answer, not at every cold start.
+  const { replyAnswerMail } = await import('#shared/mail/templates/reply-answer.tsx');
   const content = replyAnswerMail({ recorded: s.kind === 'decided', message: s.message, link, jurisdictionName });
   let sent: SentMail;
   try {

@@ -5,9 +5,10 @@
  * some quote blocks (Outlook's "From:/Sent:") and a quoted "approve" must never decide.
  * This module decides nothing and writes nothing: the reply function redeems the action id (action-store.ts) with
  * the accepted verdict, and answers the sender.
+ * The parsers load on the first message read, not at import: the reply function's cold start imports this module
+ * for its refusal words and address checks alone (bench: init budget).
  */
-import EmailReplyParser from 'email-reply-parser';
-import PostalMime, { type Email } from 'postal-mime';
+import type { Email } from 'postal-mime';
 import { MAX_REPLY_BYTES } from '#shared/policy.ts';
 import { REASON_MAX_LENGTH } from '#shared/records/model.ts';
 import { isActionId, normalizeAddress, type Decision } from './action-ids.ts';
@@ -123,7 +124,10 @@ export function replyAddressId(recipients: readonly string[], inboundDomain: str
  */
 const QUOTE_START = [/^_{10,}\s*$/, /^-{10,}\s*$/, /^-{2,}\s*original message\s*-{2,}\s*$/i, /^(?:from|de|von|van):\s.*$/i, /^on .+ wrote:\s*$/i, /^>/];
 
-/** HTML as text, for HTML-only replies. Loaded on first use: html-to-text and its parser are ~190 KB of a ~320 KB bundle. */
+const mimeParser = () => import('postal-mime').then((m) => m.default);
+const quoteStripper = () => import('email-reply-parser').then((m) => m.default);
+
+/** HTML as text, for HTML-only replies. Loaded on first use: only HTML-only replies need html-to-text and its parser. */
 async function htmlAsText(html: string): Promise<string> {
   const { convert } = await import('html-to-text');
   // Stryker disable next-line MethodExpression,ArithmeticOperator: a bound on work for megabytes of HTML, not on what is read
@@ -134,6 +138,7 @@ async function htmlAsText(html: string): Promise<string> {
 export async function ownText(email: Pick<Email, 'text' | 'html'>): Promise<string> {
   const body = email.text?.trim() ? email.text : email.html ? await htmlAsText(email.html) : '';
   const text = body.slice(0, MAX_TEXT_CHARS).replace(/\r\n?/g, '\n');
+  const EmailReplyParser = await quoteStripper();
   const visible = new EmailReplyParser().parseReply(text);
   const lines = visible.split('\n');
   const cut = lines.findIndex((line) => QUOTE_START.some((q) => q.test(line.trim())));
@@ -175,6 +180,7 @@ export async function readReply(message: InboundReply, options: ReplyOptions): P
   if (!trusted) return refused('unauthenticated');
 
   let email: Email;
+  const PostalMime = await mimeParser();
   try {
     email = await PostalMime.parse(message.raw, { maxNestingDepth: 20, maxHeadersSize: 256 * 1024, maxRfc822NestingDepth: 0 });
   } catch {
