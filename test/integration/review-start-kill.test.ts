@@ -119,6 +119,8 @@ describe('review-start killed: still exactly one execution per submission', () =
       expect(crashes).toBe(2);
       expect(execution!.input).toMatchObject({ recordId, submissionId });
       expect(execution!.status).toBe('RUNNING');
+      // Its log line comes when StartExecution has answered, which may be just after the execution is listed.
+      await until("review-start's log line", () => startLogsOf(recordId).length > 0);
       expect(startLogsOf(recordId)).toEqual(['Review started']);
 
       // The same stream record delivered again (a stream redelivers after a timeout or a lost answer).
@@ -174,7 +176,8 @@ describe('review-start killed: still exactly one execution per submission', () =
     await until('the execution to end', async () => (await executionsOf(recordId))[0]?.status === 'SUCCEEDED');
     const again = await test.cloud.lambdas.invoke('review-start', delivered);
     expect(again).toMatchObject({ ok: true, result: { batchItemFailures: [] } });
-    expect(startLogsOf(recordId).at(-1)).toBe('Review had started already');
+    // The worker's log lines reach the test through a pipe: wait for the line rather than race it.
+    expect(await until('the redelivery logged', () => startLogsOf(recordId).at(-1) === 'Review had started already')).toBe(true);
     const executions = await executionsOf(recordId);
     expect(executions).toHaveLength(1);
     expect(executions[0]!.status).toBe('SUCCEEDED');
