@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { sampleCriticalIncidentReview } from '#shared/forms/samples.ts';
+import { readWait } from '#shared/review/handoff.ts';
 import { STACK_TRACE, baseUrl, signIn, type Browser } from './helpers.ts';
+import { tableOf } from './records/setup.ts';
 
 /**
  * The review life cycle on the web pages, without JavaScript, through the local HTTP API: a reviewer starts a
@@ -51,6 +53,22 @@ async function submit(submitter: Browser, recordId: string) {
   );
   expect(done.status, await done.clone().text()).toBe(200);
   expect(done.url).toContain(`/records/${recordId}?submitted=1`);
+  await awaitingDecision(recordId, (await record(submitter, recordId)).version);
+}
+
+/**
+ * Until the review workflow waits for a decision on that version (started from the table's stream). The hand-off
+ * itself gives a just-submitted review 5 s; on a loaded 2-core machine running two test files at once, the stream,
+ * review-start and the first steps can take longer, and the test is about the pages, not that race.
+ */
+async function awaitingDecision(recordId: string, version: number) {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const wait = await readWait(tableOf(JID), recordId);
+    if (wait?.kind === 'decision' && wait.version === version) return;
+    if (Date.now() > deadline) throw new Error(`The review of ${recordId} did not wait for a decision on version ${version}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /** The reviewer's record page, and a decision posted from it (what its forms send). */
