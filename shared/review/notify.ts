@@ -20,7 +20,7 @@ import { ActionIds } from './action-store.ts';
 import { readWait } from './handoff.ts';
 import { logStep, ReviewLog } from './history.ts';
 import type { ReviewState } from './model.ts';
-import { byUrgency, isOverdue, OpenReviews, type OpenReview } from './open-reviews.ts';
+import { isOverdue, OpenReviews, type OpenReview } from './open-reviews.ts';
 import { systemActor } from './tasks.ts';
 
 export type ReviewNotice = 'review_request' | 'returned' | 'approved';
@@ -119,7 +119,8 @@ export class ReviewNotifier {
     const people = wait.kind === 'decision' ? await this.deps.people.withRole(state.jurisdictionId, 'reviewer') : [await this.deps.people.person(state.jurisdictionId, record.createdBy)].filter((p): p is Person => p !== undefined);
     let sent = 0;
     const open = await new OpenReviews(table).list();
-    for (const person of people) sent += await this.digestFor(state.jurisdictionId, person, open, now);
+    const digests = this.digests(state.jurisdictionId, open, now);
+    for (const person of people) sent += await digests(person);
     await log.note(state.recordId, logStep(state.submissionId, wait.version, 'reminded', wait.kind, state.reminders), {
       event: 'reminded',
       at: now.toISOString(),
@@ -169,26 +170,36 @@ export class ReviewNotifier {
         const author = await this.deps.people.person(j.id, subject);
         if (author && !people.some((p) => p.subject === subject)) people.push(author);
       }
-      for (const person of people) if (pendingFor(person, overdue).length) sent += await this.digestFor(j.id, person, open, now);
+      const digests = this.digests(j.id, open, now);
+      for (const person of people) if (pendingFor(person, overdue).length) sent += await digests(person);
     }
     return { jurisdictions: jurisdictions.length, sent };
   }
 
-  /** A person's digest for today: everything pending for them in the jurisdiction; nothing when nothing is. */
-  private async digestFor(jurisdictionId: string, person: Person, open: readonly OpenReview[], now: Date): Promise<number> {
-    const pending = byUrgency(pendingFor(person, open));
-    if (!pending.length) return 0;
+  /**
+   * Today's digest of one jurisdiction, per person: everything pending for them (`open` is in due order); nothing when
+   * nothing is. The records and the jurisdiction's name are read once for all the people of one run.
+   */
+  private digests(jurisdictionId: string, open: readonly OpenReview[], now: Date): (person: Person) => Promise<number> {
     const table = this.deps.table(jurisdictionId);
     const today = day(now);
-    if (await mailSent(table, 'reminder', { day: today }, person.email)) return 0;
-    const items: DigestItem[] = [];
-    for (const entry of pending) {
-      const record = await this.deps.records.current(table, systemActor(jurisdictionId), entry.recordId);
-      items.push({ ...mailRecordOf(record, day(new Date(entry.due))), links: { open: this.recordLink(record.recordId) } });
-    }
-    const content = reminderDigestMail({ jurisdictionName: await this.jurisdictionName(jurisdictionId), today, items, links: { list: `${this.deps.appOrigin}/#tasks` } });
-    const result = await sendOnce({ table, occasion: { day: today }, message: { kind: 'reminder', to: person.email, ...content } as MailMessage, send: this.deps.send });
-    return result.status === 'sent' ? 1 : 0;
+    const items = new Map<string, Promise<DigestItem>>();
+    const itemOf = (entry: OpenReview) => {
+      let item = items.get(entry.recordId);
+      if (!item) {
+        item = this.deps.records.current(table, systemActor(jurisdictionId), entry.recordId).then((record) => ({ ...mailRecordOf(record, day(new Date(entry.due))), links: { open: this.recordLink(record.recordId) } }));
+        items.set(entry.recordId, item);
+      }
+      return item;
+    };
+    let name: Promise<string> | undefined;
+    return async (person) => {
+      const pending = pendingFor(person, open);
+      if (!pending.length || (await mailSent(table, 'reminder', { day: today }, person.email))) return 0;
+      const content = reminderDigestMail({ jurisdictionName: await (name ??= this.jurisdictionName(jurisdictionId)), today, items: await Promise.all(pending.map(itemOf)), links: { list: `${this.deps.appOrigin}/#tasks` } });
+      const result = await sendOnce({ table, occasion: { day: today }, message: { kind: 'reminder', to: person.email, ...content } as MailMessage, send: this.deps.send });
+      return result.status === 'sent' ? 1 : 0;
+    };
   }
 
   private now(): Date {

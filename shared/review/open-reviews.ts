@@ -62,7 +62,7 @@ export class OpenReviews {
       found.push(...page.items.map(toOpenReview));
       startKey = page.lastKey;
     } while (startKey);
-    return found.sort((a, b) => a.due.localeCompare(b.due) || a.recordId.localeCompare(b.recordId));
+    return byUrgency(found);
   }
 }
 
