@@ -34,6 +34,11 @@ const configSchema = z
       .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'loginDomainPrefix is lowercase letters, digits and hyphens')
       .refine((p) => !/aws|amazon|cognito/.test(p), 'loginDomainPrefix may not contain aws, amazon or cognito'),
     logRetentionDays: z.coerce.number().int().positive(),
+    /**
+     * How far back the table's point-in-time restores reach (DynamoDB allows 1-35 days). A restore brings back what
+     * was deleted, such as a closed survey wave's staff list (docs/survey.md): a shorter window forgets sooner.
+     */
+    pointInTimeRecoveryDays: z.coerce.number({ error: 'pointInTimeRecoveryDays must be a number of days' }).int().min(1, 'pointInTimeRecoveryDays is at least 1').max(35, 'pointInTimeRecoveryDays is at most 35 (the DynamoDB limit)'),
     /** Reserved concurrency per function: bounds blast radius and cost of a runaway caller. */
     functionConcurrency: z.coerce.number().int().min(1).max(1000),
   })
@@ -58,15 +63,16 @@ const DEV_DEFAULTS = {
   inboundDomain: 'replies.dev.npcs.invalid',
   alarmEmail: 'alarms@dev.npcs.invalid',
   logRetentionDays: 30,
+  pointInTimeRecoveryDays: 35,
   functionConcurrency: 10,
 } as const;
 
-const PROD_LIKE_DEFAULTS = { region: 'us-east-1', logRetentionDays: 365 * 6, functionConcurrency: 50 } as const;
+const PROD_LIKE_DEFAULTS = { region: 'us-east-1', logRetentionDays: 365 * 6, pointInTimeRecoveryDays: 35, functionConcurrency: 50 } as const;
 
 export function loadConfig(context: (key: string) => unknown): PlatformConfig {
   const stage = (context('stage') ?? 'dev') as string;
   const defaults = stage === 'dev' ? DEV_DEFAULTS : PROD_LIKE_DEFAULTS;
-  const keys = ['stage', 'region', 'account', 'domainName', 'certificateArn', 'senderAddress', 'inboundDomain', 'alarmEmail', 'loginDomainPrefix', 'logRetentionDays', 'functionConcurrency'] as const;
+  const keys = ['stage', 'region', 'account', 'domainName', 'certificateArn', 'senderAddress', 'inboundDomain', 'alarmEmail', 'loginDomainPrefix', 'logRetentionDays', 'pointInTimeRecoveryDays', 'functionConcurrency'] as const;
   const raw: Record<string, unknown> = { ...defaults, stage, loginDomainPrefix: `npcs-platform-${stage}` };
   for (const key of keys) {
     const value = context(key);

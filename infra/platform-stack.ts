@@ -34,7 +34,7 @@ export class PlatformStack extends Stack {
     const retain = config.stage !== 'dev';
     const logRetention = nearestRetention(config.logRetentionDays);
 
-    const data = new Data(this, 'Data', { retain });
+    const data = new Data(this, 'Data', { retain, pointInTimeRecoveryDays: config.pointInTimeRecoveryDays });
     const buckets = new Buckets(this, 'Buckets', { key: data.key, retain });
 
     const alarmTopic = new sns.Topic(this, 'Alarms', { masterKey: data.key, enforceSSL: true, displayName: 'NPCS platform alarms' });

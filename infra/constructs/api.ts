@@ -19,6 +19,11 @@ import type { PlatformFunction } from './platform-function.ts';
 const CSP_REPORTS_PER_IP_PER_5_MINUTES = 100;
 
 /** The partnership is U.S. child welfare agencies: the states, D.C. and the territories. */
+/** Every route of the anonymous survey starts with this (test/infra/api.test.ts checks the routes against it). */
+export const SURVEY_PATH_PREFIX = '/survey/';
+/** The WAF label of the anonymous survey's requests (under the web ACL's label namespace). */
+export const SURVEY_WAF_LABEL = 'npcs:anonymous-survey';
+
 const ALLOWED_COUNTRIES = ['US', 'PR', 'VI', 'GU', 'AS', 'MP', 'UM'];
 
 export interface ApiProps {
@@ -127,6 +132,23 @@ export class Api extends Construct {
           },
           visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: 'csp-reports-rate-limit', sampledRequestsEnabled: true },
         },
+        {
+          // Counts nothing away: it only labels the anonymous survey's requests, so that the logging filter below
+          // can keep them out of the WAF logs (docs/survey.md: what AWS-side logs could reveal).
+          name: 'LabelAnonymousSurvey',
+          priority: 5,
+          action: { count: {} },
+          ruleLabels: [{ name: SURVEY_WAF_LABEL }],
+          statement: {
+            byteMatchStatement: {
+              fieldToMatch: { uriPath: {} },
+              positionalConstraint: 'STARTS_WITH',
+              searchString: SURVEY_PATH_PREFIX,
+              textTransformations: [{ priority: 0, type: 'NONE' }],
+            },
+          },
+          visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: 'anonymous-survey', sampledRequestsEnabled: false },
+        },
       ],
     });
 
@@ -140,6 +162,21 @@ export class Api extends Construct {
       resourceArn: webAcl.attrArn,
       logDestinationConfigs: [Stack.of(this).formatArn({ service: 'logs', resource: 'log-group', resourceName: wafLogs.logGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
       redactedFields: [{ singleHeader: { Name: 'cookie' } }, { singleHeader: { Name: 'authorization' } }, { queryString: {} }],
+      // The anonymous survey's allowed requests are not logged at all (who answered when is what anonymity rules
+      // out); blocked ones still are, as attacks.
+      loggingFilter: {
+        DefaultBehavior: 'KEEP',
+        Filters: [
+          {
+            Behavior: 'DROP',
+            Requirement: 'MEETS_ALL',
+            Conditions: [
+              { ActionCondition: { Action: 'ALLOW' } },
+              { LabelNameCondition: { LabelName: Fn.join('', [webAcl.attrLabelNamespace, SURVEY_WAF_LABEL]) } },
+            ],
+          },
+        ],
+      },
     });
 
     // Static assets come from S3, not from a function: CloudFront adds the headers the functions send with pages.

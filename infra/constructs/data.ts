@@ -10,6 +10,8 @@ import { GSI1 } from '#shared/storage/keys.ts';
 export interface DataProps {
   /** Outside dev the table and key are kept when the stack is deleted, and the table has deletion protection. */
   readonly retain: boolean;
+  /** Days point-in-time restores reach back (1-35; infra/config.ts). */
+  readonly pointInTimeRecoveryDays: number;
 }
 
 /**
@@ -58,7 +60,7 @@ export class Data extends Construct {
       sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
       billing: dynamodb.Billing.onDemand(),
       encryption: dynamodb.TableEncryptionV2.customerManagedKey(this.key),
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true, recoveryPeriodInDays: props.pointInTimeRecoveryDays },
       deletionProtection: props.retain,
       timeToLiveAttribute: 'expiresAt',
       // The table's change log: what a submission committed starts its review workflow (functions/review-start),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FUNCTION_ID_METADATA } from '#infra/constructs/platform-function.ts';
+import { SURVEY_PATH_PREFIX, SURVEY_WAF_LABEL } from '#infra/constructs/api.ts';
 import { Buckets } from '#infra/constructs/buckets.ts';
 import { ORIGIN_HEADER } from '#shared/http/origin.ts';
 import { DEFAULT_ROUTE_FUNCTION, ROUTES } from '#shared/http/routes.ts';
@@ -169,5 +170,23 @@ describe('HTTP API, CloudFront and WAF', () => {
     expect(refOf(logging.ResourceArn)).toBe(Object.keys(resources(template, 'AWS::WAFv2::WebACL'))[0]);
     const redactedHeaders = (logging.RedactedFields as Props[]).map((f) => (f.SingleHeader?.Name as string | undefined)?.toLowerCase());
     expect(redactedHeaders).toEqual(expect.arrayContaining(['cookie', 'authorization']));
+  });
+
+  it("WAF logs leave out the anonymous survey's allowed requests (labelled by path), and keep blocked ones", () => {
+    const acl = Object.values(resources(template, 'AWS::WAFv2::WebACL'))[0]?.Properties ?? {};
+    const labelling = ((acl.Rules ?? []) as Props[]).filter((r) => (r.RuleLabels as Props[] | undefined)?.some((l) => l.Name === SURVEY_WAF_LABEL));
+    expect(labelling).toHaveLength(1);
+    expect(labelling[0]!.Action).toEqual({ Count: {} });
+    expect(labelling[0]!.Statement.ByteMatchStatement).toMatchObject({ FieldToMatch: { UriPath: {} }, PositionalConstraint: 'STARTS_WITH', SearchString: SURVEY_PATH_PREFIX });
+    // Every survey route, and no other, is under the prefix.
+    for (const route of ROUTES) expect(route.path.startsWith(SURVEY_PATH_PREFIX), route.path).toBe(route.function === 'survey');
+    const logging = Object.values(resources(template, 'AWS::WAFv2::LoggingConfiguration'))[0]?.Properties ?? {};
+    expect(logging.LoggingFilter.DefaultBehavior).toBe('KEEP');
+    const [filter, ...others] = logging.LoggingFilter.Filters as Props[];
+    expect(others).toEqual([]);
+    expect(filter).toMatchObject({ Behavior: 'DROP', Requirement: 'MEETS_ALL' });
+    const conditions = filter!.Conditions as Props[];
+    expect(conditions).toContainEqual({ ActionCondition: { Action: 'ALLOW' } });
+    expect(JSON.stringify(conditions.find((c) => c.LabelNameCondition))).toContain(SURVEY_WAF_LABEL);
   });
 });

@@ -47,6 +47,17 @@ describe('deploy configuration (CDK context)', () => {
     expect(errorOf(build({ ...PROD_CONTEXT, inboundDomain: 'Replies_Example' }))).toMatch(/inboundDomain: inboundDomain is a lowercase domain name/);
   });
 
+  it('point-in-time restores reach back 35 days by default; a shorter window can be set, outside 1-35 is refused', () => {
+    const recoveryOf = (context: Record<string, unknown>) => {
+      const { stack, template } = synth(context);
+      return resource(template, logicalIdOf(child(stack, 'Data', Data).table)).Properties.Replicas[0].PointInTimeRecoverySpecification;
+    };
+    expect(recoveryOf({})).toEqual({ PointInTimeRecoveryEnabled: true, RecoveryPeriodInDays: 35 });
+    expect(recoveryOf({ pointInTimeRecoveryDays: '7' })).toEqual({ PointInTimeRecoveryEnabled: true, RecoveryPeriodInDays: 7 });
+    expect(errorOf(build({ pointInTimeRecoveryDays: 0 }))).toMatch(/pointInTimeRecoveryDays: pointInTimeRecoveryDays is at least 1/);
+    expect(errorOf(build({ pointInTimeRecoveryDays: 36 }))).toMatch(/pointInTimeRecoveryDays is at most 35/);
+  }, SYNTH_TIMEOUT);
+
   it('a region other than us-east-1 and an unknown stage are refused', () => {
     expect(errorOf(build({ region: 'eu-west-1' }))).toMatch(/region/);
     expect(errorOf(build({ stage: 'qa' }))).toMatch(/stage/);
