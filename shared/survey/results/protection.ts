@@ -1,18 +1,19 @@
 /**
  * "Protected by construction": which groups and scale cells of a wave may be shown, decided from counts alone.
- * The rules (docs/survey.md, "Results", has them with the attacker model) make every shown number describe at least
- * `minGroupSize` respondents, and every difference an attacker can form from shown numbers, between a group and its
- * shown sub-groups (same measure) or between a group and its own or its sub-groups' scale respondents (across
- * measures), 0 or at least `minGroupSize`:
+ * The rules (docs/survey.md, "Results", has them with the attacker model and why they suffice):
  *  1. a group is shown when it has >= min respondents and its parent group is shown (the top needs only the count);
  *  2. group remainder: for a shown group, its respondents minus those of its shown child groups is 0 or >= min; else
  *     its smallest shown child (ties: the earlier in registry order) rolls up, with every group below it, and again;
  *  3. a scale of a shown group is shown when it has >= min scale respondents, every item of the scale has >= min
- *     answers among them, and the group's respondents minus the scale's is 0 or >= min (cross-measure);
- *  4. scale remainder: for a shown scale cell, its respondents minus those of the nearest shown cells of the same
- *     scale below it is 0 or >= min; else the smallest of those rolls up (with every cell of that scale below it).
- * Every difference is then a disjoint union of group remainders, scale remainders and cross-measure gaps, each
- * 0 or >= min, so it is itself 0 or >= min.
+ *     answers among them, and its skippers (the group's respondents minus the scale's) are 0 or >= min;
+ *  4. a scale cell is hidden when all its scale respondents belong to one shown sub-group whose cell of that scale
+ *     failed rule 3's skipper check (the two sets nest in this data, and differ by that group's skippers);
+ *  5. scale and skipper remainders: for a shown cell, its scale respondents minus those of the nearest shown cells of
+ *     that scale below it, and its skippers minus theirs, are each 0 or >= min; else the smallest of those cells
+ *     rolls up (with every cell of that scale below it), and again. With no shown cell below, these are rule 3's
+ *     checks, so the roll-ups end with the cell shown.
+ * Every count derivable from shown group and scale counts is then a disjoint union of group remainders (2) and scale
+ * and skipper remainders (5), each 0 or >= min, so it is itself 0 or >= min.
  */
 import type { SuppressionReason } from './types.ts';
 
@@ -93,7 +94,7 @@ export function protect(tree: CountTree, minGroupSize: number): Protection {
     rollUp(G[p]!, shown, (c) => G[c]!, (c) => (groups[c] = hidden('complement')));
   }
 
-  // Rules 3 and 4: per scale.
+  // Rules 3 to 5: per scale.
   const scales = tree.scales.map(({ respondents: S, fewestItemAnswers }) => {
     const cells: Decision[] = Array.from({ length: n }, (_, u) => {
       if (!groups[u]!.shown) return hidden((groups[u] as { reason: SuppressionReason }).reason);
@@ -102,6 +103,18 @@ export function protect(tree: CountTree, minGroupSize: number): Protection {
       if (small(G[u]! - S[u]!)) return hidden('complement');
       return SHOWN;
     });
+    // Rule 4: a cell whose scale respondents all belong to one shown sub-group whose cell of that scale failed the
+    // cross-measure check would nest inside that sub-group's respondents, and the difference is that group's few
+    // skippers. Decided on rule 3's outcome alone, so the order of the cells does not matter.
+    const crossHidden = cells.map((c, u) => !c.shown && c.reason === 'complement' && groups[u]!.shown);
+    for (const p of preorder) {
+      if (!cells[p]!.shown) continue;
+      let nested = false;
+      subtree(p, (x) => {
+        if (x !== p && crossHidden[x] && S[x] === S[p]) nested = true;
+      });
+      if (nested) cells[p] = hidden('complement');
+    }
     // Cells rolled up by a shown cell above: they and everything below them stay hidden.
     const rolled = new Array<boolean>(n).fill(false);
     const rollCell = (node: number) =>
@@ -111,8 +124,8 @@ export function protect(tree: CountTree, minGroupSize: number): Protection {
       });
     for (const p of preorder) {
       if (!cells[p]!.shown) continue;
-      // The nearest shown cells below p: through hidden cells that were not rolled up (a cell hidden by the
-      // cross-measure rule may have shown cells below it).
+      // The nearest shown cells below p: through hidden cells that were not rolled up (a cell hidden by rule 3's
+      // skipper check or by rule 4 may have shown cells below it).
       const frontier: number[] = [];
       const todo = [...children[p]!];
       while (todo.length) {
@@ -121,7 +134,15 @@ export function protect(tree: CountTree, minGroupSize: number): Protection {
         else if (!rolled[x]) todo.push(...children[x]!);
       }
       frontier.sort((a, b) => a - b);
-      rollUp(S[p]!, frontier, (c) => S[c]!, rollCell);
+      // Rule 5: rolling a cell up moves both its scale respondents and its skippers into p's remainders.
+      const skippers = (u: number) => G[u]! - S[u]!;
+      const remaindersOk = () =>
+        !small(S[p]! - frontier.reduce((sum, f) => sum + S[f]!, 0)) && !small(skippers(p) - frontier.reduce((sum, f) => sum + skippers(f), 0));
+      while (!remaindersOk() && frontier.length) {
+        let pick = 0;
+        for (let i = 1; i < frontier.length; i++) if (S[frontier[i]!]! < S[frontier[pick]!]!) pick = i;
+        rollCell(frontier.splice(pick, 1)[0]!);
+      }
     }
     return cells;
   });

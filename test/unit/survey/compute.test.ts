@@ -159,6 +159,32 @@ describe('wave results: protection', () => {
     expect(r2.sums?.map((s) => s.scale)).toEqual(['up', 'down']);
   });
 
+  it("hides a scale whose respondents all sit in one sub-group that hides it for its skippers (rule 4)", () => {
+    // Unit u: 8 respondents, 2 skip 'down' (8 - 6 = 2 < 3: hidden there). The jurisdiction adds 4 who answered
+    // nothing: 12 - 6 = 6 passes its own check, but its 6 'down' respondents are exactly u's, and u shows 8.
+    const noDown = { d1: undefined, d2: undefined, d3: undefined };
+    const blank = Object.fromEntries(['u1', 'u2', 'u3', 'u4', 'd1', 'd2', 'd3'].map((k) => [k, undefined]));
+    const r = compute([{ code: 'u', label: 'U' }], [...times(6, 'u'), ...Array.from({ length: 2 }, () => answers('u', 4, noDown)), ...Array.from({ length: 4 }, () => answers(undefined, 4, blank))], 3);
+    expect(scale(group(r, 'u'), 'down')).toMatchObject({ shown: false, reason: 'complement' });
+    expect(scale(group(r), 'down')).toMatchObject({ shown: false, reason: 'complement' });
+    expect(group(r, 'u')).toMatchObject({ shown: true, respondents: 8 });
+  });
+
+  it('rolls up a scale cell when the skippers left over at its parent would be too few (rule 5)', () => {
+    // x: 10, 7 answer 'down' (3 skip: fine for x). Jurisdiction's own: 7, 5 answer 'down' (2 skip).
+    // Jurisdiction: 17 - 12 = 5 skippers, 12 - 7 = 5 'down' respondents outside x: fine; but 5 - 3 = 2 skippers
+    // outside x: showing x's cell would give the jurisdiction's own 2 skippers away. x's 'down' rolls up.
+    const noDown = { d1: undefined, d2: undefined, d3: undefined };
+    const r = compute(
+      [{ code: 'x', label: 'X' }],
+      [...times(7, 'x'), ...Array.from({ length: 3 }, () => answers('x', 4, noDown)), ...times(5, 'elsewhere'), ...Array.from({ length: 2 }, () => answers('elsewhere', 4, noDown))],
+      3,
+    );
+    expect(scale(group(r, 'x'), 'down')).toMatchObject({ shown: false, reason: 'complement' });
+    expect(scale(group(r), 'down')).toMatchObject({ shown: true, respondents: 12 });
+    expect(scale(group(r, 'x'), 'up')).toMatchObject({ shown: true, respondents: 10 });
+  });
+
   it('shows nothing, and keeps no sums, when the jurisdiction has too few respondents', () => {
     const r = compute([{ code: 'a', label: 'A' }], times(4, 'a'));
     expect(r.groups.every((g) => !g.shown)).toBe(true);
