@@ -8,7 +8,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { getForm } from '#shared/forms/registry.ts';
 import { keys, partitions, RESPONSE_SK_PREFIX } from '#shared/storage/keys.ts';
 import type { Item, ScopedTable } from '#shared/storage/scoped-table.ts';
-import type { SurveyWave } from '../model.ts';
+import type { SurveyWave } from '#shared/survey/model.ts';
 import { WaveAccumulator, type SurveyUnit } from './compute.ts';
 import { SurveyResults } from './store.ts';
 import type { FrozenWaveResults } from './types.ts';
