@@ -1,5 +1,5 @@
 // `npm run bench`: bundle sizes, module init time against a reference bundle, local cloud start-up and restart,
-// Lighthouse's mobile figures of the main pages, the forms engine's figures (bench/forms.ts), the records store's (bench/records.ts) and the review workflow's (bench/review.ts). Speed is judged as ratios within one run (the machine is a shared,
+// Lighthouse's mobile figures of the main pages, the forms engine's figures (bench/forms.ts), the survey results engine's (bench/survey.ts), the records store's (bench/records.ts) and the review workflow's (bench/review.ts). Speed is judged as ratios within one run (the machine is a shared,
 // noisy 2-core box); absolute timings are printed for information only. Writes bench-results.json at the root.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -12,6 +12,7 @@ import { benchPages } from './pages.ts';
 import { benchRecords } from './records.ts';
 import { benchReview } from './review.ts';
 import { benchStartup } from './startup.ts';
+import { benchSurvey } from './survey.ts';
 import { synthesize, type SynthesizedFunction } from './synth.ts';
 import type { BenchRow } from './types.ts';
 import { buildZip } from './zip.ts';
@@ -30,7 +31,7 @@ function round(value: number, digits: number): number {
   return Math.round(value * f) / f;
 }
 
-/** `BENCH_ONLY=startup,lighthouse` runs only those parts (keys: bundle, init, startup, forms, records, review, pages, lighthouse). */
+/** `BENCH_ONLY=startup,lighthouse` runs only those parts (keys: bundle, init, startup, forms, survey, records, review, pages, lighthouse). */
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((k) => k.trim())) : undefined;
 
 async function section(key: string, title: string, body: () => Promise<void>): Promise<void> {
@@ -136,6 +137,10 @@ async function main(): Promise<void> {
 
   await section('forms', 'forms', async () => {
     rows.push(...(await benchForms()));
+  });
+
+  await section('survey', 'survey results engine', async () => {
+    rows.push(...(await benchSurvey()));
   });
 
   await section('records', 'records', async () => {

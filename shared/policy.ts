@@ -11,6 +11,12 @@ export const SMALL_CELL_THRESHOLD = 10;
 export const MIN_SURVEY_GROUP = 5;
 
 /**
+ * A respondent's scale score counts when at least this share of its items is answered (AHRQ SOPS practice): fewer
+ * answers make the score a different, shorter instrument. A scale's own `minAnswered` may ask for more.
+ */
+export const SCALE_ANSWERED_SHARE = 0.75;
+
+/**
  * The review workflow's partnership defaults; a jurisdiction's registry profile may set its own. A decision not made
  * within the interval sends a reminder and waits again; after this many reminders the jurisdiction admin is told.
  */

@@ -48,6 +48,7 @@ const SIGNIN_PREFIX = 'SIGNIN#';
 export const RECORD_SK_PREFIX = 'REC#';
 export const WAVE_SK_PREFIX = 'WAVE#';
 export const RESPONSE_SK_PREFIX = 'RESPONSE#';
+export const RESULTS_SK_PREFIX = 'RESULTS#';
 export const VERSION_SK_PREFIX = 'VERSION#';
 
 export const keys = {
@@ -90,6 +91,8 @@ export const keys = {
   auditIndexSort: (at: string, jurisdictionId: string, eventId: string) => `${at}#${jurisdictionId}#${eventId}`,
   surveyWave: (waveId: string) => ({ partition: partitions.survey, sk: `${WAVE_SK_PREFIX}${waveId}` }),
   surveyLink: (token: string) => ({ partition: partitions.survey, sk: `LINK#${token}` }),
+  /** A closed wave's frozen results (shared/survey/results/freeze.ts), beside its wave item: put once, never changed. */
+  surveyResults: (waveId: string) => ({ partition: partitions.survey, sk: `${RESULTS_SK_PREFIX}${waveId}` }),
   surveyResponse: (waveId: string, responseId: string) => ({ partition: partitions.surveyResponses(waveId), sk: `${RESPONSE_SK_PREFIX}${responseId}` }),
   /** A person of the jurisdiction, by their subject (the identity provider's id), as their last sign-in said. */
   person: (subject: string) => ({ partition: partitions.people, sk: `PERSON#${subject}` }),

@@ -28,6 +28,8 @@ export interface ShownScale {
   respondents: number;
   /** Mean of the respondents' scale scores (reverse-scored items as (min + max) - x), on the item points. */
   mean: number;
+  /** Standard deviation (n - 1) of the respondents' scale scores: what a Welch comparison across waves needs. */
+  sd: number;
   meanCi: Interval;
   /** The scale's lowest and highest point (1-5, 1-7): charts and pages need the range. */
   pointsMin: number;
