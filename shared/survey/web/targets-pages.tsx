@@ -105,7 +105,7 @@ function ScaleFieldset({ s, values, choices, errors }: { s: TargetScale; values:
   );
 }
 
-const baselineText = (t: ScaleTarget) => (t.baseline.kind === 'first_closed' ? 'first closed wave' : `chosen waves of ${Object.keys(t.baseline.waves).length} jurisdictions`);
+const baselineText = (t: ScaleTarget) => (t.baseline.kind === 'first_closed' ? 'first closed wave' : `chosen waves of ${Object.keys(t.baseline.waves).length} jurisdiction${Object.keys(t.baseline.waves).length === 1 ? '' : 's'}`);
 const targetsText = (value: unknown, scales: readonly TargetScale[]): string => {
   const list = Array.isArray(value) ? (value as ScaleTarget[]) : [];
   if (!list.length) return 'None';
