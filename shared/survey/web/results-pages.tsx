@@ -4,7 +4,7 @@ import { BarChart, PERCENT_TICKS, pointTicks, type ChartRow } from './charts.tsx
 import { estimateText, fixed, STATUS_LABELS, type ComparisonView, type PartnershipView, type ScaleView, type ShownNumbers, type WaveResultsView } from './results-view.ts';
 import { MEASURE_LABELS } from '#shared/survey/targets.ts';
 
-const NoNumber = ({ text }: { text: string }) => <span class="text-italic">{text}</span>;
+const NoNumber = ({ text }: { text: string }) => <span class="npcs-no-number">{text}</span>;
 
 function NumberCells({ n, note }: { n: ShownNumbers | undefined; note: string }) {
   return n ? (
@@ -50,11 +50,11 @@ function ScaleSection({ s, jurisdictionName }: { s: ScaleView; jurisdictionName:
         Percent positive: the share of answers that agree (or disagree, for reverse-worded items). Mean: on the {s.pointsMin} to {s.pointsMax} scale, where {s.favorable === 'high' ? 'higher' : 'lower'} is
         better.
       </p>
-      <div class="grid-row grid-gap">
-        <div class="grid-col-12 desktop:grid-col-6">
+      <div class="npcs-chart-pair">
+        <div>
           <BarChart id={`${id}-chart`} title={`${s.label}: percent positive by group, with 95% confidence intervals`} rows={chartRows(s.rows)} min={0} max={100} ticks={PERCENT_TICKS} unit="%" />
         </div>
-        <div class="grid-col-12 desktop:grid-col-6">
+        <div>
           <DataTable id={`${id}-caption`} caption={`${s.label} by group`} columns={['Group', 'Respondents', 'Percent positive (95% CI)', 'Mean (95% CI)']}>
             {s.rows.map((r) => (
               <tr>
@@ -78,8 +78,8 @@ function ScaleSection({ s, jurisdictionName }: { s: ScaleView; jurisdictionName:
         </tr>
       </DataTable>
       <h3>Trend across closed waves</h3>
-      <div class="grid-row grid-gap">
-        <div class="grid-col-12 desktop:grid-col-6">
+      <div class="npcs-chart-pair">
+        <div>
           <BarChart
             id={`${id}-trend`}
             title={`${s.label} of ${jurisdictionName}: percent positive by wave, oldest first`}
@@ -90,7 +90,7 @@ function ScaleSection({ s, jurisdictionName }: { s: ScaleView; jurisdictionName:
             unit="%"
           />
         </div>
-        <div class="grid-col-12 desktop:grid-col-6">
+        <div>
           <DataTable id={`${id}-trend-caption`} caption={`${s.label} of ${jurisdictionName} by wave, oldest first`} columns={['Wave', 'Respondents', 'Percent positive (95% CI)', 'Mean (95% CI)']}>
             {s.trend.map((t) => (
               <tr>
@@ -238,7 +238,8 @@ export function PartnershipResultsPage({ view, canManageTargets }: { view: Partn
               caption={`${s.label} by jurisdiction against baseline and target`}
               columns={['Jurisdiction', 'Respondents', 'Percent positive (95% CI)', 'Mean (95% CI)', 'Baseline', 'Difference (95% CI)', 'Target', 'Status']}
             >
-              {[...s.rows, s.pool].map((r) => (
+              {/* Jurisdictions without a closed wave are in the "Latest waves" table: one line there, not one per scale. */}
+              {[...s.rows.filter((r) => r.status !== 'no_wave'), s.pool].map((r) => (
                 <tr>
                   <th scope="row" data-label="Jurisdiction">
                     {r.name}

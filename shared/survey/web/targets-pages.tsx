@@ -38,7 +38,7 @@ function ScaleFieldset({ s, values, choices, errors }: { s: TargetScale; values:
   const changeId = targetFieldId(change);
   const group = (name: string) => `usa-form-group${messages(name).length ? ' usa-form-group--error' : ''}`;
   return (
-    <fieldset class="usa-fieldset margin-top-4 border-top-1px border-base-lighter padding-top-2">
+    <fieldset class="usa-fieldset margin-top-4 npcs-target-scale">
       <legend class="usa-legend usa-legend--large">{s.label}</legend>
       <div class={group(measure)}>
         <fieldset class="usa-fieldset" aria-describedby={describedBy(messages(measure).length > 0 && `${targetFieldId(measure)}-error`)}>
