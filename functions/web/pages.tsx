@@ -5,6 +5,7 @@ import { requiredEnv } from '#shared/config.ts';
 import { dictionaryApi } from '#shared/forms/dictionary-api.ts';
 import { httpFunction, route } from '#shared/http/handler.ts';
 import { surveyWavesApi } from '#shared/survey/api.ts';
+import { surveyResultsApi } from '#shared/survey/results-api.ts';
 import { webApi as api } from '#shared/site/api.ts';
 import { reviewActionApi } from '#shared/review/api.ts';
 import { errorPage, page, PAGE_CSP } from '#shared/web/components/page.tsx';
@@ -21,6 +22,7 @@ const homePage = () => import('#shared/site/home-page.tsx');
 const recordFlow = () => import('#shared/records/web/record-flow.tsx');
 const registryFlow = () => import('#shared/jurisdictions/web/registry-flow.tsx');
 const surveyWaves = () => import('#shared/survey/web/admin-flow.tsx');
+const surveyResults = () => import('#shared/survey/web/results-flow.tsx');
 const auditFlow = () => import('#shared/audit/web/audit-flow.tsx');
 const recordList = () => import('#shared/records/web/record-list.tsx');
 const dictionaryPage = () => import('#shared/forms/web/dictionary-page.tsx');
@@ -170,6 +172,32 @@ export const handler = httpFunction(
     'POST /survey-waves/{waveId}/close': route({
       ...surveyWavesApi['POST /survey-waves/{waveId}/close'],
       handle: async (i) => (await surveyWaves()).closeWave(await input(i), i.params.waveId),
+    }),
+    // Survey results (shared/survey/web/results-flow.tsx): a wave's, for its own jurisdiction's admin; the
+    // partnership's, for leads and platform admins; the baselines and targets, for platform admins.
+    'GET /survey-waves/{waveId}/results': route({
+      ...surveyResultsApi['GET /survey-waves/{waveId}/results'],
+      handle: async (i) => (await surveyResults()).showWaveResults(await input(i), i.params.waveId),
+    }),
+    'GET /survey-waves/{waveId}/results.csv': route({
+      ...surveyResultsApi['GET /survey-waves/{waveId}/results.csv'],
+      handle: async (i) => (await surveyResults()).waveResultsCsvFile(await input(i), i.params.waveId),
+    }),
+    'GET /survey-results': route({
+      ...surveyResultsApi['GET /survey-results'],
+      handle: async (i) => (await surveyResults()).showPartnershipResults(await input(i)),
+    }),
+    'GET /survey-results.csv': route({
+      ...surveyResultsApi['GET /survey-results.csv'],
+      handle: async (i) => (await surveyResults()).partnershipCsvFile(await input(i)),
+    }),
+    'GET /survey-targets': route({
+      ...surveyResultsApi['GET /survey-targets'],
+      handle: async (i) => (await surveyResults()).showTargets(await input(i), i.query),
+    }),
+    'POST /survey-targets': route({
+      ...surveyResultsApi['POST /survey-targets'],
+      handle: async (i) => (await surveyResults()).saveTargets(await input(i), i.body),
     }),
     // Platform admins keep the registry (shared/jurisdictions/web/registry-flow.tsx, over shared/jurisdictions/admin.ts).
     'GET /registry': route({

@@ -47,6 +47,9 @@ export const ACTIONS = [
   'aggregates:read',
   'survey:respond',
   'surveys:manage',
+  'survey-results:read',
+  'survey-results:read-all',
+  'survey-targets:manage',
   'review:open-link',
   'review:decide',
 ] as const;
@@ -77,6 +80,9 @@ export const ACTION_DESCRIPTIONS: Record<Action, string> = {
   'aggregates:read': 'cross-jurisdiction aggregates (suppressed small cells; never raw records)',
   'survey:respond': 'answer the anonymous safety culture survey through a wave link (no sign-in)',
   'surveys:manage': "open and close the jurisdiction's survey waves",
+  'survey-results:read': "read the frozen results of the jurisdiction's closed survey waves (protected: small groups show no number), with CSV",
+  'survey-results:read-all': "read every jurisdiction's latest survey results at jurisdiction level, the partnership pool, baselines and targets, with CSV",
+  'survey-targets:manage': "set the partnership's survey baselines and targets per scale (audited)",
   'review:open-link': 'open an emailed review link: a signed-out person is sent to sign in and back; the page shows only to the reviewer the link was sent to, and changes nothing',
   'review:decide': 'approve or return a record by confirming an emailed review link (the link must have been sent to this reviewer)',
 };
@@ -131,11 +137,13 @@ export const POLICY: Readonly<Record<Role, Readonly<Partial<Record<Action, Scope
     'records:history': 'own-jurisdiction',
     'audit:read-jurisdiction': 'own-jurisdiction',
     'surveys:manage': 'own-jurisdiction',
+    'survey-results:read': 'own-jurisdiction',
   },
   partnership_lead: {
     ...publicRow,
     'session:read': 'all',
     'aggregates:read': 'all',
+    'survey-results:read-all': 'all',
   },
   platform_admin: {
     ...publicRow,
@@ -143,6 +151,8 @@ export const POLICY: Readonly<Record<Role, Readonly<Partial<Record<Action, Scope
     'registry:manage': 'all',
     'audit:read-jurisdiction': 'all',
     'audit:read-all': 'all',
+    'survey-results:read-all': 'all',
+    'survey-targets:manage': 'all',
   },
 };
 

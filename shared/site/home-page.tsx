@@ -277,6 +277,14 @@ function Tasks({ principal, home }: { principal: Principal; home: HomeData }) {
               , newest first.
             </li>
           ) : null}
+          {scopeOf(principal.role, 'survey-targets:manage') ? (
+            <li>
+              <a class="usa-link" href="/survey-targets">
+                Set the survey baselines and targets
+              </a>
+              : per scale, the baseline wave and the change the partnership seeks.
+            </li>
+          ) : null}
           <li>
             <a class="usa-link" href="/dictionary">
               Check the form versions in the data dictionary
@@ -284,6 +292,14 @@ function Tasks({ principal, home }: { principal: Principal; home: HomeData }) {
             .
           </li>
         </ul>
+      ) : null}
+      {scopeOf(principal.role, 'survey-results:read-all') ? (
+        <p>
+          <a class="usa-link" href="/survey-results">
+            Read the safety culture survey results
+          </a>{' '}
+          of every jurisdiction: the latest closed wave of each, against its baseline and the partnership's targets (groups under the minimum size show no number).
+        </p>
       ) : null}
       {scopeOf(principal.role, 'aggregates:read') ? (
         <p>

@@ -43,6 +43,8 @@ export const partitions = {
 } as const;
 
 const SESSION_PREFIX = 'SESSION#';
+/** Partnership-wide items (not jurisdiction-owned): uppercase, so no jurisdiction id (lowercase) can collide. */
+const PARTNERSHIP_PREFIX = 'PARTNERSHIP#';
 const INBOUND_PREFIX = 'INBOUND#';
 const SIGNIN_PREFIX = 'SIGNIN#';
 export const RECORD_SK_PREFIX = 'REC#';
@@ -111,6 +113,11 @@ export const keys = {
    */
   reviewActionIndex: (idDigest: string) => `ACTION#${idDigest}`,
   reviewActionIndexSort: 'ACTION',
+  /** The partnership's survey baselines and targets (shared/survey/targets.ts): one item, set by platform admins. */
+  surveyTargets: { pk: `${PARTNERSHIP_PREFIX}SURVEY`, sk: 'TARGETS' } as const,
+  /** Audit events of partnership-wide settings (shared/audit/partnership.ts): append-only, like a jurisdiction's. */
+  partnershipAuditPartition: `${PARTNERSHIP_PREFIX}AUDIT`,
+  partnershipAuditEvent: (at: string, eventId: string) => ({ pk: `${PARTNERSHIP_PREFIX}AUDIT`, sk: `${at}#${eventId}` }) as const,
 };
 
 /**
@@ -124,8 +131,10 @@ export const leadingKeyPatterns = {
   survey: [keys.owned('*', partitions.survey), keys.owned('*', partitions.surveyResponses('*'))],
   /** The people directories of every jurisdiction (the auth function writes them at sign-in). */
   people: [keys.owned('*', partitions.people)],
-  /** Append-only partitions. */
+  /** Append-only partitions (`*#AUDIT` also matches the partnership's `PARTNERSHIP#AUDIT`). */
   audit: [keys.owned('*', partitions.audit)],
+  /** The partnership's survey targets and the audit events of their changes (platform admins set them). */
+  surveyTargets: [keys.surveyTargets.pk, keys.partnershipAuditPartition],
   /** Partition keys with a separator: everything but the bare jurisdiction id of a profile (for StringNotLike). */
   notProfile: [keys.owned('*', '*')],
   /** Every partition one jurisdiction owns: its profile and `<id>#...`. */

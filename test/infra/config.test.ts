@@ -50,7 +50,7 @@ describe('deploy configuration (CDK context)', () => {
   it('point-in-time restores reach back 35 days by default; a shorter window can be set, outside 1-35 is refused', () => {
     const recoveryOf = (context: Record<string, unknown>) => {
       const { stack, template } = synth(context);
-      return resource(template, logicalIdOf(child(stack, 'Data', Data).table)).Properties.Replicas[0].PointInTimeRecoverySpecification;
+      return resource(template, logicalIdOf(child(stack, 'Data', Data).table)).Properties?.Replicas[0].PointInTimeRecoverySpecification;
     };
     expect(recoveryOf({})).toEqual({ PointInTimeRecoveryEnabled: true, RecoveryPeriodInDays: 35 });
     expect(recoveryOf({ pointInTimeRecoveryDays: '7' })).toEqual({ PointInTimeRecoveryEnabled: true, RecoveryPeriodInDays: 7 });

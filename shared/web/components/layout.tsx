@@ -36,6 +36,8 @@ const NAV: readonly NavItem[] = [
   { href: '/', label: 'Home' },
   { href: '/records', label: 'Records', action: 'records:list' },
   { href: '/survey-waves', label: 'Survey waves', action: 'surveys:manage' },
+  { href: '/survey-results', label: 'Survey results', action: 'survey-results:read-all' },
+  { href: '/survey-targets', label: 'Survey targets', action: 'survey-targets:manage' },
   { href: '/audit', label: 'Audit log', action: 'audit:read-jurisdiction' },
   { href: '/registry', label: 'Registry', action: 'registry:manage' },
   { href: '/dictionary', label: 'Data dictionary' },

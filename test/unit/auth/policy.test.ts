@@ -55,6 +55,9 @@ const EXPECTED: Record<Action, [Scope | undefined, Scope | undefined, Scope | un
   'aggregates:read': [_, _, _, A, _],
   'survey:respond': [P, P, P, P, P],
   'surveys:manage': [_, _, O, _, _],
+  'survey-results:read': [_, _, O, _, _],
+  'survey-results:read-all': [_, _, _, A, A],
+  'survey-targets:manage': [_, _, _, _, A],
   'review:open-link': [P, P, P, P, P],
   'review:decide': [_, O, _, _, _],
 };
