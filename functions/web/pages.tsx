@@ -171,6 +171,14 @@ export const handler = httpFunction(
       ...surveyWavesApi['POST /survey-waves/{waveId}/close'],
       handle: async (i) => (await surveyWaves()).closeWave(await input(i), i.params.waveId),
     }),
+    'GET /survey-waves/{waveId}/staff': route({
+      ...surveyWavesApi['GET /survey-waves/{waveId}/staff'],
+      handle: async (i) => (await surveyWaves()).showStaffList(await input(i), i.params.waveId),
+    }),
+    'POST /survey-waves/{waveId}/staff': route({
+      ...surveyWavesApi['POST /survey-waves/{waveId}/staff'],
+      handle: async (i) => (await surveyWaves()).importStaffList(await input(i), i.params.waveId, i.body, i.files.file),
+    }),
     // Platform admins keep the registry (shared/jurisdictions/web/registry-flow.tsx, over shared/jurisdictions/admin.ts).
     'GET /registry': route({
       ...api['GET /registry'],

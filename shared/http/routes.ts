@@ -67,14 +67,17 @@ export const ROUTES = [
   { method: 'POST', path: '/registry', action: 'registry:manage', function: 'web', summary: 'Adds a jurisdiction from the registry form (HTML form post, platform admins)' },
   { method: 'GET', path: '/registry/{jurisdictionId}/edit', action: 'registry:manage', function: 'web', summary: 'The form that edits a jurisdiction of the registry (HTML, platform admins)' },
   { method: 'POST', path: '/registry/{jurisdictionId}', action: 'registry:manage', function: 'web', summary: 'Saves a jurisdiction from the edit form (HTML form post, platform admins); expectedVersion guards concurrent edits' },
-  { method: 'GET', path: '/survey-waves', action: 'surveys:manage', function: 'web', summary: "The jurisdiction's survey waves with their anonymous links and response counts (HTML, jurisdiction admins)" },
-  { method: 'POST', path: '/survey-waves', action: 'surveys:manage', function: 'web', summary: 'Opens a survey wave: one anonymous link for all staff, open until its closing date (HTML form post)' },
-  { method: 'POST', path: '/survey-waves/{waveId}/close', action: 'surveys:manage', function: 'web', summary: "Closes a survey wave now: its link stops taking answers (HTML form post)" },
-  { method: 'GET', path: '/survey/{jurisdictionId}/{linkToken}', action: 'survey:respond', function: 'survey', summary: 'The anonymous safety culture survey of a wave link (HTML, no sign-in)' },
-  { method: 'POST', path: '/survey/{jurisdictionId}/{linkToken}', action: 'survey:respond', function: 'survey', summary: 'Sends anonymous survey answers (HTML form post); idempotent per submissionId' },
+  { method: 'GET', path: '/survey-waves', action: 'surveys:manage', function: 'web', summary: "The jurisdiction's survey waves: open links or invitation counts (invited, sent, reminded, answered), response counts (HTML, jurisdiction admins)" },
+  { method: 'POST', path: '/survey-waves', action: 'surveys:manage', function: 'web', summary: 'Opens a survey wave: one open link for all staff, or personal invitations with reminder days; open until its closing date (HTML form post)' },
+  { method: 'POST', path: '/survey-waves/{waveId}/close', action: 'surveys:manage', function: 'web', summary: 'Closes a survey wave now: its links stop taking answers, its results are frozen once, its staff list is deleted (HTML form post)' },
+  { method: 'GET', path: '/survey-waves/{waveId}/staff', action: 'surveys:manage', function: 'web', summary: "An invitation wave's staff list form: upload a CSV (email, unit) or type the list (HTML, jurisdiction admins)" },
+  { method: 'POST', path: '/survey-waves/{waveId}/staff', action: 'surveys:manage', function: 'web', summary: "Imports an invitation wave's staff list, all or nothing, then emails each new person a personal link (HTML form post, CSV upload or typed)" },
+  { method: 'GET', path: '/survey/{jurisdictionId}', action: 'survey:respond', function: 'survey', summary: "The survey's start page (HTML, no sign-in): the link's token follows # and never reaches the server until the person starts" },
+  { method: 'POST', path: '/survey/{jurisdictionId}/start', action: 'survey:respond', function: 'survey', summary: 'Starts the survey with an open-link or personal token (HTML form post): the survey, or why it cannot be answered' },
+  { method: 'POST', path: '/survey/{jurisdictionId}/answers', action: 'survey:respond', function: 'survey', summary: 'Sends anonymous survey answers with the token (HTML form post); a personal link answers once' },
   { method: 'GET', path: '/actions/{actionId}', action: 'review:open-link', function: 'web', summary: 'An emailed review link (HTML): the confirmation page of its decision; changes nothing' },
   { method: 'POST', path: '/actions/{actionId}', action: 'review:decide', function: 'web', summary: "Confirms an emailed review link's decision (HTML form post): uses the link up, then hands the decision to the review workflow" },
-  { method: 'GET', path: '/survey/{jurisdictionId}/{linkToken}/thanks', action: 'survey:respond', function: 'survey', summary: 'The thank-you page after answering the survey (HTML)' },
+  { method: 'GET', path: '/survey/{jurisdictionId}/thanks', action: 'survey:respond', function: 'survey', summary: 'The thank-you page after answering the survey (HTML)' },
 ] as const satisfies readonly RouteSpec[];
 
 export type RouteKey = `${(typeof ROUTES)[number]['method']} ${(typeof ROUTES)[number]['path']}`;
