@@ -62,6 +62,8 @@ async function render(i: PageInput, opts: { alert?: Alert; errors?: FieldError[]
   );
 }
 
+const people = (n: number, one: string, many: string) => `${n.toLocaleString('en-US')} ${n === 1 ? `person ${one}` : `people ${many}`}`;
+
 const redirect = (location: string): HttpResult => ({ statusCode: 303, headers: { location, 'cache-control': 'no-store' }, body: '' });
 
 /** The survey workflow (infra: SurveyWorkflow), started with one job; the name makes a repeated start a no-op. */
@@ -82,7 +84,7 @@ export async function showWaves(
         : query.imported
           ? {
               type: 'success',
-              text: `The staff list was imported: ${Number(query.added ?? 0).toLocaleString('en-US')} people are being invited${Number(query.skipped) ? `; ${Number(query.skipped).toLocaleString('en-US')} were on the list already and were left out` : ''}. The counts below grow as the emails go out.`,
+              text: `The staff list was imported: ${people(Number(query.added ?? 0), 'is', 'are')} being invited${Number(query.skipped) ? `; ${people(Number(query.skipped), 'was', 'were')} on the list already and left out` : ''}. The counts below grow as the emails go out.`,
             }
           : undefined;
   return render(i, alert ? { alert } : {});
