@@ -125,7 +125,7 @@ describe('survey invitations', () => {
     const run = randomBytes(4).toString('hex');
     const people = [`ann.${run}@agency.example.gov`, `bo.${run}@agency.example.gov`, `cy.${run}@agency.example.gov`];
     // The unit by its code and by its label; a BOM in front (Excel's CSV UTF-8).
-    const csv = `\uFEFFemail,unit\n${people[0]},${first!.code}\n${people[1].toUpperCase()},${second!.label}\n${people[2]},${first!.code}\n`;
+    const csv = `\uFEFFemail,unit\n${people[0]},${first!.code}\n${people[1]!.toUpperCase()},${second!.label}\n${people[2]},${first!.code}\n`;
     const imported = await upload(admin, waveId, csv);
     expect(imported.status).toBe(200);
     expect(await imported.text()).toContain('3 people are being invited');
