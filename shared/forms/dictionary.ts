@@ -2,7 +2,7 @@
  * The shared data dictionary, generated from the definitions: REDCap's dictionary columns plus the
  * version a variable was added and last changed, its privacy tags, and a changelog between versions.
  */
-import { stringify } from 'csv-stringify/sync';
+import { toCsv } from '#shared/csv.ts';
 import type { Field, FormDefinition, Item } from '#forms/types.ts';
 import { describeCondition, effectiveCondition } from './conditions.ts';
 import { choicesOf, fieldIndex, type FieldEntry } from './definition.ts';
@@ -326,9 +326,9 @@ export function changelogRows(definitions: readonly FormDefinition[]): Changelog
 }
 
 export function dictionaryCsv(rows: readonly DictionaryRow[]): string {
-  return stringify(rows as DictionaryRow[], { header: true, columns: [...DICTIONARY_COLUMNS] });
+  return toCsv(rows, DICTIONARY_COLUMNS);
 }
 
 export function changelogCsv(rows: readonly ChangelogRow[]): string {
-  return stringify(rows as ChangelogRow[], { header: true, columns: [...CHANGELOG_COLUMNS] });
+  return toCsv(rows, CHANGELOG_COLUMNS);
 }

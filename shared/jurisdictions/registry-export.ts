@@ -1,4 +1,4 @@
-import { stringify } from 'csv-stringify/sync';
+import { toCsv } from '#shared/csv.ts';
 import * as z from 'zod/mini';
 import '#shared/zod-config.ts';
 import { s3 } from '#shared/aws/s3.ts';
@@ -27,9 +27,9 @@ export async function exportRegistry(store: JurisdictionStore, bucket: string, i
   const jurisdictions = (await store.list()).map(toPublicJurisdiction);
   const prefix = `registry/${input.requestedAt.slice(0, 10)}/${input.executionId}`;
   const keys = { json: `${prefix}.json`, csv: `${prefix}.csv` };
-  const csv = stringify(
+  const csv = toCsv(
     jurisdictions.map((j) => ({ ...j, county: j.county ?? '', unitCount: j.units.length })),
-    { header: true, columns: [...CSV_COLUMNS] },
+    CSV_COLUMNS,
   );
   const { sdk, client } = await s3();
   await Promise.all([

@@ -105,3 +105,11 @@ describe('staff list encoding', () => {
     expect(r.ok === false && r.problems[0]!.message).toMatch(/UTF-16/);
   });
 });
+
+describe('CSV the platform writes', () => {
+  it('neutralizes formula-looking cells (a leading quote), and leaves other cells as they are', async () => {
+    const { toCsv } = await import('#shared/csv.ts');
+    const csv = toCsv([{ a: '=CMD()', b: '+1' }, { a: '@SUM(A1)', b: '-2' }, { a: 'plain', b: 'x=1' }], ['a', 'b']);
+    expect(csv).toBe("a,b\n'=CMD(),'+1\n'@SUM(A1),'-2\nplain,x=1\n");
+  });
+});
