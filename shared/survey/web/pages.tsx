@@ -84,7 +84,7 @@ function SurveyProgress({ form, visibility }: { form: RenderForm; visibility: Vi
               <a class="usa-link" href={`#s-${section.id}`}>
                 {section.title}
               </a>
-              <span class="npcs-progress-count text-base" data-progress-label hidden />
+              <span class="npcs-progress-count" data-progress-label hidden />
             </li>
           ))}
         </ol>

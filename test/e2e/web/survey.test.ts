@@ -151,6 +151,7 @@ describe('anonymous survey in Chromium', () => {
       expect(await answer.locator('main').textContent()).toContain(`Your unit, as your invitation says: ${units[1]!.label}`);
       await answer.locator('label[for="f-sc_report_concern--4"]').click();
       await expect.poll(() => answer.locator('[data-progress-total]').textContent()).toBe('1');
+      await answer.locator('[data-survey-progress]').screenshot({ path: path.join(SHOTS, `survey-progress-${width}.png`) });
       await scan(answer, 'survey-invited', width);
       await answer.getByRole('button', { name: 'Send my answers' }).click();
       await answer.waitForURL('**/thanks');
