@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, inject, it } from 'vitest';
 import { sampleSurveyResponse } from '#shared/forms/samples.ts';
 import { client, rawPartition, tableName } from './records/setup.ts';
@@ -71,9 +71,9 @@ async function startWith(token: string): Promise<Response> {
   return fetch(`${baseUrl()}${SURVEY}/start`, form([['_csrf', csrf], ['token', token]]));
 }
 
-async function runJob(state: Record<string, unknown>): Promise<void> {
+async function runJob(state: Record<string, unknown> | undefined, workflowId = 'survey-invitations'): Promise<void> {
   const sfn = new SFNClient({ endpoint: inject('endpoints').stepFunctions, region: 'us-east-1', credentials });
-  const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: inject('stateMachineArns')['survey-invitations']!, name: `it-${randomBytes(6).toString('hex')}`, input: JSON.stringify({ state }) }));
+  const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: inject('stateMachineArns')[workflowId]!, name: `it-${randomBytes(6).toString('hex')}`, input: JSON.stringify(state ? { state } : {}) }));
   const status = await until('the survey workflow', async () => {
     const d = await sfn.send(new DescribeExecutionCommand({ executionArn }));
     return d.status === 'RUNNING' ? undefined : d.status;
@@ -225,6 +225,33 @@ describe('survey invitations', () => {
     expect(wave).toMatchObject({ status: 'closed', invited: 3, sent: 3, reminded: 2, answered: 1, staffCounts: { [first!.code]: 2, [second!.code]: 1 } });
     expect(wave.staffListDeletedAt).toEqual(expect.any(String));
     expect(wave.resultsFrozenAt).toEqual(expect.any(String));
+  });
+
+  it('the daily run reminds on a reminder day and closes a wave past its closing date (results frozen, list deleted)', async () => {
+    const admin = await signIn('demo-ky-dcbs-admin');
+    const [unit] = await units();
+    const run = randomBytes(4).toString('hex');
+    const due = await openInvitationWave(admin, `Daily reminder ${run}`, [day(2)]);
+    const late = await openInvitationWave(admin, `Daily close ${run}`);
+    const a = `due.${run}@agency.example.gov`;
+    const b = `late.${run}@agency.example.gov`;
+    expect((await upload(admin, due, `email,unit\n${a},${unit!.code}\n`)).status).toBe(200);
+    expect((await upload(admin, late, `email,unit\n${b},${unit!.code}\n`)).status).toBe(200);
+    await until('both invitations', async () => ((await mailTo(a)).length && (await mailTo(b)).length ? true : undefined));
+    // Time moves on: today is the first wave's reminder day, and the second wave's closing date has passed.
+    const today = day(0);
+    await client.send(new UpdateCommand({ TableName: tableName(), Key: { pk: 'ky-dcbs#SURVEY', sk: `WAVE#${due}` }, UpdateExpression: 'SET reminderDays = :d', ExpressionAttributeValues: { ':d': [today] } }));
+    await client.send(new UpdateCommand({ TableName: tableName(), Key: { pk: 'ky-dcbs#SURVEY', sk: `WAVE#${late}` }, UpdateExpression: 'SET closesOn = :d', ExpressionAttributeValues: { ':d': day(-1) } }));
+    await runJob(undefined, 'survey-daily');
+    expect((await mailTo(a)).filter((m) => m.subject.startsWith('Reminder:'))).toHaveLength(1);
+    expect((await mailTo(b)).filter((m) => m.subject.startsWith('Reminder:'))).toHaveLength(0);
+    const waves = await rawPartition('ky-dcbs#SURVEY');
+    expect(waves.find((w) => w.sk === `WAVE#${due}`)).toMatchObject({ status: 'open', reminded: 1 });
+    expect(waves.find((w) => w.sk === `WAVE#${late}`)).toMatchObject({ status: 'closed', resultsFrozenAt: expect.any(String), staffListDeletedAt: expect.any(String) });
+    expect(await rawPartition(`ky-dcbs#SURVEY#${late}#STAFF`)).toEqual([]);
+    // The next day's run (here: the same again) sends no second reminder of the same round.
+    await runJob(undefined, 'survey-daily');
+    expect((await mailTo(a)).filter((m) => m.subject.startsWith('Reminder:'))).toHaveLength(1);
   });
 
   it('a second list adds only new people; an open-link wave takes no list', async () => {
