@@ -343,7 +343,8 @@ async function multipartPairs(bytes: Buffer, contentType: string, fileFields: re
   const pairs: [string, string][] = [];
   for (const [name, value] of form.entries()) {
     if (typeof value === 'string') {
-      pairs.push([name, value]);
+      // An empty file input sent as an empty text part (some encoders leave out filename=""): no file.
+      if (!(fileFields.includes(name) && value === '')) pairs.push([name, value]);
       continue;
     }
     if (!fileFields.includes(name)) throw new BadRequestError(`The form field "${name.slice(0, 100)}" cannot be a file.`);
