@@ -17,12 +17,15 @@ import type { SentMail } from '#shared/mail/mailer.ts';
 import type { MailMessage } from '#shared/mail/message.ts';
 import { sendOnce } from '#shared/mail/once.ts';
 import { surveyInvitationMail } from '#shared/mail/templates/survey.tsx';
-import { scopedTable, type Item, type ScopedTable } from '#shared/storage/scoped-table.ts';
+import { scopedTable, type ScopedTable } from '#shared/storage/scoped-table.ts';
 import { acceptsAnswers, surveyLink, todayUtc, type SurveyWave } from '#shared/survey/model.ts';
 import { SurveyWaves } from '#shared/survey/store.ts';
 import { StaffLists, type PendingInvitation } from '#shared/survey/invitations/store.ts';
 import { invitationToken } from '#shared/survey/invitations/tokens.ts';
 import { closeWave } from './close.ts';
+import { closeJob, type CloseJob, type Cursor, type DailyJob, type ImportJob, type RemindJob, type SurveyJob, type WaveJob } from './job-states.ts';
+
+export { closeJob, importJob, type SurveyJob } from './job-states.ts';
 
 export interface JobDeps {
   client: DynamoDBDocumentClient;
@@ -38,17 +41,6 @@ export interface JobDeps {
   /** Emails sent at once within a step. */
   concurrency?: number;
 }
-
-type Cursor = Item | undefined;
-export type ImportJob = { job: 'import'; jurisdictionId: string; waveId: string; importId: string; phase: 'write' | 'commit' | 'send'; chunk: number; offset: number; cursor?: Cursor; done: boolean };
-export type RemindJob = { job: 'remind'; jurisdictionId: string; waveId: string; round: number; cursor?: Cursor; done: boolean };
-export type CloseJob = { job: 'close'; jurisdictionId: string; waveId: string; phase: 'close' | 'purge'; done: boolean };
-export type WaveJob = ImportJob | RemindJob | CloseJob;
-export type DailyJob = { job: 'daily'; today: string; items: WaveJob[]; index: number; done: boolean };
-export type SurveyJob = WaveJob | DailyJob;
-
-export const importJob = (jurisdictionId: string, waveId: string, importId: string): ImportJob => ({ job: 'import', jurisdictionId, waveId, importId, phase: 'write', chunk: 0, offset: 0, done: false });
-export const closeJob = (jurisdictionId: string, waveId: string): CloseJob => ({ job: 'close', jurisdictionId, waveId, phase: 'close', done: false });
 
 /** Invitations read per page while sending. */
 const PAGE = 100;

@@ -17,7 +17,7 @@ import { SURVEY_FORM_ID, todayUtc, type SurveyWave } from '#shared/survey/model.
 import { decodeStaffList, parseStaffList, type StaffListProblem } from '#shared/survey/invitations/csv.ts';
 import { StaffLists } from '#shared/survey/invitations/store.ts';
 import { closeWave as closeAndFreeze } from '#shared/survey/lifecycle/close.ts';
-import { closeJob, importJob } from '#shared/survey/lifecycle/jobs.ts';
+import { closeJob, importJob } from '#shared/survey/lifecycle/job-states.ts';
 import { StaffListPage, WavesPage } from './pages.tsx';
 import { SurveyWaves } from '#shared/survey/store.ts';
 
