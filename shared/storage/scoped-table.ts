@@ -24,7 +24,7 @@ import {
   type TransactWriteCommandInput,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { jurisdictionIdSchema, keys, type JurisdictionId } from './keys.ts';
+import { jurisdictionIdSchema, keys, partitions, type JurisdictionId } from './keys.ts';
 import { STORAGE_MARSHALL_OPTIONS } from './marshalling.ts';
 
 export type Item = Record<string, unknown>;
@@ -171,6 +171,9 @@ export function scopedBuilders(tableName: string, jurisdictionId: JurisdictionId
     return Object.keys(out).length ? out : undefined;
   };
 
+  // `<id>#SURVEY#<wave>#STAFF`, from the key registry's builder (the id is a slug, the wave id letters and digits).
+  const staffListPk = new RegExp(`^${keys.owned(id, partitions.surveyStaff('\u0000')).replace('\u0000', '[0-9A-Za-z]+')}$`);
+  const isStaffListPk = (pk: string): boolean => staffListPk.test(pk);
   const checkKey = (key: unknown, where: string): void => {
     if (typeof key !== 'object' || key === null) fail(`${where} is missing`);
     if (!pkBelongsTo(id, (key as Item).pk)) fail(`${where} has a pk outside the jurisdiction`);
@@ -208,6 +211,8 @@ export function scopedBuilders(tableName: string, jurisdictionId: JurisdictionId
     sameTable(input.TableName);
     if ('IndexName' in input && input.IndexName !== undefined) fail('index queries go through the platform-wide readers, not a jurisdiction handle');
     if (operation === 'get' || operation === 'update' || operation === 'delete') checkKey(input.Key, 'the key');
+    // Deletes only where IAM allows them: a survey wave's staff list (keys.ts partitions.surveyStaff).
+    if (operation === 'delete' && !isStaffListPk(String((input.Key as Item).pk))) fail('deletes are for survey staff lists only');
     if (operation === 'put') {
       const item = input.Item as Item | undefined;
       checkKey(item, 'the item');
