@@ -1,7 +1,7 @@
-import { toCsv } from '#shared/csv.ts';
 import * as z from 'zod/mini';
 import '#shared/zod-config.ts';
 import { s3 } from '#shared/aws/s3.ts';
+import { toCsv } from '#shared/csv.ts';
 import { toPublicJurisdiction } from './model.ts';
 import type { JurisdictionStore } from './store.ts';
 

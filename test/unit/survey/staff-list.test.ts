@@ -109,7 +109,7 @@ describe('staff list encoding', () => {
 describe('CSV the platform writes', () => {
   it('neutralizes formula-looking cells (a leading quote), and leaves other cells as they are', async () => {
     const { toCsv } = await import('#shared/csv.ts');
-    const csv = toCsv([{ a: '=CMD()', b: '+1' }, { a: '@SUM(A1)', b: '-2' }, { a: 'plain', b: 'x=1' }], ['a', 'b']);
-    expect(csv).toBe("a,b\n'=CMD(),'+1\n'@SUM(A1),'-2\nplain,x=1\n");
+    const csv = toCsv([{ a: '=CMD()', b: '+SUM(A1)' }, { a: '@SUM(A1)', b: '-CMD()' }, { a: 'plain', b: 'x=1' }], ['a', 'b']);
+    expect(csv).toBe("a,b\n'=CMD(),'+SUM(A1)\n'@SUM(A1),'-CMD()\nplain,x=1\n");
   });
 });
