@@ -13,6 +13,7 @@ import { benchRecords } from './records.ts';
 import { benchReview } from './review.ts';
 import { benchStartup } from './startup.ts';
 import { benchSurvey } from './survey.ts';
+import { benchSurveyInvitations } from './survey-invitations.ts';
 import { synthesize, type SynthesizedFunction } from './synth.ts';
 import type { BenchRow } from './types.ts';
 import { buildZip } from './zip.ts';
@@ -31,7 +32,7 @@ function round(value: number, digits: number): number {
   return Math.round(value * f) / f;
 }
 
-/** `BENCH_ONLY=startup,lighthouse` runs only those parts (keys: bundle, init, startup, forms, survey, records, review, pages, lighthouse). */
+/** `BENCH_ONLY=startup,lighthouse` runs only those parts (keys: bundle, init, startup, forms, survey, records, review, survey-invitations, pages, lighthouse). */
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((k) => k.trim())) : undefined;
 
 async function section(key: string, title: string, body: () => Promise<void>): Promise<void> {
@@ -149,6 +150,10 @@ async function main(): Promise<void> {
 
   await section('review', 'review workflow (transitions per review, submit to email)', async () => {
     rows.push(...(await benchReview()));
+  });
+
+  await section('survey-invitations', 'survey invitations (20,000-row upload, 5,000 emails, interrupted and resumed)', async () => {
+    rows.push(...(await benchSurveyInvitations()));
   });
 
   await section('pages', 'pages', async () => {

@@ -17,6 +17,7 @@ import { PlatformFunction, type PlatformFunctionProps } from './constructs/platf
 import { WebAssets } from './constructs/web-assets.ts';
 import { RegistryExportWorkflow } from './constructs/workflows/registry-export.ts';
 import { ReviewDigestWorkflow, ReviewWorkflow } from './constructs/workflows/review.ts';
+import { SurveyDailyWorkflow, SurveyWorkflow } from './constructs/workflows/survey.ts';
 import type { PlatformConfig } from './config.ts';
 
 export interface PlatformStackProps extends StackProps {
@@ -129,6 +130,22 @@ export class PlatformStack extends Stack {
     // The review emails' Reply-To names this domain.
     reviewTasks.addEnvironment('INBOUND_DOMAIN', config.inboundDomain);
 
+    // Survey invitations (docs/survey.md): derives the personal links' tokens (HMAC), so the table holds only digests.
+    const surveyInviteKey = key(
+      'SurveyInviteKey',
+      'Key that derives the personal survey links from invitation ids (the table keeps only their digests)',
+      'replacing its value breaks the personal links of every open invitation wave; rotate between waves, when none is open.',
+    );
+    // The survey workflows: send a wave's invitations after an import, remind, close past their date, delete staff lists.
+    const surveyTasks = fn('survey-tasks', "Runs the survey workflows' steps: writes and emails invitations and reminders, closes waves, deletes staff lists", {
+      timeout: Duration.seconds(120),
+    })
+      .grantSurveyWork(data.table, data.indexNames)
+      .bindSecret('SURVEY_INVITE_SECRET', surveyInviteKey)
+      .bindMail(mail);
+    const surveyWorkflow = new SurveyWorkflow(this, 'SurveyWorkflow', { key: data.key, alarmTopic, logRetention, tasks: surveyTasks });
+    new SurveyDailyWorkflow(this, 'SurveyDailyWorkflow', { key: data.key, alarmTopic, logRetention, tasks: surveyTasks });
+
     const httpFunctions: Record<HttpFunctionId, PlatformFunction> = {
       health: fn('health', 'Reports whether the platform and each service it depends on answer')
         .bindTable(data.table, data.indexNames, 'describe')
@@ -156,6 +173,7 @@ export class PlatformStack extends Stack {
       web: fn('web', 'Serves the server-rendered web pages')
         .bindTable(data.table, data.indexNames, 'write')
         .bindStateMachine('REVIEW_STATE_MACHINE_ARN', reviewWorkflow.stateMachine, 'resume')
+        .bindStateMachine('SURVEY_STATE_MACHINE_ARN', surveyWorkflow.stateMachine, 'start')
         .grantSessions(data.table)
         .bindSecret('CURSOR_SECRET', cursorKey)
         .bindSecret('CSRF_SECRET', csrfKey),
@@ -198,6 +216,8 @@ export class PlatformStack extends Stack {
     // The review emails' links, and the links of the answers to replies.
     reviewTasks.addEnvironment('APP_ORIGIN', appUrl);
     reviewReply.addEnvironment('APP_ORIGIN', appUrl);
+    // The survey invitations' personal links.
+    surveyTasks.addEnvironment('APP_ORIGIN', appUrl);
 
     this.acknowledgeStackWide();
 

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import * as path from 'node:path';
 import type { Writable } from 'node:stream';
@@ -206,6 +207,8 @@ async function startOnce(options: LocalCloudOptions): Promise<LocalCloud> {
       CURSOR_SECRET: randomBytes(48).toString('base64url'),
       CSRF_SECRET: randomBytes(48).toString('base64url'),
       ORIGIN_SECRET: randomBytes(36).toString('base64url'),
+      // Kept with the data: the personal survey links emailed before a restart must still work after it.
+      SURVEY_INVITE_SECRET: persistentSecret(options.dataDir, 'survey-invite-secret'),
     };
     const lambdas = new LambdaRuntime(assembly.functions, localEnv, options.logSink);
     stops.push(() => lambdas.stop());
@@ -301,6 +304,20 @@ async function startOnce(options: LocalCloudOptions): Promise<LocalCloud> {
 /** A document client with the table's marshalling, as the functions' (shared/aws/document-client.ts). */
 export function storageClient(client: DynamoDBClient): DynamoDBDocumentClient {
   return DynamoDBDocumentClient.from(client, { marshallOptions: STORAGE_MARSHALL_OPTIONS, unmarshallOptions: STORAGE_UNMARSHALL_OPTIONS });
+}
+
+/**
+ * A secret of the local runtime that must outlive a restart (data stays in `dataDir`, so must the key that reads
+ * it): read from `<dataDir>/<name>`, made on the first start. Without a data dir (tests), fresh each time.
+ */
+function persistentSecret(dataDir: string | undefined, name: string): string {
+  if (!dataDir) return randomBytes(48).toString('base64url');
+  const file = path.join(dataDir, name);
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const value = randomBytes(48).toString('base64url');
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(file, value, { mode: 0o600 });
+  return value;
 }
 
 function closeServer(server: Server): Promise<void> {

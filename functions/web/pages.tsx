@@ -173,6 +173,14 @@ export const handler = httpFunction(
       ...surveyWavesApi['POST /survey-waves/{waveId}/close'],
       handle: async (i) => (await surveyWaves()).closeWave(await input(i), i.params.waveId),
     }),
+    'GET /survey-waves/{waveId}/staff': route({
+      ...surveyWavesApi['GET /survey-waves/{waveId}/staff'],
+      handle: async (i) => (await surveyWaves()).showStaffList(await input(i), i.params.waveId),
+    }),
+    'POST /survey-waves/{waveId}/staff': route({
+      ...surveyWavesApi['POST /survey-waves/{waveId}/staff'],
+      handle: async (i) => (await surveyWaves()).importStaffList(await input(i), i.params.waveId, i.body, i.files.file),
+    }),
     // Survey results (shared/survey/web/results-flow.tsx): a wave's, for its own jurisdiction's admin; the
     // partnership's, for leads and platform admins; the baselines and targets, for platform admins.
     'GET /survey-waves/{waveId}/results': route({

@@ -14,7 +14,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { anyOccurrenceAlarm } from './alarms.ts';
-import { leadingKeyPatterns } from '#shared/storage/keys.ts';
+import { keys, leadingKeyPatterns } from '#shared/storage/keys.ts';
 import { bundleFunction } from './bundling.ts';
 import type { MailSending } from './mail-sending.ts';
 import { ManagedPolicyRole } from './managed-policy-role.ts';
@@ -212,7 +212,27 @@ export class PlatformFunction extends Construct {
    * links, `<jurisdiction>#SURVEY#<wave>` for responses): read a link, add a response, count it. Nothing else.
    */
   grantSurveyResponses(table: dynamodb.ITableV2): this {
-    return this.grantItemsByKey(table, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeyPatterns.survey } }, 'write');
+    this.grantItemsByKey(table, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeyPatterns.survey } }, 'write');
+    // Answering with a personal link deletes the invitation (staff list partitions only).
+    return this.grantItemsByKey(table, ['dynamodb:DeleteItem'], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeyPatterns.surveyStaff } }, 'write');
+  }
+
+  /**
+   * The survey workflows' table access (functions/survey-tasks): items of survey partitions only (waves, responses,
+   * staff lists: read, query, write), deletes in staff list partitions only, the jurisdictions' profiles and the
+   * registry listing (which jurisdictions have waves). No record, audit, session or review item.
+   */
+  grantSurveyWork(table: dynamodb.ITableV2, indexNames: readonly string[]): this {
+    this.grantItemsByKey(table, ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeyPatterns.survey } }, 'write');
+    this.grantItemsByKey(table, ['dynamodb:DeleteItem'], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeyPatterns.surveyStaff } }, 'write');
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: indexNames.map((name) => `${table.tableArn}/index/${name}`),
+        conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [keys.registryPartition] } },
+      }),
+    );
+    return this.grantProfileRead(table);
   }
 
   /** GetItem of jurisdiction profiles only (their partition key is the bare jurisdiction id, without `#`). */

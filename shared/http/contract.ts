@@ -27,6 +27,11 @@ export interface RouteContract<Q = unknown, P = unknown, B = unknown> {
    */
   form?: boolean;
   /**
+   * A form that may also come as multipart/form-data (a file upload), with a larger body than other routes take:
+   * `files` names its file fields (given to the handler as `files`, never validated as text), `maxBytes` its limit.
+   */
+  multipart?: { files: readonly string[]; maxBytes: number };
+  /**
    * Form fields that may be sent more than once (checkboxes); any other repeated field is refused with 400. 'any':
    * the route checks itself (record sections and the survey, whose fields come from a form definition).
    */

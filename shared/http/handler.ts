@@ -36,10 +36,19 @@ const principalsRead = new WeakMap<APIGatewayProxyEventV2, Principal>();
 /** Largest request body any route accepts; larger ones are refused before parsing. */
 export const MAX_BODY_BYTES = 256 * 1024;
 
+/** A file of a multipart form post: its bytes as sent (the route decides what encoding it takes). */
+export interface UploadedFile {
+  filename: string;
+  type: string;
+  bytes: Uint8Array;
+}
+
 export interface RouteInput<Q, P, B> {
   query: Q;
   params: P;
   body: B;
+  /** The files of a multipart form post (routes whose contract declares `multipart`); empty otherwise. */
+  files: Record<string, UploadedFile>;
   /** The signed-in principal; set on every non-public route (the stack has authorized it already). */
   principal: Principal | undefined;
   session: SessionInfo | undefined;
@@ -110,10 +119,11 @@ export function httpFunction(
     }
     const { principal, session } = await authorizeRequest(event, definition, options.sessions);
     const sessionCookie = () => (options.sessions ? readCookie(event.cookies ?? event.headers.cookie, options.sessions.cookieName) : undefined);
+    const files: Record<string, UploadedFile> = {};
     const body = definition.ignoreBody
       ? undefined
       : definition.form
-        ? await parseFormBody(event, sessionCookie(), definition.repeatable)
+        ? await parseFormBody(event, sessionCookie(), definition.repeatable, definition.multipart, files)
         : definition.body
           ? parseJsonBody(event)
           : rejectUnexpectedBody(event);
@@ -121,6 +131,7 @@ export function httpFunction(
       query: validate(definition.query, event.queryStringParameters ?? {}, 'query string'),
       params: validate(definition.params, event.pathParameters ?? {}, 'path'),
       body: definition.body ? validate(definition.body, body, 'body') : definition.form ? body : undefined,
+      files,
       principal,
       session,
       readerSession: session ? readerSessionOf(sessionCookie()) : undefined,
@@ -218,11 +229,11 @@ function readerSessionOf(cookie: string | undefined): string | undefined {
   return cookie === undefined ? undefined : createHash('sha256').update(`npcs-reader-session\n${cookie}`, 'utf8').digest('base64url').slice(0, 32);
 }
 
-function bodyBytes(event: APIGatewayProxyEventV2): Buffer | undefined {
+function bodyBytes(event: APIGatewayProxyEventV2, limit = MAX_BODY_BYTES): Buffer | undefined {
   if (event.body === undefined || event.body === null || event.body === '') return undefined;
   const bytes = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
-  if (bytes.length > MAX_BODY_BYTES) {
-    throw new PayloadTooLargeError(`The request body is ${formatKb(bytes.length)}; the limit is ${formatKb(MAX_BODY_BYTES)}.`);
+  if (bytes.length > limit) {
+    throw new PayloadTooLargeError(`The request body is ${formatKb(bytes.length)}; the limit is ${formatKb(limit)}.`);
   }
   return bytes;
 }
@@ -283,15 +294,24 @@ function parseJsonBody(event: APIGatewayProxyEventV2): unknown {
  * A browser form post: urlencoded UTF-8 fields, after its CSRF token is checked. A name sent more than once gives a
  * list; only the route's `repeatable` fields may be (checkboxes), any other repeated field is refused.
  */
-async function parseFormBody(event: APIGatewayProxyEventV2, sessionCookie: string | undefined, repeatable: RouteContract['repeatable']): Promise<Record<string, string | string[]>> {
-  const bytes = bodyBytes(event);
+async function parseFormBody(
+  event: APIGatewayProxyEventV2,
+  sessionCookie: string | undefined,
+  repeatable: RouteContract['repeatable'],
+  multipart: RouteContract['multipart'],
+  files: Record<string, UploadedFile>,
+): Promise<Record<string, string | string[]>> {
+  const bytes = bodyBytes(event, multipart?.maxBytes);
   const contentType = event.headers['content-type'];
   const FORM = 'application/x-www-form-urlencoded';
-  if (bytes && (!contentType || mediaTypeOf(contentType, FORM) !== FORM)) {
-    throw new UnsupportedMediaTypeError(`Send this form as "${FORM}".`);
+  const MULTIPART = 'multipart/form-data';
+  const type = bytes && contentType ? mediaTypeOf(contentType, FORM) : undefined;
+  if (bytes && type !== FORM && !(multipart && type === MULTIPART)) {
+    throw new UnsupportedMediaTypeError(`Send this form as "${FORM}"${multipart ? ` or "${MULTIPART}"` : ''}.`);
   }
+  const pairs = type === MULTIPART ? await multipartPairs(bytes!, contentType!, multipart!.files, files) : urlencodedPairs(bytes ? utf8Text(bytes) : '');
   const fields: Record<string, string | string[]> = {};
-  for (const [k, v] of urlencodedPairs(bytes ? utf8Text(bytes) : '')) {
+  for (const [k, v] of pairs) {
     if (k === '__proto__') continue;
     const had = Object.hasOwn(fields, k) ? fields[k] : undefined;
     fields[k] = had === undefined ? v : Array.isArray(had) ? [...had, v] : [had, v];
@@ -306,6 +326,32 @@ async function parseFormBody(event: APIGatewayProxyEventV2, sessionCookie: strin
     if (repeated !== undefined) throw repeatedFieldError(repeated);
   }
   return fields;
+}
+
+/**
+ * Name/value pairs of a multipart body (the platform's runtime parser: the fetch API's FormData). Parts named in
+ * `fileFields` go to `files` as bytes (an empty file input sends an empty part: left out); any other file part is
+ * refused, and text parts must be UTF-8.
+ */
+async function multipartPairs(bytes: Buffer, contentType: string, fileFields: readonly string[], files: Record<string, UploadedFile>): Promise<[string, string][]> {
+  let form: FormData;
+  try {
+    form = await new Response(new Uint8Array(bytes), { headers: { 'content-type': contentType } }).formData();
+  } catch {
+    throw new BadRequestError('The form upload is malformed (multipart/form-data). Nothing was saved. Send the form from the page again.');
+  }
+  const pairs: [string, string][] = [];
+  for (const [name, value] of form.entries()) {
+    if (typeof value === 'string') {
+      // An empty file input sent as an empty text part (some encoders leave out filename=""): no file.
+      if (!(fileFields.includes(name) && value === '')) pairs.push([name, value]);
+      continue;
+    }
+    if (!fileFields.includes(name)) throw new BadRequestError(`The form field "${name.slice(0, 100)}" cannot be a file.`);
+    if (name in files) throw repeatedFieldError(name);
+    if (value.size > 0 || value.name) files[name] = { filename: value.name.slice(0, 200), type: value.type, bytes: new Uint8Array(await value.arrayBuffer()) };
+  }
+  return pairs;
 }
 
 /**

@@ -33,7 +33,14 @@ export const MAIL_MARKER_DAYS = 400;
  * The event an email belongs to: a record's submission (with a round when one submission can cause the same kind
  * more than once, e.g. a second escalation), or the day of a reminder digest.
  */
-export type MailOccasion = { recordId: string; submissionId: string; round?: number } | { day: string };
+export type MailOccasion =
+  | { recordId: string; submissionId: string; round?: number }
+  | { day: string }
+  /**
+   * A survey invitation (round 0) or its reminders (1, 2): keyed by the opaque invitation id, never by an address, and
+   * kept in the wave's staff list partition, so the markers are deleted with the list when the wave closes.
+   */
+  | { survey: { waveId: string; invitationId: string }; round: number };
 
 export interface SendOnceResult {
   /** `sent` now, or `already_sent` by an earlier run (nothing was sent this time). */
@@ -59,6 +66,13 @@ const occasionSchema = z.lazy(() =>
       round: z.optional(z.number().check(z.int('round is a whole number'), z.minimum(1, 'round starts at 1'), z.maximum(10_000))),
     }),
     z.strictObject({
+      survey: z.strictObject({
+        waveId: z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'waveId is a wave id')),
+        invitationId: z.string().check(z.regex(ID, 'invitationId is 1-128 letters, digits, "-" or "_"')),
+      }),
+      round: z.number().check(z.int('round is a whole number'), z.minimum(0), z.maximum(2)),
+    }),
+    z.strictObject({
       day: z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'day is a date, YYYY-MM-DD'), z.refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'day is not a real date')),
     }),
   ]),
@@ -74,6 +88,11 @@ export const recipientDigest = (address: string): string => createHash('sha256')
  */
 export function mailEventKey(kind: MailKind, occasion: MailOccasion, recipient: string): string {
   const o = parseOrThrow(occasionSchema, occasion, 'occasion') as MailOccasion;
+  if ('survey' in o) {
+    if (kind !== (o.round === 0 ? 'survey_invitation' : 'survey_reminder')) throw parseMismatch('A survey occasion takes the invitation (round 0) or a reminder (rounds 1 and 2)');
+    return `${o.survey.invitationId}#${kind}${o.round ? `-${o.round}` : ''}`;
+  }
+  if (kind === 'survey_invitation' || kind === 'survey_reminder') throw parseMismatch('A survey email belongs to an invitation (survey: { waveId, invitationId })');
   const digest = recipientDigest(recipient);
   if ('day' in o) {
     if (kind !== 'reminder') throw parseMismatch(`The ${kind} message belongs to a record's submission (recordId, submissionId), not a day`);
@@ -81,6 +100,12 @@ export function mailEventKey(kind: MailKind, occasion: MailOccasion, recipient: 
   }
   if (kind === 'reminder') throw parseMismatch('A reminder digest belongs to a day (YYYY-MM-DD), not a record');
   return `${o.recordId}#${o.submissionId}#${kind}${o.round ? `-${o.round}` : ''}#${digest}`;
+}
+
+/** Where an email's marker lives: the jurisdiction's mail partition, or a survey wave's staff list. */
+function markerKey(kind: MailKind, occasion: MailOccasion, to: string) {
+  const event = mailEventKey(kind, occasion, to);
+  return 'survey' in occasion ? keys.surveyMailMarker(occasion.survey.waveId, event) : keys.mailMarker(event);
 }
 
 const parseMismatch = (message: string) => validationFailed([{ field: 'occasion', message }]);
@@ -103,7 +128,7 @@ export interface SendOnceInput {
  * work before composing (issuing the email's links) skips it for an email a retry would not send again.
  */
 export async function mailSent(table: ScopedTable, kind: MailKind, occasion: MailOccasion, to: string): Promise<boolean> {
-  const marker = await table.get(keys.mailMarker(mailEventKey(kind, occasion, to)), { consistent: true });
+  const marker = await table.get(markerKey(kind, occasion, to), { consistent: true });
   return marker?.state === 'sent';
 }
 
@@ -115,7 +140,7 @@ export async function mailSent(table: ScopedTable, kind: MailKind, occasion: Mai
 export async function sendOnce(input: SendOnceInput): Promise<SendOnceResult> {
   const { table, send } = input;
   const message = parseMailMessage(input.message);
-  const key = keys.mailMarker(mailEventKey(message.kind, input.occasion, message.to));
+  const key = markerKey(message.kind, input.occasion, message.to);
   const now = (input.now ?? (() => new Date()))();
   const leaseId = randomUUID();
   // DynamoDB refuses a placeholder an expression does not use: each write names only its own.

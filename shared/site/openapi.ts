@@ -46,8 +46,8 @@ function stackResponses(r: RouteSpec, c: RouteContract): Responses {
     out[403] = error('Your role does not allow this');
   }
   if (takesBody) {
-    out[413] = error('The body is larger than 256 KB');
-    out[415] = error(c.form ? 'The body is not application/x-www-form-urlencoded' : 'The body is not application/json');
+    out[413] = error(`The body is larger than ${c.multipart ? `${Math.round(c.multipart.maxBytes / 1024 / 1024)} MB` : '256 KB'}`);
+    out[415] = error(c.form ? `The body is not application/x-www-form-urlencoded${c.multipart ? ' or multipart/form-data' : ''}` : 'The body is not application/json');
   }
   if (c.query || c.params || c.body) out[422] = error('The path, query string or body has invalid fields (one entry per field)');
   return out;
@@ -78,6 +78,12 @@ function formBody(body: z.core.$ZodType | undefined): z.core.$ZodType {
   return z.intersection(body, z.object(token));
 }
 
+/** A multipart form's fields: the text fields and token of formBody, plus its file fields (binary). */
+function multipartBody(body: z.core.$ZodType | undefined, files: readonly string[]): z.core.$ZodType {
+  const file = () => withMeta(z.optional(z.string()), { description: 'A file (its bytes)', format: 'binary' });
+  return z.intersection(formBody(body), z.object(Object.fromEntries(files.map((f) => [f, file()]))));
+}
+
 /** The OpenAPI 3.1 document of the platform's API, generated from the routes and their zod contracts. */
 export function buildOpenApiDocument(options: OpenApiOptions = {}): ReturnType<typeof createDocument> {
   const paths: ZodOpenApiPathsObject = {};
@@ -104,7 +110,15 @@ export function buildOpenApiDocument(options: OpenApiOptions = {}): ReturnType<t
       // Parameters are read from the objects' shapes: a contract's z.lazy is built here.
       ...(c.query || c.params ? { requestParams: { ...(c.query ? { query: resolved(c.query) } : {}), ...(c.params ? { path: resolved(c.params) } : {}) } } : {}),
       ...(c.form
-        ? { requestBody: { required: true, content: { 'application/x-www-form-urlencoded': { schema: formBody(c.body) } } } }
+        ? {
+            requestBody: {
+              required: true,
+              content: {
+                'application/x-www-form-urlencoded': { schema: formBody(c.body) },
+                ...(c.multipart ? { 'multipart/form-data': { schema: multipartBody(c.body, c.multipart.files) } } : {}),
+              },
+            },
+          }
         : c.body
           ? { requestBody: { required: true, content: { 'application/json': { schema: c.body } } } }
           : {}),

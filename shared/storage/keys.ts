@@ -33,6 +33,12 @@ export const partitions = {
   audit: 'AUDIT',
   survey: 'SURVEY',
   surveyResponses: (waveId: string) => `SURVEY#${waveId}`,
+  /**
+   * A wave's staff list while it is open (shared/survey/invitations/): the imported rows, the invitations (email, unit,
+   * a digest of the token), the used-link markers and the invitation emails' exactly-once markers. Deleted whole
+   * when the wave closes: nothing else keeps the emails.
+   */
+  surveyStaff: (waveId: string) => `SURVEY#${waveId}#STAFF`,
   mail: 'MAIL',
   /** The people of a jurisdiction the platform may email (shared/people/directory.ts), written at sign-in. */
   people: 'PEOPLE',
@@ -52,6 +58,9 @@ export const WAVE_SK_PREFIX = 'WAVE#';
 export const RESPONSE_SK_PREFIX = 'RESPONSE#';
 export const RESULTS_SK_PREFIX = 'RESULTS#';
 export const VERSION_SK_PREFIX = 'VERSION#';
+export const IMPORT_SK_PREFIX = 'IMPORT#';
+export const MEMBER_SK_PREFIX = 'MEMBER#';
+export const INVITE_SK_PREFIX = 'INVITE#';
 
 export const keys = {
   /** The stored partition key of a jurisdiction-owned partition suffix (what the scoped table writes). */
@@ -96,6 +105,16 @@ export const keys = {
   /** A closed wave's frozen results (shared/survey/results/freeze.ts), beside its wave item: put once, never changed. */
   surveyResults: (waveId: string) => ({ partition: partitions.survey, sk: `${RESULTS_SK_PREFIX}${waveId}` }),
   surveyResponse: (waveId: string, responseId: string) => ({ partition: partitions.surveyResponses(waveId), sk: `${RESPONSE_SK_PREFIX}${responseId}` }),
+  /** A chunk of a validated staff list import, kept until the sending workflow has written its invitations. */
+  surveyImportChunk: (waveId: string, importId: string, chunk: number) => ({ partition: partitions.surveyStaff(waveId), sk: `${IMPORT_SK_PREFIX}${importId}#${String(chunk).padStart(4, '0')}` }),
+  /** One person of a wave's staff list, by lower-cased email: what makes a second list add new people only. */
+  surveyMember: (waveId: string, email: string) => ({ partition: partitions.surveyStaff(waveId), sk: `${MEMBER_SK_PREFIX}${email}` }),
+  /** An unused personal invitation, by the SHA-256 of its token (the token itself is never stored). */
+  surveyInvitation: (waveId: string, tokenDigest: string) => ({ partition: partitions.surveyStaff(waveId), sk: `${INVITE_SK_PREFIX}${tokenDigest}` }),
+  /** A used personal link (no email, no unit): a second try says "already used". */
+  surveyUsedLink: (waveId: string, tokenDigest: string) => ({ partition: partitions.surveyStaff(waveId), sk: `USED#${tokenDigest}` }),
+  /** The exactly-once marker of an invitation email, by the opaque invitation id (never an address). */
+  surveyMailMarker: (waveId: string, event: string) => ({ partition: partitions.surveyStaff(waveId), sk: `SENT#${event}` }),
   /** A person of the jurisdiction, by their subject (the identity provider's id), as their last sign-in said. */
   person: (subject: string) => ({ partition: partitions.people, sk: `PERSON#${subject}` }),
   /** The exactly-once marker of one email (shared/mail/once.ts): `event` is the mail event key, never an address. */
@@ -129,6 +148,8 @@ export const leadingKeyPatterns = {
   sessions: [keys.session('*').pk, keys.signIn('*').pk],
   /** Waves and links, and each wave's responses, of any jurisdiction. */
   survey: [keys.owned('*', partitions.survey), keys.owned('*', partitions.surveyResponses('*'))],
+  /** The staff lists of every wave: the only survey items anything deletes (an answered invitation; the list at close). */
+  surveyStaff: [keys.owned('*', partitions.surveyStaff('*'))],
   /** The people directories of every jurisdiction (the auth function writes them at sign-in). */
   people: [keys.owned('*', partitions.people)],
   /** Append-only partitions (`*#AUDIT` also matches the partnership's `PARTNERSHIP#AUDIT`). */

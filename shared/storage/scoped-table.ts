@@ -4,16 +4,19 @@
  * Callers name partitions by SUFFIX; the handle builds `pk = <jurisdictionId>#<suffix>` (or exactly the id), so
  * nothing built through it can address another jurisdiction. Jurisdiction ids contain no `#`, hence `ky#...`
  * can never be mistaken for `ky-dcbs#...` and vice versa. Every command is checked once more right before it is
- * sent (keys, items, start keys, conditions, transaction items); there is no Scan, no PartiQL, no index query and
- * no delete here — the same shape as the IAM session policy in ./session-policy.ts.
+ * sent (keys, items, start keys, conditions, transaction items); there is no Scan, no PartiQL and no index query
+ * here. Deletes exist for the one kind of partition that is deleted (a survey wave's staff list) and IAM allows
+ * them there only (infra: grantSurveyStaff).
  */
 import type { ConsumedCapacity } from '@aws-sdk/client-dynamodb';
 import {
+  DeleteCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
+  type DeleteCommandInput,
   type DynamoDBDocumentClient,
   type GetCommandInput,
   type PutCommandInput,
@@ -21,7 +24,7 @@ import {
   type TransactWriteCommandInput,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { jurisdictionIdSchema, keys, type JurisdictionId } from './keys.ts';
+import { jurisdictionIdSchema, keys, partitions, type JurisdictionId } from './keys.ts';
 import { STORAGE_MARSHALL_OPTIONS } from './marshalling.ts';
 
 export type Item = Record<string, unknown>;
@@ -60,7 +63,12 @@ export interface ScopedConditionCheck {
   condition: Expression;
 }
 
-export type ScopedTransactItem = { put: ScopedPut } | { update: ScopedUpdate } | { conditionCheck: ScopedConditionCheck };
+export interface ScopedDelete {
+  key: ScopedKey;
+  condition?: Expression;
+}
+
+export type ScopedTransactItem = { put: ScopedPut } | { update: ScopedUpdate } | { delete: ScopedDelete } | { conditionCheck: ScopedConditionCheck };
 
 export type SortCondition = { equals: string } | { beginsWith: string } | { between: readonly [string, string] };
 
@@ -163,6 +171,9 @@ export function scopedBuilders(tableName: string, jurisdictionId: JurisdictionId
     return Object.keys(out).length ? out : undefined;
   };
 
+  // `<id>#SURVEY#<wave>#STAFF`, from the key registry's builder (the id is a slug, the wave id letters and digits).
+  const staffListPk = new RegExp(`^${keys.owned(id, partitions.surveyStaff('\u0000')).replace('\u0000', '[0-9A-Za-z]+')}$`);
+  const isStaffListPk = (pk: string): boolean => staffListPk.test(pk);
   const checkKey = (key: unknown, where: string): void => {
     if (typeof key !== 'object' || key === null) fail(`${where} is missing`);
     if (!pkBelongsTo(id, (key as Item).pk)) fail(`${where} has a pk outside the jurisdiction`);
@@ -176,17 +187,18 @@ export function scopedBuilders(tableName: string, jurisdictionId: JurisdictionId
   };
 
   /** The last line of defence: checks a fully built SDK input, whoever built it. */
-  const guard = (operation: 'get' | 'put' | 'update' | 'query' | 'transactWrite', input: Record<string, unknown>): void => {
+  const guard = (operation: 'get' | 'put' | 'update' | 'delete' | 'query' | 'transactWrite', input: Record<string, unknown>): void => {
     const sameTable = (t: unknown) => t === tableName || fail(`table "${String(t)}" is not the handle's table`);
     if (operation === 'transactWrite') {
       const items = (input as TransactWriteCommandInput).TransactItems;
       if (!Array.isArray(items) || items.length === 0 || items.length > 100) fail('a transaction needs 1-100 items');
       for (const [i, t] of items!.entries()) {
         const kinds = Object.keys(t).filter((k) => (t as Item)[k] !== undefined);
-        if (kinds.length !== 1 || !['Put', 'Update', 'ConditionCheck'].includes(kinds[0]!)) fail(`transaction item ${i} must be one Put, Update or ConditionCheck`);
+        if (kinds.length !== 1 || !['Put', 'Update', 'Delete', 'ConditionCheck'].includes(kinds[0]!)) fail(`transaction item ${i} must be one Put, Update, Delete or ConditionCheck`);
         const kind = kinds[0]!;
         if (kind === 'Put') guard('put', t.Put as Record<string, unknown>);
         else if (kind === 'Update') guard('update', t.Update as Record<string, unknown>);
+        else if (kind === 'Delete') guard('delete', t.Delete as Record<string, unknown>);
         else {
           const c = t.ConditionCheck!;
           sameTable(c.TableName);
@@ -198,7 +210,9 @@ export function scopedBuilders(tableName: string, jurisdictionId: JurisdictionId
     }
     sameTable(input.TableName);
     if ('IndexName' in input && input.IndexName !== undefined) fail('index queries go through the platform-wide readers, not a jurisdiction handle');
-    if (operation === 'get' || operation === 'update') checkKey(input.Key, 'the key');
+    if (operation === 'get' || operation === 'update' || operation === 'delete') checkKey(input.Key, 'the key');
+    // Deletes only where IAM allows them: a survey wave's staff list (keys.ts partitions.surveyStaff).
+    if (operation === 'delete' && !isStaffListPk(String((input.Key as Item).pk))) fail('deletes are for survey staff lists only');
     if (operation === 'put') {
       const item = input.Item as Item | undefined;
       checkKey(item, 'the item');
@@ -252,6 +266,17 @@ export function scopedBuilders(tableName: string, jurisdictionId: JurisdictionId
       guard('update', input as Record<string, unknown>);
       return input;
     },
+    delete(d: ScopedDelete): DeleteCommandInput {
+      const input: DeleteCommandInput = {
+        TableName: tableName,
+        Key: keyOf(d.key),
+        ConditionExpression: d.condition?.expression,
+        ExpressionAttributeNames: d.condition?.names,
+        ExpressionAttributeValues: d.condition?.values,
+      };
+      guard('delete', input as Record<string, unknown>);
+      return input;
+    },
     query(q: ScopedQuery): QueryCommandInput {
       const sk = q.sk;
       const skExpression = !sk ? '' : 'equals' in sk ? ' AND #sk = :sk' : 'beginsWith' in sk ? ' AND begins_with(#sk, :sk)' : ' AND #sk BETWEEN :sk AND :sk2';
@@ -281,6 +306,7 @@ export function scopedBuilders(tableName: string, jurisdictionId: JurisdictionId
         TransactItems: items.map((t) => {
           if ('put' in t) return { Put: build.put(t.put) };
           if ('update' in t) return { Update: build.update(t.update) };
+          if ('delete' in t) return { Delete: build.delete(t.delete) };
           if ('conditionCheck' in t) {
             return {
               ConditionCheck: {
@@ -313,6 +339,7 @@ export interface ScopedTable {
   query(q: ScopedQuery): Promise<{ items: Item[]; lastKey?: Item }>;
   put(p: ScopedPut): Promise<void>;
   update(u: ScopedUpdate): Promise<Item | undefined>;
+  delete(d: ScopedDelete): Promise<void>;
   /** One TransactWriteItems: all items are written or none. */
   transactWrite(items: readonly ScopedTransactItem[], opts?: { clientRequestToken?: string }): Promise<void>;
 }
@@ -359,6 +386,10 @@ export function scopedTable(client: DynamoDBDocumentClient, tableName: string, j
       const out = await client.send(new UpdateCommand({ ...build.update(u), ReturnValues: 'ALL_NEW', ...capacity }));
       reportOf('UpdateItem', out.ConsumedCapacity);
       return out.Attributes;
+    },
+    async delete(d) {
+      const out = await client.send(new DeleteCommand({ ...build.delete(d), ...capacity }));
+      reportOf('DeleteItem', out.ConsumedCapacity);
     },
     async transactWrite(items, opts) {
       const out = await client.send(new TransactWriteCommand({ ...build.transactWrite(items, opts?.clientRequestToken), ...capacity }));

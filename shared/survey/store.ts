@@ -7,6 +7,9 @@ import { keys, partitions, RESPONSE_SK_PREFIX, WAVE_SK_PREFIX } from '#shared/st
 import type { ScopedTable } from '#shared/storage/scoped-table.ts';
 import { acceptsAnswers, addDays, MAX_WAVE_DAYS, newLinkToken, openWaveInputSchema, SURVEY_FORM_ID, todayUtc, type OpenWaveInput, type SurveyWave } from './model.ts';
 
+/** The whole wave item as stored (the jurisdiction id is the handle's). */
+export const storedWave = (item: Record<string, unknown>, jurisdictionId: string): SurveyWave => waveOf(item, jurisdictionId);
+
 
 /** What a link resolves to: the wave's facts the survey page needs (a copy kept on the link item: one read per page). */
 export type LinkedWave = Pick<SurveyWave, 'waveId' | 'jurisdictionId' | 'title' | 'formId' | 'formVersion' | 'status' | 'closesOn'>;
@@ -24,11 +27,22 @@ function waveOf(item: Record<string, unknown>, jurisdictionId: string): SurveyWa
     formId: String(item.formId),
     formVersion: Number(item.formVersion),
     status: item.status === 'closed' ? 'closed' : 'open',
-    linkToken: String(item.linkToken),
+    linkToken: String(item.linkToken ?? ''),
+    mode: item.mode === 'invitations' ? 'invitations' : 'open_link',
+    reminderDays: Array.isArray(item.reminderDays) ? item.reminderDays.map(String) : [],
     closesOn: String(item.closesOn),
     openedAt: String(item.openedAt),
     ...(item.closedAt ? { closedAt: String(item.closedAt) } : {}),
     responseCount: Number(item.responseCount ?? 0),
+    invited: Number(item.invited ?? 0),
+    sent: Number(item.sent ?? 0),
+    reminded: Number(item.reminded ?? 0),
+    answered: Number(item.answered ?? 0),
+    ...(item.staffCounts ? { staffCounts: Object.fromEntries(Object.entries(item.staffCounts as Record<string, unknown>).map(([k, v]) => [k, Number(v)])) } : {}),
+    imports: Array.isArray(item.imports) ? item.imports.map(String) : [],
+    ...(item.staffListDeletedAt ? { staffListDeletedAt: String(item.staffListDeletedAt) } : {}),
+    ...(item.resultsFrozenAt ? { resultsFrozenAt: String(item.resultsFrozenAt) } : {}),
+    ...(item.importing ? { importing: true } : {}),
   };
 }
 
@@ -65,6 +79,17 @@ export class SurveyWaves {
     if (parsed.success && parsed.data.closesOn > addDays(today, MAX_WAVE_DAYS)) {
       errors.push({ field: 'closesOn', message: `A wave stays open at most ${MAX_WAVE_DAYS} days: close it by ${addDays(today, MAX_WAVE_DAYS)}` });
     }
+    const mode = parsed.success ? (parsed.data.mode ?? 'open_link') : 'open_link';
+    const reminderDays = parsed.success && mode === 'invitations' ? [...(parsed.data.reminderDays ?? [])].sort() : [];
+    if (parsed.success) {
+      for (const day of reminderDays) {
+        if (day <= today || day > parsed.data.closesOn) {
+          errors.push({ field: 'reminderDays', message: `A reminder day is between tomorrow (${addDays(today, 1)}) and the closing date (${parsed.data.closesOn})` });
+          break;
+        }
+      }
+      if (new Set(reminderDays).size !== reminderDays.length) errors.push({ field: 'reminderDays', message: 'Pick two different reminder days, or only one' });
+    }
     if (!parsed.success || errors.length) throw validationFailed(errors);
     const wave: SurveyWave = {
       waveId: timeSortableId(now),
@@ -73,40 +98,59 @@ export class SurveyWaves {
       formId: SURVEY_FORM_ID,
       formVersion,
       status: 'open',
-      linkToken: newLinkToken(),
+      // Invitation mode has no shared link: each person's link is their own.
+      linkToken: mode === 'open_link' ? newLinkToken() : '',
+      mode,
+      reminderDays,
       closesOn: parsed.data.closesOn,
       openedAt: now.toISOString(),
       responseCount: 0,
+      invited: 0,
+      sent: 0,
+      reminded: 0,
+      answered: 0,
+      imports: [],
     };
     const { jurisdictionId: _j, ...stored } = wave;
     await this.table.transactWrite([
       { put: { key: keys.surveyWave(wave.waveId), attributes: { kind: 'survey_wave', ...stored }, condition: { expression: 'attribute_not_exists(pk)' } } },
-      { put: { key: keys.surveyLink(wave.linkToken), attributes: { kind: 'survey_link', ...linkFacts(wave) }, condition: { expression: 'attribute_not_exists(pk)' } } },
+      ...(mode === 'open_link'
+        ? [{ put: { key: keys.surveyLink(wave.linkToken), attributes: { kind: 'survey_link', ...linkFacts(wave) }, condition: { expression: 'attribute_not_exists(pk)' } } }]
+        : []),
       auditPut(this.table, newAuditEvent(actor, { action: 'survey.opened', waveId: wave.waveId, formId: wave.formId, formVersion }, now)),
     ]);
     return wave;
   }
 
-  /** Closes a wave now: its link stops taking answers. Closing a closed wave changes nothing. */
-  async close(actor: Actor, waveId: string): Promise<SurveyWave | undefined> {
+  /** One wave, read consistently. */
+  async get(waveId: string): Promise<SurveyWave | undefined> {
+    const item = await this.table.get(keys.surveyWave(waveId), { consistent: true });
+    return item ? waveOf(item, this.table.jurisdictionId) : undefined;
+  }
+
+  /**
+   * Closes a wave now: its link stops taking answers. Closing a closed wave changes nothing (`wasOpen` false says
+   * so: the caller tells the person, and computes nothing again).
+   */
+  async close(actor: Actor, waveId: string): Promise<(SurveyWave & { wasOpen: boolean }) | undefined> {
     const item = await this.table.get(keys.surveyWave(waveId), { consistent: true });
     if (!item) return undefined;
     const wave = waveOf(item, this.table.jurisdictionId);
-    if (wave.status === 'closed') return wave;
+    if (wave.status === 'closed') return { ...wave, wasOpen: false };
     const now = this.clock();
     const set = { expression: 'SET #s = :closed, closedAt = :at', names: { '#s': 'status' }, values: { ':closed': 'closed', ':at': now.toISOString(), ':open': 'open' } };
     try {
       await this.table.transactWrite([
         { update: { key: keys.surveyWave(waveId), update: set, condition: { expression: '#s = :open', names: { '#s': 'status' }, values: { ':open': 'open' } } } },
-        { update: { key: keys.surveyLink(wave.linkToken), update: { expression: 'SET #s = :closed', names: { '#s': 'status' }, values: { ':closed': 'closed' } } } },
+        ...(wave.linkToken ? [{ update: { key: keys.surveyLink(wave.linkToken), update: { expression: 'SET #s = :closed', names: { '#s': 'status' }, values: { ':closed': 'closed' } } } }] : []),
         auditPut(this.table, newAuditEvent(actor, { action: 'survey.closed', waveId, formId: wave.formId, formVersion: wave.formVersion }, now)),
       ]);
     } catch (error) {
       // Someone closed it a moment ago: the outcome they wanted is already there.
-      if (cancellationCodes(error)?.[0] === 'ConditionalCheckFailed') return { ...wave, status: 'closed' };
+      if (cancellationCodes(error)?.[0] === 'ConditionalCheckFailed') return { ...(await this.get(waveId))!, wasOpen: false };
       throw error;
     }
-    return { ...wave, status: 'closed', closedAt: now.toISOString() };
+    return { ...wave, status: 'closed', closedAt: now.toISOString(), wasOpen: true };
   }
 
   /** The wave behind a link, or undefined for a link that was never made here. */

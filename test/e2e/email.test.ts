@@ -12,6 +12,7 @@ import type { RenderedMail } from '#shared/mail/message.ts';
 import { approvedMail, escalationMail, reminderDigestMail, returnedMail, reviewRequestMail } from '#shared/mail/templates/messages.tsx';
 import type { DigestItem, MailRecord } from '#shared/mail/templates/model.ts';
 import { replyAnswerMail } from '#shared/mail/templates/reply-answer.tsx';
+import { surveyInvitationMail } from '#shared/mail/templates/survey.tsx';
 import { REFUSAL_MESSAGES } from '#shared/review/replies.ts';
 import { launchChromium, type RealBrowser } from '../support/chromium.ts';
 import { nuCheck, type VisitedPage } from '../support/nu-checker.ts';
@@ -49,6 +50,8 @@ const EMAILS: Record<string, RenderedMail> = {
   reminder: reminderDigestMail({ jurisdictionName: JURISDICTION, today: '2026-03-04', items: digestItems, links: { list: `${BASE}/` } }),
   reply_answer_recorded: replyAnswerMail({ recorded: true, jurisdictionName: JURISDICTION, message: 'Your approval was recorded: the record is approved and locked. Nothing else is needed from you.', link: reviewerLinks(RECORD).open }),
   reply_answer_refused: replyAnswerMail({ recorded: false, jurisdictionName: JURISDICTION, message: REFUSAL_MESSAGES.no_command, link: reviewerLinks(RECORD).open }),
+  survey_invitation: surveyInvitationMail({ jurisdictionName: JURISDICTION, waveTitle: 'Spring 2027', closesOn: '2027-04-30', link: `${BASE}/survey/ky-dcbs#01JABCDEFGHJKMNPQRSTVWXYZ0AbCdEfGhIjKlMnOpQrStUv`, code: '01JABCDEFGHJKMNPQRSTVWXYZ0AbCdEfGhIjKlMnOpQrStUv', round: 0 }),
+  survey_reminder: surveyInvitationMail({ jurisdictionName: JURISDICTION, waveTitle: 'Spring 2027', closesOn: '2027-04-30', link: `${BASE}/survey/ky-dcbs#01JABCDEFGHJKMNPQRSTVWXYZ0AbCdEfGhIjKlMnOpQrStUv`, code: '01JABCDEFGHJKMNPQRSTVWXYZ0AbCdEfGhIjKlMnOpQrStUv', round: 1 }),
   escalation: escalationMail({ jurisdictionName: JURISDICTION, record: RECORD, today: '2026-03-09', submittedOn: '2026-02-20', remindersSent: 3, links: { open: reviewerLinks(RECORD).open } }),
 };
 

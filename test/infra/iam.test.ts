@@ -59,15 +59,42 @@ describe('IAM least privilege', () => {
     expect(actionsOn(statements, tableId)).toEqual(['dynamodb:DescribeTable']);
   });
 
-  it('no function may delete or batch-write items, except sessions and sign-in items (by leading key)', () => {
+  it('no function may delete or batch-write items, except sessions and sign-in items, and survey staff lists (by leading key)', () => {
+    const staffDeleters: string[] = [];
     for (const f of functions) {
       for (const s of allowStatementsOfRole(template, roleOf(f))) {
         if (allows(s, 'dynamodb:BatchWriteItem')) throw new Error(`${f.id} may BatchWriteItem`);
         if (allows(s, 'dynamodb:DeleteItem')) {
-          expect(s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'], `${f.id} DeleteItem`).toEqual(['SESSION#*', 'SIGNIN#*']);
+          const keys = s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'];
+          if (JSON.stringify(keys) === JSON.stringify(['*#SURVEY#*#STAFF'])) {
+            // Only DeleteItem, and nothing else in the same statement.
+            expect(s.Action, `${f.id} staff list delete`).toEqual('dynamodb:DeleteItem');
+            staffDeleters.push(f.id);
+          } else expect(keys, `${f.id} DeleteItem`).toEqual(['SESSION#*', 'SIGNIN#*']);
         }
       }
     }
+    // The survey deletes the invitation it answers; the survey workflows delete the staff list at close.
+    expect(staffDeleters.sort()).toEqual(['survey', 'survey-tasks']);
+  });
+
+  it('the survey workflows touch survey partitions, profiles and the registry listing only', () => {
+    const statements = allowStatementsOfRole(template, roleOf(fn(template, 'survey-tasks')));
+    const table = statements.filter((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]).some((a) => String(a).startsWith('dynamodb:')));
+    expect(table.length).toBeGreaterThan(0);
+    for (const s of table) {
+      const like = s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'];
+      const notLike = s.Condition?.['ForAllValues:StringNotLike']?.['dynamodb:LeadingKeys'];
+      const equals = s.Condition?.['ForAllValues:StringEquals']?.['dynamodb:LeadingKeys'];
+      expect(like ?? notLike ?? equals, JSON.stringify(s.Action)).toBeDefined();
+      if (like) expect([['*#SURVEY', '*#SURVEY#*'], ['*#SURVEY#*#STAFF']]).toContainEqual(like);
+      else if (notLike) expect(notLike).toEqual(['*#*']);
+      else {
+        expect(equals).toEqual(['REGISTRY#JURISDICTION']);
+        expect(s.Action).toEqual('dynamodb:Query');
+      }
+    }
+    for (const action of ['dynamodb:Scan', 'dynamodb:BatchWriteItem', 'dynamodb:PartiQLSelect']) expect(statements.some((s) => allows(s, action)), action).toBe(false);
   });
 
   it('audit partitions are append-only for every function that may write', () => {
@@ -76,7 +103,7 @@ describe('IAM least privilege', () => {
         (s) => s.Effect === 'Deny' && allows({ ...s, Effect: 'Allow' }, 'dynamodb:UpdateItem') && allows({ ...s, Effect: 'Allow' }, 'dynamodb:DeleteItem'),
       );
     const writers = functions.filter((f) => allowStatementsOfRole(template, roleOf(f)).some((s) => allows(s, 'dynamodb:PutItem') || allows(s, 'dynamodb:UpdateItem')));
-    expect(writers.map((f) => f.id).sort()).toEqual(['auth', 'audit', 'jurisdictions', 'not-found', 'records', 'review-reply', 'review-tasks', 'survey', 'web'].sort());
+    expect(writers.map((f) => f.id).sort()).toEqual(['auth', 'audit', 'jurisdictions', 'not-found', 'records', 'review-reply', 'review-tasks', 'survey', 'survey-tasks', 'web'].sort());
     for (const f of writers) {
       const d = denies(f);
       expect(d, f.id).toHaveLength(1);
@@ -91,20 +118,23 @@ describe('IAM least privilege', () => {
     expect(statements.some((s) => allows(s, 'dynamodb:Query'))).toBe(false);
   });
 
-  it('the anonymous survey touches survey partitions and profiles only: no sessions, no records, no queries', () => {
+  it('the anonymous survey touches survey partitions and profiles only (deletes: used invitations only): no sessions, no records, no queries', () => {
     const statements = allowStatementsOfRole(template, roleOf(fn(template, 'survey')));
     const table = statements.filter((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]).some((a) => String(a).startsWith('dynamodb:')));
     expect(table.length).toBeGreaterThan(0);
     for (const s of table) {
       const keys = s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'] ?? s.Condition?.['ForAllValues:StringNotLike']?.['dynamodb:LeadingKeys'];
       expect(keys, JSON.stringify(s.Action)).toBeDefined();
-      if (s.Condition?.['ForAllValues:StringLike']) expect(keys).toEqual(['*#SURVEY', '*#SURVEY#*']);
-      else {
+      if (s.Condition?.['ForAllValues:StringLike']) {
+        // Answering deletes the invitation used, in its wave's staff list: DeleteItem there and nowhere else.
+        if (s.Action === 'dynamodb:DeleteItem') expect(keys).toEqual(['*#SURVEY#*#STAFF']);
+        else expect(keys).toEqual(['*#SURVEY', '*#SURVEY#*']);
+      } else {
         expect(keys).toEqual(['*#*']);
         expect(s.Action).toEqual('dynamodb:GetItem');
       }
     }
-    for (const action of ['dynamodb:Query', 'dynamodb:Scan', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem']) expect(statements.some((s) => allows(s, action)), action).toBe(false);
+    for (const action of ['dynamodb:Query', 'dynamodb:Scan', 'dynamodb:BatchWriteItem']) expect(statements.some((s) => allows(s, action)), action).toBe(false);
   });
 
   it('registry-export can put objects in the exports bucket; jurisdictions and health cannot', () => {

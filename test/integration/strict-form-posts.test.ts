@@ -14,7 +14,7 @@ const send = (url: string, body: string | Uint8Array<ArrayBuffer>, contentType: 
   (browser ? browser.go.bind(browser) : fetch)(url, { method: 'POST', body, headers: { 'content-type': contentType, accept: 'text/html' }, redirect: 'manual' });
 const encode = (pairs: [string, string][]) => new URLSearchParams(pairs).toString();
 
-async function openWave(admin: Browser): Promise<{ path: string; waveId: string }> {
+async function openWave(admin: Browser): Promise<{ token: string; waveId: string }> {
   const page = await (await admin.go(`${baseUrl()}/survey-waves`)).text();
   const closesOn = new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10);
   const res = await admin.go(`${baseUrl()}/survey-waves`, {
@@ -24,19 +24,20 @@ async function openWave(admin: Browser): Promise<{ path: string; waveId: string 
   });
   const waveId = new URL(res.url).searchParams.get('opened')!;
   const html = await res.text();
-  const path = /href="https?:\/\/[^/"]+(\/survey\/ky-dcbs\/[A-Za-z0-9_-]{22})"/.exec(html.slice(html.indexOf('Strict parsing')))![1]!;
-  return { path, waveId };
+  const token = /href="https?:\/\/[^/"]+\/survey\/ky-dcbs#([A-Za-z0-9_-]{22})"/.exec(html.slice(html.indexOf('Strict parsing')))![1]!;
+  return { token, waveId };
 }
 
 describe('strict form and JSON bodies', () => {
   it('the anonymous survey refuses another charset, non-UTF-8 and repeated fields, and stores no response', async () => {
     const admin = await signIn('demo-ky-dcbs-admin');
-    const { path, waveId } = await openWave(admin);
-    const html = await (await fetch(`${baseUrl()}${path}`)).text();
+    const { token, waveId } = await openWave(admin);
+    const start = await (await fetch(`${baseUrl()}/survey/ky-dcbs`)).text();
+    const html = await (await send(`${baseUrl()}/survey/ky-dcbs/start`, encode([['_csrf', hidden(start, '_csrf')!], ['token', token]]), FORM)).text();
     const registry = (await (await fetch(`${baseUrl()}/api/jurisdictions/ky-dcbs`)).json()) as { units?: { code: string }[] };
     const answers = Object.entries(sampleSurveyResponse(registry.units![0]!.code)).map(([k, v]) => [k, String(v)] as [string, string]);
-    const base: [string, string][] = [['_csrf', hidden(html, '_csrf')!], ['submissionId', hidden(html, 'submissionId')!], ...answers];
-    const url = `${baseUrl()}${path}`;
+    const base: [string, string][] = [['_csrf', hidden(html, '_csrf')!], ['submissionId', hidden(html, 'submissionId')!], ['token', token], ...answers];
+    const url = `${baseUrl()}/survey/ky-dcbs/answers`;
 
     const charset = await send(url, encode(base), `${FORM}; charset=windows-1252`);
     expect(charset.status).toBe(415);

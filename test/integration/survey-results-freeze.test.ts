@@ -39,6 +39,13 @@ async function closedWave(jurisdictionId: string, waveId: string, perUnit: Recor
     openedAt: '2027-03-01T00:00:00.000Z',
     closedAt: '2027-03-31T18:00:00.000Z',
     responseCount: n,
+    mode: 'open_link',
+    reminderDays: [],
+    invited: 0,
+    sent: 0,
+    reminded: 0,
+    answered: 0,
+    imports: [],
   };
   return { wave, responses };
 }

@@ -35,11 +35,13 @@ describe('web forms refuse a 5 MB paste with a page that says so, and store noth
   it('on the anonymous survey: 413 page, no response stored', async () => {
     const admin = await signIn('demo-ky-dcbs-admin');
     const waves = await (await admin.go(`${baseUrl()}/survey-waves`)).text();
-    const link = /href="https?:\/\/[^/"]+(\/survey\/ky-dcbs\/[A-Za-z0-9_-]{22})"/.exec(waves)?.[1];
+    const link = /href="https?:\/\/[^/"]+(\/survey\/ky-dcbs#[A-Za-z0-9_-]{22})"/.exec(waves)?.[1];
     expect(link, 'the seeded demo wave is open').toBeDefined();
     const countBefore = /npcs-status-count">(\d+)</.exec(waves.slice(waves.lastIndexOf('<tr', waves.indexOf(link!))))?.[1];
-    const survey = await (await fetch(`${baseUrl()}${link}`)).text();
-    const res = await fetch(`${baseUrl()}${link}`, form([['_csrf', hidden(survey, '_csrf')!], ['submissionId', hidden(survey, 'submissionId')!], ['unit', FIVE_MB]]));
+    const token = link!.split('#')[1]!;
+    const start = await (await fetch(`${baseUrl()}/survey/ky-dcbs`)).text();
+    const survey = await (await fetch(`${baseUrl()}/survey/ky-dcbs/start`, form([['_csrf', hidden(start, '_csrf')!], ['token', token]]))).text();
+    const res = await fetch(`${baseUrl()}/survey/ky-dcbs/answers`, form([['_csrf', hidden(survey, '_csrf')!], ['submissionId', hidden(survey, 'submissionId')!], ['token', token], ['unit', FIVE_MB]]));
     expect(res.status).toBe(413);
     expect(await res.text()).toContain('What you sent is too large');
     const after = await (await admin.go(`${baseUrl()}/survey-waves`)).text();

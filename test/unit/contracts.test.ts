@@ -25,17 +25,20 @@ describe('route contracts', () => {
     for (const r of ROUTES) expect(op(r.method.toLowerCase(), r.path)!.description, `${r.method} ${r.path}`).toContain(`\`${r.action}\``);
   });
 
-  it('make every state-changing browser route a form post (CSRF token, urlencoded), and document it so', () => {
+  it('make every state-changing browser route a form post (CSRF token, urlencoded; multipart only where a file is uploaded), and document it so', () => {
     const doc = buildOpenApiDocument();
     // The JSON API lives under /api/; sign-in's redirects are GETs. Every other non-GET route is a page's form.
     const browserPosts = ROUTES.filter((r) => r.method !== 'GET' && !r.path.startsWith('/api/'));
     expect(browserPosts.length).toBeGreaterThanOrEqual(10);
+    // The staff list upload is the one file upload.
+    expect(ROUTES.filter((r) => CONTRACTS[`${r.method} ${r.path}`]!.multipart).map((r) => `${r.method} ${r.path}`)).toEqual(['POST /survey-waves/{waveId}/staff']);
     for (const r of ROUTES) {
       const key = `${r.method} ${r.path}`;
       const isForm = browserPosts.includes(r);
       expect(CONTRACTS[key]!.form ?? false, key).toBe(isForm);
       const op = (doc.paths?.[r.path] as Record<string, { requestBody?: { content: Record<string, unknown> } }>)[r.method.toLowerCase()];
-      if (op?.requestBody) expect(Object.keys(op.requestBody.content), key).toEqual([isForm ? 'application/x-www-form-urlencoded' : 'application/json']);
+      const multipart = CONTRACTS[key]!.multipart ? ['multipart/form-data'] : [];
+      if (op?.requestBody) expect(Object.keys(op.requestBody.content), key).toEqual(isForm ? ['application/x-www-form-urlencoded', ...multipart] : ['application/json']);
     }
   });
 });

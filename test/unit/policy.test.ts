@@ -30,7 +30,7 @@ describe('policy values', () => {
       renderToString(
         h(SurveyPage, {
           wave: { jurisdictionId: 'ky-dcbs', title: 'Spring' },
-          linkToken: 'a'.repeat(22),
+          token: 'a'.repeat(22),
           jurisdictionName: 'Kentucky',
           form: renderModel(survey, { units: [{ code: 'u1', label: 'Unit 1' }] }),
           visibility: { fields: {}, sections: {} } as never,

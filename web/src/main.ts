@@ -6,6 +6,7 @@
  */
 import { CONTROL, mergeSection, postedFrom, sectionAnswers, type FieldSpec } from '../../shared/web/form-values.ts';
 import { remainingText, signInAgainHref, timeoutState } from './session-timeout.ts';
+import { enhanceSurveyProgress, enhanceSurveyStart } from './survey.ts';
 
 type Condition = unknown;
 type Bag = Record<string, unknown>;
@@ -52,6 +53,12 @@ for (const box of document.querySelectorAll<HTMLElement>('.usa-character-count[d
 
 // A form that came back with problems: start at its error summary (it is focusable, tabindex -1).
 document.getElementById('error-summary')?.focus();
+
+const surveyStart = document.querySelector<HTMLFormElement>('form[data-survey-start]');
+if (surveyStart) enhanceSurveyStart(surveyStart);
+const surveyForm = document.querySelector<HTMLFormElement>('form.npcs-survey-form');
+const surveyProgress = document.querySelector<HTMLElement>('[data-survey-progress]');
+if (surveyForm && surveyProgress) enhanceSurveyProgress(surveyForm, surveyProgress);
 
 const recordForm = document.querySelector<HTMLFormElement>('form.npcs-record-form');
 if (recordForm) enhanceRecordForm(recordForm);

@@ -135,7 +135,13 @@ describe('the scoped builders', () => {
     expect(() => guard('query', { TableName: TABLE, IndexName: 'gsi1', KeyConditionExpression: '#pk = :pk', ExpressionAttributeNames: { '#pk': 'pk' }, ExpressionAttributeValues: { ':pk': 'ky' } })).toThrow(ScopeViolationError);
     expect(() => guard('get', { TableName: 'Other', Key: { pk: 'ky', sk: 'X' } })).toThrow(ScopeViolationError);
     expect(() => guard('query', { TableName: TABLE, KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': 'ky' } })).toThrow(ScopeViolationError);
-    expect(() => guard('transactWrite', { TransactItems: [{ Delete: { TableName: TABLE, Key: { pk: 'ky', sk: 'X' } } }] })).toThrow(ScopeViolationError);
+    // Deletes: only in a survey wave's staff list of this jurisdiction (as IAM allows).
+    expect(() => guard('transactWrite', { TransactItems: [{ Delete: { TableName: TABLE, Key: { pk: 'ky', sk: 'X' } } }] })).toThrow(/deletes are for survey staff lists only/);
+    expect(() => guard('transactWrite', { TransactItems: [{ Delete: { TableName: TABLE, Key: { pk: 'ky#RECORDS', sk: 'REC#1' } } }] })).toThrow(/deletes are for survey staff lists only/);
+    expect(() => guard('delete', { TableName: TABLE, Key: { pk: 'ky#SURVEY#01JABC#STAFF#X', sk: 'INVITE#d' } })).toThrow(/deletes are for survey staff lists only/);
+    expect(() => guard('delete', { TableName: TABLE, Key: { pk: 'oh#SURVEY#01JABC#STAFF', sk: 'INVITE#d' } })).toThrow(ScopeViolationError);
+    expect(() => guard('delete', { TableName: TABLE, Key: { pk: 'ky#SURVEY#01JABC#STAFF', sk: 'INVITE#d' } })).not.toThrow();
+    expect(() => guard('transactWrite', { TransactItems: [{ Delete: { TableName: TABLE, Key: { pk: 'ky#SURVEY#01JABC#STAFF', sk: 'INVITE#d' } } }] })).not.toThrow();
     expect(() => build.get({ partition: '', sk: 'X' })).toThrow(ScopeViolationError);
     expect(() => build.get({ partition: 'A', sk: '' })).toThrow(ScopeViolationError);
     expect(() => build.put({ key: { sk: 'X' }, attributes: { sk: 'Y' } })).toThrow(ScopeViolationError);
@@ -168,7 +174,7 @@ describe('scopedTable', () => {
     expect(() => scopedTable(docClient(), TABLE, 'ky')).not.toThrow();
   });
 
-  it('sends only guarded commands, asks for consumed capacity when told to, and offers no scan or delete', async () => {
+  it('sends only guarded commands, asks for consumed capacity when told to, and offers no scan (deletes: staff lists only)', async () => {
     const client = docClient();
     const send = vi.spyOn(client, 'send').mockResolvedValue({ ConsumedCapacity: [{ TableName: TABLE, CapacityUnits: 4 }] } as never);
     const seen: [string, number][] = [];
@@ -178,7 +184,8 @@ describe('scopedTable', () => {
     expect(command.input.ReturnConsumedCapacity).toBe('TOTAL');
     expect(pksIn(command.input)).toEqual(['ky#RECORDS']);
     expect(seen).toEqual([['TransactWriteItems', 4]]);
-    expect(Object.keys(table).sort()).toEqual(['get', 'jurisdictionId', 'owns', 'pk', 'put', 'query', 'tableName', 'transactWrite', 'update']);
+    expect(Object.keys(table).sort()).toEqual(['delete', 'get', 'jurisdictionId', 'owns', 'pk', 'put', 'query', 'tableName', 'transactWrite', 'update']);
+    await expect(table.delete({ key: { partition: 'RECORDS', sk: 'REC#1' } })).rejects.toThrow(/deletes are for survey staff lists only/);
     await expect(table.get({ partition: 'RECORDS', sk: '' })).rejects.toThrow(ScopeViolationError);
     expect(send).toHaveBeenCalledTimes(1);
   });
@@ -280,7 +287,7 @@ describe('the scoped builders at their edges', () => {
     refused(() => guard('transactWrite', {}), /1-100 items/);
     refused(
       () => guard('transactWrite', { TransactItems: [put(0), { ...put(1), Update: { TableName: TABLE, Key: { pk: 'ky#R', sk: 'X' }, UpdateExpression: 'SET a = :a' } }] }),
-      /transaction item 1 must be one Put, Update or ConditionCheck/,
+      /transaction item 1 must be one Put, Update, Delete or ConditionCheck/,
     );
     expect(() => guard('transactWrite', { TransactItems: [{ ...put(0), Update: undefined }] })).not.toThrow();
     const check = (c: Record<string, unknown>) => () => guard('transactWrite', { TransactItems: [{ ConditionCheck: { TableName: TABLE, Key: { pk: 'ky#R', sk: 'X' }, ConditionExpression: 'attribute_exists(pk)', ...c } }] });
@@ -304,7 +311,8 @@ describe('the scoped builders at their edges', () => {
         },
       ],
     });
-    refused(() => build.transactWrite([{ delete: {} } as unknown as ScopedTransactItem]), /unknown transaction item/);
+    refused(() => build.transactWrite([{ delete: {} } as unknown as ScopedTransactItem]), /a key needs a non-empty sk/);
+    refused(() => build.transactWrite([{ unknown: {} } as unknown as ScopedTransactItem]), /unknown transaction item/);
     const update = build.transactWrite([{ update: { key, update: { expression: 'SET a = :a', values: { ':a': 1 } } } }]);
     expect(update.TransactItems).toEqual([{ Update: build.update({ key, update: { expression: 'SET a = :a', values: { ':a': 1 } } }) }]);
     expect(update.TransactItems![0]!.Update!.Key).toEqual({ pk: 'ky#RECORDS', sk: 'REC#1' });

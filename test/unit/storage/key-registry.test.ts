@@ -14,6 +14,7 @@ import { GSI1, keys, leadingKeyPatterns } from '#shared/storage/keys.ts';
 import { STORAGE_MARSHALL_OPTIONS, STORAGE_UNMARSHALL_OPTIONS } from '#shared/storage/marshalling.ts';
 import { scopedTable } from '#shared/storage/scoped-table.ts';
 import { SurveyWaves } from '#shared/survey/store.ts';
+import { StaffLists } from '#shared/survey/invitations/store.ts';
 import { sendOnce } from '#shared/mail/once.ts';
 import { ActionIds } from '#shared/review/action-store.ts';
 
@@ -122,6 +123,11 @@ const KINDS: { kind: string; pk: RegExp; sk: RegExp; grants: readonly Grant[]; p
   { kind: 'survey link', pk: shape(owned(keys.surveyLink(B).partition)), sk: shape(keys.surveyLink(B).sk), grants: ['jurisdiction', 'survey'] },
   { kind: 'survey response', pk: shape(owned(keys.surveyResponse(B, C).partition)), sk: shape(keys.surveyResponse(B, C).sk), grants: ['jurisdiction', 'survey'] },
   { kind: 'mail marker', pk: shape(owned(keys.mailMarker(B).partition)), sk: shape(keys.mailMarker(B).sk), grants: ['jurisdiction'] },
+  { kind: 'survey import chunk', pk: shape(owned(keys.surveyImportChunk(B, C, 0).partition)), sk: new RegExp(`^${keys.surveyImportChunk(B, '\u0002', 0).sk.replace(B, '[^#]+').replace('\u0002', '[^#]+').replace('0000', '\\d{4}')}$`), grants: ['jurisdiction', 'survey'] },
+  { kind: 'survey staff member', pk: shape(owned(keys.surveyMember(B, C).partition)), sk: shape(keys.surveyMember(B, C).sk), grants: ['jurisdiction', 'survey'] },
+  { kind: 'survey invitation', pk: shape(owned(keys.surveyInvitation(B, C).partition)), sk: shape(keys.surveyInvitation(B, C).sk), grants: ['jurisdiction', 'survey'] },
+  { kind: 'survey used link', pk: shape(owned(keys.surveyUsedLink(B, C).partition)), sk: shape(keys.surveyUsedLink(B, C).sk), grants: ['jurisdiction', 'survey'] },
+  { kind: 'survey mail marker', pk: shape(owned(keys.surveyMailMarker(B, C).partition)), sk: shape(keys.surveyMailMarker(B, C).sk), grants: ['jurisdiction', 'survey'] },
   {
     kind: 'review action',
     pk: shape(owned(keys.reviewAction(B).partition)),
@@ -239,6 +245,29 @@ describe('key registry (shared/storage/keys.ts): every key a store writes', () =
     await waves.close(actor, wave.waveId);
     const kinds = checkWritten(t.written, jid);
     for (const kind of ['survey wave', 'survey link', 'survey response', 'audit event']) expect(kinds).toContain(kind);
+  });
+
+  it('survey staff lists: import chunks, members, invitations, used links, email markers, all in the wave staff partition', async () => {
+    const t = new RecordingTable();
+    const jid = 'ky-dcbs';
+    const table = scopedTable(t.client, 't', jid);
+    const waves = new SurveyWaves(table);
+    const actor = { subject: 'sub-1', role: 'jurisdiction_admin', jurisdictionId: jid, requestId: 'req-1' };
+    const wave = await waves.open(actor, { title: 'Spring', closesOn: new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10), mode: 'invitations' }, 1);
+    const lists = new StaffLists(table);
+    const staged = await lists.stage(wave.waveId, [{ line: 2, email: 'jane@agency.example.gov', unit: 'intake' }]);
+    await lists.writeInvitations('secret', wave.waveId, staged.importId, 0, 0, 100);
+    await lists.commitImport(wave.waveId, staged.importId);
+    const invitations = (await lists.invitations(wave.waveId, 100)).items.filter((i) => i.invitationId);
+    const digest = invitations[0]!.digest;
+    await sendOnce({ table, occasion: { survey: { waveId: wave.waveId, invitationId: invitations[0]!.invitationId }, round: 0 }, message: { kind: 'survey_invitation', to: 'jane@agency.example.gov', subject: 'Survey', html: '<p>x</p>', text: 'x' }, send: async () => ({ kind: 'survey_invitation', messageId: '<m@x>' }) });
+    await lists.markSent(wave.waveId, digest);
+    await lists.respond({ wave: { ...wave, imports: [staged.importId] }, digest, unit: 'intake' }, {});
+    await lists.deleteSome(wave.waveId, 100);
+    const kinds = checkWritten(t.written, jid);
+    for (const kind of ['survey import chunk', 'survey staff member', 'survey invitation', 'survey used link', 'survey mail marker', 'survey response']) expect(kinds).toContain(kind);
+    // No key holds an address (the member key does: it is the list, deleted at close, and the one key that does).
+    for (const w of t.written.filter((x) => !x.sk.startsWith('MEMBER#'))) expect(w.sk).not.toContain('jane@');
   });
 
   it('mail markers: the exactly-once marker of each email, under its jurisdiction only', async () => {
