@@ -70,6 +70,7 @@ ${routes}
 ${schedules}
   Demo data: jurisdictions from seed/jurisdictions.json; demo users from seed/users.json (pick one on the sign-in page):
 ${describeDemoUsers(cloud.demoUsers).map((line) => `    ${line}`).join("\n")}
+  Demo survey results: spring 2025 and 2026 waves of ky-dcbs, ct-dcf, il-dcfs, va-dss, oh-cuyahoga-dcfs (closed, frozen)
   Demo reviews (${DEMO_REVIEW_JURISDICTION}, through the review workflow; their emails are in the mail inbox):
 ${DEMO_REVIEWS.map((r) => `    ${r.state.padEnd(18)} ${r.reference}`).join('\n')}
 
@@ -88,6 +89,16 @@ void seedDemoReviews({ client: cloud.storage, tableName: cloud.tableName, stepFu
     if (!stopping) console.error(`[local] demo reviews not seeded: ${(e as Error).message}`);
   },
 );
+
+// Survey results: two closed waves in several jurisdictions, frozen by the real close step, and the targets.
+void import('./seed-survey.ts')
+  .then(({ seedDemoSurveyResults }) => seedDemoSurveyResults(cloud.storage, cloud.tableName))
+  .then(
+    ({ waves, targets }) => log(`demo survey results: ${waves} closed waves seeded and frozen${targets ? ', partnership targets set' : ''} (see /survey-results)`),
+    (e: unknown) => {
+      if (!stopping) console.error(`[local] demo survey results not seeded: ${(e as Error).message}`);
+    },
+  );
 
 const shutdown = async (signal: string) => {
   if (stopping) return;
