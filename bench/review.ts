@@ -7,6 +7,7 @@ import { reviewExecutionName } from '#shared/review/model.ts';
 import { signIn, type Browser } from '../test/integration/helpers.ts';
 import { startTestCloud } from '../test/support/local-cloud.ts';
 import type { BenchRow } from './types.ts';
+import { until } from './until.ts';
 
 const TRANSITIONS_TARGET = 25;
 /** Step Functions Standard: $0.025 per 1,000 state transitions (beyond the 4,000 free each month). */
@@ -21,15 +22,6 @@ const REVIEWER_ADDRESS = 'review-lead@ky-dcbs.example.org';
 
 const json = (method: string, body: unknown): RequestInit => ({ method, body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 30_000, everyMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
 
 const quantile = (sorted: readonly number[], q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
 

@@ -22,6 +22,7 @@ import { SurveyWaves } from '#shared/survey/store.ts';
 import { signIn, type Browser } from '../test/integration/helpers.ts';
 import { startTestCloud } from '../test/support/local-cloud.ts';
 import type { BenchRow } from './types.ts';
+import { until } from './until.ts';
 
 const JURISDICTION = 'ky-dcbs';
 const INVITATIONS = Number(process.env.BENCH_INVITATIONS ?? 5_000);
@@ -30,15 +31,6 @@ const LARGE_LIST = 20_000;
 const WEB_TIMEOUT_S = 10;
 const UPLOAD_TARGET_S = 5;
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs: number, everyMs = 250): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
 
 const hidden = (html: string, name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1];
 const csvOf = (addresses: readonly string[], unit: string) => `email,unit\n${addresses.map((a) => `${a},${unit}`).join('\n')}\n`;
