@@ -4,6 +4,9 @@
  * set to those dates, and the partnership's targets. So the results pages, the partnership page and the trends show
  * something at once; one small jurisdiction stays under the minimum group size, so suppression shows too.
  *
+ * Also an open invitation-mode wave of ky-dcbs with a small staff list, sent through the survey workflow, so the
+ * invitation emails are in the local inbox.
+ *
  * Idempotent: a jurisdiction that already has the demo waves is left alone, and targets are set only when none are.
  */
 import { randomUUID } from 'node:crypto';
@@ -14,10 +17,14 @@ import { getForm, latestVersion } from '#shared/forms/registry.ts';
 import { JurisdictionStore } from '#shared/jurisdictions/store.ts';
 import { scopedTable } from '#shared/storage/scoped-table.ts';
 import { closeWave } from '#shared/survey/lifecycle/close.ts';
-import { SURVEY_FORM_ID } from '#shared/survey/model.ts';
+import { parseStaffList } from '#shared/survey/invitations/csv.ts';
+import { StaffLists } from '#shared/survey/invitations/store.ts';
+import { importJob } from '#shared/survey/lifecycle/job-states.ts';
+import { addDays, SURVEY_FORM_ID, todayUtc } from '#shared/survey/model.ts';
 import type { ScaleTarget } from '#shared/survey/results/types.ts';
 import { SurveyWaves } from '#shared/survey/store.ts';
 import { SurveyTargets } from '#shared/survey/targets.ts';
+import type { LocalStepFunctions } from './stepfunctions/service.ts';
 import { demoAnswers } from './survey-demo-answers.ts';
 
 /** Jurisdiction -> respondents per unit, in registry unit order (the last units small: they roll up). */
@@ -42,7 +49,17 @@ const DEMO_TARGETS: ScaleTarget[] = [
   { scale: 'emotional_exhaustion', baseline: { kind: 'first_closed' }, measure: 'mean', change: 0.2 },
 ];
 
-export async function seedDemoSurveyResults(client: DynamoDBDocumentClient, tableName: string): Promise<{ waves: number; targets: boolean }> {
+/** The invitation wave's staff list (fictional example.org people; the emails go to the local inbox). */
+const DEMO_STAFF_LIST = `email,unit
+casey.intake@ky-dcbs.example.org,Centralized Intake
+drew.intake@ky-dcbs.example.org,Centralized Intake
+alex.jefferson@ky-dcbs.example.org,Jefferson Region
+jamie.jefferson@ky-dcbs.example.org,Jefferson Region
+quinn.cumberland@ky-dcbs.example.org,Cumberland Region
+`;
+const DEMO_INVITATION_WAVE = 'Winter 2026 (personal invitations)';
+
+export async function seedDemoSurveyResults(client: DynamoDBDocumentClient, tableName: string, stepFunctions: LocalStepFunctions): Promise<{ waves: number; targets: boolean; invited: number }> {
   const version = latestVersion(SURVEY_FORM_ID);
   const definition = getForm(SURVEY_FORM_ID, version);
   const registry = new JurisdictionStore(tableName, client);
@@ -67,9 +84,29 @@ export async function seedDemoSurveyResults(client: DynamoDBDocumentClient, tabl
       waves += 1;
     }
   }
+  const invited = await seedInvitationWave(client, tableName, stepFunctions, version);
   const targets = new SurveyTargets(client, tableName);
   const current = await targets.get();
   const setTargets = current.version === 0;
   if (setTargets) await targets.set({ subject: 'local-seed', role: 'system', requestId: 'local-seed' }, DEMO_TARGETS, 0);
-  return { waves, targets: setTargets };
+  return { waves, targets: setTargets, invited };
+}
+
+/** Opens the demo invitation wave and imports its staff list as the web page does; the workflow sends the emails. */
+async function seedInvitationWave(client: DynamoDBDocumentClient, tableName: string, stepFunctions: LocalStepFunctions, version: number): Promise<number> {
+  const jurisdictionId = 'ky-dcbs';
+  const jurisdiction = await new JurisdictionStore(tableName, client).get(jurisdictionId);
+  if (!jurisdiction) return 0;
+  const table = scopedTable(client, tableName, jurisdictionId);
+  const store = new SurveyWaves(table);
+  if ((await store.list()).some((w) => w.title === DEMO_INVITATION_WAVE)) return 0;
+  const today = todayUtc();
+  const actor: Actor = { subject: 'local-seed', role: 'system', jurisdictionId, requestId: 'local-seed' };
+  const wave = await store.open(actor, { title: DEMO_INVITATION_WAVE, closesOn: addDays(today, 30), mode: 'invitations', reminderDays: [addDays(today, 7), addDays(today, 14)] }, version);
+  const parsed = parseStaffList(DEMO_STAFF_LIST, jurisdiction.units);
+  if (!parsed.ok) throw new Error(`The demo staff list does not fit ${jurisdictionId}'s units: ${parsed.problems.map((p) => p.message).join('; ')}`);
+  const staged = await new StaffLists(table).stage(wave.waveId, parsed.rows);
+  const machine = stepFunctions.byWorkflowId('survey-invitations');
+  stepFunctions.startExecution(machine.arn, JSON.stringify({ state: importJob(jurisdictionId, wave.waveId, staged.importId) }), `import-${staged.importId}`);
+  return staged.added;
 }

@@ -92,9 +92,10 @@ void seedDemoReviews({ client: cloud.storage, tableName: cloud.tableName, stepFu
 
 // Survey results: two closed waves in several jurisdictions, frozen by the real close step, and the targets.
 void import('./seed-survey.ts')
-  .then(({ seedDemoSurveyResults }) => seedDemoSurveyResults(cloud.storage, cloud.tableName))
+  .then(({ seedDemoSurveyResults }) => seedDemoSurveyResults(cloud.storage, cloud.tableName, cloud.stepFunctions))
   .then(
-    ({ waves, targets }) => log(`demo survey results: ${waves} closed waves seeded and frozen${targets ? ', partnership targets set' : ''} (see /survey-results)`),
+    ({ waves, targets, invited }) =>
+      log(`demo surveys: ${waves} closed waves seeded and frozen${targets ? ', partnership targets set' : ''} (see /survey-results); ${invited} staff invited to an invitation wave (emails in the local inbox)`),
     (e: unknown) => {
       if (!stopping) console.error(`[local] demo survey results not seeded: ${(e as Error).message}`);
     },
