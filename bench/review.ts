@@ -7,7 +7,7 @@ import { reviewExecutionName } from '#shared/review/model.ts';
 import { signIn, type Browser } from '../test/integration/helpers.ts';
 import { startTestCloud } from '../test/support/local-cloud.ts';
 import type { BenchRow } from './types.ts';
-import { until } from './until.ts';
+import { until } from '../test/support/until.ts';
 
 const TRANSITIONS_TARGET = 25;
 /** Step Functions Standard: $0.025 per 1,000 state transitions (beyond the 4,000 free each month). */

@@ -22,7 +22,7 @@ import { SurveyWaves } from '#shared/survey/store.ts';
 import { signIn, type Browser } from '../test/integration/helpers.ts';
 import { startTestCloud } from '../test/support/local-cloud.ts';
 import type { BenchRow } from './types.ts';
-import { until } from './until.ts';
+import { until } from '../test/support/until.ts';
 
 const JURISDICTION = 'ky-dcbs';
 const INVITATIONS = Number(process.env.BENCH_INVITATIONS ?? 5_000);

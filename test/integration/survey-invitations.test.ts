@@ -5,6 +5,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { sampleSurveyResponse } from '#shared/forms/samples.ts';
 import { client, rawPartition, tableName } from './records/setup.ts';
 import { baseUrl, signIn, type Browser } from './helpers.ts';
+import { until as waitUntil } from '../support/until.ts';
 
 /**
  * Personal survey invitations end to end on the local cloud: an admin opens an invitation wave and imports a staff
@@ -32,15 +33,8 @@ interface InboxEmail {
 const inbox = async () => (await (await fetch(`${inject('endpoints').mailInbox}/api/email`)).json()) as InboxEmail[];
 const mailTo = async (address: string) => (await inbox()).filter((m) => m.to.some((t) => t.address.toLowerCase() === address));
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+/** The workflow and MailDev can take a while on a loaded machine. */
+const until = <T>(what: string, probe: () => Promise<T | undefined>) => waitUntil(what, probe, 60_000, 200);
 
 async function units(): Promise<{ code: string; label: string }[]> {
   return (await (await fetch(`${baseUrl()}/api/jurisdictions/ky-dcbs`)).json()).units;
