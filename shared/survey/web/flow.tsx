@@ -137,8 +137,8 @@ export async function startSurvey(tableName: string, p: JurisdictionParams, body
 
 /** POST answers: validate every answer; invalid ones come back with the error summary, valid ones are stored once. */
 export async function answerSurvey(tableName: string, p: JurisdictionParams, posted: PostedFields, csrf: string): Promise<HttpResult> {
-  const jurisdiction = await jurisdictionOf(tableName, p.jurisdictionId);
-  const r = await resolve(tableName, p.jurisdictionId, posted[TOKEN_FIELD]);
+  // Two independent reads: the registry profile and what the token is.
+  const [jurisdiction, r] = await Promise.all([jurisdictionOf(tableName, p.jurisdictionId), resolve(tableName, p.jurisdictionId, posted[TOKEN_FIELD])]);
   if (isPage(r)) return r;
   if (!open(r.wave, jurisdiction)) return closedPage(r.wave.title);
   const def = getForm(r.wave.formId, r.wave.formVersion);
