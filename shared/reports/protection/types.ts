@@ -1,0 +1,61 @@
+/**
+ * The small-cell protection engine's contract (docs/reports-protection.md). Every published cell is the sum of
+ * atoms: the finest counts (dataset, jurisdiction, category, month) that are never published themselves. Cells of
+ * the period's and the year-to-date tables share atoms, and so do the cells of earlier releases in the ledger: that
+ * is how linked releases become one system of equations for the attacker and for the audit.
+ */
+
+/** A cell of a table to release: which atoms it sums. Its value is the sum of the atoms' current values. */
+export interface ProtectionCell {
+  /** Unique in the release, e.g. `reviews_by_cause.period|ky-dcbs|drowning`; margins use `all` / `total`. */
+  id: string;
+  atoms: readonly string[];
+}
+
+/** A two-way table with its margins: rows are jurisdictions, columns categories. */
+export interface ProtectionTable {
+  id: string;
+  /** Counts 1..threshold are primary suppressions (0 is published). */
+  threshold: number;
+  /** Each suppressed primary's feasible interval under the attacker's model must be at least this wide. */
+  minIntervalWidth: number;
+  /** cells[r][c]; rowTotals[r]; columnTotals[c]; grandTotal. */
+  cells: ProtectionCell[][];
+  rowTotals: ProtectionCell[];
+  columnTotals: ProtectionCell[];
+  grandTotal: ProtectionCell;
+}
+
+export type CellStatus = 'shown' | 'primary' | 'secondary';
+
+/** A cell of an earlier release, as the ledger keeps it (internal: never published). */
+export interface LedgerCell {
+  id: string;
+  releaseId: string;
+  atoms: readonly string[];
+  status: CellStatus;
+  /** The value it had then (shown: what was published; suppressed: the true value, kept to detect revisions). */
+  value: number;
+  threshold: number;
+}
+
+export interface AuditInterval {
+  cellId: string;
+  /** The true value (internal). */
+  value: number;
+  /** The smallest and largest value the attacker can prove, under the model of docs/reports-protection.md. */
+  low: number;
+  high: number;
+}
+
+export interface ProtectionResult {
+  /** Every cell of every table given, by id. */
+  status: ReadonlyMap<string, CellStatus>;
+  /** Every cell's value (the sum of its atoms now). */
+  values: ReadonlyMap<string, number>;
+  /** One interval per suppressed primary of this release (and any ledger primary this release touches). */
+  audit: AuditInterval[];
+  /** Ledger cells whose value changed since they were published (amended records): not constraints any more. */
+  revised: string[];
+  stats: { primary: number; secondary: number; linearPrograms: number };
+}
