@@ -45,6 +45,8 @@ export const ACTIONS = [
   'audit:read-jurisdiction',
   'audit:read-all',
   'aggregates:read',
+  'reports:read-own',
+  'reports:run',
   'survey:respond',
   'surveys:manage',
   'survey-results:read',
@@ -77,7 +79,9 @@ export const ACTION_DESCRIPTIONS: Record<Action, string> = {
   'records:history': "read a record's version history and what changed between versions (answers included)",
   'audit:read-jurisdiction': "read one jurisdiction's audit log",
   'audit:read-all': 'read the audit log of every jurisdiction',
-  'aggregates:read': 'cross-jurisdiction aggregates (suppressed small cells; never raw records)',
+  'aggregates:read': "the partnership's published reports and their tables (small cells suppressed; never raw records)",
+  'reports:read-own': "the jurisdiction's own report of a period, unsuppressed (its own counts only), with its tables",
+  'reports:run': 'start a report run for a period now (besides the schedules)',
   'survey:respond': 'answer the anonymous safety culture survey through a wave link (no sign-in)',
   'surveys:manage': "open and close the jurisdiction's survey waves",
   'survey-results:read': "read the frozen results of the jurisdiction's closed survey waves (protected: small groups show no number), with CSV",
@@ -127,6 +131,8 @@ export const POLICY: Readonly<Record<Role, Readonly<Partial<Record<Action, Scope
     'records:amend': 'own-jurisdiction',
     'records:history': 'own-jurisdiction',
     'review:decide': 'own-jurisdiction',
+    'aggregates:read': 'all',
+    'reports:read-own': 'own-jurisdiction',
   },
   jurisdiction_admin: {
     ...publicRow,
@@ -138,6 +144,8 @@ export const POLICY: Readonly<Record<Role, Readonly<Partial<Record<Action, Scope
     'audit:read-jurisdiction': 'own-jurisdiction',
     'surveys:manage': 'own-jurisdiction',
     'survey-results:read': 'own-jurisdiction',
+    'aggregates:read': 'all',
+    'reports:read-own': 'own-jurisdiction',
   },
   partnership_lead: {
     ...publicRow,
@@ -153,6 +161,7 @@ export const POLICY: Readonly<Record<Role, Readonly<Partial<Record<Action, Scope
     'audit:read-all': 'all',
     'survey-results:read-all': 'all',
     'survey-targets:manage': 'all',
+    'reports:run': 'all',
   },
 };
 
