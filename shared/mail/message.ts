@@ -11,7 +11,7 @@ import { parseOrThrow } from '#shared/http/validation.ts';
  * the reply function, once per inbound message: shared/review/inbound.ts); the survey's personal invitation and its
  * reminders (shared/survey/invitations/).
  */
-export const MAIL_KINDS = ['review_request', 'returned', 'approved', 'reminder', 'escalation', 'reply_answer', 'survey_invitation', 'survey_reminder'] as const;
+export const MAIL_KINDS = ['review_request', 'returned', 'approved', 'reminder', 'escalation', 'reply_answer', 'survey_invitation', 'survey_reminder', 'report_published'] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 
 /** What a template renders. */
