@@ -12,7 +12,6 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import '#shared/zod-config.ts';
 import { PeopleDirectory, type Person } from '#shared/auth/people.ts';
-import { ValidationError } from '#shared/errors.ts';
 import { JurisdictionStore } from '#shared/jurisdictions/store.ts';
 import { logger } from '#shared/logger.ts';
 import type { SentMail } from '#shared/mail/mailer.ts';
@@ -83,7 +82,7 @@ export class ReportRun {
   async plan(raw: unknown): Promise<{ run: RunPlan; jurisdictions: string[] }> {
     const input = z.parse(planInputSchema, raw);
     const period = input.input.periodId ? parsePeriod(input.input.cadence, input.input.periodId) : periodBefore(input.input.cadence, new Date(input.requestedAt));
-    if (period.end > input.requestedAt.slice(0, 10)) throw new ValidationError(`The period ${period.label} has not ended yet: a report covers a complete period`);
+    if (period.end > input.requestedAt.slice(0, 10)) throw new Error(`The period ${period.label} has not ended yet: a report covers a complete period`);
     const jurisdictions = (await this.registry.list()).filter((j) => j.active).map((j) => j.id).sort();
     const run: RunPlan = { runId: input.runId, startedAt: input.requestedAt, cadence: period.cadence, periodId: period.id, jurisdictions };
     logger.info('report run planned', { cadence: run.cadence, periodId: run.periodId, jurisdictions: jurisdictions.length });
@@ -92,10 +91,10 @@ export class ReportRun {
 
   async aggregate(raw: unknown): Promise<{ jurisdictionId: string; recordsCounted: number }> {
     const { plan, jurisdictionId } = z.parse(aggregateInputSchema, raw);
-    if (!plan.jurisdictions.includes(jurisdictionId)) throw new ValidationError('The jurisdiction is not part of this run');
+    if (!plan.jurisdictions.includes(jurisdictionId)) throw new Error('The jurisdiction is not part of this run');
     const period = parsePeriod(plan.cadence, plan.periodId);
     const jurisdiction = await this.registry.get(jurisdictionId);
-    if (!jurisdiction) throw new ValidationError('The jurisdiction is no longer in the registry');
+    if (!jurisdiction) throw new Error('The jurisdiction is no longer in the registry');
     const partial = await aggregateJurisdiction({ client: this.deps.client, tableName: this.deps.tableName, jurisdiction, period });
     await putObject(this.deps.bucket, partialKey(plan.runId, jurisdictionId), JSON.stringify(partial), 'application/json');
     return { jurisdictionId, recordsCounted: partial.recordsCounted };
