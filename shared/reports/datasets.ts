@@ -233,27 +233,29 @@ export function daysBetween(from: unknown, to: unknown): number | undefined {
 
 /**
  * Per version of the review form: rating field name -> domain column, from its `factors_<domain>` sections. Read
- * from the form registry, so a version that adds a domain counts it in `other` instead of losing it.
+ * from the form definitions, so a version that adds a domain counts it in `other` instead of losing it.
  */
-const factorDomainsByVersion = new Map<number, ReadonlyMap<string, string>>();
+const domainCache = new WeakMap<FormDefinition, ReadonlyMap<string, string>>();
 const DOMAIN_KEYS = new Set<string>(FACTOR_DOMAINS.map((d) => d.key));
-function factorDomains(version: number): ReadonlyMap<string, string> {
-  let found = factorDomainsByVersion.get(version);
-  if (!found) {
-    const form = reviewVersions().find((f) => f.version === version);
-    if (!form) throw new Error(`${REVIEW_FORM_ID} version ${version} is not in the form registry (forms/index.ts)`);
-    const map = new Map<string, string>();
-    for (const section of form.sections) {
-      if (!section.id.startsWith(FACTOR_SECTION_PREFIX)) continue;
-      const domain = section.id.slice(FACTOR_SECTION_PREFIX.length);
-      for (const field of section.fields) if (field.type === 'rating') map.set(field.name, DOMAIN_KEYS.has(domain) ? domain : OTHER);
-    }
-    found = map;
-    factorDomainsByVersion.set(version, found);
-  }
+function factorDomains(version: number, forms: readonly FormDefinition[]): ReadonlyMap<string, string> {
+  const form = forms.find((f) => f.formId === REVIEW_FORM_ID && f.version === version);
+  if (!form) throw new Error(`${REVIEW_FORM_ID} version ${version} is not in the form registry (forms/index.ts)`);
+  let found = domainCache.get(form);
+  if (!found) domainCache.set(form, (found = factorDomainsOf(form)));
   return found;
 }
 const reviewVersions = (): FormDefinition[] => FORM_VERSIONS.filter((f) => f.formId === REVIEW_FORM_ID);
+
+/** A review form version's rating fields -> domain column: its `factors_<domain>` sections (`other` for a new domain). */
+export function factorDomainsOf(form: FormDefinition): ReadonlyMap<string, string> {
+  const map = new Map<string, string>();
+  for (const section of form.sections) {
+    if (!section.id.startsWith(FACTOR_SECTION_PREFIX)) continue;
+    const domain = section.id.slice(FACTOR_SECTION_PREFIX.length);
+    for (const field of section.fields) if (field.type === 'rating') map.set(field.name, DOMAIN_KEYS.has(domain) ? domain : OTHER);
+  }
+  return map;
+}
 
 const GROUP = 'improvement_opportunities';
 /** The answers counting reads: the projection of a records query (aggregate.ts) asks for these and no others. */
@@ -267,7 +269,7 @@ export const COUNTED_GROUP = GROUP;
 
 /** Every rating field of a factors section, across the review form's versions (for the projection). */
 export function factorRatingFields(): string[] {
-  return [...new Set(reviewVersions().flatMap((f) => [...factorDomains(f.version).keys()]))];
+  return [...new Set(reviewVersions().flatMap((f) => [...factorDomainsOf(f).keys()]))];
 }
 
 /** The most improvement opportunities any version of the review form allows (the projection reads that many). */
@@ -298,7 +300,7 @@ const isRow = (v: unknown): v is Record<string, unknown> => typeof v === 'object
  * days from notification to review (for the timeliness histogram) when it has both dates. The caller decides that
  * the record counts (approved, in the span) and in which month. A form the reports do not read adds nothing.
  */
-export function countRecord(record: CountableRecord, tally: Tally): { timelinessDays?: number } {
+export function countRecord(record: CountableRecord, tally: Tally, forms: readonly FormDefinition[] = FORM_VERSIONS): { timelinessDays?: number } {
   const a = record.answers;
   if (record.formId === NOTICE_FORM_ID) {
     tally('safety_notices_by_theme', columnOf(THEME_CODES, a.theme));
@@ -323,7 +325,7 @@ export function countRecord(record: CountableRecord, tally: Tally): { timeliness
     }
   }
 
-  for (const [field, domain] of factorDomains(record.formVersion)) {
+  for (const [field, domain] of factorDomains(record.formVersion, forms)) {
     const rating = a[field];
     if (typeof rating === 'number' && rating >= CONTRIBUTED_RATING) tally('systemic_factors_by_domain', domain);
   }
@@ -331,11 +333,11 @@ export function countRecord(record: CountableRecord, tally: Tally): { timeliness
 }
 
 /** What one record adds, as `{datasetId: {category: n}}` (tests, and whoever wants the counts of one record). */
-export function countsOf(record: CountableRecord): { counts: Partial<Record<DatasetId, Record<string, number>>>; timelinessDays?: number } {
+export function countsOf(record: CountableRecord, forms: readonly FormDefinition[] = FORM_VERSIONS): { counts: Partial<Record<DatasetId, Record<string, number>>>; timelinessDays?: number } {
   const counts: Partial<Record<DatasetId, Record<string, number>>> = {};
   const { timelinessDays } = countRecord(record, (datasetId, category, n = 1) => {
     const row = (counts[datasetId] ??= {});
     row[category] = (row[category] ?? 0) + n;
-  });
+  }, forms);
   return timelinessDays === undefined ? { counts } : { counts, timelinessDays };
 }
