@@ -8,7 +8,7 @@ import { keys } from '#shared/storage/keys.ts';
 import { actorIn, service, tableOf, uniqueJurisdiction } from './records/setup.ts';
 
 /** One jurisdiction's partial aggregate from its records in DynamoDB Local: what counts, in which month, with which answers. */
-const CIR = 'critical_incident_review';
+const CIR = 'critical_incident_review' as const;
 const period = parsePeriod('quarterly', '2026-Q2');
 const ref = (id: string) => ({ id, name: `Agency ${id}`, state: 'KY', joinedYear: 2024 });
 
@@ -24,7 +24,7 @@ function jurisdictionWorld(jid: string) {
   const review = (changes: Partial<Answers> = {}) => ({ ...(sampleCriticalIncidentReview(2) as Answers), ...changes }) as Answers;
 
   /** A record submitted at `submittedOn`; then approved at `approvedOn` when given. */
-  async function record(formId: string, answers: Answers, submittedOn: string, approvedOn?: string) {
+  async function record(formId: 'critical_incident_review' | 'safety_notice', answers: Answers, submittedOn: string, approvedOn?: string) {
     at(submittedOn);
     const { record: draft } = await records.createDraft(table, author, { formId, answers });
     const { record: submitted } = await records.submit(table, author, draft.recordId, { expectedVersion: draft.version, submissionId: randomUUID() });
