@@ -10,6 +10,7 @@ import { benchForms } from './forms.ts';
 import { benchLighthouse } from './lighthouse.ts';
 import { benchPages } from './pages.ts';
 import { benchRecords } from './records.ts';
+import { benchReportAggregation } from './report-aggregation.ts';
 import { benchReview } from './review.ts';
 import { benchStartup } from './startup.ts';
 import { benchSurvey } from './survey.ts';
@@ -32,7 +33,7 @@ function round(value: number, digits: number): number {
   return Math.round(value * f) / f;
 }
 
-/** `BENCH_ONLY=startup,lighthouse` runs only those parts (keys: bundle, init, startup, forms, survey, records, review, survey-invitations, pages, lighthouse). */
+/** `BENCH_ONLY=startup,lighthouse` runs only those parts (keys: bundle, init, startup, forms, survey, records, report-aggregation, review, survey-invitations, pages, lighthouse). */
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((k) => k.trim())) : undefined;
 
 async function section(key: string, title: string, body: () => Promise<void>): Promise<void> {
@@ -146,6 +147,10 @@ async function main(): Promise<void> {
 
   await section('records', 'records', async () => {
     rows.push(...(await benchRecords()));
+  });
+
+  await section('report-aggregation', 'report aggregation (100,000 approved reviews in DynamoDB Local: rate against a raw Query, peak memory)', async () => {
+    rows.push(...(await benchReportAggregation()));
   });
 
   await section('review', 'review workflow (transitions per review, submit to email)', async () => {

@@ -7,6 +7,12 @@
 /** Aggregates that leave a jurisdiction suppress counts from 1 up to this one (docs: the partnership's domain notes). */
 export const SMALL_CELL_THRESHOLD = 10;
 
+/**
+ * A critical incident's initial review is due this many days after the agency is notified (the partnership's
+ * practice standard): the reports count reviews within it and over it (docs/reports.md).
+ */
+export const REVIEW_TIMELINESS_STANDARD_DAYS = 30;
+
 /** Survey results of a group are shown only when it has at least this many respondents. */
 export const MIN_SURVEY_GROUP = 5;
 

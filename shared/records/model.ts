@@ -56,6 +56,12 @@ export interface RecordView {
   /** The last submission. */
   submittedAt?: string;
   submissionId?: string;
+  /**
+   * When the record was first approved: reports count it in that month (docs/reports.md). An amendment and the
+   * approval after it keep it, so an amended review stays in its month with its new answers. Records approved
+   * before it existed have only `updatedAt`.
+   */
+  approvedAt?: string;
   /** Why the record was last moved (e.g. returned with comments, or reopened to amend it). */
   statusReason?: string;
   /** Set once an approved record was amended: the approved version it amends, and why (kept through review). */
@@ -83,6 +89,7 @@ export const recordSchema = z.lazy(() => z.object({
   updatedAt: z.string(),
   submittedAt: z.optional(z.string()),
   submissionId: z.optional(z.string()),
+  approvedAt: z.optional(z.string()),
   statusReason: z.optional(z.string()),
   amends: z.optional(z.object({ version: z.number().check(z.int()) })),
   amendReason: z.optional(z.string()),
@@ -93,7 +100,7 @@ const summarySchema = z.lazy(() => z.omit(built(recordSchema), { answers: true }
 /** What a list reads of each record: everything but the answers. */
 export const SUMMARY_ATTRIBUTES: readonly (keyof RecordSummary)[] = [
   'jurisdictionId', 'recordId', 'formId', 'formVersion', 'status', 'version', 'createdBy', 'createdAt', 'updatedBy', 'updatedAt',
-  'submittedAt', 'submissionId', 'statusReason', 'amends', 'amendReason', 'reference',
+  'submittedAt', 'submissionId', 'approvedAt', 'statusReason', 'amends', 'amendReason', 'reference',
 ];
 
 /** The item attribute list search matches: the reference in normalizeSearch form, never returned. */

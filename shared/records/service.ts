@@ -415,7 +415,16 @@ export class RecordService {
       const next: RecordView =
         i.to === 'returned'
           ? this.handBack(current, actor, now, i.reason!)
-          : { ...current, status: i.to, version: current.version + 1, statusReason: i.reason, updatedBy: actor.subject, updatedAt: now.toISOString() };
+          : {
+              ...current,
+              status: i.to,
+              version: current.version + 1,
+              statusReason: i.reason,
+              updatedBy: actor.subject,
+              updatedAt: now.toISOString(),
+              // The first approval dates the record for the reports; a re-approval after an amendment keeps it.
+              ...(i.to === 'approved' && current.approvedAt === undefined ? { approvedAt: now.toISOString() } : {}),
+            };
       const event = this.event(actor, now, { action: 'record.status_changed', ...refsOf(next), fromStatus: current.status, toStatus: i.to });
       // A return keeps the answers as returned, so the resubmission can be compared with them.
       const kept: ScopedTransactItem[] =

@@ -83,6 +83,11 @@ export interface ScopedQuery {
   filter?: Expression;
   /** Attribute names to return (pk and sk are always added, so a page can be continued). */
   attributes?: readonly string[];
+  /**
+   * Document paths to return as well, each as its segments: a name, or a list index (`['answers', 'items', 0,
+   * 'theme']` is `answers.items[0].theme`). Paths may not overlap each other or the attributes.
+   */
+  paths?: readonly (readonly (string | number)[])[];
   consistent?: boolean;
 }
 
@@ -281,15 +286,33 @@ export function scopedBuilders(tableName: string, jurisdictionId: JurisdictionId
       const sk = q.sk;
       const skExpression = !sk ? '' : 'equals' in sk ? ' AND #sk = :sk' : 'beginsWith' in sk ? ' AND begins_with(#sk, :sk)' : ' AND #sk BETWEEN :sk AND :sk2';
       const skValues = !sk ? {} : 'equals' in sk ? { ':sk': sk.equals } : 'beginsWith' in sk ? { ':sk': sk.beginsWith } : { ':sk': sk.between[0], ':sk2': sk.between[1] };
-      const projection = q.attributes ? [...new Set(['pk', 'sk', ...q.attributes])] : undefined;
-      const projectionNames = Object.fromEntries((projection ?? []).map((name, i) => [`#p${i}`, name]));
+      const projected = q.attributes !== undefined || q.paths !== undefined;
+      const placeholders = new Map<string, string>();
+      const nameOf = (name: string): string => {
+        if (typeof name !== 'string' || name.length === 0) fail('a projected name must be a non-empty string');
+        let p = placeholders.get(name);
+        if (p === undefined) placeholders.set(name, (p = `#p${placeholders.size}`));
+        return p;
+      };
+      const pathOf = (path: readonly (string | number)[]): string => {
+        if (path.length === 0 || typeof path[0] !== 'string') fail('a projected path starts with an attribute name');
+        return path
+          .map((segment, i) => {
+            if (typeof segment !== 'number') return `${i === 0 ? '' : '.'}${nameOf(segment)}`;
+            if (!Number.isInteger(segment) || segment < 0) fail('a list index in a projected path is a whole number');
+            return `[${segment}]`;
+          })
+          .join('');
+      };
+      const projection = projected ? [...[...new Set(['pk', 'sk', ...(q.attributes ?? [])])].map(nameOf), ...(q.paths ?? []).map(pathOf)] : undefined;
+      const projectionNames = Object.fromEntries([...placeholders].map(([name, p]) => [p, name]));
       for (const k of Object.keys(q.filter?.values ?? {})) if (k === ':pk' || k === ':sk' || k === ':sk2') fail(`filter placeholder ${k} is reserved`);
       for (const k of Object.keys(q.filter?.names ?? {})) if (k === '#pk' || k === '#sk' || /^#p\d+$/.test(k)) fail(`filter placeholder ${k} is reserved`);
       const input: QueryCommandInput = {
         TableName: tableName,
         KeyConditionExpression: `#pk = :pk${skExpression}`,
         FilterExpression: q.filter?.expression,
-        ProjectionExpression: projection ? Object.keys(projectionNames).join(', ') : undefined,
+        ProjectionExpression: projection ? projection.join(', ') : undefined,
         ExpressionAttributeNames: { '#pk': 'pk', ...(sk ? { '#sk': 'sk' } : {}), ...projectionNames, ...q.filter?.names },
         ExpressionAttributeValues: { ':pk': pkOf(q.partition), ...skValues, ...q.filter?.values },
         ScanIndexForward: q.forward ?? true,

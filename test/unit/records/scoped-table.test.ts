@@ -357,6 +357,15 @@ describe('the scoped builders at their edges', () => {
     });
     expect(build.query({}).ProjectionExpression).toBeUndefined();
     expect(build.query({}).ExpressionAttributeNames).toEqual({ '#pk': 'pk' });
+    // Document paths: one placeholder per name, list indexes as they are.
+    const nested = build.query({ attributes: ['status'], paths: [['answers', 'theme'], ['answers', 'items', 3, 'theme']] });
+    expect(nested.ProjectionExpression).toBe('#p0, #p1, #p2, #p3.#p4, #p3.#p5[3].#p4');
+    expect(nested.ExpressionAttributeNames).toEqual({ '#pk': 'pk', '#p0': 'pk', '#p1': 'sk', '#p2': 'status', '#p3': 'answers', '#p4': 'theme', '#p5': 'items' });
+    expect(build.query({ paths: [['answers']] }).ProjectionExpression).toBe('#p0, #p1, #p2');
+    refused(() => build.query({ paths: [[]] }), /starts with an attribute name/);
+    refused(() => build.query({ paths: [[0, 'a']] }), /starts with an attribute name/);
+    refused(() => build.query({ paths: [['a', -1]] }), /whole number/);
+    refused(() => build.query({ paths: [['a', '']] }), /non-empty string/);
     for (const k of [':pk', ':sk', ':sk2']) refused(() => build.query({ filter: { expression: 'a = x', values: { [k]: 1 } } }), new RegExp(`filter placeholder ${k} is reserved`));
     for (const k of ['#pk', '#sk', '#p0', '#p12']) refused(() => build.query({ filter: { expression: 'a = x', names: { [k]: 'a' } } }), new RegExp(`filter placeholder ${k} is reserved`));
     expect(() => build.query({ filter: { expression: '#px = :p0', names: { '#px': 'a' }, values: { ':p0': 1 } } })).not.toThrow();
