@@ -9,7 +9,7 @@
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { JurisdictionStore } from '#shared/jurisdictions/store.ts';
-import { periodBefore } from '#shared/reports/periods.ts';
+import { periodCovering } from '#shared/reports/periods.ts';
 import { ReportReleases } from '#shared/reports/store.ts';
 import type { LocalStepFunctions } from './stepfunctions/service.ts';
 import { writeSyntheticReviews } from './synthetic-reviews.ts';
@@ -45,7 +45,7 @@ export async function seedDemoReports(client: DynamoDBDocumentClient, tableName:
   const releases: SeedReportsResult['releases'] = [];
   // The quarter first, then the month: the month's year-to-date tables are audited against the quarter's.
   for (const cadence of ['quarterly', 'monthly'] as const) {
-    const period = periodBefore(cadence, now);
+    const period = periodCovering(cadence, now);
     const execution = stepFunctions.startExecution(arn, JSON.stringify({ cadence, periodId: period.id }), `demo-${cadence}-${period.id}`);
     await execution.done;
     const status = stepFunctions.describeExecution(execution.executionArn).status;

@@ -25,10 +25,10 @@ import { aggregateJurisdiction } from './aggregate.ts';
 import { assembleDocuments, buildProtectionInput } from './assemble.ts';
 import { CADENCES, type Cadence, type JurisdictionPartial, type ReleaseDocument } from './model.ts';
 import { releaseFiles, type ManifestRules } from './outputs.ts';
-import { parsePeriod, periodBefore } from './periods.ts';
+import { parsePeriod, periodCovering } from './periods.ts';
 import { protect } from './protection/index.ts';
 import type { LedgerCell, ProtectionTable } from './protection/types.ts';
-import { reportProtectionSettings } from './settings.ts';
+import { reportProtectionFromEnv } from './settings.ts';
 import { audienceFolder, getObject, listKeys, putObject, ReportReleases, runPrefix, type Audience, type PublishedRelease } from './store.ts';
 
 export interface ReportRunDeps {
@@ -81,7 +81,7 @@ export class ReportRun {
 
   async plan(raw: unknown): Promise<{ run: RunPlan; jurisdictions: string[] }> {
     const input = z.parse(planInputSchema, raw);
-    const period = input.input.periodId ? parsePeriod(input.input.cadence, input.input.periodId) : periodBefore(input.input.cadence, new Date(input.requestedAt));
+    const period = input.input.periodId ? parsePeriod(input.input.cadence, input.input.periodId) : periodCovering(input.input.cadence, new Date(input.requestedAt));
     if (period.end > input.requestedAt.slice(0, 10)) throw new Error(`The period ${period.label} has not ended yet: a report covers a complete period`);
     const jurisdictions = (await this.registry.list()).filter((j) => j.active).map((j) => j.id).sort();
     const run: RunPlan = { runId: input.runId, startedAt: input.requestedAt, cadence: period.cadence, periodId: period.id, jurisdictions };
@@ -95,7 +95,7 @@ export class ReportRun {
     const period = parsePeriod(plan.cadence, plan.periodId);
     const jurisdiction = await this.registry.get(jurisdictionId);
     if (!jurisdiction) throw new Error('The jurisdiction is no longer in the registry');
-    const partial = await aggregateJurisdiction({ client: this.deps.client, tableName: this.deps.tableName, jurisdiction, period });
+    const partial = await aggregateJurisdiction(scopedTable(this.deps.client, this.deps.tableName, jurisdictionId), jurisdiction, period);
     await putObject(this.deps.bucket, partialKey(plan.runId, jurisdictionId), JSON.stringify(partial), 'application/json');
     return { jurisdictionId, recordsCounted: partial.recordsCounted };
   }
@@ -112,14 +112,14 @@ export class ReportRun {
         return JSON.parse(Buffer.from(body).toString('utf8')) as JurisdictionPartial;
       }),
     );
-    const settings = reportProtectionSettings();
+    const settings = reportProtectionFromEnv();
     const ledger = await this.readLedger(period.year, plan.runId);
     const input = buildProtectionInput(partials, period, settings);
     const result = protect(input.tables, input.atoms, ledger);
     const narrowest = checkAudit(input.tables, result.audit);
 
     const culture = await this.culture(plan.jurisdictions);
-    const documents = assembleDocuments(partials, period, result, culture, plan.runId, now.toISOString());
+    const documents = assembleDocuments({ partials, period, settings, protection: result, culture, runId: plan.runId, generatedAt: now.toISOString() });
     const formVersions = mergeFormVersions(partials);
     const prefix = runPrefix(plan.cadence, plan.periodId, plan.runId);
     const protectedRules: ManifestRules = {
