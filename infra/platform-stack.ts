@@ -7,6 +7,8 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import type { HttpFunctionId } from '#shared/http/routes.ts';
+import { SMALL_CELL_THRESHOLD } from '#shared/policy.ts';
+import { parseReportProtection } from '#shared/reports/settings.ts';
 import { Api } from './constructs/api.ts';
 import { Buckets } from './constructs/buckets.ts';
 import { Data } from './constructs/data.ts';
@@ -152,7 +154,8 @@ export class PlatformStack extends Stack {
     const reportTasks = fn('report-tasks', "Runs the reports workflow's steps: aggregates a jurisdiction, then protects, writes, publishes and emails a period's report", {
       timeout: Duration.minutes(10),
       memorySize: 1536,
-      environment: { STAGE: config.stage, ...(config.reportProtection ? { REPORT_PROTECTION: config.reportProtection } : {}) },
+      // Checked here too, so a bad setting fails the synth rather than the first report run.
+      environment: { STAGE: config.stage, REPORT_PROTECTION: checkedReportProtection(config.reportProtection) },
     })
       .bindTable(data.table, data.indexNames, 'write')
       .bindBucket('EXPORTS_BUCKET', buckets.exports, 'write')
@@ -262,6 +265,13 @@ const RETENTIONS = Object.values(logs.RetentionDays).filter((d): d is number => 
 /** CloudWatch accepts only certain retention periods: take the smallest one that keeps logs at least as long. */
 function nearestRetention(days: number): logs.RetentionDays {
   return (RETENTIONS.find((d) => d >= days) ?? logs.RetentionDays.INFINITE) as logs.RetentionDays;
+}
+
+/** The protection settings as the function gets them: the configured JSON, or the policy's default threshold for all. */
+function checkedReportProtection(json: string | undefined): string {
+  const value = json ?? JSON.stringify({ default: { threshold: SMALL_CELL_THRESHOLD } });
+  parseReportProtection(value);
+  return value;
 }
 
 const pascal = (id: string) => id.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase());
