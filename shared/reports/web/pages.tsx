@@ -14,17 +14,17 @@ export const ownReportPath = (r: Pick<ReportRelease, 'cadence' | 'period'>, juri
 export interface ListProps {
   releases: readonly ReportRelease[];
   /** The principal's jurisdiction, when the role reads its own reports too. */
-  own?: { jurisdictionId: string; name: string } | undefined;
+  ownJurisdiction?: string | undefined;
   canRun: boolean;
 }
 
-export function ReportsListPage({ releases, own, canRun }: ListProps) {
+export function ReportsListPage({ releases, ownJurisdiction, canRun }: ListProps) {
   return (
     <>
       <h1>Reports</h1>
       <p class="usa-intro">
         The partnership's reports of approved critical incident reviews and safety notices, made after each month and each quarter ends. Small counts are suppressed in them so that no child or family can be identified.
-        {own ? ` ${own.name}'s own report of each period, with every count shown, is beside it: it is for your agency only.` : ''}
+        {ownJurisdiction ? " Your jurisdiction's own report of each period, with every count shown, is beside it: it is for your agency only." : ''}
       </p>
       {canRun ? (
         <p>
@@ -58,10 +58,10 @@ export function ReportsListPage({ releases, own, canRun }: ListProps) {
                             Partnership report<span class="usa-sr-only">, {r.period.label}</span>
                           </a>
                         </li>
-                        {own ? (
+                        {ownJurisdiction ? (
                           <li>
-                            <a class="usa-link" href={ownReportPath(r, own.jurisdictionId)}>
-                              {own.name}'s own report<span class="usa-sr-only">, {r.period.label}</span>
+                            <a class="usa-link" href={ownReportPath(r, ownJurisdiction)}>
+                              Your jurisdiction's own report<span class="usa-sr-only">, {r.period.label}</span>
                             </a>
                           </li>
                         ) : null}

@@ -7,7 +7,6 @@
  */
 import { isAllowed } from '#shared/auth/policy.ts';
 import type { HttpResult } from '#shared/http/response.ts';
-import { JurisdictionStore } from '#shared/jurisdictions/store.ts';
 import { CADENCES, type Cadence } from '#shared/reports/model.ts';
 import { page } from '#shared/web/components/page.tsx';
 import type { PageInput } from '#shared/web/page-input.ts';
@@ -39,9 +38,8 @@ async function releaseOf(i: PageInput, reader: ReportsReader, cadence: string, p
 export async function showReports(i: PageInput, reader: ReportsReader): Promise<HttpResult> {
   const jurisdictionId = i.principal.jurisdictionId;
   const readsOwn = jurisdictionId !== undefined && isAllowed(i.principal, 'reports:read-own', { jurisdictionId });
-  const [releases, jurisdiction] = await Promise.all([reader.list(), readsOwn ? new JurisdictionStore(i.table).get(jurisdictionId) : undefined]);
-  const own = readsOwn ? { jurisdictionId, name: jurisdiction?.name ?? jurisdictionId } : undefined;
-  return page({ title: 'Reports', path: '/reports', principal: i.principal, csrfToken: i.csrf, children: <ReportsListPage releases={releases} own={own} canRun={isAllowed(i.principal, 'reports:run')} /> });
+  const releases = await reader.list();
+  return page({ title: 'Reports', path: '/reports', principal: i.principal, csrfToken: i.csrf, children: <ReportsListPage releases={releases} ownJurisdiction={readsOwn ? jurisdictionId : undefined} canRun={isAllowed(i.principal, 'reports:run')} /> });
 }
 
 /** GET /reports/runs (platform admins): the form that starts a run; POST /reports/runs starts it. */
