@@ -86,7 +86,8 @@ export function barChartSpec(rows: readonly BarRow[], xTitle: string): object {
   const grouped = rows.some((r) => r.series !== undefined);
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    width: 420,
+    // Narrow enough that a phone shrinks it little: its labels stay readable at 375 px.
+    width: 300,
     height: { step: grouped ? 40 : 28 },
     data: { values },
     encoding: { y: { field: 'label', type: 'nominal', sort: null, title: null, axis: { labelPadding: 6, ticks: false } } },
@@ -95,7 +96,7 @@ export function barChartSpec(rows: readonly BarRow[], xTitle: string): object {
   };
 }
 
-/** Culture beside incidents: percent positive per scale (points) and the approved reviews (bars), per jurisdiction. */
+/** Culture beside incidents: percent positive per scale (points) over the approved reviews (bars), per jurisdiction. */
 export interface CultureChartRow {
   label: string;
   scales: { label: string; percentPositive?: number }[];
@@ -106,29 +107,31 @@ export function cultureChartSpec(rows: readonly CultureChartRow[], reviewsTitle:
   const points = rows.flatMap((r) => r.scales.flatMap((s) => (s.percentPositive === undefined ? [] : [{ label: r.label, scale: s.label, pct: s.percentPositive }])));
   const scaleNames = [...new Set(rows.flatMap((r) => r.scales.map((s) => s.label)))];
   const bars = rows.map((r) => datum({ label: r.label, cell: r.reviews }));
-  const y = { field: 'label', type: 'nominal', sort: rows.map((r) => r.label), title: null };
+  // Every jurisdiction in both panels, those without a survey result too.
+  const y = { field: 'label', type: 'nominal', sort: null, title: null, scale: { domain: rows.map((r) => r.label) } };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    spacing: 24,
-    resolve: { scale: { y: 'shared' } },
-    hconcat: [
+    // One panel above the other, each with the jurisdictions' names: side by side, a phone would shrink both to
+    // unreadable text.
+    spacing: 20,
+    vconcat: [
       {
-        width: 260,
-        height: { step: 30 },
+        width: 300,
+        height: { step: 28 },
         data: { values: points.length ? points : [{ label: rows[0]?.label ?? '', scale: scaleNames[0] ?? '', pct: null }] },
         mark: { type: 'point', filled: true, size: 90, opacity: 1 },
         encoding: {
           y: { ...y, axis: { labelPadding: 6, ticks: false } },
           x: { field: 'pct', type: 'quantitative', title: 'Percent positive', scale: { domain: [0, 100] }, axis: { values: [0, 25, 50, 75, 100], format: 'd', grid: true } },
-          color: { field: 'scale', type: 'nominal', sort: scaleNames, title: null, scale: { domain: scaleNames, range: ['#005ea2', '#c05600', '#4d8055', '#8168b3', '#1b1b1b', '#936f38'] } },
-          shape: { field: 'scale', type: 'nominal', sort: scaleNames, title: null, scale: { domain: scaleNames, range: ['circle', 'square', 'triangle-up', 'diamond', 'cross', 'triangle-down'] } },
+          color: { field: 'scale', type: 'nominal', sort: scaleNames, title: null, legend: { orient: 'top' }, scale: { domain: scaleNames, range: ['#005ea2', '#c05600', '#4d8055', '#8168b3', '#1b1b1b', '#936f38'] } },
+          shape: { field: 'scale', type: 'nominal', sort: scaleNames, title: null, legend: { orient: 'top' }, scale: { domain: scaleNames, range: ['circle', 'square', 'triangle-up', 'diamond', 'cross', 'triangle-down'] } },
         },
       },
       {
-        width: 200,
-        height: { step: 30 },
+        width: 300,
+        height: { step: 28 },
         data: { values: bars },
-        encoding: { y: { ...y, axis: null } },
+        encoding: { y: { ...y, axis: { labelPadding: 6, ticks: false } } },
         layer: barLayers(reviewsTitle, domainMax(bars.map((b) => b.value)), false),
       },
     ],
@@ -140,9 +143,27 @@ export function cultureChartSpec(rows: readonly CultureChartRow[], reviewsTitle:
 // Drawing.
 
 type Vega = typeof import('vega');
+/** vega-scenegraph's text measure, which vega re-exports (its typings leave it out). */
+interface TextMetrics {
+  width: (item: { text?: unknown; fontSize?: number; fontWeight?: unknown }, text?: unknown) => number;
+}
 type VegaLite = typeof import('vega-lite');
 let libraries: Promise<{ vega: Vega; vl: VegaLite }> | undefined;
-const load = () => (libraries ??= Promise.all([import('vega'), import('vega-lite')]).then(([vega, vl]) => ({ vega, vl })));
+const load = () =>
+  (libraries ??= Promise.all([import('vega'), import('vega-lite')]).then(([vega, vl]) => {
+    // Without a canvas Vega guesses 0.8 em a character, which cuts "Franklin County Children Services" in half and
+    // leaves room for twice its length. Source Sans Pro, the pages' font, is narrower: guess per kind of character
+    // (a little wide, so nothing overlaps). Vega documents this hook for renderers without canvas.
+    (vega as unknown as { textMetrics: TextMetrics }).textMetrics.width = (item, text) => textWidth(String(text ?? item.text ?? ''), item.fontSize ?? 11, item.fontWeight === 'bold');
+    return { vega, vl };
+  }));
+
+/** The width of a line of Source Sans Pro, estimated from its characters (exported for its test). */
+export function textWidth(text: string, fontSize: number, bold = false): number {
+  let em = 0;
+  for (const ch of text) em += /[ijlt.,:;'!|()[\] ]/.test(ch) ? 0.3 : /[mwMW]/.test(ch) ? 0.82 : /[A-Z]/.test(ch) ? 0.62 : /[0-9%]/.test(ch) ? 0.53 : 0.5;
+  return Math.ceil(em * fontSize * (bold ? 1.08 : 1));
+}
 
 const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
 const xml = (s: string) => s.replace(/[&<>"]/g, (c) => XML_ESCAPES[c]!);

@@ -99,10 +99,10 @@ function Cell({ cell, threshold, label }: { cell: ReleaseCell; threshold: number
   );
 }
 
-function Table({ id, caption, columns, children }: { id: string; caption: string; columns: readonly string[]; children: ComponentChildren }) {
+function Table({ id, caption, columns, children, extraClass }: { id: string; caption: string; columns: readonly string[]; children: ComponentChildren; extraClass?: string }) {
   return (
     <div class="usa-table-container--scrollable" tabindex={0} role="region" aria-labelledby={id}>
-      <table class="usa-table usa-table--borderless usa-table--stacked npcs-report-table">
+      <table class={`usa-table usa-table--borderless usa-table--stacked npcs-report-table${extraClass ? ` ${extraClass}` : ''}`}>
         <caption id={id}>{caption}</caption>
         <thead>
           <tr>
@@ -175,12 +175,15 @@ function CultureTable({ doc }: { doc: ReleaseDocument }) {
     const shown = s?.percentPositive !== undefined;
     return (
       <td data-label={`${label} (percent positive)`} class={shown ? 'npcs-count' : 'npcs-suppressed'}>
-        {shown ? `${s!.percentPositive}%` : `Not shown (${s?.reason ?? 'no result'})`}
+        {shown ? `${s!.percentPositive}%` : `Not shown (${s?.reason ?? (c.waveTitle ? 'no result' : 'no closed wave')})`}
       </td>
     );
   };
   return (
-    <Table id="culture-caption" caption={`Safety culture (each jurisdiction's latest closed survey wave by ${doc.period.end}) beside approved reviews, ${doc.yearToDate.label}`} columns={['Jurisdiction', 'Survey wave', ...scales.map(([, l]) => `${l} (percent positive)`), 'Approved reviews, year to date']}>
+    <Table
+      id="culture-caption"
+      extraClass="npcs-culture-table"
+      caption={`Safety culture (each jurisdiction's latest closed survey wave by the end of ${doc.period.label}) beside approved reviews, ${doc.yearToDate.label}`} columns={['Jurisdiction', 'Survey wave', ...scales.map(([, l]) => `${l} (percent positive)`), 'Approved reviews, year to date']}>
       {doc.culture.map((c) => (
         <tr>
           <th scope="row" data-label="Jurisdiction">

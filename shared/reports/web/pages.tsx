@@ -192,7 +192,7 @@ export function RunFormPage({ csrf, releases }: { csrf: string; releases: readon
           <label class="usa-label" for="run-cadence">
             Cadence
           </label>
-          <select class="usa-select" id="run-cadence" name="cadence" required>
+          <select class="usa-select" id="run-cadence" name="cadence">
             <option value="monthly">Monthly</option>
             <option value="quarterly">Quarterly</option>
           </select>
