@@ -15,10 +15,9 @@ export interface ListProps {
   releases: readonly ReportRelease[];
   /** The principal's jurisdiction, when the role reads its own reports too. */
   ownJurisdiction?: string | undefined;
-  canRun: boolean;
 }
 
-export function ReportsListPage({ releases, ownJurisdiction, canRun }: ListProps) {
+export function ReportsListPage({ releases, ownJurisdiction }: ListProps) {
   return (
     <>
       <h1>Reports</h1>
@@ -26,13 +25,6 @@ export function ReportsListPage({ releases, ownJurisdiction, canRun }: ListProps
         The partnership's reports of approved critical incident reviews and safety notices, made after each month and each quarter ends. Small counts are suppressed in them so that no child or family can be identified.
         {ownJurisdiction ? " Your jurisdiction's own report of each period, with every count shown, is beside it: it is for your agency only." : ''}
       </p>
-      {canRun ? (
-        <p>
-          <a class="usa-link" href="/reports/runs">
-            Start a report run
-          </a>
-        </p>
-      ) : null}
       {CADENCES.map((cadence) => {
         const rows = releases.filter((r) => r.cadence === cadence);
         return (
@@ -89,7 +81,7 @@ function tableName(tableId: string): string {
 }
 
 /** The release's files, one row per table with its three formats, and the manifest. */
-export function FilesSection({ files, base, periodLabel }: { files: readonly string[]; base: string; periodLabel: string }) {
+export function FilesSection({ files, base, periodLabel, own }: { files: readonly string[]; base: string; periodLabel: string; own: boolean }) {
   const tables = new Map<string, Set<string>>();
   for (const f of files) {
     const m = /^(.+)\.(csv|json|parquet)$/.exec(f);
@@ -100,7 +92,10 @@ export function FilesSection({ files, base, periodLabel }: { files: readonly str
   return (
     <section id="files" class="margin-top-5 npcs-no-print" aria-labelledby="files-heading">
       <h2 id="files-heading">The tables as files</h2>
-      <p>Each table of this report, exactly as shown (suppressed cells are empty and marked), for spreadsheets and analysis tools. The manifest lists every file with its row count and checksum, the rules applied and the form versions read.</p>
+      <p>
+        Each table of this report, exactly as shown{own ? '' : ' (suppressed cells are empty and marked)'}, for spreadsheets and analysis tools. The manifest lists every file with its row count and checksum, the rules applied and the
+        form versions read.
+      </p>
       {files.includes('manifest.json') ? (
         <p>
           <a class="usa-link" href={href('manifest.json')} download>
@@ -136,7 +131,7 @@ export function FilesSection({ files, base, periodLabel }: { files: readonly str
 }
 
 /** A report page: the stored fragment (rendered when the release was built) between the way back and its files. */
-export function ReportPage({ fragment, release, base, other }: { fragment: string; release: ReportRelease; base: string; other?: { href: string; label: string } | undefined }) {
+export function ReportPage({ fragment, release, base, other, own = false }: { fragment: string; release: ReportRelease; base: string; other?: { href: string; label: string } | undefined; own?: boolean }) {
   return (
     <>
       <p class="npcs-no-print">
@@ -157,7 +152,7 @@ export function ReportPage({ fragment, release, base, other }: { fragment: strin
         </a>
       </p>
       <div class="npcs-report-body" dangerouslySetInnerHTML={{ __html: fragment }} />
-      <FilesSection files={release.files} base={base} periodLabel={release.period.label} />
+      <FilesSection files={release.files} base={base} periodLabel={release.period.label} own={own} />
     </>
   );
 }
@@ -184,7 +179,7 @@ export function RunFormPage({ csrf, releases }: { csrf: string; releases: readon
       <h1>Start a report run</h1>
       <p class="usa-intro">
         Reports are made on schedule after each month and quarter ends. A run started here makes the report of one period now, for example after records of a past period were amended. It replaces that period's published report
-        when it has finished, and emails the partnership leads and jurisdiction admins again.
+        once it has finished; until then the published one stays.
       </p>
       <form class="usa-form" method="post" action="/reports/runs">
         <input type="hidden" name={CSRF_FIELD} value={csrf} />

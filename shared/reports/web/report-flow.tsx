@@ -39,7 +39,7 @@ export async function showReports(i: PageInput, reader: ReportsReader): Promise<
   const jurisdictionId = i.principal.jurisdictionId;
   const readsOwn = jurisdictionId !== undefined && isAllowed(i.principal, 'reports:read-own', { jurisdictionId });
   const releases = await reader.list();
-  return page({ title: 'Reports', path: '/reports', principal: i.principal, csrfToken: i.csrf, children: <ReportsListPage releases={releases} ownJurisdiction={readsOwn ? jurisdictionId : undefined} canRun={isAllowed(i.principal, 'reports:run')} /> });
+  return page({ title: 'Reports', path: '/reports', principal: i.principal, csrfToken: i.csrf, children: <ReportsListPage releases={releases} ownJurisdiction={readsOwn ? jurisdictionId : undefined} /> });
 }
 
 /** GET /reports/runs (platform admins): the form that starts a run; POST /reports/runs starts it. */
@@ -79,7 +79,7 @@ export async function showOwnReport(i: PageInput, reader: ReportsReader, cadence
     path: '/reports',
     principal: i.principal,
     csrfToken: i.csrf,
-    children: <ReportPage fragment={fragment} release={release} base={ownReportPath(release, jurisdictionId)} other={{ href: reportPath(release), label: 'The partnership report' }} />,
+    children: <ReportPage fragment={fragment} release={release} base={ownReportPath(release, jurisdictionId)} other={{ href: reportPath(release), label: 'The partnership report' }} own />,
   });
 }
 
