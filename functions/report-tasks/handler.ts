@@ -14,15 +14,15 @@ const APP_ORIGIN = requiredEnv('APP_ORIGIN');
 let loading: Promise<import('#shared/reports/run.ts').ReportRun> | undefined;
 const reportRun = () =>
   (loading ??= Promise.all([import('#shared/reports/run.ts'), import('#shared/mail/send.ts'), import('#shared/mail/templates/report.tsx')]).then(
-    ([{ ReportRun }, { sendMail }, { reportPublishedEmail }]) =>
+    ([{ ReportRun }, { sendMail }, { reportPublishedMail }]) =>
       new ReportRun({
         client: documentClient,
         tableName: TABLE,
         bucket: BUCKET,
         appOrigin: APP_ORIGIN,
         send: sendMail,
-        render: async (doc) => (await import('#shared/reports/render/index.ts')).renderReportHtml(doc),
-        compose: reportPublishedEmail,
+        render: async (doc) => (await import('#shared/reports/render/report.tsx')).renderReportHtml(doc),
+        compose: reportPublishedMail,
       }),
   ));
 

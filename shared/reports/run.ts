@@ -15,7 +15,7 @@ import { PeopleDirectory, type Person } from '#shared/auth/people.ts';
 import { JurisdictionStore } from '#shared/jurisdictions/store.ts';
 import { logger } from '#shared/logger.ts';
 import type { SentMail } from '#shared/mail/mailer.ts';
-import type { MailMessage } from '#shared/mail/message.ts';
+import type { MailMessage, RenderedMail } from '#shared/mail/message.ts';
 import { partnershipMarkers, sendOnce, type MarkerTable } from '#shared/mail/once.ts';
 import { REVIEW_TIMELINESS_STANDARD_DAYS } from '#shared/policy.ts';
 import { scopedTable } from '#shared/storage/scoped-table.ts';
@@ -39,8 +39,8 @@ export interface ReportRunDeps {
   send: (message: MailMessage) => Promise<SentMail>;
   /** Renders a document's HTML fragment (charts included): loaded only by the publish step. */
   render: (doc: ReleaseDocument) => Promise<string>;
-  /** Composes the digest email of a published report. */
-  compose: (input: { document: ReleaseDocument; link: string; recipient: { name?: string; email: string } }) => MailMessage;
+  /** Composes the digest email of a published report (its link signs in and returns to the report). */
+  compose: (input: { document: ReleaseDocument; appOrigin: string }) => RenderedMail;
   now?: () => Date;
 }
 
@@ -178,20 +178,19 @@ export class ReportRun {
   private async notify(release: PublishedRelease, partnership: ReleaseDocument, own: ReleaseDocument[]): Promise<number> {
     const people = new PeopleDirectory(this.deps.client, this.deps.tableName);
     const occasion = { report: { cadence: release.cadence, periodId: release.periodId } };
-    const base = `${this.deps.appOrigin}/reports/${release.cadence}/${release.periodId}`;
     let sent = 0;
-    const deliver = async (table: MarkerTable, recipients: Person[], document: ReleaseDocument, link: string) => {
+    const deliver = async (table: MarkerTable, recipients: Person[], document: ReleaseDocument) => {
+      const rendered = this.deps.compose({ document, appOrigin: this.deps.appOrigin });
       for (const person of recipients) {
-        const message = this.deps.compose({ document, link, recipient: { email: person.email, ...(person.name ? { name: person.name } : {}) } });
-        const out = await sendOnce({ table, occasion, message, send: this.deps.send });
+        const out = await sendOnce({ table, occasion, message: { kind: 'report_published', to: person.email, ...rendered }, send: this.deps.send });
         if (out.status === 'sent') sent += 1;
       }
     };
-    await deliver(partnershipMarkers(this.deps.client, this.deps.tableName), await people.partnershipLeads(), partnership, base);
+    await deliver(partnershipMarkers(this.deps.client, this.deps.tableName), await people.partnershipLeads(), partnership);
     for (const doc of own) {
       if (doc.audience.kind !== 'jurisdiction') continue;
       const id = doc.audience.jurisdictionId;
-      await deliver(scopedTable(this.deps.client, this.deps.tableName, id), await people.withRole(id, 'jurisdiction_admin'), doc, `${base}/jurisdictions/${id}`);
+      await deliver(scopedTable(this.deps.client, this.deps.tableName, id), await people.withRole(id, 'jurisdiction_admin'), doc);
     }
     return sent;
   }

@@ -118,10 +118,10 @@ describe('reports workflow', () => {
 
     // One digest each: the lead's links the partnership's report, the admin's their own; no attachment.
     const [leadMail] = await until('the lead digest', async () => ((await mailTo(lead)).length ? mailTo(lead) : undefined), 60_000, 200);
-    expect(leadMail!.text).toContain('/reports/quarterly/2019-Q2');
+    expect(decodeURIComponent(leadMail!.text)).toContain('/reports/quarterly/2019-Q2');
     expect(leadMail!.attachments ?? []).toHaveLength(0);
     const [adminMail] = await until('the admin digest', async () => ((await mailTo(admin)).length ? mailTo(admin) : undefined), 60_000, 200);
-    expect(adminMail!.text).toContain(`/reports/quarterly/2019-Q2/jurisdictions/${big}`);
+    expect(decodeURIComponent(adminMail!.text)).toContain(`/reports/quarterly/2019-Q2/jurisdictions/${big}`);
 
     // A rerun (a schedule firing twice) replaces the release and sends no second digest.
     expect(await run({ cadence: 'quarterly', periodId: '2019-Q2' })).toEqual({ status: 'SUCCEEDED' });
