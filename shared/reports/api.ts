@@ -28,6 +28,21 @@ export const reportsApi = {
   'GET /reports/runs': contract({
     responses: { 200: html('The form that starts a report run for a cadence and period now, and the published periods (platform admins)'), 403: html('Only platform admins start report runs') },
   }),
+  'POST /reports/runs': contract({
+    form: true,
+    body: z.lazy(() => withMeta(
+      z.strictObject({
+        cadence: withMeta(z.optional(z.string().check(z.maxLength(32))), { description: '`monthly` or `quarterly`' }),
+        periodId: withMeta(z.optional(z.string().check(z.maxLength(32))), { description: 'The period to report: a month (`2026-03`) or a quarter (`2026-Q1`) that has ended' }),
+      }),
+      { description: 'The run form (platform admins)' },
+    )),
+    responses: {
+      303: { description: 'The run started (Location header)' },
+      403: html('The form token was missing or wrong, or the role does not start report runs'),
+      422: html('The form again with the error summary: no such cadence, a period that does not match it or has not ended'),
+    },
+  }),
   'GET /reports/{cadence}/{periodId}': contract({
     params: release,
     responses: { 200: html("The period's protected report: headline figures, each table with its chart, timeliness, culture beside incidents; links to the table files and manifest"), 403: html('Your role does not read the reports'), 404: noRelease },
