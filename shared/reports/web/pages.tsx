@@ -1,6 +1,8 @@
 /** The report pages' markup (shared/reports/web/report-flow.tsx serves them). */
 import { CADENCES, type Cadence } from '#shared/reports/model.ts';
 import { CSRF_FIELD } from '#shared/web/csrf.ts';
+import type { FieldError } from '#shared/errors.ts';
+import { AlertBox, ErrorSummary, type Alert } from '#shared/web/components/alerts.tsx';
 import { DataTable } from '#shared/web/components/data-table.tsx';
 import type { ReportRelease } from './reader.ts';
 
@@ -173,9 +175,19 @@ export function NoReportPage({ title, text }: { title: string; text: string }) {
 }
 
 /** The platform admins' form: a run for a cadence and period now (the schedules make the others). */
-export function RunFormPage({ csrf, releases }: { csrf: string; releases: readonly ReportRelease[] }) {
+export interface RunFormState {
+  values?: { cadence?: string; periodId?: string };
+  errors?: readonly FieldError[];
+  alert?: Alert;
+}
+
+export function RunFormPage({ csrf, releases, state = {} }: { csrf: string; releases: readonly ReportRelease[]; state?: RunFormState }) {
+  const errorOf = (field: string) => state.errors?.find((e) => e.field === field)?.message;
+  const cadence = state.values?.cadence ?? 'quarterly';
   return (
     <>
+      {state.errors?.length ? <ErrorSummary errors={state.errors.map((e) => ({ href: `#run-${e.field === 'cadence' ? 'cadence' : 'period'}`, message: e.message }))} /> : null}
+      {state.alert ? <AlertBox alert={state.alert} /> : null}
       <h1>Start a report run</h1>
       <p class="usa-intro">
         Reports are made on schedule after each month and quarter ends. A run started here makes the report of one period now, for example after records of a past period were amended. It replaces that period's published report
@@ -183,23 +195,47 @@ export function RunFormPage({ csrf, releases }: { csrf: string; releases: readon
       </p>
       <form class="usa-form" method="post" action="/reports/runs">
         <input type="hidden" name={CSRF_FIELD} value={csrf} />
-        <div class="usa-form-group">
+        <div class={`usa-form-group${errorOf('cadence') ? ' usa-form-group--error' : ''}`}>
           <label class="usa-label" for="run-cadence">
             Cadence
           </label>
-          <select class="usa-select" id="run-cadence" name="cadence">
-            <option value="monthly">Monthly</option>
-            <option value="quarterly">Quarterly</option>
+          {errorOf('cadence') ? (
+            <span class="usa-error-message" id="run-cadence-error">
+              {errorOf('cadence')}
+            </span>
+          ) : null}
+          <select class="usa-select" id="run-cadence" name="cadence" {...(errorOf('cadence') ? { 'aria-describedby': 'run-cadence-error' } : {})}>
+            <option value="monthly" selected={cadence === 'monthly'}>
+              Monthly
+            </option>
+            <option value="quarterly" selected={cadence === 'quarterly'}>
+              Quarterly
+            </option>
           </select>
         </div>
-        <div class="usa-form-group">
+        <div class={`usa-form-group${errorOf('periodId') ? ' usa-form-group--error' : ''}`}>
           <label class="usa-label" for="run-period">
             Period
           </label>
           <div class="usa-hint" id="run-period-hint">
             A month for a monthly report, such as 2026-03; a quarter for a quarterly one, such as 2026-Q1. Only a period that has ended.
           </div>
-          <input class="usa-input" id="run-period" name="periodId" type="text" required maxlength={7} pattern="\d{4}-(0[1-9]|1[0-2]|Q[1-4])" aria-describedby="run-period-hint" autocomplete="off" />
+          {errorOf('periodId') ? (
+            <span class="usa-error-message" id="run-period-error">
+              {errorOf('periodId')}
+            </span>
+          ) : null}
+          <input
+            class={`usa-input${errorOf('periodId') ? ' usa-input--error' : ''}`}
+            id="run-period"
+            name="periodId"
+            type="text"
+            required
+            maxlength={7}
+            value={state.values?.periodId ?? ''}
+            aria-describedby={errorOf('periodId') ? 'run-period-hint run-period-error' : 'run-period-hint'}
+            autocomplete="off"
+          />
         </div>
         <button class="usa-button" type="submit">
           Start the run

@@ -10,7 +10,9 @@ import type { HttpResult } from '#shared/http/response.ts';
 import { CADENCES, type Cadence } from '#shared/reports/model.ts';
 import { page } from '#shared/web/components/page.tsx';
 import type { PageInput } from '#shared/web/page-input.ts';
-import { NoReportPage, ownReportPath, ReportPage, ReportsListPage, reportPath, RunFormPage } from './pages.tsx';
+import { ValidationError } from '#shared/errors.ts';
+import type { PostedFields } from '#shared/web/form-values.ts';
+import { NoReportPage, ownReportPath, ReportPage, ReportsListPage, reportPath, RunFormPage, type RunFormState } from './pages.tsx';
 import type { ReportAudience, ReportRelease, ReportsReader } from './reader.ts';
 
 const PERIOD_FORMAT: Record<Cadence, RegExp> = { monthly: /^\d{4}-(0[1-9]|1[0-2])$/, quarterly: /^\d{4}-Q[1-4]$/ };
@@ -43,8 +45,28 @@ export async function showReports(i: PageInput, reader: ReportsReader): Promise<
 }
 
 /** GET /reports/runs (platform admins): the form that starts a run; POST /reports/runs starts it. */
-export async function showRunForm(i: PageInput, reader: ReportsReader): Promise<HttpResult> {
-  return page({ title: 'Start a report run', path: '/reports/runs', principal: i.principal, csrfToken: i.csrf, children: <RunFormPage csrf={i.csrf} releases={await reader.list()} /> });
+export async function showRunForm(i: PageInput, reader: ReportsReader, query: Record<string, string | undefined> = {}): Promise<HttpResult> {
+  const started = query.started && /^[a-z0-9 -]{1,40}$/i.test(query.started) ? query.started : undefined;
+  const state: RunFormState = started
+    ? { alert: { type: 'success', text: `The run for ${started} has started. Its report replaces the published one when it has finished (a few minutes); the leads get its digest once per period.` } }
+    : {};
+  return runForm(i, reader, state, 200);
+}
+
+const runForm = async (i: PageInput, reader: ReportsReader, state: RunFormState, status: number) =>
+  page({ title: 'Start a report run', path: '/reports/runs', principal: i.principal, csrfToken: i.csrf, children: <RunFormPage csrf={i.csrf} releases={await reader.list()} state={state} /> }, status);
+
+/** POST /reports/runs: started (303 back to the form, which says so), or the form again naming what is wrong (422). */
+export async function startRun(i: PageInput, reader: ReportsReader, start: (cadence: string, periodId: string) => Promise<{ period: { label: string } }>, posted: PostedFields): Promise<HttpResult> {
+  const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v)?.trim() ?? '';
+  const values = { cadence: one(posted.cadence), periodId: one(posted.periodId).toUpperCase() };
+  try {
+    const { period } = await start(values.cadence, values.periodId);
+    return { statusCode: 303, headers: { location: `/reports/runs?started=${encodeURIComponent(period.label)}`, 'cache-control': 'no-store' }, body: '' };
+  } catch (error) {
+    if (error instanceof ValidationError) return runForm(i, reader, { values, errors: error.fieldErrors }, 422);
+    throw error;
+  }
 }
 
 /** GET /reports/{cadence}/{periodId} */
