@@ -3,7 +3,7 @@ import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createHash, randomBytes } from 'node:crypto';
 import { parquetReadObjects } from 'hyparquet';
-import { describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { PeopleDirectory } from '#shared/auth/people.ts';
 import { JurisdictionStore } from '#shared/jurisdictions/store.ts';
 import type { ReleaseDocument, ReleaseTable } from '#shared/reports/model.ts';
@@ -63,6 +63,11 @@ async function addJurisdiction(prefix: string): Promise<string> {
 
 const rowOf = (table: ReleaseTable, key: string) => table.rows.find((r) => r.key === key)!;
 const tableOf = (doc: ReleaseDocument, id: string) => doc.tables.find((t) => t.id === id)!;
+
+// The store (shared/reports/store.ts) reads the bucket through the SDK's environment, as in a function.
+beforeAll(() => {
+  Object.assign(process.env, { AWS_ENDPOINT_URL_S3: inject('endpoints').s3, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey });
+});
 
 describe('reports workflow', () => {
   it('publishes a protected quarterly release with every file, each jurisdiction its own, and one digest per recipient', { timeout: 600_000 }, async () => {
