@@ -106,6 +106,8 @@ export interface AssembleInput {
   culture: ReadonlyMap<string, readonly FrozenWaveResults[]>;
   runId: string;
   generatedAt: string;
+  /** Tables held back whole (the engine's `unprotected`): every cell of theirs is `withheld` in the protected document. */
+  withheld?: ReadonlySet<string>;
 }
 
 export interface AssembledDocuments {
@@ -241,7 +243,8 @@ export function assembleDocuments(input: AssembleInput): AssembledDocuments {
   const histogramsOf = (ps: readonly JurisdictionPartial[], span: Span) => ps.flatMap((p) => monthsOf(period, span).map((m) => p.timelinessDays[m]));
 
   // The partnership's document: every cell as the engine decided.
-  const protectedOf: CellOf = (datasetId, span, row, column) => protectedCell(protection, cellIdOf(tableIdOf(datasetId, span), row, column));
+  const protectedOf: CellOf = (datasetId, span, row, column) =>
+    input.withheld?.has(tableIdOf(datasetId, span)) ? { shown: false, suppression: 'withheld' } : protectedCell(protection, cellIdOf(tableIdOf(datasetId, span), row, column));
   const rows = [...ordered.map((p) => ({ key: p.jurisdictionId, label: p.name })), { key: ALL, label: ALL_LABEL }];
   const timelinessThreshold = settings.forDataset(TIMELINESS_DATASET).threshold;
   const partnership: ReleaseDocument = {

@@ -74,8 +74,11 @@ export interface JurisdictionPartial {
 /** A cell as it is released. */
 export type ReleaseCell =
   | { shown: true; value: number }
-  /** Primary: the count is 1 to the threshold. Secondary: hidden so that a primary cannot be worked out. */
-  | { shown: false; suppression: 'primary' | 'secondary' };
+  /**
+   * Primary: the count is 1 to the threshold. Secondary: hidden so that a primary cannot be worked out. Withheld: the
+   * whole table is held back, because the rule itself would let a small count be narrowed down (docs/reports-protection.md).
+   */
+  | { shown: false; suppression: 'primary' | 'secondary' | 'withheld' };
 
 export interface ReleaseRow {
   /** A jurisdiction id, or `all` for the partnership's total row. */

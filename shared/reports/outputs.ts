@@ -82,7 +82,7 @@ export interface ManifestRules {
   /** Per dataset: counts 1..threshold suppressed, and the width every suppressed count's interval keeps. */
   protection: Record<string, { threshold: number; minIntervalWidth: number }> | 'none';
   /** What a suppressed cell's interval was audited against. */
-  audit?: { primaries: number; secondaries: number; linearPrograms: number; narrowestInterval: number | null; ledgerReleases: number; revisedCells: number };
+  audit?: { primaries: number; secondaries: number; linearPrograms: number; narrowestInterval: number | null; ledgerReleases: number; revisedCells: number; withheldTables: string[] };
   timelinessStandardDays: number;
 }
 

@@ -116,10 +116,13 @@ export class ReportRun {
     const ledger = await this.readLedger(period.year, plan.runId);
     const input = buildProtectionInput(partials, period, settings);
     const result = protect(input.tables, input.atoms, ledger);
-    const narrowest = checkAudit(input.tables, result.audit);
+    // A table where the rule itself would pin a small count, whatever else is hidden, is held back whole this time.
+    const withheld = new Set(result.unprotected.filter((id) => !id.includes('/')).map(tableIdOfCell));
+    const published = input.tables.filter((t) => !withheld.has(t.id));
+    const narrowest = checkAudit(published, result.audit);
 
     const culture = await this.culture(plan.jurisdictions);
-    const documents = assembleDocuments({ partials, period, settings, protection: result, culture, runId: plan.runId, generatedAt: now.toISOString() });
+    const documents = assembleDocuments({ partials, period, settings, protection: result, culture, runId: plan.runId, generatedAt: now.toISOString(), withheld });
     const formVersions = mergeFormVersions(partials);
     const prefix = runPrefix(plan.cadence, plan.periodId, plan.runId);
     const protectedRules: ManifestRules = {
@@ -131,6 +134,7 @@ export class ReportRun {
         narrowestInterval: narrowest,
         ledgerReleases: new Set(ledger.map((c) => c.releaseId)).size,
         revisedCells: result.revised.length,
+        withheldTables: [...withheld].sort(),
       },
       timelinessStandardDays: REVIEW_TIMELINESS_STANDARD_DAYS,
     };
@@ -149,7 +153,7 @@ export class ReportRun {
       await write(doc, { jurisdictionId: doc.audience.jurisdictionId }, { protection: 'none', timelinessStandardDays: REVIEW_TIMELINESS_STANDARD_DAYS });
     }
     // The ledger before the switch: whatever is ever visible is already a constraint on every later release.
-    await putObject(this.deps.bucket, `${ledgerPrefix(period.year)}${plan.cadence}-${plan.periodId}-${plan.runId}.json`, JSON.stringify(ledgerOf(`${plan.cadence}-${plan.periodId}-${plan.runId}`, input.tables, result)), 'application/json');
+    await putObject(this.deps.bucket, `${ledgerPrefix(period.year)}${plan.cadence}-${plan.periodId}-${plan.runId}.json`, JSON.stringify(ledgerOf(`${plan.cadence}-${plan.periodId}-${plan.runId}`, published, result)), 'application/json');
 
     const release = await this.releases.switchTo(
       {
@@ -213,6 +217,9 @@ export class ReportRun {
   }
 }
 
+/** The table a cell id belongs to (`<tableId>|<row>|<column>`). */
+const tableIdOfCell = (cellId: string) => cellId.slice(0, cellId.indexOf('|'));
+
 /** The ledger entry of a release: every published cell, its atoms, its status and its value (internal: never published). */
 export function ledgerOf(releaseId: string, tables: readonly ProtectionTable[], result: { status: ReadonlyMap<string, string>; values: ReadonlyMap<string, number> }): { releaseId: string; cells: LedgerCell[] } {
   const cells: LedgerCell[] = [];
@@ -233,9 +240,11 @@ export function checkAudit(tables: readonly ProtectionTable[], audit: readonly {
   for (const t of tables) for (const cell of [...t.cells.flat(), ...t.rowTotals, ...t.columnTotals, t.grandTotal]) widthOf.set(cell.id, t.minIntervalWidth);
   let narrowest: number | null = null;
   for (const a of audit) {
-    const width = a.high - a.low;
     const required = widthOf.get(a.cellId);
-    if (required !== undefined && width < required) throw new Error(`Small-cell audit failed: a suppressed count could be narrowed to ${width + 1} values (needs more than ${required}); nothing is published`);
+    // Cells of withheld tables and of earlier releases (`<release>/<id>`) are not published by this run.
+    if (required === undefined) continue;
+    const width = a.high - a.low;
+    if (width < required) throw new Error(`Small-cell audit failed: a suppressed count could be narrowed to ${width + 1} possible values (it must keep at least ${required + 1}); nothing is published`);
     narrowest = narrowest === null ? width : Math.min(narrowest, width);
   }
   return narrowest;

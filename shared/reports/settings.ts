@@ -1,6 +1,6 @@
 /**
  * The small-cell protection settings per dataset (docs/reports.md): `REPORT_PROTECTION`, a JSON object set from the
- * infra config `reportProtection`, e.g. `{"default":{"threshold":10,"minIntervalWidth":5},"safety_notices_by_theme":
+ * infra config `reportProtection`, e.g. `{"default":{"threshold":10,"minIntervalWidth":3},"safety_notices_by_theme":
  * {"threshold":5}}`. Parsed when the function loads: a wrong value fails the cold start, never a release half-way.
  */
 import * as z from 'zod/mini';
@@ -22,7 +22,12 @@ export interface ReportProtectionSettings {
   forDataset(datasetId: string): ProtectionSetting;
 }
 
-export const DEFAULT_WIDTH = (threshold: number) => Math.ceil(threshold / 2);
+/**
+ * A third of the threshold (3 for 10): a suppressed count keeps at least four values the attacker cannot tell apart.
+ * Half the threshold (5) held back whole tables in the demo's quarter (the rule itself pins rows of many small counts
+ * under a small total, docs/reports-protection.md); set a wider one per dataset where that is acceptable.
+ */
+export const DEFAULT_WIDTH = (threshold: number) => Math.max(1, Math.floor(threshold / 3));
 
 const entrySchema = z.strictObject({
   threshold: z.optional(z.number().check(z.int('threshold is a whole number'), z.minimum(1, 'threshold is at least 1'))),

@@ -11,6 +11,7 @@ export const count = (n: number): string => COUNT.format(n);
 
 /** The label of a suppressed cell: the range a primary may be in (the rule is public), or that it is complementary. */
 export function suppressedLabel(cell: Extract<ReleaseCell, { shown: false }>, threshold: number): string {
+  if (cell.suppression === 'withheld') return 'Withheld';
   return cell.suppression === 'primary' ? `Suppressed (1–${threshold})` : 'Suppressed (complementary)';
 }
 
@@ -19,5 +20,5 @@ export const cellText = (cell: ReleaseCell, threshold: number): string => (cell.
 
 /** What the two labels mean, for the note under every protected table. */
 export function suppressionNote(threshold: number): string {
-  return `Suppressed (1–${threshold}): a count from 1 to ${threshold}, not shown so that no child or family can be identified. Suppressed (complementary): a larger count, not shown so that a suppressed count cannot be worked out from the totals.`;
+  return `Suppressed (1–${threshold}): a count from 1 to ${threshold}, not shown so that no child or family can be identified. Suppressed (complementary): a larger count, not shown so that a suppressed count cannot be worked out from the totals. Withheld: the whole table is held back this time, because its small counts could not be protected otherwise.`;
 }

@@ -10,10 +10,11 @@ describe('REPORT_PROTECTION', () => {
     const s = parseReportProtection('{"default":{"threshold":10,"minIntervalWidth":4},"safety_notices_by_theme":{"threshold":5},"reviews_by_cause":{"minIntervalWidth":7}}');
     expect(s.default).toEqual({ threshold: 10, minIntervalWidth: 4 });
     expect(s.forDataset('reviews_by_age_band')).toEqual({ threshold: 10, minIntervalWidth: 4 });
-    expect(s.forDataset('safety_notices_by_theme')).toEqual({ threshold: 5, minIntervalWidth: 3 });
+    expect(s.forDataset('safety_notices_by_theme')).toEqual({ threshold: 5, minIntervalWidth: 1 });
     expect(s.forDataset('reviews_by_cause')).toEqual({ threshold: 10, minIntervalWidth: 7 });
-    expect(parseReportProtection('{}').default).toEqual({ threshold: 10, minIntervalWidth: 5 });
-    expect(parseReportProtection('{"default":{"threshold":3}}').default).toEqual({ threshold: 3, minIntervalWidth: 2 });
+    expect(parseReportProtection('{}').default).toEqual({ threshold: 10, minIntervalWidth: 3 });
+    expect(parseReportProtection('{"default":{"threshold":3}}').default).toEqual({ threshold: 3, minIntervalWidth: 1 });
+    expect(parseReportProtection('{"default":{"threshold":20}}').default).toEqual({ threshold: 20, minIntervalWidth: 6 });
   });
 
   it('refuses what would make the audit meaningless or names what does not exist', () => {
