@@ -39,6 +39,19 @@ const configSchema = z
      * was deleted, such as a closed survey wave's staff list (docs/survey.md): a shorter window forgets sooner.
      */
     pointInTimeRecoveryDays: z.coerce.number({ error: 'pointInTimeRecoveryDays must be a number of days' }).int().min(1, 'pointInTimeRecoveryDays is at least 1').max(35, 'pointInTimeRecoveryDays is at most 35 (the DynamoDB limit)'),
+    /**
+     * Which report releases run on a schedule (docs/reports.md): monthly (the 2nd of each month, for the month
+     * before) and quarterly (the 2nd day after a quarter ends). Platform admins can start any period on demand.
+     */
+    reportCadences: z.preprocess(
+      (v) => (typeof v === 'string' ? v.split(',').map((x) => x.trim()).filter(Boolean) : v),
+      z.array(z.enum(['monthly', 'quarterly'], { error: 'reportCadences lists monthly and/or quarterly' })).refine((a) => new Set(a).size === a.length, 'reportCadences names each cadence once'),
+    ),
+    /**
+     * Small-cell protection per dataset, as JSON: `{"default":{"threshold":10,"minIntervalWidth":5},"<dataset>":{...}}`
+     * (shared/reports/settings.ts checks it at synth, so a bad value fails the deploy, not a report run).
+     */
+    reportProtection: z.preprocess((v) => (v !== null && typeof v === 'object' ? JSON.stringify(v) : v), z.optional(z.string())),
     /** Reserved concurrency per function: bounds blast radius and cost of a runaway caller. */
     functionConcurrency: z.coerce.number().int().min(1).max(1000),
   })
@@ -65,14 +78,15 @@ const DEV_DEFAULTS = {
   logRetentionDays: 30,
   pointInTimeRecoveryDays: 35,
   functionConcurrency: 10,
+  reportCadences: ['monthly', 'quarterly'],
 } as const;
 
-const PROD_LIKE_DEFAULTS = { region: 'us-east-1', logRetentionDays: 365 * 6, pointInTimeRecoveryDays: 35, functionConcurrency: 50 } as const;
+const PROD_LIKE_DEFAULTS = { region: 'us-east-1', logRetentionDays: 365 * 6, pointInTimeRecoveryDays: 35, functionConcurrency: 50, reportCadences: ['monthly', 'quarterly'] } as const;
 
 export function loadConfig(context: (key: string) => unknown): PlatformConfig {
   const stage = (context('stage') ?? 'dev') as string;
   const defaults = stage === 'dev' ? DEV_DEFAULTS : PROD_LIKE_DEFAULTS;
-  const keys = ['stage', 'region', 'account', 'domainName', 'certificateArn', 'senderAddress', 'inboundDomain', 'alarmEmail', 'loginDomainPrefix', 'logRetentionDays', 'pointInTimeRecoveryDays', 'functionConcurrency'] as const;
+  const keys = ['stage', 'region', 'account', 'domainName', 'certificateArn', 'senderAddress', 'inboundDomain', 'alarmEmail', 'loginDomainPrefix', 'logRetentionDays', 'pointInTimeRecoveryDays', 'functionConcurrency', 'reportCadences', 'reportProtection'] as const;
   const raw: Record<string, unknown> = { ...defaults, stage, loginDomainPrefix: `npcs-platform-${stage}` };
   for (const key of keys) {
     const value = context(key);

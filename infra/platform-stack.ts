@@ -7,6 +7,8 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import type { HttpFunctionId } from '#shared/http/routes.ts';
+import { SMALL_CELL_THRESHOLD } from '#shared/policy.ts';
+import { parseReportProtection } from '#shared/reports/settings.ts';
 import { Api } from './constructs/api.ts';
 import { Buckets } from './constructs/buckets.ts';
 import { Data } from './constructs/data.ts';
@@ -15,6 +17,7 @@ import { InboundMail } from './constructs/inbound-mail.ts';
 import { MailSending } from './constructs/mail-sending.ts';
 import { PlatformFunction, type PlatformFunctionProps } from './constructs/platform-function.ts';
 import { WebAssets } from './constructs/web-assets.ts';
+import { ReportsWorkflow } from './constructs/workflows/reports.ts';
 import { RegistryExportWorkflow } from './constructs/workflows/registry-export.ts';
 import { ReviewDigestWorkflow, ReviewWorkflow } from './constructs/workflows/review.ts';
 import { SurveyDailyWorkflow, SurveyWorkflow } from './constructs/workflows/survey.ts';
@@ -146,6 +149,19 @@ export class PlatformStack extends Stack {
     const surveyWorkflow = new SurveyWorkflow(this, 'SurveyWorkflow', { key: data.key, alarmTopic, logRetention, tasks: surveyTasks });
     new SurveyDailyWorkflow(this, 'SurveyDailyWorkflow', { key: data.key, alarmTopic, logRetention, tasks: surveyTasks });
 
+    // The reports (docs/reports.md): aggregate each jurisdiction, protect small cells, publish, email the digest.
+    // Renders the charts with Vega when the report is built: the one function outside the 150 KB budget.
+    const reportTasks = fn('report-tasks', "Runs the reports workflow's steps: aggregates a jurisdiction, then protects, writes, publishes and emails a period's report", {
+      timeout: Duration.minutes(10),
+      memorySize: 1536,
+      // Checked here too, so a bad setting fails the synth rather than the first report run.
+      environment: { STAGE: config.stage, REPORT_PROTECTION: checkedReportProtection(config.reportProtection) },
+    })
+      .bindTable(data.table, data.indexNames, 'write')
+      .bindBucket('EXPORTS_BUCKET', buckets.exports, 'write')
+      .bindMail(mail);
+    const reportsWorkflow = new ReportsWorkflow(this, 'ReportsWorkflow', { key: data.key, alarmTopic, logRetention, tasks: reportTasks, cadences: config.reportCadences });
+
     const httpFunctions: Record<HttpFunctionId, PlatformFunction> = {
       health: fn('health', 'Reports whether the platform and each service it depends on answer')
         .bindTable(data.table, data.indexNames, 'describe')
@@ -174,6 +190,8 @@ export class PlatformStack extends Stack {
         .bindTable(data.table, data.indexNames, 'write')
         .bindStateMachine('REVIEW_STATE_MACHINE_ARN', reviewWorkflow.stateMachine, 'resume')
         .bindStateMachine('SURVEY_STATE_MACHINE_ARN', surveyWorkflow.stateMachine, 'start')
+        .bindStateMachine('REPORTS_STATE_MACHINE_ARN', reportsWorkflow.stateMachine, 'start')
+        .bindBucket('EXPORTS_BUCKET', buckets.exports, 'read')
         .grantSessions(data.table)
         .bindSecret('CURSOR_SECRET', cursorKey)
         .bindSecret('CSRF_SECRET', csrfKey),
@@ -218,6 +236,8 @@ export class PlatformStack extends Stack {
     reviewReply.addEnvironment('APP_ORIGIN', appUrl);
     // The survey invitations' personal links.
     surveyTasks.addEnvironment('APP_ORIGIN', appUrl);
+    // The report digests' links.
+    reportTasks.addEnvironment('APP_ORIGIN', appUrl);
 
     this.acknowledgeStackWide();
 
@@ -245,6 +265,13 @@ const RETENTIONS = Object.values(logs.RetentionDays).filter((d): d is number => 
 /** CloudWatch accepts only certain retention periods: take the smallest one that keeps logs at least as long. */
 function nearestRetention(days: number): logs.RetentionDays {
   return (RETENTIONS.find((d) => d >= days) ?? logs.RetentionDays.INFINITE) as logs.RetentionDays;
+}
+
+/** The protection settings as the function gets them: the configured JSON, or the policy's default threshold for all. */
+function checkedReportProtection(json: string | undefined): string {
+  const value = json ?? JSON.stringify({ default: { threshold: SMALL_CELL_THRESHOLD } });
+  parseReportProtection(value);
+  return value;
 }
 
 const pascal = (id: string) => id.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase());

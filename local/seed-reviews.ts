@@ -75,11 +75,23 @@ export function localResume(stepFunctions: Pick<LocalStepFunctions, 'sendTaskSuc
   };
 }
 
-/** The demo users of jurisdiction roles as their sign-in would write them (shared/auth/people.ts), unless there already. */
+/**
+ * The demo users of jurisdiction roles, and the partnership leads (the reports' digests go to them), as their sign-in
+ * would write them (shared/auth/people.ts), unless there already.
+ */
 export async function seedDemoPeople(directory: PeopleDirectory, users: readonly DemoUser[], now = new Date()): Promise<{ added: number; existing: number }> {
   let added = 0;
   let existing = 0;
+  const leads = new Set((await directory.partnershipLeads()).map((p) => p.subject));
   for (const user of users) {
+    if (user.role === 'partnership_lead') {
+      if (leads.has(user.sub)) existing++;
+      else {
+        await directory.signedIn({ subject: user.sub, role: user.role, displayName: user.name }, user.email, now);
+        added++;
+      }
+      continue;
+    }
     if (!isJurisdictionRole(user.role) || !user.jurisdictionId) continue;
     if (await directory.person(user.jurisdictionId, user.sub)) {
       existing++;

@@ -80,7 +80,7 @@ Press Ctrl-C to stop. Data is kept in ${dataDir}; delete it for a fresh start.
 let stopping = false;
 // After the banner: the platform is ready; the reviews go through the workflow in the background (a few seconds).
 const seeding = Date.now();
-void seedDemoReviews({ client: cloud.storage, tableName: cloud.tableName, stepFunctions: cloud.stepFunctions, demoUsers: cloud.demoUsers, log }).then(
+const reviewsSeeded = seedDemoReviews({ client: cloud.storage, tableName: cloud.tableName, stepFunctions: cloud.stepFunctions, demoUsers: cloud.demoUsers, log }).then(
   ({ people, reviews }) =>
     log(
       `demo data: people directory ${people.added} added, ${people.existing} already there; demo reviews ${reviews.added.length} seeded through the workflow, ${reviews.existing} already there (${((Date.now() - seeding) / 1000).toFixed(1)} s; emails at ${cloud.endpoints.mailInbox})`,
@@ -91,13 +91,33 @@ void seedDemoReviews({ client: cloud.storage, tableName: cloud.tableName, stepFu
 );
 
 // Survey results: two closed waves in several jurisdictions, frozen by the real close step, and the targets.
-void import('./seed-survey.ts')
+const surveysSeeded = import('./seed-survey.ts')
   .then(({ seedDemoSurveyResults }) => seedDemoSurveyResults(cloud.storage, cloud.tableName, cloud.stepFunctions))
   .then(
     ({ waves, targets, invited }) =>
       log(`demo surveys: ${waves} closed waves seeded and frozen${targets ? ', partnership targets set' : ''} (see /survey-results); ${invited} staff invited to an invitation wave (emails in the local inbox)`),
     (e: unknown) => {
       if (!stopping) console.error(`[local] demo survey results not seeded: ${(e as Error).message}`);
+    },
+  );
+
+// Reports: after the people (the digests' recipients) and the survey results (the culture section) are in.
+void Promise.all([reviewsSeeded, surveysSeeded])
+  .then(() => import('./seed-reports.ts'))
+  .then(({ seedDemoReports }) => {
+    const exports = cloud.assembly.buckets.find((b) => b.logicalId.startsWith('BucketsExports'));
+    if (!exports) throw new Error('no exports bucket in the template');
+    return seedDemoReports(cloud.storage, cloud.tableName, exports.name, cloud.stepFunctions);
+  })
+  .then(
+    ({ reviews, releases }) =>
+      log(
+        releases.length
+          ? `demo reports: ${reviews} synthetic approved reviews; releases ${releases.map((r) => `${r.cadence} ${r.periodId} ${r.status}`).join(', ')} (see /reports; digests in the local inbox)`
+          : 'demo reports: already published (see /reports)',
+      ),
+    (e: unknown) => {
+      if (!stopping) console.error(`[local] demo reports not seeded: ${(e as Error).message}`);
     },
   );
 

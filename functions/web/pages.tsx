@@ -8,6 +8,7 @@ import { surveyWavesApi } from '#shared/survey/api.ts';
 import { surveyResultsApi } from '#shared/survey/results-api.ts';
 import { webApi as api } from '#shared/site/api.ts';
 import { reviewActionApi } from '#shared/review/api.ts';
+import { reportsApi } from '#shared/reports/api.ts';
 import { errorPage, page, PAGE_CSP } from '#shared/web/components/page.tsx';
 import type { PageInput } from '#shared/web/page-input.ts';
 
@@ -28,6 +29,13 @@ const recordList = () => import('#shared/records/web/record-list.tsx');
 const dictionaryPage = () => import('#shared/forms/web/dictionary-page.tsx');
 const cspReports = () => import('#shared/http/csp-reports.ts');
 const actionFlow = () => import('#shared/review/web/action-flow.tsx');
+const reportPages = () => import('#shared/reports/web/report-flow.tsx');
+// The published reports: the switch items in the table, their files in the exports bucket (shared/reports/store.ts).
+const reports = () =>
+  Promise.all([import('#shared/reports/store.ts'), import('#shared/reports/web/store-reader.ts'), import('#shared/aws/document-client.ts')]).then(([{ ReportReleases }, { reportsReader }, { documentClient }]) =>
+    reportsReader(new ReportReleases(documentClient, TABLE, requiredEnv('EXPORTS_BUCKET'))),
+  );
+const startRun = (cadence: string, periodId: string) => import('#shared/reports/start.ts').then(({ startReportRun }) => startReportRun(requiredEnv('REPORTS_STATE_MACHINE_ARN'), cadence, periodId));
 // The review hand-off (records service, Step Functions client) loads with the first decision or link.
 const review = () => import('#shared/review/http.ts');
 
@@ -206,6 +214,36 @@ export const handler = httpFunction(
     'POST /survey-targets': route({
       ...surveyResultsApi['POST /survey-targets'],
       handle: async (i) => (await surveyResults()).saveTargets(await input(i), i.body),
+    }),
+    // Reports (shared/reports/web/report-flow.tsx): the partnership's protected releases, a jurisdiction's own, their
+    // files (through here only: the bucket is never public), and the platform admins' run form.
+    'GET /reports': route({
+      ...reportsApi['GET /reports'],
+      handle: async (i) => (await reportPages()).showReports(await input(i), await reports()),
+    }),
+    'GET /reports/runs': route({
+      ...reportsApi['GET /reports/runs'],
+      handle: async (i) => (await reportPages()).showRunForm(await input(i), await reports(), i.query),
+    }),
+    'POST /reports/runs': route({
+      ...reportsApi['POST /reports/runs'],
+      handle: async (i) => (await reportPages()).startRun(await input(i), await reports(), startRun, i.body),
+    }),
+    'GET /reports/{cadence}/{periodId}': route({
+      ...reportsApi['GET /reports/{cadence}/{periodId}'],
+      handle: async (i) => (await reportPages()).showReport(await input(i), await reports(), i.params.cadence, i.params.periodId),
+    }),
+    'GET /reports/{cadence}/{periodId}/files/{fileName}': route({
+      ...reportsApi['GET /reports/{cadence}/{periodId}/files/{fileName}'],
+      handle: async (i) => (await reportPages()).reportFile(await input(i), await reports(), i.params.cadence, i.params.periodId, i.params.fileName),
+    }),
+    'GET /reports/{cadence}/{periodId}/jurisdictions/{jurisdictionId}': route({
+      ...reportsApi['GET /reports/{cadence}/{periodId}/jurisdictions/{jurisdictionId}'],
+      handle: async (i) => (await reportPages()).showOwnReport(await input(i), await reports(), i.params.cadence, i.params.periodId, i.params.jurisdictionId),
+    }),
+    'GET /reports/{cadence}/{periodId}/jurisdictions/{jurisdictionId}/files/{fileName}': route({
+      ...reportsApi['GET /reports/{cadence}/{periodId}/jurisdictions/{jurisdictionId}/files/{fileName}'],
+      handle: async (i) => (await reportPages()).ownReportFile(await input(i), await reports(), i.params.cadence, i.params.periodId, i.params.jurisdictionId, i.params.fileName),
     }),
     // Platform admins keep the registry (shared/jurisdictions/web/registry-flow.tsx, over shared/jurisdictions/admin.ts).
     'GET /registry': route({

@@ -75,6 +75,26 @@ export interface WorkflowSteps {
    * timeout at `timeoutPath` passes (then `onTimeout`); other errors go to the failure path like `invoke`'s.
    */
   await(id: string, fn: PlatformFunction, options: AwaitOptions): tasks.LambdaInvoke;
+  /**
+   * A Map state that invokes a function once per item of `itemsPath` (at most `maxConcurrency` at a time). Each
+   * item's task retries like `invoke`'s, and also any error of the function itself (`retryFailures` more attempts),
+   * because one item's failure fails the whole Map: then the Map's catch sends the execution to the failure path.
+   * States inside a Map cannot go to states outside it, which is why the catch sits on the Map.
+   */
+  map(id: string, fn: PlatformFunction, options: MapOptions): sfn.Map;
+}
+
+/** Options of a Map over items, each handled by one Lambda task. */
+export interface MapOptions {
+  /** Where the items are in the state's data (a JSON array). */
+  readonly itemsPath: string;
+  /** What each item's task receives: a payload with `$` bound to the Map's item selector output. */
+  readonly itemSelector: Record<string, unknown>;
+  readonly maxConcurrency: number;
+  /** Further attempts when an item's function fails (its own errors, not Lambda's: those are always retried). */
+  readonly retryFailures: number;
+  /** Where the list of the items' results goes. @default discarded */
+  readonly resultPath?: string;
 }
 
 export interface WorkflowProps {
@@ -112,6 +132,8 @@ export interface WorkflowScheduleProps {
   readonly description: string;
   /** An EventBridge Scheduler expression in UTC (the local scheduler runs UTC only). */
   readonly expression: scheduler.ScheduleExpression;
+  /** The execution's input, when the workflow needs to know which schedule started it. @default none */
+  readonly input?: Record<string, unknown>;
 }
 
 /**
@@ -204,6 +226,26 @@ export class Workflow extends Construct {
         task.addCatch(failurePath(taskId), { errors: ['States.ALL'], resultPath: ERROR_PATH });
         return task;
       },
+      map: (mapId, fn, options) => {
+        invoked.add(fn);
+        const map = new sfn.Map(this, mapId, {
+          itemsPath: options.itemsPath,
+          itemSelector: options.itemSelector,
+          maxConcurrency: options.maxConcurrency,
+          resultPath: options.resultPath ?? sfn.JsonPath.DISCARD,
+        });
+        const task = new tasks.LambdaInvoke(this, `${mapId}Item`, {
+          lambdaFunction: fn.fn,
+          payloadResponseOnly: true,
+          retryOnServiceExceptions: false,
+        });
+        retry(task);
+        task.addRetry({ errors: ['States.Timeout'], maxAttempts: 2, interval: Duration.seconds(5), backoffRate: 2 });
+        task.addRetry({ errors: ['States.TaskFailed'], maxAttempts: options.retryFailures, interval: Duration.seconds(10), backoffRate: 2 });
+        map.itemProcessor(task);
+        map.addCatch(failurePath(mapId), { errors: ['States.ALL'], resultPath: ERROR_PATH });
+        return map;
+      },
     };
 
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
@@ -243,8 +285,8 @@ export class Workflow extends Construct {
     const schedule = new scheduler.Schedule(this, id, {
       description: props.description,
       schedule: props.expression,
-      // No input: the tasks read what they need (start time, execution name) from the execution's context.
-      target: new targets.StepFunctionsStartExecution(this.stateMachine, { role }),
+      // No input unless the workflow needs one: the tasks read the start time and execution name from the context.
+      target: new targets.StepFunctionsStartExecution(this.stateMachine, { role, ...(props.input ? { input: scheduler.ScheduleTargetInput.fromObject(props.input) } : {}) }),
     });
     (schedule.node.defaultChild as scheduler.CfnSchedule).addMetadata(WORKFLOW_ID_METADATA, props.scheduleId);
     return schedule;

@@ -4,7 +4,7 @@
  * workflow emails the jurisdiction's reviewers and admins, and a record's author, from here. A person appears with
  * their first sign-in and follows their role and address as the identity provider changes them.
  */
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Principal } from './principal.ts';
 import type { Role } from './policy.ts';
 import { keys, partitions } from '#shared/storage/keys.ts';
@@ -24,11 +24,33 @@ export class PeopleDirectory {
     private readonly tableName: string,
   ) {}
 
-  /** At sign-in: the person as the identity provider describes them now (only jurisdiction roles with a verified email). */
+  /**
+   * At sign-in: the person as the identity provider describes them now (jurisdiction roles and partnership leads, with
+   * a verified email; leads go to the partnership's directory, which the reports are emailed from).
+   */
   async signedIn(principal: Principal, email: string | undefined, at: Date): Promise<void> {
-    if (!principal.jurisdictionId || !email) return;
+    if (!email) return;
     const person: Person = { subject: principal.subject, role: principal.role, email, lastSignInAt: at.toISOString(), ...(principal.displayName ? { name: principal.displayName } : {}) };
+    if (principal.role === 'partnership_lead') {
+      await this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.partnershipPerson(principal.subject), kind: 'person', ...person } }));
+      return;
+    }
+    if (!principal.jurisdictionId) return;
     await scopedTable(this.client, this.tableName, principal.jurisdictionId).put({ key: keys.person(principal.subject), attributes: { kind: 'person', ...person } });
+  }
+
+  /** The partnership leads (tens of people: one query, paged through). */
+  async partnershipLeads(): Promise<Person[]> {
+    const people: Person[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.partnershipPeoplePartition }, ExclusiveStartKey: startKey, ConsistentRead: true }),
+      );
+      people.push(...(page.Items ?? []).map(toPerson).filter((p) => p.role === 'partnership_lead'));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return people;
   }
 
   async person(jurisdictionId: string, subject: string): Promise<Person | undefined> {

@@ -19,8 +19,9 @@ import '#shared/zod-config.ts';
 import { ServiceUnavailableError } from '#shared/errors.ts';
 import { parseOrThrow, validationFailed } from '#shared/http/validation.ts';
 import { logger } from '#shared/logger.ts';
-import { keys } from '#shared/storage/keys.ts';
-import type { Item, ScopedTable } from '#shared/storage/scoped-table.ts';
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { keys, partitions } from '#shared/storage/keys.ts';
+import type { Item, ScopedKey, ScopedTable } from '#shared/storage/scoped-table.ts';
 import type { SentMail } from './mailer.ts';
 import { parseMailMessage, type MailKind, type MailMessage } from './message.ts';
 
@@ -40,7 +41,9 @@ export type MailOccasion =
    * A survey invitation (round 0) or its reminders (1, 2): keyed by the opaque invitation id, never by an address, and
    * kept in the wave's staff list partition, so the markers are deleted with the list when the wave closes.
    */
-  | { survey: { waveId: string; invitationId: string }; round: number };
+  | { survey: { waveId: string; invitationId: string }; round: number }
+  /** A report period's release: one digest per recipient and period, whichever run published it (reruns send none). */
+  | { report: { cadence: string; periodId: string } };
 
 export interface SendOnceResult {
   /** `sent` now, or `already_sent` by an earlier run (nothing was sent this time). */
@@ -73,6 +76,12 @@ const occasionSchema = z.lazy(() =>
       round: z.number().check(z.int('round is a whole number'), z.minimum(0), z.maximum(2)),
     }),
     z.strictObject({
+      report: z.strictObject({
+        cadence: z.enum(['monthly', 'quarterly']),
+        periodId: z.string().check(z.regex(/^\d{4}-(?:0[1-9]|1[0-2]|Q[1-4])$/, 'periodId is YYYY-MM or YYYY-Qn')),
+      }),
+    }),
+    z.strictObject({
       day: z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'day is a date, YYYY-MM-DD'), z.refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'day is not a real date')),
     }),
   ]),
@@ -94,6 +103,11 @@ export function mailEventKey(kind: MailKind, occasion: MailOccasion, recipient: 
   }
   if (kind === 'survey_invitation' || kind === 'survey_reminder') throw parseMismatch('A survey email belongs to an invitation (survey: { waveId, invitationId })');
   const digest = recipientDigest(recipient);
+  if ('report' in o) {
+    if (kind !== 'report_published') throw parseMismatch(`The ${kind} message does not belong to a report period`);
+    return `REPORT#${o.report.cadence}#${o.report.periodId}#${kind}#${digest}`;
+  }
+  if (kind === 'report_published') throw parseMismatch('A report email belongs to a report period (report: { cadence, periodId })');
   if ('day' in o) {
     if (kind !== 'reminder') throw parseMismatch(`The ${kind} message belongs to a record's submission (recordId, submissionId), not a day`);
     return `DIGEST#${o.day}#${kind}#${digest}`;
@@ -112,9 +126,43 @@ const parseMismatch = (message: string) => validationFailed([{ field: 'occasion'
 
 const isConditionFailure = (e: unknown) => (e as { name?: unknown })?.name === 'ConditionalCheckFailedException';
 
+/** Where markers are kept: a jurisdiction's handle, or the partnership's (partnershipMarkers) for partnership-wide people. */
+export type MarkerTable = Pick<ScopedTable, 'get' | 'update'>;
+
+/**
+ * The partnership's marker partition (`PARTNERSHIP#MAIL`): the emails to partnership leads, who belong to no
+ * jurisdiction. Takes the same keys as a jurisdiction's handle (only the mail partition) and writes them there.
+ */
+export function partnershipMarkers(client: DynamoDBDocumentClient, tableName: string): MarkerTable {
+  const keyOf = (key: ScopedKey) => {
+    if (key.partition !== partitions.mail) throw new Error('The partnership marker table holds mail markers only');
+    return keys.partnershipMailMarker(key.sk.replace(/^SENT#/, ''));
+  };
+  return {
+    async get(key, opts) {
+      const out = await client.send(new GetCommand({ TableName: tableName, Key: keyOf(key), ConsistentRead: opts?.consistent ?? false }));
+      return out.Item;
+    },
+    async update(u) {
+      const out = await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: keyOf(u.key),
+          UpdateExpression: u.update.expression,
+          ...(u.condition ? { ConditionExpression: u.condition.expression } : {}),
+          ExpressionAttributeNames: { ...u.update.names, ...u.condition?.names },
+          ExpressionAttributeValues: { ...u.update.values, ...u.condition?.values },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return out.Attributes;
+    },
+  };
+}
+
 export interface SendOnceInput {
-  /** The jurisdiction's handle: the marker lives under its key. */
-  table: ScopedTable;
+  /** The jurisdiction's handle (or the partnership's markers): the marker lives under its key. */
+  table: MarkerTable;
   occasion: MailOccasion;
   message: MailMessage;
   /** The sender (send.ts's sendMail in a function; a fake in tests). */
@@ -127,7 +175,7 @@ export interface SendOnceInput {
  * Whether this event's email to this recipient was sent already (its marker says `sent`): a caller that must do
  * work before composing (issuing the email's links) skips it for an email a retry would not send again.
  */
-export async function mailSent(table: ScopedTable, kind: MailKind, occasion: MailOccasion, to: string): Promise<boolean> {
+export async function mailSent(table: MarkerTable, kind: MailKind, occasion: MailOccasion, to: string): Promise<boolean> {
   const marker = await table.get(markerKey(kind, occasion, to), { consistent: true });
   return marker?.state === 'sent';
 }

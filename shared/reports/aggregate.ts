@@ -82,9 +82,13 @@ export interface AggregateOptions {
   pageSize?: number;
 }
 
+const isAnswers = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
 /** The month a record counts in, and the answers it counts with; undefined when it does not count. */
 async function countable(table: ScopedTable, item: Item): Promise<{ month: string; answers: Record<string, unknown> } | undefined> {
-  const answers = (item.answers ?? {}) as Record<string, unknown>;
+  // A record without its answers is a broken item: failing the run (retried, then the alarm) beats a silent miscount.
+  if (!isAnswers(item.answers)) throw new Error(`Record ${String(item.recordId ?? item.sk)} has no answers to count`);
+  const answers = item.answers;
   if (item.status === 'approved') {
     const month = monthOf(item.approvedAt ?? item.updatedAt);
     return month ? { month, answers } : undefined;

@@ -137,6 +137,14 @@ export const keys = {
   /** Audit events of partnership-wide settings (shared/audit/partnership.ts): append-only, like a jurisdiction's. */
   partnershipAuditPartition: `${PARTNERSHIP_PREFIX}AUDIT`,
   partnershipAuditEvent: (at: string, eventId: string) => ({ pk: `${PARTNERSHIP_PREFIX}AUDIT`, sk: `${at}#${eventId}` }) as const,
+  /** People of partnership-wide roles (partnership leads) as their last sign-in said: whom the reports are emailed to. */
+  partnershipPeoplePartition: `${PARTNERSHIP_PREFIX}PEOPLE`,
+  partnershipPerson: (subject: string) => ({ pk: `${PARTNERSHIP_PREFIX}PEOPLE`, sk: `PERSON#${subject}` }) as const,
+  /** Exactly-once markers of emails to partnership-wide people (shared/mail/once.ts), like a jurisdiction's `MAIL`. */
+  partnershipMailMarker: (event: string) => ({ pk: `${PARTNERSHIP_PREFIX}MAIL`, sk: `SENT#${event}` }) as const,
+  /** The published release of each report period (shared/reports/store.ts): the switch a run writes last. */
+  reportReleasesPartition: `${PARTNERSHIP_PREFIX}REPORTS`,
+  reportRelease: (cadence: string, periodId: string) => ({ pk: `${PARTNERSHIP_PREFIX}REPORTS`, sk: `RELEASE#${cadence}#${periodId}` }) as const,
 };
 
 /**

@@ -12,9 +12,11 @@ import type { RenderedMail } from '#shared/mail/message.ts';
 import { approvedMail, escalationMail, reminderDigestMail, returnedMail, reviewRequestMail } from '#shared/mail/templates/messages.tsx';
 import type { DigestItem, MailRecord } from '#shared/mail/templates/model.ts';
 import { replyAnswerMail } from '#shared/mail/templates/reply-answer.tsx';
+import { reportPublishedMail } from '#shared/mail/templates/report.tsx';
 import { surveyInvitationMail } from '#shared/mail/templates/survey.tsx';
 import { REFUSAL_MESSAGES } from '#shared/review/replies.ts';
 import { launchChromium, type RealBrowser } from '../support/chromium.ts';
+import { ownDocument, partnershipDocument } from '../support/report-fixtures.ts';
 import { nuCheck, type VisitedPage } from '../support/nu-checker.ts';
 import { axeViolations, WIDTHS } from '../support/web-harness.ts';
 
@@ -53,6 +55,8 @@ const EMAILS: Record<string, RenderedMail> = {
   survey_invitation: surveyInvitationMail({ jurisdictionName: JURISDICTION, waveTitle: 'Spring 2027', closesOn: '2027-04-30', link: `${BASE}/survey/ky-dcbs#01JABCDEFGHJKMNPQRSTVWXYZ0AbCdEfGhIjKlMnOpQrStUv`, code: '01JABCDEFGHJKMNPQRSTVWXYZ0AbCdEfGhIjKlMnOpQrStUv', round: 0 }),
   survey_reminder: surveyInvitationMail({ jurisdictionName: JURISDICTION, waveTitle: 'Spring 2027', closesOn: '2027-04-30', link: `${BASE}/survey/ky-dcbs#01JABCDEFGHJKMNPQRSTVWXYZ0AbCdEfGhIjKlMnOpQrStUv`, code: '01JABCDEFGHJKMNPQRSTVWXYZ0AbCdEfGhIjKlMnOpQrStUv', round: 1 }),
   escalation: escalationMail({ jurisdictionName: JURISDICTION, record: RECORD, today: '2026-03-09', submittedOn: '2026-02-20', remindersSent: 3, links: { open: reviewerLinks(RECORD).open } }),
+  'report-partnership': reportPublishedMail({ document: partnershipDocument(), appOrigin: BASE }),
+  'report-own': reportPublishedMail({ document: ownDocument(), appOrigin: BASE }),
 };
 
 let chromium: RealBrowser;

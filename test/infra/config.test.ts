@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildApp } from '#infra/build-app.ts';
 import { loadConfig } from '#infra/config.ts';
 import { Data } from '#infra/constructs/data.ts';
-import { PROD_CONTEXT, SKIP_BUNDLING, SYNTH_TIMEOUT, child, errorOf, logicalIdOf, resource, synth } from './helpers.ts';
+import { PROD_CONTEXT, SKIP_BUNDLING, SYNTH_TIMEOUT, child, errorOf, logicalIdOf, resource, resources, synth } from './helpers.ts';
 
 const build = (context: Record<string, unknown>) => () => buildApp({ context: { ...SKIP_BUNDLING, ...context } });
 
@@ -57,6 +57,19 @@ describe('deploy configuration (CDK context)', () => {
     expect(errorOf(build({ pointInTimeRecoveryDays: 0 }))).toMatch(/pointInTimeRecoveryDays: pointInTimeRecoveryDays is at least 1/);
     expect(errorOf(build({ pointInTimeRecoveryDays: 36 }))).toMatch(/pointInTimeRecoveryDays is at most 35/);
   }, SYNTH_TIMEOUT);
+
+  it('report schedules per cadence and small-cell settings: both by default, checked at synth', () => {
+    const schedulesOf = (context: Record<string, unknown>) =>
+      Object.values(resources(synth(context).template, 'AWS::Scheduler::Schedule'))
+        .map((r) => (r as { Metadata?: Record<string, string> }).Metadata?.['npcs:workflow-id'])
+        .filter((id) => id?.startsWith('reports-'))
+        .sort();
+    expect(schedulesOf({})).toEqual(['reports-monthly', 'reports-quarterly']);
+    expect(schedulesOf({ reportCadences: 'quarterly' })).toEqual(['reports-quarterly']);
+    expect(errorOf(() => loadConfig((k) => (k === 'reportCadences' ? 'weekly' : undefined)))).toMatch(/reportCadences lists monthly and\/or quarterly/);
+    expect(errorOf(build({ reportProtection: '{"default":{"threshold":10,"minIntervalWidth":10}}' }))).toMatch(/minIntervalWidth 10 must be 1 to threshold - 1/);
+    expect(errorOf(build({ reportProtection: '{"no_such_table":{"threshold":5}}' }))).toMatch(/unknown datasets: no_such_table/);
+  }, 2 * SYNTH_TIMEOUT);
 
   it('a region other than us-east-1 and an unknown stage are refused', () => {
     expect(errorOf(build({ region: 'eu-west-1' }))).toMatch(/region/);

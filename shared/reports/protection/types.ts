@@ -53,9 +53,18 @@ export interface ProtectionResult {
   status: ReadonlyMap<string, CellStatus>;
   /** Every cell's value (the sum of its atoms now). */
   values: ReadonlyMap<string, number>;
-  /** One interval per suppressed primary of this release (and any ledger primary this release touches). */
+  /**
+   * One interval per suppressed primary of this release (and any ledger primary this release touches, as
+   * `<releaseId>/<id>`): values the attacker cannot rule out, each reached by a table consistent with the release.
+   */
   audit: AuditInterval[];
-  /** Ledger cells whose value changed since they were published (amended records): not constraints any more. */
+  /** Ledger cells whose value changed since they were published (amended records), as `<releaseId>/<id>`: not constraints any more. */
   revised: string[];
+  /**
+   * Suppressed primaries (ids; ledger primaries as `<releaseId>/<id>`) whose interval stays narrower than the width
+   * even with every shown non-zero cell of their tables suppressed: the rule itself pins them (a line of `threshold`
+   * ones under a suppressed total), or earlier releases already did. The caller must withhold their tables.
+   */
+  unprotected: string[];
   stats: { primary: number; secondary: number; linearPrograms: number };
 }

@@ -38,6 +38,8 @@ const NAV: readonly NavItem[] = [
   { href: '/survey-waves', label: 'Survey waves', action: 'surveys:manage' },
   { href: '/survey-results', label: 'Survey results', action: 'survey-results:read-all' },
   { href: '/survey-targets', label: 'Survey targets', action: 'survey-targets:manage' },
+  { href: '/reports', label: 'Reports', action: 'aggregates:read' },
+  { href: '/reports/runs', label: 'Report runs', action: 'reports:run' },
   { href: '/audit', label: 'Audit log', action: 'audit:read-jurisdiction' },
   { href: '/registry', label: 'Registry', action: 'registry:manage' },
   { href: '/dictionary', label: 'Data dictionary' },
