@@ -1,9 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { isPublicAction, scopeOf, type Role } from '#shared/auth/policy.ts';
 import { ROUTES } from '#shared/http/routes.ts';
 import { sampleCriticalIncidentReview } from '#shared/forms/samples.ts';
 import { Browser, STACK_TRACE, baseUrl, signIn } from './helpers.ts';
+import { until } from '../support/until.ts';
 
 /**
  * Every protected route × every role × own and another jurisdiction, through the local HTTP API with real sessions
@@ -44,8 +46,18 @@ async function send(browser: Browser | undefined, method: string, path: string, 
 /** A well-formed emailed-link id that was never issued (43 base64url characters). */
 const UNKNOWN_ACTION_ID = randomBytes(32).toString('base64url');
 
+/** The report period the report routes ask for: published in beforeAll, so an allowed role finds it. */
+const REPORT_PERIOD = { cadence: 'monthly', periodId: '2018-12' };
+
 function requestFor(route: (typeof ROUTES)[number], jurisdictionId: string, recordId: string) {
-  const path = route.path.replace('{jurisdictionId}', jurisdictionId).replace('{recordId}', recordId).replace('{sectionId}', 'incident').replace('{actionId}', UNKNOWN_ACTION_ID);
+  const path = route.path
+    .replace('{jurisdictionId}', jurisdictionId)
+    .replace('{recordId}', recordId)
+    .replace('{sectionId}', 'incident')
+    .replace('{actionId}', UNKNOWN_ACTION_ID)
+    .replace('{cadence}', REPORT_PERIOD.cadence)
+    .replace('{periodId}', REPORT_PERIOD.periodId)
+    .replace('{fileName}', 'manifest.json');
   const body: Record<string, unknown> | undefined = {
     'records:create': { formId: 'critical_incident_review' },
     'records:save': { answers: {}, expectedVersion: 1 },
@@ -58,6 +70,13 @@ function requestFor(route: (typeof ROUTES)[number], jurisdictionId: string, reco
 }
 
 beforeAll(async () => {
+  // A published report, so that the report routes answer an allowed role with the report, not "none published".
+  const sfn = new SFNClient({ endpoint: inject('endpoints').stepFunctions, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+  const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: inject('stateMachineArns').reports!, name: `matrix-${randomUUID()}`, input: JSON.stringify(REPORT_PERIOD) }));
+  const reported = until('the matrix report run', async () => {
+    const d = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+    return d.status === 'RUNNING' ? undefined : d.status;
+  }, 240_000, 250);
   const users = await Promise.all((Object.keys(USERS) as Role[]).map(async (role) => [role, await signIn(USERS[role])] as const));
   for (const [role, browser] of users) browsers[role] = browser;
   for (const [role, browser] of users) csrfTokens[role] = /name="_csrf" value="([^"]+)"/.exec(await (await browser.go(`${baseUrl()}/`)).text())![1]!;
@@ -68,7 +87,8 @@ beforeAll(async () => {
     expect(made.status, made.text).toBe(201);
     recordIds[jid] = JSON.parse(made.text).recordId;
   }
-}, 120_000);
+  expect(await reported).toBe('SUCCEEDED');
+}, 300_000);
 
 describe('authorization matrix (routes × roles × jurisdictions)', () => {
   const cases = protectedRoutes.flatMap((route) =>

@@ -170,16 +170,30 @@ function TimelinessTable({ doc, t }: { doc: ReleaseDocument; t: ReleaseDocument[
 function CultureTable({ doc }: { doc: ReleaseDocument }) {
   const threshold = cultureThreshold(doc);
   const scales = [...new Map(doc.culture.flatMap((c) => c.scales.map((s) => [s.scale, s.label] as const))).entries()];
+  // Why a result is not shown, once under the table: a letter in each cell keeps the wide table readable.
+  const reasons = [...new Set(doc.culture.flatMap((c) => c.scales.filter((s) => s.percentPositive === undefined).map((s) => s.reason ?? (c.waveTitle ? 'No result' : 'No closed wave'))))];
+  const letter = (reason: string) => String.fromCharCode(97 + reasons.indexOf(reason));
   const scaleCell = (c: CultureRow, scale: string, label: string) => {
     const s = c.scales.find((x) => x.scale === scale);
     const shown = s?.percentPositive !== undefined;
+    const reason = s?.reason ?? (c.waveTitle ? 'No result' : 'No closed wave');
     return (
       <td data-label={`${label} (percent positive)`} class={shown ? 'npcs-count' : 'npcs-suppressed'}>
-        {shown ? `${s!.percentPositive}%` : `Not shown (${s?.reason ?? (c.waveTitle ? 'no result' : 'no closed wave')})`}
+        {shown ? `${s!.percentPositive}%` : `Not shown (${letter(reason)})`}
       </td>
     );
   };
+  const legend = reasons.length ? (
+    <ul class="usa-list usa-list--unstyled usa-hint npcs-report-note">
+      {reasons.map((r) => (
+        <li>
+          ({letter(r)}) {r}.
+        </li>
+      ))}
+    </ul>
+  ) : null;
   return (
+    <>
     <Table
       id="culture-caption"
       extraClass="npcs-culture-table"
@@ -195,6 +209,8 @@ function CultureTable({ doc }: { doc: ReleaseDocument }) {
         </tr>
       ))}
     </Table>
+    {legend}
+    </>
   );
 }
 
@@ -224,7 +240,7 @@ function Report({ doc, svgs }: { doc: ReleaseDocument; svgs: ReadonlyMap<string,
   const contents = [
     ['headline', 'Headline figures'],
     ...datasets.map((d) => [`dataset-${slug(d.id)}`, d.title]),
-    ...(doc.timeliness.length ? [['timeliness', 'Review timeliness']] : []),
+    ...(doc.timeliness.length ? [['timeliness', 'Median days to the initial review']] : []),
     ...(doc.culture.length ? [['culture', 'Safety culture beside incidents']] : []),
   ] as [string, string][];
   return (
@@ -287,7 +303,7 @@ function Report({ doc, svgs }: { doc: ReleaseDocument; svgs: ReadonlyMap<string,
       ))}
       {doc.timeliness.length ? (
         <section id="timeliness" class="npcs-report-section" aria-labelledby="timeliness-heading">
-          <h2 id="timeliness-heading">Review timeliness</h2>
+          <h2 id="timeliness-heading">Median days to the initial review</h2>
           <p>
             Days from the notification of an incident to its initial review, against the {doc.timeliness[0]!.standardDays}-day standard. A median is shown only where enough reviews stand behind it.
           </p>

@@ -83,7 +83,7 @@ describe('the protection input', () => {
     expect(reviews.grandTotal.atoms).toHaveLength(3 * 3 * 3);
     expect(tables.find((x) => x.id === 'reviews_by_incident_type.year_to_date')!.grandTotal.atoms).toHaveLength(3 * 3 * 6);
     expect(reviews).toMatchObject({ threshold: 10, minIntervalWidth: 5 });
-    expect(tables.find((x) => x.id === 'safety_notices_by_theme.period')).toMatchObject({ threshold: 3, minIntervalWidth: 2 });
+    expect(tables.find((x) => x.id === 'safety_notices_by_theme.period')).toMatchObject({ threshold: 3, minIntervalWidth: 1 });
   });
 
   it('gives every atom of the year to date its count, zeros included', () => {

@@ -25,7 +25,7 @@ describe('the report fragment', () => {
   it('has every section, in order: headline figures, each dataset with both spans, timeliness, culture', async () => {
     const html = await partnership();
     const h2 = [...html.matchAll(/<h2 id="([^"]+)"[^>]*>([^<]*)/g)].map((m) => m[2]);
-    expect(h2).toEqual(['Contents', 'Headline figures', 'Approved reviews by incident type', 'Safety notices by theme', 'Review timeliness', 'Safety culture beside incidents']);
+    expect(h2).toEqual(['Contents', 'Headline figures', 'Approved reviews by incident type', 'Safety notices by theme', 'Median days to the initial review', 'Safety culture beside incidents']);
     expect(textOf(html)).toContain('Approved reviews, January to March 2026');
     expect(textOf(html)).toContain('231 of 305 (76%)');
     const h3 = [...html.matchAll(/<h3 id="[^"]+">([^<]*)<\/h3>/g)].map((m) => m[1]);

@@ -37,6 +37,6 @@ describe('REPORT_PROTECTION', () => {
   it('is required in the environment', () => {
     expect(() => reportProtectionFromEnv()).toThrow(/Missing required environment variable REPORT_PROTECTION/);
     process.env.REPORT_PROTECTION = '{"default":{"threshold":8}}';
-    expect(reportProtectionFromEnv().default).toEqual({ threshold: 8, minIntervalWidth: 4 });
+    expect(reportProtectionFromEnv().default).toEqual({ threshold: 8, minIntervalWidth: 2 });
   });
 });
