@@ -15,7 +15,8 @@ export function reportsReader(releases: ReportReleases): ReportsReader {
       runId: r.runId,
       publishedAt: r.publishedAt,
       headline: r.headline,
-      files: r.files.filter((f) => f.name === 'manifest.json' || f.name.startsWith('tables/')).map((f) => f.name.slice(f.name.lastIndexOf('/') + 1)),
+      // The manifest lists every other file; it is one of the files a reader can download too.
+      files: ['manifest.json', ...r.files.filter((f) => f.name.startsWith('tables/')).map((f) => f.name.slice(f.name.lastIndexOf('/') + 1))],
     };
   };
   const back = (r: ReportRelease) => published.get(`${r.cadence}/${r.period.id}/${r.runId}`);
