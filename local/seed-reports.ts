@@ -1,5 +1,5 @@
 /**
- * `npm start`'s demo reports: a year and a quarter of synthetic approved reviews in every active jurisdiction (many
+ * `npm start`'s demo reports: a year and a quarter of synthetic approved reviews (and some safety notices) in every active jurisdiction (many
  * in the large ones, a handful in the smallest, so the protected tables show suppressed cells), then the reports
  * workflow, run for the last complete quarter and the last complete month as the schedules would: so /reports has
  * linked releases (the quarter's and the month's share their year-to-date), their files, and their digest emails in
@@ -39,7 +39,7 @@ export async function seedDemoReports(client: DynamoDBDocumentClient, tableName:
   let reviews = 0;
   for (const j of (await new JurisdictionStore(tableName, client).list()).filter((x) => x.active)) {
     const count = Math.round(((YEARLY[j.id] ?? 12) * months) / 12);
-    reviews += await writeSyntheticReviews(client, tableName, { jurisdictionId: j.id, count, from, to: now, seed: `demo-reports-${j.id}` });
+    reviews += await writeSyntheticReviews(client, tableName, { jurisdictionId: j.id, count, from, to: now, seed: `demo-reports-${j.id}`, noticeEvery: 6 });
   }
   const arn = stepFunctions.byWorkflowId('reports').arn;
   const releases: SeedReportsResult['releases'] = [];

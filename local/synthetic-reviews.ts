@@ -8,7 +8,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { CAUSE_CATEGORIES, CHILD_AGE_BANDS, EXTERNAL_PARTNERS, IMPROVEMENT_STATUS, RACE, THEMES } from '#forms/codes.ts';
 import { timeSortableId } from '#shared/audit/ids.ts';
-import { sampleCriticalIncidentReview } from '#shared/forms/samples.ts';
+import { sampleCriticalIncidentReview, sampleSafetyNotice } from '#shared/forms/samples.ts';
 import type { Answers } from '#shared/forms/types.ts';
 import { toItem, type RecordView } from '#shared/records/model.ts';
 import { keys } from '#shared/storage/keys.ts';
@@ -73,6 +73,17 @@ export function syntheticReviewAnswers(random: Random, approvedAt: Date, index: 
   return answers;
 }
 
+/** One approved safety notice's answers (a theme from the shared list, skewed like the reviews' themes). */
+export function syntheticNoticeAnswers(random: Random, jurisdictionId: string, approvedAt: Date, index: number): Answers {
+  return {
+    ...(sampleSafetyNotice(jurisdictionId) as unknown as Answers),
+    notice_date: day(addDays(approvedAt, -Math.floor(random() * 10))),
+    theme: skewed(random, THEMES.map((t) => t.code), 0.75),
+    title: `Synthetic notice ${index + 1} of ${jurisdictionId}`,
+    review_by_date: day(addDays(approvedAt, 365)),
+  };
+}
+
 export interface SyntheticSpec {
   jurisdictionId: string;
   /** How many approved reviews, and between which instants their approvals fall (uniformly). */
@@ -81,9 +92,11 @@ export interface SyntheticSpec {
   to: Date;
   /** Deterministic per seed. */
   seed: string;
+  /** Approved safety notices too, one for about every `noticeEvery` reviews (none when absent). */
+  noticeEvery?: number;
 }
 
-/** Writes `count` approved reviews of one jurisdiction (BatchWrite, 25 at a time, unprocessed items retried). */
+/** Writes `count` approved reviews of one jurisdiction (and notices, if asked) (BatchWrite, 25 at a time, unprocessed items retried). */
 export async function writeSyntheticReviews(client: DynamoDBDocumentClient, tableName: string, spec: SyntheticSpec): Promise<number> {
   const random = seededRandom(spec.seed);
   const span = spec.to.getTime() - spec.from.getTime();
@@ -118,6 +131,13 @@ export async function writeSyntheticReviews(client: DynamoDBDocumentClient, tabl
     const key = keys.record(recordId);
     batch.push({ pk: keys.owned(spec.jurisdictionId, key.partition), sk: key.sk, ...toItem(record), approvedAt: at });
     if (batch.length === 25) await flush();
+    if (spec.noticeEvery && random() < 1 / spec.noticeEvery) {
+      const noticeId = timeSortableId(approvedAt, Uint8Array.from({ length: 10 }, () => Math.floor(random() * 256)));
+      const notice: RecordView = { ...record, recordId: noticeId, formId: 'safety_notice', answers: syntheticNoticeAnswers(random, spec.jurisdictionId, approvedAt, i) };
+      const noticeKey = keys.record(noticeId);
+      batch.push({ pk: keys.owned(spec.jurisdictionId, noticeKey.partition), sk: noticeKey.sk, ...toItem(notice), approvedAt: at });
+      if (batch.length === 25) await flush();
+    }
   }
   if (batch.length) await flush();
   return spec.count;
