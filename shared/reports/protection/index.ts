@@ -253,24 +253,37 @@ export function protect(tables: readonly ProtectionTable[], atoms: ReadonlyMap<s
 
   const auditor = new Auditor(system, targetsOf(ctx));
   const unprotected: string[] = [];
+  let pending: Target[] = [];
   for (const target of auditor.targets) {
     if (auditor.passes(target)) continue;
     auditor.linearPrograms += 2;
-    if (pinnedByRule(ctx, target)) {
-      unprotected.push(cells[target.cell]!.key);
-      continue;
-    }
-    while (!auditor.passes(target)) {
+    if (pinnedByRule(ctx, target)) unprotected.push(cells[target.cell]!.key);
+    else pending.push(target);
+  }
+  // Rounds: one more suppression for each primary still short, then the lines and the reduction once. A check
+  // against the reduction of the round before only sees less freedom than there is: still safe.
+  const exhausted = new Set<Target>();
+  while (pending.length > 0) {
+    const next: Target[] = [];
+    for (const target of pending) {
+      if (auditor.passes(target)) continue;
       const [first, rest] = complements(ctx, target);
       const pick = first![0] ?? rest![0];
       if (pick === undefined) {
-        unprotected.push(cells[target.cell]!.key);
-        break;
+        // Nothing left to suppress: given up once checked against this round's suppressions too.
+        if (exhausted.has(target)) unprotected.push(cells[target.cell]!.key);
+        else {
+          exhausted.add(target);
+          next.push(target);
+        }
+        continue;
       }
       suppress(ctx, pick);
-      completeLines(ctx);
-      auditor.refresh();
+      next.push(target);
     }
+    completeLines(ctx);
+    auditor.refresh();
+    pending = next;
   }
 
   const status = new Map<string, CellStatus>();
