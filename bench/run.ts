@@ -1,5 +1,5 @@
 // `npm run bench`: bundle sizes, module init time against a reference bundle, local cloud start-up and restart,
-// Lighthouse's mobile figures of the main pages, the forms engine's figures (bench/forms.ts), the survey results engine's (bench/survey.ts), the records store's (bench/records.ts) and the review workflow's (bench/review.ts). Speed is judged as ratios within one run (the machine is a shared,
+// Lighthouse's mobile figures of the main pages, the forms engine's figures (bench/forms.ts), the survey results engine's (bench/survey.ts), the records store's (bench/records.ts), the review workflow's (bench/review.ts) and the reports' small-cell protection (bench/report-protection.ts). Speed is judged as ratios within one run (the machine is a shared,
 // noisy 2-core box); absolute timings are printed for information only. Writes bench-results.json at the root.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -10,7 +10,11 @@ import { benchForms } from './forms.ts';
 import { benchLighthouse } from './lighthouse.ts';
 import { benchPages } from './pages.ts';
 import { benchRecords } from './records.ts';
+<<<<<<< HEAD
 import { benchReportAggregation } from './report-aggregation.ts';
+=======
+import { benchReportProtection } from './report-protection.ts';
+>>>>>>> reports-protection
 import { benchReview } from './review.ts';
 import { benchStartup } from './startup.ts';
 import { benchSurvey } from './survey.ts';
@@ -33,7 +37,11 @@ function round(value: number, digits: number): number {
   return Math.round(value * f) / f;
 }
 
+<<<<<<< HEAD
 /** `BENCH_ONLY=startup,lighthouse` runs only those parts (keys: bundle, init, startup, forms, survey, records, report-aggregation, review, survey-invitations, pages, lighthouse). */
+=======
+/** `BENCH_ONLY=startup,lighthouse` runs only those parts (keys: bundle, init, startup, forms, survey, records, review, survey-invitations, report-protection, pages, lighthouse). */
+>>>>>>> reports-protection
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((k) => k.trim())) : undefined;
 
 async function section(key: string, title: string, body: () => Promise<void>): Promise<void> {
@@ -159,6 +167,10 @@ async function main(): Promise<void> {
 
   await section('survey-invitations', 'survey invitations (20,000-row upload, 5,000 emails, interrupted and resumed)', async () => {
     rows.push(...(await benchSurveyInvitations()));
+  });
+
+  await section('report-protection', 'report protection (a Q3 release of 32 jurisdictions, 12 datasets, Q1 and Q2 in the ledger)', async () => {
+    rows.push(...(await benchReportProtection()));
   });
 
   await section('pages', 'pages', async () => {

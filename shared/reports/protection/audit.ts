@@ -17,7 +17,14 @@ export interface Target {
 /** Scopes of the local searches before the whole component: most primaries are proved within a few lines. */
 const LOCAL_SCOPES = [24, 96];
 /** A whole component's integer program may stop early; its best table still counts as a witness. */
-const COMPONENT_TIMEOUT_MS = 4000;
+const COMPONENT_TIMEOUT_MS = 500;
+/**
+ * Larger components are not solved whole by the engine: a primary its local scopes cannot prove counts as short, and
+ * is repaired by one more suppression (safe, if sometimes more than needed). `exact` audits solve them whole.
+ */
+const COMPONENT_LIMIT = 300;
+/** A local scope's integer program that branches too long stops; its best table still counts. */
+const LOCAL_TIMEOUT_MS = 100;
 
 export class Auditor {
   reduction: Reduction;
@@ -85,9 +92,22 @@ export class Auditor {
     return [...inside].sort((a, b) => a - b);
   }
 
-  private push(target: Target, direction: 'minimize' | 'maximize', scope: readonly number[], timeout?: number): boolean {
+  private push(target: Target, direction: 'minimize' | 'maximize', scope: readonly number[], timeout?: number, together = false): boolean {
     const cell = this.system.cells[target.cell]!;
-    const outcome = optimise(this.system, this.reduction, cell, direction, scope, { timeout });
+    let objective = [cell];
+    if (together) {
+      // Every target still short of its width whose free groups all lie in the scope: one table for all of them.
+      const inside = new Set(scope);
+      const short = new Set<number>();
+      for (const g of scope) for (const t of this.byGroup.get(g) ?? []) short.add(t);
+      objective = [...short]
+        .sort((a, b) => a - b)
+        .map((t) => this.targets[t]!)
+        .filter((t) => t.high - t.low < t.width && this.freeGroups(this.system.cells[t.cell]!).every((g) => inside.has(g)))
+        .map((t) => this.system.cells[t.cell]!);
+      if (objective.length <= 1) return false;
+    }
+    const outcome = optimise(this.system, this.reduction, objective, direction, scope, { timeout });
     this.linearPrograms++;
     if (outcome.point) this.record(outcome.point);
     return outcome.optimal;
@@ -102,7 +122,8 @@ export class Auditor {
     if (free.length === 0) return false;
     const component = this.reduction.members[this.reduction.component[free[0]!]!]!;
     let previous = -1;
-    for (const cap of [...LOCAL_SCOPES, Number.POSITIVE_INFINITY]) {
+    const caps = component.length <= COMPONENT_LIMIT ? [...LOCAL_SCOPES, Number.POSITIVE_INFINITY] : LOCAL_SCOPES;
+    for (const cap of caps) {
       const whole = cap >= component.length;
       const scope = whole ? component : this.scope(cell, cap);
       if (scope.length === previous) continue;
@@ -110,7 +131,10 @@ export class Auditor {
       for (const direction of ['maximize', 'minimize'] as const) {
         if (wide()) return true;
         if (direction === 'maximize' ? target.high >= cell.threshold : target.low <= 1) continue;
-        this.push(target, direction, scope, whole ? COMPONENT_TIMEOUT_MS : undefined);
+        // First push every short target of a small scope at once: one program often settles the whole line.
+        if (!whole && previous <= LOCAL_SCOPES[0]!) this.push(target, direction, scope, LOCAL_TIMEOUT_MS, true);
+        if (wide() || (direction === 'maximize' ? target.high >= cell.threshold : target.low <= 1)) continue;
+        this.push(target, direction, scope, whole ? COMPONENT_TIMEOUT_MS : LOCAL_TIMEOUT_MS);
       }
       if (wide()) return true;
       if (whole) break;

@@ -4,6 +4,7 @@
  * primary's interval under the attacker's model is wide enough. Deterministic: the same input gives the same
  * pattern, so reruns of a period agree.
  */
+import { solve, type Constraint } from 'yalps';
 import { Auditor, type Target } from './audit.ts';
 import { buildSystem, type LinkedSystem } from './system.ts';
 import type { AuditInterval, CellStatus, LedgerCell, ProtectionResult, ProtectionTable } from './types.ts';
@@ -141,11 +142,56 @@ function complements(ctx: Context, target: Target): number[][] {
       tables.add(cells[k]!.table);
     }
   }
+  // The fallback reaches every table linked to those through shared atoms (a year to date links its period).
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const t of [...tables]) {
+      for (const line of ctx.lines[t]!) {
+        for (const k of line) {
+          for (const g of cells[k]!.groups) {
+            for (const other of groupCells[g]!) {
+              if (other < currentCount && !tables.has(cells[other]!.table)) {
+                tables.add(cells[other]!.table);
+                grew = true;
+              }
+            }
+          }
+        }
+      }
+    }
+  }
   const byValue = (a: number, b: number) => cells[a]!.value - cells[b]!.value || a - b;
   const first = [...near].filter((k) => eligible(ctx, k)).sort(byValue);
   const rest: number[] = [];
   for (const t of [...tables].sort((a, b) => a - b)) for (const line of ctx.lines[t]!.slice(0, ctx.tables[t]!.cells.length + 1)) for (const k of line) if (!near.has(k) && eligible(ctx, k)) rest.push(k);
   return [first, rest.sort(byValue)];
+}
+
+/**
+ * Whether the rule alone pins the target, whatever else is suppressed: with every non-zero cell of its lines
+ * suppressed (bounds 1..threshold or >= threshold + 1, zeros still shown) and every other constraint dropped, the
+ * linear relaxation's interval, rounded inward, is still narrower than the width. Dropping constraints and relaxing
+ * integrality only widen an interval, so this proves no further suppression can help (a line of ones under a
+ * suppressed total at most the threshold: each one is 1 up to threshold - (count - 1)).
+ */
+function pinnedByRule(ctx: Context, target: Target): boolean {
+  const { cells } = ctx.system;
+  const cell = cells[target.cell]!;
+  if (cell.table < 0) return false;
+  const around = new Set<number>();
+  for (const line of ctx.lines[cell.table]!) if (line.includes(target.cell)) for (const k of line) around.add(k);
+  const constraints: [number, Constraint][] = [...around].map((k) => {
+    const { value, threshold } = cells[k]!;
+    return [k, value === 0 ? { equal: 0 } : value <= threshold ? { min: 1, max: threshold } : { min: threshold + 1 }];
+  });
+  const groups = new Set([...around].flatMap((k) => cells[k]!.groups));
+  const inside = new Set(cell.groups);
+  const OBJECTIVE = -1;
+  const variables = [...groups].map((g): [number, [number, number][]] => [g, [...[...around].filter((k) => cells[k]!.groups.includes(g)).map((k): [number, number] => [k, 1]), ...(inside.has(g) ? [[OBJECTIVE, 1] as [number, number]] : [])]]);
+  const bound = (direction: 'minimize' | 'maximize') => solve({ direction, objective: OBJECTIVE, constraints, variables }).result;
+  const low = Math.ceil(bound('minimize') - 1e-6);
+  const high = Math.floor(bound('maximize') + 1e-6);
+  return high - low < target.width;
 }
 
 function applyStatus(ctx: Context, status: ReadonlyMap<string, CellStatus>): void {
@@ -191,8 +237,8 @@ export function auditRelease(tables: readonly ProtectionTable[], atoms: Readonly
 
 /**
  * Protects a release: see docs/reports-protection.md. Terminates: each round of the audit loop suppresses at least
- * one more cell of a finite release, or gives the primary up (`unprotected`) once every shown non-zero cell of its
- * tables is suppressed.
+ * one more cell of a finite release, or gives the primary up (`unprotected`) when the rule alone pins it or once
+ * every shown non-zero cell of its linked tables is suppressed.
  */
 export function protect(tables: readonly ProtectionTable[], atoms: ReadonlyMap<string, number>, ledger: readonly LedgerCell[]): ProtectionResult {
   const system = buildSystem(tables, atoms, ledger);
@@ -207,18 +253,37 @@ export function protect(tables: readonly ProtectionTable[], atoms: ReadonlyMap<s
 
   const auditor = new Auditor(system, targetsOf(ctx));
   const unprotected: string[] = [];
+  let pending: Target[] = [];
   for (const target of auditor.targets) {
-    while (!auditor.passes(target)) {
+    if (auditor.passes(target)) continue;
+    auditor.linearPrograms += 2;
+    if (pinnedByRule(ctx, target)) unprotected.push(cells[target.cell]!.key);
+    else pending.push(target);
+  }
+  // Rounds: one more suppression for each primary still short, then the lines and the reduction once. A check
+  // against the reduction of the round before only sees less freedom than there is: still safe.
+  const exhausted = new Set<Target>();
+  while (pending.length > 0) {
+    const next: Target[] = [];
+    for (const target of pending) {
+      if (auditor.passes(target)) continue;
       const [first, rest] = complements(ctx, target);
       const pick = first![0] ?? rest![0];
       if (pick === undefined) {
-        unprotected.push(cells[target.cell]!.key);
-        break;
+        // Nothing left to suppress: given up once checked against this round's suppressions too.
+        if (exhausted.has(target)) unprotected.push(cells[target.cell]!.key);
+        else {
+          exhausted.add(target);
+          next.push(target);
+        }
+        continue;
       }
       suppress(ctx, pick);
-      completeLines(ctx);
-      auditor.refresh();
+      next.push(target);
     }
+    completeLines(ctx);
+    auditor.refresh();
+    pending = next;
   }
 
   const status = new Map<string, CellStatus>();

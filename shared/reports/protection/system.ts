@@ -202,58 +202,61 @@ export interface SolveOutcome {
 }
 
 /**
- * Minimises or maximises a cell's value over integer tables consistent with the release, changing only the free
+ * Minimises or maximises a cell's value (or a sum of cells) over integer tables consistent with the release, changing only the free
  * groups in `scope` and holding every other free group at `base` (the true table). Any table it returns is
  * consistent with what is published, so its value is a value the attacker cannot rule out; with `scope` the whole
  * component and `optimal` true, it is the attacker's exact bound.
  */
-export function optimise(system: LinkedSystem, reduction: Reduction, target: SystemCell, direction: 'minimize' | 'maximize', scope: readonly number[], options: { timeout?: number }): SolveOutcome {
+export function optimise(system: LinkedSystem, reduction: Reduction, objective: readonly SystemCell[], direction: 'minimize' | 'maximize', scope: readonly number[], options: { timeout?: number }): SolveOutcome {
   const { cells, groupCells, truth } = system;
   const inScope = new Set(scope);
-  const touched = new Set<number>();
-  for (const g of scope) for (const k of groupCells[g]!) touched.add(k);
+  // Every group outside the scope keeps its true value (fixed groups' forced value is their true value), so a
+  // cell's constant part is its true value less the true values of its groups in the scope.
+  const inside = new Map<number, number>();
+  for (const g of scope) for (const k of groupCells[g]!) inside.set(k, (inside.get(k) ?? 0) + truth[g]!);
+  const touched = [...inside.keys()].sort((a, b) => a - b);
   const constraints: [number, Constraint][] = [];
-  for (const k of [...touched].sort((a, b) => a - b)) {
+  for (const k of touched) {
     const cell = cells[k]!;
-    let constant = 0;
-    for (const g of cell.groups) {
-      if (inScope.has(g)) continue;
-      const f = reduction.fixed[g]!;
-      constant += Number.isNaN(f) ? truth[g]! : f;
-    }
+    const constant = cell.value - inside.get(k)!;
     const { min, max } = boundsOf(cell);
     constraints.push([k, Number.isFinite(max) ? { min: min - constant, max: max - constant } : { min: min - constant }]);
   }
-  const targetGroups = new Set(target.groups);
+  // The objective: the sum of the given cells (one target, or every target of the scope at once).
+  const weight = new Map<number, number>();
+  let constant = 0;
+  for (const cell of objective) {
+    for (const g of cell.groups) {
+      if (inScope.has(g)) weight.set(g, (weight.get(g) ?? 0) + 1);
+      else {
+        const f = reduction.fixed[g]!;
+        constant += Number.isNaN(f) ? truth[g]! : f;
+      }
+    }
+  }
   const OBJECTIVE = -1;
   const variables = scope.map((g): [number, [number, number][]] => {
     const coefficients: [number, number][] = groupCells[g]!.map((k) => [k, 1]);
-    if (targetGroups.has(g)) coefficients.push([OBJECTIVE, 1]);
+    const w = weight.get(g);
+    if (w !== undefined) coefficients.push([OBJECTIVE, w]);
     return [g, coefficients];
   });
-  let constant = 0;
-  for (const g of target.groups) {
-    if (inScope.has(g)) continue;
-    const f = reduction.fixed[g]!;
-    constant += Number.isNaN(f) ? truth[g]! : f;
-  }
   const solution = solve({ direction, objective: OBJECTIVE, constraints, variables, integers: true }, { timeout: options.timeout, includeZeroVariables: true });
   if (solution.status !== 'optimal' && !(solution.status === 'timedout' && Number.isFinite(solution.result))) return { value: Number.NaN, optimal: false };
   const point = new Map<number, number>();
   for (const [g, v] of solution.variables) point.set(g, Math.round(v));
   // Guard against the solver's floating point: only a table that satisfies every constraint exactly is a witness.
-  for (const k of touched) {
-    const cell = cells[k]!;
-    let sum = 0;
-    for (const g of cell.groups) {
-      const inside = point.get(g);
-      const f = reduction.fixed[g]!;
-      sum += inside ?? (Number.isNaN(f) ? truth[g]! : f);
-    }
-    const { min, max } = boundsOf(cell);
+  const delta = new Map<number, number>();
+  for (const g of scope) {
+    const change = (point.get(g) ?? 0) - truth[g]!;
+    if (change !== 0) for (const k of groupCells[g]!) delta.set(k, (delta.get(k) ?? 0) + change);
+  }
+  for (const [k, change] of delta) {
+    const { min, max } = boundsOf(cells[k]!);
+    const sum = cells[k]!.value + change;
     if (sum < min || sum > max) return { value: Number.NaN, optimal: false };
   }
   let value = constant;
-  for (const g of target.groups) if (inScope.has(g)) value += point.get(g) ?? 0;
+  for (const [g, w] of weight) value += w * (point.get(g) ?? 0);
   return { value, optimal: solution.status === 'optimal', point };
 }
