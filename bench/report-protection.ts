@@ -6,12 +6,14 @@
  * small. The Q3 suppression plus audit is held to the target; the earlier quarters are printed for information.
  */
 import { protect, type LedgerCell, type ProtectionResult, type ProtectionTable } from '#shared/reports/protection/index.ts';
+import { DEFAULT_WIDTH } from '#shared/reports/settings.ts';
 import type { BenchRow } from './types.ts';
 
 const JURISDICTIONS = 32;
 const CATEGORIES = [4, 5, 6, 7, 8, 9, 10, 12, 14, 16, 18, 19];
 const THRESHOLD = 10;
-const WIDTH = 5;
+/** The default width for a threshold of 10 (shared/reports/settings.ts). */
+const WIDTH = DEFAULT_WIDTH(THRESHOLD);
 const TARGET_MS = 10_000;
 const YEAR = 2026;
 const QUARTERS = [1, 2, 3].map((q) => Array.from({ length: 3 }, (_, m) => `${YEAR}-${String(3 * (q - 1) + m + 1).padStart(2, '0')}`));

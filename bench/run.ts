@@ -10,11 +10,7 @@ import { benchForms } from './forms.ts';
 import { benchLighthouse } from './lighthouse.ts';
 import { benchPages } from './pages.ts';
 import { benchRecords } from './records.ts';
-<<<<<<< HEAD
-import { benchReportAggregation } from './report-aggregation.ts';
-=======
-import { benchReportProtection } from './report-protection.ts';
->>>>>>> reports-protection
+/** `BENCH_ONLY=startup,lighthouse` runs only those parts (keys: bundle, init, startup, forms, survey, records, report-aggregation, report-protection, review, survey-invitations, pages, lighthouse). */
 import { benchReview } from './review.ts';
 import { benchStartup } from './startup.ts';
 import { benchSurvey } from './survey.ts';
@@ -37,11 +33,7 @@ function round(value: number, digits: number): number {
   return Math.round(value * f) / f;
 }
 
-<<<<<<< HEAD
-/** `BENCH_ONLY=startup,lighthouse` runs only those parts (keys: bundle, init, startup, forms, survey, records, report-aggregation, review, survey-invitations, pages, lighthouse). */
-=======
-/** `BENCH_ONLY=startup,lighthouse` runs only those parts (keys: bundle, init, startup, forms, survey, records, review, survey-invitations, report-protection, pages, lighthouse). */
->>>>>>> reports-protection
+/** `BENCH_ONLY=startup,lighthouse` runs only those parts (keys: bundle, init, startup, forms, survey, records, report-aggregation, report-protection, review, survey-invitations, pages, lighthouse). */
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((k) => k.trim())) : undefined;
 
 async function section(key: string, title: string, body: () => Promise<void>): Promise<void> {
