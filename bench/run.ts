@@ -10,7 +10,8 @@ import { benchForms } from './forms.ts';
 import { benchLighthouse } from './lighthouse.ts';
 import { benchPages } from './pages.ts';
 import { benchRecords } from './records.ts';
-/** `BENCH_ONLY=startup,lighthouse` runs only those parts (keys: bundle, init, startup, forms, survey, records, report-aggregation, report-protection, review, survey-invitations, pages, lighthouse). */
+import { benchReportAggregation } from './report-aggregation.ts';
+import { benchReportProtection } from './report-protection.ts';
 import { benchReview } from './review.ts';
 import { benchStartup } from './startup.ts';
 import { benchSurvey } from './survey.ts';

@@ -236,6 +236,34 @@ export function auditRelease(tables: readonly ProtectionTable[], atoms: Readonly
 }
 
 /**
+ * Linked spans: the smallest cell of this release that holds every atom of a cell an earlier release suppressed, and
+ * more (the year to date's cell at the same place), shown beside this period's cell would give the earlier one away
+ * by subtraction. Suppressed up front: the audit would find each case too, but one primary and one round at a time.
+ */
+function suppressLinkedSpans(ctx: Context): void {
+  const { cells, currentCount, groupCells } = ctx.system;
+  for (let l = currentCount; l < cells.length; l++) {
+    const earlier = cells[l]!;
+    if (earlier.status === 'shown' || earlier.groups.length === 0) continue;
+    let smallest = Infinity;
+    let found: number[] = [];
+    for (const k of groupCells[earlier.groups[0]!]!) {
+      if (k >= currentCount) continue;
+      const groups = cells[k]!.groups;
+      if (groups.length <= earlier.groups.length || groups.length > smallest) continue;
+      const holds = new Set(groups);
+      if (!earlier.groups.every((g) => holds.has(g))) continue;
+      if (groups.length < smallest) {
+        smallest = groups.length;
+        found = [];
+      }
+      found.push(k);
+    }
+    for (const k of found) if (eligible(ctx, k)) suppress(ctx, k);
+  }
+}
+
+/**
  * Protects a release: see docs/reports-protection.md. Terminates: each round of the audit loop suppresses at least
  * one more cell of a finite release, or gives the primary up (`unprotected`) when the rule alone pins it or once
  * every shown non-zero cell of its linked tables is suppressed.
@@ -249,6 +277,7 @@ export function protect(tables: readonly ProtectionTable[], atoms: ReadonlyMap<s
   const stickyValue = new Map<string, number[]>();
   for (let k = currentCount; k < cells.length; k++) if (cells[k]!.status !== 'shown') (stickyValue.get(cells[k]!.id) ?? stickyValue.set(cells[k]!.id, []).get(cells[k]!.id)!).push(cells[k]!.value);
   for (let k = 0; k < currentCount; k++) if (stickyValue.get(cells[k]!.id)?.includes(cells[k]!.value)) suppress(ctx, k);
+  suppressLinkedSpans(ctx);
   completeLines(ctx);
 
   const auditor = new Auditor(system, targetsOf(ctx));
