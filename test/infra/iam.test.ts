@@ -103,7 +103,7 @@ describe('IAM least privilege', () => {
         (s) => s.Effect === 'Deny' && allows({ ...s, Effect: 'Allow' }, 'dynamodb:UpdateItem') && allows({ ...s, Effect: 'Allow' }, 'dynamodb:DeleteItem'),
       );
     const writers = functions.filter((f) => allowStatementsOfRole(template, roleOf(f)).some((s) => allows(s, 'dynamodb:PutItem') || allows(s, 'dynamodb:UpdateItem')));
-    expect(writers.map((f) => f.id).sort()).toEqual(['auth', 'audit', 'jurisdictions', 'not-found', 'records', 'review-reply', 'review-tasks', 'survey', 'survey-tasks', 'web'].sort());
+    expect(writers.map((f) => f.id).sort()).toEqual(['auth', 'audit', 'jurisdictions', 'not-found', 'records', 'report-tasks', 'review-reply', 'review-tasks', 'survey', 'survey-tasks', 'web'].sort());
     for (const f of writers) {
       const d = denies(f);
       expect(d, f.id).toHaveLength(1);
@@ -137,17 +137,20 @@ describe('IAM least privilege', () => {
     for (const action of ['dynamodb:Query', 'dynamodb:Scan', 'dynamodb:BatchWriteItem']) expect(statements.some((s) => allows(s, action)), action).toBe(false);
   });
 
-  it('registry-export can put objects in the exports bucket; jurisdictions and health cannot', () => {
+  it('registry-export and report-tasks can put objects in the exports bucket; jurisdictions, health and web cannot', () => {
     const canPut = (id: string) =>
       allowStatementsOfRole(template, roleOf(fn(template, id))).some(
         (s) => allows(s, 's3:PutObject') && referencedIds(s.Resource).has(exportsId) && JSON.stringify(s.Resource).includes('/*'),
       );
     expect(canPut('registry-export')).toBe(true);
+    expect(canPut('report-tasks')).toBe(true);
     expect(canPut('jurisdictions')).toBe(false);
     expect(canPut('health')).toBe(false);
+    // The web function serves the reports' files: it reads the bucket and nothing more.
+    expect(canPut('web')).toBe(false);
     // Nobody else gets s3:PutObject anywhere.
     const putters = functions.filter((f) => allowStatementsOfRole(template, roleOf(f)).some((s) => allows(s, 's3:PutObject')));
-    expect(putters.map((f) => f.id)).toEqual(['registry-export']);
+    expect(putters.map((f) => f.id).sort()).toEqual(['registry-export', 'report-tasks']);
   });
 
   // Handing a decision to a waiting execution is a SendTask* call with the token the workflow stored: only the
