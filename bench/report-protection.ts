@@ -8,6 +8,7 @@
 import { protect, type LedgerCell, type ProtectionResult, type ProtectionTable } from '#shared/reports/protection/index.ts';
 import { DEFAULT_WIDTH } from '#shared/reports/settings.ts';
 import type { BenchRow } from './types.ts';
+import { seeded } from './seeded.ts';
 
 const JURISDICTIONS = 32;
 const CATEGORIES = [4, 5, 6, 7, 8, 9, 10, 12, 14, 16, 18, 19];
@@ -18,16 +19,6 @@ const TARGET_MS = 10_000;
 const YEAR = 2026;
 const QUARTERS = [1, 2, 3].map((q) => Array.from({ length: 3 }, (_, m) => `${YEAR}-${String(3 * (q - 1) + m + 1).padStart(2, '0')}`));
 
-/** Mulberry32: a small seeded generator, so every run protects the same release. */
-function seeded(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function poisson(random: () => number, mean: number): number {
   const limit = Math.exp(-mean);

@@ -10,21 +10,12 @@ import { aggregateScores } from '#shared/forms/scores.ts';
 import { SURVEY_FORM_ID } from '#shared/survey/model.ts';
 import { computeWaveResults, type SurveyUnit } from '#shared/survey/results/compute.ts';
 import type { BenchRow } from './types.ts';
+import { seeded } from './seeded.ts';
 
 const RESPONSES = 5000;
 const RUNS = 7;
 const TARGET_MS = 2000;
 
-/** Mulberry32: a small seeded generator, so every run computes the same wave. */
-function seeded(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const round = (x: number) => Math.round(x * 10) / 10;
