@@ -242,9 +242,12 @@ export function auditRelease(tables: readonly ProtectionTable[], atoms: Readonly
  */
 function suppressLinkedSpans(ctx: Context): void {
   const { cells, currentCount, groupCells } = ctx.system;
+  // A cell this release publishes again (a rerun of the period) is kept by stickiness, not by a larger cell.
+  const republished = new Set<string>();
+  for (let k = 0; k < currentCount; k++) republished.add(cells[k]!.groups.join(','));
   for (let l = currentCount; l < cells.length; l++) {
     const earlier = cells[l]!;
-    if (earlier.status === 'shown' || earlier.groups.length === 0) continue;
+    if (earlier.status === 'shown' || earlier.groups.length === 0 || republished.has(earlier.groups.join(','))) continue;
     let smallest = Infinity;
     let found: number[] = [];
     for (const k of groupCells[earlier.groups[0]!]!) {
