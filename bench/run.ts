@@ -23,6 +23,11 @@ import { buildZip } from './zip.ts';
 const PROJECT_ROOT = resolve(import.meta.dirname, '..');
 const KB = 1024;
 const ZIP_TARGET_KB = 150;
+/**
+ * Functions off the request path, exempt from the budget: report-tasks draws the reports' charts with Vega when a
+ * release is built (docs/reports.md says its size); its cold start is a step of a workflow, not a person waiting.
+ */
+const BUDGET_EXEMPT = new Set(['report-tasks']);
 const INIT_RATIO_TARGET = 1.3;
 const INIT_ROUNDS = Number(process.env.BENCH_INIT_ROUNDS ?? 30);
 
@@ -65,14 +70,16 @@ function bundleRows(fn: SynthesizedFunction): BenchRow[] {
   return [
     { group: 'bundle', name: `${fn.id} code raw (${code.length} file${code.length === 1 ? '' : 's'})`, value: round(raw / KB, 1), unit: 'KB' },
     { group: 'bundle', name: `${fn.id} index.mjs raw (entry)`, value: round(entry / KB, 1), unit: 'KB' },
-    {
-      group: 'bundle',
-      name: `${fn.id} code zipped`,
-      value: round(zipped.length / KB, 1),
-      unit: 'KB',
-      target: `<= ${ZIP_TARGET_KB} KB`,
-      pass: zipped.length <= ZIP_TARGET_KB * KB,
-    },
+    BUDGET_EXEMPT.has(fn.id)
+      ? { group: 'bundle', name: `${fn.id} code zipped (off the request path: no budget)`, value: round(zipped.length / KB, 1), unit: 'KB' }
+      : {
+          group: 'bundle',
+          name: `${fn.id} code zipped`,
+          value: round(zipped.length / KB, 1),
+          unit: 'KB',
+          target: `<= ${ZIP_TARGET_KB} KB`,
+          pass: zipped.length <= ZIP_TARGET_KB * KB,
+        },
     { group: 'bundle', name: `${fn.id} asset zip incl. source maps`, value: round(deployed.length / KB, 1), unit: 'KB' },
   ];
 }
