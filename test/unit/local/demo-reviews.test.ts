@@ -32,20 +32,23 @@ describe('localResume', () => {
 });
 
 describe('the demo people and reviews', () => {
-  it('puts each demo user of a jurisdiction role in the directory once, as their sign-in would, and nobody else', async () => {
+  it('puts each demo user of a jurisdiction role, and each partnership lead, in the directory once, as their sign-in would, and nobody else', async () => {
     const people = new Map<string, Person>();
     const directory = {
       person: async (jid: string, subject: string) => people.get(`${jid}/${subject}`),
+      partnershipLeads: async () => [...people.entries()].filter(([k]) => k.startsWith('PARTNERSHIP/')).map(([, p]) => p),
       signedIn: async (p: { subject: string; role: Person['role']; jurisdictionId?: string; displayName?: string }, email: string, at: Date) => {
-        people.set(`${p.jurisdictionId}/${p.subject}`, { subject: p.subject, role: p.role, email, lastSignInAt: at.toISOString(), ...(p.displayName ? { name: p.displayName } : {}) });
+        people.set(`${p.jurisdictionId ?? 'PARTNERSHIP'}/${p.subject}`, { subject: p.subject, role: p.role, email, lastSignInAt: at.toISOString(), ...(p.displayName ? { name: p.displayName } : {}) });
       },
     } as unknown as PeopleDirectory;
     const users = loadDemoUsers();
-    const jurisdictionUsers = users.filter((u) => u.jurisdictionId);
-    expect(await seedDemoPeople(directory, users)).toEqual({ added: jurisdictionUsers.length, existing: 0 });
+    const expected = users.filter((u) => u.jurisdictionId || u.role === 'partnership_lead');
+    expect(await seedDemoPeople(directory, users)).toEqual({ added: expected.length, existing: 0 });
     expect(people.get('ky-dcbs/demo-ky-dcbs-reviewer')).toMatchObject({ role: 'reviewer', email: 'review-lead@ky-dcbs.example.org', name: 'Riley Haddad' });
-    expect([...people.keys()].some((k) => k.includes('partnership') || k.includes('platform'))).toBe(false);
-    expect(await seedDemoPeople(directory, users)).toEqual({ added: 0, existing: jurisdictionUsers.length });
+    expect(people.get('PARTNERSHIP/demo-partnership-lead')).toMatchObject({ role: 'partnership_lead', email: 'lead@partnership.example.org' });
+    // Platform admins get no digest: they are in no directory.
+    expect([...people.values()].some((p) => p.role === 'platform_admin')).toBe(false);
+    expect(await seedDemoPeople(directory, users)).toEqual({ added: 0, existing: expected.length });
   });
 
   it('cover each state of a review, each named once', () => {
