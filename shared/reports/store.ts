@@ -88,6 +88,8 @@ export class ReportReleases {
    */
   async switchTo(release: Omit<PublishedRelease, 'revision'>, runStartedAt: string): Promise<PublishedRelease | undefined> {
     const current = await this.get(release.cadence, release.periodId);
+    // A retried publish of the run that is already published (its emails failed, say) changes nothing.
+    if (current?.runId === release.runId) return current;
     const next: PublishedRelease = { ...release, revision: (current?.revision ?? 0) + 1 };
     try {
       await this.client.send(

@@ -133,6 +133,10 @@ describe('reports workflow', () => {
     const again = (await releases().get('quarterly', '2019-Q2'))!;
     expect(again.revision).toBe(release.revision + 1);
     expect(again.runId).not.toBe(release.runId);
+    // A retried publish of the run already published (its digests failed, say) changes nothing.
+    const { revision: _revision, ...sameRun } = again;
+    expect((await releases().switchTo(sameRun, new Date().toISOString()))?.revision).toBe(again.revision);
+    expect((await releases().get('quarterly', '2019-Q2'))?.revision).toBe(again.revision);
     // Same data, same ledger: the same cells shown and suppressed.
     expect((await releases().document(again, 'partnership'))!.tables).toEqual(shared.tables);
     await new Promise((r) => setTimeout(r, 1000));
