@@ -303,8 +303,11 @@ function Tasks({ principal, home }: { principal: Principal; home: HomeData }) {
       ) : null}
       {scopeOf(principal.role, 'aggregates:read') ? (
         <p>
-          You receive the partnership's scheduled aggregate reports: counts across jurisdictions, with counts from 1 to {SMALL_CELL_THRESHOLD} suppressed so that no child, family or worker can be
-          recognized. Your role never sees a jurisdiction's records, here or anywhere else. The{' '}
+          <a class="usa-link" href="/reports">
+            Read the partnership's reports
+          </a>{' '}
+          of each month and quarter: counts across jurisdictions, with counts from 1 to {SMALL_CELL_THRESHOLD} suppressed so that no child, family or worker can be recognized
+          {scopeOf(principal.role, 'reports:read-own') ? ", and your own jurisdiction's report beside them." : '. Your role never sees a jurisdiction\'s records, here or anywhere else.'} The{' '}
           <a class="usa-link" href="/dictionary">
             data dictionary
           </a>{' '}

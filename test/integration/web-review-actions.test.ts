@@ -368,6 +368,8 @@ describe('home page tasks per role', () => {
     expect(adminTasks).toContain('Returned to submitters for changes');
     expect(adminTasks).toContain('href="/audit"');
     expect(admin).not.toContain('action="/records"');
+    // Admins read the partnership's reports and their own jurisdiction's beside them.
+    expect(adminTasks).toMatch(/href="\/reports"[\s\S]*your own jurisdiction(&#39;|')s report beside them/);
 
     const platform = await (await (await signIn('demo-platform-admin')).go(`${baseUrl()}/`)).text();
     const platformTasks = between(platform, 'id="tasks"', '</section>');
@@ -377,7 +379,8 @@ describe('home page tasks per role', () => {
 
     const lead = await (await (await signIn('demo-partnership-lead')).go(`${baseUrl()}/`)).text();
     const leadTasks = between(lead, 'id="tasks"', '</section>');
-    expect(leadTasks).toContain('scheduled aggregate reports');
+    expect(leadTasks).toContain('href="/reports"');
+    expect(leadTasks).toMatch(/Your role never sees a jurisdiction(&#39;|')s records/);
     expect(leadTasks).not.toContain('href="/registry"');
     expect(lead).not.toContain('Recent records');
   });
