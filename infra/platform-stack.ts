@@ -157,7 +157,8 @@ export class PlatformStack extends Stack {
       // Checked here too, so a bad setting fails the synth rather than the first report run.
       environment: { STAGE: config.stage, REPORT_PROTECTION: checkedReportProtection(config.reportProtection) },
     })
-      .bindTable(data.table, data.indexNames, 'write')
+      .bindTable(data.table, data.indexNames, 'read')
+      .grantReportWrites(data.table)
       .bindBucket('EXPORTS_BUCKET', buckets.exports, 'write')
       .bindMail(mail);
     const reportsWorkflow = new ReportsWorkflow(this, 'ReportsWorkflow', { key: data.key, alarmTopic, logRetention, tasks: reportTasks, cadences: config.reportCadences });

@@ -237,6 +237,11 @@ export class PlatformFunction extends Construct {
 
   /** GetItem of jurisdiction profiles only (their partition key is the bare jurisdiction id, without `#`). */
   /** PutItem of the people directories only (`<jurisdiction>#PEOPLE`): the auth function keeps them at sign-in. */
+  /** The reports workflow's writes: its digests' mail markers and the period switches, nothing else (it reads the rest). */
+  grantReportWrites(table: dynamodb.ITableV2): this {
+    return this.grantItemsByKey(table, ['dynamodb:PutItem', 'dynamodb:UpdateItem'], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeyPatterns.reportWrites } }, 'write');
+  }
+
   grantPeopleWrite(table: dynamodb.ITableV2): this {
     return this.grantItemsByKey(table, ['dynamodb:PutItem'], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeyPatterns.people } }, 'write');
   }

@@ -162,6 +162,11 @@ export const leadingKeyPatterns = {
   people: [keys.owned('*', partitions.people)],
   /** Append-only partitions (`*#AUDIT` also matches the partnership's `PARTNERSHIP#AUDIT`). */
   audit: [keys.owned('*', partitions.audit)],
+  /**
+   * What the reports workflow writes (shared/reports/run.ts): its digests' exactly-once markers (every jurisdiction's
+   * `MAIL` partition and the partnership's) and the period switches. It reads everything else it needs.
+   */
+  reportWrites: [keys.owned('*', partitions.mail), keys.reportReleasesPartition],
   /** The partnership's survey targets and the audit events of their changes (platform admins set them). */
   surveyTargets: [keys.surveyTargets.pk, keys.partnershipAuditPartition],
   /** Partition keys with a separator: everything but the bare jurisdiction id of a profile (for StringNotLike). */

@@ -97,6 +97,14 @@ describe('IAM least privilege', () => {
     for (const action of ['dynamodb:Scan', 'dynamodb:BatchWriteItem', 'dynamodb:PartiQLSelect']) expect(statements.some((s) => allows(s, action)), action).toBe(false);
   });
 
+  it('the reports workflow reads what it counts and writes only mail markers and the period switches', () => {
+    const statements = allowStatementsOfRole(template, roleOf(fn(template, 'report-tasks')));
+    const writes = statements.filter((s) => allows(s, 'dynamodb:PutItem') || allows(s, 'dynamodb:UpdateItem'));
+    expect(writes.length).toBeGreaterThan(0);
+    for (const s of writes) expect(s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys']).toEqual(['*#MAIL', 'PARTNERSHIP#REPORTS']);
+    for (const action of ['dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:Scan', 'dynamodb:PartiQLSelect']) expect(statements.some((s) => allows(s, action)), action).toBe(false);
+  });
+
   it('audit partitions are append-only for every function that may write', () => {
     const denies = (f: (typeof functions)[number]) =>
       statementsOfRole(template, roleOf(f)).filter(
