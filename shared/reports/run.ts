@@ -201,20 +201,15 @@ export class ReportRun {
   }
 
   private async culture(jurisdictions: readonly string[]): Promise<Map<string, FrozenWaveResults[]>> {
-    const out = new Map<string, FrozenWaveResults[]>();
-    for (const id of jurisdictions) out.set(id, await new SurveyResults(scopedTable(this.deps.client, this.deps.tableName, id)).listClosed());
-    return out;
+    const results = await Promise.all(jurisdictions.map((id) => new SurveyResults(scopedTable(this.deps.client, this.deps.tableName, id)).listClosed()));
+    return new Map(jurisdictions.map((id, i) => [id, results[i]!]));
   }
 
   /** Every earlier release of the year, superseded runs included (they were visible once), but not this run's own. */
   private async readLedger(year: number, runId: string): Promise<LedgerCell[]> {
     const keys = (await listKeys(this.deps.bucket, ledgerPrefix(year))).filter((k) => !k.endsWith(`-${runId}.json`));
-    const cells: LedgerCell[] = [];
-    for (const key of keys) {
-      const body = await getObject(this.deps.bucket, key);
-      if (body) cells.push(...(JSON.parse(Buffer.from(body).toString('utf8')) as { cells: LedgerCell[] }).cells);
-    }
-    return cells;
+    const bodies = await Promise.all(keys.map((key) => getObject(this.deps.bucket, key)));
+    return bodies.flatMap((body) => (body ? (JSON.parse(Buffer.from(body).toString('utf8')) as { cells: LedgerCell[] }).cells : []));
   }
 }
 

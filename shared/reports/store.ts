@@ -45,7 +45,7 @@ export interface PublishedRelease {
 
 export const CONTENT_TYPES = {
   csv: 'text/csv; charset=utf-8',
-  json: 'application/json',
+  json: 'application/json; charset=utf-8',
   parquet: 'application/vnd.apache.parquet',
   html: 'text/html; charset=utf-8',
 } as const;

@@ -37,14 +37,14 @@ interface InboxEmail {
 const inbox = async () => (await (await fetch(`${inject('endpoints').mailInbox}/api/email`)).json()) as InboxEmail[];
 const mailTo = async (address: string) => (await inbox()).filter((m) => m.to.some((t) => t.address.toLowerCase() === address));
 
-async function run(input: Record<string, string>): Promise<{ status: string; error?: string }> {
+async function run(input: Record<string, string>): Promise<{ status: string; error?: string; cause?: string }> {
   const name = `it-reports-${randomBytes(6).toString('hex')}`;
   const { executionArn } = await sfn().send(new StartExecutionCommand({ stateMachineArn: reportsArn(), name, input: JSON.stringify(input) }));
   return until(
     'the reports execution to end',
     async () => {
       const d = await sfn().send(new DescribeExecutionCommand({ executionArn }));
-      return d.status === 'RUNNING' ? undefined : { status: d.status!, ...(d.error ? { error: d.error } : {}) };
+      return d.status === 'RUNNING' ? undefined : { status: d.status!, ...(d.error ? { error: d.error } : {}), ...(d.cause ? { cause: d.cause } : {}) };
     },
     240_000,
     250,
@@ -84,7 +84,7 @@ describe('reports workflow', () => {
     await people.signedIn({ subject: `it-admin-${admin}`, role: 'jurisdiction_admin', jurisdictionId: big, displayName: 'Report Admin' }, admin, new Date());
 
     const first = await run({ cadence: 'quarterly', periodId: '2019-Q2' });
-    expect(first).toEqual({ status: 'SUCCEEDED' });
+    expect(first).toMatchObject({ status: 'SUCCEEDED' });
     const release = (await releases().get('quarterly', '2019-Q2'))!;
     expect(release.revision).toBeGreaterThanOrEqual(1);
     expect(release.jurisdictions).toEqual(expect.arrayContaining([big, small]));
@@ -129,7 +129,7 @@ describe('reports workflow', () => {
     expect(decodeURIComponent(adminMail!.text)).toContain(`/reports/quarterly/2019-Q2/jurisdictions/${big}`);
 
     // A rerun (a schedule firing twice) replaces the release and sends no second digest.
-    expect(await run({ cadence: 'quarterly', periodId: '2019-Q2' })).toEqual({ status: 'SUCCEEDED' });
+    expect(await run({ cadence: 'quarterly', periodId: '2019-Q2' })).toMatchObject({ status: 'SUCCEEDED' });
     const again = (await releases().get('quarterly', '2019-Q2'))!;
     expect(again.revision).toBe(release.revision + 1);
     expect(again.runId).not.toBe(release.runId);
@@ -151,9 +151,11 @@ describe('reports workflow', () => {
     await client.send(new PutCommand({ TableName: tableName(), Item: { ...key, kind: 'record', formId: 'critical_incident_review', formVersion: 1, status: 'approved', approvedAt: '2019-08-15T00:00:00.000Z', answers: 'corrupt' } }));
     const failed = await run({ cadence: 'quarterly', periodId: '2019-Q3' });
     expect(failed.status).toBe('FAILED');
+    // Failed where it should: the corrupt record, not anything else.
+    expect(failed.cause).toContain('has no answers to count');
     expect(await releases().get('quarterly', '2019-Q3')).toBeUndefined();
     await client.send(new DeleteCommand({ TableName: tableName(), Key: key }));
-    expect(await run({ cadence: 'quarterly', periodId: '2019-Q3' })).toEqual({ status: 'SUCCEEDED' });
+    expect(await run({ cadence: 'quarterly', periodId: '2019-Q3' })).toMatchObject({ status: 'SUCCEEDED' });
     expect((await releases().get('quarterly', '2019-Q3'))?.revision).toBe(1);
   });
 
@@ -161,5 +163,6 @@ describe('reports workflow', () => {
     const next = new Date(Date.UTC(new Date().getUTCFullYear() + 1, 0, 1));
     const failed = await run({ cadence: 'monthly', periodId: `${next.getUTCFullYear()}-01` });
     expect(failed.status).toBe('FAILED');
+    expect(failed.cause).toContain('has not ended yet');
   });
 });

@@ -159,20 +159,6 @@ export function ReportPage({ fragment, release, base, other, own = false }: { fr
   );
 }
 
-/** The 404 of the report pages: what is missing and what an address looks like, no number. */
-export function NoReportPage({ title, text }: { title: string; text: string }) {
-  return (
-    <div class="usa-prose">
-      <h1>{title}</h1>
-      <p class="usa-intro">{text}</p>
-      <p>
-        <a class="usa-link" href="/reports">
-          All reports
-        </a>
-      </p>
-    </div>
-  );
-}
 
 /** The platform admins' form: a run for a cadence and period now (the schedules make the others). */
 export interface RunFormState {

@@ -8,20 +8,21 @@
 import { isAllowed } from '#shared/auth/policy.ts';
 import type { HttpResult } from '#shared/http/response.ts';
 import { CADENCES, type Cadence } from '#shared/reports/model.ts';
+import { NothingHerePage } from '#shared/web/components/alerts.tsx';
 import { page } from '#shared/web/components/page.tsx';
 import type { PageInput } from '#shared/web/page-input.ts';
 import { ValidationError } from '#shared/errors.ts';
+import { CONTENT_TYPES } from '#shared/reports/store.ts';
 import type { PostedFields } from '#shared/web/form-values.ts';
-import { NoReportPage, ownReportPath, ReportPage, ReportsListPage, reportPath, RunFormPage, type RunFormState } from './pages.tsx';
+import { ownReportPath, ReportPage, ReportsListPage, reportPath, RunFormPage, type RunFormState } from './pages.tsx';
 import type { ReportAudience, ReportRelease, ReportsReader } from './reader.ts';
 
 const PERIOD_FORMAT: Record<Cadence, RegExp> = { monthly: /^\d{4}-(0[1-9]|1[0-2])$/, quarterly: /^\d{4}-Q[1-4]$/ };
 /** Table files and the manifest: the last segment of a stored key, nothing that climbs out of the release. */
 const FILE_NAME = /^[a-z0-9][a-z0-9_-]*(?:\.[a-z0-9_-]+)*\.(csv|json|parquet)$/;
-const CONTENT_TYPES: Record<string, string> = { csv: 'text/csv; charset=utf-8', json: 'application/json; charset=utf-8', parquet: 'application/vnd.apache.parquet' };
 
 function notFound(i: PageInput, title: string, text: string): HttpResult {
-  return page({ title, path: '/reports', principal: i.principal, csrfToken: i.csrf, children: <NoReportPage title={title} text={text} /> }, 404);
+  return page({ title, path: '/reports', principal: i.principal, csrfToken: i.csrf, children: <NothingHerePage title={title} text={text} back={{ href: '/reports', label: 'All reports' }} /> }, 404);
 }
 
 const ADDRESS_HELP = 'A report address is /reports/monthly/<month>, such as /reports/monthly/2026-03, or /reports/quarterly/<quarter>, such as /reports/quarterly/2026-Q1.';
@@ -118,7 +119,7 @@ async function download(i: PageInput, reader: ReportsReader, cadence: string, pe
   return {
     statusCode: 200,
     headers: {
-      'content-type': CONTENT_TYPES[format]!,
+      'content-type': CONTENT_TYPES[format as 'csv' | 'json' | 'parquet'],
       'content-disposition': `attachment; filename="report-${cadence}-${periodId}-${who}-${fileName}"`,
       'cache-control': 'no-store',
     },

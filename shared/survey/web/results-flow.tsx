@@ -15,12 +15,12 @@ import { SURVEY_FORM_ID } from '#shared/survey/model.ts';
 import { SurveyWaves } from '#shared/survey/store.ts';
 import { formValuesFrom, formValuesOf, SurveyTargets, targetScales, targetsFrom, type BaselineChoices, type TargetFormValues } from '#shared/survey/targets.ts';
 import type { FieldError } from '#shared/errors.ts';
-import type { Alert } from '#shared/web/components/alerts.tsx';
 import { page } from '#shared/web/components/page.tsx';
 import type { PostedFields } from '#shared/web/form-values.ts';
 import { resultsEngine, type ResultsEngine } from './results-data.ts';
 import { partnershipCsv, waveResultsCsv } from './results-csv.ts';
-import { NoResultsPage, PartnershipResultsPage, WaveResultsPage } from './results-pages.tsx';
+import { NothingHerePage, type Alert } from '#shared/web/components/alerts.tsx';
+import { PartnershipResultsPage, WaveResultsPage } from './results-pages.tsx';
 import { partnershipView, waveResultsView, type JurisdictionLatest, type PartnershipView, type WaveResultsView } from './results-view.ts';
 import { TargetsPage } from './targets-pages.tsx';
 
@@ -40,7 +40,7 @@ async function waveView(i: PageInput, waveId: string, engine: ResultsEngine): Pr
   const wave = waves.find((w) => w.waveId === waveId);
   // Another jurisdiction's wave is not found here either: the scoped table reads the principal's own only.
   if (!wave) throw new NotFoundError('There is no such survey wave in your jurisdiction.');
-  const noResults = (title: string, text: string) => ({ page: page({ title, path: '/survey-waves', principal: i.principal, csrfToken: i.csrf, children: <NoResultsPage title={title} text={text} /> }, 404) });
+  const noResults = (title: string, text: string) => ({ page: page({ title, path: '/survey-waves', principal: i.principal, csrfToken: i.csrf, children: <NothingHerePage title={title} text={text} back={{ href: '/survey-waves', label: 'Back to the survey waves' }} /> }, 404) });
   if (wave.status === 'open') {
     return noResults('This wave is still open', `"${wave.title}" takes answers until ${wave.closesOn}: its results come when it closes. Results are computed once, at closing, and never change afterwards.`);
   }

@@ -162,20 +162,6 @@ export function WaveResultsPage({ view }: { view: WaveResultsView }) {
   );
 }
 
-/** "This wave is still open" and "no results" pages: what to expect, no number. */
-export function NoResultsPage({ title, text }: { title: string; text: string }) {
-  return (
-    <div class="usa-prose">
-      <h1>{title}</h1>
-      <p class="usa-intro">{text}</p>
-      <p>
-        <a class="usa-link" href="/survey-waves">
-          Back to the survey waves
-        </a>
-      </p>
-    </div>
-  );
-}
 
 export function PartnershipResultsPage({ view, canManageTargets }: { view: PartnershipView; canManageTargets: boolean }) {
   return (

@@ -34,3 +34,18 @@ export function ErrorSummary({ errors }: { errors: { href: string; message: stri
     </div>
   );
 }
+
+/** A page that says why there is nothing to show (no release, no results yet) and links back: no number on it. */
+export function NothingHerePage({ title, text, back }: { title: string; text: string; back: { href: string; label: string } }) {
+  return (
+    <div class="usa-prose">
+      <h1>{title}</h1>
+      <p class="usa-intro">{text}</p>
+      <p>
+        <a class="usa-link" href={back.href}>
+          {back.label}
+        </a>
+      </p>
+    </div>
+  );
+}
