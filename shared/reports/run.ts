@@ -23,7 +23,7 @@ import { SurveyResults } from '#shared/survey/results/store.ts';
 import type { FrozenWaveResults } from '#shared/survey/results/types.ts';
 import { aggregateJurisdiction } from './aggregate.ts';
 import { assembleDocuments, buildProtectionInput } from './assemble.ts';
-import { CADENCES, SPANS, type Cadence, type JurisdictionPartial, type ReleaseDocument } from './model.ts';
+import { CADENCES, type Cadence, type JurisdictionPartial, type ReleaseDocument } from './model.ts';
 import { releaseFiles, type ManifestRules } from './outputs.ts';
 import { parsePeriod, periodCovering } from './periods.ts';
 import { protect } from './protection/index.ts';
@@ -116,9 +116,7 @@ export class ReportRun {
     const ledger = await this.readLedger(period.year, plan.runId);
     const input = buildProtectionInput(partials, period, settings);
     const result = protect(input.tables, input.atoms, ledger);
-    // A table where the rule itself would pin a small count, whatever else is hidden, is held back whole this time; so
-    // are both tables of a dataset whose earlier count (`<release>/<cell>`) this release could not keep wide enough.
-    const withheld = new Set(result.unprotected.flatMap((id) => (id.includes('/') ? datasetTablesOfCell(id.slice(id.indexOf('/') + 1)) : [tableIdOfCell(id)])));
+    const withheld = new Set(result.withheld);
     const published = input.tables.filter((t) => !withheld.has(t.id));
     const narrowest = checkAudit(published, result.audit);
 
@@ -212,15 +210,6 @@ export class ReportRun {
     return bodies.flatMap((body) => (body ? (JSON.parse(Buffer.from(body).toString('utf8')) as { cells: LedgerCell[] }).cells : []));
   }
 }
-
-/** The table a cell id belongs to (`<tableId>|<row>|<column>`, the table `<datasetId>.<span>`). */
-const tableIdOfCell = (cellId: string) => cellId.slice(0, cellId.indexOf('|'));
-/** Both tables (period, year to date) of the dataset of a cell id. */
-const datasetTablesOfCell = (cellId: string) => {
-  const table = tableIdOfCell(cellId);
-  const dataset = table.slice(0, table.lastIndexOf('.'));
-  return SPANS.map((span) => `${dataset}.${span}`);
-};
 
 /** The ledger entry of a release: every published cell, its atoms, its status and its value (internal: never published). */
 export function ledgerOf(releaseId: string, tables: readonly ProtectionTable[], result: { status: ReadonlyMap<string, string>; values: ReadonlyMap<string, number> }): { releaseId: string; cells: LedgerCell[] } {

@@ -22,7 +22,7 @@ const COMPONENT_TIMEOUT_MS = 500;
  * Larger components are not solved whole by the engine: a primary its local scopes cannot prove counts as short, and
  * is repaired by one more suppression (safe, if sometimes more than needed). `exact` audits solve them whole.
  */
-const COMPONENT_LIMIT = 300;
+const COMPONENT_LIMIT = 150;
 /** A local scope's integer program that branches too long stops; its best table still counts. */
 const LOCAL_TIMEOUT_MS = 100;
 
@@ -48,10 +48,20 @@ export class Auditor {
   /** Recomputes the reduction after suppressions were added (witnesses found before stay valid: see `record`). */
   refresh(): void {
     this.reduction = reduce(this.system);
+    this.free.clear();
+    this.short.clear();
   }
 
+  /** Each cell's free groups under the current reduction, computed once per reduction (margins hold thousands). */
+  private readonly free = new Map<SystemCell, number[]>();
+
   private freeGroups(cell: SystemCell): number[] {
-    return cell.groups.filter((g) => Number.isNaN(this.reduction.fixed[g]!));
+    let free = this.free.get(cell);
+    if (!free) {
+      free = cell.groups.filter((g) => Number.isNaN(this.reduction.fixed[g]!));
+      this.free.set(cell, free);
+    }
+    return free;
   }
 
   /**
@@ -113,11 +123,25 @@ export class Auditor {
     return outcome.optimal;
   }
 
+  /** Targets found short under the current reduction, by what decides their interval: their groups, bounds and width. */
+  private readonly short = new Set<string>();
+
   /** Whether the target's interval is proved at least `width` wide, searching only as far as needed. */
   passes(target: Target): boolean {
-    const cell = this.system.cells[target.cell]!;
     const wide = () => target.high - target.low >= target.width;
     if (wide()) return true;
+    // A twin (an earlier quarter's period and year-to-date cells hold the same atoms) has the same interval.
+    const cell = this.system.cells[target.cell]!;
+    const key = `${cell.groups.join(',')}|${cell.status}|${cell.threshold}|${target.width}`;
+    if (this.short.has(key)) return false;
+    if (this.proves(target)) return true;
+    this.short.add(key);
+    return false;
+  }
+
+  private proves(target: Target): boolean {
+    const cell = this.system.cells[target.cell]!;
+    const wide = () => target.high - target.low >= target.width;
     const free = this.freeGroups(cell);
     if (free.length === 0) return false;
     const component = this.reduction.members[this.reduction.component[free[0]!]!]!;
@@ -131,8 +155,8 @@ export class Auditor {
       for (const direction of ['maximize', 'minimize'] as const) {
         if (wide()) return true;
         if (direction === 'maximize' ? target.high >= cell.threshold : target.low <= 1) continue;
-        // First push every short target of a small scope at once: one program often settles the whole line.
-        if (!whole && previous <= LOCAL_SCOPES[0]!) this.push(target, direction, scope, LOCAL_TIMEOUT_MS, true);
+        // First push every short target of the scope at once: one program often settles several lines.
+        if (!whole) this.push(target, direction, scope, LOCAL_TIMEOUT_MS, true);
         if (wide() || (direction === 'maximize' ? target.high >= cell.threshold : target.low <= 1)) continue;
         this.push(target, direction, scope, whole ? COMPONENT_TIMEOUT_MS : LOCAL_TIMEOUT_MS);
       }

@@ -21,6 +21,8 @@ interface Context {
   lines: number[][][];
   /** Current cells with exactly the same atoms (a Q1 release's period and year-to-date cells): one status. */
   twins: Map<number, number[]>;
+  /** links[t]: the tables of this release sharing atoms with table t (a year to date and its period). */
+  links: Set<number>[];
 }
 
 function context(tables: readonly ProtectionTable[], system: LinkedSystem): Context {
@@ -41,7 +43,13 @@ function context(tables: readonly ProtectionTable[], system: LinkedSystem): Cont
   }
   const twins = new Map<number, number[]>();
   for (const list of bySet.values()) if (list.length > 1) for (const i of list) twins.set(i, list);
-  return { tables, system, lines, twins };
+  const links = tables.map(() => new Set<number>());
+  for (const cellsOfGroup of system.groupCells) {
+    const inGroup = new Set<number>();
+    for (const k of cellsOfGroup) if (k < system.currentCount) inGroup.add(system.cells[k]!.table);
+    for (const t of inGroup) for (const u of inGroup) if (t !== u) links[t]!.add(u);
+  }
+  return { tables, system, lines, twins, links };
 }
 
 function suppress(ctx: Context, k: number): void {
@@ -143,23 +151,7 @@ function complements(ctx: Context, target: Target): number[][] {
     }
   }
   // The fallback reaches every table linked to those through shared atoms (a year to date links its period).
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const t of [...tables]) {
-      for (const line of ctx.lines[t]!) {
-        for (const k of line) {
-          for (const g of cells[k]!.groups) {
-            for (const other of groupCells[g]!) {
-              if (other < currentCount && !tables.has(cells[other]!.table)) {
-                tables.add(cells[other]!.table);
-                grew = true;
-              }
-            }
-          }
-        }
-      }
-    }
-  }
+  for (const t of tables) for (const u of ctx.links[t]!) tables.add(u);
   const byValue = (a: number, b: number) => cells[a]!.value - cells[b]!.value || a - b;
   const first = [...near].filter((k) => eligible(ctx, k)).sort(byValue);
   const rest: number[] = [];
@@ -267,6 +259,44 @@ function suppressLinkedSpans(ctx: Context): void {
 }
 
 /**
+ * The tables to hold back for the unprotected primaries (`ProtectionResult.withheld`). An earlier release's primary
+ * keeps the interval it was published with once no table of this release shares atoms with it, directly or through
+ * cells of the ledger: so the search walks atoms through ledger cells only, collecting the tables of this release it
+ * meets (a quarter's year to date; with monthly releases in the ledger, the quarter's period too).
+ */
+function withheldTables(ctx: Context, unprotected: readonly string[]): string[] {
+  const { cells, groupCells, currentCount } = ctx.system;
+  const index = new Map(cells.map((cell, k) => [cell.key, k]));
+  const tables = new Set<number>();
+  const seenGroups = new Set<number>();
+  const seenCells = new Set<number>();
+  for (const key of unprotected) {
+    const start = index.get(key)!;
+    if (start < currentCount) {
+      tables.add(cells[start]!.table);
+      continue;
+    }
+    const queue = [start];
+    seenCells.add(start);
+    while (queue.length > 0) {
+      const k = queue.pop()!;
+      for (const g of cells[k]!.groups) {
+        if (seenGroups.has(g)) continue;
+        seenGroups.add(g);
+        for (const other of groupCells[g]!) {
+          if (other < currentCount) tables.add(cells[other]!.table);
+          else if (!seenCells.has(other)) {
+            seenCells.add(other);
+            queue.push(other);
+          }
+        }
+      }
+    }
+  }
+  return [...tables].sort((a, b) => a - b).map((t) => ctx.tables[t]!.id);
+}
+
+/**
  * Protects a release: see docs/reports-protection.md. Terminates: each round of the audit loop suppresses at least
  * one more cell of a finite release, or gives the primary up (`unprotected`) when the rule alone pins it or once
  * every shown non-zero cell of its linked tables is suppressed.
@@ -320,6 +350,7 @@ export function protect(tables: readonly ProtectionTable[], atoms: ReadonlyMap<s
 
   const status = new Map<string, CellStatus>();
   const values = new Map<string, number>();
+  const withheld = withheldTables(ctx, unprotected);
   let primary = 0;
   let secondary = 0;
   for (let k = 0; k < currentCount; k++) {
@@ -329,5 +360,5 @@ export function protect(tables: readonly ProtectionTable[], atoms: ReadonlyMap<s
     if (cell.status === 'primary') primary++;
     if (cell.status === 'secondary') secondary++;
   }
-  return { status, values, audit: intervals(ctx, auditor.targets), revised: system.revised, unprotected, stats: { primary, secondary, linearPrograms: auditor.linearPrograms } };
+  return { status, values, audit: intervals(ctx, auditor.targets), revised: system.revised, unprotected, withheld, stats: { primary, secondary, linearPrograms: auditor.linearPrograms } };
 }

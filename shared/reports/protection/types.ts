@@ -63,8 +63,15 @@ export interface ProtectionResult {
   /**
    * Suppressed primaries (ids; ledger primaries as `<releaseId>/<id>`) whose interval stays narrower than the width
    * even with every shown non-zero cell of their tables suppressed: the rule itself pins them (a line of `threshold`
-   * ones under a suppressed total), or earlier releases already did. The caller must withhold their tables.
+   * ones under a suppressed total), or earlier releases already did. The caller withholds the tables in `withheld`.
    */
   unprotected: string[];
+  /**
+   * Ids of the tables of this release to hold back whole so that nothing published narrows an unprotected primary:
+   * the table of each unprotected cell of this release, and for an earlier release's, every table of this release
+   * that its earlier releases link to it (sharing atoms with a ledger cell reachable from it through ledger cells).
+   * Whatever this release publishes without them was audited with them shown, so it only gets safer.
+   */
+  withheld: string[];
   stats: { primary: number; secondary: number; linearPrograms: number };
 }

@@ -45,7 +45,7 @@ function resultOf(tables: ProtectionTable[], atoms: ReadonlyMap<string, number>,
       values.set(cell.id, cell.atoms.reduce((n, a) => n + atoms.get(a)!, 0));
     }
   }
-  return { status, values, audit: [], revised: [], unprotected: [], stats: { primary: 0, secondary: 0, linearPrograms: 0 } };
+  return { status, values, audit: [], revised: [], unprotected: [], withheld: [], stats: { primary: 0, secondary: 0, linearPrograms: 0 } };
 }
 
 const t = (datasetId: string, span: 'period' | 'year_to_date') => `${datasetId}.${span}`;
