@@ -78,16 +78,23 @@ export async function benchReportProtection(): Promise<BenchRow[]> {
   let last: { ms: number; result: ProtectionResult; cells: number; withheld: number } | undefined;
   for (const quarter of QUARTERS_RUN) {
     const release = tables(quarter);
-    const started = performance.now();
-    const result = protect(release, atoms, ledger);
-    const ms = performance.now() - started;
+    // The box is shared and noisy (the same run takes 7 to 9 s): the held quarter is protected three times and
+    // judged on the median; the engine is deterministic, so each run gives the same result.
+    const times: number[] = [];
+    let result!: ProtectionResult;
+    for (let run = 0; run < (quarter === QUARTERS_RUN.at(-1) ? 3 : 1); run++) {
+      const started = performance.now();
+      result = protect(release, atoms, ledger);
+      times.push(performance.now() - started);
+    }
+    const ms = [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
     const cells = result.status.size;
     const withheld = new Set(result.withheld);
     const small = [...result.values.values()].filter((v) => v >= 1 && v <= THRESHOLD).length;
     const zeros = [...result.values.values()].filter((v) => v === 0).length;
     console.log(
       `  Q${quarter}: ${cells} cells (${zeros} zeros, ${small} of 1..${THRESHOLD}), ledger ${ledger.length} cells; ${result.stats.primary} primary, ${result.stats.secondary} secondary, ` +
-        `${result.audit.length} intervals audited, ${result.stats.linearPrograms} integer programs, ${result.unprotected.length} unprotected, ${withheld.size} of ${release.length} tables withheld; ${round(ms)} ms`,
+        `${result.audit.length} intervals audited, ${result.stats.linearPrograms} integer programs, ${result.unprotected.length} unprotected, ${withheld.size} of ${release.length} tables withheld; ${times.map(round).join(', ')} ms`,
     );
     // As the pipeline does: the ledger holds what was published, not the tables held back.
     ledger.push(...ledgerOf(`${YEAR}-Q${quarter}`, release.filter((t) => !withheld.has(t.id)), result).cells);
@@ -95,7 +102,7 @@ export async function benchReportProtection(): Promise<BenchRow[]> {
   }
   const { ms, result, cells, withheld } = last!;
   return [
-    { group: 'reports', name: `protection of a Q3 release (${JURISDICTIONS} jurisdictions, ${CATEGORIES.length} datasets x 2 spans, Q1+Q2 in the ledger)`, value: round(ms), unit: 'ms', target: `<= ${TARGET_MS} ms`, pass: ms <= TARGET_MS },
+    { group: 'reports', name: `protection of a Q3 release (${JURISDICTIONS} jurisdictions, ${CATEGORIES.length} datasets x 2 spans, Q1+Q2 in the ledger; median of 3)`, value: round(ms), unit: 'ms', target: `<= ${TARGET_MS} ms`, pass: ms <= TARGET_MS },
     { group: 'reports', name: 'Q3 release: cells', value: cells, unit: 'cells' },
     { group: 'reports', name: 'Q3 release: primary suppressions', value: result.stats.primary, unit: 'cells' },
     { group: 'reports', name: 'Q3 release: secondary suppressions', value: result.stats.secondary, unit: 'cells' },

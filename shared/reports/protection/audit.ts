@@ -15,7 +15,7 @@ export interface Target {
 }
 
 /** Scopes of the local searches before the whole component: most primaries are proved within a few lines. */
-const LOCAL_SCOPES = [24, 96];
+const LOCAL_SCOPES = [12, 96];
 /** A whole component's integer program may stop early; its best table still counts as a witness. */
 const COMPONENT_TIMEOUT_MS = 500;
 /**
