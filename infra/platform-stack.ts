@@ -8,6 +8,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import type { HttpFunctionId } from '#shared/http/routes.ts';
 import { SMALL_CELL_THRESHOLD } from '#shared/policy.ts';
+import { RELEASE_FILE_PATTERNS } from '#shared/reports/model.ts';
 import { parseReportProtection } from '#shared/reports/settings.ts';
 import { Api } from './constructs/api.ts';
 import { Buckets } from './constructs/buckets.ts';
@@ -166,7 +167,8 @@ export class PlatformStack extends Stack {
     const httpFunctions: Record<HttpFunctionId, PlatformFunction> = {
       health: fn('health', 'Reports whether the platform and each service it depends on answer')
         .bindTable(data.table, data.indexNames, 'describe')
-        .bindBucket('EXPORTS_BUCKET', buckets.exports, 'read')
+        // HeadBucket only: it reads no object.
+        .bindBucket('EXPORTS_BUCKET', buckets.exports, 'read', [])
         .bindStateMachine('REGISTRY_EXPORT_STATE_MACHINE_ARN', registryExportWorkflow.stateMachine, 'describe')
         .grantMailCheck(),
       jurisdictions: fn('jurisdictions', 'Serves the jurisdictions registry, and lets platform admins keep it')
@@ -192,7 +194,8 @@ export class PlatformStack extends Stack {
         .bindStateMachine('REVIEW_STATE_MACHINE_ARN', reviewWorkflow.stateMachine, 'resume')
         .bindStateMachine('SURVEY_STATE_MACHINE_ARN', surveyWorkflow.stateMachine, 'start')
         .bindStateMachine('REPORTS_STATE_MACHINE_ARN', reportsWorkflow.stateMachine, 'start')
-        .bindBucket('EXPORTS_BUCKET', buckets.exports, 'read')
+        // Only the files of published releases: the ledger and the partial aggregates hold unsuppressed counts.
+        .bindBucket('EXPORTS_BUCKET', buckets.exports, 'read', RELEASE_FILE_PATTERNS)
         .grantSessions(data.table)
         .bindSecret('CURSOR_SECRET', cursorKey)
         .bindSecret('CSRF_SECRET', csrfKey),

@@ -275,14 +275,25 @@ export class PlatformFunction extends Construct {
   }
 
   /** `envName` = the bucket's name, plus read (GetObject, ListBucket) or write (PutObject as well) access. */
-  bindBucket(envName: string, bucket: s3.IBucket, access: 'read' | 'write'): this {
+  /**
+   * The bucket's name in `envName`, listing (names only: a missing object reads as 404, not 403), and its objects, or
+   * only those matching `objects` (key patterns, e.g. the reports' release folders, never the ledger or partials;
+   * none for a function that only checks the bucket is there).
+   */
+  bindBucket(envName: string, bucket: s3.IBucket, access: 'read' | 'write', objects: readonly string[] = ['*']): this {
     this.fn.addEnvironment(envName, bucket.bucketName);
     this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
+    if (objects.length === 0) return this;
     this.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: access === 'read' ? ['s3:GetObject'] : ['s3:GetObject', 's3:PutObject'], resources: [bucket.arnForObjects('*')] }),
+      new iam.PolicyStatement({ actions: access === 'read' ? ['s3:GetObject'] : ['s3:GetObject', 's3:PutObject'], resources: objects.map((pattern) => bucket.arnForObjects(pattern)) }),
     );
     if (bucket.encryptionKey) this.grantKey(access);
-    this.acknowledgeWildcard(`Resource::<${this.logicalIdOf(bucket)}.Arn>/*`, 'Objects of this one bucket; object keys are chosen at run time.');
+    for (const pattern of objects) {
+      this.acknowledgeWildcard(
+        `Resource::<${this.logicalIdOf(bucket)}.Arn>/${pattern}`,
+        pattern === '*' ? 'Objects of this one bucket; object keys are chosen at run time.' : `Objects under ${pattern} of this one bucket; the run and file names are chosen at run time.`,
+      );
+    }
     return this;
   }
 

@@ -6,6 +6,11 @@
 
 /** How often a release is made; each cadence has its own schedule (infra config `reportCadences`). */
 export const CADENCES = ['monthly', 'quarterly'] as const;
+/**
+ * Key patterns of every published release file (`runPrefix` + `audienceFolder` in store.ts): all the web function
+ * may read of the exports bucket. The ledger and the partial aggregates (unsuppressed counts) lie outside them.
+ */
+export const RELEASE_FILE_PATTERNS = CADENCES.flatMap((cadence) => [`reports/${cadence}/*/partnership/*`, `reports/${cadence}/*/jurisdictions/*`]);
 export type Cadence = (typeof CADENCES)[number];
 
 /** A reporting period: a calendar month (`2026-03`) or quarter (`2026-Q1`), in UTC. */

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Buckets } from '#infra/constructs/buckets.ts';
 import { Data } from '#infra/constructs/data.ts';
+import { ledgerPrefix, partialKey } from '#shared/reports/run.ts';
+import { audienceFolder, runPrefix } from '#shared/reports/store.ts';
 import {
   actionsOn,
   allowStatementsOfRole,
@@ -154,11 +156,34 @@ describe('IAM least privilege', () => {
     expect(canPut('report-tasks')).toBe(true);
     expect(canPut('jurisdictions')).toBe(false);
     expect(canPut('health')).toBe(false);
-    // The web function serves the reports' files: it reads the bucket and nothing more.
+    // The web function serves the reports' files: it reads release files and nothing more.
     expect(canPut('web')).toBe(false);
     // Nobody else gets s3:PutObject anywhere.
     const putters = functions.filter((f) => allowStatementsOfRole(template, roleOf(f)).some((s) => allows(s, 's3:PutObject')));
     expect(putters.map((f) => f.id).sort()).toEqual(['registry-export', 'report-tasks']);
+  });
+
+  it("the web function reads only published releases' files of the exports bucket, never the ledger or the partial aggregates; health reads none", () => {
+    const patterns = allowStatementsOfRole(template, roleOf(fn(template, 'web')))
+      .filter((s) => allows(s, 's3:GetObject') && referencedIds(s.Resource).has(exportsId))
+      .flatMap((s) => asArray(s.Resource))
+      .map((r) => {
+        const parts = (r as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
+        return String(parts.at(-1)).replace(/^\//, '');
+      });
+    expect(patterns.length).toBeGreaterThan(0);
+    const readable = (key: string) => patterns.some((p) => globMatches(p, key));
+    const run = runPrefix('quarterly', '2026-Q3', 'run-1');
+    expect(readable(`${run}${audienceFolder('partnership')}report.html`)).toBe(true);
+    expect(readable(`${run}${audienceFolder({ jurisdictionId: 'ky' })}tables/reviews_by_cause.csv`)).toBe(true);
+    expect(readable(`${runPrefix('monthly', '2026-11', 'run-2')}${audienceFolder('partnership')}manifest.json`)).toBe(true);
+    expect(readable(`${ledgerPrefix(2026)}quarterly-2026-Q3-run-1.json`)).toBe(false);
+    expect(readable(partialKey('run-1', 'ky'))).toBe(false);
+    expect(readable(partialKey('run-1', 'partnership'))).toBe(false);
+    expect(readable('registry/2026-12-01.json')).toBe(false);
+    // The health check only asks whether the bucket is there.
+    const healthReads = allowStatementsOfRole(template, roleOf(fn(template, 'health'))).filter((s) => allows(s, 's3:GetObject') && referencedIds(s.Resource).has(exportsId));
+    expect(healthReads).toEqual([]);
   });
 
   // Handing a decision to a waiting execution is a SendTask* call with the token the workflow stored: only the
