@@ -19,10 +19,13 @@ const LOCAL_SCOPES = [12, 96];
 /** A whole component's integer program may stop early; its best table still counts as a witness. */
 const COMPONENT_TIMEOUT_MS = 500;
 /**
- * Larger components are not solved whole by the engine: a primary its local scopes cannot prove counts as short, and
- * is repaired by one more suppression (safe, if sometimes more than needed). `exact` audits solve them whole.
+ * Larger components are not solved whole while suppressions can still be added: a primary its local scopes cannot
+ * prove counts as short, and is repaired by one more suppression (safe, if sometimes more than needed). Before a
+ * primary is given up (and its table withheld), components up to LAST_RESORT_LIMIT are solved whole: half a second
+ * each at 300 unknowns, spent only where it saves a table. `exact` audits solve every component whole.
  */
 const COMPONENT_LIMIT = 150;
+const LAST_RESORT_LIMIT = 300;
 /** A local scope's integer program that branches too long stops; its best table still counts. */
 const LOCAL_TIMEOUT_MS = 100;
 
@@ -139,6 +142,18 @@ export class Auditor {
     return false;
   }
 
+  /**
+   * The last try for a target `passes` found short and nothing more can be suppressed for: its whole component, when
+   * that is larger than `passes` solves but at most LAST_RESORT_LIMIT unknowns.
+   */
+  passesWhole(target: Target): boolean {
+    const free = this.freeGroups(this.system.cells[target.cell]!);
+    if (free.length === 0) return false;
+    const size = this.reduction.members[this.reduction.component[free[0]!]!]!.length;
+    if (size > COMPONENT_LIMIT && size <= LAST_RESORT_LIMIT) this.exact(target, COMPONENT_TIMEOUT_MS);
+    return target.high - target.low >= target.width;
+  }
+
   private proves(target: Target): boolean {
     const cell = this.system.cells[target.cell]!;
     const wide = () => target.high - target.low >= target.width;
@@ -166,13 +181,16 @@ export class Auditor {
     return wide();
   }
 
-  /** The exact interval: each bound optimised over the target's whole component (primaries lie in 1..threshold). */
-  exact(target: Target): void {
+  /**
+   * The exact interval: each bound optimised over the target's whole component (primaries lie in 1..threshold). With
+   * a timeout, the best tables found in time count (a narrower interval, never a wrong one).
+   */
+  exact(target: Target, timeout?: number): void {
     const cell = this.system.cells[target.cell]!;
     const free = this.freeGroups(cell);
     if (free.length === 0) return;
     const component = this.reduction.members[this.reduction.component[free[0]!]!]!;
-    if (target.high < cell.threshold) this.push(target, 'maximize', component);
-    if (target.low > 1) this.push(target, 'minimize', component);
+    if (target.high < cell.threshold) this.push(target, 'maximize', component, timeout);
+    if (target.low > 1) this.push(target, 'minimize', component, timeout);
   }
 }

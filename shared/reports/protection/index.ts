@@ -332,8 +332,11 @@ export function protect(tables: readonly ProtectionTable[], atoms: ReadonlyMap<s
       const [first, rest] = complements(ctx, target);
       const pick = first![0] ?? rest![0];
       if (pick === undefined) {
-        // Nothing left to suppress: given up once checked against this round's suppressions too.
-        if (exhausted.has(target)) unprotected.push(cells[target.cell]!.key);
+        // Nothing left to suppress: given up once checked against this round's suppressions too, and then with
+        // its whole component solved where that is affordable.
+        if (exhausted.has(target)) {
+          if (!auditor.passesWhole(target)) unprotected.push(cells[target.cell]!.key);
+        }
         else {
           exhausted.add(target);
           next.push(target);
