@@ -106,7 +106,7 @@ export interface AssembleInput {
   culture: ReadonlyMap<string, readonly FrozenWaveResults[]>;
   runId: string;
   generatedAt: string;
-  /** Tables held back whole (the engine's `unprotected`): every cell of theirs is `withheld` in the protected document. */
+  /** Tables held back whole (the engine's `withheld`): every cell of theirs is `withheld` in the protected document. */
   withheld?: ReadonlySet<string>;
 }
 

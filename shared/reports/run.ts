@@ -116,6 +116,7 @@ export class ReportRun {
     const ledger = await this.readLedger(period.year, plan.runId);
     const input = buildProtectionInput(partials, period, settings);
     const result = protect(input.tables, input.atoms, ledger);
+    // Held back whole: the tables the engine names for the primaries it could not keep wide (docs/reports.md).
     const withheld = new Set(result.withheld);
     const published = input.tables.filter((t) => !withheld.has(t.id));
     const narrowest = checkAudit(published, result.audit);

@@ -28,9 +28,12 @@ interface Chart {
   spec: object;
 }
 
+/** A table held back whole this time (docs/reports.md, "Withheld tables"): nothing of it is drawn or listed. */
+const isWithheld = (t: ReleaseTable) => t.rows.length > 0 && t.rows.every((r) => [...r.cells, r.total].every((c) => !c.shown && c.suppression === 'withheld'));
+
 function tableChart(doc: ReleaseDocument, t: ReleaseTable): Chart | undefined {
   const row = chartedRow(t);
-  if (!row || t.columns.length === 0) return undefined;
+  if (!row || t.columns.length === 0 || isWithheld(t)) return undefined;
   const rows: BarRow[] = t.columns.map((c, i) => ({ label: c.label, cell: row.cells[i]! }));
   const who = row.key === 'all' ? 'all jurisdictions' : row.label;
   const title = `${t.title}: ${who}, ${spanLabel(doc, t.span)}`;
@@ -120,6 +123,23 @@ function Table({ id, caption, columns, children, extraClass }: { id: string; cap
 function ReleaseTableView({ doc, t, svg }: { doc: ReleaseDocument; t: ReleaseTable; svg: string | undefined }) {
   const id = slug(t.id);
   const protectedTable = t.rows.some((r) => [...r.cells, r.total].some((c) => !c.shown));
+  if (isWithheld(t)) {
+    return (
+      <section class="npcs-report-part" aria-labelledby={`${id}-heading`}>
+        <h3 id={`${id}-heading`}>
+          {SPAN_NAMES[t.span]}: {spanLabel(doc, t.span)}
+        </h3>
+        <div class="usa-alert usa-alert--info usa-alert--slim usa-alert--no-icon npcs-report-withheld">
+          <div class="usa-alert__body">
+            <p class="usa-alert__text">
+              Withheld this time: {t.title.toLowerCase()}, {spanLabel(doc, t.span)}, is held back whole, because its small counts could not be protected
+              otherwise (with the releases published before it, some could be narrowed too far). It returns in a later release when the counts allow.
+            </p>
+          </div>
+        </div>
+      </section>
+    );
+  }
   return (
     <section class="npcs-report-part" aria-labelledby={`${id}-heading`}>
       <h3 id={`${id}-heading`}>

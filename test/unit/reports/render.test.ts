@@ -48,6 +48,23 @@ describe('the report fragment', () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
+  it('shows a withheld table as a notice only: no chart, no data table of "Withheld" cells', async () => {
+    const doc = partnershipDocument();
+    const held = doc.tables.find((t) => t.datasetId === 'safety_notices_by_theme' && t.span === 'year_to_date')!;
+    for (const row of held.rows) {
+      row.cells = row.cells.map(() => ({ shown: false, suppression: 'withheld' }));
+      row.total = { shown: false, suppression: 'withheld' };
+    }
+    const html = await renderReportHtml(doc);
+    const svgs = charts(html);
+    expect(svgs.size).toBe(4 + 2 + 1 - 1);
+    expect([...svgs.keys()].some((id) => id === 'chart-safety_notices_by_theme-year_to_date')).toBe(false);
+    expect(textOf(html).replace(/\s+/g, ' ')).toContain('Withheld this time: safety notices by theme, January to March 2026, is held back whole');
+    expect(html).not.toContain('Safety notices by theme, January to March 2026: safety notices by jurisdiction');
+    // The period's table of the same dataset is still there, chart and all.
+    expect([...svgs.keys()].some((id) => id === 'chart-safety_notices_by_theme-period')).toBe(true);
+  });
+
   it('obeys the pages\' CSP: no style attribute or element, no script, no event handler, nothing fetched', async () => {
     const html = await partnership();
     expect(html).not.toMatch(/\sstyle=/);
