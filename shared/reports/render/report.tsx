@@ -133,7 +133,8 @@ function ReleaseTableView({ doc, t, svg }: { doc: ReleaseDocument; t: ReleaseTab
           <div class="usa-alert__body">
             <p class="usa-alert__text">
               Withheld this time: {t.title.toLowerCase()}, {spanLabel(doc, t.span)}, is held back whole, because its small counts could not be protected
-              otherwise (with the releases published before it, some could be narrowed too far). It returns in a later release when the counts allow.
+              otherwise (from the table itself, or from it together with the releases published before it). It returns in a later release when the counts
+              allow.
             </p>
           </div>
         </div>
