@@ -336,8 +336,7 @@ export function protect(tables: readonly ProtectionTable[], atoms: ReadonlyMap<s
         // its whole component solved where that is affordable.
         if (exhausted.has(target)) {
           if (!auditor.passesWhole(target)) unprotected.push(cells[target.cell]!.key);
-        }
-        else {
+        } else {
           exhausted.add(target);
           next.push(target);
         }
