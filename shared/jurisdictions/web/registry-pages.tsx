@@ -309,7 +309,7 @@ function DataSharingFieldset({ values, errors }: { values: RegistryFormValues; e
           </label>
         </div>
       </div>
-      <FormGroup id={since} label="Agreement start date" hint="Records approved before this day are never shared. For example, 2024-07-01." messages={sinceMessages}>
+      <FormGroup id={since} label="Agreement start date" hint="Records approved before this day are never shared. Where the browser shows no date picker, write it as YYYY-MM-DD, such as 2024-07-01." messages={sinceMessages}>
         <input
           class={`usa-input usa-input--medium${sinceMessages ? ' usa-input--error' : ''}`}
           id={since}
