@@ -31,6 +31,29 @@ export const REVIEW_TIMING_LIMITS = {
   escalateAfterReminders: { min: 1, max: 10 },
 } as const;
 
+/** The lag a data-sharing agreement may set, in months (the registry form's hint says it from here). */
+export const DATA_SHARING_LAG_MONTHS = { min: 0, max: 120 } as const;
+
+/**
+ * A jurisdiction's data-sharing agreement with the partnership's data warehouse. Absent: it does not share (fail
+ * closed). `sharesWithWarehouse: false` keeps a withdrawn agreement's terms on record while sharing nothing.
+ */
+const dataSharingSchema = z.lazy(() =>
+  z.strictObject({
+    sharesWithWarehouse: z.boolean({ error: 'Say whether the jurisdiction shares with the warehouse: true or false' }),
+    /** The agreement's first day: records approved before it are never shared. */
+    since: z.iso.date({ error: 'Give the date the agreement starts as a real date written YYYY-MM-DD, such as 2024-07-01' }),
+    /** How long after approval a record waits before it is shared (research sets: 24). */
+    lagMonths: z.number({ error: 'Give the lag in months as a whole number, such as 24' }).check(
+      z.int('The lag is a whole number of months'),
+      z.minimum(DATA_SHARING_LAG_MONTHS.min, 'The lag cannot be negative: 0 months shares records as soon as they are approved'),
+      z.maximum(DATA_SHARING_LAG_MONTHS.max, `The lag is at most ${DATA_SHARING_LAG_MONTHS.max} months (10 years)`),
+    ),
+  }),
+);
+
+export type DataSharing = z.infer<typeof dataSharingSchema>;
+
 export const jurisdictionSchema = z.lazy(() => z
   .strictObject({
     id: jurisdictionIdSchema,
@@ -58,6 +81,8 @@ export const jurisdictionSchema = z.lazy(() => z
         ),
       }),
     ),
+    /** The data-sharing agreement with the warehouse; absent: no agreement, nothing shared. */
+    dataSharing: z.optional(dataSharingSchema),
   })
   .check(
     z.refine((j) => (j.type === 'county') === (j.county !== undefined), {
@@ -69,7 +94,10 @@ export const jurisdictionSchema = z.lazy(() => z
 
 export type Jurisdiction = z.infer<typeof jurisdictionSchema>;
 
-/** What anyone may see of a jurisdiction: no contacts (names and emails are for signed-in partners only). */
+/**
+ * What anyone may see of a jurisdiction: no contacts (names and emails are for signed-in partners only), no review
+ * timing and no data-sharing agreement (the partnership's business with the jurisdiction).
+ */
 export interface PublicJurisdiction {
   id: string;
   name: string;
@@ -81,9 +109,10 @@ export interface PublicJurisdiction {
   units: { code: string; label: string }[];
 }
 
+/** Picks the public fields by name, so that a field added to the profile stays private until it is listed here. */
 export function toPublicJurisdiction(j: Jurisdiction): PublicJurisdiction {
-  const { contacts: _contacts, review: _review, ...rest } = j;
-  return rest;
+  const { id, name, type, state, county, active, joinedYear, units } = j;
+  return { id, name, type, state, ...(county === undefined ? {} : { county }), active, joinedYear, units: units.map(({ code, label }) => ({ code, label })) };
 }
 
 /** Filters of the registry listing, as the API accepts them in the query string. */

@@ -34,8 +34,9 @@ function fieldsOf(html: string): Record<string, string> {
     const name = /name="([^"]*)"/.exec(attrs)?.[1];
     if (!name) continue;
     const value = decode(/value="([^"]*)"/.exec(attrs)?.[1] ?? '');
-    if (/type="radio"/.test(attrs)) {
-      if (/checked/.test(attrs)) fields[decode(name)] = value;
+    // A radio or checkbox posts its value only when checked, as a browser does.
+    if (/type="(radio|checkbox)"/.test(attrs)) {
+      if (/\schecked/.test(attrs)) fields[decode(name)] = value;
     } else fields[decode(name)] = value;
   }
   for (const m of form.matchAll(/<select[^>]*name="([^"]*)"[^>]*>([\s\S]*?)<\/select>/g)) {
@@ -277,6 +278,33 @@ describe('the registry pages (platform admins)', () => {
     expect((await post(admin, `/registry/${id}`, { ...again, reviewReminderHours: ' ', reviewEscalateAfterReminders: '' })).status).toBe(303);
     expect((await profile(admin, id)).body).not.toHaveProperty('review');
     expect(reviewSettings(await store.get(id))).toMatchObject({ reminderSeconds: REVIEW_REMINDER_HOURS * 3600, escalateAfterReminders: REVIEW_ESCALATE_AFTER_REMINDERS });
+  });
+
+  it("keeps a jurisdiction's data-sharing agreement without JavaScript: refused on its field, saved, withdrawn, audited", async () => {
+    const admin = await signIn('demo-platform-admin');
+    // Checked without its terms: 422 on the date and the lag, the box still checked, nothing saved.
+    const form = await open(admin, '/registry/new');
+    const id = newId();
+    const refused = await post(admin, '/registry', newJurisdiction(csrfOf(form.html), id, { dataSharingShares: 'true', dataSharingSince: '', dataSharingLagMonths: '' }));
+    expect(refused.status).toBe(422);
+    expect(refused.html).toContain('href="#reg-data-sharing-since"');
+    expect(refused.html).toContain('href="#reg-data-sharing-lag-months"');
+    expect(fieldsOf(refused.html)).toMatchObject({ dataSharingShares: 'true', dataSharingSince: '', dataSharingLagMonths: '' });
+    expect((await profile(admin, id)).status).toBe(404);
+
+    // With its terms: stored; the edit form shows it checked.
+    const saved = await post(admin, '/registry', newJurisdiction(csrfOf(form.html), id, { dataSharingShares: 'true', dataSharingSince: '2024-07-01', dataSharingLagMonths: '24' }));
+    expect(saved.status, saved.html).toBe(303);
+    expect((await profile(admin, id)).body.dataSharing).toEqual({ sharesWithWarehouse: true, since: '2024-07-01', lagMonths: 24 });
+    const fields = fieldsOf((await open(admin, `/registry/${id}/edit`)).html);
+    expect(fields).toMatchObject({ dataSharingShares: 'true', dataSharingSince: '2024-07-01', dataSharingLagMonths: '24' });
+
+    // Unchecked (a browser then posts no dataSharingShares): withdrawn with its terms kept, audited as data_sharing.
+    const { dataSharingShares: _checked, ...unchecked } = fields;
+    expect((await post(admin, `/registry/${id}`, unchecked)).status).toBe(303);
+    expect((await profile(admin, id)).body).toMatchObject({ dataSharing: { sharesWithWarehouse: false, since: '2024-07-01', lagMonths: 24 }, version: 2 });
+    expect((await auditOf(admin, id))[0]).toMatchObject({ action: 'registry.updated', changedFields: ['data_sharing'] });
+    expect(fieldsOf((await open(admin, `/registry/${id}/edit`)).html)).not.toHaveProperty('dataSharingShares');
   });
 
   it('refuses a duplicate id on add with an inline error on the id, and changes nothing', async () => {

@@ -29,6 +29,16 @@ describe('jurisdictions seed', () => {
     expect(new Set(seed.map((j) => j.type))).toEqual(new Set(['state', 'county', 'tribal']));
   });
 
+  it('gives most jurisdictions a data-sharing agreement with the 24-month research lag, and some none', () => {
+    const seed = readJurisdictionSeed(JURISDICTION_SEED);
+    const sharing = seed.filter((j) => j.dataSharing?.sharesWithWarehouse);
+    expect(sharing.length).toBeGreaterThan(seed.length / 2);
+    expect(new Set(sharing.map((j) => j.dataSharing?.lagMonths))).toEqual(new Set([24]));
+    const none = seed.filter((j) => !j.dataSharing).map((j) => j.id);
+    expect(none.length).toBeGreaterThanOrEqual(1);
+    expect(none.length).toBeLessThanOrEqual(2);
+  });
+
   it('rejects a county without its county, and duplicate unit codes', () => {
     const base = { id: 'xx-test', name: 'Test Agency', type: 'state', state: 'KY', units: [], contacts: [], active: true, joinedYear: 2024 };
     expect(jurisdictionSchema.safeParse(base).success).toBe(true);

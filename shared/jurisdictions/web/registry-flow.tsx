@@ -42,6 +42,9 @@ const FIELD_LABELS: Record<Exclude<keyof RegistryFormValues, 'id'>, string> = {
   contacts: 'contacts',
   reviewReminderHours: 'hours between reminders',
   reviewEscalateAfterReminders: 'reminders before escalating',
+  dataSharingShares: 'shares with the data warehouse',
+  dataSharingSince: 'data-sharing agreement start',
+  dataSharingLagMonths: 'data-sharing lag',
 };
 
 function formPage(input: PageInput, props: Omit<RegistryFormPageProps, 'csrf'>, status = 200): HttpResult {

@@ -32,6 +32,10 @@ export interface RegistryFormValues {
   /** The jurisdiction's own review timing; both blank: the partnership's defaults (shared/policy.ts). */
   reviewReminderHours: string;
   reviewEscalateAfterReminders: string;
+  /** The data-sharing agreement: the checkbox ('true' when checked), its start day (YYYY-MM-DD) and lag in months; all empty: none. */
+  dataSharingShares: string;
+  dataSharingSince: string;
+  dataSharingLagMonths: string;
 }
 
 /** Contact rows the form reads (more than the schema allows, so that too many is an error, not silent loss). */
@@ -62,6 +66,9 @@ export function emptyFormValues(): RegistryFormValues {
     contacts: [],
     reviewReminderHours: '',
     reviewEscalateAfterReminders: '',
+    dataSharingShares: '',
+    dataSharingSince: '',
+    dataSharingLagMonths: '',
   };
 }
 
@@ -78,6 +85,9 @@ export function formValuesOf(j: Jurisdiction): RegistryFormValues {
     contacts: j.contacts.map((c) => ({ role: c.role, name: c.name, email: c.email })),
     reviewReminderHours: j.review ? String(j.review.reminderHours) : '',
     reviewEscalateAfterReminders: j.review ? String(j.review.escalateAfterReminders) : '',
+    dataSharingShares: j.dataSharing?.sharesWithWarehouse ? 'true' : '',
+    dataSharingSince: j.dataSharing?.since ?? '',
+    dataSharingLagMonths: j.dataSharing ? String(j.dataSharing.lagMonths) : '',
   };
 }
 
@@ -107,6 +117,9 @@ export function formValuesFrom(posted: PostedFields): RegistryFormValues {
     contacts,
     reviewReminderHours: one(posted.reviewReminderHours),
     reviewEscalateAfterReminders: one(posted.reviewEscalateAfterReminders),
+    dataSharingShares: one(posted.dataSharingShares),
+    dataSharingSince: one(posted.dataSharingSince),
+    dataSharingLagMonths: one(posted.dataSharingLagMonths),
   };
 }
 
@@ -114,8 +127,8 @@ export type ParsedJurisdiction = { ok: true; jurisdiction: Jurisdiction } | { ok
 
 /**
  * The form's values as a jurisdiction, validated by jurisdictionSchema. Errors are keyed by form field (see fieldId): a
- * top-level field, `contacts`, `contacts[i].role|name|email` with i the form's row, or `reviewReminderHours` /
- * `reviewEscalateAfterReminders` for the schema's `review`.
+ * top-level field, `contacts`, `contacts[i].role|name|email` with i the form's row, `reviewReminderHours` /
+ * `reviewEscalateAfterReminders` for the schema's `review`, or `dataSharingShares|Since|LagMonths` for its `dataSharing`.
  */
 export function jurisdictionFrom(values: RegistryFormValues): ParsedJurisdiction {
   const errors: FieldError[] = [];
@@ -148,6 +161,11 @@ export function jurisdictionFrom(values: RegistryFormValues): ParsedJurisdiction
   if (Boolean(hours) !== Boolean(escalate)) {
     errors.push({ field: hours ? 'reviewEscalateAfterReminders' : 'reviewReminderHours', message: REVIEW_PAIR_MESSAGE });
   }
+  // Data sharing: unchecked with both blank is no agreement; anything given is an agreement the schema checks, so an
+  // unchecked box with its terms kept records a withdrawn one.
+  const shares = values.dataSharingShares === 'true';
+  const since = values.dataSharingSince.trim();
+  const lag = values.dataSharingLagMonths.trim();
   const candidate = {
     id: values.id.trim(),
     name: values.name.trim(),
@@ -161,6 +179,7 @@ export function jurisdictionFrom(values: RegistryFormValues): ParsedJurisdiction
     joinedYear: /^\d{1,9}$/.test(year) ? Number(year) : year || undefined,
     // With one of them given, the other is missing for the schema too; the pair's message (pushed first) is the one kept.
     ...(hours || escalate ? { review: { reminderHours: hours ? numberOrText(hours) : undefined, escalateAfterReminders: escalate ? numberOrText(escalate) : undefined } } : {}),
+    ...(shares || since || lag ? { dataSharing: { sharesWithWarehouse: shares, since: since || undefined, lagMonths: lag ? numberOrText(lag) : undefined } } : {}),
   };
   const result = jurisdictionSchema.safeParse(candidate, { error: messageFor });
   if (result.success && errors.length === 0) return { ok: true, jurisdiction: result.data };
@@ -173,6 +192,8 @@ export function jurisdictionFrom(values: RegistryFormValues): ParsedJurisdiction
       errors.push({ field, message: `Contact ${contactRows[index]! + 1}: ${issue.message}` });
     } else if (top === 'review' && typeof index === 'string') {
       errors.push({ field: REVIEW_FIELDS[index as keyof typeof REVIEW_FIELDS] ?? 'reviewReminderHours', message: issue.message });
+    } else if (top === 'dataSharing') {
+      errors.push({ field: DATA_SHARING_FIELDS[index as keyof typeof DATA_SHARING_FIELDS] ?? 'dataSharingShares', message: issue.message });
     } else {
       errors.push({ field: top ?? 'name', message: issue.message });
     }
@@ -187,10 +208,28 @@ export function jurisdictionFrom(values: RegistryFormValues): ParsedJurisdiction
   return { ok: false, errors: kept.map((e, i) => ({ e, i })).sort((a, b) => order(a.e.field) - order(b.e.field) || a.i - b.i).map(({ e }) => e) };
 }
 
-const FIELD_ORDER = ['id', 'name', 'type', 'state', 'county', 'active', 'joinedYear', 'units', 'contacts', 'reviewReminderHours', 'reviewEscalateAfterReminders'] as const;
+const FIELD_ORDER = [
+  'id',
+  'name',
+  'type',
+  'state',
+  'county',
+  'active',
+  'joinedYear',
+  'units',
+  'contacts',
+  'reviewReminderHours',
+  'reviewEscalateAfterReminders',
+  'dataSharingShares',
+  'dataSharingSince',
+  'dataSharingLagMonths',
+] as const;
 
 /** The form field of each part of the schema's `review`. */
 const REVIEW_FIELDS = { reminderHours: 'reviewReminderHours', escalateAfterReminders: 'reviewEscalateAfterReminders' } as const;
+
+/** The form field of each part of the schema's `dataSharing`. */
+const DATA_SHARING_FIELDS = { sharesWithWarehouse: 'dataSharingShares', since: 'dataSharingSince', lagMonths: 'dataSharingLagMonths' } as const;
 
 export const REVIEW_PAIR_MESSAGE =
   'Give both the hours between reminders and the number of reminders before escalating, or leave both blank for the partnership defaults';

@@ -4,7 +4,7 @@
  * Preact escapes every text and attribute, so a name that looks like HTML stays text.
  */
 import type { FieldError } from '#shared/errors.ts';
-import { JURISDICTION_TYPES, REVIEW_TIMING_LIMITS, US_STATE_CODES, type Jurisdiction } from '#shared/jurisdictions/model.ts';
+import { DATA_SHARING_LAG_MONTHS, JURISDICTION_TYPES, REVIEW_TIMING_LIMITS, US_STATE_CODES, type Jurisdiction } from '#shared/jurisdictions/model.ts';
 import { durationWords, REVIEW_ESCALATE_AFTER_REMINDERS, REVIEW_REMINDER_HOURS } from '#shared/policy.ts';
 import { CSRF_FIELD } from '#shared/web/csrf.ts';
 import { AlertBox, ErrorSummary, type Alert } from '#shared/web/components/alerts.tsx';
@@ -50,6 +50,14 @@ function ReviewTiming({ jurisdiction }: { jurisdiction: Jurisdiction }) {
   ));
 }
 
+/** A jurisdiction's data-sharing agreement in words, for the list. */
+export function dataSharingText(j: Pick<Jurisdiction, 'dataSharing'>): string {
+  const a = j.dataSharing;
+  if (!a) return 'No agreement';
+  const terms = `since ${a.since}, ${a.lagMonths}-month lag`;
+  return a.sharesWithWarehouse ? `Shares ${terms}` : `Not sharing (agreement ${terms})`;
+}
+
 /** Empty contact rows the form offers after the filled ones (more come after each save). */
 const SPARE_CONTACT_ROWS = 2;
 
@@ -67,7 +75,7 @@ export function RegistryPage({ jurisdictions, saved }: { jurisdictions: Jurisdic
       {jurisdictions.length === 0 ? (
         <p>The registry is empty.</p>
       ) : (
-        <DataTable id="registry-caption" caption={<>The {jurisdictions.length} jurisdictions of the registry</>} columns={['Name', 'Id', 'Type', 'State', 'Active', 'Units', 'Review reminders']} actions>
+        <DataTable id="registry-caption" caption={<>The {jurisdictions.length} jurisdictions of the registry</>} columns={['Name', 'Id', 'Type', 'State', 'Active', 'Units', 'Review reminders', 'Data warehouse']} actions>
           {jurisdictions.map((j) => (
             <tr>
               <th scope="row" data-label="Name">
@@ -85,6 +93,7 @@ export function RegistryPage({ jurisdictions, saved }: { jurisdictions: Jurisdic
               <td data-label="Review reminders">
                 <ReviewTiming jurisdiction={j} />
               </td>
+              <td data-label="Data warehouse">{dataSharingText(j)}</td>
               <td data-label="Actions">
                 <a class="usa-link" href={editJurisdictionPath(j.id)}>
                   Edit<span class="usa-sr-only"> {j.name}</span>
@@ -263,6 +272,70 @@ function ReviewTimingFieldset({ values, errors }: { values: RegistryFormValues; 
   );
 }
 
+/**
+ * The jurisdiction's data-sharing agreement with the warehouse: nothing given is no agreement (nothing shared);
+ * unchecking the box with the terms kept records a withdrawn agreement.
+ */
+function DataSharingFieldset({ values, errors }: { values: RegistryFormValues; errors: ErrorsByField }) {
+  const id = fieldId('dataSharingShares');
+  const messages = errors.get('dataSharingShares');
+  const since = fieldId('dataSharingSince');
+  const sinceMessages = errors.get('dataSharingSince');
+  return (
+    <fieldset class="usa-fieldset margin-top-4" aria-describedby="reg-data-sharing-hint">
+      <legend class="usa-legend usa-legend--large">Data warehouse</legend>
+      <Hint id="reg-data-sharing">
+        The jurisdiction's data-sharing agreement with the partnership's data warehouse, which receives de-identified records. Without an agreement (the box unchecked
+        and the date and lag blank) nothing is shared. Unchecking the box withdraws consent: its records leave the next release, and the agreement's terms stay on record.
+      </Hint>
+      <div class={`usa-form-group${messages ? ' usa-form-group--error' : ''}`}>
+        <ErrorMessage id={id} messages={messages} />
+        <div class="usa-checkbox">
+          <input
+            class="usa-checkbox__input"
+            id={id}
+            type="checkbox"
+            name="dataSharingShares"
+            value="true"
+            checked={values.dataSharingShares === 'true'}
+            aria-describedby={describedBy(messages && `${id}-error`)}
+            aria-invalid={messages ? true : undefined}
+          />
+          <label class="usa-checkbox__label" for={id}>
+            Shares approved records with the data warehouse
+            <span class="usa-checkbox__label-description">
+              Records approved from the agreement's start, once the lag has passed.
+            </span>
+          </label>
+        </div>
+      </div>
+      <FormGroup id={since} label="Agreement start date" hint="Records approved before this day are never shared. Where the browser shows no date picker, write it as YYYY-MM-DD, such as 2024-07-01." messages={sinceMessages}>
+        <input
+          class={`usa-input usa-input--medium${sinceMessages ? ' usa-input--error' : ''}`}
+          id={since}
+          name="dataSharingSince"
+          type="date"
+          autocomplete="off"
+          aria-describedby={describedByOf(since, true, sinceMessages)}
+          aria-invalid={sinceMessages ? true : undefined}
+          value={values.dataSharingSince}
+        />
+      </FormGroup>
+      <TextField
+        field="dataSharingLagMonths"
+        label="Lag in months"
+        value={values.dataSharingLagMonths}
+        errors={errors}
+        inputmode="numeric"
+        small
+        maxlength={3}
+        autocomplete="off"
+        hint={`How long after its approval a record waits before it is shared: a whole number from ${DATA_SHARING_LAG_MONTHS.min} to ${DATA_SHARING_LAG_MONTHS.max}. Research sets use 24.`}
+      />
+    </fieldset>
+  );
+}
+
 export function RegistryFormPage({ mode, values, errors, alert, csrf }: RegistryFormPageProps) {
   const byField: ErrorsByField = new Map();
   for (const e of errors) byField.set(e.field, [...(byField.get(e.field) ?? []), e.message]);
@@ -331,6 +404,7 @@ export function RegistryFormPage({ mode, values, errors, alert, csrf }: Registry
           ))}
         </fieldset>
         <ReviewTimingFieldset values={values} errors={byField} />
+        <DataSharingFieldset values={values} errors={byField} />
         <div class="npcs-form-actions margin-top-4">
           <button class="usa-button" type="submit">
             {adding ? 'Add the jurisdiction' : 'Save changes'}

@@ -9,7 +9,8 @@ import { checkA11y, expectValidHtml, SHOTS, useWebHarness, type WebHarness } fro
 /**
  * A platform admin keeps the jurisdictions registry in real Chromium against a local cloud: add a jurisdiction,
  * edit it, the error state, a conflicting edit; axe-core (WCAG 2.1 A/AA) finds nothing on the list, the forms and
- * their error and conflict states at 375 and 1280 px; a jurisdiction's review reminders set and shown. Screenshots in
+ * their error and conflict states at 375 and 1280 px; a jurisdiction's review reminders and data-sharing agreement set
+ * and shown. Screenshots in
  * test-results/web/registry-*.png.
  */
 let cloud: LocalCloud;
@@ -166,6 +167,66 @@ describe('the registry pages in Chromium', () => {
     expect(await escalate.inputValue()).toBe('3');
     await fieldset.screenshot({ path: path.join(SHOTS, 'registry-review-fieldset.png') });
     await checkA11y(page, 'registry-review-edit');
+    await ctx.close();
+  });
+
+  it("sets a jurisdiction's data-sharing agreement: none by default, a wrong lag refused on its field, saved, listed and withdrawn", async () => {
+    const ctx = await chromium.browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
+    const page = await ctx.newPage();
+    await page.goto(`${cloud.url}/auth/sign-in?returnTo=/registry/new`);
+    await page.locator('[name="user"][value="demo-platform-admin"], button[value="demo-platform-admin"]').first().click();
+    await page.waitForURL(`${cloud.url}/registry/new`);
+
+    const id = `e2e-ds-${Date.now().toString(36)}`;
+    const name = 'Data Sharing Family Services';
+    await page.locator('#reg-id').fill(id);
+    await page.locator('#reg-name').fill(name);
+    await page.locator('#reg-type').selectOption('state');
+    await page.locator('#reg-state').selectOption('KY');
+    const fieldset = page.getByRole('group', { name: 'Data warehouse' });
+    const shares = page.getByRole('checkbox', { name: /Shares approved records with the data warehouse/ });
+    const since = page.getByLabel('Agreement start date');
+    const lag = page.getByLabel('Lag in months');
+    expect(await shares.isChecked()).toBe(false);
+    expect(await since.getAttribute('type')).toBe('date');
+    expect(await lag.getAttribute('aria-describedby')).toBe('reg-data-sharing-lag-months-hint');
+    expect(await page.locator('#reg-data-sharing-lag-months-hint').textContent()).toContain('a whole number from 0 to 120. Research sets use 24.');
+
+    // Checked with a lag past the limit: 422, the summary links to the lag, which says the limit; what was typed kept.
+    await page.locator('label[for="reg-data-sharing-shares"]').click();
+    await since.fill('2024-07-01');
+    await lag.fill('240');
+    expect(await submit(page, 'Add the jurisdiction')).toBe(422);
+    const summary = page.locator('#error-summary');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('error-summary');
+    expect(await summary.locator('a').evaluateAll((links) => links.map((a) => a.getAttribute('href')))).toEqual(['#reg-data-sharing-lag-months']);
+    expect(await page.locator('#reg-data-sharing-lag-months-error').textContent()).toBe('The lag is at most 120 months (10 years)');
+    expect(await lag.getAttribute('aria-invalid')).toBe('true');
+    expect(await shares.isChecked()).toBe(true);
+    expect(await since.inputValue()).toBe('2024-07-01');
+    await checkA11y(page, 'registry-data-sharing-error');
+
+    // Fixed: saved and listed in words; the edit form shows it again.
+    await lag.fill('24');
+    expect(await submit(page, 'Add the jurisdiction')).toBe(303);
+    expect(page.url()).toBe(`${cloud.url}/registry?saved=${id}`);
+    const row = page.locator('tbody tr', { has: page.locator('th', { hasText: name }) });
+    expect(await row.locator('td[data-label="Data warehouse"]').textContent()).toBe('Shares since 2024-07-01, 24-month lag');
+    await row.getByRole('link', { name: `Edit ${name}` }).click();
+    await page.waitForURL(`${cloud.url}/registry/${id}/edit`);
+    expect(await shares.isChecked()).toBe(true);
+    expect(await since.inputValue()).toBe('2024-07-01');
+    expect(await lag.inputValue()).toBe('24');
+    await fieldset.screenshot({ path: path.join(SHOTS, 'registry-data-sharing-fieldset.png') });
+    await checkA11y(page, 'registry-data-sharing-edit');
+
+    // Withdrawn: unchecked, its terms kept on record; never in the public registry.
+    await page.locator('label[for="reg-data-sharing-shares"]').click();
+    expect(await submit(page, 'Save changes')).toBe(303);
+    expect(await row.locator('td[data-label="Data warehouse"]').textContent()).toBe('Not sharing (agreement since 2024-07-01, 24-month lag)');
+    const profile = (await (await page.request.get(`${cloud.url}/api/jurisdictions/${id}/profile`)).json()) as { dataSharing?: unknown };
+    expect(profile.dataSharing).toEqual({ sharesWithWarehouse: false, since: '2024-07-01', lagMonths: 24 });
+    expect(await (await page.request.get(`${cloud.url}/api/jurisdictions/${id}`)).text()).not.toContain('dataSharing');
     await ctx.close();
   });
 

@@ -3,7 +3,7 @@ import { renderToString } from 'preact-render-to-string';
 import { describe, expect, it } from 'vitest';
 import { toPublicJurisdiction, type Jurisdiction } from '#shared/jurisdictions/model.ts';
 import { emptyFormValues, fieldId, formValuesFrom, formValuesOf, jurisdictionFrom, REVIEW_PAIR_MESSAGE } from '#shared/jurisdictions/web/registry-form.ts';
-import { RegistryFormPage, RegistryPage, reviewTimingText } from '#shared/jurisdictions/web/registry-pages.tsx';
+import { dataSharingText, RegistryFormPage, RegistryPage, reviewTimingText } from '#shared/jurisdictions/web/registry-pages.tsx';
 import { REVIEW_ESCALATE_AFTER_REMINDERS, REVIEW_REMINDER_HOURS } from '#shared/policy.ts';
 import { reviewSettings } from '#shared/review/model.ts';
 
@@ -36,7 +36,11 @@ function posted(j: Jurisdiction): Record<string, string> {
     units: v.units,
     reviewReminderHours: v.reviewReminderHours,
     reviewEscalateAfterReminders: v.reviewEscalateAfterReminders,
+    dataSharingSince: v.dataSharingSince,
+    dataSharingLagMonths: v.dataSharingLagMonths,
   };
+  // An unchecked checkbox posts nothing.
+  if (v.dataSharingShares) fields.dataSharingShares = v.dataSharingShares;
   v.contacts.forEach((c, i) => Object.assign(fields, { [`contacts[${i}].role`]: c.role, [`contacts[${i}].name`]: c.name, [`contacts[${i}].email`]: c.email }));
   // The spare empty rows the form shows.
   Object.assign(fields, { 'contacts[1].role': '', 'contacts[1].name': '', 'contacts[1].email': '' });
@@ -180,10 +184,86 @@ describe('the registry form\'s review reminders', () => {
 });
 
 describe('the public projection of a jurisdiction', () => {
-  it('never carries its review timing (nor its contacts)', () => {
-    const shown = toPublicJurisdiction({ ...county, review: { reminderHours: 48, escalateAfterReminders: 3 } });
+  it('never carries its review timing, its data-sharing agreement (nor its contacts)', () => {
+    const shown = toPublicJurisdiction({ ...county, review: { reminderHours: 48, escalateAfterReminders: 3 }, dataSharing: { sharesWithWarehouse: true, since: '2022-07-01', lagMonths: 24 } });
     expect(shown).not.toHaveProperty('review');
+    expect(shown).not.toHaveProperty('dataSharing');
     expect(shown).not.toHaveProperty('contacts');
     expect(shown).toEqual({ id: county.id, name: county.name, type: 'county', state: 'KY', county: 'Fayette', active: true, joinedYear: 2024, units: county.units });
+  });
+});
+
+describe("the registry form's data-sharing agreement", () => {
+  const agreement = { sharesWithWarehouse: true, since: '2022-07-01', lagMonths: 24 };
+  const sharing: Jurisdiction = { ...county, dataSharing: agreement };
+  const terms = (fields: { dataSharingShares?: string; dataSharingSince?: string; dataSharingLagMonths?: string }) => {
+    const { dataSharingShares: _unchecked, ...rest } = posted(county);
+    return jurisdictionFrom(formValuesFrom({ ...rest, ...fields }));
+  };
+
+  it('round-trips an agreement, a withdrawn one, and none', () => {
+    expect(formValuesOf(sharing)).toMatchObject({ dataSharingShares: 'true', dataSharingSince: '2022-07-01', dataSharingLagMonths: '24' });
+    expect(emptyFormValues()).toMatchObject({ dataSharingShares: '', dataSharingSince: '', dataSharingLagMonths: '' });
+    expect(jurisdictionFrom(formValuesFrom(posted(sharing)))).toEqual({ ok: true, jurisdiction: sharing });
+    const withdrawn: Jurisdiction = { ...county, dataSharing: { ...agreement, sharesWithWarehouse: false } };
+    expect(formValuesOf(withdrawn).dataSharingShares).toBe('');
+    expect(jurisdictionFrom(formValuesFrom(posted(withdrawn)))).toEqual({ ok: true, jurisdiction: withdrawn });
+    const none = terms({ dataSharingSince: ' ', dataSharingLagMonths: '' });
+    expect(none.ok && Object.hasOwn(none.jurisdiction, 'dataSharing')).toBe(false);
+    expect(terms({ dataSharingShares: 'true', dataSharingSince: ' 2022-07-01 ', dataSharingLagMonths: ' 0 ' })).toEqual({
+      ok: true,
+      jurisdiction: { ...county, dataSharing: { ...agreement, lagMonths: 0 } },
+    });
+  });
+
+  it("says what is wrong in the schema's words, on the field, after the other fields", () => {
+    const cases: [Parameters<typeof terms>[0], [string, string][]][] = [
+      [
+        { dataSharingShares: 'true' },
+        [
+          ['dataSharingSince', 'Give the date the agreement starts as a real date written YYYY-MM-DD, such as 2024-07-01'],
+          ['dataSharingLagMonths', 'Give the lag in months as a whole number, such as 24'],
+        ],
+      ],
+      [{ dataSharingShares: 'true', dataSharingSince: '2023-02-29', dataSharingLagMonths: '24' }, [['dataSharingSince', 'Give the date the agreement starts as a real date written YYYY-MM-DD, such as 2024-07-01']]],
+      [{ dataSharingShares: 'true', dataSharingSince: '2022-07-01', dataSharingLagMonths: '121' }, [['dataSharingLagMonths', 'The lag is at most 120 months (10 years)']]],
+      [{ dataSharingShares: 'true', dataSharingSince: '2022-07-01', dataSharingLagMonths: '-1' }, [['dataSharingLagMonths', 'The lag cannot be negative: 0 months shares records as soon as they are approved']]],
+      [{ dataSharingShares: 'true', dataSharingSince: '2022-07-01', dataSharingLagMonths: '2.5' }, [['dataSharingLagMonths', 'The lag is a whole number of months']]],
+      [{ dataSharingShares: 'true', dataSharingSince: '2022-07-01', dataSharingLagMonths: 'two years' }, [['dataSharingLagMonths', 'Give the lag in months as a whole number, such as 24']]],
+      // Unchecked with one term given: the other is asked for (an agreement on record has both).
+      [{ dataSharingLagMonths: '24' }, [['dataSharingSince', 'Give the date the agreement starts as a real date written YYYY-MM-DD, such as 2024-07-01']]],
+    ];
+    for (const [fields, expected] of cases) {
+      const result = terms(fields);
+      expect(!result.ok && result.errors.map((e) => [e.field, e.message]), JSON.stringify(fields)).toEqual(expected);
+    }
+    const mixed = terms({ dataSharingShares: 'true', dataSharingSince: 'x', dataSharingLagMonths: '24', reviewReminderHours: '0', reviewEscalateAfterReminders: '1' } as never);
+    expect(!mixed.ok && mixed.errors.map((e) => e.field)).toEqual(['reviewReminderHours', 'dataSharingSince']);
+    expect(['dataSharingShares', 'dataSharingSince', 'dataSharingLagMonths'].map(fieldId)).toEqual(['reg-data-sharing-shares', 'reg-data-sharing-since', 'reg-data-sharing-lag-months']);
+  });
+
+  it('renders a USWDS checkbox, a date input and a numeric input with hints, errors tied by aria-describedby', () => {
+    const values = { ...formValuesOf(sharing), dataSharingLagMonths: '121' };
+    const html = renderToString(
+      h(RegistryFormPage, { mode: { kind: 'add' }, values, errors: [{ field: 'dataSharingLagMonths', message: 'The lag is at most 120 months (10 years)' }], csrf: 't' }),
+    );
+    expect(html).toMatch(/<input class="usa-checkbox__input" id="reg-data-sharing-shares" type="checkbox" name="dataSharingShares" value="true" checked/);
+    expect(html).toMatch(/<label class="usa-checkbox__label" for="reg-data-sharing-shares">/);
+    expect(html).toMatch(/id="reg-data-sharing-since" name="dataSharingSince" type="date"[^>]*aria-describedby="reg-data-sharing-since-hint"[^>]*value="2022-07-01"/);
+    expect(html).toMatch(/id="reg-data-sharing-lag-months" name="dataSharingLagMonths"[^>]*inputmode="numeric"[^>]*aria-describedby="reg-data-sharing-lag-months-hint reg-data-sharing-lag-months-error" aria-invalid="true" value="121"/);
+    expect(html).toContain('href="#reg-data-sharing-lag-months"');
+    expect(text(html)).toContain('a whole number from 0 to 120. Research sets use 24.');
+    const unchecked = renderToString(h(RegistryFormPage, { mode: { kind: 'add' }, values: emptyFormValues(), errors: [], csrf: 't' }));
+    expect(unchecked).toMatch(/name="dataSharingShares" value="true"(?! checked)/);
+  });
+
+  it('the list says each agreement in words', () => {
+    expect(dataSharingText(county)).toBe('No agreement');
+    expect(dataSharingText(sharing)).toBe('Shares since 2022-07-01, 24-month lag');
+    expect(dataSharingText({ dataSharing: { ...agreement, sharesWithWarehouse: false } })).toBe('Not sharing (agreement since 2022-07-01, 24-month lag)');
+    const list = text(renderToString(h(RegistryPage, { jurisdictions: [county, { ...sharing, id: 'ky-sharing', name: 'Sharing Agency' }] })));
+    expect(list).toContain('Data warehouse');
+    expect(list).toContain('Shares since 2022-07-01, 24-month lag');
+    expect(list).toContain('No agreement');
   });
 });
