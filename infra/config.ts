@@ -52,6 +52,14 @@ const configSchema = z
      * (shared/reports/settings.ts checks it at synth, so a bad value fails the deploy, not a report run).
      */
     reportProtection: z.preprocess((v) => (v !== null && typeof v === 'object' ? JSON.stringify(v) : v), z.optional(z.string())),
+    /**
+     * The most a warehouse analyst's Athena query may scan, in bytes (docs/warehouse.md, "In AWS"): the workgroup
+     * cancels a query past it, which bounds the cost of one careless query. Athena's floor is 10 MB.
+     */
+    warehouseBytesScannedCutoff: z.coerce
+      .number({ error: 'warehouseBytesScannedCutoff must be a number of bytes' })
+      .int('warehouseBytesScannedCutoff is a whole number of bytes')
+      .min(10_000_000, 'warehouseBytesScannedCutoff is at least 10000000 (10 MB, the Athena minimum)'),
     /** Reserved concurrency per function: bounds blast radius and cost of a runaway caller. */
     functionConcurrency: z.coerce.number().int().min(1).max(1000),
   })
@@ -68,6 +76,8 @@ const configSchema = z
 
 export type PlatformConfig = z.infer<typeof configSchema>;
 
+const GIB = 1024 ** 3;
+
 /** Defaults that make `cdk synth` work offline for a dev stage; every other stage must say more. */
 const DEV_DEFAULTS = {
   stage: 'dev',
@@ -78,15 +88,16 @@ const DEV_DEFAULTS = {
   logRetentionDays: 30,
   pointInTimeRecoveryDays: 35,
   functionConcurrency: 10,
+  warehouseBytesScannedCutoff: GIB,
   reportCadences: ['monthly', 'quarterly'],
 } as const;
 
-const PROD_LIKE_DEFAULTS = { region: 'us-east-1', logRetentionDays: 365 * 6, pointInTimeRecoveryDays: 35, functionConcurrency: 50, reportCadences: ['monthly', 'quarterly'] } as const;
+const PROD_LIKE_DEFAULTS = { region: 'us-east-1', logRetentionDays: 365 * 6, pointInTimeRecoveryDays: 35, functionConcurrency: 50, warehouseBytesScannedCutoff: GIB, reportCadences: ['monthly', 'quarterly'] } as const;
 
 export function loadConfig(context: (key: string) => unknown): PlatformConfig {
   const stage = (context('stage') ?? 'dev') as string;
   const defaults = stage === 'dev' ? DEV_DEFAULTS : PROD_LIKE_DEFAULTS;
-  const keys = ['stage', 'region', 'account', 'domainName', 'certificateArn', 'senderAddress', 'inboundDomain', 'alarmEmail', 'loginDomainPrefix', 'logRetentionDays', 'pointInTimeRecoveryDays', 'functionConcurrency', 'reportCadences', 'reportProtection'] as const;
+  const keys = ['stage', 'region', 'account', 'domainName', 'certificateArn', 'senderAddress', 'inboundDomain', 'alarmEmail', 'loginDomainPrefix', 'logRetentionDays', 'pointInTimeRecoveryDays', 'functionConcurrency', 'warehouseBytesScannedCutoff', 'reportCadences', 'reportProtection'] as const;
   const raw: Record<string, unknown> = { ...defaults, stage, loginDomainPrefix: `npcs-platform-${stage}` };
   for (const key of keys) {
     const value = context(key);

@@ -17,6 +17,7 @@ import { Identity } from './constructs/identity.ts';
 import { InboundMail } from './constructs/inbound-mail.ts';
 import { MailSending } from './constructs/mail-sending.ts';
 import { PlatformFunction, type PlatformFunctionProps } from './constructs/platform-function.ts';
+import { Warehouse } from './constructs/warehouse.ts';
 import { WebAssets } from './constructs/web-assets.ts';
 import { ReportsWorkflow } from './constructs/workflows/reports.ts';
 import { RegistryExportWorkflow } from './constructs/workflows/registry-export.ts';
@@ -243,6 +244,9 @@ export class PlatformStack extends Stack {
     // The report digests' links.
     reportTasks.addEnvironment('APP_ORIGIN', appUrl);
 
+    // SQL over the de-identified warehouse datasets (docs/warehouse.md, "In AWS"): Glue catalog, Athena, analyst role.
+    const warehouse = new Warehouse(this, 'Warehouse', { bucket: buckets.exports, key: data.key, bytesScannedCutoffPerQuery: config.warehouseBytesScannedCutoff });
+
     this.acknowledgeStackWide();
 
     new CfnOutput(this, 'Url', { value: appUrl });
@@ -250,6 +254,9 @@ export class PlatformStack extends Stack {
     new CfnOutput(this, 'LoginUrl', { value: identity.domain.baseUrl() });
     new CfnOutput(this, 'TableName', { value: data.table.tableName });
     new CfnOutput(this, 'ExportsBucketName', { value: buckets.exports.bucketName });
+    new CfnOutput(this, 'WarehouseDatabase', { value: warehouse.databaseName });
+    new CfnOutput(this, 'WarehouseWorkGroup', { value: warehouse.workGroup.ref });
+    new CfnOutput(this, 'WarehouseAnalystRoleArn', { value: warehouse.analystRole.roleArn });
     // CloudFormation cannot activate a receipt rule set: the one-time step after the first deploy names it (README).
     new CfnOutput(this, 'ReceiptRuleSetName', { value: inboundMail.ruleSet.receiptRuleSetName });
   }
