@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { criticalIncidentReviewV1 } from '#forms/index.ts';
 import { datasetFiles, type DatasetManifest, type DatasetObject, sha256, UNKNOWN_YEAR_PARTITION } from '#shared/warehouse/dataset.ts';
 import { deidentifyRelease, RELEASE_KEY, type Release } from '#shared/warehouse/deidentify.ts';
-import { releaseRecords, syntheticReviews } from '../../support/warehouse-fixtures.ts';
+import { releaseRecords, syntheticReviews } from '#local/warehouse-demo.ts';
 
 const form = criticalIncidentReviewV1;
 const GENERATED_AT = '2026-12-01T06:00:00.000Z';
