@@ -13,8 +13,8 @@ import { DATASETS_PREFIX, type DatasetObject, PARTITION_COLUMN } from '#shared/w
 export const DEFAULT_WAREHOUSE_DIR = path.resolve(import.meta.dirname, '..', '.local', 'warehouse');
 
 /**
- * The README's example queries. Written in the SQL that DuckDB and Athena (Trino) both accept: no DuckDB-only
- * syntax (GROUP BY ALL, EXCLUDE, FILTER), CASE instead of IF, explicit ORDER BY.
+ * The README's example queries, in the SQL that DuckDB and Athena (Trino) both accept: no DuckDB-only syntax
+ * (GROUP BY ALL, SELECT * EXCLUDE), CASE for conditional sums, explicit ORDER BY.
  */
 export const EXAMPLE_QUERIES = {
   opportunitiesByThemeAndCause: `SELECT r.cause_category, o.io_theme, COUNT(*) AS opportunities, COUNT(DISTINCT r.record_key) AS reviews, COUNT(DISTINCT r.state) AS states
