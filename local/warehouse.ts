@@ -140,7 +140,7 @@ export function formatTable(columns: readonly string[], rows: readonly Row[]): s
   const line = (values: string[], numeric: boolean[]) => values.map((v, i) => (numeric[i] ? v.padStart(widths[i] ?? 0) : v.padEnd(widths[i] ?? 0))).join(' | ');
   const numeric = columns.map((c) => rows.length > 0 && rows.every((r) => typeof r[c] === 'number' || r[c] === null));
   return [
-    line([...columns], columns.map(() => false)),
+    line([...columns], numeric),
     widths.map((w) => '-'.repeat(w)).join('-+-'),
     ...rows.map((r) => line(columns.map((c) => cell(r[c])), numeric)),
     `(${rows.length} row${rows.length === 1 ? '' : 's'})`,

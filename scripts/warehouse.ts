@@ -30,8 +30,13 @@ try {
   }
   const [sql] = positionals;
   if (sql) {
-    const result = await warehouse.query(sql);
-    console.log(formatTable(result.columns, result.rows));
+    // A mistyped query is the user's to fix: DuckDB's message says where, a stack trace would not help.
+    const result = await warehouse.query(sql).catch((e: unknown) => {
+      console.error(e instanceof Error ? e.message : String(e));
+      process.exitCode = 1;
+      return undefined;
+    });
+    if (result) console.log(formatTable(result.columns, result.rows));
   } else if (values.demo === undefined) {
     if (warehouse.views.length === 0) console.log(`No dataset files under ${dir}. Write a demo release with: npm run warehouse -- --demo 2000`);
     for (const v of warehouse.views) {
