@@ -5,7 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { COLUMN_TYPES, DATASETS_PREFIX, datasetTables, type DatasetTable, QUERY_RESULTS_PREFIX, UNKNOWN_YEAR, YEAR_PARTITION } from '#shared/warehouse/layout.ts';
+import { DATASETS_PREFIX, datasetTables, type DatasetTable, GLUE_TYPES, PARTITION_COLUMN as YEAR_PARTITION, QUERY_RESULTS_PREFIX, UNKNOWN_YEAR_PARTITION } from '#shared/warehouse/layout.ts';
 import { wildcardResourceFinding } from './nag.ts';
 import { ManagedPolicyRole } from './managed-policy-role.ts';
 
@@ -94,20 +94,20 @@ export class Warehouse extends Construct {
           name: t.catalogName,
           description: `${t.formId} version ${t.version}, ${t.main ? 'one row per record' : `the ${t.table} repeating group, one row per entry`}`,
           tableType: 'EXTERNAL_TABLE',
-          // A suppressed year has a folder of its own (year=unknown), so the partition is a string with every year
-          // listed: integer projection would hide those rows.
-          partitionKeys: [{ name: YEAR_PARTITION, type: 'string', comment: `Year of the record's main date; ${UNKNOWN_YEAR} where the k-anonymity check suppressed it` }],
+          // Rows whose year was suppressed have a folder of their own (the Hive default partition): the partition is a
+          // string with every year listed, because integer projection would never read that folder and lose them.
+          partitionKeys: [{ name: YEAR_PARTITION, type: 'string', comment: `Year of the record's main date; ${UNKNOWN_YEAR_PARTITION} where the k-anonymity check suppressed it` }],
           parameters: {
             classification: 'parquet',
             'projection.enabled': 'true',
             [`projection.${YEAR_PARTITION}.type`]: 'enum',
-            [`projection.${YEAR_PARTITION}.values`]: [...years, UNKNOWN_YEAR].join(','),
+            [`projection.${YEAR_PARTITION}.values`]: [...years, UNKNOWN_YEAR_PARTITION].join(','),
             'storage.location.template': `${location}${YEAR_PARTITION}=\${${YEAR_PARTITION}}/`,
           },
           storageDescriptor: {
             location,
             ...PARQUET,
-            columns: t.columns.map((c) => ({ name: c.name, type: COLUMN_TYPES[c.kind].glue, comment: c.label.slice(0, 255) })),
+            columns: t.columns.map((c) => ({ name: c.name, type: GLUE_TYPES[c.kind], comment: c.label.slice(0, 255) })),
           },
         },
       });

@@ -1,51 +1,47 @@
 /**
- * Where the warehouse datasets live in the exports bucket and how their columns are typed (docs/warehouse.md,
- * "In AWS"): one contract for the files a release writes and for the Glue catalog that Athena reads them through.
- * Each shipped table of a form version has a folder of its own, because Athena reads every file under a table's
- * location: a main table and its repeating tables in one folder would be read as one table.
+ * The catalog's view of the warehouse datasets (docs/warehouse.md, "In AWS"): which form versions are datasets, the
+ * tables and columns of each (from the de-identified schema), their folders and their catalog types. Athena reads
+ * every file under a table's location, so each shipped table needs a folder of its own (tablePrefix).
  */
 import type { FormDefinition } from '#forms/types.ts';
 import { formRegistry } from '#shared/forms/registry.ts';
 import { RECORD_FORMS } from '#shared/records/model.ts';
+import { datasetFolder, PARTITION_COLUMN, UNKNOWN_YEAR_PARTITION } from './dataset.ts';
 import { deidentifyRelease, type ReleaseSettings, type ShippedColumn } from './deidentify.ts';
 import type { ShippedKind } from './rules.ts';
 
-/** Every dataset file is under this prefix of the exports bucket; warehouse analysts read nothing else of it. */
-export const DATASETS_PREFIX = 'warehouse/datasets/';
+export { DATASETS_PREFIX, PARTITION_COLUMN, UNKNOWN_YEAR_PARTITION } from './dataset.ts';
 
 /** Where Athena writes the results of the analysts' queries (the workgroup enforces it). */
 export const QUERY_RESULTS_PREFIX = 'warehouse/query-results/';
 
-/** The partition column: the year of the record's main date (the incident's, on the critical incident review). */
-export const YEAR_PARTITION = 'year';
-
-/** The partition of rows whose year was suppressed by the k-anonymity check: they are kept, so they need a folder. */
-export const UNKNOWN_YEAR = 'unknown';
-
-/** The folder of one shipped table of one form version: `warehouse/datasets/form=<formId>/version=<n>/<table>/`. */
+/**
+ * The folder of one shipped table of one form version, the location of its catalog table:
+ * `warehouse/datasets/form=<formId>/version=<n>/<table>/`, partitioned below it by year.
+ */
 export function tablePrefix(formId: string, version: number, table: string): string {
-  return `${DATASETS_PREFIX}form=${formId}/version=${version}/${table}/`;
+  return `${datasetFolder(formId, version)}${table}/`;
 }
 
-/** The partition folder of a year (`year=2024/`, or `year=unknown/` for a suppressed year). */
+/** The partition folder of a year (`year=2024/`; a suppressed year has the Hive default partition). */
 export function yearFolder(year: number | null): string {
-  return `${YEAR_PARTITION}=${year ?? UNKNOWN_YEAR}/`;
+  return `${PARTITION_COLUMN}=${year ?? UNKNOWN_YEAR_PARTITION}/`;
 }
 
 /**
- * The physical type of each kind of shipped column, in the Parquet files and in the catalog. Strings for
- * everything coded (band labels such as "90+", geography, release keys); 32-bit integers for flags, years, counts
- * and ratings; doubles for decimals (survey-style means).
+ * The catalog type of each kind of shipped column: the type the Parquet files hold it as (dataset.ts): strings for
+ * everything coded (band labels such as "90+", geography, release keys), 32-bit integers for flags, years, counts and
+ * ratings, doubles for decimals.
  */
-export const COLUMN_TYPES: Readonly<Record<ShippedKind, { parquet: 'STRING' | 'INT32' | 'DOUBLE'; glue: 'string' | 'int' | 'double' }>> = {
-  release_key: { parquet: 'STRING', glue: 'string' },
-  code: { parquet: 'STRING', glue: 'string' },
-  band: { parquet: 'STRING', glue: 'string' },
-  geography: { parquet: 'STRING', glue: 'string' },
-  flag: { parquet: 'INT32', glue: 'int' },
-  integer: { parquet: 'INT32', glue: 'int' },
-  year: { parquet: 'INT32', glue: 'int' },
-  decimal: { parquet: 'DOUBLE', glue: 'double' },
+export const GLUE_TYPES: Readonly<Record<ShippedKind, 'string' | 'int' | 'double'>> = {
+  release_key: 'string',
+  code: 'string',
+  band: 'string',
+  geography: 'string',
+  flag: 'int',
+  integer: 'int',
+  year: 'int',
+  decimal: 'double',
 };
 
 /**
@@ -64,7 +60,7 @@ export interface DatasetTable {
   /** The shipped table's name (the main table carries the form id; a repeating table its group's name). */
   table: string;
   main: boolean;
-  /** Its name in the catalog: `<formId>_v<n>` for the main table, `<formId>_v<n>_<table>` for a repeating one. */
+  /** Its name in the catalog, the same as the local DuckDB view's: `<table>_v<n>` (`improvement_opportunities_v1`). */
   catalogName: string;
   /** Its folder in the exports bucket (tablePrefix). */
   prefix: string;
@@ -84,7 +80,7 @@ export function datasetTables(forms: readonly FormDefinition[] = warehouseForms(
         version: form.version,
         table: t.name,
         main,
-        catalogName: main ? `${form.formId}_v${form.version}` : `${form.formId}_v${form.version}_${t.name}`,
+        catalogName: `${t.name}_v${form.version}`,
         prefix: tablePrefix(form.formId, form.version, t.name),
         columns: t.columns,
       };

@@ -11,7 +11,11 @@ import { Data } from '#infra/constructs/data.ts';
 import { FIRST_PARTITION_YEAR, LAST_PARTITION_YEAR, QUERY_RESULTS_KEPT_DAYS, Warehouse } from '#infra/constructs/warehouse.ts';
 import { ledgerPrefix, partialKey } from '#shared/reports/run.ts';
 import { audienceFolder, runPrefix } from '#shared/reports/store.ts';
-import { COLUMN_TYPES, DATASETS_PREFIX, datasetTables, QUERY_RESULTS_PREFIX, tablePrefix, UNKNOWN_YEAR, warehouseForms, yearFolder } from '#shared/warehouse/layout.ts';
+import { parquetMetadata } from 'hyparquet';
+import { releaseRecords, syntheticReviews } from '#local/warehouse-demo.ts';
+import { datasetFiles } from '#shared/warehouse/dataset.ts';
+import { deidentifyRelease } from '#shared/warehouse/deidentify.ts';
+import { DATASETS_PREFIX, datasetTables, GLUE_TYPES, QUERY_RESULTS_PREFIX, tablePrefix, UNKNOWN_YEAR_PARTITION, warehouseForms, yearFolder } from '#shared/warehouse/layout.ts';
 import {
   allows,
   allowStatementsOfRole,
@@ -64,26 +68,26 @@ describe('the warehouse in AWS (Glue catalog, Athena workgroup, analyst role)', 
   });
 
   it('a table per shipped table of each warehouse form version, and no other', () => {
-    expect(glueTables.map((t) => t.TableInput.Name).sort()).toEqual(['critical_incident_review_v1', 'critical_incident_review_v1_improvement_opportunities', 'safety_notice_v1']);
+    expect(glueTables.map((t) => t.TableInput.Name).sort()).toEqual(['critical_incident_review_v1', 'improvement_opportunities_v1', 'safety_notice_v1']);
     expect(glueTables.some((t) => String(t.TableInput.Name).includes('survey'))).toBe(false);
   });
 
   it.each(datasetTables().map((t) => [t.catalogName, t] as const))('%s has exactly the shipped columns, typed by kind', (name, t) => {
     const input = tableNamed(name);
-    expect(input.StorageDescriptor.Columns.map((c: Props) => [c.Name, c.Type])).toEqual(t.columns.map((c) => [c.name, COLUMN_TYPES[c.kind].glue]));
+    expect(input.StorageDescriptor.Columns.map((c: Props) => [c.Name, c.Type])).toEqual(t.columns.map((c) => [c.name, GLUE_TYPES[c.kind]]));
   });
 
   it('the critical incident review table: record keys and codes as strings, years as integers, the state, and no identifier', () => {
     const types = Object.fromEntries(tableNamed('critical_incident_review_v1').StorageDescriptor.Columns.map((c: Props) => [c.Name, c.Type]));
     expect(types).toMatchObject({ record_key: 'string', form_id: 'string', form_version: 'int', incident_type: 'string', incident_date: 'int', child_age_band: 'string', child_race___white: 'int', prior_contact_count: 'string', state: 'string' });
     for (const gone of ['record_id', 'jurisdiction_id', 'county', 'case_number', 'child_name', 'narrative', 'year']) expect(types, gone).not.toHaveProperty(gone);
-    const io = Object.fromEntries(tableNamed('critical_incident_review_v1_improvement_opportunities').StorageDescriptor.Columns.map((c: Props) => [c.Name, c.Type]));
+    const io = Object.fromEntries(tableNamed('improvement_opportunities_v1').StorageDescriptor.Columns.map((c: Props) => [c.Name, c.Type]));
     expect(io).toMatchObject({ record_key: 'string', instance: 'int', io_theme: 'string', io_due_date: 'int' });
   });
 
   it.each([
     ['critical_incident_review_v1', tablePrefix('critical_incident_review', 1, 'critical_incident_review')],
-    ['critical_incident_review_v1_improvement_opportunities', tablePrefix('critical_incident_review', 1, 'improvement_opportunities')],
+    ['improvement_opportunities_v1', tablePrefix('critical_incident_review', 1, 'improvement_opportunities')],
     ['safety_notice_v1', tablePrefix('safety_notice', 1, 'safety_notice')],
   ])('%s: Parquet in a folder of its own, partitioned by year with projection (no crawler)', (name, prefix) => {
     const input = tableNamed(name);
@@ -97,14 +101,32 @@ describe('the warehouse in AWS (Glue catalog, Athena workgroup, analyst role)', 
     expect(p['projection.enabled']).toBe('true');
     expect(p['projection.year.type']).toBe('enum');
     const values = String(p['projection.year.values']).split(',');
-    expect(values).toContain(UNKNOWN_YEAR);
+    expect(values).toContain(UNKNOWN_YEAR_PARTITION);
     expect(values).toContain(String(FIRST_PARTITION_YEAR));
     expect(values).toContain(String(LAST_PARTITION_YEAR));
     expect(values).toHaveLength(LAST_PARTITION_YEAR - FIRST_PARTITION_YEAR + 2);
     expect(p['storage.location.template']).toEqual({ 'Fn::Join': ['', ['s3://', { Ref: exportsId }, `/${prefix}year=\${year}/`]] });
     // The folders a release writes are the ones the projection reads.
     expect(`${prefix}${yearFolder(2024)}`).toBe(`${prefix}year=2024/`);
-    expect(`${prefix}${yearFolder(null)}`).toBe(`${prefix}year=${UNKNOWN_YEAR}/`);
+    expect(`${prefix}${yearFolder(null)}`).toBe(`${prefix}year=${UNKNOWN_YEAR_PARTITION}/`);
+  });
+
+  it('the catalog types are the types the release files hold each column as (Parquet written by datasetFiles)', () => {
+    const form = warehouseForms()[0]!;
+    const release = deidentifyRelease({ form, records: releaseRecords(syntheticReviews(40)) });
+    const objects = datasetFiles({ releaseId: 'r1', generatedAt: '2026-12-01T06:00:00.000Z', releases: [{ form, release }] });
+    const PHYSICAL = { string: 'BYTE_ARRAY', int: 'INT32', double: 'DOUBLE' } as const;
+    const checked = new Set<string>();
+    for (const t of datasetTables([form])) {
+      const file = objects.find((o) => o.key.endsWith('.parquet') && o.key.includes(`/${t.table}-`));
+      expect(file, t.table).toBeDefined();
+      const body = file!.body;
+      const schema = parquetMetadata(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer).schema.slice(1);
+      expect(schema.map((e) => [e.name, e.type])).toEqual(t.columns.map((c) => [c.name, PHYSICAL[GLUE_TYPES[c.kind]]]));
+      for (const c of t.columns) checked.add(c.kind);
+    }
+    // Every kind the review ships was compared (the survey's decimals are not a warehouse dataset).
+    expect([...checked].sort()).toEqual(['band', 'code', 'flag', 'geography', 'integer', 'release_key', 'year']);
   });
 
   it('no crawler: the catalog is the template', () => {
