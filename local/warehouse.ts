@@ -1,6 +1,6 @@
 /**
  * The local stand-in for Athena (docs/warehouse.md, "Querying locally"): DuckDB over the warehouse's dataset files
- * in a folder laid out as the exports bucket (`warehouse/datasets/form=<f>/version=<n>/year=<y>/<table>-<release>.parquet`).
+ * in a folder laid out as the exports bucket (`warehouse/datasets/form=<f>/version=<n>/<table>/year=<y>/<table>-<release>.parquet`).
  * Each table of each form version is a view named `<table>_v<n>` with the `year` partition column, as in the Glue
  * catalog. DuckDB is a devDependency: this never goes into a Lambda bundle.
  */
@@ -68,7 +68,8 @@ export function findViews(dir: string): WarehouseView[] {
   }
   for (const form of forms) {
     for (const version of dirs(form.path, 'version')) {
-      for (const year of dirs(version.path, PARTITION_COLUMN)) {
+      const tableDirs = readdirSync(version.path, { withFileTypes: true }).filter((d) => d.isDirectory() && !d.name.includes('='));
+      for (const year of tableDirs.flatMap((d) => dirs(path.join(version.path, d.name), PARTITION_COLUMN))) {
         for (const file of readdirSync(year.path)) {
           const m = FILE.exec(file);
           if (!m) continue;
@@ -95,7 +96,7 @@ export async function openWarehouse(dir: string): Promise<Warehouse> {
   const connection = await instance.connect();
   try {
     for (const v of views) {
-      const glob = path.join(dir, DATASETS_PREFIX, `form=${v.formId}`, `version=${v.version}`, '*', `${v.table}-*.parquet`);
+      const glob = path.join(dir, DATASETS_PREFIX, `form=${v.formId}`, `version=${v.version}`, v.table, '*', `${v.table}-*.parquet`);
       // The form and version folders would be columns too; the Glue table has only the year partition.
       await connection.run(
         `CREATE VIEW "${v.name}" AS SELECT * EXCLUDE (form, version) FROM read_parquet(${sqlString(glob)}, hive_partitioning = true, hive_types = {'${PARTITION_COLUMN}': INTEGER})`,

@@ -83,7 +83,8 @@ const utf8 = (text: string) => new TextEncoder().encode(text);
 export const datasetFolder = (formId: string, version: number): string => `${DATASETS_PREFIX}form=${formId}/version=${version}/`;
 
 export function datasetKey(formId: string, version: number, year: number | null, table: string, releaseId: string): string {
-  return `${datasetFolder(formId, version)}${PARTITION_COLUMN}=${year ?? UNKNOWN_YEAR_PARTITION}/${table}-${releaseId}.parquet`;
+  // A folder per table: Athena reads every file under a table's location (shared/warehouse/layout.ts, tablePrefix).
+  return `${datasetFolder(formId, version)}${table}/${PARTITION_COLUMN}=${year ?? UNKNOWN_YEAR_PARTITION}/${table}-${releaseId}.parquet`;
 }
 
 /** The year a record is filed under: the main table's first year column (the critical incident review's incident date). */

@@ -13,7 +13,7 @@ import { ledgerPrefix, partialKey } from '#shared/reports/run.ts';
 import { audienceFolder, runPrefix } from '#shared/reports/store.ts';
 import { parquetMetadata } from 'hyparquet';
 import { releaseRecords, syntheticReviews } from '#local/warehouse-demo.ts';
-import { datasetFiles } from '#shared/warehouse/dataset.ts';
+import { datasetFiles, type DatasetManifest } from '#shared/warehouse/dataset.ts';
 import { deidentifyRelease } from '#shared/warehouse/deidentify.ts';
 import { DATASETS_PREFIX, datasetTables, GLUE_TYPES, QUERY_RESULTS_PREFIX, tablePrefix, UNKNOWN_YEAR_PARTITION, warehouseForms, yearFolder } from '#shared/warehouse/layout.ts';
 import {
@@ -127,6 +127,15 @@ describe('the warehouse in AWS (Glue catalog, Athena workgroup, analyst role)', 
     }
     // Every kind the review ships was compared (the survey's decimals are not a warehouse dataset).
     expect([...checked].sort()).toEqual(['band', 'code', 'flag', 'geography', 'integer', 'release_key', 'year']);
+  });
+
+  it('every file a release writes is in the folder of its catalog table', () => {
+    const form = warehouseForms()[0]!;
+    const release = deidentifyRelease({ form, records: releaseRecords(syntheticReviews(40)) });
+    const objects = datasetFiles({ releaseId: 'r1', generatedAt: '2026-12-01T06:00:00.000Z', releases: [{ form, release }] });
+    const manifest = JSON.parse(new TextDecoder().decode(objects.find((o) => o.key.endsWith('/manifest.json'))!.body)) as DatasetManifest;
+    expect(new Set(manifest.files.map((f) => f.table))).toEqual(new Set(['critical_incident_review', 'improvement_opportunities']));
+    for (const f of manifest.files) expect(f.key.startsWith(`${tablePrefix(f.formId, f.version, f.table)}${yearFolder(f.year)}`), f.key).toBe(true);
   });
 
   it('no crawler: the catalog is the template', () => {

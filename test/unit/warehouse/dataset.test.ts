@@ -27,7 +27,7 @@ describe('datasetFiles', () => {
   it('partitions each table by form, version and the record incident year, one file per table and year', () => {
     expect(parquetFiles.length).toBeGreaterThan(4);
     for (const o of parquetFiles) {
-      expect(o.key).toMatch(/^warehouse\/datasets\/form=critical_incident_review\/version=1\/year=(\d{4}|__HIVE_DEFAULT_PARTITION__)\/(critical_incident_review|improvement_opportunities)-2026-12\.parquet$/);
+      expect(o.key).toMatch(/^warehouse\/datasets\/form=critical_incident_review\/version=1\/(critical_incident_review|improvement_opportunities)\/year=(\d{4}|__HIVE_DEFAULT_PARTITION__)\/\1-2026-12\.parquet$/);
       expect(o.contentType).toBe('application/vnd.apache.parquet');
     }
     expect(new Set(parquetFiles.map((o) => o.key)).size).toBe(parquetFiles.length);
