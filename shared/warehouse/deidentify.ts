@@ -59,11 +59,13 @@ export interface ReleaseReport {
   dropped: { column: string; reason: DropReason }[];
   /** Rows changed by a k-anonymity generalization step. */
   generalized: number;
-  /** Rows whose quasi-identifiers were suppressed. */
+  /** Cells set to null by local suppression, per quasi-identifier column (docs/warehouse.md, "k-anonymity"). */
+  suppressedCells: Record<string, number>;
+  /** Rows whose every quasi-identifier was suppressed. */
   suppressed: number;
   /** Cells whose value the field does not allow (not a choice code, out of range, not a date): shipped as null. */
   invalidCells: number;
-  kAnonymity: Omit<KAnonymityReport, 'generalized' | 'suppressed'>;
+  kAnonymity: Omit<KAnonymityReport, 'generalized' | 'suppressedCells' | 'suppressed'>;
 }
 
 export interface Release {
@@ -181,12 +183,12 @@ export function deidentifyRelease(input: ReleaseInput): Release {
     });
   }
 
-  const { generalized, suppressed, ...kAnonymity } = enforceKAnonymity(main.columns, mainRows, settings.k);
+  const { generalized, suppressedCells, suppressed, ...kAnonymity } = enforceKAnonymity(main.columns, mainRows, settings.k);
   return {
     tables: [
       { name: main.name, columns: main.columns, rows: mainRows },
       ...repeating.map((t, i) => ({ name: t.name, columns: t.columns, rows: repeatingRows[i] ?? [] })),
     ],
-    report: { dropped, generalized, suppressed, invalidCells: invalid.cells, kAnonymity },
+    report: { dropped, generalized, suppressedCells, suppressed, invalidCells: invalid.cells, kAnonymity },
   };
 }

@@ -1,8 +1,9 @@
 /**
  * The k-anonymity check of a release (docs/warehouse.md, "k-anonymity"): rows that share every quasi-identifier
- * value form a class; rows of classes smaller than k are generalized step by step (local recoding: only those rows),
- * and the quasi-identifiers of rows still in a small class after the last step are set to null (suppressed). Rows
- * are kept, not dropped, so their non-identifying answers (causes, factors, improvement opportunities) still count.
+ * value (null included) form a class; rows of classes smaller than k are generalized step by step (local recoding:
+ * only those rows), then one quasi-identifier at a time is set to null in them (local suppression, greedy), and only
+ * the rows still in a small class after that lose every quasi-identifier (full suppression). Rows are kept, not
+ * dropped, so their non-identifying answers (causes, factors, improvement opportunities) still count.
  * Deterministic: the same rows in the same order give the same output.
  */
 import type { Cell } from '#shared/forms/export-columns.ts';
@@ -32,11 +33,16 @@ export interface KAnonymityReport {
   smallestClass: number | null;
   /** Classes in the output (the class of fully suppressed rows included). */
   classes: number;
-  /** Each generalization step and how many rows it changed. */
+  /** Each generalization step, then each local suppression step, and how many rows it changed. */
   steps: { step: string; rows: number }[];
   /** Rows changed by at least one generalization step. */
   generalized: number;
-  /** Rows whose quasi-identifiers were suppressed (set to null). */
+  /**
+   * Cells set to null by local suppression, per quasi-identifier column (columns with none left out). A row fully
+   * suppressed afterwards keeps its count here too.
+   */
+  suppressedCells: Record<string, number>;
+  /** Rows whose every quasi-identifier was suppressed (set to null) after local suppression could do no more. */
   suppressed: number;
 }
 
@@ -119,6 +125,65 @@ function classSizes(rows: readonly Row[], qi: readonly string[]): Map<string, nu
 
 const changes = (row: Row, update: Row): boolean => Object.entries(update).some(([c, v]) => (row[c] ?? null) !== v);
 
+/** The quasi-identifiers as local suppression nulls them: a multiple choice's flags together, the rest one by one. */
+export function suppressionGroups(columns: readonly ShippedColumn[]): { name: string; columns: string[] }[] {
+  const groups: { name: string; columns: string[] }[] = [];
+  const byField = new Map<string, { name: string; columns: string[] }>();
+  for (const c of columns.filter((col) => col.quasiIdentifier)) {
+    const shared = c.kind === 'flag' && c.field ? byField.get(c.field) : undefined;
+    if (shared) {
+      shared.columns.push(c.name);
+      continue;
+    }
+    const group = { name: c.kind === 'flag' && c.field ? c.field : c.name, columns: [c.name] };
+    if (c.kind === 'flag' && c.field) byField.set(c.field, group);
+    groups.push(group);
+  }
+  return groups;
+}
+
+/**
+ * Greedy local suppression: while rows sit in classes smaller than k, null the one column group in all of them
+ * that leaves the fewest such rows (the first in column order on a tie), as long as some group leaves fewer than
+ * before. Only rows of small classes change, so classes of k or more only grow. Returns the steps it took.
+ */
+function suppressLocally(groups: readonly { name: string; columns: string[] }[], rows: Row[], qi: readonly string[], k: number, cells: Record<string, number>): { step: string; rows: number }[] {
+  const steps: { step: string; rows: number }[] = [];
+  for (;;) {
+    const sizes = classSizes(rows, qi);
+    const small = rows.filter((r) => (sizes.get(classKey(r, qi)) ?? 0) < k);
+    if (small.length === 0) return steps;
+    let best: { group: (typeof groups)[number]; left: number } | undefined;
+    for (const group of groups) {
+      const nulls = Object.fromEntries(group.columns.map((c) => [c, null]));
+      if (!small.some((r) => changes(r, nulls))) continue;
+      // Rows of classes of k or more keep their keys; the small rows' new keys join them or each other.
+      const keys = small.map((r) => classKey({ ...r, ...nulls }, qi));
+      const joined = new Map<string, number>();
+      for (const key of keys) joined.set(key, (joined.get(key) ?? 0) + 1);
+      const total = (key: string): number => {
+        const before = sizes.get(key) ?? 0;
+        return (before >= k ? before : 0) + (joined.get(key) ?? 0);
+      };
+      const left = keys.filter((key) => total(key) < k).length;
+      if (left < (best?.left ?? small.length)) best = { group, left };
+    }
+    if (!best) return steps;
+    let changed = 0;
+    for (const row of small) {
+      let touched = false;
+      for (const c of best.group.columns) {
+        if ((row[c] ?? null) === null) continue;
+        row[c] = null;
+        cells[c] = (cells[c] ?? 0) + 1;
+        touched = true;
+      }
+      if (touched) changed++;
+    }
+    steps.push({ step: `${best.group.name} suppressed (local)`, rows: changed });
+  }
+}
+
 /**
  * Makes `rows` (changed in place) k-anonymous on the quasi-identifier columns of `columns`. Band and code columns'
  * `values` gain the coarser labels and codes the steps can write.
@@ -145,6 +210,10 @@ export function enforceKAnonymity(columns: readonly ShippedColumn[], rows: Row[]
     report.push({ step: step.name, rows: changed });
   }
 
+  const cells: Record<string, number> = {};
+  report.push(...suppressLocally(suppressionGroups(columns), rows, qi, k, cells));
+  const suppressedCells = Object.fromEntries(qi.filter((c) => cells[c]).map((c) => [c, cells[c] ?? 0]));
+
   let suppressed = 0;
   const allNull = Object.fromEntries(qi.map((c) => [c, null]));
   for (const row of small()) {
@@ -163,6 +232,7 @@ export function enforceKAnonymity(columns: readonly ShippedColumn[], rows: Row[]
     classes: sizes.size,
     steps: report,
     generalized: touched.size,
+    suppressedCells,
     suppressed,
   };
 }

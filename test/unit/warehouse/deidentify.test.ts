@@ -138,6 +138,46 @@ describe('k-anonymity', () => {
     expect(tables[0]?.rows[0]).toMatchObject({ child_sex: 'female', state: 'KY' });
   });
 
+  it('nulls one quasi-identifier of the small classes when that is enough: the state, nothing else, no row fully suppressed', () => {
+    // Six girls in Kentucky (a class of 6), and five boys otherwise alike in Ohio (3) and Arizona (2): no
+    // generalization joins the boys, but without their state they are one class of five.
+    const AZ = { id: 'az-tribal', state: 'AZ', type: 'tribal' as const };
+    const boy = answers({ child_sex: 'male' });
+    const records = [
+      ...Array.from({ length: 6 }, (_, i) => record(`ky${i}`)),
+      ...Array.from({ length: 3 }, (_, i) => record(`oh${i}`, boy, FRANKLIN)),
+      ...Array.from({ length: 2 }, (_, i) => record(`az${i}`, boy, AZ)),
+    ];
+    const { tables, report } = deidentifyRelease({ form: def, records, settings: { k: 5 } });
+    const boys = tables[0]?.rows.slice(6) ?? [];
+    expect(boys.map((r) => r.state)).toEqual(Array(5).fill(null));
+    for (const r of boys) expect(r).toMatchObject({ child_sex: 'male', incident_type: 'fatality', incident_date: 2021, child_ethnicity: 'not_hispanic_latino' });
+    expect(report.suppressedCells).toEqual({ state: 5 });
+    expect(report.suppressed).toBe(0);
+    expect(report.kAnonymity.steps.filter((s) => s.step.endsWith('(local)'))).toEqual([{ step: 'state suppressed (local)', rows: 5 }]);
+    expect(report.kAnonymity.smallestClass).toBe(5);
+  });
+
+  it('never touches rows of classes of k or more, whatever the small classes need', () => {
+    const AZ = { id: 'az-tribal', state: 'AZ', type: 'tribal' as const };
+    const big = Array.from({ length: 5 }, (_, i) => record(`ky${i}`));
+    // Small classes that need each stage: generalized, locally suppressed (the boys' state) and fully suppressed.
+    const boy = answers({ child_sex: 'male', child_age_band: 'under_1' });
+    const small = [
+      ...Array.from({ length: 3 }, (_, i) => record(`oh${i}`, boy, FRANKLIN)),
+      ...Array.from({ length: 2 }, (_, i) => record(`az${i}`, boy, AZ)),
+      record('s1', answers({ child_age_band: 'under_1', incident_type: 'near_fatality', child_sex: 'male' }), AZ),
+      record('s2', answers({ incident_date: '2023-01-01', child_race: ['asian'] })),
+    ];
+    const alone = deidentifyRelease({ form: def, records: big, settings: { k: 1 } }).tables[0]?.rows ?? [];
+    const { tables, report } = deidentifyRelease({ form: def, records: [...big, ...small], settings: { k: 5 } });
+    const withoutKey = (r: Record<string, Cell>) => ({ ...r, [RELEASE_KEY]: null });
+    expect(tables[0]?.rows.slice(0, 5).map(withoutKey)).toEqual(alone.map(withoutKey));
+    expect(report.generalized).toBeGreaterThan(0);
+    expect(report.suppressedCells.state).toBeGreaterThan(0);
+    expect(report.suppressed).toBeGreaterThan(0);
+  });
+
   it('refuses a k that is not a whole number of at least 1', () => {
     expect(() => deidentifyRelease({ form: def, records: [], settings: { k: 0 } })).toThrow(/k must be/);
   });
@@ -172,19 +212,33 @@ describe('k-anonymity', () => {
         const report = enforceKAnonymity(columns, rows, k);
         const qi = columns.filter((c) => c.quasiIdentifier).map((c) => c.name);
         const key = (r: Record<string, Cell>) => JSON.stringify(qi.map((c) => r[c]));
-        const sizes = new Map<string, number>();
-        for (const r of rows) sizes.set(key(r), (sizes.get(key(r)) ?? 0) + 1);
+        const sizesOf = (rs: readonly Record<string, Cell>[]) => {
+          const sizes = new Map<string, number>();
+          for (const r of rs) sizes.set(key(r), (sizes.get(key(r)) ?? 0) + 1);
+          return sizes;
+        };
+        const sizes = sizesOf(rows);
         for (const r of rows) {
           if ((sizes.get(key(r)) ?? 0) < k) expect(qi.every((c) => r[c] === null)).toBe(true);
         }
-        // Rows keep their count and their other columns; unchanged rows were in classes of k or more.
+        // Rows keep their count and their other columns; rows of classes of k or more in the input are untouched.
         expect(rows.map((r) => r.theme)).toEqual(input.map((r) => r.theme));
-        expect(report.suppressed).toBeLessThanOrEqual(rows.length);
+        const before = sizesOf(input);
+        input.forEach((r, i) => {
+          if ((before.get(key(r)) ?? 0) >= k) expect(rows[i]).toEqual(r);
+        });
+        const allNull = rows.filter((r) => qi.every((c) => r[c] === null)).length;
+        expect(report.suppressed).toBeLessThanOrEqual(allNull);
+        // Local suppression only nulls cells that held a value.
+        for (const [c, n] of Object.entries(report.suppressedCells)) {
+          expect(qi).toContain(c);
+          expect(n).toBeLessThanOrEqual(rows.filter((r, i) => r[c] === null && (input[i] as Record<string, Cell> | undefined)?.[c] !== null).length);
+        }
         expect(report.classes).toBe(sizes.size);
         // Generalized values are still values the column declares, so the walker accepts them.
         expect(walkShippedTables([{ name: 't', columns, rows }])).toEqual([]);
       }),
-      { numRuns: 200 },
+      { numRuns: 1000 },
     );
   });
 
