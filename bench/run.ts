@@ -1,5 +1,5 @@
 // `npm run bench`: bundle sizes, module init time against a reference bundle, local cloud start-up and restart,
-// Lighthouse's mobile figures of the main pages, the forms engine's figures (bench/forms.ts), the survey results engine's (bench/survey.ts), the records store's (bench/records.ts), the review workflow's (bench/review.ts) and the reports' small-cell protection (bench/report-protection.ts). Speed is judged as ratios within one run (the machine is a shared,
+// Lighthouse's mobile figures of the main pages, the forms engine's figures (bench/forms.ts), the survey results engine's (bench/survey.ts), the records store's (bench/records.ts), the review workflow's (bench/review.ts), the reports' small-cell protection (bench/report-protection.ts) and the warehouse feed's (bench/warehouse.ts). Speed is judged as ratios within one run (the machine is a shared,
 // noisy 2-core box); absolute timings are printed for information only. Writes bench-results.json at the root.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -16,6 +16,7 @@ import { benchReview } from './review.ts';
 import { benchStartup } from './startup.ts';
 import { benchSurvey } from './survey.ts';
 import { benchSurveyInvitations } from './survey-invitations.ts';
+import { benchWarehouse, WAREHOUSE_SIZE } from './warehouse.ts';
 import { synthesize, type SynthesizedFunction } from './synth.ts';
 import type { BenchRow } from './types.ts';
 import { buildZip } from './zip.ts';
@@ -39,7 +40,7 @@ function round(value: number, digits: number): number {
   return Math.round(value * f) / f;
 }
 
-/** `BENCH_ONLY=startup,lighthouse` runs only those parts (keys: bundle, init, startup, forms, survey, records, report-aggregation, report-protection, review, survey-invitations, pages, lighthouse). */
+/** `BENCH_ONLY=startup,lighthouse` runs only those parts (keys: bundle, init, startup, forms, survey, records, report-aggregation, report-protection, review, survey-invitations, warehouse, pages, lighthouse). */
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((k) => k.trim())) : undefined;
 
 async function section(key: string, title: string, body: () => Promise<void>): Promise<void> {
@@ -171,6 +172,10 @@ async function main(): Promise<void> {
 
   await section('report-protection', 'report protection (a Q3 release of 32 jurisdictions, 12 datasets, Q1 and Q2 in the ledger)', async () => {
     rows.push(...(await benchReportProtection()));
+  });
+
+  await section('warehouse', `warehouse feed (${WAREHOUSE_SIZE.toLocaleString('en-US')} reviews de-identified, Parquet files, DuckDB example queries)`, async () => {
+    rows.push(...(await benchWarehouse()));
   });
 
   await section('pages', 'pages', async () => {
