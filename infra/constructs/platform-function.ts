@@ -235,17 +235,17 @@ export class PlatformFunction extends Construct {
     return this.grantProfileRead(table);
   }
 
-  /** GetItem of jurisdiction profiles only (their partition key is the bare jurisdiction id, without `#`). */
-  /** PutItem of the people directories only (`<jurisdiction>#PEOPLE`): the auth function keeps them at sign-in. */
   /** The reports workflow's writes: its digests' mail markers and the period switches, nothing else (it reads the rest). */
   grantReportWrites(table: dynamodb.ITableV2): this {
     return this.grantItemsByKey(table, ['dynamodb:PutItem', 'dynamodb:UpdateItem'], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeyPatterns.reportWrites } }, 'write');
   }
 
+  /** PutItem of the people directories only (`<jurisdiction>#PEOPLE`): the auth function keeps them at sign-in. */
   grantPeopleWrite(table: dynamodb.ITableV2): this {
     return this.grantItemsByKey(table, ['dynamodb:PutItem'], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeyPatterns.people } }, 'write');
   }
 
+  /** GetItem of jurisdiction profiles only (their partition key is the bare jurisdiction id, without `#`). */
   grantProfileRead(table: dynamodb.ITableV2): this {
     return this.grantItemsByKey(table, ['dynamodb:GetItem'], { 'ForAllValues:StringNotLike': { 'dynamodb:LeadingKeys': leadingKeyPatterns.notProfile } }, 'read');
   }
@@ -274,7 +274,6 @@ export class PlatformFunction extends Construct {
     );
   }
 
-  /** `envName` = the bucket's name, plus read (GetObject, ListBucket) or write (PutObject as well) access. */
   /**
    * The bucket's name in `envName`, listing (names only: a missing object reads as 404, not 403), and its objects, or
    * only those matching `objects` (key patterns, e.g. the reports' release folders, never the ledger or partials;
