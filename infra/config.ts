@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { WAREHOUSE_K_RANGE } from '#shared/warehouse/settings.ts';
 
 /**
  * Deploy-time configuration, read from CDK context (`-c stage=prod -c domainName=...` or cdk.json).
@@ -60,6 +61,10 @@ const configSchema = z
       .number({ error: 'warehouseBytesScannedCutoff must be a number of bytes' })
       .int('warehouseBytesScannedCutoff is a whole number of bytes')
       .min(10_000_000, 'warehouseBytesScannedCutoff is at least 10000000 (10 MB, the Athena minimum)'),
+    /** The warehouse release's k (docs/warehouse.md, "k-anonymity"): every class of quasi-identifiers has k rows or more. */
+    warehouseK: z.coerce.number({ error: 'warehouseK must be a whole number' }).int('warehouseK is a whole number').min(WAREHOUSE_K_RANGE.min, `warehouseK is at least ${WAREHOUSE_K_RANGE.min}`).max(WAREHOUSE_K_RANGE.max, `warehouseK is at most ${WAREHOUSE_K_RANGE.max}`),
+    /** Whether a county agency's county ships (sub-state geography: only where the partnership's agreements allow it). */
+    warehouseCountyAllowed: z.preprocess((v) => (v === 'true' ? true : v === 'false' ? false : v), z.boolean({ error: 'warehouseCountyAllowed is true or false' })),
     /** Reserved concurrency per function: bounds blast radius and cost of a runaway caller. */
     functionConcurrency: z.coerce.number().int().min(1).max(1000),
   })
@@ -89,15 +94,17 @@ const DEV_DEFAULTS = {
   pointInTimeRecoveryDays: 35,
   functionConcurrency: 10,
   warehouseBytesScannedCutoff: GIB,
+  warehouseK: 5,
+  warehouseCountyAllowed: false,
   reportCadences: ['monthly', 'quarterly'],
 } as const;
 
-const PROD_LIKE_DEFAULTS = { region: 'us-east-1', logRetentionDays: 365 * 6, pointInTimeRecoveryDays: 35, functionConcurrency: 50, warehouseBytesScannedCutoff: GIB, reportCadences: ['monthly', 'quarterly'] } as const;
+const PROD_LIKE_DEFAULTS = { region: 'us-east-1', logRetentionDays: 365 * 6, pointInTimeRecoveryDays: 35, functionConcurrency: 50, warehouseBytesScannedCutoff: GIB, warehouseK: 5, warehouseCountyAllowed: false, reportCadences: ['monthly', 'quarterly'] } as const;
 
 export function loadConfig(context: (key: string) => unknown): PlatformConfig {
   const stage = (context('stage') ?? 'dev') as string;
   const defaults = stage === 'dev' ? DEV_DEFAULTS : PROD_LIKE_DEFAULTS;
-  const keys = ['stage', 'region', 'account', 'domainName', 'certificateArn', 'senderAddress', 'inboundDomain', 'alarmEmail', 'loginDomainPrefix', 'logRetentionDays', 'pointInTimeRecoveryDays', 'functionConcurrency', 'warehouseBytesScannedCutoff', 'reportCadences', 'reportProtection'] as const;
+  const keys = ['stage', 'region', 'account', 'domainName', 'certificateArn', 'senderAddress', 'inboundDomain', 'alarmEmail', 'loginDomainPrefix', 'logRetentionDays', 'pointInTimeRecoveryDays', 'functionConcurrency', 'warehouseBytesScannedCutoff', 'warehouseK', 'warehouseCountyAllowed', 'reportCadences', 'reportProtection'] as const;
   const raw: Record<string, unknown> = { ...defaults, stage, loginDomainPrefix: `npcs-platform-${stage}` };
   for (const key of keys) {
     const value = context(key);

@@ -10,6 +10,7 @@ import type { HttpFunctionId } from '#shared/http/routes.ts';
 import { SMALL_CELL_THRESHOLD } from '#shared/policy.ts';
 import { RELEASE_FILE_PATTERNS } from '#shared/reports/model.ts';
 import { parseReportProtection } from '#shared/reports/settings.ts';
+import { WAREHOUSE_DELETE_PREFIXES, WAREHOUSE_WRITE_PATTERNS } from '#shared/warehouse/layout.ts';
 import { Api } from './constructs/api.ts';
 import { Buckets } from './constructs/buckets.ts';
 import { Data } from './constructs/data.ts';
@@ -21,6 +22,7 @@ import { Warehouse } from './constructs/warehouse.ts';
 import { WebAssets } from './constructs/web-assets.ts';
 import { ReportsWorkflow } from './constructs/workflows/reports.ts';
 import { RegistryExportWorkflow } from './constructs/workflows/registry-export.ts';
+import { WarehouseWorkflow } from './constructs/workflows/warehouse.ts';
 import { ReviewDigestWorkflow, ReviewWorkflow } from './constructs/workflows/review.ts';
 import { SurveyDailyWorkflow, SurveyWorkflow } from './constructs/workflows/survey.ts';
 import type { PlatformConfig } from './config.ts';
@@ -165,6 +167,19 @@ export class PlatformStack extends Stack {
       .bindMail(mail);
     const reportsWorkflow = new ReportsWorkflow(this, 'ReportsWorkflow', { key: data.key, alarmTopic, logRetention, tasks: reportTasks, cadences: config.reportCadences });
 
+    // The warehouse feed (docs/warehouse.md, "The pipeline"): consenting jurisdictions' approved records, de-identified,
+    // as Parquet datasets under warehouse/datasets/ of the exports bucket, monthly and on demand.
+    const warehouseTasks = fn('warehouse-tasks', "Runs the warehouse workflow's steps: extracts a jurisdiction's shared records, then de-identifies, writes and switches a release", {
+      timeout: Duration.minutes(10),
+      memorySize: 1536,
+      environment: { STAGE: config.stage, WAREHOUSE_K: String(config.warehouseK), WAREHOUSE_COUNTY_ALLOWED: String(config.warehouseCountyAllowed) },
+    })
+      .bindTable(data.table, data.indexNames, 'read')
+      .grantWarehouseWrites(data.table)
+      .bindBucket('EXPORTS_BUCKET', buckets.exports, 'write', WAREHOUSE_WRITE_PATTERNS)
+      .grantObjectDeletes(buckets.exports, WAREHOUSE_DELETE_PREFIXES);
+    const warehouseWorkflow = new WarehouseWorkflow(this, 'WarehouseWorkflow', { key: data.key, alarmTopic, logRetention, tasks: warehouseTasks });
+
     const httpFunctions: Record<HttpFunctionId, PlatformFunction> = {
       health: fn('health', 'Reports whether the platform and each service it depends on answer')
         .bindTable(data.table, data.indexNames, 'describe')
@@ -195,6 +210,7 @@ export class PlatformStack extends Stack {
         .bindStateMachine('REVIEW_STATE_MACHINE_ARN', reviewWorkflow.stateMachine, 'resume')
         .bindStateMachine('SURVEY_STATE_MACHINE_ARN', surveyWorkflow.stateMachine, 'start')
         .bindStateMachine('REPORTS_STATE_MACHINE_ARN', reportsWorkflow.stateMachine, 'start')
+        .bindStateMachine('WAREHOUSE_STATE_MACHINE_ARN', warehouseWorkflow.stateMachine, 'start')
         // Only the files of published releases: the ledger and the partial aggregates hold unsuppressed counts.
         .bindBucket('EXPORTS_BUCKET', buckets.exports, 'read', RELEASE_FILE_PATTERNS)
         .grantSessions(data.table)

@@ -240,6 +240,11 @@ export class PlatformFunction extends Construct {
     return this.grantItemsByKey(table, ['dynamodb:PutItem', 'dynamodb:UpdateItem'], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeyPatterns.reportWrites } }, 'write');
   }
 
+  /** PutItem of the warehouse's release switch and entries only (`PARTNERSHIP#WAREHOUSE`). */
+  grantWarehouseWrites(table: dynamodb.ITableV2): this {
+    return this.grantItemsByKey(table, ['dynamodb:PutItem'], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeyPatterns.warehouseWrites } }, 'write');
+  }
+
   /** PutItem of the people directories only (`<jurisdiction>#PEOPLE`): the auth function keeps them at sign-in. */
   grantPeopleWrite(table: dynamodb.ITableV2): this {
     return this.grantItemsByKey(table, ['dynamodb:PutItem'], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeyPatterns.people } }, 'write');
@@ -293,6 +298,13 @@ export class PlatformFunction extends Construct {
         pattern === '*' ? 'Objects of this one bucket; object keys are chosen at run time.' : `Objects under ${pattern} of this one bucket; the run and file names are chosen at run time.`,
       );
     }
+    return this;
+  }
+
+  /** DeleteObject under these prefixes of one bucket only (the warehouse removes a superseded release and its staging). */
+  grantObjectDeletes(bucket: s3.IBucket, prefixes: readonly string[]): this {
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:DeleteObject'], resources: prefixes.map((p) => bucket.arnForObjects(`${p}*`)) }));
+    for (const p of prefixes) this.acknowledgeWildcard(`Resource::<${this.logicalIdOf(bucket)}.Arn>/${p}*`, `Deletes objects under ${p} of this one bucket; the release and file names are chosen at run time.`);
     return this;
   }
 

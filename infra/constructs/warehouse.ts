@@ -5,7 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { DATASETS_PREFIX, datasetTables, type DatasetTable, GLUE_TYPES, PARTITION_COLUMN as YEAR_PARTITION, QUERY_RESULTS_PREFIX, UNKNOWN_YEAR_PARTITION } from '#shared/warehouse/layout.ts';
+import { DATASETS_PREFIX, datasetTables, type DatasetTable, GLUE_TYPES, PARTITION_COLUMN as YEAR_PARTITION, QUERY_RESULTS_PREFIX, STAGING_KEPT_DAYS, STAGING_PREFIX, UNKNOWN_YEAR_PARTITION } from '#shared/warehouse/layout.ts';
 import { wildcardResourceFinding } from './nag.ts';
 import { ManagedPolicyRole } from './managed-policy-role.ts';
 
@@ -75,6 +75,8 @@ export class Warehouse extends Construct {
       // A stack deletion in dev removes the workgroup even if it has run queries.
       recursiveDeleteOption: true,
     });
+    // Staged rows are identifiable: a run removes its own; what a failed run leaves expires, versions included.
+    bucket.addLifecycleRule({ id: 'WarehouseStaging', prefix: STAGING_PREFIX, expiration: Duration.days(STAGING_KEPT_DAYS), noncurrentVersionExpiration: Duration.days(1) });
     bucket.addLifecycleRule({ id: 'WarehouseQueryResults', prefix: QUERY_RESULTS_PREFIX, expiration: Duration.days(QUERY_RESULTS_KEPT_DAYS), noncurrentVersionExpiration: Duration.days(1) });
 
     this.database = new glue.CfnDatabase(this, 'Database', {

@@ -15,3 +15,42 @@ export function s3() {
   }));
   return loading;
 }
+
+/** An object's bytes, or undefined when there is none. */
+export async function getObject(bucket: string, key: string): Promise<Uint8Array | undefined> {
+  const { sdk, client } = await s3();
+  try {
+    const out = await client.send(new sdk.GetObjectCommand({ Bucket: bucket, Key: key }));
+    return out.Body ? await out.Body.transformToByteArray() : undefined;
+  } catch (e) {
+    if ((e as { name?: string }).name === 'NoSuchKey' || (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return undefined;
+    throw e;
+  }
+}
+
+export async function putObject(bucket: string, key: string, body: Uint8Array | string, contentType: string): Promise<void> {
+  const { sdk, client } = await s3();
+  await client.send(new sdk.PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }));
+}
+
+/** Every key under a prefix (paged). */
+export async function listKeys(bucket: string, prefix: string): Promise<string[]> {
+  const { sdk, client } = await s3();
+  const out: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await client.send(new sdk.ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+    out.push(...(page.Contents ?? []).flatMap((c) => (c.Key ? [c.Key] : [])));
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  return out;
+}
+
+/** Deletes the keys (1,000 per request, S3's limit); a key that is already gone is not an error. */
+export async function deleteKeys(bucket: string, keys: readonly string[]): Promise<void> {
+  const { sdk, client } = await s3();
+  for (let i = 0; i < keys.length; i += 1000) {
+    const out = await client.send(new sdk.DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys.slice(i, i + 1000).map((Key) => ({ Key })), Quiet: true } }));
+    if (out.Errors?.length) throw new Error(`${out.Errors.length} object(s) could not be deleted; first: ${out.Errors[0]?.Code ?? 'unknown'}`);
+  }
+}

@@ -9,7 +9,8 @@
  * record reopened by an amendment counts with its kept approved version (`VERSION#<amends.version>`) until it is
  * approved again, so a release made meanwhile does not lose it.
  */
-import { keys, partitions, RECORD_SK_PREFIX } from '#shared/storage/keys.ts';
+import { approvedContent } from '#shared/records/approved.ts';
+import { partitions, RECORD_SK_PREFIX } from '#shared/storage/keys.ts';
 import type { Item, ScopedTable } from '#shared/storage/scoped-table.ts';
 import {
   COUNTED_ANSWERS,
@@ -82,24 +83,11 @@ export interface AggregateOptions {
   pageSize?: number;
 }
 
-const isAnswers = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 /** The month a record counts in, and the answers it counts with; undefined when it does not count. */
 async function countable(table: ScopedTable, item: Item): Promise<{ month: string; answers: Record<string, unknown> } | undefined> {
-  // A record without its answers is a broken item: failing the run (retried, then the alarm) beats a silent miscount.
-  if (!isAnswers(item.answers)) throw new Error(`Record ${String(item.recordId ?? item.sk)} has no answers to count`);
-  const answers = item.answers;
-  if (item.status === 'approved') {
-    const month = monthOf(item.approvedAt ?? item.updatedAt);
-    return month ? { month, answers } : undefined;
-  }
-  const amends = item.amends as { version?: unknown } | undefined;
-  if (typeof amends?.version !== 'number' || typeof item.recordId !== 'string') return undefined;
-  const kept = await table.get(keys.version(item.recordId, amends.version), { consistent: true });
-  // An amendment keeps the approved version in the same transaction: its absence is a broken record, not a skip.
-  if (!kept) throw new Error(`Record ${item.recordId} amends version ${amends.version}, but that version is not kept`);
-  const month = monthOf(item.approvedAt ?? kept.at);
-  return month ? { month, answers: (kept.answers ?? {}) as Record<string, unknown> } : undefined;
+  const content = await approvedContent(table, item);
+  const month = content && monthOf(content.approvedAt);
+  return month ? { month, answers: content.answers } : undefined;
 }
 
 /** Aggregates one jurisdiction's records for the year through the period's last month. */

@@ -29,7 +29,8 @@ import { parsePeriod, periodCovering } from './periods.ts';
 import { protect } from './protection/index.ts';
 import type { LedgerCell, ProtectionTable } from './protection/types.ts';
 import { reportProtectionFromEnv } from './settings.ts';
-import { audienceFolder, getObject, listKeys, putObject, ReportReleases, runPrefix, type Audience, type PublishedRelease } from './store.ts';
+import { getObject, listKeys, putObject } from '#shared/aws/s3.ts';
+import { audienceFolder, ReportReleases, runPrefix, type Audience, type PublishedRelease } from './store.ts';
 
 export interface ReportRunDeps {
   client: DynamoDBDocumentClient;

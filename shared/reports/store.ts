@@ -6,7 +6,7 @@
  * the old release or the new one, never a mix, and a run that fails before the switch publishes nothing.
  */
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { s3 } from '#shared/aws/s3.ts';
+import { getObject } from '#shared/aws/s3.ts';
 import { keys } from '#shared/storage/keys.ts';
 import type { Cadence, ReleaseDocument, ReportPeriod } from './model.ts';
 
@@ -130,34 +130,4 @@ export class ReportReleases {
   private async read(release: PublishedRelease, audience: Audience, name: string): Promise<Uint8Array | undefined> {
     return getObject(this.bucket, `${release.prefix}${audienceFolder(audience)}${name}`);
   }
-}
-
-/** An object's bytes, or undefined when there is none. */
-export async function getObject(bucket: string, key: string): Promise<Uint8Array | undefined> {
-  const { sdk, client } = await s3();
-  try {
-    const out = await client.send(new sdk.GetObjectCommand({ Bucket: bucket, Key: key }));
-    return out.Body ? await out.Body.transformToByteArray() : undefined;
-  } catch (e) {
-    if ((e as { name?: string }).name === 'NoSuchKey' || (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return undefined;
-    throw e;
-  }
-}
-
-export async function putObject(bucket: string, key: string, body: Uint8Array | string, contentType: string): Promise<void> {
-  const { sdk, client } = await s3();
-  await client.send(new sdk.PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }));
-}
-
-/** Every key under a prefix (paged). */
-export async function listKeys(bucket: string, prefix: string): Promise<string[]> {
-  const { sdk, client } = await s3();
-  const out: string[] = [];
-  let token: string | undefined;
-  do {
-    const page = await client.send(new sdk.ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
-    out.push(...(page.Contents ?? []).flatMap((c) => (c.Key ? [c.Key] : [])));
-    token = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (token);
-  return out;
 }

@@ -145,6 +145,10 @@ export const keys = {
   /** The published release of each report period (shared/reports/store.ts): the switch a run writes last. */
   reportReleasesPartition: `${PARTNERSHIP_PREFIX}REPORTS`,
   reportRelease: (cadence: string, periodId: string) => ({ pk: `${PARTNERSHIP_PREFIX}REPORTS`, sk: `RELEASE#${cadence}#${periodId}` }) as const,
+  /** The warehouse feed's releases (shared/warehouse/store.ts): the current one (the switch) and one entry per release. */
+  warehouseReleasesPartition: `${PARTNERSHIP_PREFIX}WAREHOUSE`,
+  warehouseCurrent: { pk: `${PARTNERSHIP_PREFIX}WAREHOUSE`, sk: 'CURRENT' } as const,
+  warehouseRelease: (releaseId: string) => ({ pk: `${PARTNERSHIP_PREFIX}WAREHOUSE`, sk: `RELEASE#${releaseId}` }) as const,
 };
 
 /**
@@ -167,6 +171,8 @@ export const leadingKeyPatterns = {
    * `MAIL` partition and the partnership's) and the period switches. It reads everything else it needs.
    */
   reportWrites: [keys.owned('*', partitions.mail), keys.reportReleasesPartition],
+  /** What the warehouse workflow writes (shared/warehouse/run.ts): its release switch and release entries. */
+  warehouseWrites: [keys.warehouseReleasesPartition],
   /** The partnership's survey targets and the audit events of their changes (platform admins set them). */
   surveyTargets: [keys.surveyTargets.pk, keys.partnershipAuditPartition],
   /** Partition keys with a separator: everything but the bare jurisdiction id of a profile (for StringNotLike). */

@@ -12,7 +12,9 @@ export type NotSharedReason =
   /** Its agreement says it does not share (withdrawn, or recorded but not given). */
   | 'not sharing'
   /** The release date minus the lag falls on or before the agreement's start: no approved record is old enough yet. */
-  | 'lag not passed';
+  | 'lag not passed'
+  /** It is no longer an active partner: a jurisdiction that left shares nothing more, whatever its agreement said. */
+  | 'inactive';
 
 /** Records approved on or after `from` and before `until` (days, UTC) are shared. */
 export type WarehouseWindow = { shares: false; reason: NotSharedReason } | { shares: true; from: string; until: string };
@@ -49,8 +51,9 @@ export function monthsBefore(day: string, months: number): string {
  * The approval window of a jurisdiction's records in the release of `releaseDate` (YYYY-MM-DD): from the agreement's
  * start (inclusive) to the release date minus the agreement's lag (exclusive).
  */
-export function warehouseWindow(jurisdiction: Pick<Jurisdiction, 'dataSharing'>, releaseDate: string): WarehouseWindow {
+export function warehouseWindow(jurisdiction: Pick<Jurisdiction, 'dataSharing'> & { active?: boolean }, releaseDate: string): WarehouseWindow {
   parseDay(releaseDate);
+  if (jurisdiction.active === false) return { shares: false, reason: 'inactive' };
   const agreement = jurisdiction.dataSharing;
   if (!agreement) return { shares: false, reason: 'no agreement' };
   if (!agreement.sharesWithWarehouse) return { shares: false, reason: 'not sharing' };

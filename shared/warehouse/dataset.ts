@@ -11,6 +11,7 @@ import { toCsv } from '#shared/csv.ts';
 import type { Cell } from '#shared/forms/export-columns.ts';
 import { type Release, type ReleaseReport, RELEASE_KEY, type ShippedTable } from './deidentify.ts';
 import type { ShippedColumn, ShippedKind } from './rules.ts';
+import type { ConsentEntry } from './store.ts';
 import { walkShippedTables } from './verify.ts';
 
 export const DATASETS_PREFIX = 'warehouse/datasets/';
@@ -54,6 +55,14 @@ export interface DatasetInput {
   /** ISO timestamp of the run (passed in so the files are a pure function of their input). */
   generatedAt: string;
   releases: readonly FormRelease[];
+  /** Which jurisdictions the release carries and which it leaves out, and why (the pipeline's consent check). */
+  consent?: ReleaseConsent;
+}
+
+/** The consent section of a manifest: the day the windows were computed for, and every jurisdiction's entry. */
+export interface ReleaseConsent {
+  releaseDate: string;
+  jurisdictions: ConsentEntry[];
 }
 
 export interface ManifestFile {
@@ -74,6 +83,7 @@ export interface DatasetManifest {
   forms: { formId: string; version: number; records: number; tables: { name: string; rows: number }[]; report: ReleaseReport }[];
   files: ManifestFile[];
   dictionary: { key: string; bytes: number; sha256: string };
+  consent?: ReleaseConsent;
 }
 
 export const sha256 = (body: Uint8Array): string => createHash('sha256').update(body).digest('hex');
@@ -85,6 +95,12 @@ export const datasetFolder = (formId: string, version: number): string => `${DAT
 export function datasetKey(formId: string, version: number, year: number | null, table: string, releaseId: string): string {
   // A folder per table: Athena reads every file under a table's location (shared/warehouse/layout.ts, tablePrefix).
   return `${datasetFolder(formId, version)}${table}/${PARTITION_COLUMN}=${year ?? UNKNOWN_YEAR_PARTITION}/${table}-${releaseId}.parquet`;
+}
+
+/** The release id a dataset file belongs to (its name is `<table>-<releaseId>.parquet`); undefined for any other key. */
+export function releaseIdOfKey(key: string): string | undefined {
+  const match = /\/([a-z0-9_]+)\/year=[^/]+\/([a-z0-9_]+)-([A-Za-z0-9_-]+)\.parquet$/.exec(key);
+  return match && match[1] === match[2] ? match[3] : undefined;
 }
 
 /** The year a record is filed under: the main table's first year column (the critical incident review's incident date). */
@@ -195,6 +211,7 @@ export function datasetFiles(input: DatasetInput): DatasetObject[] {
     forms,
     files,
     dictionary: { key: `${prefix}dictionary.csv`, bytes: dictionary.byteLength, sha256: sha256(dictionary) },
+    ...(input.consent ? { consent: input.consent } : {}),
   };
   objects.push({ key: `${prefix}manifest.json`, body: utf8(JSON.stringify(manifest, null, 2)), contentType: CONTENT_TYPES.json });
   return objects;

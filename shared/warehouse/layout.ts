@@ -12,6 +12,15 @@ import type { ShippedKind } from './rules.ts';
 
 export { DATASETS_PREFIX, PARTITION_COLUMN, UNKNOWN_YEAR_PARTITION } from './dataset.ts';
 
+/** Where a run stages each jurisdiction's extracted rows until it publishes (not de-identified yet). */
+export const STAGING_PREFIX = 'warehouse/staging/';
+/** What the warehouse tasks write: staging, the datasets, the release manifests and dictionaries (never reports/). */
+export const WAREHOUSE_WRITE_PATTERNS = ['warehouse/staging/*', 'warehouse/datasets/*', 'warehouse/releases/*'] as const;
+/** What they delete: a superseded release's datasets, and a run's staging once published. */
+export const WAREHOUSE_DELETE_PREFIXES = ['warehouse/staging/', 'warehouse/datasets/'] as const;
+/** Staged rows are not de-identified yet: what a failed run leaves expires after this many days. */
+export const STAGING_KEPT_DAYS = 1;
+
 /** Where Athena writes the results of the analysts' queries (the workgroup enforces it). */
 export const QUERY_RESULTS_PREFIX = 'warehouse/query-results/';
 

@@ -35,6 +35,9 @@ describe('warehouseWindow', () => {
   it('shares nothing without an agreement, or with one that says it does not share', () => {
     expect(warehouseWindow({}, '2026-12-03')).toEqual({ shares: false, reason: 'no agreement' });
     expect(warehouseWindow(agreement({ sharesWithWarehouse: false }), '2026-12-03')).toEqual({ shares: false, reason: 'not sharing' });
+    // A jurisdiction that left the partnership shares nothing more, even with its agreement still on record.
+    expect(warehouseWindow({ ...agreement(), active: false }, '2026-12-03')).toEqual({ shares: false, reason: 'inactive' });
+    expect(warehouseWindow({ ...agreement(), active: true }, '2026-12-03')).toMatchObject({ shares: true });
   });
 
   it('opens at the agreement start and closes the lag before the release', () => {
