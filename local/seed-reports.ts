@@ -15,7 +15,7 @@ import type { LocalStepFunctions } from './stepfunctions/service.ts';
 import { writeSyntheticReviews } from './synthetic-reviews.ts';
 
 /** Approved reviews a year per jurisdiction; the ones not listed get 12. */
-const YEARLY: Readonly<Record<string, number>> = {
+export const YEARLY_DEMO_REVIEWS: Readonly<Record<string, number>> = {
   'il-dcfs': 220,
   'ky-dcbs': 160,
   'va-dss': 120,
@@ -38,7 +38,7 @@ export async function seedDemoReports(client: DynamoDBDocumentClient, tableName:
   const months = (now.getTime() - from.getTime()) / (30.44 * 86_400_000);
   let reviews = 0;
   for (const j of (await new JurisdictionStore(tableName, client).list()).filter((x) => x.active)) {
-    const count = Math.round(((YEARLY[j.id] ?? 12) * months) / 12);
+    const count = Math.round(((YEARLY_DEMO_REVIEWS[j.id] ?? 12) * months) / 12);
     reviews += await writeSyntheticReviews(client, tableName, { jurisdictionId: j.id, count, from, to: now, seed: `demo-reports-${j.id}`, noticeEvery: 6 });
   }
   const arn = stepFunctions.byWorkflowId('reports').arn;

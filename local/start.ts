@@ -102,7 +102,7 @@ const surveysSeeded = import('./seed-survey.ts')
   );
 
 // Reports: after the people (the digests' recipients) and the survey results (the culture section) are in.
-void Promise.all([reviewsSeeded, surveysSeeded])
+const reportsSeeded = Promise.all([reviewsSeeded, surveysSeeded])
   .then(() => import('./seed-reports.ts'))
   .then(({ seedDemoReports }) => {
     const exports = cloud.assembly.buckets.find((b) => b.logicalId.startsWith('BucketsExports'));
@@ -118,6 +118,18 @@ void Promise.all([reviewsSeeded, surveysSeeded])
       ),
     (e: unknown) => {
       if (!stopping) console.error(`[local] demo reports not seeded: ${(e as Error).message}`);
+    },
+  );
+
+// The warehouse release: after the reports, so the two runs do not compete for the two cores.
+void reportsSeeded
+  .then(() => import('./seed-warehouse.ts'))
+  .then(({ seedDemoWarehouse }) => seedDemoWarehouse(cloud.storage, cloud.tableName, cloud.stepFunctions))
+  .then(
+    ({ reviews, status }) =>
+      log(status ? `demo warehouse: ${reviews} older approved reviews; release ${status.toLowerCase()} (see /warehouse)` : 'demo warehouse: a release is current already (see /warehouse)'),
+    (e: unknown) => {
+      if (!stopping) console.error(`[local] demo warehouse release not seeded: ${(e as Error).message}`);
     },
   );
 

@@ -4,10 +4,11 @@
  * Each table of each form version is a view named `<table>_v<n>` with the `year` partition column, as in the Glue
  * catalog. DuckDB is a devDependency: this never goes into a Lambda bundle.
  */
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { GetObjectCommand, ListBucketsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { DATASETS_PREFIX, type DatasetObject, PARTITION_COLUMN } from '#shared/warehouse/dataset.ts';
+import { DATASETS_PREFIX, type DatasetObject, PARTITION_COLUMN, RELEASES_PREFIX } from '#shared/warehouse/dataset.ts';
 
 /** The default folder: s3rver keeps objects under its own suffixed names, so DuckDB cannot read the emulator's folder. */
 export const DEFAULT_WAREHOUSE_DIR = path.resolve(import.meta.dirname, '..', '.local', 'warehouse');
@@ -132,6 +133,35 @@ export function writeDatasetObjects(dir: string, objects: readonly DatasetObject
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, o.body);
   }
+}
+
+/**
+ * Copies the warehouse files of the running local platform's exports bucket (the S3 emulator at `endpoint`) into
+ * `dir`, replacing what was there: the current release's datasets and every release's manifest and dictionary. The
+ * emulator stores objects under names of its own, which DuckDB cannot read in place (docs/warehouse.md).
+ */
+export async function pullLocalRelease(dir: string, endpoint: string): Promise<{ bucket: string; files: number }> {
+  const s3 = new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+  const bucket = (await s3.send(new ListBucketsCommand({}))).Buckets?.map((b) => b.Name ?? '').find((name) => name.includes('bucketsexports'));
+  if (!bucket) throw new Error(`No exports bucket at ${endpoint}: is the platform running (npm start)?`);
+  const keys: string[] = [];
+  for (const prefix of [DATASETS_PREFIX, RELEASES_PREFIX]) {
+    let token: string | undefined;
+    do {
+      const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+      keys.push(...(page.Contents ?? []).flatMap((c) => (c.Key ? [c.Key] : [])));
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+  }
+  rmSync(path.join(dir, 'warehouse'), { recursive: true, force: true });
+  const objects: DatasetObject[] = [];
+  for (const key of keys) {
+    const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    objects.push({ key, body: await out.Body!.transformToByteArray(), contentType: out.ContentType ?? 'application/octet-stream' });
+  }
+  writeDatasetObjects(dir, objects);
+  s3.destroy();
+  return { bucket, files: objects.length };
 }
 
 /** A result as a text table: numbers right-aligned, null shown as NULL. */

@@ -9,6 +9,7 @@ import { surveyResultsApi } from '#shared/survey/results-api.ts';
 import { webApi as api } from '#shared/site/api.ts';
 import { reviewActionApi } from '#shared/review/api.ts';
 import { reportsApi } from '#shared/reports/api.ts';
+import { warehouseApi } from '#shared/warehouse/web/api.ts';
 import { errorPage, page, PAGE_CSP } from '#shared/web/components/page.tsx';
 import type { PageInput } from '#shared/web/page-input.ts';
 
@@ -35,6 +36,11 @@ const reports = () =>
   Promise.all([import('#shared/reports/store.ts'), import('#shared/reports/web/store-reader.ts'), import('#shared/aws/document-client.ts')]).then(([{ ReportReleases }, { reportsReader }, { documentClient }]) =>
     reportsReader(new ReportReleases(documentClient, TABLE, requiredEnv('EXPORTS_BUCKET'))),
   );
+const warehousePages = () => import('#shared/warehouse/web/flow.tsx');
+// The warehouse releases: the switch and entries in the table (shared/warehouse/store.ts).
+const warehouseReleases = () =>
+  Promise.all([import('#shared/warehouse/store.ts'), import('#shared/aws/document-client.ts')]).then(([{ WarehouseReleases }, { documentClient }]) => new WarehouseReleases(documentClient, TABLE));
+const startWarehouse = () => import('#shared/warehouse/start.ts').then(({ startWarehouseRelease }) => startWarehouseRelease(requiredEnv('WAREHOUSE_STATE_MACHINE_ARN')));
 const startRun = (cadence: string, periodId: string) => import('#shared/reports/start.ts').then(({ startReportRun }) => startReportRun(requiredEnv('REPORTS_STATE_MACHINE_ARN'), cadence, periodId));
 // The review hand-off (records service, Step Functions client) loads with the first decision or link.
 const review = () => import('#shared/review/http.ts');
@@ -228,6 +234,15 @@ export const handler = httpFunction(
     'POST /reports/runs': route({
       ...reportsApi['POST /reports/runs'],
       handle: async (i) => (await reportPages()).startRun(await input(i), await reports(), startRun, i.body),
+    }),
+    // The warehouse feed's releases and the platform admins' start form (shared/warehouse/web/flow.tsx).
+    'GET /warehouse': route({
+      ...warehouseApi['GET /warehouse'],
+      handle: async (i) => (await warehousePages()).showWarehouse(await input(i), await warehouseReleases(), i.query),
+    }),
+    'POST /warehouse/releases': route({
+      ...warehouseApi['POST /warehouse/releases'],
+      handle: async () => (await warehousePages()).startRelease(startWarehouse),
     }),
     'GET /reports/{cadence}/{periodId}': route({
       ...reportsApi['GET /reports/{cadence}/{periodId}'],

@@ -47,6 +47,7 @@ export const ACTIONS = [
   'aggregates:read',
   'reports:read-own',
   'reports:run',
+  'warehouse:run',
   'survey:respond',
   'surveys:manage',
   'survey-results:read',
@@ -82,6 +83,7 @@ export const ACTION_DESCRIPTIONS: Record<Action, string> = {
   'aggregates:read': "the partnership's published reports and their tables (small cells suppressed; never raw records)",
   'reports:read-own': "the jurisdiction's own report of a period, unsuppressed (its own counts only), with its tables",
   'reports:run': 'start a report run for a period now (besides the schedules)',
+  'warehouse:run': "see the warehouse feed's releases (which jurisdictions each carries, its k-anonymity figures) and start one now (besides the monthly schedule)",
   'survey:respond': 'answer the anonymous safety culture survey through a wave link (no sign-in)',
   'surveys:manage': "open and close the jurisdiction's survey waves",
   'survey-results:read': "read the frozen results of the jurisdiction's closed survey waves (protected: small groups show no number), with CSV",
@@ -162,6 +164,7 @@ export const POLICY: Readonly<Record<Role, Readonly<Partial<Record<Action, Scope
     'survey-results:read-all': 'all',
     'survey-targets:manage': 'all',
     'reports:run': 'all',
+    'warehouse:run': 'all',
   },
 };
 

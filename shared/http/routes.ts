@@ -84,6 +84,8 @@ export const ROUTES = [
   { method: 'GET', path: '/reports', action: 'aggregates:read', function: 'web', summary: "The partnership's published reports by period, newest first, monthly and quarterly, and your jurisdiction's own beside them (HTML)" },
   { method: 'GET', path: '/reports/runs', action: 'reports:run', function: 'web', summary: 'The form that starts a report run for a cadence and period now (HTML, platform admins)' },
   { method: 'POST', path: '/reports/runs', action: 'reports:run', function: 'web', summary: 'Starts a report run for a cadence and period (HTML form post, platform admins)' },
+  { method: 'GET', path: '/warehouse', action: 'warehouse:run', function: 'web', summary: "The warehouse feed's current release, which jurisdictions it carries and its k-anonymity figures, earlier releases, and the form that starts one now (HTML, platform admins)" },
+  { method: 'POST', path: '/warehouse/releases', action: 'warehouse:run', function: 'web', summary: 'Starts a warehouse release now (HTML form post, platform admins)' },
   { method: 'GET', path: '/reports/{cadence}/{periodId}', action: 'aggregates:read', function: 'web', summary: "A period's protected report with its charts, tables and files (HTML)" },
   { method: 'GET', path: '/reports/{cadence}/{periodId}/files/{fileName}', action: 'aggregates:read', function: 'web', summary: "A file of a period's protected report: CSV, JSON, Parquet or the manifest (attachment)" },
   { method: 'GET', path: '/reports/{cadence}/{periodId}/jurisdictions/{jurisdictionId}', action: 'reports:read-own', function: 'web', summary: "Your jurisdiction's own report of a period, unsuppressed (HTML)" },

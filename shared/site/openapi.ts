@@ -11,6 +11,7 @@ import { recordsApi } from '#shared/records/api.ts';
 import { surveyApi, surveyWavesApi } from '#shared/survey/api.ts';
 import { surveyResultsApi } from '#shared/survey/results-api.ts';
 import { reportsApi } from '#shared/reports/api.ts';
+import { warehouseApi } from '#shared/warehouse/web/api.ts';
 import { reviewActionApi } from '#shared/review/api.ts';
 import { webApi } from '#shared/site/api.ts';
 import { CSRF_FIELD } from '#shared/web/csrf.ts';
@@ -23,7 +24,7 @@ const openapiApi = {
 };
 
 /** Every route's contract, by route key; a route without one is a bug that the OpenAPI build reports. */
-export const CONTRACTS: Record<string, RouteContract> = { ...healthApi, ...jurisdictionsApi, ...registryAdminApi, ...recordsApi, ...auditApi, ...dictionaryApi, ...authApi, ...openapiApi, ...webApi, ...surveyApi, ...surveyWavesApi, ...surveyResultsApi, ...reportsApi, ...reviewActionApi };
+export const CONTRACTS: Record<string, RouteContract> = { ...healthApi, ...jurisdictionsApi, ...registryAdminApi, ...recordsApi, ...auditApi, ...dictionaryApi, ...authApi, ...openapiApi, ...webApi, ...surveyApi, ...surveyWavesApi, ...surveyResultsApi, ...reportsApi, ...warehouseApi, ...reviewActionApi };
 
 export interface OpenApiOptions {
   /** The app's origin (APP_ORIGIN): the server a client calls, and whether the session cookie has the `__Host-` prefix. */

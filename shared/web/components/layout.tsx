@@ -40,6 +40,7 @@ const NAV: readonly NavItem[] = [
   { href: '/survey-targets', label: 'Survey targets', action: 'survey-targets:manage' },
   { href: '/reports', label: 'Reports', action: 'aggregates:read' },
   { href: '/reports/runs', label: 'Report runs', action: 'reports:run' },
+  { href: '/warehouse', label: 'Data warehouse', action: 'warehouse:run' },
   { href: '/audit', label: 'Audit log', action: 'audit:read-jurisdiction' },
   { href: '/registry', label: 'Registry', action: 'registry:manage' },
   { href: '/dictionary', label: 'Data dictionary' },

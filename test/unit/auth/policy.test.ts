@@ -55,6 +55,7 @@ const EXPECTED: Record<Action, [Scope | undefined, Scope | undefined, Scope | un
   'aggregates:read': [_, A, A, A, _],
   'reports:read-own': [_, O, O, _, _],
   'reports:run': [_, _, _, _, A],
+  'warehouse:run': [_, _, _, _, A],
   'survey:respond': [P, P, P, P, P],
   'surveys:manage': [_, _, O, _, _],
   'survey-results:read': [_, _, O, _, _],

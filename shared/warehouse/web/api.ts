@@ -1,0 +1,23 @@
+import * as z from 'zod/mini';
+import { contract } from '#shared/http/contract.ts';
+import { withMeta } from '#shared/zod-config.ts';
+
+const html = (description: string) => ({ description, contentType: 'text/html' });
+
+/** The platform admins' warehouse page (shared/warehouse/web/flow.tsx). */
+export const warehouseApi = {
+  'GET /warehouse': contract({
+    responses: {
+      200: html("The current warehouse release: each form version's records and k-anonymity figures, every jurisdiction in or out and why; earlier releases; the form that starts one now"),
+      403: html('Only platform admins see the warehouse releases'),
+    },
+  }),
+  'POST /warehouse/releases': contract({
+    form: true,
+    body: z.lazy(() => withMeta(z.strictObject({}), { description: 'The start form (platform admins): nothing but its form token' })),
+    responses: {
+      303: { description: 'The release started (Location header: the warehouse page, which says so)' },
+      403: html('The form token was missing or wrong, or the role does not start warehouse releases'),
+    },
+  }),
+};
