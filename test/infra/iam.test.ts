@@ -113,7 +113,7 @@ describe('IAM least privilege', () => {
         (s) => s.Effect === 'Deny' && allows({ ...s, Effect: 'Allow' }, 'dynamodb:UpdateItem') && allows({ ...s, Effect: 'Allow' }, 'dynamodb:DeleteItem'),
       );
     const writers = functions.filter((f) => allowStatementsOfRole(template, roleOf(f)).some((s) => allows(s, 'dynamodb:PutItem') || allows(s, 'dynamodb:UpdateItem')));
-    expect(writers.map((f) => f.id).sort()).toEqual(['auth', 'audit', 'jurisdictions', 'not-found', 'records', 'report-tasks', 'review-reply', 'review-tasks', 'survey', 'survey-tasks', 'web'].sort());
+    expect(writers.map((f) => f.id).sort()).toEqual(['auth', 'audit', 'jurisdictions', 'not-found', 'records', 'report-tasks', 'review-reply', 'review-tasks', 'survey', 'survey-tasks', 'warehouse-tasks', 'web'].sort());
     for (const f of writers) {
       const d = denies(f);
       expect(d, f.id).toHaveLength(1);
@@ -147,7 +147,7 @@ describe('IAM least privilege', () => {
     for (const action of ['dynamodb:Query', 'dynamodb:Scan', 'dynamodb:BatchWriteItem']) expect(statements.some((s) => allows(s, action)), action).toBe(false);
   });
 
-  it('registry-export and report-tasks can put objects in the exports bucket; jurisdictions, health and web cannot', () => {
+  it('registry-export, report-tasks and warehouse-tasks can put objects in the exports bucket; jurisdictions, health and web cannot', () => {
     const canPut = (id: string) =>
       allowStatementsOfRole(template, roleOf(fn(template, id))).some(
         (s) => allows(s, 's3:PutObject') && referencedIds(s.Resource).has(exportsId) && JSON.stringify(s.Resource).includes('/*'),
@@ -160,7 +160,28 @@ describe('IAM least privilege', () => {
     expect(canPut('web')).toBe(false);
     // Nobody else gets s3:PutObject anywhere.
     const putters = functions.filter((f) => allowStatementsOfRole(template, roleOf(f)).some((s) => allows(s, 's3:PutObject')));
-    expect(putters.map((f) => f.id).sort()).toEqual(['registry-export', 'report-tasks']);
+    expect(putters.map((f) => f.id).sort()).toEqual(['registry-export', 'report-tasks', 'warehouse-tasks']);
+  });
+
+  it('the warehouse workflow writes only under warehouse/ (never reports/), deletes only its staging and superseded datasets, and writes only its release items', () => {
+    const statements = allowStatementsOfRole(template, roleOf(fn(template, 'warehouse-tasks')));
+    const objectPatterns = (action: string) =>
+      statements
+        .filter((s) => allows(s, action) && referencedIds(s.Resource).has(exportsId))
+        .flatMap((s) => asArray(s.Resource))
+        .map((r) => JSON.stringify(r))
+        .filter((r) => r.includes('/'))
+        .map((r) => /\/([^"]*)"/.exec(r)![1])
+        .sort();
+    expect(objectPatterns('s3:PutObject')).toEqual(['warehouse/datasets/*', 'warehouse/releases/*', 'warehouse/staging/*']);
+    expect(objectPatterns('s3:DeleteObject')).toEqual(['warehouse/datasets/*', 'warehouse/staging/*']);
+    // Nobody else deletes objects of the exports bucket.
+    const deleters = functions.filter((f) => allowStatementsOfRole(template, roleOf(f)).some((s) => allows(s, 's3:DeleteObject')));
+    expect(deleters.map((f) => f.id)).toEqual(['warehouse-tasks']);
+    const writes = statements.filter((s) => allows(s, 'dynamodb:PutItem') || allows(s, 'dynamodb:UpdateItem'));
+    expect(writes.length).toBeGreaterThan(0);
+    for (const s of writes) expect(s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys']).toEqual(['PARTNERSHIP#WAREHOUSE']);
+    for (const action of ['dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:Scan', 'dynamodb:PartiQLSelect']) expect(statements.some((s) => allows(s, action)), action).toBe(false);
   });
 
   it("the web function reads only published releases' files of the exports bucket, never the ledger or the partial aggregates; health reads none", () => {

@@ -15,7 +15,7 @@ import { parquetMetadata } from 'hyparquet';
 import { releaseRecords, syntheticReviews } from '#local/warehouse-demo.ts';
 import { datasetFiles, type DatasetManifest } from '#shared/warehouse/dataset.ts';
 import { deidentifyRelease } from '#shared/warehouse/deidentify.ts';
-import { DATASETS_PREFIX, datasetTables, GLUE_TYPES, QUERY_RESULTS_PREFIX, tablePrefix, UNKNOWN_YEAR_PARTITION, warehouseForms, yearFolder } from '#shared/warehouse/layout.ts';
+import { DATASETS_PREFIX, datasetTables, GLUE_TYPES, QUERY_RESULTS_PREFIX, STAGING_KEPT_DAYS, STAGING_PREFIX, tablePrefix, UNKNOWN_YEAR_PARTITION, warehouseForms, yearFolder } from '#shared/warehouse/layout.ts';
 import {
   allows,
   allowStatementsOfRole,
@@ -153,10 +153,30 @@ describe('the warehouse in AWS (Glue catalog, Athena workgroup, analyst role)', 
     expect(c.ResultConfiguration.OutputLocation).toEqual({ 'Fn::Join': ['', ['s3://', { Ref: exportsId }, `/${QUERY_RESULTS_PREFIX}`]] });
   });
 
-  it('query results expire from the exports bucket; the other objects keep their lifecycle', () => {
+  it("query results and what a failed run leaves in staging expire from the exports bucket (staging's old versions too); the other objects keep their lifecycle", () => {
     const rules = resources(template, 'AWS::S3::Bucket')[exportsId]?.Properties?.LifecycleConfiguration?.Rules as Props[];
     expect(rules).toContainEqual(expect.objectContaining({ Prefix: QUERY_RESULTS_PREFIX, ExpirationInDays: QUERY_RESULTS_KEPT_DAYS, Status: 'Enabled' }));
-    expect(rules.filter((r) => r.ExpirationInDays !== undefined).map((r) => r.Prefix)).toEqual([QUERY_RESULTS_PREFIX]);
+    expect(rules).toContainEqual(expect.objectContaining({ Prefix: STAGING_PREFIX, ExpirationInDays: STAGING_KEPT_DAYS, NoncurrentVersionExpiration: { NoncurrentDays: 1 }, Status: 'Enabled' }));
+    expect(rules.filter((r) => r.ExpirationInDays !== undefined).map((r) => r.Prefix).sort()).toEqual([QUERY_RESULTS_PREFIX, STAGING_PREFIX].sort());
+  });
+
+  it('the release workflow: Plan, a Map that extracts each sharing jurisdiction, Publish; started monthly on the 3rd by a schedule', () => {
+    const machines = Object.entries(resources(template, 'AWS::StepFunctions::StateMachine')).filter(([, r]) => r.Metadata?.['npcs:workflow-id'] === 'warehouse');
+    expect(machines).toHaveLength(1);
+    const [machineId, machine] = machines[0]!;
+    const definition = JSON.stringify(machine.Properties?.DefinitionString);
+    for (const state of ['Plan', 'ExtractJurisdictions', 'Publish']) expect(definition).toContain(`\\"${state}\\"`);
+    const schedules = Object.values(resources(template, 'AWS::Scheduler::Schedule')).filter((r) => r.Metadata?.['npcs:workflow-id'] === 'warehouse-monthly');
+    expect(schedules).toHaveLength(1);
+    expect(schedules[0]?.Properties?.ScheduleExpression).toBe('cron(0 7 3 * ? *)');
+    expect(JSON.stringify(schedules[0]?.Properties?.Target?.Arn)).toContain(machineId);
+  });
+
+  it('k and the county are deploy settings with safe defaults, refused out of range', () => {
+    expect(loadConfig(() => undefined)).toMatchObject({ warehouseK: 5, warehouseCountyAllowed: false });
+    expect(loadConfig((k) => (k === 'warehouseK' ? '11' : k === 'warehouseCountyAllowed' ? 'true' : undefined))).toMatchObject({ warehouseK: 11, warehouseCountyAllowed: true });
+    expect(errorOf(() => loadConfig((k) => (k === 'warehouseK' ? '1' : undefined)))).toMatch(/warehouseK: .*at least 2/);
+    expect(errorOf(() => loadConfig((k) => (k === 'warehouseCountyAllowed' ? 'yes' : undefined)))).toMatch(/warehouseCountyAllowed/);
   });
 
   it('the bytes-scanned cutoff is a setting: given in context, refused below the Athena minimum', () => {

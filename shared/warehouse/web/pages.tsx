@@ -10,6 +10,8 @@ const LONG_DATE = new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone
 const DATE_TIME = new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' });
 const day = (iso: string) => LONG_DATE.format(new Date(`${iso.slice(0, 10)}T00:00:00Z`));
 const count = (n: number) => n.toLocaleString('en-US');
+/** The window's last day: `until` is exclusive. */
+const dayBefore = (iso: string) => new Date(Date.parse(`${iso.slice(0, 10)}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
 
 export const NOT_SHARED: Record<NotSharedReason, string> = {
   'no agreement': 'No: no data-sharing agreement on record',
@@ -44,9 +46,9 @@ export function WarehousePage({ csrf, current, earlier, alert }: WarehousePagePr
         The national fatality-review center’s warehouse receives de-identified, record-level research sets of approved critical incident reviews and safety notices. A release is made on the 3rd of each month; only the
         records of jurisdictions whose data-sharing agreement allows it, approved within their agreement’s window, are in it. Each release replaces the one before.
       </p>
-      <form class="usa-form" method="post" action="/warehouse/releases">
+      <form method="post" action="/warehouse/releases">
         <input type="hidden" name={CSRF_FIELD} value={csrf} />
-        <p class="usa-hint">A release started now reads the registry’s agreements and the approved records as they are today. The current release stays until the new one has finished (a few minutes).</p>
+        <p>A release started now reads the registry’s agreements and the approved records as they are today. The current release stays until the new one has finished (a few minutes).</p>
         <button class="usa-button" type="submit">
           Start a release now
         </button>
@@ -126,7 +128,7 @@ function CurrentRelease({ release }: { release: WarehouseRelease }) {
             </th>
             <td data-label="State">{j.state}</td>
             <td data-label="In this release">{j.shares ? 'Yes' : NOT_SHARED[j.reason]}</td>
-            <td data-label="Records approved">{j.shares ? `${day(j.from)} to before ${day(j.until)}` : ''}</td>
+            <td data-label="Records approved">{j.shares ? `${day(j.from)} through ${day(dayBefore(j.until))}` : ''}</td>
             <td data-label="Records">{j.shares ? count(j.records) : ''}</td>
           </tr>
         ))}
