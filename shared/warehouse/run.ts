@@ -117,6 +117,13 @@ export class WarehouseRun {
     const { plan } = z.parse(publishInputSchema, raw);
     const now = (this.deps.now ?? (() => new Date()))();
     const sharing = plan.jurisdictions.filter((e) => e.shares);
+    const current = await this.releases.current();
+    if (current?.releaseId === plan.releaseId) {
+      // A retry of a publish that switched (its answer was lost): finish the clean-up, change nothing else.
+      const removed = await this.removeOlderReleases(plan.releaseId);
+      await deleteKeys(this.deps.bucket, sharing.map((e) => stagingKey(plan.runId, e.id)));
+      return { published: true, releaseId: plan.releaseId, records: current.forms.reduce((n, f) => n + f.records, 0), files: current.files.length, removed };
+    }
     const staged = await Promise.all(
       sharing.map(async (e) => {
         const body = await getObject(this.deps.bucket, stagingKey(plan.runId, e.id));
