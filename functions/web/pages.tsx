@@ -40,7 +40,7 @@ const warehousePages = () => import('#shared/warehouse/web/flow.tsx');
 // The warehouse releases: the switch and entries in the table (shared/warehouse/store.ts).
 const warehouseReleases = () =>
   Promise.all([import('#shared/warehouse/store.ts'), import('#shared/aws/document-client.ts')]).then(([{ WarehouseReleases }, { documentClient }]) => new WarehouseReleases(documentClient, TABLE));
-const startWarehouse = () => import('#shared/warehouse/start.ts').then(({ startWarehouseRelease }) => startWarehouseRelease(requiredEnv('WAREHOUSE_STATE_MACHINE_ARN')));
+const startWarehouse = (reason: string) => import('#shared/warehouse/start.ts').then(({ startWarehouseRelease }) => startWarehouseRelease(requiredEnv('WAREHOUSE_STATE_MACHINE_ARN'), reason));
 const startRun = (cadence: string, periodId: string) => import('#shared/reports/start.ts').then(({ startReportRun }) => startReportRun(requiredEnv('REPORTS_STATE_MACHINE_ARN'), cadence, periodId));
 // The review hand-off (records service, Step Functions client) loads with the first decision or link.
 const review = () => import('#shared/review/http.ts');
@@ -242,7 +242,7 @@ export const handler = httpFunction(
     }),
     'POST /warehouse/releases': route({
       ...warehouseApi['POST /warehouse/releases'],
-      handle: async () => (await warehousePages()).startRelease(startWarehouse),
+      handle: async (i) => (await warehousePages()).startRelease(await input(i), await warehouseReleases(), startWarehouse, i.body),
     }),
     'GET /reports/{cadence}/{periodId}': route({
       ...reportsApi['GET /reports/{cadence}/{periodId}'],

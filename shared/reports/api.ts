@@ -26,6 +26,7 @@ export const reportsApi = {
     },
   }),
   'GET /reports/runs': contract({
+    query: z.lazy(() => z.strictObject({ started: withMeta(z.optional(z.string().check(z.maxLength(40))), { description: 'The period whose run was just started (the form redirects here): the page says so' }) })),
     responses: { 200: html('The form that starts a report run for a cadence and period now, and the published periods (platform admins)'), 403: html('Only platform admins start report runs') },
   }),
   'POST /reports/runs': contract({

@@ -24,7 +24,7 @@ import { datasetFiles, DATASETS_PREFIX, releaseIdOfKey, type DatasetManifest, ty
 import { deidentifyRelease, type ReleaseRecord, type ReleaseSettings } from './deidentify.ts';
 import { extractJurisdiction, type StagedJurisdiction } from './extract.ts';
 import { STAGING_PREFIX, warehouseForms } from './layout.ts';
-import { WarehouseReleases, type ConsentEntry, type FormReleaseSummary, type WarehouseRelease } from './store.ts';
+import { RELEASE_REASON_MAX, WarehouseReleases, type ConsentEntry, type FormReleaseSummary, type WarehouseRelease } from './store.ts';
 
 export interface WarehouseRunDeps {
   client: DynamoDBDocumentClient;
@@ -55,6 +55,7 @@ const runPlanSchema = z.lazy(() =>
     startedAt: z.string(),
     releaseDate: z.string().check(z.regex(DAY)),
     trigger: z.enum(TRIGGERS),
+    reason: z.optional(z.string().check(z.maxLength(RELEASE_REASON_MAX))),
     jurisdictions: z.array(planEntrySchema),
   }),
 );
@@ -62,7 +63,7 @@ export type RunPlan = z.infer<typeof runPlanSchema>;
 
 export const planInputSchema = z.lazy(() =>
   z.object({
-    input: z.object({ trigger: z.optional(z.enum(TRIGGERS)) }),
+    input: z.object({ trigger: z.optional(z.enum(TRIGGERS)), reason: z.optional(z.string().check(z.maxLength(RELEASE_REASON_MAX))) }),
     requestedAt: z.iso.datetime({ offset: true }),
     runId: z.string().check(z.regex(RUN_ID)),
   }),
@@ -95,7 +96,7 @@ export class WarehouseRun {
       const who = { id: j.id, name: j.name, state: j.state };
       return window.shares ? { ...who, shares: true, from: window.from, until: window.until, records: 0 } : { ...who, shares: false, reason: window.reason };
     });
-    const run: RunPlan = { runId: input.runId, releaseId: releaseIdOf(startedAt, input.runId), startedAt, releaseDate, trigger: input.input.trigger ?? 'schedule', jurisdictions: entries };
+    const run: RunPlan = { runId: input.runId, releaseId: releaseIdOf(startedAt, input.runId), startedAt, releaseDate, trigger: input.input.trigger ?? 'schedule', ...(input.input.reason ? { reason: input.input.reason } : {}), jurisdictions: entries };
     const sharing = entries.filter((e) => e.shares).map((e) => e.id);
     logger.info('warehouse release planned', { releaseId: run.releaseId, sharing: sharing.length, notSharing: entries.length - sharing.length });
     return { run, sharing };
@@ -151,6 +152,7 @@ export class WarehouseRun {
       publishedAt: now.toISOString(),
       releaseDate: plan.releaseDate,
       trigger: plan.trigger,
+      ...(plan.reason ? { reason: plan.reason } : {}),
       manifestKey: manifestObject.key,
       dictionaryKey: manifest.dictionary.key,
       files: manifest.files.map((f) => f.key),

@@ -7,6 +7,9 @@ import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } fro
 import { keys } from '#shared/storage/keys.ts';
 import type { NotSharedReason } from './consent.ts';
 
+/** The longest reason an on-demand release keeps. */
+export const RELEASE_REASON_MAX = 500;
+
 /** What a release says of one jurisdiction: in, with its window and records, or out, and why. */
 export type ConsentEntry =
   | { id: string; name: string; state: string; shares: true; from: string; until: string; records: number }
@@ -38,6 +41,8 @@ export interface WarehouseRelease {
   /** The day the consent windows were computed for (YYYY-MM-DD, UTC). */
   releaseDate: string;
   trigger: 'schedule' | 'on_demand';
+  /** Why a platform admin started it (on demand only). */
+  reason?: string;
   manifestKey: string;
   dictionaryKey: string;
   /** Every Parquet file of the release: what the next release removes. */

@@ -30,7 +30,7 @@ const editor = { subject: 'it-warehouse', role: 'platform_admin', requestId: 'it
 
 async function run(): Promise<{ status: string; cause?: string }> {
   const name = `it-warehouse-${randomBytes(6).toString('hex')}`;
-  const { executionArn } = await sfn().send(new StartExecutionCommand({ stateMachineArn: inject('stateMachineArns').warehouse!, name, input: JSON.stringify({ trigger: 'on_demand' }) }));
+  const { executionArn } = await sfn().send(new StartExecutionCommand({ stateMachineArn: inject('stateMachineArns').warehouse!, name, input: JSON.stringify({ trigger: 'on_demand', reason: 'Integration test of the warehouse workflow' }) }));
   return until(
     'the warehouse execution to end',
     async () => {
@@ -81,6 +81,7 @@ describe('warehouse workflow', () => {
 
     expect(await run()).toEqual({ status: 'SUCCEEDED' });
     const first = (await releases().current())!;
+    expect(first).toMatchObject({ trigger: 'on_demand', reason: 'Integration test of the warehouse workflow' });
     expect(entryOf(first, a)).toMatchObject({ shares: true, from: '2015-01-01', until: first.releaseDate, records: 30 });
     expect(entryOf(first, b)).toMatchObject({ shares: true, records: 12 });
     expect(entryOf(first, none)).toEqual({ id: none, name: `Warehouse test ${none}`, state: 'WY', shares: false, reason: 'no agreement' });

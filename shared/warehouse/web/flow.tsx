@@ -3,24 +3,36 @@
  * which jurisdictions it carries and its k-anonymity figures, earlier releases, and the form that starts one now.
  * The stack has authorized the route's action (warehouse:run) already.
  */
+import { ValidationError } from '#shared/errors.ts';
 import type { HttpResult } from '#shared/http/response.ts';
+import type { PostedFields } from '#shared/web/form-values.ts';
 import { page } from '#shared/web/components/page.tsx';
 import type { PageInput } from '#shared/web/page-input.ts';
 import type { WarehouseReleases } from '../store.ts';
-import { WarehousePage } from './pages.tsx';
+import { WarehousePage, type StartFormState } from './pages.tsx';
 
 /** GET /warehouse */
 export async function showWarehouse(i: PageInput, releases: WarehouseReleases, query: Record<string, string | undefined> = {}): Promise<HttpResult> {
-  const [current, earlier] = await Promise.all([releases.current(), releases.list()]);
   const alert =
     query.started === '1'
       ? ({ type: 'success', text: 'The release has started. It replaces the current one when it has finished, in a few minutes: reload this page to see it.' } as const)
       : undefined;
-  return page({ title: 'Data warehouse', path: '/warehouse', principal: i.principal, csrfToken: i.csrf, children: <WarehousePage csrf={i.csrf} current={current} earlier={earlier} alert={alert} /> });
+  return warehousePage(i, releases, { alert }, 200);
 }
 
-/** POST /warehouse/releases: starts the workflow, then 303 back to the page, which says so. */
-export async function startRelease(start: () => Promise<unknown>): Promise<HttpResult> {
-  await start();
-  return { statusCode: 303, headers: { location: '/warehouse?started=1', 'cache-control': 'no-store' }, body: '' };
+async function warehousePage(i: PageInput, releases: WarehouseReleases, form: StartFormState, status: number): Promise<HttpResult> {
+  const [current, earlier] = await Promise.all([releases.current(), releases.list()]);
+  return page({ title: 'Data warehouse', path: '/warehouse', principal: i.principal, csrfToken: i.csrf, children: <WarehousePage csrf={i.csrf} current={current} earlier={earlier} form={form} /> }, status);
+}
+
+/** POST /warehouse/releases: started (303 back to the page, which says so), or the page again naming what is wrong (422). */
+export async function startRelease(i: PageInput, releases: WarehouseReleases, start: (reason: string) => Promise<unknown>, posted: PostedFields): Promise<HttpResult> {
+  const reason = (Array.isArray(posted.reason) ? posted.reason[0] : posted.reason) ?? '';
+  try {
+    await start(reason);
+    return { statusCode: 303, headers: { location: '/warehouse?started=1', 'cache-control': 'no-store' }, body: '' };
+  } catch (error) {
+    if (error instanceof ValidationError) return warehousePage(i, releases, { reason, errors: error.fieldErrors }, 422);
+    throw error;
+  }
 }

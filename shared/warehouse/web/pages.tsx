@@ -1,10 +1,12 @@
 /** The platform admins' warehouse page markup (shared/warehouse/web/flow.tsx serves it). */
 import { formRegistry } from '#shared/forms/registry.ts';
-import { AlertBox, type Alert } from '#shared/web/components/alerts.tsx';
+import type { FieldError } from '#shared/errors.ts';
+import { AlertBox, ErrorSummary, type Alert } from '#shared/web/components/alerts.tsx';
 import { DataTable } from '#shared/web/components/data-table.tsx';
+import { RequiredTextarea } from '#shared/web/components/form-group.tsx';
 import { CSRF_FIELD } from '#shared/web/csrf.ts';
 import type { NotSharedReason } from '../consent.ts';
-import type { ConsentEntry, WarehouseRelease } from '../store.ts';
+import { RELEASE_REASON_MAX, type ConsentEntry, type WarehouseRelease } from '../store.ts';
 
 const LONG_DATE = new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone: 'UTC' });
 const DATE_TIME = new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' });
@@ -30,25 +32,43 @@ function formTitle(formId: string, version: number): string {
   }
 }
 
+export interface StartFormState {
+  alert?: Alert | undefined;
+  reason?: string;
+  errors?: readonly FieldError[];
+}
+
 export interface WarehousePageProps {
   csrf: string;
   current: WarehouseRelease | undefined;
   earlier: readonly WarehouseRelease[];
-  alert?: Alert | undefined;
+  form?: StartFormState;
 }
 
-export function WarehousePage({ csrf, current, earlier, alert }: WarehousePageProps) {
+export function WarehousePage({ csrf, current, earlier, form = {} }: WarehousePageProps) {
+  const reasonError = form.errors?.find((e) => e.field === 'reason')?.message;
   return (
     <>
-      {alert ? <AlertBox alert={alert} /> : null}
+      {form.errors?.length ? <ErrorSummary errors={form.errors.map((e) => ({ href: '#release-reason', message: e.message }))} /> : null}
+      {form.alert ? <AlertBox alert={form.alert} /> : null}
       <h1>Data warehouse</h1>
       <p class="usa-intro">
         The national fatality-review center’s warehouse receives de-identified, record-level research sets of approved critical incident reviews and safety notices. A release is made on the 3rd of each month; only the
         records of jurisdictions whose data-sharing agreement allows it, approved within their agreement’s window, are in it. Each release replaces the one before.
       </p>
-      <form method="post" action="/warehouse/releases">
+      <h2>Start a release now</h2>
+      <form class="usa-form usa-form--large" method="post" action="/warehouse/releases">
         <input type="hidden" name={CSRF_FIELD} value={csrf} />
-        <p>A release started now reads the registry’s agreements and the approved records as they are today. The current release stays until the new one has finished (a few minutes).</p>
+        <p>A release started now reads the registry’s agreements and the approved records as they are today, for example after a jurisdiction withdrew its consent. The current release stays until the new one has finished (a few minutes).</p>
+        <RequiredTextarea
+          id="release-reason"
+          name="reason"
+          label="Why a release is needed now"
+          hint="Kept with the release and shown in the list below."
+          maxLength={RELEASE_REASON_MAX}
+          value={form.reason}
+          error={reasonError}
+        />
         <button class="usa-button" type="submit">
           Start a release now
         </button>
@@ -67,7 +87,10 @@ export function WarehousePage({ csrf, current, earlier, alert }: WarehousePagePr
                   {current?.releaseId === r.releaseId ? ' (current)' : ''}
                 </th>
                 <td data-label="Published">{DATE_TIME.format(new Date(r.publishedAt))}</td>
-                <td data-label="Started by">{TRIGGER[r.trigger]}</td>
+                <td data-label="Started by">
+                  {TRIGGER[r.trigger]}
+                  {r.reason ? `: ${r.reason}` : ''}
+                </td>
                 <td data-label="Records">{count(r.forms.reduce((n, f) => n + f.records, 0))}</td>
                 <td data-label="Jurisdictions in it">
                   {r.jurisdictions.filter((j) => j.shares).length} of {r.jurisdictions.length}

@@ -104,6 +104,37 @@ describe('web pages in Chromium', () => {
     });
   }
 
+  it("shows the warehouse releases to a platform admin, who starts one with a reason (and is told when it has none)", async () => {
+    const ctx = await context(chromium.browser, 1280);
+    const page = await ctx.newPage();
+    await signInAs(page, 'demo-platform-admin');
+    expect((await page.goto(`${cloud.url}/warehouse`))?.status()).toBe(200);
+    expect(await page.getByRole('link', { name: 'Data warehouse' }).getAttribute('aria-current')).toBe('page');
+    await checkA11y(page, 'warehouse');
+
+    // No reason (blanks get past the browser's required check): the page again, with the error summary pointing at the field.
+    await page.getByLabel('Why a release is needed now').fill('   ');
+    await page.getByRole('button', { name: 'Start a release now' }).click();
+    await expect.poll(() => page.locator('#error-summary').count()).toBe(1);
+    expect(await page.locator('#error-summary').textContent()).toContain('Say why a release is needed now');
+    await checkA11y(page, 'warehouse-no-reason');
+
+    await page.getByLabel('Why a release is needed now').fill('A jurisdiction withdrew its consent (e2e)');
+    await page.getByRole('button', { name: 'Start a release now' }).click();
+    await page.waitForURL(/\/warehouse\?started=1$/);
+    expect(await page.locator('.usa-alert--success').textContent()).toContain('The release has started');
+    // The release is listed with its reason once it has finished, and is the current one.
+    await expect
+      .poll(async () => (await page.reload(), await page.locator('main').textContent()) ?? '', { timeout: 60_000, interval: 1000 })
+      .toMatch(/\(current\)\s*.*Started by a platform admin: A jurisdiction withdrew its consent \(e2e\)/s);
+    expect(await page.locator('#current-heading').count()).toBe(1);
+    await checkA11y(page, 'warehouse-released');
+    // The report run form says the same after its redirect.
+    await page.goto(`${cloud.url}/reports/runs?started=2026-Q1`);
+    expect(await page.locator('.usa-alert--success').textContent()).toContain('The run for 2026-Q1 has started');
+    await ctx.close();
+  });
+
   it('starts a safety notice from home; its section, review and error pages, and the 413 and 500 pages, have no violations', async () => {
     const ctx = await context(chromium.browser, 1280);
     const page = await ctx.newPage();
