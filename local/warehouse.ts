@@ -23,10 +23,10 @@ FROM improvement_opportunities_v1 o
 JOIN critical_incident_review_v1 r ON r.record_key = o.record_key
 GROUP BY r.cause_category, o.io_theme
 ORDER BY opportunities DESC, r.cause_category, o.io_theme`,
-  incidentsByAgeBandAndYear: `SELECT year, child_age_band, COUNT(*) AS incidents, SUM(CASE WHEN incident_type = 'fatality' THEN 1 ELSE 0 END) AS fatalities
+  incidentsByAgeBandAndYear: `SELECT incident_date AS incident_year, child_age_band, COUNT(*) AS incidents, SUM(CASE WHEN incident_type = 'fatality' THEN 1 ELSE 0 END) AS fatalities
 FROM critical_incident_review_v1
-GROUP BY year, child_age_band
-ORDER BY year, child_age_band`,
+GROUP BY incident_date, child_age_band
+ORDER BY incident_year, child_age_band`,
   reviewsByStateAndYear: `SELECT state, review_date AS review_year, COUNT(*) AS reviews, SUM(CASE WHEN review_stage = 'full_systems_analysis' THEN 1 ELSE 0 END) AS full_systems_analyses
 FROM critical_incident_review_v1
 GROUP BY state, review_date

@@ -80,7 +80,7 @@ describe('the README queries through DuckDB', () => {
 
     it('incidents by age band and year', async () => {
       const { rows } = await warehouse.query(EXAMPLE_QUERIES.incidentsByAgeBandAndYear);
-      const expected = groupCount(reviews, (r) => ({ year: yearOf(r.answers.incident_date), child_age_band: String(r.answers.child_age_band) }), 'incidents', {
+      const expected = groupCount(reviews, (r) => ({ incident_year: yearOf(r.answers.incident_date), child_age_band: String(r.answers.child_age_band) }), 'incidents', {
         fatalities: (r) => (r.answers.incident_type === 'fatality' ? 1 : 0),
       });
       expect(canonical(rows)).toEqual(expected);
@@ -117,7 +117,7 @@ describe('the README queries through DuckDB', () => {
 
     it('incidents by age band and year follow the generalized bands and withheld years', async () => {
       const { rows } = await warehouse.query(EXAMPLE_QUERIES.incidentsByAgeBandAndYear);
-      const expected = groupCount(main(), (r) => ({ year: r.incident_date ?? null, child_age_band: r.child_age_band ?? null }), 'incidents', {
+      const expected = groupCount(main(), (r) => ({ incident_year: r.incident_date ?? null, child_age_band: r.child_age_band ?? null }), 'incidents', {
         fatalities: (r) => (r.incident_type === 'fatality' ? 1 : 0),
       });
       expect(canonical(rows)).toEqual(expected);
