@@ -27,10 +27,10 @@ ORDER BY opportunities DESC, r.cause_category, o.io_theme`,
 FROM critical_incident_review_v1
 GROUP BY incident_date, child_age_band
 ORDER BY incident_year, child_age_band`,
-  reviewsByStateAndYear: `SELECT state, review_date AS review_year, COUNT(*) AS reviews, SUM(CASE WHEN review_stage = 'full_systems_analysis' THEN 1 ELSE 0 END) AS full_systems_analyses
+  reviewTimelinessByState: `SELECT state, COUNT(*) AS reviews, SUM(CASE WHEN days_to_review = '0-30' THEN 1 ELSE 0 END) AS within_30_days, SUM(CASE WHEN days_to_review IN ('31-60', '61-90') THEN 1 ELSE 0 END) AS within_90_days, SUM(CASE WHEN days_to_review IN ('91-180', '181-365', '366+') THEN 1 ELSE 0 END) AS later, SUM(CASE WHEN days_to_review IS NULL THEN 1 ELSE 0 END) AS dates_missing
 FROM critical_incident_review_v1
-GROUP BY state, review_date
-ORDER BY state, review_year`,
+GROUP BY state
+ORDER BY state`,
 } as const;
 
 export type Row = Record<string, string | number | boolean | null>;

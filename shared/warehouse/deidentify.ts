@@ -9,7 +9,7 @@ import type { FormDefinition } from '#forms/types.ts';
 import { type Cell, type ExportColumn, type ExportedRecord, exportLayout } from '#shared/forms/export-columns.ts';
 import { US_STATE_CODES } from '#shared/jurisdictions/model.ts';
 import { enforceKAnonymity, type KAnonymityReport } from './kanonymity.ts';
-import { type ColumnPlan, type DropReason, planColumn, type ShippedColumn } from './rules.ts';
+import { bandLabels, type ColumnPlan, DERIVED_INTERVALS, type DropReason, intervalBand, planColumn, type ShippedColumn } from './rules.ts';
 
 export type { DropReason, ShippedColumn } from './rules.ts';
 
@@ -125,9 +125,13 @@ function planTable(
     if (plan.action === 'drop') dropped.push({ column: `${name}.${plan.column}`, reason: plan.reason });
     else shipped.push({ column: plan.column, source: (columns[i] as ExportColumn).name, transform: plan.transform });
   }
+  // Derived intervals go on the main table (the one with the geography), from two of its date columns.
+  const dates = new Set(columns.filter((c) => c.kind === 'date').map((c) => c.name));
+  const intervals = geography.length === 0 ? [] : DERIVED_INTERVALS.filter((d) => d.formId === def.formId && dates.has(d.from) && dates.has(d.to));
+  const intervalColumns: ShippedColumn[] = intervals.map((d) => ({ name: d.name, label: d.label, source: null, field: null, kind: 'band', quasiIdentifier: false, values: bandLabels(d.edges, true) }));
   return {
     name,
-    columns: [...shipped.map((s) => s.column), ...geography],
+    columns: [...shipped.map((s) => s.column), ...intervalColumns, ...geography],
     ship(source, key, jurisdiction) {
       const row: Record<string, Cell> = {};
       for (const s of shipped) {
@@ -140,6 +144,7 @@ function planTable(
         if (raw !== null && value === null) invalid.cells++;
         row[s.column.name] = value;
       }
+      for (const d of intervals) row[d.name] = intervalBand(d, source[d.from] ?? null, source[d.to] ?? null);
       for (const g of geography) row[g.name] = g.name === 'state' ? (STATES.includes(jurisdiction.state) ? jurisdiction.state : null) : (jurisdiction.county ?? null);
       return row;
     },

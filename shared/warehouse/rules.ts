@@ -6,6 +6,8 @@
 import type { Field, FormDefinition } from '#forms/types.ts';
 import { choicesOf, findField } from '#shared/forms/definition.ts';
 import type { Cell, ExportColumn } from '#shared/forms/export-columns.ts';
+import { REVIEW_TIMELINESS_STANDARD_DAYS } from '#shared/policy.ts';
+import { daysBetween } from '#shared/reports/datasets.ts';
 
 export type DropReason = 'rule drop' | 'direct identifier' | 'free text' | 'no rule' | 'keep on a text column';
 
@@ -56,6 +58,38 @@ export function yearOf(value: Cell): number | null {
   const date = new Date(Date.UTC(y, mo - 1, d));
   // Rejects 2023-02-30 and the like: a malformed value is not a date to take a year from.
   return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d ? y : null;
+}
+
+/**
+ * Intervals between two dates of a record, shipped as bands of days and never as the dates: what research needs of a
+ * process (review timeliness) when Safe Harbor ships dates as years only. A band of days between two agency events
+ * says nothing of the child and, with the years, narrows no date to less than a month, so it is not a
+ * quasi-identifier. Declared here by form and field names; a version without both dates ships no such column.
+ */
+export interface DerivedInterval {
+  formId: string;
+  name: string;
+  label: string;
+  from: string;
+  to: string;
+  edges: readonly number[];
+}
+
+export const DERIVED_INTERVALS: readonly DerivedInterval[] = [
+  {
+    formId: 'critical_incident_review',
+    name: 'days_to_review',
+    label: 'Days from notification to review, banded (the first band is within the review standard)',
+    from: 'notification_date',
+    to: 'review_date',
+    edges: [0, REVIEW_TIMELINESS_STANDARD_DAYS + 1, 61, 91, 181, 366],
+  },
+];
+
+/** The band of days from `from` to `to` (days written YYYY-MM-DD); null when either is missing or `to` comes first. */
+export function intervalBand(interval: DerivedInterval, from: Cell, to: Cell): string | null {
+  const days = daysBetween(from, to);
+  return days === undefined ? null : bandOf(days, interval.edges, true);
 }
 
 /** Band edges as shipped: for an age, every edge at or over 90 is folded into one top band starting at 90. */
