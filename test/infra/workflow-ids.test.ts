@@ -38,13 +38,14 @@ describe('state machines are found by workflow id, not by count or position', ()
 
   it('a second Workflow passes the four nag packs, and the local assembly names both by id and the schedule by its workflow', () => {
     const assembly = readAssembly(outdir);
-    expect(assembly.stateMachines.map((m) => m.id).sort()).toEqual(['registry-export', 'reports', 'review', 'review-digest', 'second-workflow', 'survey-daily', 'survey-invitations']);
+    expect(assembly.stateMachines.map((m) => m.id).sort()).toEqual(['registry-export', 'reports', 'review', 'review-digest', 'second-workflow', 'survey-daily', 'survey-invitations', 'warehouse']);
     expect(assembly.schedules.map((s) => [s.id, s.workflowId]).sort()).toEqual([
       ['registry-export-weekly', 'registry-export'],
       ['reports-monthly', 'reports'],
       ['reports-quarterly', 'reports'],
       ['review-digest-daily', 'review-digest'],
       ['survey-daily', 'survey-daily'],
+      ['warehouse-monthly', 'warehouse'],
     ]);
   });
 

@@ -3,11 +3,12 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
-import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { Cadence } from '#shared/reports/model.ts';
 import type { PlatformFunction } from '../platform-function.ts';
 import { Workflow } from '../workflow.ts';
+import { planPerJurisdictionPublish } from './per-jurisdiction.ts';
 import { MAIL_RETRY } from './review.ts';
 
 export interface ReportsWorkflowProps {
@@ -46,22 +47,7 @@ export class ReportsWorkflow extends Construct {
       logRetention: props.logRetention,
       timeout: Duration.hours(2),
       transientErrors: [MAIL_RETRY],
-      definition: (steps) =>
-        steps
-          .invoke('Plan', props.tasks, {
-            payload: sfn.TaskInput.fromObject({ task: 'plan', 'input.$': '$', 'requestedAt.$': '$$.Execution.StartTime', 'runId.$': '$$.Execution.Name' }),
-            resultPath: '$.plan',
-          })
-          .next(
-            steps.map('AggregateJurisdictions', props.tasks, {
-              itemsPath: '$.plan.jurisdictions',
-              itemSelector: { task: 'aggregate', 'plan.$': '$.plan.run', 'jurisdictionId.$': '$$.Map.Item.Value' },
-              maxConcurrency: 4,
-              retryFailures: 3,
-            }),
-          )
-          .next(steps.invoke('Publish', props.tasks, { payload: sfn.TaskInput.fromObject({ task: 'publish', 'plan.$': '$.plan.run' }), resultPath: '$.published' }))
-          .next(new sfn.Succeed(this, 'Published')),
+      definition: (steps) => planPerJurisdictionPublish(this, steps, props.tasks, { mapId: 'AggregateJurisdictions', itemTask: 'aggregate', itemsPath: '$.plan.jurisdictions' }),
     });
     for (const cadence of props.cadences) {
       this.workflow.schedule(cadence === 'monthly' ? 'Monthly' : 'Quarterly', {

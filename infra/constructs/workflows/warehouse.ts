@@ -3,10 +3,11 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
-import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { PlatformFunction } from '../platform-function.ts';
 import { Workflow } from '../workflow.ts';
+import { planPerJurisdictionPublish } from './per-jurisdiction.ts';
 
 export interface WarehouseWorkflowProps {
   readonly key: kms.IKey;
@@ -35,22 +36,7 @@ export class WarehouseWorkflow extends Construct {
       alarmTopic: props.alarmTopic,
       logRetention: props.logRetention,
       timeout: Duration.hours(2),
-      definition: (steps) =>
-        steps
-          .invoke('Plan', props.tasks, {
-            payload: sfn.TaskInput.fromObject({ task: 'plan', 'input.$': '$', 'requestedAt.$': '$$.Execution.StartTime', 'runId.$': '$$.Execution.Name' }),
-            resultPath: '$.plan',
-          })
-          .next(
-            steps.map('ExtractJurisdictions', props.tasks, {
-              itemsPath: '$.plan.sharing',
-              itemSelector: { task: 'extract', 'plan.$': '$.plan.run', 'jurisdictionId.$': '$$.Map.Item.Value' },
-              maxConcurrency: 4,
-              retryFailures: 3,
-            }),
-          )
-          .next(steps.invoke('Publish', props.tasks, { payload: sfn.TaskInput.fromObject({ task: 'publish', 'plan.$': '$.plan.run' }), resultPath: '$.published' }))
-          .next(new sfn.Succeed(this, 'Published')),
+      definition: (steps) => planPerJurisdictionPublish(this, steps, props.tasks, { mapId: 'ExtractJurisdictions', itemTask: 'extract', itemsPath: '$.plan.sharing' }),
     });
     this.workflow.schedule('Monthly', {
       scheduleId: 'warehouse-monthly',
