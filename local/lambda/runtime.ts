@@ -114,8 +114,8 @@ export class LambdaRuntime {
       stdout: true,
       stderr: true,
     });
-    worker.stdout.pipe(this.logSink, { end: false });
-    worker.stderr.pipe(this.logSink, { end: false });
+    // Forwarded chunk by chunk: a pipe per worker would add listeners to the one sink for every function that runs.
+    for (const stream of [worker.stdout, worker.stderr]) stream.on('data', (chunk: Buffer) => this.logSink.write(chunk));
     const env: Environment = { worker, pending: new Map() };
     worker.on('message', (m: { invocationId: number } & InvokeResult) => {
       const p = env.pending.get(m.invocationId);
