@@ -137,8 +137,19 @@ describe('reports workflow', () => {
     const { revision: _revision, ...sameRun } = again;
     expect((await releases().switchTo(sameRun, new Date().toISOString()))?.revision).toBe(again.revision);
     expect((await releases().get('quarterly', '2019-Q2'))?.revision).toBe(again.revision);
-    // Same data, same ledger: the same cells shown and suppressed.
-    expect((await releases().document(again, 'partnership'))!.tables).toEqual(shared.tables);
+    // Same data, same ledger: the same cells shown and suppressed. The registry is shared with the other test files,
+    // which may add an active jurisdiction between two runs (a new row changes the tables); then compare the next two
+    // runs that cover the same jurisdictions.
+    let before = { release, tables: shared.tables };
+    let after = again;
+    const sameJurisdictions = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((j) => b.includes(j));
+    for (let attempt = 0; attempt < 3 && !sameJurisdictions(before.release.jurisdictions, after.jurisdictions); attempt++) {
+      before = { release: after, tables: (await releases().document(after, 'partnership'))!.tables };
+      expect(await run({ cadence: 'quarterly', periodId: '2019-Q2' })).toMatchObject({ status: 'SUCCEEDED' });
+      after = (await releases().get('quarterly', '2019-Q2'))!;
+    }
+    expect(after.jurisdictions.toSorted()).toEqual(before.release.jurisdictions.toSorted());
+    expect((await releases().document(after, 'partnership'))!.tables).toEqual(before.tables);
     await new Promise((r) => setTimeout(r, 1000));
     expect(await mailTo(lead)).toHaveLength(1);
     expect(await mailTo(admin)).toHaveLength(1);
@@ -152,7 +163,7 @@ describe('reports workflow', () => {
     const failed = await run({ cadence: 'quarterly', periodId: '2019-Q3' });
     expect(failed.status).toBe('FAILED');
     // Failed where it should: the corrupt record, not anything else.
-    expect(failed.cause).toContain('has no answers to count');
+    expect(failed.cause).toContain('has no answers');
     expect(await releases().get('quarterly', '2019-Q3')).toBeUndefined();
     await client.send(new DeleteCommand({ TableName: tableName(), Key: key }));
     expect(await run({ cadence: 'quarterly', periodId: '2019-Q3' })).toMatchObject({ status: 'SUCCEEDED' });
