@@ -23,7 +23,7 @@ export const safetyNoticeV2 = {
     {
       field: 'recommended_actions',
       reason:
-        'Replaced by the repeating group "actions": one entry for each action recipients are asked to take, so each can be acknowledged and followed up on its own. Notices of version 1 keep their text in recommended_actions.',
+        'Replaced by the repeating group "actions": one entry for each action recipient jurisdictions are asked to take, so actions can be listed and counted one by one. A version 1 notice keeps its text in recommended_actions.',
     },
   ],
   sections: [
