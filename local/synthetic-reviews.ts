@@ -1,13 +1,14 @@
 /**
  * Synthetic approved critical incident reviews, for the demo's published reports and the bench's 100,000: valid
  * answers of the form's first version (fictional: no real case), with skewed categories so that reports have large,
- * small and empty cells. Written straight into the records partition as the records service lays them out, as
+ * small and empty cells; and, when asked, safety notices of the notice's latest version (the one new notices use). Written straight into the records partition as the records service lays them out, as
  * approved records: going through the review workflow would start one execution and send emails per record.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { CAUSE_CATEGORIES, CHILD_AGE_BANDS, EXTERNAL_PARTNERS, IMPROVEMENT_STATUS, RACE, THEMES } from '#forms/codes.ts';
 import { timeSortableId } from '#shared/audit/ids.ts';
+import { formRegistry } from '#shared/forms/registry.ts';
 import { sampleCriticalIncidentReview, sampleSafetyNotice } from '#shared/forms/samples.ts';
 import type { Answers } from '#shared/forms/types.ts';
 import { toItem, type RecordView } from '#shared/records/model.ts';
@@ -73,14 +74,24 @@ export function syntheticReviewAnswers(random: Random, approvedAt: Date, index: 
   return answers;
 }
 
-/** One approved safety notice's answers (a theme from the shared list, skewed like the reviews' themes). */
+/** The safety notice version synthetic notices are written with: the latest, as for any new notice. */
+export const SYNTHETIC_NOTICE_VERSION = formRegistry.latestVersion('safety_notice');
+
+/**
+ * One approved safety notice's answers, of SYNTHETIC_NOTICE_VERSION (a theme from the shared list, skewed like the
+ * reviews' themes; its deadlines in order after the notice date).
+ */
 export function syntheticNoticeAnswers(random: Random, jurisdictionId: string, approvedAt: Date, index: number): Answers {
+  const noticeDate = addDays(approvedAt, -Math.floor(random() * 10));
+  const actBy = addDays(noticeDate, 30 + Math.floor(random() * 150));
   return {
     ...(sampleSafetyNotice(jurisdictionId) as unknown as Answers),
-    notice_date: day(addDays(approvedAt, -Math.floor(random() * 10))),
+    notice_date: day(noticeDate),
     theme: skewed(random, THEMES.map((t) => t.code), 0.75),
     title: `Synthetic notice ${index + 1} of ${jurisdictionId}`,
-    review_by_date: day(addDays(approvedAt, 365)),
+    acknowledge_by: day(addDays(noticeDate, 14)),
+    act_by: day(actBy),
+    review_by_date: day(addDays(actBy, 365)),
   };
 }
 
@@ -133,7 +144,13 @@ export async function writeSyntheticReviews(client: DynamoDBDocumentClient, tabl
     if (batch.length === 25) await flush();
     if (spec.noticeEvery && random() < 1 / spec.noticeEvery) {
       const noticeId = timeSortableId(approvedAt, Uint8Array.from({ length: 10 }, () => Math.floor(random() * 256)));
-      const notice: RecordView = { ...record, recordId: noticeId, formId: 'safety_notice', answers: syntheticNoticeAnswers(random, spec.jurisdictionId, approvedAt, i) };
+      const notice: RecordView = {
+        ...record,
+        recordId: noticeId,
+        formId: 'safety_notice',
+        formVersion: SYNTHETIC_NOTICE_VERSION,
+        answers: syntheticNoticeAnswers(random, spec.jurisdictionId, approvedAt, i),
+      };
       const noticeKey = keys.record(noticeId);
       batch.push({ pk: keys.owned(spec.jurisdictionId, noticeKey.partition), sk: noticeKey.sk, ...toItem(notice), approvedAt: at });
       if (batch.length === 25) await flush();

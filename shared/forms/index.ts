@@ -36,4 +36,4 @@ export {
 } from './storage-codec.ts';
 export { dictionaryRows, changelogRows, dictionaryCsv, changelogCsv, type DictionaryRow, type ChangelogRow } from './dictionary.ts';
 export { DictionaryBody, dictionaryHtmlDocument } from './dictionary-html.tsx';
-export { sampleCriticalIncidentReview, sampleSurveyResponse, sampleSafetyNotice } from './samples.ts';
+export { sampleCriticalIncidentReview, sampleSurveyResponse, sampleSafetyNotice, sampleSafetyNoticeV1 } from './samples.ts';

@@ -2,7 +2,7 @@
  * Complete, valid example answers for each form (fictional, no real case): for tests, the bench, local
  * seeding and API examples. Typed with AnswersOf, so a definition change that breaks them fails to compile.
  */
-import type { criticalIncidentReviewV1, safetyCultureSurveyV1, safetyNoticeV1 } from '#forms/index.ts';
+import type { criticalIncidentReviewV1, safetyCultureSurveyV1, safetyNoticeV1, safetyNoticeV2 } from '#forms/index.ts';
 import type { AnswersOf } from './types.ts';
 
 type Review = AnswersOf<typeof criticalIncidentReviewV1>;
@@ -125,7 +125,31 @@ export function sampleSurveyResponse(unit: string, seed = 0): AnswersOf<typeof s
   };
 }
 
-export function sampleSafetyNotice(jurisdiction: string): AnswersOf<typeof safetyNoticeV1> {
+/** A notice of the latest version, the one new notices are written with. */
+export function sampleSafetyNotice(jurisdiction: string): AnswersOf<typeof safetyNoticeV2> {
+  return {
+    issuing_jurisdiction: jurisdiction,
+    notice_type: 'lesson_learned',
+    theme: 'safe_sleep',
+    title: 'Ask about sleep arrangements at every home visit with an infant',
+    notice_date: '2024-05-01',
+    systemic_issue: 'Sleep arrangements were recorded at intake but not carried into the in-home case plan.',
+    evidence: 'Four of the eleven infant reviews approved in 2023 found the same gap; the visit checklists of two units had no sleep question.',
+    actions: [
+      { action: 'Add sleep arrangements to the in-home visit checklist.' },
+      { action: 'Check the sleep arrangements question in supervision for every open case with an infant.' },
+    ],
+    acknowledge_by: '2024-05-15',
+    act_by: '2024-08-31',
+    audience: ['frontline_staff', 'supervisors'],
+    review_by_date: '2025-05-01',
+    contact_role: 'Safety science team',
+    contact_mailbox: 'safety-notices@agency.example.gov',
+  };
+}
+
+/** A notice as version 1 asked it: for records stored before version 2 (they keep version 1). */
+export function sampleSafetyNoticeV1(jurisdiction: string): AnswersOf<typeof safetyNoticeV1> {
   return {
     issuing_jurisdiction: jurisdiction,
     notice_date: '2024-05-01',

@@ -103,7 +103,10 @@ export function releaseIdOfKey(key: string): string | undefined {
   return match && match[1] === match[2] ? match[3] : undefined;
 }
 
-/** The year a record is filed under: the main table's first year column (the critical incident review's incident date). */
+/**
+ * The year a record is filed under: the main table's first year column (the critical incident review's incident date,
+ * the safety notice's notice date from version 2; version 1 ships no year).
+ */
 function partitionYears(main: ShippedTable): Map<string, number | null> {
   const column = main.columns.find((c) => c.kind === 'year');
   const years = new Map<string, number | null>();
@@ -142,7 +145,7 @@ export function dictionaryCsv(releases: readonly FormRelease[]): string {
         form_version: form.version,
         table: t.name,
         name: PARTITION_COLUMN,
-        label: "Partition: the record's incident year (from the folder name; empty when suppressed)",
+        label: "Partition: the record's year, a review's incident year or a notice's year (from the folder name; empty when suppressed or not shipped)",
         kind: 'year',
         quasi_identifier: 'yes',
         allowed_values: '',

@@ -55,7 +55,7 @@ describe('the warehouse in AWS (Glue catalog, Athena workgroup, analyst role)', 
   const statements = allowStatementsOfRole(template, roleId);
 
   it('the warehouse datasets are the published record forms: the critical incident review and the safety notice, never the anonymous survey', () => {
-    expect(warehouseForms().map((f) => `${f.formId}@${f.version}`)).toEqual(['critical_incident_review@1', 'safety_notice@1']);
+    expect(warehouseForms().map((f) => `${f.formId}@${f.version}`)).toEqual(['critical_incident_review@1', 'safety_notice@1', 'safety_notice@2']);
     const draft = { ...criticalIncidentReviewV1, version: 2, status: 'draft' } as FormDefinition;
     expect(warehouseForms([criticalIncidentReviewV1, draft]).map((f) => f.version)).toEqual([1]);
   });
@@ -68,7 +68,7 @@ describe('the warehouse in AWS (Glue catalog, Athena workgroup, analyst role)', 
   });
 
   it('a table per shipped table of each warehouse form version, and no other', () => {
-    expect(glueTables.map((t) => t.TableInput.Name).sort()).toEqual(['critical_incident_review_v1', 'improvement_opportunities_v1', 'safety_notice_v1']);
+    expect(glueTables.map((t) => t.TableInput.Name).sort()).toEqual(['actions_v2', 'critical_incident_review_v1', 'improvement_opportunities_v1', 'safety_notice_v1', 'safety_notice_v2']);
     expect(glueTables.some((t) => String(t.TableInput.Name).includes('survey'))).toBe(false);
   });
 
@@ -85,10 +85,23 @@ describe('the warehouse in AWS (Glue catalog, Athena workgroup, analyst role)', 
     expect(io).toMatchObject({ record_key: 'string', instance: 'int', io_theme: 'string', io_due_date: 'int' });
   });
 
+  it('the safety notice v2 tables: codes, audience flags and the years of its dates; no free text, contact or full date; the actions only counted', () => {
+    const columns = Object.fromEntries(tableNamed('safety_notice_v2').StorageDescriptor.Columns.map((c: Props) => [c.Name, c.Type]));
+    expect(columns).toMatchObject({ record_key: 'string', notice_type: 'string', theme: 'string', audience___supervisors: 'int', notice_date: 'int', acknowledge_by: 'int', act_by: 'int', review_by_date: 'int', state: 'string' });
+    for (const gone of ['issuing_jurisdiction', 'title', 'systemic_issue', 'evidence', 'contact_role', 'contact_mailbox', 'year']) expect(columns, gone).not.toHaveProperty(gone);
+    // Each action is free text: its table carries only which notice it belongs to and its number.
+    expect(tableNamed('actions_v2').StorageDescriptor.Columns.map((c: Props) => [c.Name, c.Type])).toEqual([
+      ['record_key', 'string'],
+      ['instance', 'int'],
+    ]);
+  });
+
   it.each([
     ['critical_incident_review_v1', tablePrefix('critical_incident_review', 1, 'critical_incident_review')],
     ['improvement_opportunities_v1', tablePrefix('critical_incident_review', 1, 'improvement_opportunities')],
     ['safety_notice_v1', tablePrefix('safety_notice', 1, 'safety_notice')],
+    ['safety_notice_v2', tablePrefix('safety_notice', 2, 'safety_notice')],
+    ['actions_v2', tablePrefix('safety_notice', 2, 'actions')],
   ])('%s: Parquet in a folder of its own, partitioned by year with projection (no crawler)', (name, prefix) => {
     const input = tableNamed(name);
     expect(prefix.startsWith(DATASETS_PREFIX)).toBe(true);

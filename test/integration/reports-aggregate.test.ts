@@ -70,7 +70,7 @@ describe('aggregating one jurisdiction for a release', () => {
     // Two opportunities per review, the sample's cause for each but the amended ones.
     expect(partial.counts.improvement_opportunities_by_cause?.['2026-04']).toEqual({ drowning: 2, medical: 2 });
     expect(partial.counts.safety_notices_by_theme).toEqual({ '2026-06': { safe_sleep: 1 } });
-    expect(partial.formVersions).toEqual({ critical_incident_review: [1], safety_notice: [1] });
+    expect(partial.formVersions).toEqual({ critical_incident_review: [1], safety_notice: [2] });
     expect(partial.recordsCounted).toBe(6);
     // The query's filter sends only what may count: not the submitted one, nor those approved outside the year to date.
     expect(partial.itemsRead).toBe(6);

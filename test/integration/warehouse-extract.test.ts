@@ -33,7 +33,7 @@ describe('the warehouse extract of one jurisdiction', () => {
     const review = staged.records.find((r) => r.recordId === inside.recordId)!;
     expect(review).toMatchObject({ formId: CIR, formVersion: 1 });
     expect(review.rows.main).toMatchObject({ record_id: inside.recordId, cause_category: 'drowning' });
-    expect(staged.records.find((r) => r.recordId === notice.recordId)).toMatchObject({ formId: 'safety_notice', formVersion: 1 });
+    expect(staged.records.find((r) => r.recordId === notice.recordId)).toMatchObject({ formId: 'safety_notice', formVersion: 2 });
 
     // No window, nothing read; another jurisdiction's handle is refused.
     expect(await extractJurisdiction(tableOf(jid), who(jid), { shares: false, reason: 'not sharing' })).toEqual({ jurisdiction: who(jid), itemsRead: 0, records: [] });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { THEMES } from '#forms/codes.ts';
-import { criticalIncidentReviewV1 as review, FORM_VERSIONS, safetyCultureSurveyV1 as survey, safetyNoticeV1 as notice } from '#forms/index.ts';
+import { NOTICE_TYPES, THEMES } from '#forms/codes.ts';
+import { criticalIncidentReviewV1 as review, FORM_VERSIONS, safetyCultureSurveyV1 as survey, safetyNoticeV1 as notice, safetyNoticeV2 as noticeV2 } from '#forms/index.ts';
 import type { FormDefinition, LikertField } from '#forms/types.ts';
 import { definitionProblems } from '#shared/forms/check-definition.ts';
 import { fieldIndex, leafFields } from '#shared/forms/definition.ts';
@@ -69,9 +69,24 @@ describe('the form definitions', () => {
 
   it('improvement opportunities and safety notices share one theme list', () => {
     const ioTheme = fieldIndex(review).get('io_theme')?.field;
-    const noticeTheme = fieldIndex(notice).get('theme')?.field;
     expect(ioTheme?.type === 'single_choice' && ioTheme.choices).toBe(THEMES);
-    expect(noticeTheme?.type === 'single_choice' && noticeTheme.choices).toBe(THEMES);
+    for (const def of [notice, noticeV2]) {
+      const noticeTheme = fieldIndex(def).get('theme')?.field;
+      expect(noticeTheme?.type === 'single_choice' && noticeTheme.choices).toBe(THEMES);
+    }
+  });
+
+  it('safety notice v2: free text never reaches the warehouse, codes do, and dates only as their year', () => {
+    const tagsOf = (name: string) => fieldIndex(noticeV2).get(name)?.field.tags;
+    for (const text of ['title', 'systemic_issue', 'evidence', 'action', 'contact_role']) {
+      expect(tagsOf(text), text).toStrictEqual({ sensitivity: 'free_text', deid: 'drop', role: 'none' });
+    }
+    for (const code of ['notice_type', 'theme', 'audience']) expect(tagsOf(code), code).toStrictEqual({ sensitivity: 'none', deid: 'keep', role: 'dimension' });
+    for (const date of ['notice_date', 'acknowledge_by', 'act_by', 'review_by_date']) expect(tagsOf(date), date).toMatchObject({ sensitivity: 'none', deid: 'year_only' });
+    // Kept as the v1 variable so that levels compare across versions.
+    const level = fieldIndex(noticeV2).get('notice_type')?.field;
+    expect(level?.label).toBe('Level');
+    expect(level?.type === 'single_choice' && level.choices).toBe(NOTICE_TYPES);
   });
 
   it('race is multi-select in federal categories with stand-alone unknown and declined', () => {
@@ -83,7 +98,7 @@ describe('the form definitions', () => {
   });
 
   it('direct identifiers are dropped on de-identification, and the notice contact is one', () => {
-    expect(fieldIndex(notice).get('contact_mailbox')?.field.tags).toMatchObject({ sensitivity: 'direct_identifier', deid: 'drop' });
+    for (const def of [notice, noticeV2]) expect(fieldIndex(def).get('contact_mailbox')?.field.tags).toMatchObject({ sensitivity: 'direct_identifier', deid: 'drop' });
     for (const def of FORM_VERSIONS) {
       for (const { field } of fieldIndex(def).values()) if (field.tags.sensitivity === 'direct_identifier') expect(field.tags.deid).toBe('drop');
     }

@@ -32,15 +32,16 @@ describe('data dictionary', () => {
   it('has one row per variable of every version of every form, plus computed scores', () => {
     const defs = formRegistry.all();
     const rows = dictionaryRows(defs);
+    const names = (def: FormDefinition) => [...fieldIndex(def).keys(), ...(def.scores ?? []).flatMap((s) => [`${s.name}_mean`, `${s.name}_pct_positive`])];
+    const firstVersionWith = (def: FormDefinition, name: string) => formRegistry.versions(def.formId).find((d) => names(d).includes(name))?.version;
     for (const def of defs) {
       const mine = rows.filter((r) => r.form_id === def.formId && r.form_version === def.version);
-      const expected = [...fieldIndex(def).keys(), ...(def.scores ?? []).flatMap((s) => [`${s.name}_mean`, `${s.name}_pct_positive`])];
-      expect(mine.map((r) => r.variable_name).sort()).toStrictEqual(expected.sort());
+      expect(mine.map((r) => r.variable_name).sort()).toStrictEqual(names(def).sort());
       for (const row of mine) {
         expect(row.field_label).not.toBe('');
         expect(row.sensitivity).not.toBe('');
         expect(row.deid_rule).not.toBe('');
-        expect(row.version_added).toBe(1);
+        expect(row.version_added).toBe(firstVersionWith(def, row.variable_name));
       }
     }
   });
@@ -75,6 +76,21 @@ describe('data dictionary', () => {
       [1, 2, 'systemic_issue', 'changed', '', ''],
       [1, 2, 'urgent', 'added', '', ''],
     ]);
+  });
+
+  it('shows what safety notice v2 changed: the actions replace recommended_actions (declared), deadlines and evidence are new', () => {
+    const notices = formRegistry.versions('safety_notice');
+    const log = changelogRows(notices).filter((r) => r.to_version === 2);
+    const change = (name: string) => log.find((r) => r.variable_name === name);
+    expect(change('recommended_actions')).toMatchObject({ change: 'removed', breaking: 'y', declared_reason: expect.stringContaining('actions') });
+    for (const added of ['evidence', 'actions', 'action', 'acknowledge_by', 'act_by', 'contact_role']) expect(change(added)?.change, added).toBe('added');
+    expect(log.filter((r) => r.breaking === 'y').map((r) => r.variable_name)).toStrictEqual(['recommended_actions']);
+    const rows = dictionaryRows(notices).filter((r) => r.form_version === 2);
+    const row = (name: string) => rows.find((r) => r.variable_name === name);
+    expect(row('notice_type')).toMatchObject({ field_label: 'Level', version_added: 1, version_changed: 2 });
+    expect(row('action')).toMatchObject({ repeating_group: 'actions', sensitivity: 'free_text', deid_rule: 'drop', version_added: 2 });
+    for (const date of ['notice_date', 'acknowledge_by', 'act_by', 'review_by_date']) expect(row(date)?.deid_rule, date).toBe('year_only');
+    expect(row('act_by')?.validation).toBe('date YYYY-MM-DD; not before acknowledge_by');
   });
 
   it('renders CSV with the REDCap-like header and quoted cells', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { criticalIncidentReviewV1 as review, safetyCultureSurveyV1 as survey, safetyNoticeV1 as notice } from '#forms/index.ts';
+import { criticalIncidentReviewV1 as review, safetyCultureSurveyV1 as survey, safetyNoticeV1 as noticeV1, safetyNoticeV2 as notice } from '#forms/index.ts';
 import { ValidationError } from '#shared/errors.ts';
-import { sampleCriticalIncidentReview, sampleSafetyNotice, sampleSurveyResponse } from '#shared/forms/samples.ts';
+import { sampleCriticalIncidentReview, sampleSafetyNotice, sampleSafetyNoticeV1, sampleSurveyResponse } from '#shared/forms/samples.ts';
 import { defaultToday } from '#shared/forms/schema.ts';
 import { assertSubmission, validateDraft, validateSubmission } from '#shared/forms/validate.ts';
 import { TEST_CONTEXT } from './fixtures.ts';
@@ -15,6 +15,25 @@ describe('readable errors', () => {
     expect(validateSubmission(review, sampleCriticalIncidentReview(), ctx).ok).toBe(true);
     expect(validateSubmission(survey, sampleSurveyResponse('north'), ctx).ok).toBe(true);
     expect(validateSubmission(notice, sampleSafetyNotice('ky'), ctx).ok).toBe(true);
+    expect(validateSubmission(noticeV1, sampleSafetyNoticeV1('ky'), ctx).ok).toBe(true);
+  });
+
+  it("a notice's deadlines out of order, and its actions outside 1 to 10", () => {
+    const notify = (changes: Record<string, unknown>) => errorsOf(validateSubmission(notice, { ...sampleSafetyNotice('ky'), ...changes }, ctx));
+    expect(notify({ acknowledge_by: '2024-04-30', act_by: '2024-04-30', review_by_date: '2024-04-30' })).toStrictEqual([
+      { field: 'acknowledge_by', message: "Acknowledgement deadline can't be before the notice date" },
+    ]);
+    expect(notify({ act_by: '2024-05-14', review_by_date: '2024-05-13' })).toStrictEqual([
+      { field: 'act_by', message: "Action deadline can't be before the acknowledgement deadline" },
+      { field: 'review_by_date', message: "Review or expiry date can't be before the action deadline" },
+    ]);
+    expect(notify({ actions: [] })).toStrictEqual([{ field: 'actions', message: 'Add at least 1 action' }]);
+    expect(notify({ actions: Array.from({ length: 11 }, () => ({ action: 'Check the checklist.' })) })).toStrictEqual([
+      { field: 'actions', message: 'Enter no more than 10 actions' },
+    ]);
+    expect(notify({ actions: [{ action: 'x'.repeat(1001) }] })).toStrictEqual([
+      { field: 'actions[0].action', message: expect.stringMatching(/^Action .*1,?000 characters/) },
+    ]);
   });
 
   it('a notification date before the incident date', () => {
@@ -181,7 +200,7 @@ describe('throwing variant and context', () => {
     expect(validateSubmission(survey, sampleSurveyResponse('north'), north).ok).toBe(true);
     expect(validateSubmission(survey, sampleSurveyResponse('north'), south).ok).toBe(false);
     expect(validateSubmission(survey, sampleSurveyResponse('north'), { ...north }).ok).toBe(true);
-    const late = { ...sampleSafetyNotice('ky'), notice_date: '2025-06-30', review_by_date: '2026-06-30' };
+    const late = { ...sampleSafetyNotice('ky'), notice_date: '2025-06-30', acknowledge_by: '2025-07-15', act_by: '2025-09-30', review_by_date: '2026-06-30' };
     expect(validateSubmission(notice, late, { ...ctx, today: '2025-06-30' }).ok).toBe(true);
     expect(errorsOf(validateSubmission(notice, late, { ...ctx, today: '2025-06-29' }))).toStrictEqual([
       { field: 'notice_date', message: "Notice date can't be in the future" },

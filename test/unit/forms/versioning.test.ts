@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { FORM_VERSIONS, safetyNoticeV1 } from '#forms/index.ts';
+import { FORM_VERSIONS, safetyNoticeV1, safetyNoticeV2 } from '#forms/index.ts';
 import type { FormDefinition } from '#forms/types.ts';
 import { NotFoundError } from '#shared/errors.ts';
 import { exportLayout, mergeLayouts } from '#shared/forms/export-columns.ts';
 import { assertPlatformForms, createRegistry, formRegistry, getForm, latestVersion } from '#shared/forms/registry.ts';
-import { sampleSafetyNotice } from '#shared/forms/samples.ts';
+import { sampleSafetyNotice, sampleSafetyNoticeV1 } from '#shared/forms/samples.ts';
 import { validateSubmission } from '#shared/forms/validate.ts';
 import {
   canonicalJson,
@@ -23,8 +23,8 @@ const lock = JSON.parse(readFileSync(new URL('../../../forms/published.lock.json
 type Mutable<T> = { -readonly [K in keyof T]: T[K] extends object ? Mutable<T[K]> : T[K] };
 type Def = Mutable<FormDefinition>;
 
-/** A copy of the safety notice as a new version, edited by `edit`. */
-function nextVersion(edit: (d: Def) => void, from: FormDefinition = safetyNoticeV1): FormDefinition {
+/** A copy of the latest safety notice as a new version, edited by `edit`. */
+function nextVersion(edit: (d: Def) => void, from: FormDefinition = safetyNoticeV2): FormDefinition {
   const def = structuredClone(from) as Def;
   def.version = from.version + 1;
   edit(def);
@@ -43,41 +43,41 @@ describe('published versions are locked', () => {
 
   it('detects a published version edited in place', () => {
     const edited = nextVersion((d) => {
-      d.version = 1;
+      d.version = 2;
       field(d, 'title').label = 'Headline';
     });
-    const problems = lockProblems([edited, ...FORM_VERSIONS.filter((d) => d.formId !== 'safety_notice')], lock);
+    const problems = lockProblems([edited, ...FORM_VERSIONS.filter((d) => d !== safetyNoticeV2)], lock);
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatch(/safety_notice v1 was published and has changed/);
+    expect(problems[0]).toMatch(/safety_notice v2 was published and has changed/);
   });
 
   it('detects a published version that was removed, demoted or never locked', () => {
-    const withoutNotice = FORM_VERSIONS.filter((d) => d.formId !== 'safety_notice');
-    expect(lockProblems(withoutNotice, lock)).toStrictEqual([
-      'safety_notice v1 is locked but missing from the registry: published versions must stay readable',
+    const withoutLatest = FORM_VERSIONS.filter((d) => d !== safetyNoticeV2);
+    expect(lockProblems(withoutLatest, lock)).toStrictEqual([
+      'safety_notice v2 is locked but missing from the registry: published versions must stay readable',
     ]);
     const demoted = nextVersion((d) => {
-      d.version = 1;
+      d.version = 2;
       d.status = 'draft';
     });
-    expect(lockProblems([...withoutNotice, demoted], lock)).toStrictEqual(['safety_notice v1 is locked but no longer marked published']);
-    const v2 = nextVersion((d) => void (d.status = 'published'));
-    expect(lockProblems([...FORM_VERSIONS, v2], lock)).toStrictEqual([
-      'safety_notice v2 is published but not locked: run npx tsx scripts/lock-forms.ts',
+    expect(lockProblems([...withoutLatest, demoted], lock)).toStrictEqual(['safety_notice v2 is locked but no longer marked published']);
+    const v3 = nextVersion((d) => void (d.status = 'published'));
+    expect(lockProblems([...FORM_VERSIONS, v3], lock)).toStrictEqual([
+      'safety_notice v3 is published but not locked: run npx tsx scripts/lock-forms.ts',
     ]);
   });
 
   it('extends the lock with new versions without rewriting existing entries', () => {
-    const v2 = nextVersion((d) => void (d.status = 'published'));
-    const tampered: LockFile = { forms: { ...lock.forms, safety_notice: { '1': 'sha256:old' } } };
-    const { lock: next, added } = extendLock([...FORM_VERSIONS, v2], tampered);
-    expect(added).toStrictEqual(['safety_notice v2']);
-    expect(next.forms.safety_notice).toStrictEqual({ '1': 'sha256:old', '2': definitionHash(v2) });
+    const v3 = nextVersion((d) => void (d.status = 'published'));
+    const tampered: LockFile = { forms: { ...lock.forms, safety_notice: { ...lock.forms.safety_notice, '1': 'sha256:old' } } };
+    const { lock: next, added } = extendLock([...FORM_VERSIONS, v3], tampered);
+    expect(added).toStrictEqual(['safety_notice v3']);
+    expect(next.forms.safety_notice).toStrictEqual({ '1': 'sha256:old', '2': definitionHash(safetyNoticeV2), '3': definitionHash(v3) });
   });
 
   it('hashes content, not key order', () => {
-    const reordered = Object.fromEntries(Object.entries(safetyNoticeV1).reverse()) as unknown as FormDefinition;
-    expect(definitionHash(reordered)).toBe(definitionHash(safetyNoticeV1));
+    const reordered = Object.fromEntries(Object.entries(safetyNoticeV2).reverse()) as unknown as FormDefinition;
+    expect(definitionHash(reordered)).toBe(definitionHash(safetyNoticeV2));
     expect(canonicalJson({ b: 1, a: [{ d: 2, c: undefined }] })).toBe('{"a":[{"d":2}],"b":1}');
   });
 });
@@ -92,9 +92,18 @@ describe('compatibility between consecutive versions', () => {
     }
   });
 
+  it('safety notice v2 declares that its list of actions replaces recommended_actions, and nothing else breaks', () => {
+    const { breakingChanges: _declared, ...undeclared } = safetyNoticeV2;
+    expect(checkCompatibility(safetyNoticeV1, undeclared as FormDefinition).undeclared.map((c) => [c.field, c.breaking])).toStrictEqual([
+      ['recommended_actions', ['field removed']],
+    ]);
+    expect(safetyNoticeV2.breakingChanges.map((b) => b.field)).toStrictEqual(['recommended_actions']);
+    expect(checkCompatibility(safetyNoticeV1, safetyNoticeV2)).toStrictEqual({ ok: true, undeclared: [] });
+  });
+
   it('fails on a removed field unless the new version declares it', () => {
-    const v2 = nextVersion((d) => removeField(d, 'title'));
-    expect(checkCompatibility(safetyNoticeV1, v2)).toMatchObject({
+    const next = nextVersion((d) => removeField(d, 'title'));
+    expect(checkCompatibility(safetyNoticeV2, next)).toMatchObject({
       ok: false,
       undeclared: [{ field: 'title', change: 'removed', breaking: ['field removed'] }],
     });
@@ -102,17 +111,17 @@ describe('compatibility between consecutive versions', () => {
       removeField(d, 'title');
       d.breakingChanges = [{ field: 'title', reason: 'Titles duplicated the systemic issue' }];
     });
-    expect(checkCompatibility(safetyNoticeV1, declared)).toStrictEqual({ ok: true, undeclared: [] });
+    expect(checkCompatibility(safetyNoticeV2, declared)).toStrictEqual({ ok: true, undeclared: [] });
   });
 
   it('fails on a changed choice code, a narrowed limit and a changed type', () => {
-    const v2 = nextVersion((d) => {
+    const next = nextVersion((d) => {
       const type = field(d, 'notice_type');
       type.choices = [{ code: 'alert', label: 'Alert' }, { code: 'advisory', label: 'Advisory' }, { code: 'lesson', label: 'Lesson learned' }];
       field(d, 'systemic_issue').maxLength = 2000;
       field(d, 'title').type = 'email';
     });
-    const { undeclared } = checkCompatibility(safetyNoticeV1, v2);
+    const { undeclared } = checkCompatibility(safetyNoticeV2, next);
     expect(undeclared.map((c) => [c.field, c.breaking])).toStrictEqual([
       ['notice_type', ['choice codes removed: lesson_learned']],
       ['title', ['type short_text -> email']],
@@ -121,7 +130,7 @@ describe('compatibility between consecutive versions', () => {
   });
 
   it('accepts additions, widenings, new codes and wording changes', () => {
-    const v2 = nextVersion((d) => {
+    const next = nextVersion((d) => {
       field(d, 'title').type = 'long_text';
       field(d, 'systemic_issue').maxLength = 8000;
       field(d, 'systemic_issue').label = 'What in the system made harm more likely';
@@ -129,9 +138,9 @@ describe('compatibility between consecutive versions', () => {
       audience.choices = [...(audience.choices as object[]), { code: 'courts', label: 'Courts' }];
       d.sections[0]?.fields.push({ type: 'yes_no_unknown', name: 'urgent', label: 'Urgent', tags: { sensitivity: 'none', deid: 'keep', role: 'dimension' } });
     });
-    const result = checkCompatibility(safetyNoticeV1, v2);
+    const result = checkCompatibility(safetyNoticeV2, next);
     expect(result).toStrictEqual({ ok: true, undeclared: [] });
-    expect(compareVersions(safetyNoticeV1, v2).map((c) => [c.field, c.change, c.details])).toStrictEqual([
+    expect(compareVersions(safetyNoticeV2, next).map((c) => [c.field, c.change, c.details])).toStrictEqual([
       ['title', 'changed', ['type short_text -> long_text']],
       ['systemic_issue', 'changed', ['label: "Systemic issue" -> "What in the system made harm more likely"', 'maxLength: 4000 -> 8000']],
       ['audience', 'changed', ['choice codes added: courts']],
@@ -144,6 +153,7 @@ describe('registry', () => {
   it('gets a form version and the latest published version', () => {
     expect(getForm('safety_notice', 1)).toBe(safetyNoticeV1);
     expect(latestVersion('critical_incident_review')).toBe(1);
+    expect(latestVersion('safety_notice')).toBe(2);
     expect(formRegistry.formIds()).toStrictEqual(['critical_incident_review', 'safety_culture_survey', 'safety_notice']);
   });
 
@@ -152,7 +162,7 @@ describe('registry', () => {
     expect(() => getForm('incident_report', 1)).toThrow(
       'There is no form "incident_report". Known forms: critical_incident_review, safety_culture_survey, safety_notice',
     );
-    expect(() => getForm('safety_notice', 7)).toThrow('Form "safety_notice" has no version 7. Versions: 1');
+    expect(() => getForm('safety_notice', 7)).toThrow('Form "safety_notice" has no version 7. Versions: 1, 2');
   });
 
   it('keeps every version readable and exportable after a new one is published', () => {
@@ -161,18 +171,31 @@ describe('registry', () => {
       removeField(d, 'title');
       d.breakingChanges = [{ field: 'title', reason: 'Merged into the systemic issue' }];
       d.sections[0]?.fields.push({ type: 'yes_no_unknown', name: 'urgent', label: 'Urgent', tags: { sensitivity: 'none', deid: 'keep', role: 'dimension' } });
-    });
+    }, safetyNoticeV1);
     const draftOnly = createRegistry([safetyNoticeV1, v2]);
     expect(draftOnly.latestVersion('safety_notice')).toBe(1);
     const registry = createRegistry([safetyNoticeV1, { ...v2, status: 'published' }]);
     expect(registry.latestVersion('safety_notice')).toBe(2);
     const old = registry.getForm('safety_notice', 1);
-    expect(validateSubmission(old, sampleSafetyNotice('ky'), TEST_CONTEXT).ok).toBe(true);
+    expect(validateSubmission(old, sampleSafetyNoticeV1('ky'), TEST_CONTEXT).ok).toBe(true);
     const merged = mergeLayouts(registry.versions('safety_notice').map(exportLayout));
     const names = merged.main.columns.map((c) => c.name);
     expect(merged.formVersions).toStrictEqual([1, 2]);
     expect(names).toContain('title');
     expect(names).toContain('urgent');
+  });
+
+  it('new safety notices are written with v2, and notices stored with v1 stay valid and exportable with v1', () => {
+    expect(formRegistry.latest('safety_notice')).toBe(safetyNoticeV2);
+    expect(validateSubmission(safetyNoticeV2, sampleSafetyNotice('ky'), TEST_CONTEXT).ok).toBe(true);
+    expect(validateSubmission(getForm('safety_notice', 1), sampleSafetyNoticeV1('ky'), TEST_CONTEXT).ok).toBe(true);
+    // A v1 answer is not a v2 question: a v1 record is never read with v2.
+    const asV2 = validateSubmission(safetyNoticeV2, sampleSafetyNoticeV1('ky'), TEST_CONTEXT);
+    expect(asV2.ok ? [] : asV2.errors).toContainEqual({ field: 'recommended_actions', message: 'This is not a question on this form' });
+    const merged = mergeLayouts(formRegistry.versions('safety_notice').map(exportLayout));
+    expect(merged.formVersions).toStrictEqual([1, 2]);
+    expect(merged.main.columns.map((c) => c.name)).toEqual(expect.arrayContaining(['recommended_actions', 'evidence', 'acknowledge_by', 'act_by', 'contact_role']));
+    expect(merged.repeating.find((t) => t.name === 'actions')?.columns.map((c) => c.name)).toContain('action');
   });
 
   it('refuses gaps in version numbers and unsound definitions', () => {

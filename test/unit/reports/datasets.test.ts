@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { criticalIncidentReviewV1, FORM_VERSIONS } from '#forms/index.ts';
 import type { FormDefinition } from '#forms/types.ts';
-import { sampleCriticalIncidentReview, sampleSafetyNotice } from '#shared/forms/samples.ts';
+import { sampleCriticalIncidentReview, sampleSafetyNotice, sampleSafetyNoticeV1 } from '#shared/forms/samples.ts';
 import { countsOf, DATASET_IDS, DATASETS, daysBetween, factorDomainsOf, OTHER, raceEthnicityCategory } from '#shared/reports/datasets.ts';
 
 const review = (answers: Record<string, unknown>, formVersion = 1) => ({ formId: 'critical_incident_review', formVersion, answers });
@@ -122,7 +122,8 @@ describe('what one approved record counts', () => {
   });
 
   it('counts a safety notice by theme only, and nothing of other forms', () => {
-    expect(countsOf({ formId: 'safety_notice', formVersion: 1, answers: sampleSafetyNotice('ky-dcbs') })).toEqual({ counts: { safety_notices_by_theme: { [String(sampleSafetyNotice('ky-dcbs').theme)]: 1 } } });
+    expect(countsOf({ formId: 'safety_notice', formVersion: 1, answers: sampleSafetyNoticeV1('ky-dcbs') })).toEqual({ counts: { safety_notices_by_theme: { safe_sleep: 1 } } });
+    expect(countsOf({ formId: 'safety_notice', formVersion: 2, answers: { ...sampleSafetyNotice('ky-dcbs'), theme: 'housing' } })).toEqual({ counts: { safety_notices_by_theme: { housing: 1 } } });
     expect(countsOf({ formId: 'safety_notice', formVersion: 1, answers: { theme: 'new_theme' } }).counts).toEqual({ safety_notices_by_theme: { other: 1 } });
     expect(countsOf({ formId: 'safety_culture_survey', formVersion: 1, answers: {} }).counts).toEqual({});
   });

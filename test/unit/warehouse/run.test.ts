@@ -38,12 +38,13 @@ describe('releaseForms', () => {
 
   it('gives every published warehouse form version, with or without records, and each record with its jurisdiction', () => {
     const out = releaseForms([staged('ky', [{ recordId: 'r1', form: criticalIncidentReviewV1 }]), staged('oh', [{ recordId: 'r2', form: criticalIncidentReviewV1 }])]);
-    expect(out.map((f) => `${f.form.formId}@${f.form.version}`)).toEqual(['critical_incident_review@1', 'safety_notice@1']);
+    expect(out.map((f) => `${f.form.formId}@${f.form.version}`)).toEqual(['critical_incident_review@1', 'safety_notice@1', 'safety_notice@2']);
     expect(out[0]!.records.map((r) => [r.recordId, r.jurisdiction.id])).toEqual([
       ['r1', 'ky'],
       ['r2', 'oh'],
     ]);
     expect(out[1]!.records).toEqual([]);
+    expect(out[2]!.records).toEqual([]);
   });
 
   it('keeps the records of a version that is not published any more (retired): they are not left out', () => {
