@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
  */
 const ROOT = join(import.meta.dirname, '..', '..');
 /** Folders of shared/ that are domains: model, store, service, API contract and web/ pages of one domain. */
-const DOMAINS = ['records', 'survey', 'jurisdictions', 'audit', 'review', 'mail', 'reports', 'warehouse'];
+const DOMAINS = ['records', 'survey', 'jurisdictions', 'audit', 'review', 'mail', 'reports', 'warehouse', 'notices'];
 /** Domains without pages: mail (the workflow's emails name records through records/naming.ts), warehouse (the feed; no pages yet). */
 const NO_PAGES = ['mail', 'warehouse'];
 /** Folders whose web/ holds pages: the domains, and the forms engine's data dictionary. */
