@@ -2,50 +2,20 @@
  * The pre-publication check of a safety notice (docs/notices.md, "Pre-publication check"): marks text that looks
  * like a name, a date, an address, a phone number, an email address or a case number, so that the reviewer looks
  * at it before approving. A warning screen, never a redactor: nothing is rewritten, and a clean result proves
- * nothing (docs/wave2.md section 6: free text is reviewed by a person).
+ * nothing (the partnership's wave 2 notes, section 6: free text is read by a person).
  *
  * Pure and deterministic. Heavy: compromise alone is most of a 400 KB bundle, so only workflow task functions
  * import this module, never the web function.
  */
 import * as chrono from 'chrono-node';
 import nlp from 'compromise';
+import type { PrecheckFinding, PrecheckKind, PrecheckReport } from '#shared/notices/precheck-model.ts';
 
-export type PrecheckKind = 'name' | 'date' | 'address' | 'phone' | 'case_number' | 'email';
-
-export const PRECHECK_KINDS: readonly PrecheckKind[] = ['name', 'date', 'address', 'phone', 'case_number', 'email'];
-
-/** One passage to look at: `start`/`end` are UTF-16 offsets into the field's text, `text` is the slice between. */
-export interface PrecheckFinding {
-  kind: PrecheckKind;
-  start: number;
-  end: number;
-  text: string;
-}
-
-export interface PrecheckFieldReport {
-  /** The field's variable name (`systemic_issue`, `actions[0].action`). */
-  field: string;
-  label: string;
-  text: string;
-  /** Sorted by start, non-overlapping. */
-  findings: PrecheckFinding[];
-}
-
-export interface PrecheckReport {
-  fields: PrecheckFieldReport[];
-  findingCount: number;
-}
+export type { PrecheckFieldReport, PrecheckFinding, PrecheckKind, PrecheckReport } from '#shared/notices/precheck-model.ts';
 
 export function precheckNotice(texts: { field: string; label: string; text: string }[]): PrecheckReport {
   const fields = texts.map(({ field, label, text }) => ({ field, label, text, findings: precheckText(text) }));
   return { fields, findingCount: fields.reduce((n, f) => n + f.findings.length, 0) };
-}
-
-/** Findings per kind of one field, every kind present (0 when none). */
-export function countByKind(findings: readonly PrecheckFinding[]): Record<PrecheckKind, number> {
-  const counts = Object.fromEntries(PRECHECK_KINDS.map((k) => [k, 0])) as Record<PrecheckKind, number>;
-  for (const f of findings) counts[f.kind] += 1;
-  return counts;
 }
 
 export function precheckText(text: string): PrecheckFinding[] {
