@@ -81,20 +81,21 @@ const PHONE = new RegExp(
   'gi',
 );
 
-/** Suffixes that say "street" whatever number comes before. */
-const STREET_SUFFIXES = ['Street', 'St', 'Avenue', 'Ave', 'Road', 'Rd', 'Boulevard', 'Blvd', 'Lane', 'Ln', 'Drive', 'Dr'];
+/** Suffixes that say "street" whatever number comes before; abbreviations take their period ("St."). */
+const STREET_SUFFIXES = ['Street', 'St.', 'Avenue', 'Ave.', 'Road', 'Rd.', 'Boulevard', 'Blvd.', 'Lane', 'Ln.', 'Drive', 'Dr.'];
 /** Suffixes that are also common nouns ("Court", "Way"): not after a year-like number ("In 2022 Family Court"). */
 const OTHER_SUFFIXES = [
-  'Court', 'Ct', 'Place', 'Pl', 'Way', 'Terrace', 'Ter', 'Circle', 'Cir', 'Parkway', 'Pkwy', 'Highway', 'Hwy', 'Trail',
-  'Trl', 'Pike', 'Square', 'Sq', 'Alley', 'Row', 'Loop', 'Crossing', 'Xing', 'Point', 'Pt', 'Ridge', 'Run', 'Path',
-  'Walk', 'Plaza',
+  'Court', 'Ct.', 'Place', 'Pl.', 'Way', 'Terrace', 'Ter.', 'Circle', 'Cir.', 'Parkway', 'Pkwy.', 'Highway', 'Hwy.',
+  'Trail', 'Trl.', 'Pike', 'Square', 'Sq.', 'Alley', 'Row', 'Loop', 'Crossing', 'Xing', 'Point', 'Pt.', 'Ridge', 'Run',
+  'Path', 'Walk', 'Plaza',
 ];
+const suffixPattern = (suffixes: string[]) => suffixes.map((s) => (s.endsWith('.') ? String.raw`${s.slice(0, -1)}\b\.?` : String.raw`${s}\b`)).join('|');
 const UNIT_WORD = String.raw`(?:Apt|Apartment|Unit|Suite|Ste|Lot|Trlr|Trailer)\.?\s*#?\s*(?=[A-Z0-9-]*\d)[A-Z0-9-]+`;
 const DIRECTION = String.raw`(?:N|S|E|W|NE|NW|SE|SW|North|South|East|West)\b\.?`;
 const streetAddress = (number: string, suffixes: string[]) =>
   new RegExp(
     String.raw`(?<![\w-])${number}\s+(?:${DIRECTION}\s+)?(?:(?:[A-Z][a-zA-Z'-]*|\d+(?:st|nd|rd|th))\s+){1,4}` +
-      String.raw`(?:${suffixes.join('|')})\b\.?(?:\s+(?:N|S|E|W|NE|NW|SE|SW)\b\.?)?(?:,?\s+(?:${UNIT_WORD}|#\s?\d+[A-Z]?))?`,
+      String.raw`(?:${suffixPattern(suffixes)})(?:\s+(?:N|S|E|W|NE|NW|SE|SW)\b\.?)?(?:,?\s+(?:${UNIT_WORD}|#\s?\d+[A-Z]?))?`,
     'g',
   );
 const ADDRESS_PATTERNS: RegExp[] = [
@@ -203,9 +204,12 @@ const AGENCY_WORDS = new Set(
     'council', 'commission', 'board', 'unit', 'team', 'committee', 'coalition', 'foundation', 'institute',
     'university', 'college', 'school', 'schools', 'police', 'sheriff', 'network', 'partnership', 'alliance', 'project',
     'initiative', 'administration', 'authority', 'system', 'health', 'children', 'families', 'family', 'safe', 'sleep',
-    'medicaid', 'memorial', 'metro', 'district', 'region', 'regional', 'tribe', 'tribal', 'nation',
+    'medicaid', 'memorial', 'metro', 'district', 'region', 'regional', 'tribe', 'tribal', 'nation', 'policy', 'act',
+    'law', 'plan', 'principle', 'protocol', 'curriculum', 'model', 'campaign', 'fund', 'grant', 'period',
   ],
 );
+/** Honorifics and titles: a "person" made only of these ("Rev. 2 of the guidance") names nobody. */
+const TITLE_WORDS = new Set(['mr', 'mrs', 'ms', 'miss', 'mx', 'dr', 'rev', 'fr', 'sr', 'jr', 'officer', 'judge', 'det', 'detective', 'sgt', 'sergeant', 'nurse', 'prof']);
 const WORDS = /[\p{L}\p{M}'’.-]+/gu;
 const wordsOf = (s: string) => (s.match(WORDS) ?? []).map((w) => w.replace(/^[.'’-]+|[.'’-]+$/g, '').toLowerCase()).filter(Boolean);
 const isLetterOrDigit = (c: string | undefined) => c !== undefined && /[\p{L}\p{N}]/u.test(c);
@@ -238,7 +242,7 @@ function nameFindings(text: string): PrecheckFinding[] {
     if (start === end) continue;
     const words = wordsOf(text.slice(start, end));
     const nextWord = /^\s+([\p{L}'’.-]+)/u.exec(text.slice(end, end + 40))?.[1]?.toLowerCase();
-    if (words.every((w) => STATE_WORDS.has(w))) continue;
+    if (words.every((w) => STATE_WORDS.has(w) || TITLE_WORDS.has(w))) continue;
     if (words.some((w) => AGENCY_WORDS.has(w)) || (nextWord !== undefined && AGENCY_WORDS.has(nextWord.replace(/\.$/, '')))) continue;
     found.push(finding(text, 'name', start, end));
   }
