@@ -4,8 +4,8 @@
  * at it before approving. A warning screen, never a redactor: nothing is rewritten, and a clean result proves
  * nothing (the partnership's wave 2 notes, section 6: free text is read by a person).
  *
- * Pure and deterministic. Heavy: compromise alone is most of a 400 KB bundle, so only workflow task functions
- * import this module, never the web function.
+ * Pure and deterministic. Heavy: 414 KB minified, 349 KB of it compromise (docs/notices.md), so only workflow task
+ * functions import this module, never the web function; pages import precheck-model.ts.
  */
 import * as chrono from 'chrono-node';
 import nlp from 'compromise';
@@ -92,16 +92,19 @@ const OTHER_SUFFIXES = [
 const suffixPattern = (suffixes: string[]) => suffixes.map((s) => (s.endsWith('.') ? String.raw`${s.slice(0, -1)}\b\.?` : String.raw`${s}\b`)).join('|');
 const UNIT_WORD = String.raw`(?:Apt|Apartment|Unit|Suite|Ste|Lot|Trlr|Trailer)\.?\s*#?\s*(?=[A-Z0-9-]*\d)[A-Z0-9-]+`;
 const DIRECTION = String.raw`(?:N|S|E|W|NE|NW|SE|SW|North|South|East|West)\b\.?`;
+/** A street address; the group `street` holds its name ("Oak", "North Main"), checked by streetFindings. */
 const streetAddress = (number: string, suffixes: string[]) =>
   new RegExp(
-    String.raw`(?<![\w-])${number}\s+(?:${DIRECTION}\s+)?(?:(?:[A-Z][a-zA-Z'-]*|\d+(?:st|nd|rd|th))\s+){1,4}` +
+    String.raw`(?<![\w-])${number}\s+(?<street>(?:${DIRECTION}\s+)?(?:(?:[A-Z][a-zA-Z'-]*|\d+(?:st|nd|rd|th))\s+){1,4})` +
       String.raw`(?:${suffixPattern(suffixes)})(?:\s+(?:N|S|E|W|NE|NW|SE|SW)\b\.?)?(?:,?\s+(?:${UNIT_WORD}|#\s?\d+[A-Z]?))?`,
     'g',
   );
-const ADDRESS_PATTERNS: RegExp[] = [
+const STREET_PATTERNS: RegExp[] = [
   // 1423 Oak Street, 12 N. Main St., 4500 West 5th Ave, Apt 4B
   streetAddress(String.raw`\d{1,6}[A-Z]?`, STREET_SUFFIXES),
   streetAddress(String.raw`(?!(?:19|20)\d{2}\b)\d{1,6}[A-Z]?`, OTHER_SUFFIXES),
+];
+const OTHER_ADDRESS_PATTERNS: RegExp[] = [
   /\b(?:P\.?\s?O\.?|Post\s+Office)\s*Box\s+\d+/gi,
   // An apartment, suite or lot on its own: "apartment 4B", "Lot 12".
   new RegExp(String.raw`\b${UNIT_WORD}(?![\w-])`, 'gi'),
@@ -110,11 +113,15 @@ const ADDRESS_PATTERNS: RegExp[] = [
   /\bzip(?:\s*code)?:?\s*\d{5}(?:-\d{4})?\b/gi,
 ];
 
-/** Street-like names of institutions ("12 Family Court", "100 Hospital Drive"): not a family's address. */
 function addressFindings(text: string): PrecheckFinding[] {
-  return ADDRESS_PATTERNS.flatMap((p) => patternFindings(text, 'address', p)).filter(
-    (f) => !wordsOf(f.text).some((w) => AGENCY_WORDS.has(w) || COURT_WORDS.has(w)),
-  );
+  return [...STREET_PATTERNS.flatMap((p) => streetFindings(text, p)), ...OTHER_ADDRESS_PATTERNS.flatMap((p) => patternFindings(text, 'address', p))];
+}
+
+/** Streets named like institutions ("12 Family Court", "100 Hospital Drive") are not a family's address. */
+function streetFindings(text: string, pattern: RegExp): PrecheckFinding[] {
+  return [...text.matchAll(pattern)]
+    .filter((m) => !wordsOf(m.groups?.street ?? '').some((w) => AGENCY_WORDS.has(w) || COURT_WORDS.has(w)))
+    .map((m) => finding(text, 'address', m.index, m.index + m[0].length));
 }
 const COURT_WORDS = new Set(['juvenile', 'circuit', 'supreme', 'superior', 'probate', 'dependency', 'drug', 'appeals', 'municipal']);
 

@@ -45,6 +45,9 @@ describe('precheckText: each kind', () => {
     expectOne('The family lived at 1423 Oak Street, Apt 4B, with relatives.', 'address', '1423 Oak Street, Apt 4B');
     expectOne('They moved to 12 N. Main St. last spring.', 'address', '12 N. Main St.');
     expectOne('Mail went to PO Box 1234 instead.', 'address', 'PO Box 1234');
+    expectOne('Mail went to Post Office Box 12 instead.', 'address', 'Post Office Box 12');
+    expectOne('A relative at 77 Elm Ct., Unit 5C took the children.', 'address', '77 Elm Ct., Unit 5C');
+    expectOne('They lived at 4500 West 5th Ave for a year.', 'address', '4500 West 5th Ave');
     expectOne('She stayed in apartment 4B.', 'address', 'apartment 4B');
     expectOne('Louisville, KY 40202 was the address given.', 'address', 'KY 40202');
   });
