@@ -9,8 +9,8 @@ import { describe, expect, it } from 'vitest';
  */
 const ROOT = join(import.meta.dirname, '..', '..');
 /** Folders of shared/ that are domains: model, store, service, API contract and web/ pages of one domain. */
-const DOMAINS = ['records', 'survey', 'jurisdictions', 'audit', 'review', 'mail', 'reports', 'warehouse'];
-/** Domains without pages: mail (the workflow's emails name records through records/naming.ts), warehouse (the feed; no pages yet). */
+const DOMAINS = ['records', 'survey', 'jurisdictions', 'audit', 'review', 'mail', 'reports', 'warehouse', 'notices'];
+/** Domains without pages: mail (the workflow's emails name records through records/naming.ts). */
 const NO_PAGES = ['mail'];
 /** Folders whose web/ holds pages: the domains, and the forms engine's data dictionary. */
 const PAGE_OWNERS = [...DOMAINS.filter((d) => !NO_PAGES.includes(d)), 'forms'];
