@@ -10,6 +10,7 @@ import { webApi as api } from '#shared/site/api.ts';
 import { reviewActionApi } from '#shared/review/api.ts';
 import { reportsApi } from '#shared/reports/api.ts';
 import { warehouseApi } from '#shared/warehouse/web/api.ts';
+import { noticesApi } from '#shared/notices/web/api.ts';
 import { errorPage, page, PAGE_CSP } from '#shared/web/components/page.tsx';
 import type { PageInput } from '#shared/web/page-input.ts';
 
@@ -35,6 +36,19 @@ const reportPages = () => import('#shared/reports/web/report-flow.tsx');
 const reports = () =>
   Promise.all([import('#shared/reports/store.ts'), import('#shared/reports/web/store-reader.ts'), import('#shared/aws/document-client.ts')]).then(([{ ReportReleases }, { reportsReader }, { documentClient }]) =>
     reportsReader(new ReportReleases(documentClient, TABLE, requiredEnv('EXPORTS_BUCKET'))),
+  );
+const noticePages = () => import('#shared/notices/web/flow.tsx');
+// The published notices (the one cross-jurisdiction read), the registry's names, and the issuer's withdrawal.
+const noticeDeps = (i: PageInput) =>
+  Promise.all([import('#shared/notices/published.ts'), import('#shared/notices/service.ts'), import('#shared/jurisdictions/store.ts'), import('#shared/records/http.ts'), import('#shared/aws/document-client.ts')]).then(
+    ([{ PublishedNotices }, { withdrawNotice }, { JurisdictionStore }, { requestScope }, { documentClient }]) => ({
+      notices: new PublishedNotices(documentClient, TABLE),
+      issuers: async () => new Map((await new JurisdictionStore(TABLE, documentClient).list()).map((j) => [j.id, { name: j.name, state: j.state }] as const)),
+      withdraw: (jurisdictionId: string, recordId: string, reason: string) => {
+        const scope = requestScope(TABLE, jurisdictionId, i.principal, i.event);
+        return withdrawNotice(scope.table, scope.actor, recordId, reason);
+      },
+    }),
   );
 const warehousePages = () => import('#shared/warehouse/web/flow.tsx');
 // The warehouse releases: the switch and entries in the table (shared/warehouse/store.ts).
@@ -234,6 +248,28 @@ export const handler = httpFunction(
     'POST /reports/runs': route({
       ...reportsApi['POST /reports/runs'],
       handle: async (i) => (await reportPages()).startRun(await input(i), await reports(), startRun, i.body),
+    }),
+    // Safety notices (shared/notices/web/flow.tsx): every partner's published notices, one notice, the issuer's withdrawal.
+    'GET /notices': route({
+      ...noticesApi['GET /notices'],
+      handle: async (i) => {
+        const page = await input(i);
+        return (await noticePages()).showLibrary(page, await noticeDeps(page), i.query);
+      },
+    }),
+    'GET /notices/{issuerId}/{recordId}': route({
+      ...noticesApi['GET /notices/{issuerId}/{recordId}'],
+      handle: async (i) => {
+        const page = await input(i);
+        return (await noticePages()).showNotice(page, await noticeDeps(page), i.params.issuerId, i.params.recordId, i.query);
+      },
+    }),
+    'POST /notices/{jurisdictionId}/{recordId}/withdraw': route({
+      ...noticesApi['POST /notices/{jurisdictionId}/{recordId}/withdraw'],
+      handle: async (i) => {
+        const page = await input(i);
+        return (await noticePages()).withdraw(page, await noticeDeps(page), i.params.jurisdictionId, i.params.recordId, i.body);
+      },
     }),
     // The warehouse feed's releases and the platform admins' start form (shared/warehouse/web/flow.tsx).
     'GET /warehouse': route({

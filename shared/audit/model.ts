@@ -37,6 +37,10 @@ export const AUDIT_ACTIONS = [
   /** An emailed reply was refused (`reasonCode` says why) or ignored (an auto-reply): nothing changed. */
   'review.reply_refused',
   'review.reply_ignored',
+  /** A safety notice was published to every partner (first approval), updated (approved again after an amendment) or withdrawn. */
+  'notice.published',
+  'notice.updated',
+  'notice.withdrawn',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -48,6 +48,8 @@ export const ACTIONS = [
   'reports:read-own',
   'reports:run',
   'warehouse:run',
+  'notices:read',
+  'notices:withdraw',
   'survey:respond',
   'surveys:manage',
   'survey-results:read',
@@ -83,6 +85,8 @@ export const ACTION_DESCRIPTIONS: Record<Action, string> = {
   'aggregates:read': "the partnership's published reports and their tables (small cells suppressed; never raw records)",
   'reports:read-own': "the jurisdiction's own report of a period, unsuppressed (its own counts only), with its tables",
   'reports:run': 'start a report run for a period now (besides the schedules)',
+  'notices:read': "browse and read every partner's published safety notices (the de-identified copies; never a draft, its history or its reviewers)",
+  'notices:withdraw': "withdraw one of the jurisdiction's published safety notices, with a reason partners are told",
   'warehouse:run': "see the warehouse feed's releases (which jurisdictions each carries, its k-anonymity figures) and start one now (besides the monthly schedule)",
   'survey:respond': 'answer the anonymous safety culture survey through a wave link (no sign-in)',
   'surveys:manage': "open and close the jurisdiction's survey waves",
@@ -123,6 +127,7 @@ export const POLICY: Readonly<Record<Role, Readonly<Partial<Record<Action, Scope
     'records:list': 'own-jurisdiction',
     'records:save': 'own-jurisdiction',
     'records:submit': 'own-jurisdiction',
+    'notices:read': 'all',
   },
   reviewer: {
     ...publicRow,
@@ -135,6 +140,8 @@ export const POLICY: Readonly<Record<Role, Readonly<Partial<Record<Action, Scope
     'review:decide': 'own-jurisdiction',
     'aggregates:read': 'all',
     'reports:read-own': 'own-jurisdiction',
+    'notices:read': 'all',
+    'notices:withdraw': 'own-jurisdiction',
   },
   jurisdiction_admin: {
     ...publicRow,
@@ -148,12 +155,15 @@ export const POLICY: Readonly<Record<Role, Readonly<Partial<Record<Action, Scope
     'survey-results:read': 'own-jurisdiction',
     'aggregates:read': 'all',
     'reports:read-own': 'own-jurisdiction',
+    'notices:read': 'all',
+    'notices:withdraw': 'own-jurisdiction',
   },
   partnership_lead: {
     ...publicRow,
     'session:read': 'all',
     'aggregates:read': 'all',
     'survey-results:read-all': 'all',
+    'notices:read': 'all',
   },
   platform_admin: {
     ...publicRow,
@@ -165,6 +175,7 @@ export const POLICY: Readonly<Record<Role, Readonly<Partial<Record<Action, Scope
     'survey-targets:manage': 'all',
     'reports:run': 'all',
     'warehouse:run': 'all',
+    'notices:read': 'all',
   },
 };
 

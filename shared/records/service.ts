@@ -24,6 +24,8 @@ import type { FormDefinition } from '#forms/types.ts';
 import type { Answers, FormContext } from '#shared/forms/types.ts';
 import { assertDraft, assertSubmission } from '#shared/forms/validate.ts';
 import { logger } from '#shared/logger.ts';
+import { NOTICE_FORM_ID } from '#shared/notices/model.ts';
+import { publicationOf } from '#shared/notices/published.ts';
 import type { Expression, Item, ScopedTable, ScopedTransactItem } from '#shared/storage/scoped-table.ts';
 import { keys, partitions, RECORD_SK_PREFIX, VERSION_SK_PREFIX } from '#shared/storage/keys.ts';
 import { changedFieldNames } from './diff.ts';
@@ -429,7 +431,10 @@ export class RecordService {
       // A return keeps the answers as returned, so the resubmission can be compared with them.
       const kept: ScopedTransactItem[] =
         i.to === 'returned' ? [this.keep({ recordId, version: next.version, kind: 'returned', answers: current.answers, at: next.updatedAt, by: actor.subject, reason: i.reason! })] : [];
-      const codes = await this.commit(table, [this.replace(next, versionGuard(current.version, [current.status])), ...kept, auditPut(table, event)]);
+      // An approved safety notice is published to every partner in the same transaction (docs/notices.md).
+      const publication = i.to === 'approved' && current.formId === NOTICE_FORM_ID ? await publicationOf(table, next, now) : undefined;
+      const published = publication ? [...publication.items, auditPut(table, this.event(actor, now, { action: publication.action, ...refsOf(next) }))] : [];
+      const codes = await this.commit(table, [this.replace(next, versionGuard(current.version, [current.status])), ...kept, auditPut(table, event), ...published]);
       if (codes) return RETRY;
       logger.debug('Record status changed', { jurisdictionId: table.jurisdictionId, recordId, from: current.status, to: i.to });
       return next;

@@ -12,6 +12,7 @@ import { surveyApi, surveyWavesApi } from '#shared/survey/api.ts';
 import { surveyResultsApi } from '#shared/survey/results-api.ts';
 import { reportsApi } from '#shared/reports/api.ts';
 import { warehouseApi } from '#shared/warehouse/web/api.ts';
+import { noticesApi } from '#shared/notices/web/api.ts';
 import { reviewActionApi } from '#shared/review/api.ts';
 import { webApi } from '#shared/site/api.ts';
 import { CSRF_FIELD } from '#shared/web/csrf.ts';
@@ -24,7 +25,7 @@ const openapiApi = {
 };
 
 /** Every route's contract, by route key; a route without one is a bug that the OpenAPI build reports. */
-export const CONTRACTS: Record<string, RouteContract> = { ...healthApi, ...jurisdictionsApi, ...registryAdminApi, ...recordsApi, ...auditApi, ...dictionaryApi, ...authApi, ...openapiApi, ...webApi, ...surveyApi, ...surveyWavesApi, ...surveyResultsApi, ...reportsApi, ...warehouseApi, ...reviewActionApi };
+export const CONTRACTS: Record<string, RouteContract> = { ...healthApi, ...jurisdictionsApi, ...registryAdminApi, ...recordsApi, ...auditApi, ...dictionaryApi, ...authApi, ...openapiApi, ...webApi, ...surveyApi, ...surveyWavesApi, ...surveyResultsApi, ...reportsApi, ...warehouseApi, ...noticesApi, ...reviewActionApi };
 
 export interface OpenApiOptions {
   /** The app's origin (APP_ORIGIN): the server a client calls, and whether the session cookie has the `__Host-` prefix. */

@@ -46,6 +46,11 @@ export const partitions = {
   reviewActions: 'ACTIONS',
   /** The jurisdiction's open reviews (shared/review/open-reviews.ts): what waits, since when, due when. */
   reviews: 'REVIEWS',
+  /**
+   * The jurisdiction's published safety notices (shared/notices/published.ts): the de-identified, read-only copies
+   * every partner reads, and their publication history. The one kind of item read across jurisdictions.
+   */
+  published: 'PUBLISHED',
 } as const;
 
 const SESSION_PREFIX = 'SESSION#';
@@ -132,6 +137,12 @@ export const keys = {
    */
   reviewActionIndex: (idDigest: string) => `ACTION#${idDigest}`,
   reviewActionIndexSort: 'ACTION',
+  /** A published notice's current copy, and one entry per publication version (1, 2, ...: an update or a withdrawal). */
+  publishedNotice: (recordId: string) => ({ partition: partitions.published, sk: `NOTICE#${recordId}` }),
+  publishedNoticeVersion: (recordId: string, version: number) => ({ partition: partitions.published, sk: `NOTICE#${recordId}#V#${String(version).padStart(6, '0')}` }),
+  /** gsi1 partition of every published notice (the library), newest first publication first. */
+  publishedNoticesIndex: 'NOTICES#PUBLISHED',
+  publishedNoticesIndexSort: (firstPublishedAt: string, issuerId: string, recordId: string) => `${firstPublishedAt}#${issuerId}#${recordId}`,
   /** The partnership's survey baselines and targets (shared/survey/targets.ts): one item, set by platform admins. */
   surveyTargets: { pk: `${PARTNERSHIP_PREFIX}SURVEY`, sk: 'TARGETS' } as const,
   /** Audit events of partnership-wide settings (shared/audit/partnership.ts): append-only, like a jurisdiction's. */

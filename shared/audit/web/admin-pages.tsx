@@ -22,6 +22,9 @@ const ACTION_LABELS: Record<AuditAction, string> = {
   'review.reply_accepted': 'Decided by email reply',
   'review.reply_refused': 'Email reply refused',
   'review.reply_ignored': 'Email auto-reply ignored',
+  'notice.published': 'Published a safety notice to every partner',
+  'notice.updated': 'Published an updated safety notice',
+  'notice.withdrawn': 'Withdrew a published safety notice',
 };
 
 const roleLabel = (role: string) => ROLE_LABELS[role as Role] ?? role.replace(/_/g, ' ');

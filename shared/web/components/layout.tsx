@@ -38,6 +38,7 @@ const NAV: readonly NavItem[] = [
   { href: '/survey-waves', label: 'Survey waves', action: 'surveys:manage' },
   { href: '/survey-results', label: 'Survey results', action: 'survey-results:read-all' },
   { href: '/survey-targets', label: 'Survey targets', action: 'survey-targets:manage' },
+  { href: '/notices', label: 'Safety notices', action: 'notices:read' },
   { href: '/reports', label: 'Reports', action: 'aggregates:read' },
   { href: '/reports/runs', label: 'Report runs', action: 'reports:run' },
   { href: '/warehouse', label: 'Data warehouse', action: 'warehouse:run' },

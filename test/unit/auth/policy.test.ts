@@ -56,6 +56,8 @@ const EXPECTED: Record<Action, [Scope | undefined, Scope | undefined, Scope | un
   'reports:read-own': [_, O, O, _, _],
   'reports:run': [_, _, _, _, A],
   'warehouse:run': [_, _, _, _, A],
+  'notices:read': [A, A, A, A, A],
+  'notices:withdraw': [_, O, O, _, _],
   'survey:respond': [P, P, P, P, P],
   'surveys:manage': [_, _, O, _, _],
   'survey-results:read': [_, _, O, _, _],

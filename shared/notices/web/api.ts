@@ -1,0 +1,53 @@
+import * as z from 'zod/mini';
+import { contract } from '#shared/http/contract.ts';
+import { jurisdictionIdSchema } from '#shared/storage/keys.ts';
+import { withMeta } from '#shared/zod-config.ts';
+import { WITHDRAW_REASON_MAX } from '../service.ts';
+
+const html = (description: string) => ({ description, contentType: 'text/html' });
+const text = (description: string, max: number) => withMeta(z.optional(z.string().check(z.maxLength(max))), { description });
+// Loose on purpose: an unknown or malformed id answers the notice pages' own 404, which says what to do.
+const issuerId = withMeta(z.string().check(z.minLength(1), z.maxLength(80)), { description: 'The issuing jurisdiction (its registry id)' });
+const recordId = withMeta(z.string().check(z.minLength(1), z.maxLength(80)), { description: "The notice's record id" });
+
+/** The safety notice pages (shared/notices/web/flow.tsx). */
+export const noticesApi = {
+  'GET /notices': contract({
+    query: z.lazy(() =>
+      z.strictObject({
+        theme: text('A theme code (the improvement-opportunity themes)', 80),
+        level: text('`alert`, `advisory` or `lesson_learned`', 40),
+        issuer: text('An issuing jurisdiction id', 80),
+        status: text('`active` or `withdrawn`', 20),
+        from: text('First published on or after (YYYY-MM-DD)', 20),
+        to: text('First published on or before (YYYY-MM-DD)', 20),
+        q: text('Words to find in the title, systemic issue, evidence and actions', 200),
+      }),
+    ),
+    responses: {
+      200: html("Every partner's published safety notices matching the filters, newest first, with the filter form"),
+      400: html('A filter that is not one of its values or not a date (the page says which)'),
+      403: html('Your role does not read the notices'),
+    },
+  }),
+  'GET /notices/{issuerId}/{recordId}': contract({
+    params: z.lazy(() => z.strictObject({ issuerId, recordId })),
+    query: z.lazy(() => z.strictObject({ withdrawn: text('`1` after the issuer withdrew it: the page says so', 8) })),
+    responses: {
+      200: html("A published notice, read-only: level, theme, what was learned, the actions asked of every partner, deadlines, audience, contact, and each version with its reason; the issuer's reviewers and admins see the withdraw form"),
+      404: html('No published notice at this address (a draft or another jurisdiction\u2019s unpublished record is not found either)'),
+    },
+  }),
+  'POST /notices/{jurisdictionId}/{recordId}/withdraw': contract({
+    form: true,
+    params: z.lazy(() => z.strictObject({ jurisdictionId: jurisdictionIdSchema, recordId })),
+    body: z.lazy(() => withMeta(z.strictObject({ reason: text(`Why the notice is withdrawn (required, at most ${WITHDRAW_REASON_MAX} characters): partners are told`, 8000) }), { description: 'The withdraw form' })),
+    responses: {
+      303: { description: 'Withdrawn (Location: the notice, which says so)' },
+      403: html('The form token was missing or wrong, or the role does not withdraw notices'),
+      404: html('Your jurisdiction published no notice with this id'),
+      409: html('The notice is withdrawn already, or changed at the same moment'),
+      422: html('The notice page again with the error summary: no reason, or one too long'),
+    },
+  }),
+};
