@@ -38,18 +38,7 @@ const reports = () =>
     reportsReader(new ReportReleases(documentClient, TABLE, requiredEnv('EXPORTS_BUCKET'))),
   );
 const noticePages = () => import('#shared/notices/web/flow.tsx');
-// The published notices (the one cross-jurisdiction read), the registry's names, and the issuer's withdrawal.
-const noticeDeps = (i: PageInput) =>
-  Promise.all([import('#shared/notices/published.ts'), import('#shared/notices/service.ts'), import('#shared/jurisdictions/store.ts'), import('#shared/records/http.ts'), import('#shared/aws/document-client.ts')]).then(
-    ([{ PublishedNotices }, { withdrawNotice }, { JurisdictionStore }, { requestScope }, { documentClient }]) => ({
-      notices: new PublishedNotices(documentClient, TABLE),
-      issuers: async () => new Map((await new JurisdictionStore(TABLE, documentClient).list()).map((j) => [j.id, { name: j.name, state: j.state }] as const)),
-      withdraw: (jurisdictionId: string, recordId: string, reason: string) => {
-        const scope = requestScope(TABLE, jurisdictionId, i.principal, i.event);
-        return withdrawNotice(scope.table, scope.actor, recordId, reason);
-      },
-    }),
-  );
+const noticeDeps = (i: PageInput) => import('#shared/notices/web/deps.ts').then(({ noticeDeps: deps }) => deps(i));
 const warehousePages = () => import('#shared/warehouse/web/flow.tsx');
 // The warehouse releases: the switch and entries in the table (shared/warehouse/store.ts).
 const warehouseReleases = () =>
@@ -257,11 +246,32 @@ export const handler = httpFunction(
         return (await noticePages()).showLibrary(page, await noticeDeps(page), i.query);
       },
     }),
-    'GET /notices/{issuerId}/{recordId}': route({
-      ...noticesApi['GET /notices/{issuerId}/{recordId}'],
+    'GET /notices/{jurisdictionId}/{recordId}': route({
+      ...noticesApi['GET /notices/{jurisdictionId}/{recordId}'],
       handle: async (i) => {
         const page = await input(i);
-        return (await noticePages()).showNotice(page, await noticeDeps(page), i.params.issuerId, i.params.recordId, i.query);
+        return (await noticePages()).showNotice(page, await noticeDeps(page), i.params.jurisdictionId, i.params.recordId, i.query);
+      },
+    }),
+    'POST /notice-answers/{issuerId}/{recordId}': route({
+      ...noticesApi['POST /notice-answers/{issuerId}/{recordId}'],
+      handle: async (i) => {
+        const page = await input(i);
+        return (await noticePages()).answer(page, await noticeDeps(page), i.params.issuerId, i.params.recordId, i.body);
+      },
+    }),
+    'GET /notices/{jurisdictionId}/{recordId}/status': route({
+      ...noticesApi['GET /notices/{jurisdictionId}/{recordId}/status'],
+      handle: async (i) => {
+        const page = await input(i);
+        return (await noticePages()).showStatus(page, await noticeDeps(page), i.params.jurisdictionId, i.params.recordId);
+      },
+    }),
+    'GET /notices/{jurisdictionId}/{recordId}/status.csv': route({
+      ...noticesApi['GET /notices/{jurisdictionId}/{recordId}/status.csv'],
+      handle: async (i) => {
+        const page = await input(i);
+        return (await noticePages()).statusCsv(page, await noticeDeps(page), i.params.jurisdictionId, i.params.recordId);
       },
     }),
     'POST /notices/{jurisdictionId}/{recordId}/withdraw': route({

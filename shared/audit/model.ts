@@ -41,6 +41,8 @@ export const AUDIT_ACTIONS = [
   'notice.published',
   'notice.updated',
   'notice.withdrawn',
+  /** The jurisdiction answered a partner's notice (acknowledged, action in progress, completed, not applicable). */
+  'notice.answered',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -50,6 +50,8 @@ export const ACTIONS = [
   'warehouse:run',
   'notices:read',
   'notices:withdraw',
+  'notices:answer',
+  'notices:status',
   'survey:respond',
   'surveys:manage',
   'survey-results:read',
@@ -86,6 +88,8 @@ export const ACTION_DESCRIPTIONS: Record<Action, string> = {
   'reports:read-own': "the jurisdiction's own report of a period, unsuppressed (its own counts only), with its tables",
   'reports:run': 'start a report run for a period now (besides the schedules)',
   'notices:read': "browse and read every partner's published safety notices (the de-identified copies; never a draft, its history or its reviewers)",
+  'notices:answer': "answer a partner's published notice for the jurisdiction: acknowledged, action in progress, completed, or not applicable with a reason",
+  'notices:status': "a published notice's status table: every partner jurisdiction's answer and days overdue, with CSV (the issuer's own notices; every notice for partnership leads and platform admins)",
   'notices:withdraw': "withdraw one of the jurisdiction's published safety notices, with a reason partners are told",
   'warehouse:run': "see the warehouse feed's releases (which jurisdictions each carries, its k-anonymity figures) and start one now (besides the monthly schedule)",
   'survey:respond': 'answer the anonymous safety culture survey through a wave link (no sign-in)',
@@ -142,6 +146,8 @@ export const POLICY: Readonly<Record<Role, Readonly<Partial<Record<Action, Scope
     'reports:read-own': 'own-jurisdiction',
     'notices:read': 'all',
     'notices:withdraw': 'own-jurisdiction',
+    'notices:answer': 'own-jurisdiction',
+    'notices:status': 'own-jurisdiction',
   },
   jurisdiction_admin: {
     ...publicRow,
@@ -157,6 +163,8 @@ export const POLICY: Readonly<Record<Role, Readonly<Partial<Record<Action, Scope
     'reports:read-own': 'own-jurisdiction',
     'notices:read': 'all',
     'notices:withdraw': 'own-jurisdiction',
+    'notices:answer': 'own-jurisdiction',
+    'notices:status': 'own-jurisdiction',
   },
   partnership_lead: {
     ...publicRow,
@@ -164,6 +172,7 @@ export const POLICY: Readonly<Record<Role, Readonly<Partial<Record<Action, Scope
     'aggregates:read': 'all',
     'survey-results:read-all': 'all',
     'notices:read': 'all',
+    'notices:status': 'all',
   },
   platform_admin: {
     ...publicRow,
@@ -176,6 +185,7 @@ export const POLICY: Readonly<Record<Role, Readonly<Partial<Record<Action, Scope
     'reports:run': 'all',
     'warehouse:run': 'all',
     'notices:read': 'all',
+    'notices:status': 'all',
   },
 };
 

@@ -51,6 +51,8 @@ export const partitions = {
    * every partner reads, and their publication history. The one kind of item read across jurisdictions.
    */
   published: 'PUBLISHED',
+  /** The jurisdiction's answers to partners' notices (shared/notices/answers.ts): one item per notice it answered. */
+  noticeAnswers: 'NOTICE_ANSWERS',
 } as const;
 
 const SESSION_PREFIX = 'SESSION#';
@@ -143,6 +145,10 @@ export const keys = {
   /** gsi1 partition of every published notice (the library), newest first publication first. */
   publishedNoticesIndex: 'NOTICES#PUBLISHED',
   publishedNoticesIndexSort: (firstPublishedAt: string, issuerId: string, recordId: string) => `${firstPublishedAt}#${issuerId}#${recordId}`,
+  /** A jurisdiction's answer to one published notice, in the answering jurisdiction's own partition. */
+  noticeAnswer: (issuerId: string, recordId: string) => ({ partition: partitions.noticeAnswers, sk: `NOTICE#${issuerId}#${recordId}` }),
+  /** gsi1 of every answer to one notice (the issuer's status table), by answering jurisdiction. */
+  noticeAnswersIndex: (issuerId: string, recordId: string) => `NOTICE_ANSWERS#${issuerId}#${recordId}`,
   /** The partnership's survey baselines and targets (shared/survey/targets.ts): one item, set by platform admins. */
   surveyTargets: { pk: `${PARTNERSHIP_PREFIX}SURVEY`, sk: 'TARGETS' } as const,
   /** Audit events of partnership-wide settings (shared/audit/partnership.ts): append-only, like a jurisdiction's. */

@@ -25,6 +25,7 @@ const ACTION_LABELS: Record<AuditAction, string> = {
   'notice.published': 'Published a safety notice to every partner',
   'notice.updated': 'Published an updated safety notice',
   'notice.withdrawn': 'Withdrew a published safety notice',
+  'notice.answered': "Answered a partner's safety notice",
 };
 
 const roleLabel = (role: string) => ROLE_LABELS[role as Role] ?? role.replace(/_/g, ' ');

@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { contract } from '#shared/http/contract.ts';
 import { jurisdictionIdSchema } from '#shared/storage/keys.ts';
 import { withMeta } from '#shared/zod-config.ts';
+import { ANSWER_REASON_MAX } from '../answers.ts';
 import { WITHDRAW_REASON_MAX } from '../service.ts';
 
 const html = (description: string) => ({ description, contentType: 'text/html' });
@@ -30,12 +31,46 @@ export const noticesApi = {
       403: html('Your role does not read the notices'),
     },
   }),
-  'GET /notices/{issuerId}/{recordId}': contract({
-    params: z.lazy(() => z.strictObject({ issuerId, recordId })),
-    query: z.lazy(() => z.strictObject({ withdrawn: text('`1` after the issuer withdrew it: the page says so', 8) })),
+  'GET /notices/{jurisdictionId}/{recordId}': contract({
+    params: z.lazy(() => z.strictObject({ jurisdictionId: issuerId, recordId })),
+    query: z.lazy(() => z.strictObject({ withdrawn: text('`1` after the issuer withdrew it: the page says so', 8), answered: text("`1` after your jurisdiction answered: the page says so", 8) })),
     responses: {
       200: html("A published notice, read-only: level, theme, what was learned, the actions asked of every partner, deadlines, audience, contact, and each version with its reason; the issuer's reviewers and admins see the withdraw form"),
       404: html('No published notice at this address (a draft or another jurisdiction\u2019s unpublished record is not found either)'),
+    },
+  }),
+  'POST /notice-answers/{issuerId}/{recordId}': contract({
+    form: true,
+    params: z.lazy(() => z.strictObject({ issuerId, recordId })),
+    body: z.lazy(() =>
+      withMeta(
+        z.strictObject({
+          status: text('`acknowledged`, `in_progress`, `completed` or `not_applicable`', 40),
+          reason: text(`Required for not applicable (at most ${ANSWER_REASON_MAX} characters)`, 8000),
+        }),
+        { description: "Your jurisdiction's answer" },
+      ),
+    ),
+    responses: {
+      303: { description: 'Answered (Location: the notice, which says so)' },
+      403: html('The form token was missing or wrong, the role does not answer notices, or this is your own jurisdiction’s notice'),
+      404: html('No published notice at this address'),
+      409: html('Not the next answer (acknowledging twice says when and by whom), a withdrawn notice, or an answer at the same moment'),
+      422: html('The notice page again with the error summary: no answer chosen, or not applicable without a reason'),
+    },
+  }),
+  'GET /notices/{jurisdictionId}/{recordId}/status': contract({
+    params: z.lazy(() => z.strictObject({ jurisdictionId: jurisdictionIdSchema, recordId })),
+    responses: {
+      200: html('Every partner jurisdiction, its answer with who and when, and days overdue; counts of answered, done and overdue; the CSV link'),
+      404: html('No published notice of this jurisdiction at this address'),
+    },
+  }),
+  'GET /notices/{jurisdictionId}/{recordId}/status.csv': contract({
+    params: z.lazy(() => z.strictObject({ jurisdictionId: jurisdictionIdSchema, recordId })),
+    responses: {
+      200: { description: 'The status table as CSV (text/csv, attachment)', contentType: 'text/csv' },
+      404: html('No published notice of this jurisdiction at this address'),
     },
   }),
   'POST /notices/{jurisdictionId}/{recordId}/withdraw': contract({

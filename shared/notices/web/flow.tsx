@@ -14,12 +14,24 @@ import type { PageInput } from '#shared/web/page-input.ts';
 import { NOTICE_TYPES, THEMES } from '#forms/codes.ts';
 import { NOTICE_STATUSES, type PublishedNotice } from '../model.ts';
 import { matches, type NoticeFilter, type PublishedNotices } from '../published.ts';
-import { type Issuers, NoticeLibraryPage, NoticePage, noticePath } from './pages.tsx';
+import { toCsv } from '#shared/csv.ts';
+import type { FieldError } from '#shared/errors.ts';
+import type { Jurisdiction } from '#shared/jurisdictions/model.ts';
+import { NEXT_STATUSES, type AnswerInput, type NoticeAnswer } from '../answers.ts';
+import { STATUS_CSV_COLUMNS, statusCsvRows, statusRows } from '../status.ts';
+import { type Issuers, NoticeLibraryPage, NoticePage, noticePath, NoticeStatusPage } from './pages.tsx';
 
 export interface NoticeDeps {
   notices: PublishedNotices;
   issuers: () => Promise<Issuers>;
   withdraw: (jurisdictionId: string, recordId: string, reason: string) => Promise<unknown>;
+  /** The principal's jurisdiction's answer to a notice, and recording its next one. */
+  ownAnswer: (notice: PublishedNotice) => Promise<NoticeAnswer | undefined>;
+  answer: (notice: PublishedNotice, input: AnswerInput) => Promise<unknown>;
+  /** Every jurisdiction's answer to a notice, and the registry (the status table). */
+  answers: (notice: PublishedNotice) => Promise<NoticeAnswer[]>;
+  registry: () => Promise<Pick<Jurisdiction, 'id' | 'name' | 'state' | 'active'>[]>;
+  today?: () => string;
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -73,16 +85,36 @@ function notFound(i: PageInput): HttpResult {
   );
 }
 
-async function noticePage(i: PageInput, deps: NoticeDeps, notice: PublishedNotice, form: { reason?: string; error?: string; alert?: { type: 'success'; text: string } } = {}, status = 200): Promise<HttpResult> {
-  const [history, issuers] = await Promise.all([deps.notices.history(notice.issuerId, notice.recordId), deps.issuers()]);
+interface NoticeForms {
+  reason?: string;
+  error?: string;
+  alert?: { type: 'success'; text: string };
+  answer?: { values: { status?: string; reason?: string }; errors: readonly FieldError[] };
+}
+
+async function noticePage(i: PageInput, deps: NoticeDeps, notice: PublishedNotice, form: NoticeForms = {}, status = 200): Promise<HttpResult> {
+  const canAnswer = notice.issuerId !== i.principal.jurisdictionId && isAllowed(i.principal, 'notices:answer');
+  const [history, issuers, current] = await Promise.all([deps.notices.history(notice.issuerId, notice.recordId), deps.issuers(), canAnswer ? deps.ownAnswer(notice) : undefined]);
   const canWithdraw = isAllowed(i.principal, 'notices:withdraw', { jurisdictionId: notice.issuerId });
+  const canSeeStatus = isAllowed(i.principal, 'notices:status', { jurisdictionId: notice.issuerId });
+  const answer = canAnswer ? { csrf: i.csrf, current, next: NEXT_STATUSES[current?.status ?? 'none'], ...(form.answer ? { values: form.answer.values, errors: form.answer.errors } : {}) } : undefined;
   return page(
     {
       title: notice.title,
       path: '/notices',
       principal: i.principal,
       csrfToken: i.csrf,
-      children: <NoticePage notice={notice} history={history} issuers={issuers} alert={form.alert} {...(canWithdraw ? { withdraw: { csrf: i.csrf, ...(form.reason !== undefined ? { reason: form.reason } : {}), error: form.error } } : {})} />,
+      children: (
+        <NoticePage
+          notice={notice}
+          history={history}
+          issuers={issuers}
+          alert={form.alert}
+          {...(answer ? { answer } : {})}
+          {...(canSeeStatus ? { statusPath: `${noticePath(notice)}/status` } : {})}
+          {...(canWithdraw ? { withdraw: { csrf: i.csrf, ...(form.reason !== undefined ? { reason: form.reason } : {}), error: form.error } } : {})}
+        />
+      ),
     },
     status,
   );
@@ -92,7 +124,54 @@ async function noticePage(i: PageInput, deps: NoticeDeps, notice: PublishedNotic
 export async function showNotice(i: PageInput, deps: NoticeDeps, issuerId: string, recordId: string, query: Record<string, string | undefined> = {}): Promise<HttpResult> {
   const notice = await deps.notices.get(issuerId, recordId);
   if (!notice) return notFound(i);
-  return noticePage(i, deps, notice, query.withdrawn === '1' && notice.status === 'withdrawn' ? { alert: { type: 'success', text: 'The notice is withdrawn. Partners see it marked withdrawn, with your reason.' } } : {});
+  const alert =
+    query.withdrawn === '1' && notice.status === 'withdrawn'
+      ? { type: 'success' as const, text: 'The notice is withdrawn. Partners see it marked withdrawn, with your reason.' }
+      : query.answered === '1'
+        ? { type: 'success' as const, text: "Your jurisdiction's answer is recorded. The issuer sees it in the notice's status table." }
+        : undefined;
+  return noticePage(i, deps, notice, alert ? { alert } : {});
+}
+
+/** POST /notices/{issuerId}/{recordId}/answer */
+export async function answer(i: PageInput, deps: NoticeDeps, issuerId: string, recordId: string, posted: PostedFields): Promise<HttpResult> {
+  const notice = await deps.notices.get(issuerId, recordId);
+  if (!notice) return notFound(i);
+  const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? '';
+  const values = { status: one(posted.status), reason: one(posted.reason) };
+  try {
+    await deps.answer(notice, values);
+  } catch (error) {
+    if (error instanceof ValidationError) return noticePage(i, deps, notice, { answer: { values, errors: error.fieldErrors } }, 422);
+    throw error;
+  }
+  return { statusCode: 303, headers: { location: `${noticePath(notice)}?answered=1`, 'cache-control': 'no-store' }, body: '' };
+}
+
+async function statusOf(deps: NoticeDeps, jurisdictionId: string, recordId: string) {
+  const notice = await deps.notices.get(jurisdictionId, recordId);
+  if (!notice) return undefined;
+  const today = (deps.today ?? (() => new Date().toISOString().slice(0, 10)))();
+  const [answers, registry] = await Promise.all([deps.answers(notice), deps.registry()]);
+  return { notice, today, rows: statusRows(notice, answers, registry, today) };
+}
+
+/** GET /notices/{jurisdictionId}/{recordId}/status */
+export async function showStatus(i: PageInput, deps: NoticeDeps, jurisdictionId: string, recordId: string): Promise<HttpResult> {
+  const found = await statusOf(deps, jurisdictionId, recordId);
+  if (!found) return notFound(i);
+  return page({ title: `Partners' answers: ${found.notice.title}`, path: '/notices', principal: i.principal, csrfToken: i.csrf, children: <NoticeStatusPage notice={found.notice} rows={found.rows} today={found.today} /> });
+}
+
+/** GET /notices/{jurisdictionId}/{recordId}/status.csv */
+export async function statusCsv(i: PageInput, deps: NoticeDeps, jurisdictionId: string, recordId: string): Promise<HttpResult> {
+  const found = await statusOf(deps, jurisdictionId, recordId);
+  if (!found) return notFound(i);
+  return {
+    statusCode: 200,
+    headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="notice-status-${found.notice.recordId}-${found.today}.csv"`, 'cache-control': 'no-store' },
+    body: toCsv(statusCsvRows(found.rows), STATUS_CSV_COLUMNS),
+  };
 }
 
 /** POST /notices/{jurisdictionId}/{recordId}/withdraw */

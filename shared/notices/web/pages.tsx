@@ -5,7 +5,9 @@ import { AlertBox, ErrorSummary, type Alert } from '#shared/web/components/alert
 import { DataTable } from '#shared/web/components/data-table.tsx';
 import { FormGroup, RequiredTextarea } from '#shared/web/components/form-group.tsx';
 import { CSRF_FIELD } from '#shared/web/csrf.ts';
+import { ANSWER_LABELS, ANSWER_REASON_MAX, type AnswerStatus, type NoticeAnswer } from '../answers.ts';
 import { NOTICE_STATUSES, type PublishedNotice } from '../model.ts';
+import { statusCounts, type StatusRow } from '../status.ts';
 import type { NoticeFilter } from '../published.ts';
 import { WITHDRAW_REASON_MAX } from '../service.ts';
 
@@ -143,13 +145,83 @@ export interface NoticeProps {
   issuers: Issuers;
   /** The withdraw form, for the issuer's reviewers and admins while the notice is active. */
   withdraw?: { csrf: string; reason?: string; error?: string | undefined };
+  /** The answer form, for a partner jurisdiction's reviewers and admins. */
+  answer?: AnswerFormProps;
+  /** The status table's address, for those who may read it. */
+  statusPath?: string;
   alert?: Alert | undefined;
 }
 
-export function NoticePage({ notice, history, issuers, withdraw, alert }: NoticeProps) {
+export interface AnswerFormProps {
+  csrf: string;
+  current?: NoticeAnswer | undefined;
+  next: readonly AnswerStatus[];
+  values?: { status?: string; reason?: string };
+  errors?: readonly FieldError[];
+}
+
+const dateTime = (iso: string) => `${day(iso)}, ${iso.slice(11, 16)} UTC`;
+
+function AnswerSection({ answer, withdrawn, action }: { answer: AnswerFormProps; withdrawn: boolean; action: string }) {
+  const error = (field: string) => answer.errors?.find((e) => e.field === field)?.message;
+  return (
+    <section class="margin-top-5" aria-labelledby="answer-heading">
+      <h2 id="answer-heading">Your jurisdiction's answer</h2>
+      {answer.current ? (
+        <ul class="usa-list">
+          {answer.current.steps.map((s) => (
+            <li>
+              {ANSWER_LABELS[s.status]} on {dateTime(s.at)}
+              {s.byName ? ` by ${s.byName}` : ''}
+              {s.reason ? `: ${s.reason}` : ''}
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p>Your jurisdiction has not answered yet. Each partner answers once for itself: acknowledge the notice, then say when the actions are in progress and completed, or that it does not apply.</p>
+      )}
+      {withdrawn ? (
+        <p>The notice is withdrawn: no further answer is needed.</p>
+      ) : answer.next.length === 0 ? (
+        <p>That answer is final.</p>
+      ) : (
+        <form class="usa-form usa-form--large" method="post" action={action}>
+          <input type="hidden" name={CSRF_FIELD} value={answer.csrf} />
+          <fieldset class={`usa-fieldset usa-form-group${error('status') ? ' usa-form-group--error' : ''}`} id="answer-status" aria-describedby={error('status') ? 'answer-status-error' : undefined}>
+            <legend class="usa-legend">Your answer</legend>
+            {error('status') ? (
+              <span class="usa-error-message" id="answer-status-error">
+                {error('status')}
+              </span>
+            ) : null}
+            {answer.next.map((status, i) => (
+              <div class="usa-radio">
+                <input class="usa-radio__input" id={`answer-${status}`} type="radio" name="status" value={status} checked={answer.values?.status ? answer.values.status === status : i === 0} />
+                <label class="usa-radio__label" for={`answer-${status}`}>
+                  {ANSWER_LABELS[status]}
+                </label>
+              </div>
+            ))}
+          </fieldset>
+          <FormGroup id="answer-reason" label="Reason or note" hint="Required for not applicable: why the notice does not apply to your jurisdiction." messages={error('reason') ? [error('reason')!] : undefined}>
+            <textarea class={`usa-textarea${error('reason') ? ' usa-input--error' : ''}`} id="answer-reason" name="reason" rows={3} maxlength={ANSWER_REASON_MAX} aria-describedby={error('reason') ? 'answer-reason-hint answer-reason-error' : 'answer-reason-hint'}>
+              {answer.values?.reason ?? ''}
+            </textarea>
+          </FormGroup>
+          <button class="usa-button" type="submit">
+            Send your answer
+          </button>
+        </form>
+      )}
+    </section>
+  );
+}
+
+export function NoticePage({ notice, history, issuers, withdraw, answer, statusPath, alert }: NoticeProps) {
+  const errors = [...(withdraw?.error ? [{ href: '#withdraw-reason', message: withdraw.error }] : []), ...(answer?.errors ?? []).map((e) => ({ href: e.field === 'reason' ? '#answer-reason' : '#answer-status', message: e.message }))];
   return (
     <>
-      {withdraw?.error ? <ErrorSummary errors={[{ href: '#withdraw-reason', message: withdraw.error }]} /> : null}
+      {errors.length ? <ErrorSummary errors={errors} /> : null}
       {alert ? <AlertBox alert={alert} /> : null}
       {notice.status === 'withdrawn' ? <AlertBox alert={{ type: 'warning', text: `Withdrawn on ${day(notice.publishedAt)} by its issuer: ${notice.changeReason ?? ''}` }} /> : null}
       <p class="margin-bottom-0">
@@ -189,6 +261,14 @@ export function NoticePage({ notice, history, issuers, withdraw, alert }: Notice
           {notice.contactMailbox}
         </a>
       </p>
+      {statusPath ? (
+        <p>
+          <a class="usa-link" href={statusPath}>
+            Partners' answers: the status table
+          </a>
+        </p>
+      ) : null}
+      {answer ? <AnswerSection answer={answer} withdrawn={notice.status === 'withdrawn'} action={`/notice-answers/${encodeURIComponent(notice.issuerId)}/${encodeURIComponent(notice.recordId)}`} /> : null}
       {history.length > 1 ? (
         <section aria-labelledby="versions-heading">
           <h2 id="versions-heading">Versions</h2>
@@ -219,6 +299,55 @@ export function NoticePage({ notice, history, issuers, withdraw, alert }: Notice
           </form>
         </section>
       ) : null}
+    </>
+  );
+}
+
+export interface StatusPageProps {
+  notice: PublishedNotice;
+  rows: readonly StatusRow[];
+  today: string;
+}
+
+export function NoticeStatusPage({ notice, rows, today }: StatusPageProps) {
+  const counts = statusCounts(rows);
+  return (
+    <>
+      <h1>Partners' answers</h1>
+      <p class="usa-intro">
+        <a class="usa-link" href={noticePath(notice)}>
+          {notice.title}
+        </a>
+        {notice.status === 'withdrawn' ? ' (withdrawn: no answer is expected any more)' : ''}. As of {day(today)}: {counts.answered} of {counts.expected} partner jurisdictions answered, {counts.done} completed or not applicable,{' '}
+        {counts.overdue} overdue.
+      </p>
+      <p>
+        {notice.acknowledgeBy ? `Acknowledge by ${day(notice.acknowledgeBy)}. ` : ''}
+        {notice.actBy ? `Act by ${day(notice.actBy)}.` : ''}
+      </p>
+      <p>
+        <a class="usa-link" href={`/notices/${encodeURIComponent(notice.issuerId)}/${encodeURIComponent(notice.recordId)}/status.csv`} download>
+          Download the table (CSV)
+        </a>
+      </p>
+      <DataTable id="status-caption" caption="Every partner jurisdiction's answer, most overdue first" columns={['Jurisdiction', 'Answer', 'Last answered', 'Days overdue']}>
+        {rows.map((r) => {
+          const last = r.answer?.steps.at(-1);
+          return (
+            <tr>
+              <th scope="row" data-label="Jurisdiction">
+                {r.name} ({r.state}){r.left ? ', left the partnership' : ''}
+              </th>
+              <td data-label="Answer">
+                {r.answer ? ANSWER_LABELS[r.answer.status] : 'No answer'}
+                {r.answer?.steps.findLast((s) => s.reason)?.reason ? `: ${r.answer.steps.findLast((s) => s.reason)!.reason}` : ''}
+              </td>
+              <td data-label="Last answered">{last ? `${dateTime(last.at)}${last.byName ? `, ${last.byName}` : ''}` : ''}</td>
+              <td data-label="Days overdue">{r.daysOverdue > 0 ? `${r.daysOverdue} (${r.overdue === 'acknowledgement' ? 'not acknowledged' : 'actions not done'})` : '0'}</td>
+            </tr>
+          );
+        })}
+      </DataTable>
     </>
   );
 }

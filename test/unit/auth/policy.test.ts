@@ -58,6 +58,8 @@ const EXPECTED: Record<Action, [Scope | undefined, Scope | undefined, Scope | un
   'warehouse:run': [_, _, _, _, A],
   'notices:read': [A, A, A, A, A],
   'notices:withdraw': [_, O, O, _, _],
+  'notices:answer': [_, O, O, _, _],
+  'notices:status': [_, O, O, A, A],
   'survey:respond': [P, P, P, P, P],
   'surveys:manage': [_, _, O, _, _],
   'survey-results:read': [_, _, O, _, _],
