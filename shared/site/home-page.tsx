@@ -23,6 +23,9 @@ import { STATUS_LABELS } from '#shared/records/web/record-pages.tsx';
 import { DataTable } from '#shared/web/components/data-table.tsx';
 import { RecordName } from '#shared/records/web/record-name.tsx';
 import { isOverdue, OpenReviews, type OpenReview } from '#shared/review/open-reviews.ts';
+import { documentClient } from '#shared/aws/document-client.ts';
+import { noticeHome, type NoticeHome } from '#shared/notices/home.ts';
+import { NoticeHomeLists } from '#shared/notices/web/home-lists.tsx';
 
 /** Most records one task list shows; the list says when there are more. */
 export const TASK_LIMIT = 50;
@@ -73,13 +76,16 @@ export interface HomeData {
   openReviews?: { rows: OpenReviewRow[]; more: number } | undefined;
   /** What "now" was for due dates and ages. */
   now?: Date;
+  /** Partners' notices waiting for the jurisdiction's answer; overdue notices for partnership leads. */
+  notices?: NoticeHome;
 }
 
 /** GET /: the signed-out page, or the signed-in person's home with their tasks. */
 export async function showHome(input: PageInput<Principal | undefined>, query: { started?: string | undefined; saved?: string | undefined }): Promise<HttpResult> {
   const { principal, csrf } = input;
   if (!principal) return page({ title: 'Home', path: '/', children: <SignedOut /> });
-  const home = await loadHome(input.table, principal, input.event);
+  const [home, notices] = await Promise.all([loadHome(input.table, principal, input.event), noticeHome(documentClient, input.table, principal, new Date().toISOString().slice(0, 10))]);
+  home.notices = notices;
   return page({
     title: 'Home',
     path: '/',
@@ -226,6 +232,7 @@ export function SignedIn({ principal, home, csrf, started, saved }: SignedInProp
         </div>
       ) : null}
       <Tasks principal={principal} home={home} />
+      {home.notices ? <NoticeHomeLists home={home.notices} /> : null}
       {isAllowed(principal, 'records:create', { jurisdictionId: principal.jurisdictionId }) ? <StartForms csrf={csrf} /> : null}
       {home.recent ? <Recent records={home.recent} /> : null}
     </>

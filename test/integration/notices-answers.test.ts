@@ -80,6 +80,10 @@ describe('answers to a published notice', () => {
     const issuer = 'ky-dcbs';
     const notice = await publishIn(issuer, { title: `Answers through the web ${Date.now()}` });
     const partner = await signIn('demo-oh-franklin-fccs-admin');
+    // Its home page lists the notice as waiting for its answer, overdue (the acknowledgement deadline has passed).
+    const home = await (await partner.go(`${baseUrl()}/`)).text();
+    expect(home).toContain("Partners' safety notices waiting for your answer");
+    expect(home).toContain(notice.title);
     const page = await (await partner.go(`${baseUrl()}/notices/${issuer}/${notice.recordId}`)).text();
     expect(page).toContain("Your jurisdiction's answer");
     const csrf = /name="_csrf" value="([^"]+)"/.exec(page)![1]!;
@@ -105,8 +109,11 @@ describe('answers to a published notice', () => {
     // Another jurisdiction's reviewer cannot read the issuer's status table.
     const other = await signIn('demo-oh-franklin-fccs-reviewer');
     expect((await other.go(`${baseUrl()}/notices/${issuer}/${notice.recordId}/status`)).status).toBe(404);
-    // A partnership lead can.
+    // A partnership lead can, and sees the notice among the overdue ones on the home page.
     const lead = await signIn('demo-partnership-lead');
     expect((await lead.go(`${baseUrl()}/notices/${issuer}/${notice.recordId}/status`)).status).toBe(200);
+    const leadHome = await (await lead.go(`${baseUrl()}/`)).text();
+    expect(leadHome).toContain('Overdue safety notices');
+    expect(leadHome).toContain(notice.title);
   });
 });
