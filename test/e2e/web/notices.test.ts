@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { LocalCloud } from '#local/cloud.ts';
+import { sampleSafetyNotice } from '#shared/forms/samples.ts';
+import type { Answers } from '#shared/forms/types.ts';
+import { RecordService } from '#shared/records/service.ts';
+import { scopedTable } from '#shared/storage/scoped-table.ts';
+import { signedInContext, type RealBrowser } from '../../support/chromium.ts';
+import { checkA11y, expectValidHtml, useWebHarness, type WebHarness } from '../../support/web-harness.ts';
+
+/**
+ * Safety notices in real Chromium against a local cloud (docs/notices.md): a notice published by Kentucky is on a
+ * partner's home page as waiting, the partner answers from the notice page (first without the reason "not
+ * applicable" needs: the error state), Kentucky's reviewer finds it in the library and reads the status table,
+ * and a partnership lead sees it among the overdue notices. axe-core (WCAG 2.1 A/AA) at 375 and 1280 px on every
+ * page, the Nu checker on all of them. Screenshots in test-results/web/notices-*.png.
+ */
+let cloud: LocalCloud;
+let chromium: RealBrowser;
+let harness: WebHarness;
+useWebHarness((h) => ({ cloud, chromium } = harness = h));
+
+const signedIn = (browser: Browser, userId: string) => signedInContext(browser, cloud.url, userId);
+
+/** Publishes a notice of ky-dcbs through the records service: created, submitted, approved. */
+async function publish(title: string): Promise<string> {
+  const records = new RecordService({ cursorSecret: 'e2e-notices-cursor-secret-0123456789' , formContext: () => ({ jurisdictions: [{ code: 'ky-dcbs', label: 'Kentucky' }] }) });
+  const table = scopedTable(cloud.storage, cloud.tableName, 'ky-dcbs');
+  const actor = (role: string) => ({ subject: `e2e-${role}`, role, jurisdictionId: 'ky-dcbs', requestId: randomUUID() });
+  const answers = { ...(sampleSafetyNotice('ky-dcbs') as Answers), title, notice_date: '2026-10-01', acknowledge_by: '2026-10-15', act_by: '2026-11-15', review_by_date: '2027-10-01' } as Answers;
+  const { record } = await records.createDraft(table, actor('submitter'), { formId: 'safety_notice', answers });
+  const { record: submitted } = await records.submit(table, actor('submitter'), record.recordId, { expectedVersion: record.version, submissionId: randomUUID() });
+  await records.transition(table, actor('reviewer'), record.recordId, { to: 'approved', expectedVersion: submitted.version });
+  return record.recordId;
+}
+
+describe('safety notices in Chromium', () => {
+  it('a partner answers a published notice; the issuer reads the library and the status table; a lead sees it overdue', async () => {
+    const title = 'Ask about sleep arrangements at every home visit with an infant';
+    const recordId = await publish(title);
+    const noticeUrl = `${cloud.url}/notices/ky-dcbs/${recordId}`;
+
+    const partner = await signedIn(chromium.browser, 'demo-oh-franklin-fccs-admin');
+    await partner.page.goto(`${cloud.url}/`);
+    const waiting = partner.page.locator('section', { has: partner.page.getByRole('heading', { name: "Partners' safety notices waiting for your answer" }) });
+    expect(await waiting.getByRole('link', { name: title }).count()).toBe(1);
+    expect(await waiting.locator('td[data-label="Overdue"]').first().textContent()).toMatch(/days \(not acknowledged\)/);
+    await checkA11y(partner.page, 'notices-home-partner');
+
+    await partner.page.goto(noticeUrl);
+    expect(await partner.page.getByRole('heading', { level: 1 }).textContent()).toBe(title);
+    await checkA11y(partner.page, 'notices-notice-partner');
+    // "Not applicable" needs a reason: the page again with the error summary.
+    await partner.page.locator('label[for="answer-not_applicable"]').click();
+    await partner.page.getByRole('button', { name: 'Send your answer' }).click();
+    await expect.poll(() => partner.page.locator('#error-summary').count()).toBe(1);
+    expect(await partner.page.locator('#error-summary').textContent()).toContain('Say why the notice does not apply');
+    await checkA11y(partner.page, 'notices-answer-error');
+    await partner.page.locator('label[for="answer-acknowledged"]').click();
+    await partner.page.getByRole('button', { name: 'Send your answer' }).click();
+    await partner.page.waitForURL(/\?answered=1$/);
+    expect(await partner.page.locator('.usa-alert--success').textContent()).toContain("Your jurisdiction's answer is recorded");
+    await checkA11y(partner.page, 'notices-answered');
+    await partner.ctx.close();
+
+    const issuer = await signedIn(chromium.browser, 'demo-ky-dcbs-reviewer');
+    await issuer.page.goto(`${cloud.url}/notices`);
+    await issuer.page.getByLabel('Words').fill('sleep arrangements');
+    await issuer.page.getByRole('button', { name: 'Search' }).click();
+    await issuer.page.waitForURL(/\/notices\?/);
+    expect(await issuer.page.getByRole('link', { name: title }).count()).toBe(1);
+    await checkA11y(issuer.page, 'notices-library');
+    await issuer.page.getByRole('link', { name: title }).click();
+    expect(await issuer.page.getByRole('heading', { name: 'Withdraw this notice' }).count()).toBe(1);
+    await checkA11y(issuer.page, 'notices-notice-issuer');
+    await issuer.page.getByRole('link', { name: "Partners' answers: the status table" }).click();
+    const franklin = issuer.page.locator('tr', { hasText: 'Franklin County Children Services' });
+    expect(await franklin.locator('td[data-label="Answer"]').textContent()).toBe('Acknowledged');
+    expect(await issuer.page.locator('td[data-label="Days overdue"]', { hasText: 'not acknowledged' }).count()).toBeGreaterThan(0);
+    await checkA11y(issuer.page, 'notices-status');
+    await issuer.ctx.close();
+
+    const lead = await signedIn(chromium.browser, 'demo-partnership-lead');
+    await lead.page.goto(`${cloud.url}/`);
+    expect(await lead.page.getByRole('heading', { name: 'Overdue safety notices' }).count()).toBe(1);
+    expect(await lead.page.getByRole('link', { name: title }).count()).toBe(1);
+    await checkA11y(lead.page, 'notices-home-lead');
+    await lead.ctx.close();
+  });
+
+  it('serves valid HTML on every page the browser visited (W3C Nu checker)', async () => {
+    await expectValidHtml(harness);
+  });
+});
