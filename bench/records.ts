@@ -20,7 +20,7 @@ import { STORAGE_MARSHALL_OPTIONS, STORAGE_UNMARSHALL_OPTIONS } from '#shared/st
 import { scopedTable } from '#shared/storage/scoped-table.ts';
 import type { BenchRow } from './types.ts';
 
-const TABLE: LocalTable = {
+export const BENCH_TABLE: LocalTable = {
   logicalId: 'BenchRecords',
   name: 'BenchRecords',
   keySchema: [
@@ -63,7 +63,7 @@ const round = (v: number, digits = 2) => Math.round(v * 10 ** digits) / 10 ** di
 export async function benchRecords(): Promise<BenchRow[]> {
   const dynamo = await startDynamoDb(await freePort());
   try {
-    await ensureTables(dynamo.client, [TABLE]);
+    await ensureTables(dynamo.client, [BENCH_TABLE]);
     const client = DynamoDBDocumentClient.from(dynamo.client, { marshallOptions: STORAGE_MARSHALL_OPTIONS, unmarshallOptions: STORAGE_UNMARSHALL_OPTIONS });
     let roundTrips = 0;
     const send = client.send.bind(client);
@@ -73,7 +73,7 @@ export async function benchRecords(): Promise<BenchRow[]> {
     }) as typeof client.send;
 
     const units = { write: 0, read: 0 };
-    const table = scopedTable(client, TABLE.name, JURISDICTION, {
+    const table = scopedTable(client, BENCH_TABLE.name, JURISDICTION, {
       onConsumedCapacity: (operation, capacity) => {
         const total = capacity.reduce((n, c) => n + (c.CapacityUnits ?? 0), 0);
         if (operation === 'GetItem' || operation === 'Query') units.read += total;
@@ -108,7 +108,7 @@ export async function benchRecords(): Promise<BenchRow[]> {
 
     // The bare comparison: one PutItem of the same stored item, no condition, no transaction.
     const bareItem = { pk: table.pk('BARE'), sk: '', ...toItem(record) };
-    const barePut = (i: number) => client.send(new PutCommand({ TableName: TABLE.name, Item: { ...bareItem, sk: `PUT#${i}` } }));
+    const barePut = (i: number) => client.send(new PutCommand({ TableName: BENCH_TABLE.name, Item: { ...bareItem, sk: `PUT#${i}` } }));
 
     const submitMs: number[] = [];
     const putMs: number[] = [];
