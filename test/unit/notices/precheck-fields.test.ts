@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { criticalIncidentReviewV1, safetyNoticeV1, safetyNoticeV2 } from '#forms/index.ts';
+import { safetyNoticeV1, safetyNoticeV2 } from '#forms/index.ts';
+import type { FormDefinition } from '#forms/types.ts';
 import { sampleSafetyNotice, sampleSafetyNoticeV1 } from '#shared/forms/samples.ts';
 import { noticeTexts } from '#shared/notices/precheck-fields.ts';
+
+const NONE = { sensitivity: 'none', deid: 'keep', role: 'none' } as const;
 
 describe('the text the pre-publication check reads (shared/notices/precheck-fields.ts)', () => {
   it('version 1: title, systemic issue and recommended actions, with their labels, in form order', () => {
@@ -19,8 +22,8 @@ describe('the text the pre-publication check reads (shared/notices/precheck-fiel
       { field: 'title', label: 'Title', text: a.title },
       { field: 'systemic_issue', label: 'Systemic issue', text: a.systemic_issue },
       { field: 'evidence', label: 'Evidence', text: a.evidence },
-      { field: 'actions[0].action', label: 'Action 1', text: a.actions[0]!.action },
-      { field: 'actions[1].action', label: 'Action 2', text: a.actions[1]!.action },
+      { field: 'actions[0].action', label: 'Action 1', text: a.actions![0]!.action },
+      { field: 'actions[1].action', label: 'Action 2', text: a.actions![1]!.action },
       { field: 'contact_role', label: 'Contact role or team', text: a.contact_role },
     ]);
   });
@@ -36,12 +39,10 @@ describe('the text the pre-publication check reads (shared/notices/precheck-fiel
   });
 
   it('labels an entry field named unlike its entry with both ("Improvement opportunity 1: Description")', () => {
-    const group = criticalIncidentReviewV1.sections.flatMap((s) => s.fields).find((f) => f.type === 'group' && f.fields.some((g) => g.type === 'long_text' || g.type === 'short_text'));
-    expect(group?.type).toBe('group');
-    if (group?.type !== 'group') return;
-    const sub = group.fields.find((g) => g.type === 'long_text' || g.type === 'short_text')!;
-    const texts = noticeTexts(criticalIncidentReviewV1, { [group.name]: [{ [sub.name]: 'Some text' }] });
-    const noun = group.itemNoun.one.charAt(0).toUpperCase() + group.itemNoun.one.slice(1);
-    expect(texts).toEqual([{ field: `${group.name}[0].${sub.name}`, label: `${noun} 1: ${sub.label}`, text: 'Some text' }]);
+    const def: FormDefinition = {
+      ...safetyNoticeV2,
+      sections: [{ id: 'one', title: 'One', fields: [{ type: 'group', name: 'items', label: 'Items', minItems: 0, maxItems: 3, itemNoun: { one: 'improvement opportunity', other: 'improvement opportunities' }, tags: NONE, fields: [{ type: 'long_text', name: 'description', label: 'Description', required: true, maxLength: 100, tags: NONE }] }] }],
+    };
+    expect(noticeTexts(def, { items: [{ description: 'Some text' }] })).toEqual([{ field: 'items[0].description', label: 'Improvement opportunity 1: Description', text: 'Some text' }]);
   });
 });
