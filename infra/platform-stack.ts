@@ -126,6 +126,16 @@ export class PlatformStack extends Stack {
       .bindStateMachine('REVIEW_STATE_MACHINE_ARN', reviewWorkflow.stateMachine, 'start-and-resume')
       .triggerOnStream(data.table, { eventName: lambda.FilterRule.isEqual('INSERT'), dynamodb: { NewImage: { kind: { S: lambda.FilterRule.isEqual('submission') } } } });
 
+    // The safety notices' pre-publication check (docs/notices.md): each new submission receipt of a notice gets its
+    // report, stored for the reviewer's page. Off the request path: compromise and chrono-node weigh 414 KB.
+    fn('notice-tasks', 'Runs the pre-publication check of each submitted safety notice and stores its report for the reviewer', {
+      invocation: 'async',
+      timeout: Duration.seconds(60),
+      memorySize: 1024,
+    })
+      .grantNoticePrecheck(data.table)
+      .triggerOnStream(data.table, { eventName: lambda.FilterRule.isEqual('INSERT'), dynamodb: { NewImage: { kind: { S: lambda.FilterRule.isEqual('submission') } } } });
+
     // Replies to review emails (docs/review.md, "Replies"): SES stores each in the inbound bucket and invokes the
     // reply function, which decides through the same hand-off as the pages and answers the sender.
     const reviewReply = fn('review-reply', 'Reads emailed replies to review emails: decides by reply, or refuses and says why', { invocation: 'async', timeout: Duration.seconds(60) })

@@ -13,6 +13,7 @@ import { warehouseApi } from '#shared/warehouse/web/api.ts';
 import { noticesApi } from '#shared/notices/web/api.ts';
 import { errorPage, page, PAGE_CSP } from '#shared/web/components/page.tsx';
 import type { PageInput } from '#shared/web/page-input.ts';
+import type { BeforeDecision } from '#shared/records/web/record-flow.tsx';
 
 const TABLE = requiredEnv('TABLE_NAME');
 const sessions = SessionStore.fromEnv();
@@ -47,6 +48,8 @@ const startWarehouse = (reason: string) => import('#shared/warehouse/start.ts').
 const startRun = (cadence: string, periodId: string) => import('#shared/reports/start.ts').then(({ startReportRun }) => startReportRun(requiredEnv('REPORTS_STATE_MACHINE_ARN'), cadence, periodId));
 // The review hand-off (records service, Step Functions client) loads with the first decision or link.
 const review = () => import('#shared/review/http.ts');
+// The safety notices' stored pre-publication check, shown to a reviewer above the decision forms (docs/notices.md).
+const beforeDecision: BeforeDecision = async (table, record) => (await import('#shared/notices/web/precheck-section.tsx')).precheckBeforeDecision(table, record);
 
 interface PageRequest {
   principal: Principal | undefined;
@@ -120,7 +123,7 @@ export const handler = httpFunction(
     // The record form (shared/records/web/record-flow.tsx): always the principal's own jurisdiction (no jurisdiction in the path).
     'GET /records/{recordId}': route({
       ...api['GET /records/{recordId}'],
-      handle: async (i) => (await recordFlow()).showRecord(await input(i), i.params.recordId, i.query),
+      handle: async (i) => (await recordFlow()).showRecord(await input(i), i.params.recordId, i.query, beforeDecision),
     }),
     'GET /records/{recordId}/sections/{sectionId}': route({
       ...api['GET /records/{recordId}/sections/{sectionId}'],
@@ -141,7 +144,13 @@ export const handler = httpFunction(
     // A reviewer's decision on the read-only record page: the records service's transition, as in the JSON API.
     'POST /records/{recordId}/transitions': route({
       ...api['POST /records/{recordId}/transitions'],
-      handle: async (i) => (await recordFlow()).moveRecord(await input(i), i.params.recordId, i.body, async (table, actor, recordId, move) => (await (await review()).reviewHandoff(TABLE)).decide(table, actor, recordId, move, 'web')),
+      handle: async (i) => (await recordFlow()).moveRecord(
+          await input(i),
+          i.params.recordId,
+          i.body,
+          async (table, actor, recordId, move) => (await (await review()).reviewHandoff(TABLE)).decide(table, actor, recordId, move, 'web'),
+          beforeDecision,
+        ),
     }),
     // Approved records (reviewers and admins): the amendment, and the version history.
     'GET /records/{recordId}/amend': route({

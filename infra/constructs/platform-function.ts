@@ -240,6 +240,16 @@ export class PlatformFunction extends Construct {
     return this.grantItemsByKey(table, ['dynamodb:PutItem', 'dynamodb:UpdateItem'], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeyPatterns.reportWrites } }, 'write');
   }
 
+  /**
+   * The notices' pre-publication check (functions/notice-tasks): GetItem of records (`*#RECORDS`) and PutItem in
+   * record partitions (`*#REC#*`), where it writes its report. No query, no update, nothing else. IAM cannot confine
+   * a put by sort key: the code writes `PRECHECK#` items only, each once (attribute_not_exists).
+   */
+  grantNoticePrecheck(table: dynamodb.ITableV2): this {
+    this.grantItemsByKey(table, ['dynamodb:GetItem'], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeyPatterns.noticePrecheckReads } }, 'read');
+    return this.grantItemsByKey(table, ['dynamodb:PutItem'], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeyPatterns.noticePrecheckWrites } }, 'write');
+  }
+
   /** PutItem of the warehouse's release switch and entries only (`PARTNERSHIP#WAREHOUSE`). */
   grantWarehouseWrites(table: dynamodb.ITableV2): this {
     return this.grantItemsByKey(table, ['dynamodb:PutItem'], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeyPatterns.warehouseWrites } }, 'write');

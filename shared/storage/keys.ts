@@ -65,6 +65,7 @@ export const WAVE_SK_PREFIX = 'WAVE#';
 export const RESPONSE_SK_PREFIX = 'RESPONSE#';
 export const RESULTS_SK_PREFIX = 'RESULTS#';
 export const VERSION_SK_PREFIX = 'VERSION#';
+export const PRECHECK_SK_PREFIX = 'PRECHECK#';
 export const IMPORT_SK_PREFIX = 'IMPORT#';
 export const MEMBER_SK_PREFIX = 'MEMBER#';
 export const INVITE_SK_PREFIX = 'INVITE#';
@@ -94,6 +95,11 @@ export const keys = {
   readMarker: (recordId: string, readerSession: string) => ({ partition: partitions.record(recordId), sk: `READ#${readerSession}` }),
   /** A kept version of a record; zero-padded so that the sort key orders versions. */
   version: (recordId: string, version: number) => ({ partition: partitions.record(recordId), sk: `${VERSION_SK_PREFIX}${String(version).padStart(9, '0')}` }),
+  /**
+   * A safety notice's pre-publication check of one submission (shared/notices/precheck-store.ts), by the record version
+   * that submission made: written once by the notice-tasks function, read on the reviewer's page.
+   */
+  noticePrecheck: (recordId: string, version: number) => ({ partition: partitions.record(recordId), sk: `${PRECHECK_SK_PREFIX}${String(version).padStart(9, '0')}` }),
   /** What a record's review workflow waits for now (a decision or a resubmission), with the task token. */
   reviewWait: (recordId: string) => ({ partition: partitions.record(recordId), sk: 'REVIEW#WAIT' }),
   /** The one decision on a record's version: the first to claim it wins (a web click, an email link, a reply). */
@@ -188,6 +194,13 @@ export const leadingKeyPatterns = {
    * `MAIL` partition and the partnership's) and the period switches. It reads everything else it needs.
    */
   reportWrites: [keys.owned('*', partitions.mail), keys.reportReleasesPartition],
+  /**
+   * The notices' pre-publication check (functions/notice-tasks) reads records (`<jurisdiction>#RECORDS`) and writes its
+   * report into the record's own partition (`<jurisdiction>#REC#<recordId>`). IAM cannot confine a write by sort key:
+   * the code writes `PRECHECK#` items only, with PutItem only (no update) and a condition that the item is new.
+   */
+  noticePrecheckReads: [keys.owned('*', partitions.records)],
+  noticePrecheckWrites: [keys.owned('*', partitions.record('*'))],
   /** What the warehouse workflow writes (shared/warehouse/run.ts): its release switch and release entries. */
   warehouseWrites: [keys.warehouseReleasesPartition],
   /** The partnership's survey targets and the audit events of their changes (platform admins set them). */

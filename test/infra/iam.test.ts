@@ -107,13 +107,22 @@ describe('IAM least privilege', () => {
     for (const action of ['dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:Scan', 'dynamodb:PartiQLSelect']) expect(statements.some((s) => allows(s, action)), action).toBe(false);
   });
 
+  it("the notices' pre-publication check reads records and puts items in record partitions only (its PRECHECK# reports): no query, update or delete", () => {
+    const statements = allowStatementsOfRole(template, roleOf(fn(template, 'notice-tasks')));
+    // Item actions only: the stream trigger's own grant (DescribeStream, GetRecords...) is on the stream, not on items.
+    const table = statements.filter((s) => ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'].some((a) => allows(s, a)));
+    const byAction = Object.fromEntries(table.map((s) => [JSON.stringify(s.Action), s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys']]));
+    expect(byAction).toEqual({ '"dynamodb:GetItem"': ['*#RECORDS'], '"dynamodb:PutItem"': ['*#REC#*'] });
+    for (const action of ['dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:BatchGetItem', 'dynamodb:Scan']) expect(statements.some((s) => allows(s, action)), action).toBe(false);
+  });
+
   it('audit partitions are append-only for every function that may write', () => {
     const denies = (f: (typeof functions)[number]) =>
       statementsOfRole(template, roleOf(f)).filter(
         (s) => s.Effect === 'Deny' && allows({ ...s, Effect: 'Allow' }, 'dynamodb:UpdateItem') && allows({ ...s, Effect: 'Allow' }, 'dynamodb:DeleteItem'),
       );
     const writers = functions.filter((f) => allowStatementsOfRole(template, roleOf(f)).some((s) => allows(s, 'dynamodb:PutItem') || allows(s, 'dynamodb:UpdateItem')));
-    expect(writers.map((f) => f.id).sort()).toEqual(['auth', 'audit', 'jurisdictions', 'not-found', 'records', 'report-tasks', 'review-reply', 'review-tasks', 'survey', 'survey-tasks', 'warehouse-tasks', 'web'].sort());
+    expect(writers.map((f) => f.id).sort()).toEqual(['auth', 'audit', 'jurisdictions', 'not-found', 'notice-tasks', 'records', 'report-tasks', 'review-reply', 'review-tasks', 'survey', 'survey-tasks', 'warehouse-tasks', 'web'].sort());
     for (const f of writers) {
       const d = denies(f);
       expect(d, f.id).toHaveLength(1);

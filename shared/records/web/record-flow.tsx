@@ -4,6 +4,7 @@
  * reviewer's decisions (transitions). Every change goes through the records service. Handlers stay thin.
  */
 import { randomUUID } from 'node:crypto';
+import type { ComponentChildren } from 'preact';
 import type { Principal } from '#shared/auth/principal.ts';
 import type { PageInput } from '#shared/web/page-input.ts';
 import type { Actor } from '#shared/audit/model.ts';
@@ -144,10 +145,22 @@ function sectionPage(input: PageInput, loaded: Loaded, section: RenderSection, a
   );
 }
 
-/** The read-only record, with the reviewer's decision forms for principals who may make one now. */
-async function readOnlyPage(input: PageInput, loaded: Loaded, opts: { alert?: Alert | undefined; reason?: string; reasonError?: string; status?: number } = {}): Promise<HttpResult> {
+/**
+ * What another domain shows a reviewer above the decision forms, read through the record's scoped table: the web
+ * function passes the safety notices' pre-publication check. Handed in because records/web imports no other
+ * domain's pages (docs/architecture.md, "Feature modules").
+ */
+export type BeforeDecision = (table: ScopedTable, record: RecordView) => Promise<ComponentChildren>;
+
+/** The read-only record, with the reviewer's decision forms (and what comes before them) for principals who may make one now. */
+async function readOnlyPage(
+  input: PageInput,
+  loaded: Loaded & { scope: ReturnType<typeof requestScope> },
+  opts: { alert?: Alert | undefined; reason?: string; reasonError?: string; status?: number; beforeDecision?: BeforeDecision | undefined } = {},
+): Promise<HttpResult> {
   const { visibility, sections } = shownWith(loaded);
   const moves = reviewMoves(input.principal, loaded.record);
+  const before = moves.length && opts.beforeDecision ? await opts.beforeDecision(loaded.scope.table, loaded.record) : undefined;
   return page(
     {
       title: `${opts.reasonError ? 'Error: ' : ''}${recordLabel(loaded.record)} - ${loaded.form.title}`,
@@ -162,7 +175,14 @@ async function readOnlyPage(input: PageInput, loaded: Loaded, opts: { alert?: Al
           alert={opts.alert}
           errors={opts.reasonError ? [{ href: `#${REASON_INPUT_ID}`, message: opts.reasonError }] : undefined}
           lead={await laterLife(input, loaded)}
-          actions={moves.length ? <ReviewActions record={loaded.record} moves={moves} csrf={input.csrf} reason={opts.reason} reasonError={opts.reasonError} /> : undefined}
+          actions={
+            moves.length ? (
+              <>
+                {before}
+                <ReviewActions record={loaded.record} moves={moves} csrf={input.csrf} reason={opts.reason} reasonError={opts.reasonError} />
+              </>
+            ) : undefined
+          }
         />
       ),
     },
@@ -210,7 +230,12 @@ async function laterLife(input: PageInput, loaded: Loaded) {
  * GET /records/{id} (the home page's "Continue"): a draft or returned record the principal may edit reopens at its
  * first section that is not complete, or the review page when all are; anything else reads.
  */
-export async function showRecord(input: PageInput, recordId: string, query: { submitted?: string | undefined; moved?: string | undefined; amended?: string | undefined }): Promise<HttpResult> {
+export async function showRecord(
+  input: PageInput,
+  recordId: string,
+  query: { submitted?: string | undefined; moved?: string | undefined; amended?: string | undefined },
+  beforeDecision?: BeforeDecision,
+): Promise<HttpResult> {
   const loaded = await load(input, recordId, 'show');
   if (canEdit(input.principal, loaded.record)) {
     const { firstOpen, sections } = shownWith(loaded);
@@ -224,7 +249,7 @@ export async function showRecord(input: PageInput, recordId: string, query: { su
     : isReviewMove(query.moved)
       ? { type: 'success', text: moveDoneText(query.moved) }
       : undefined;
-  return readOnlyPage(input, loaded, { alert });
+  return readOnlyPage(input, loaded, { alert, beforeDecision });
 }
 
 /** The fields of a reviewer's decision form, as posted (checked here, so bad input gets a clear 400 page). */
@@ -242,7 +267,7 @@ export type DecideMove = (table: ScopedTable, actor: Actor, recordId: string, mo
  * that is already done (a double click, a second tab) is answered as done; anything else that lost the race gets
  * the record as it now is, with a 409 that says someone else acted first.
  */
-export async function moveRecord(input: PageInput, recordId: string, body: MoveForm, decide: DecideMove): Promise<HttpResult> {
+export async function moveRecord(input: PageInput, recordId: string, body: MoveForm, decide: DecideMove, beforeDecision?: BeforeDecision): Promise<HttpResult> {
   const to = body[MOVE_FIELDS.to];
   if (!isReviewMove(to)) throw new BadRequestError('Choose one of the review decisions on the record page: start review, return for changes or approve.');
   const expectedVersion = /^\d{1,9}$/.test(body.expectedVersion ?? '') ? Number(body.expectedVersion) : 0;
@@ -260,14 +285,14 @@ export async function moveRecord(input: PageInput, recordId: string, body: MoveF
     await mayShowAgain(input, loaded, e);
     if (e instanceof ValidationError && loaded.record.version === expectedVersion) {
       const message = e.fieldErrors.find((f) => f.field === MOVE_FIELDS.reason)?.message ?? e.fieldErrors[0]?.message ?? e.message;
-      return readOnlyPage(input, loaded, { reason: typed, reasonError: message, status: 422 });
+      return readOnlyPage(input, loaded, { reason: typed, reasonError: message, status: 422, beforeDecision });
     }
     // A conflict, or a decision about a record that moved on meanwhile: show where it stands now.
     const text =
       loaded.record.version !== expectedVersion
         ? `Someone else acted on this record while you had it open: it is now ${STATUS_LABELS[loaded.record.status].toLowerCase()}. Your decision was not applied and nothing was changed. Check the record below, then decide again.`
         : e.message;
-    return readOnlyPage(input, loaded, { alert: { type: 'warning', text }, reason: typed, status: 409 });
+    return readOnlyPage(input, loaded, { alert: { type: 'warning', text }, reason: typed, status: 409, beforeDecision });
   }
   return redirect(`${recordPath(recordId)}?moved=${to}`);
 }

@@ -137,6 +137,48 @@ describe('reviewing a record in Chromium', () => {
     await reviewer.ctx.close();
   });
 
+  it("shows the reviewer a submitted safety notice's pre-publication check above the decision forms", async () => {
+    const submitter = await signedIn(chromium.browser, 'demo-ky-dcbs-submitter');
+    const { sampleSafetyNotice } = await import('#shared/forms/samples.ts');
+    const answers = { ...sampleSafetyNotice('ky-dcbs'), evidence: 'Maria Lopez called the hotline at (502) 555-0123 twice before the review found the gap.' };
+    const recordId: string = await submitter.page.evaluate(async (body) => {
+      const api = '/api/jurisdictions/ky-dcbs/records';
+      const json = (b: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(b) });
+      const made = await (await fetch(api, json({ formId: 'safety_notice', answers: body }))).json();
+      const submitted = await fetch(`${api}/${made.recordId}/submit`, json({ expectedVersion: made.version, submissionId: crypto.randomUUID() }));
+      if (!submitted.ok) throw new Error(`submit: ${submitted.status}`);
+      return made.recordId;
+    }, answers);
+    await submitter.ctx.close();
+
+    const reviewer = await signedIn(chromium.browser, 'demo-ky-dcbs-reviewer');
+    const page = reviewer.page;
+    await page.goto(`${cloud.url}/records/${recordId}`);
+    // The stream task may not have run yet: the page then says so (and still offers the decision); a reload shows it.
+    const report = page.locator('#precheck .npcs-precheck-report');
+    await expect.poll(async () => (await page.reload(), await report.count()), { timeout: 15_000 }).toBe(1);
+    const summary = page.locator('#precheck .usa-alert--warning');
+    expect(await summary.getByRole('heading').textContent()).toBe('Check 2 passages before you approve');
+    expect((await summary.locator('li').allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim())).toEqual(['Evidence: 1 possible name, 1 possible phone number']);
+    expect(await summary.getByRole('link', { name: 'Evidence' }).getAttribute('href')).toBe('#precheck-evidence');
+    const evidence = page.locator('#precheck-evidence');
+    expect(await evidence.locator('mark.npcs-precheck').evaluateAll((marks) => marks.map((m) => [m.getAttribute('data-kind'), m.childNodes[1]?.textContent]))).toEqual([
+      ['name', 'Maria Lopez'],
+      ['phone', '(502) 555-0123'],
+    ]);
+    // Above the decision forms, which are all there: the check warns, it never blocks.
+    expect(await page.evaluate(() => document.querySelector('#precheck')!.compareDocumentPosition(document.querySelector('#review-actions')!) & Node.DOCUMENT_POSITION_FOLLOWING)).toBeTruthy();
+    for (const name of ['Start review', 'Return for changes', 'Approve']) expect(await page.locator('#review-actions').getByRole('button', { name }).count(), name).toBe(1);
+    await checkA11y(page, 'review-notice-precheck');
+
+    // The submitter (who cannot decide) sees no check on the same record.
+    const again = await signedIn(chromium.browser, 'demo-ky-dcbs-submitter');
+    await again.page.goto(`${cloud.url}/records/${recordId}`);
+    expect(await again.page.locator('#precheck').count()).toBe(0);
+    await again.ctx.close();
+    await reviewer.ctx.close();
+  });
+
   it('starts a safety notice from the home page', async () => {
     const { ctx, page } = await signedIn(chromium.browser, 'demo-ky-dcbs-submitter');
     await page.goto(`${cloud.url}/`);

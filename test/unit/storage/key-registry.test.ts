@@ -17,6 +17,7 @@ import { SurveyWaves } from '#shared/survey/store.ts';
 import { StaffLists } from '#shared/survey/invitations/store.ts';
 import { sendOnce } from '#shared/mail/once.ts';
 import { ActionIds } from '#shared/review/action-store.ts';
+import { savePrecheck } from '#shared/notices/precheck-store.ts';
 
 type Item = Record<string, unknown>;
 interface Written {
@@ -111,6 +112,7 @@ const KINDS: { kind: string; pk: RegExp; sk: RegExp; grants: readonly Grant[]; p
   { kind: 'submission receipt', pk: shape(owned(keys.submission(B, C).partition)), sk: shape(keys.submission(B, C).sk), grants: ['jurisdiction'] },
   { kind: 'read marker', pk: shape(owned(keys.readMarker(B, C).partition)), sk: shape(keys.readMarker(B, C).sk), grants: ['jurisdiction'] },
   { kind: 'kept version', pk: shape(owned(keys.version(B, 7).partition)), sk: new RegExp(`^${keys.version(B, 0).sk.replace(/0+$/, '')}\\d{9}$`), grants: ['jurisdiction'] },
+  { kind: 'notice precheck', pk: shape(owned(keys.noticePrecheck(B, 7).partition)), sk: new RegExp(`^${keys.noticePrecheck(B, 0).sk.replace(/0+$/, '')}\\d{9}$`), grants: ['jurisdiction'] },
   { kind: 'create receipt', pk: shape(owned(keys.createReceipt(B).partition)), sk: shape(keys.createReceipt(B).sk), grants: ['jurisdiction'] },
   {
     kind: 'audit event',
@@ -280,5 +282,17 @@ describe('key registry (shared/storage/keys.ts): every key a store writes', () =
     expect(new Set(kinds)).toEqual(new Set(['mail marker']));
     // The key names the event and a digest of the recipient, never the address.
     for (const w of t.written) expect(w.sk).not.toContain('submitter@');
+  });
+
+  it("notices' pre-publication checks: in the record's partition, under the notice-tasks write pattern and its jurisdiction only", async () => {
+    const t = new RecordingTable();
+    const report = { fields: [], findingCount: 0 };
+    await savePrecheck(scopedTable(t.client, 't', 'ky-dcbs'), { recordId: 'REC1', version: 12, submissionId: 's-1', formVersion: 2, checkedAt: '2026-01-01T00:00:00.000Z', report });
+    expect(checkWritten(t.written, 'ky-dcbs')).toEqual(['notice precheck']);
+    expect(t.written.map((w) => [w.pk, w.sk])).toEqual([['ky-dcbs#REC#REC1', 'PRECHECK#000000012']]);
+    expect(like(t.written[0]!.pk, leadingKeyPatterns.noticePrecheckWrites)).toBe(true);
+    expect(like(keys.owned('ky-dcbs', keys.record('REC1').partition), leadingKeyPatterns.noticePrecheckReads)).toBe(true);
+    // Its write grant reaches no other kind of partition: not the records themselves, audit, mail, sessions.
+    for (const pk of ['ky-dcbs#RECORDS', 'ky-dcbs#AUDIT', 'ky-dcbs#MAIL', 'SESSION#x', 'ky-dcbs']) expect(like(pk, leadingKeyPatterns.noticePrecheckWrites), pk).toBe(false);
   });
 });
