@@ -100,6 +100,7 @@ export function partnershipDocument(): ReleaseDocument {
       { label: 'Reviews within the 30-day standard, January to March 2026', value: '231 of 305 (76%)' },
       { label: 'Safety notices in March 2026', value: '38' },
     ],
+    themeNotices: [],
   };
 }
 
