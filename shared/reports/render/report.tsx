@@ -259,7 +259,12 @@ function ThemeNoticesPart({ themes }: { themes: readonly ThemeNotices[] }) {
                   {n.title}
                 </a>
                 , {n.issuerName}, first published {LONG_DATE.format(new Date(n.firstPublishedAt))}
-                {n.status === 'withdrawn' ? <span class="usa-tag margin-left-1">Withdrawn</span> : null}
+                {n.status === 'withdrawn' ? (
+                  <>
+                    {' '}
+                    <span class="usa-tag">Withdrawn</span>
+                  </>
+                ) : null}
               </li>
             ))}
           </ul>
