@@ -3,8 +3,8 @@
  * stored beside it (report.html); the web pages put the stored fragment in the site layout. Sections: the headline
  * figures, each dataset's tables (the period and the year to date) each with its chart beside its data table, review
  * timeliness, and safety culture beside the incident findings; the safety notices of each theme follow the improvement
- * opportunities by theme (links to the notices' pages, the one kind of link that leaves the fragment). Only the numbers a release document carries are
- * printed: a suppressed cell has none (shared/reports/model.ts).
+ * opportunities by theme (links to the notices' pages, the one kind of link that leaves the fragment). Only the
+ * numbers a release document carries are printed: a suppressed cell has none (shared/reports/model.ts).
  */
 import type { ComponentChildren } from 'preact';
 import { renderToString } from 'preact-render-to-string';
@@ -13,7 +13,7 @@ import type { CultureRow, ReleaseCell, ReleaseDocument, ReleaseTable, Span, Them
 import { cellText, count, suppressionNote } from './cells.ts';
 import { barChartSpec, cultureChartSpec, renderChartSvg, type BarRow, type ChartMeta } from './charts.ts';
 
-/** The table the safety notices of each theme follow (assemble.ts `THEME_DATASET`, not imported: the forms stay out of the renderer). */
+/** The table the notices of each theme follow (assemble.ts `THEME_DATASET`; not imported, to keep the forms out of the renderer). */
 const THEME_DATASET: DatasetId = 'improvement_opportunities_by_theme';
 
 const SPAN_NAMES: Record<Span, string> = { period: 'This period', year_to_date: 'Year to date' };
