@@ -5,10 +5,11 @@
  * headline figures and the safety culture beside the incident findings. Pure: the publish task reads and writes.
  */
 import { getForm } from '#shared/forms/registry.ts';
+import type { PublishedNotice } from '#shared/notices/model.ts';
 import { REVIEW_TIMELINESS_STANDARD_DAYS } from '#shared/policy.ts';
 import type { FrozenWaveResults, SuppressionReason } from '#shared/survey/results/types.ts';
-import { DATASETS, TIMELINESS, type DatasetId } from './datasets.ts';
-import type { CultureRow, JurisdictionPartial, ReleaseCell, ReleaseDocument, ReleaseRow, ReleaseTable, ReportPeriod, Span, TimelinessRow } from './model.ts';
+import { DATASETS, OTHER, TIMELINESS, type DatasetId } from './datasets.ts';
+import type { CultureRow, JurisdictionPartial, ReleaseCell, ReleaseDocument, ReleaseRow, ReleaseTable, ReportPeriod, Span, ThemeNotices, TimelinessRow } from './model.ts';
 import { SPANS } from './model.ts';
 import { monthsOf, yearToDate } from './periods.ts';
 import type { ProtectionCell, ProtectionResult, ProtectionTable } from './protection/types.ts';
@@ -108,6 +109,8 @@ export interface AssembleInput {
   generatedAt: string;
   /** Tables held back whole (the engine's `withheld`): every cell of theirs is `withheld` in the protected document. */
   withheld?: ReadonlySet<string>;
+  /** The published notices beside their themes (themeNoticesOf): the same in every document of the release. */
+  themeNotices: readonly ThemeNotices[];
 }
 
 export interface AssembledDocuments {
@@ -194,6 +197,42 @@ export function cultureRow(
   return row;
 }
 
+// ---------------------------------------------------------------------------------------------------
+// Safety notices beside their theme's improvement opportunities (docs/notices.md, "In the reports").
+
+export const THEME_DATASET: DatasetId = 'improvement_opportunities_by_theme';
+
+/**
+ * A published notice's page (the route `GET /notices/{issuerId}/{recordId}`). Built here because the reports' model
+ * may not import the notices' pages, where the library's `noticePath` lives; a unit test holds the two equal.
+ */
+export const noticePathOf = (n: Pick<PublishedNotice, 'issuerId' | 'recordId'>) => `/notices/${encodeURIComponent(n.issuerId)}/${encodeURIComponent(n.recordId)}`;
+
+/**
+ * The notices first published before the period's end (`end` is the day after it), whoever issued them (published
+ * notices are read by every partner), under the column of the theme table their theme counts in (a theme it does not
+ * list goes to `other`, as in `safety_notices_by_theme`), newest first. Themes without a notice are left out.
+ */
+export function themeNoticesOf(notices: readonly PublishedNotice[], period: ReportPeriod, issuerNames: ReadonlyMap<string, string>): ThemeNotices[] {
+  const columns = DATASETS.find((d) => d.id === THEME_DATASET)!.columns;
+  const columnOf = (theme: string) => (columns.some((c) => c.key === theme) ? theme : OTHER);
+  // ISO timestamps against a `YYYY-MM-DD` day compare as strings: any moment of the day after sorts after it.
+  const published = notices
+    .filter((n) => n.firstPublishedAt < period.end)
+    .toSorted((a, b) => b.firstPublishedAt.localeCompare(a.firstPublishedAt) || noticePathOf(a).localeCompare(noticePathOf(b)));
+  return columns.flatMap((column) => {
+    const ofTheme = published.filter((n) => columnOf(n.theme) === column.key);
+    if (ofTheme.length === 0) return [];
+    return [
+      {
+        theme: column.key,
+        label: column.label,
+        notices: ofTheme.map((n) => ({ title: n.title, issuerId: n.issuerId, issuerName: issuerNames.get(n.issuerId) ?? n.issuerId, firstPublishedAt: n.firstPublishedAt, status: n.status, path: noticePathOf(n) })),
+      },
+    ];
+  });
+}
+
 const REVIEWS_DATASET: DatasetId = 'reviews_by_incident_type';
 const TIMELINESS_DATASET: DatasetId = 'review_timeliness';
 
@@ -273,6 +312,7 @@ export function assembleDocuments(input: AssembleInput): AssembledDocuments {
     })),
     culture: ordered.map((p) => cultureRow({ id: p.jurisdictionId, name: p.name }, input.culture.get(p.jurisdictionId) ?? [], period, protectedOf(REVIEWS_DATASET, 'year_to_date', p.jurisdictionId, TOTAL))),
     headline: headline(protectedOf, ALL, period),
+    themeNotices: [...input.themeNotices],
   };
 
   // Each jurisdiction's own document: its own row, its own counts, nothing of another jurisdiction.
@@ -307,6 +347,7 @@ export function assembleDocuments(input: AssembleInput): AssembledDocuments {
       }),
       culture: [cultureRow({ id: p.jurisdictionId, name: p.name }, input.culture.get(p.jurisdictionId) ?? [], period, ownOf(REVIEWS_DATASET, 'year_to_date', p.jurisdictionId, TOTAL))],
       headline: headline(ownOf, p.jurisdictionId, period),
+      themeNotices: [...input.themeNotices],
     };
   });
   return { partnership, jurisdictions };

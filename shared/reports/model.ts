@@ -3,6 +3,7 @@
  * writes to S3, and the release documents the combine step publishes and the pages and emails render. A protected
  * cell that is suppressed carries no number at all, so no page, chart or email can leak one by mistake.
  */
+import type { NoticeStatus } from '#shared/notices/model.ts';
 
 /** How often a release is made; each cadence has its own schedule (infra config `reportCadences`). */
 export const CADENCES = ['monthly', 'quarterly'] as const;
@@ -130,6 +131,30 @@ export interface TimelinessRow {
   overStandard: ReleaseCell;
 }
 
+/**
+ * A published safety notice beside its theme's improvement opportunities (docs/notices.md, "In the reports"): what the
+ * release saw when it was published. Notices are already public to every partner, so both audiences carry the same
+ * list; never a count of them per jurisdiction (counts are the tables', under small-cell protection).
+ */
+export interface ThemeNotice {
+  /** Free text written by the issuing agency: rendered as text, never as markup. */
+  title: string;
+  issuerId: string;
+  issuerName: string;
+  firstPublishedAt: string;
+  /** When the release was published (a later withdrawal shows on the notice's page, not in this release). */
+  status: NoticeStatus;
+  /** The notice's page, `/notices/<issuerId>/<recordId>`. */
+  path: string;
+}
+
+/** The notices of one theme (a column of `improvement_opportunities_by_theme`), newest first. */
+export interface ThemeNotices {
+  theme: string;
+  label: string;
+  notices: ThemeNotice[];
+}
+
 /** What a published release holds: the protected (partnership) or a jurisdiction's own (unsuppressed) report. */
 export interface ReleaseDocument {
   audience: { kind: 'partnership' } | { kind: 'jurisdiction'; jurisdictionId: string; name: string };
@@ -145,4 +170,9 @@ export interface ReleaseDocument {
   culture: CultureRow[];
   /** The headline figures the digest email states, already protected. */
   headline: { label: string; value: string }[];
+  /**
+   * The safety notices first published by the period's end, per theme of `improvement_opportunities_by_theme` that
+   * has any (in the table's column order); empty when none has.
+   */
+  themeNotices: ThemeNotices[];
 }

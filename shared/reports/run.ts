@@ -14,6 +14,7 @@ import '#shared/zod-config.ts';
 import { PeopleDirectory, type Person } from '#shared/auth/people.ts';
 import { JurisdictionStore } from '#shared/jurisdictions/store.ts';
 import { logger } from '#shared/logger.ts';
+import { PublishedNotices } from '#shared/notices/published.ts';
 import type { SentMail } from '#shared/mail/mailer.ts';
 import type { MailMessage, RenderedMail } from '#shared/mail/message.ts';
 import { partnershipMarkers, sendOnce, type MarkerTable } from '#shared/mail/once.ts';
@@ -22,8 +23,8 @@ import { scopedTable } from '#shared/storage/scoped-table.ts';
 import { SurveyResults } from '#shared/survey/results/store.ts';
 import type { FrozenWaveResults } from '#shared/survey/results/types.ts';
 import { aggregateJurisdiction } from './aggregate.ts';
-import { assembleDocuments, buildProtectionInput } from './assemble.ts';
-import { CADENCES, type Cadence, type JurisdictionPartial, type ReleaseDocument } from './model.ts';
+import { assembleDocuments, buildProtectionInput, themeNoticesOf } from './assemble.ts';
+import { CADENCES, type Cadence, type JurisdictionPartial, type ReleaseDocument, type ReportPeriod, type ThemeNotices } from './model.ts';
 import { releaseFiles, type ManifestRules } from './outputs.ts';
 import { parsePeriod, periodCovering } from './periods.ts';
 import { protect } from './protection/index.ts';
@@ -122,8 +123,8 @@ export class ReportRun {
     const published = input.tables.filter((t) => !withheld.has(t.id));
     const narrowest = checkAudit(published, result.audit);
 
-    const culture = await this.culture(plan.jurisdictions);
-    const documents = assembleDocuments({ partials, period, settings, protection: result, culture, runId: plan.runId, generatedAt: now.toISOString(), withheld });
+    const [culture, themeNotices] = await Promise.all([this.culture(plan.jurisdictions), this.themeNotices(period)]);
+    const documents = assembleDocuments({ partials, period, settings, protection: result, culture, runId: plan.runId, generatedAt: now.toISOString(), withheld, themeNotices });
     const formVersions = mergeFormVersions(partials);
     const prefix = runPrefix(plan.cadence, plan.periodId, plan.runId);
     const protectedRules: ManifestRules = {
@@ -203,6 +204,15 @@ export class ReportRun {
   private async culture(jurisdictions: readonly string[]): Promise<Map<string, FrozenWaveResults[]>> {
     const results = await Promise.all(jurisdictions.map((id) => new SurveyResults(scopedTable(this.deps.client, this.deps.tableName, id)).listClosed()));
     return new Map(jurisdictions.map((id, i) => [id, results[i]!]));
+  }
+
+  /**
+   * The safety notices beside their themes, read once per run through the one cross-jurisdiction reader of published
+   * notices; issuers are named from the registry (one that has left it keeps its id).
+   */
+  private async themeNotices(period: ReportPeriod): Promise<ThemeNotices[]> {
+    const [notices, registry] = await Promise.all([new PublishedNotices(this.deps.client, this.deps.tableName).list(), this.registry.list()]);
+    return themeNoticesOf(notices, period, new Map(registry.map((j) => [j.id, j.name])));
   }
 
   /** Every earlier release of the year, superseded runs included (they were visible once), but not this run's own. */

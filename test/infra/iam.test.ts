@@ -3,6 +3,7 @@ import { Buckets } from '#infra/constructs/buckets.ts';
 import { Data } from '#infra/constructs/data.ts';
 import { ledgerPrefix, partialKey } from '#shared/reports/run.ts';
 import { audienceFolder, runPrefix } from '#shared/reports/store.ts';
+import { GSI1 } from '#shared/storage/keys.ts';
 import {
   actionsOn,
   allowStatementsOfRole,
@@ -105,6 +106,9 @@ describe('IAM least privilege', () => {
     expect(writes.length).toBeGreaterThan(0);
     for (const s of writes) expect(s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys']).toEqual(['*#MAIL', 'PARTNERSHIP#REPORTS']);
     for (const action of ['dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:Scan', 'dynamodb:PartiQLSelect']) expect(statements.some((s) => allows(s, action)), action).toBe(false);
+    // The safety notices beside their themes: PublishedNotices.list() queries gsi1 (`NOTICES#PUBLISHED`), unconditioned.
+    const indexQueries = statements.filter((s) => allows(s, 'dynamodb:Query') && JSON.stringify(s.Resource).includes(`/index/${GSI1.name}`));
+    expect(indexQueries.some((s) => s.Condition === undefined)).toBe(true);
   });
 
   it("the notices' pre-publication check reads records and puts items in record partitions only (its PRECHECK# reports): no query, update or delete", () => {

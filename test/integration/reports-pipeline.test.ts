@@ -5,6 +5,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { parquetReadObjects } from 'hyparquet';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { PeopleDirectory } from '#shared/auth/people.ts';
+import { sampleSafetyNotice } from '#shared/forms/samples.ts';
+import type { Answers } from '#shared/forms/types.ts';
 import { JurisdictionStore } from '#shared/jurisdictions/store.ts';
 import type { ReleaseDocument, ReleaseTable } from '#shared/reports/model.ts';
 import type { Manifest } from '#shared/reports/outputs.ts';
@@ -12,12 +14,13 @@ import { ReportReleases } from '#shared/reports/store.ts';
 import { keys } from '#shared/storage/keys.ts';
 import { writeSyntheticReviews } from '#local/synthetic-reviews.ts';
 import { client, tableName, uniqueJurisdiction } from './records/setup.ts';
+import { jurisdictionWorld } from './records/world.ts';
 import { until } from '../support/until.ts';
 
 /**
  * The reports workflow end to end on the local cloud, for periods of 2019 that no other test writes records in:
  * a quarterly release over every active jurisdiction, its files (checksums, Parquet read back), a jurisdiction's own
- * unsuppressed report, the digests (once per recipient and period, reruns included), and a run that fails in one
+ * unsuppressed report, the safety notices beside their themes, the digests (once per recipient and period, reruns included), and a run that fails in one
  * jurisdiction publishing nothing.
  */
 const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
@@ -77,6 +80,11 @@ describe('reports workflow', () => {
     const to = new Date('2019-06-30T12:00:00Z');
     await writeSyntheticReviews(client, tableName(), { jurisdictionId: big, count: 60, from, to, seed: `it-${big}` });
     await writeSyntheticReviews(client, tableName(), { jurisdictionId: small, count: 3, from, to, seed: `it-${small}` });
+    // Safety notices published by approval through the records service: one in the period, one the moment it ends.
+    const notices = jurisdictionWorld(small);
+    const noticeAnswers = (title: string) => ({ ...(sampleSafetyNotice(small) as Answers), theme: 'safe_sleep', title, notice_date: '2019-05-10', acknowledge_by: '2019-05-31', act_by: '2019-08-31', review_by_date: '2020-05-01' }) as Answers;
+    const inPeriod = await notices.record('safety_notice', noticeAnswers(`Check sleep arrangements ${small}`), '2019-05-13T10:00:00Z', '2019-05-14T10:00:00Z');
+    const afterPeriod = await notices.record('safety_notice', noticeAnswers(`Published as the quarter ends ${small}`), '2019-06-30T10:00:00Z', '2019-07-01T00:00:00Z');
     const lead = `lead-${randomBytes(4).toString('hex')}@partnership.example.org`;
     const admin = `admin-${randomBytes(4).toString('hex')}@${big}.example.org`;
     const people = new PeopleDirectory(client, tableName());
@@ -120,6 +128,16 @@ describe('reports workflow', () => {
         if (cell.shown) expect(cell.value === 0 || cell.value > table.threshold).toBe(true);
       }
     }
+
+    // The notices of a theme beside its improvement opportunities: the same in both documents, and on the page.
+    const safeSleep = shared.themeNotices.find((t) => t.theme === 'safe_sleep')!;
+    expect(safeSleep.label).toBe('Safe sleep and infant safety');
+    const path = `/notices/${small}/${inPeriod.recordId}`;
+    expect(safeSleep.notices).toContainEqual({ title: `Check sleep arrangements ${small}`, issuerId: small, issuerName: `Reports test ${small}`, firstPublishedAt: '2019-05-14T10:00:00.000Z', status: 'active', path });
+    expect(JSON.stringify(shared.themeNotices)).not.toContain(afterPeriod.recordId);
+    expect(own.themeNotices).toEqual(shared.themeNotices);
+    const html = (await releases().reportHtml(release, 'partnership'))!;
+    expect(html).toContain(`<a class="usa-link" href="${path}">Check sleep arrangements ${small}</a>`);
 
     // One digest each: the lead's links the partnership's report, the admin's their own; no attachment.
     const [leadMail] = await until('the lead digest', async () => ((await mailTo(lead)).length ? mailTo(lead) : undefined), 60_000, 200);

@@ -100,6 +100,50 @@ export function partnershipDocument(): ReleaseDocument {
       { label: 'Reviews within the 30-day standard, January to March 2026', value: '231 of 305 (76%)' },
       { label: 'Safety notices in March 2026', value: '38' },
     ],
+    themeNotices: [],
+  };
+}
+
+const OPPORTUNITY_THEMES: Category[] = [
+  { key: 'training', label: 'Training and skill building' },
+  { key: 'safe_sleep', label: 'Safe sleep and infant safety' },
+  { key: 'other', label: 'Other or not listed' },
+];
+
+/**
+ * The partnership's report with the improvement opportunities by theme (before the notices' table, as in a release)
+ * and the safety notices of one of its themes: one active, one withdrawn whose title holds markup characters.
+ */
+export function themeNoticesDocument(): ReleaseDocument {
+  const doc = partnershipDocument();
+  const byTheme = (span: Span, rows: Spec[][]) => table('improvement_opportunities_by_theme', span, 'Improvement opportunities by theme', 'improvement opportunities', 'Theme', OPPORTUNITY_THEMES, rows, 10);
+  const opportunities = [
+    byTheme('period', [
+      [12, 'P', 0, 'S'],
+      [0, 15, 0, 15],
+      ['P', 'S', 0, 'S'],
+      [21, 24, 0, 45],
+    ]),
+    byTheme('year_to_date', [
+      [30, 11, 0, 41],
+      [0, 40, 0, 40],
+      [14, 12, 0, 26],
+      [44, 63, 0, 107],
+    ]),
+  ];
+  return {
+    ...doc,
+    tables: [...doc.tables.slice(0, 2), ...opportunities, ...doc.tables.slice(2)],
+    themeNotices: [
+      {
+        theme: 'safe_sleep',
+        label: 'Safe sleep and infant safety',
+        notices: [
+          { title: 'Ask where the baby sleeps at every home visit', issuerId: 'oh-franklin-fccs', issuerName: 'Franklin County Children Services', firstPublishedAt: '2026-03-18T15:00:00.000Z', status: 'active', path: '/notices/oh-franklin-fccs/01JQ0000000000000000000NT1' },
+          { title: 'Bassinets <b>first</b> & "always"', issuerId: 'ky-dcbs', issuerName: 'Kentucky DCBS', firstPublishedAt: '2025-11-02T10:00:00.000Z', status: 'withdrawn', path: '/notices/ky-dcbs/01JQ0000000000000000000NT2' },
+        ],
+      },
+    ],
   };
 }
 

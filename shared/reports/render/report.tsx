@@ -2,14 +2,19 @@
  * The report of a release as an HTML fragment (the body of its page), rendered once when the release is built and
  * stored beside it (report.html); the web pages put the stored fragment in the site layout. Sections: the headline
  * figures, each dataset's tables (the period and the year to date) each with its chart beside its data table, review
- * timeliness, and safety culture beside the incident findings. Only the numbers a release document carries are
- * printed: a suppressed cell has none (shared/reports/model.ts).
+ * timeliness, and safety culture beside the incident findings; the safety notices of each theme follow the improvement
+ * opportunities by theme (links to the notices' pages, the one kind of link that leaves the fragment). Only the
+ * numbers a release document carries are printed: a suppressed cell has none (shared/reports/model.ts).
  */
 import type { ComponentChildren } from 'preact';
 import { renderToString } from 'preact-render-to-string';
-import type { CultureRow, ReleaseCell, ReleaseDocument, ReleaseTable, Span, TimelinessRow } from '#shared/reports/model.ts';
+import type { DatasetId } from '#shared/reports/datasets.ts';
+import type { CultureRow, ReleaseCell, ReleaseDocument, ReleaseTable, Span, ThemeNotices, TimelinessRow } from '#shared/reports/model.ts';
 import { cellText, count, suppressionNote } from './cells.ts';
 import { barChartSpec, cultureChartSpec, renderChartSvg, type BarRow, type ChartMeta } from './charts.ts';
+
+/** The table the notices of each theme follow (assemble.ts `THEME_DATASET`; not imported, to keep the forms out of the renderer). */
+const THEME_DATASET: DatasetId = 'improvement_opportunities_by_theme';
 
 const SPAN_NAMES: Record<Span, string> = { period: 'This period', year_to_date: 'Year to date' };
 
@@ -235,6 +240,40 @@ function CultureTable({ doc }: { doc: ReleaseDocument }) {
   );
 }
 
+/**
+ * The safety notices of each theme that has any, right after that theme's improvement opportunities (docs/notices.md,
+ * "In the reports"). Titles are the issuers' free text: Preact escapes them as children.
+ */
+function ThemeNoticesPart({ themes }: { themes: readonly ThemeNotices[] }) {
+  return (
+    <section id="theme-notices" class="npcs-report-part" aria-labelledby="theme-notices-heading">
+      <h3 id="theme-notices-heading">Safety notices on these themes</h3>
+      <p>Safety notices partner jurisdictions published on these themes by the end of the period, newest first, as they stood when this report was published.</p>
+      {themes.map((t) => (
+        <>
+          <h4 id={`theme-notices-${slug(t.theme)}`}>{t.label}</h4>
+          <ul class="usa-list">
+            {t.notices.map((n) => (
+              <li>
+                <a class="usa-link" href={n.path}>
+                  {n.title}
+                </a>
+                , {n.issuerName}, first published {LONG_DATE.format(new Date(n.firstPublishedAt))}
+                {n.status === 'withdrawn' ? (
+                  <>
+                    {' '}
+                    <span class="usa-tag">Withdrawn</span>
+                  </>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        </>
+      ))}
+    </section>
+  );
+}
+
 interface Dataset {
   id: string;
   title: string;
@@ -320,6 +359,7 @@ function Report({ doc, svgs }: { doc: ReleaseDocument; svgs: ReadonlyMap<string,
           {d.tables.map((t) => (
             <ReleaseTableView doc={doc} t={t} svg={svgs.get(`chart-${slug(t.id)}`)} />
           ))}
+          {d.id === THEME_DATASET && doc.themeNotices.length ? <ThemeNoticesPart themes={doc.themeNotices} /> : null}
         </section>
       ))}
       {doc.timeliness.length ? (

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ALL, assembleDocuments, atomId, buildProtectionInput, cellIdOf, cultureRow, medianDays, TOTAL } from '#shared/reports/assemble.ts';
+import type { PublishedNotice } from '#shared/notices/model.ts';
+import { noticePath } from '#shared/notices/web/pages.tsx';
+import { ALL, assembleDocuments, atomId, buildProtectionInput, cellIdOf, cultureRow, medianDays, noticePathOf, themeNoticesOf, TOTAL } from '#shared/reports/assemble.ts';
 import { DATASETS } from '#shared/reports/datasets.ts';
 import type { JurisdictionPartial, ReleaseCell, ReleaseDocument } from '#shared/reports/model.ts';
 import { parsePeriod } from '#shared/reports/periods.ts';
@@ -59,6 +61,43 @@ const SUPPRESSED: Record<string, CellStatus> = {
   [cellIdOf(t('review_timeliness', 'period'), 'ct-dcf', 'total')]: 'primary',
 };
 
+/** A published notice as PublishedNotices.list() returns it; only what the reports read matters. */
+function notice(issuerId: string, recordId: string, theme: string, firstPublishedAt: string, changes: Partial<PublishedNotice> = {}): PublishedNotice {
+  return {
+    issuerId,
+    recordId,
+    formVersion: 2,
+    version: 1,
+    status: 'active',
+    firstPublishedAt,
+    publishedAt: firstPublishedAt,
+    level: 'advisory',
+    theme,
+    title: `Notice ${recordId.slice(-4)}`,
+    noticeDate: firstPublishedAt.slice(0, 10),
+    systemicIssue: 'A systemic issue.',
+    actions: ['An action.'],
+    audience: ['frontline'],
+    reviewBy: '2027-01-01',
+    contactMailbox: 'team@example.org',
+    ...changes,
+  };
+}
+const ISSUERS = new Map([
+  ['ky-dcbs', 'Kentucky DCBS'],
+  ['oh-cuyahoga', 'Cuyahoga County'],
+]);
+const NOTICES = [
+  notice('oh-cuyahoga', '01JN00000000000000000000B1', 'safe_sleep', '2026-04-02T09:00:00.000Z', { status: 'withdrawn', version: 2, title: 'Bassinets <b>first</b> & "always"' }),
+  // Published the moment the period ends: the next period's.
+  notice('ky-dcbs', '01JN00000000000000000000C1', 'safe_sleep', '2026-07-01T00:00:00.000Z'),
+  notice('ky-dcbs', '01JN00000000000000000000A1', 'safe_sleep', '2026-06-30T23:59:59.999Z'),
+  // Before the period: published by its end all the same.
+  notice('ky-dcbs', '01JN00000000000000000000E1', 'training', '2025-11-01T12:00:00.000Z'),
+  // A theme the table does not list, by an issuer the registry no longer has.
+  notice('gone-away', '01JN00000000000000000000D1', 'meteor', '2026-05-05T05:00:00.000Z'),
+];
+
 /** Every cell of a document, with where it is. */
 function cellsOf(doc: ReleaseDocument): { where: string; cell: ReleaseCell }[] {
   return [
@@ -108,7 +147,8 @@ describe('the release documents', () => {
   const culture = new Map<string, readonly FrozenWaveResults[]>([
     ['ct-dcf', [waveResults('ct-dcf', '01JAAAAAAAAAAAAAAAAAAAAAAA', { title: 'Spring 2026', closedOn: '2026-05-01', safetyClimate: 64.44 }), waveResults('ct-dcf', '01JBBBBBBBBBBBBBBBBBBBBBBB', { title: 'Autumn 2026', closedOn: '2026-10-01' })]],
   ]);
-  const { partnership, jurisdictions } = assembleDocuments({ partials, period, settings, protection, culture, runId: 'run-1', generatedAt: '2026-07-01T06:00:00.000Z' });
+  const themeNotices = themeNoticesOf(NOTICES, period, ISSUERS);
+  const { partnership, jurisdictions } = assembleDocuments({ partials, period, settings, protection, culture, runId: 'run-1', generatedAt: '2026-07-01T06:00:00.000Z', themeNotices });
 
   it('hold no number for a suppressed cell, anywhere', () => {
     const suppressedWhere = new Set(Object.keys(SUPPRESSED));
@@ -146,7 +186,7 @@ describe('the release documents', () => {
       { label: 'Safety notices, April to June 2026', value: '0' },
     ]);
     const suppressedTotal = resultOf(tables, atoms, { [cellIdOf(t('reviews_by_incident_type', 'period'), ALL, TOTAL)]: 'secondary' });
-    const doc = assembleDocuments({ partials, period, settings, protection: suppressedTotal, culture, runId: 'r', generatedAt: 'g' }).partnership;
+    const doc = assembleDocuments({ partials, period, settings, protection: suppressedTotal, culture, runId: 'r', generatedAt: 'g', themeNotices: [] }).partnership;
     expect(doc.headline[0]).toEqual({ label: 'Approved reviews, April to June 2026', value: 'Not shown (protects small counts)' });
   });
 
@@ -168,11 +208,20 @@ describe('the release documents', () => {
     expect(reviews.rows[0]!.total).toEqual({ shown: true, value: 47 });
     expect(ct.timeliness[0]!.rows).toEqual([{ key: 'ct-dcf', label: 'Connecticut DCF', medianDays: 40, withinStandard: { shown: true, value: 3 }, overStandard: { shown: true, value: 4 } }]);
     expect(ct.headline[0]).toEqual({ label: 'Approved reviews, April to June 2026', value: '47' });
-    // Nothing of another jurisdiction: not its id, not its name.
-    const text = JSON.stringify(ct);
+    // Nothing of another jurisdiction: not its id, not its name; but the published notices, which every partner reads.
+    expect(ct.themeNotices).toEqual(partnership.themeNotices);
+    const text = JSON.stringify({ ...ct, themeNotices: [] });
     expect(text).not.toContain('oh-cuyahoga');
     expect(text).not.toContain('Cuyahoga');
     expect(text).not.toContain(ALL_LABEL_OF(partnership));
+  });
+
+  it("carry the same safety notices beside their themes, the partnership's and every jurisdiction's own, and no count of them", () => {
+    expect(partnership.themeNotices).toEqual(themeNotices);
+    expect(partnership.themeNotices.flatMap((x) => x.notices)).toHaveLength(4);
+    for (const doc of jurisdictions) expect(doc.themeNotices).toEqual(partnership.themeNotices);
+    const keysOf = (v: unknown): string[] => (Array.isArray(v) ? v.flatMap(keysOf) : v && typeof v === 'object' ? Object.entries(v).flatMap(([k, x]) => [k, ...keysOf(x)]) : []);
+    expect(new Set(keysOf(partnership.themeNotices))).toEqual(new Set(['theme', 'label', 'notices', 'title', 'issuerId', 'issuerName', 'firstPublishedAt', 'status', 'path']));
   });
 
   it('join the culture: the latest wave closed by the period end, percent positive where the survey shows it, beside the reviews cell', () => {
@@ -208,6 +257,28 @@ describe('the release documents', () => {
     // Another jurisdiction's waves are never joined.
     expect(cultureRow({ id: 'ct-dcf', name: 'CT' }, [wave], period, { shown: true, value: 3 }).scales).toEqual([]);
   });
+});
+
+describe('the safety notices beside their themes', () => {
+  it('lists every notice first published by the period end, under its theme in the table\'s column order, newest first', () => {
+    const themes = themeNoticesOf(NOTICES, period, ISSUERS);
+    expect(themes.map((x) => [x.theme, x.label])).toEqual([
+      ['training', 'Training and skill building'],
+      ['safe_sleep', 'Safe sleep and infant safety'],
+      ['other', 'Other or not listed'],
+    ]);
+    expect(themes[1]!.notices).toEqual([
+      { title: 'Notice 00A1', issuerId: 'ky-dcbs', issuerName: 'Kentucky DCBS', firstPublishedAt: '2026-06-30T23:59:59.999Z', status: 'active', path: '/notices/ky-dcbs/01JN00000000000000000000A1' },
+      { title: 'Bassinets <b>first</b> & "always"', issuerId: 'oh-cuyahoga', issuerName: 'Cuyahoga County', firstPublishedAt: '2026-04-02T09:00:00.000Z', status: 'withdrawn', path: '/notices/oh-cuyahoga/01JN00000000000000000000B1' },
+    ]);
+    // An issuer the registry no longer names keeps its id.
+    expect(themes[2]!.notices.map((n) => [n.issuerName, n.path])).toEqual([['gone-away', '/notices/gone-away/01JN00000000000000000000D1']]);
+    // The same address as the notice library's links.
+    for (const n of NOTICES) expect(noticePathOf(n)).toBe(noticePath(n));
+    expect(themeNoticesOf(NOTICES, parsePeriod('monthly', '2025-10'), ISSUERS)).toEqual([]);
+    expect(themeNoticesOf([], period, ISSUERS)).toEqual([]);
+  });
+
 });
 
 describe('medianDays', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ReleaseCell, ReleaseDocument, ReleaseTable } from '#shared/reports/model.ts';
 import { accessibleSvg } from '#shared/reports/render/charts.ts';
 import { renderReportHtml } from '#shared/reports/render/report.tsx';
-import { ownDocument, partnershipDocument } from '../../support/report-fixtures.ts';
+import { ownDocument, partnershipDocument, themeNoticesDocument } from '../../support/report-fixtures.ts';
 
 /** The fragment's charts by id: each `<svg>` element whole. */
 function charts(html: string): Map<string, string> {
@@ -69,8 +69,11 @@ describe('the report fragment', () => {
     const html = await partnership();
     expect(html).not.toMatch(/\sstyle=/);
     expect(html).not.toMatch(/<style|<script|<img|<image|<foreignObject/i);
-    // Links go to the fragment's own sections only.
+    // Links go to the fragment's own sections only, and to the notices' pages of the platform.
     expect([...html.matchAll(/href="([^"]*)"/g)].every((m) => m[1]!.startsWith('#'))).toBe(true);
+    const withNotices = await renderReportHtml(themeNoticesDocument());
+    expect([...withNotices.matchAll(/href="([^"]*)"/g)].every((m) => m[1]!.startsWith('#') || /^\/notices\/[a-z0-9-]+\/[0-9A-Z]{26}$/.test(m[1]!))).toBe(true);
+    expect(withNotices).not.toMatch(/\sstyle=|<script|\son[a-z]+="/);
     expect(html).not.toMatch(/\son[a-z]+="/);
   });
 
@@ -152,6 +155,35 @@ describe('the report fragment', () => {
     expect(html).toContain('No headline figures for this period.');
     for (const svg of charts(html).values()) expect(layer(svg, 0)).not.toMatch(/<path\b/);
     expect(html).not.toMatch(/NaN|Infinity|undefined/);
+  });
+
+  it("lists each theme's safety notices right after the improvement opportunities by theme: title links, issuer, date, a withdrawn one marked", async () => {
+    const html = await renderReportHtml(themeNoticesDocument());
+    const opportunities = html.slice(html.indexOf('<section id="dataset-improvement_opportunities_by_theme"'), html.indexOf('<section id="dataset-safety_notices_by_theme"'));
+    // Inside that dataset's section, after both of its tables; not in any other section.
+    const part = /<section id="theme-notices"[\s\S]*?<\/section>/.exec(html)![0];
+    expect(opportunities.lastIndexOf('improvement_opportunities_by_theme-year_to_date-caption')).toBeLessThan(opportunities.indexOf('<section id="theme-notices"'));
+    expect(opportunities).toContain(part);
+    expect(html.match(/id="theme-notices"/g)).toHaveLength(1);
+    expect(part).toMatch(/<h3 id="theme-notices-heading">Safety notices on these themes<\/h3>/);
+    // One entry per theme that has notices: the theme label, then a list of links.
+    expect([...part.matchAll(/<h4 id="([^"]+)">([^<]*)<\/h4>/g)].map((m) => [m[1], m[2]])).toEqual([['theme-notices-safe_sleep', 'Safe sleep and infant safety']]);
+    const items = [...part.matchAll(/<li>([\s\S]*?)<\/li>/g)].map((m) => m[1]!);
+    expect(items).toEqual([
+      '<a class="usa-link" href="/notices/oh-franklin-fccs/01JQ0000000000000000000NT1">Ask where the baby sleeps at every home visit</a>, Franklin County Children Services, first published March 18, 2026',
+      '<a class="usa-link" href="/notices/ky-dcbs/01JQ0000000000000000000NT2">Bassinets &lt;b>first&lt;/b> &amp; &quot;always&quot;</a>, Kentucky DCBS, first published November 2, 2025 <span class="usa-tag">Withdrawn</span>',
+    ]);
+    // The agency's title is text, never markup.
+    expect(html).not.toContain('<b>first</b>');
+    // Nothing for the themes without notices.
+    expect(part).not.toContain('Training and skill building');
+    expect(part).not.toContain('Other or not listed');
+  });
+
+  it('has no notices section when no theme has a notice', async () => {
+    const html = await partnership();
+    expect(html).not.toContain('Safety notices on these themes');
+    expect(html).not.toContain('theme-notices');
   });
 
   it('prefixes the ids inside a chart and the references to them', () => {
