@@ -90,6 +90,18 @@ const reviewsSeeded = seedDemoReviews({ client: cloud.storage, tableName: cloud.
   },
 );
 
+// The demo notice, published by its approval above: three partners answer it (its status table shows every kind of row).
+void reviewsSeeded
+  .then(() => import('./seed-notices.ts'))
+  .then(({ seedDemoNoticeAnswers }) => seedDemoNoticeAnswers(cloud.storage, cloud.tableName))
+  .then(
+    ({ answered, noticeId }) =>
+      log(noticeId ? `demo notice: published to every partner; ${answered} partners answered it now (see /notices, and its status table as the Kentucky review lead)` : 'demo notice: not published yet (see /notices)'),
+    (e: unknown) => {
+      if (!stopping) console.error(`[local] demo notice answers not seeded: ${(e as Error).message}`);
+    },
+  );
+
 // Survey results: two closed waves in several jurisdictions, frozen by the real close step, and the targets.
 const surveysSeeded = import('./seed-survey.ts')
   .then(({ seedDemoSurveyResults }) => seedDemoSurveyResults(cloud.storage, cloud.tableName, cloud.stepFunctions))

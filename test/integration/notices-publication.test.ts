@@ -102,4 +102,20 @@ describe('publishing a safety notice', () => {
     expect((await notices().get(home, published.recordId))).toMatchObject({ status: 'withdrawn', changeReason: 'Replaced by a statewide notice' });
     expect((await post(reviewer, 'Twice')).status).toBe(409);
   });
+
+  it('refuses 50 KB of text in a field, and shows script in every field as text, never as markup', async () => {
+    const jid = uniqueJurisdiction('ns');
+    const w = jurisdictionWorld(jid);
+    const huge = 'x'.repeat(50 * 1024);
+    await failure(w.records.createDraft(tableOf(jid), actorIn(jid), { formId: NOTICE, answers: noticeAnswers(jid, { systemic_issue: huge }) }), ValidationError, 422);
+    const script = '<script>alert(1)</script>';
+    const answers = noticeAnswers(jid, { title: `${script} title`, systemic_issue: script, evidence: script, contact_role: script, actions: [{ action: script }] });
+    const approved = await w.record(NOTICE, answers, '2026-11-02T10:00:00Z', '2026-11-02T11:00:00Z');
+    const notice = (await notices().get(jid, approved.recordId))!;
+    expect(notice.title).toBe(`${script} title`);
+    const reader = await signIn('demo-oh-franklin-fccs-submitter');
+    const html = await (await reader.go(`${baseUrl()}/notices/${jid}/${approved.recordId}`)).text();
+    expect(html).not.toContain(script);
+    expect(html.split('&lt;script&gt;alert(1)&lt;/script&gt;').length - 1).toBeGreaterThanOrEqual(5);
+  });
 });
