@@ -141,7 +141,7 @@ class DemoReviewSeeder {
 
   async seed(review: DemoReview): Promise<void> {
     const answers =
-      review.formId === 'critical_incident_review' ? { ...sampleCriticalIncidentReview(3), review_id: review.reference } : { ...sampleSafetyNotice(DEMO_REVIEW_JURISDICTION), title: review.reference };
+      review.formId === 'critical_incident_review' ? { ...sampleCriticalIncidentReview(3), review_id: review.reference } : { ...sampleSafetyNotice(DEMO_REVIEW_JURISDICTION), ...demoNoticeDates(new Date()), title: review.reference };
     const { record: draft } = await this.records.createDraft(this.table, this.submitter, { formId: review.formId, answers, clientRequestId: randomUUID() });
     let record = await this.submit(draft);
     if (review.state === 'awaiting_decision') return;
@@ -197,3 +197,13 @@ class DemoReviewSeeder {
     }
   }
 }
+
+/**
+ * The demo notice's dates around the day `npm start` runs, so that it is current (not past its review date) and its
+ * acknowledgement deadline has just passed: partners who have not answered show as overdue.
+ */
+export function demoNoticeDates(today: Date): Record<'notice_date' | 'acknowledge_by' | 'act_by' | 'review_by_date', string> {
+  const day = (offset: number) => new Date(today.getTime() + offset * 86_400_000).toISOString().slice(0, 10);
+  return { notice_date: day(-14), acknowledge_by: day(-3), act_by: day(45), review_by_date: day(365) };
+}
+
