@@ -330,7 +330,7 @@ export function NoticeStatusPage({ notice, rows, today }: StatusPageProps) {
           Download the table (CSV)
         </a>
       </p>
-      <DataTable id="status-caption" caption="Every partner jurisdiction's answer, most overdue first" columns={['Jurisdiction', 'Answer', 'Last answered', 'Days overdue']}>
+      <DataTable id="status-caption" class="npcs-wrap-table" caption="Every partner jurisdiction's answer, most overdue first" columns={['Jurisdiction', 'Answer', 'Last answered', 'Days overdue']}>
         {rows.map((r) => {
           const last = r.answer?.steps.at(-1);
           return (
