@@ -66,9 +66,10 @@ export async function distributeNotice(deps: DistributionDeps, notice: Published
   for (const jurisdiction of recipients) {
     const table = deps.tableFor(jurisdiction.id);
     // One email per address, however often the registry lists it (one person with two contact roles).
-    const addresses = [...new Map(jurisdiction.contacts.map((c) => [c.email.trim().toLowerCase(), c.email.trim()])).values()];
+    const addresses = new Map<string, string>();
+    for (const c of jurisdiction.contacts) if (!addresses.has(c.email.trim().toLowerCase())) addresses.set(c.email.trim().toLowerCase(), c.email.trim());
     let links: { acknowledge?: string; open: string } | undefined;
-    for (const to of addresses) {
+    for (const to of addresses.values()) {
       if (await mailSent(table, kind, occasion, to)) {
         alreadySent++;
         continue;

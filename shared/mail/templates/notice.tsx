@@ -44,7 +44,7 @@ const link = (what: string) => z.url({ protocol: /^https?$/, error: `${what} is 
 const date = (what: string) => z.string().check(z.refine(isRealDate, `${what} is a date, YYYY-MM-DD`));
 
 // Objects that drop unknown keys: a caller handing over the whole published copy (evidence, contact mailbox,
-// audience) gets only these fields into the email. Limits are the form's (forms/safety_notice/v2.ts) with room.
+// audience) gets only these fields into the email. Limits are the form's (forms/safety-notice/v2.ts) with room.
 const schema = z.lazy(() =>
   z.object({
     notice: z.object({
