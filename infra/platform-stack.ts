@@ -126,15 +126,23 @@ export class PlatformStack extends Stack {
       .bindStateMachine('REVIEW_STATE_MACHINE_ARN', reviewWorkflow.stateMachine, 'start-and-resume')
       .triggerOnStream(data.table, { eventName: lambda.FilterRule.isEqual('INSERT'), dynamodb: { NewImage: { kind: { S: lambda.FilterRule.isEqual('submission') } } } });
 
-    // The safety notices' pre-publication check (docs/notices.md): each new submission receipt of a notice gets its
-    // report, stored for the reviewer's page. Off the request path: compromise and chrono-node weigh 414 KB.
-    fn('notice-tasks', 'Runs the pre-publication check of each submitted safety notice and stores its report for the reviewer', {
+    // The safety notices' stream tasks (docs/notices.md): each new submission receipt of a notice gets its
+    // pre-publication check, stored for the reviewer's page; each published version (the first, an update, a
+    // withdrawal) is emailed to every active partner's contacts. Off the request path: compromise and chrono-node weigh 414 KB.
+    const noticeTasks = fn('notice-tasks', "Checks each submitted safety notice before publication, and emails each published version to the partners' contacts", {
       invocation: 'async',
       timeout: Duration.seconds(60),
       memorySize: 1024,
     })
       .grantNoticePrecheck(data.table)
-      .triggerOnStream(data.table, { eventName: lambda.FilterRule.isEqual('INSERT'), dynamodb: { NewImage: { kind: { S: lambda.FilterRule.isEqual('submission') } } } });
+      .grantNoticeDistribution(data.table, data.indexNames)
+      .bindMail(mail)
+      .triggerOnStream(
+        data.table,
+        { eventName: lambda.FilterRule.isEqual('INSERT'), dynamodb: { NewImage: { kind: { S: lambda.FilterRule.isEqual('submission') } } } },
+        // Every put of a notice's current copy is a new version (shared/notices/published.ts never edits it in place).
+        { eventName: lambda.FilterRule.or('INSERT', 'MODIFY'), dynamodb: { NewImage: { kind: { S: lambda.FilterRule.isEqual('published_notice') } } } },
+      );
 
     // Replies to review emails (docs/review.md, "Replies"): SES stores each in the inbound bucket and invokes the
     // reply function, which decides through the same hand-off as the pages and answers the sender.
@@ -269,6 +277,8 @@ export class PlatformStack extends Stack {
     surveyTasks.addEnvironment('APP_ORIGIN', appUrl);
     // The report digests' links.
     reportTasks.addEnvironment('APP_ORIGIN', appUrl);
+    // The safety notices' emailed links.
+    noticeTasks.addEnvironment('APP_ORIGIN', appUrl);
 
     // SQL over the de-identified warehouse datasets (docs/warehouse.md, "In AWS"): Glue catalog, Athena, analyst role.
     const warehouse = new Warehouse(this, 'Warehouse', { bucket: buckets.exports, key: data.key, bytesScannedCutoffPerQuery: config.warehouseBytesScannedCutoff });

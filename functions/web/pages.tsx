@@ -39,6 +39,7 @@ const reports = () =>
     reportsReader(new ReportReleases(documentClient, TABLE, requiredEnv('EXPORTS_BUCKET'))),
   );
 const noticePages = () => import('#shared/notices/web/flow.tsx');
+const noticeLinks = () => import('#shared/notices/web/link-flow.tsx');
 const noticeDeps = (i: PageInput) => import('#shared/notices/web/deps.ts').then(({ noticeDeps: deps }) => deps(i));
 const warehousePages = () => import('#shared/warehouse/web/flow.tsx');
 // The warehouse releases: the switch and entries in the table (shared/warehouse/store.ts).
@@ -281,6 +282,22 @@ export const handler = httpFunction(
       handle: async (i) => {
         const page = await input(i);
         return (await noticePages()).statusCsv(page, await noticeDeps(page), i.params.jurisdictionId, i.params.recordId);
+      },
+    }),
+    // A notice's emailed links (shared/notices/web/link-flow.tsx): GET only shows; acknowledging is a signed-in POST.
+    'GET /notice-links/{actionId}': route({
+      ...noticesApi['GET /notice-links/{actionId}'],
+      readSession: true,
+      handle: async (i) => {
+        const page = await openInput(i);
+        return (await noticeLinks()).showNoticeLink(page, i.params.actionId, (await import('#shared/notices/web/deps.ts')).noticeLinkDeps(page));
+      },
+    }),
+    'POST /notice-links/{actionId}': route({
+      ...noticesApi['POST /notice-links/{actionId}'],
+      handle: async (i) => {
+        const page = await input(i);
+        return (await noticeLinks()).acknowledgeNoticeLink(page, i.params.actionId, (await import('#shared/notices/web/deps.ts')).noticeLinkDeps(page));
       },
     }),
     'POST /notices/{jurisdictionId}/{recordId}/withdraw': route({

@@ -250,6 +250,25 @@ export class PlatformFunction extends Construct {
     return this.grantItemsByKey(table, ['dynamodb:PutItem'], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeyPatterns.noticePrecheckWrites } }, 'write');
   }
 
+  /**
+   * The notices' distribution (functions/notice-tasks, shared/notices/distribution.ts): the registry listing (gsi1,
+   * as the survey workflows read it), the published notices' current copies (`*#PUBLISHED`, GetItem), each recipient
+   * jurisdiction's mail markers (`*#MAIL`: GetItem, UpdateItem, as sendOnce claims them) and its emailed links
+   * (`*#NOTICE_LINKS`, PutItem of new items only). No record, answer, audit or session item.
+   */
+  grantNoticeDistribution(table: dynamodb.ITableV2, indexNames: readonly string[]): this {
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: indexNames.map((name) => `${table.tableArn}/index/${name}`),
+        conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [keys.registryPartition] } },
+      }),
+    );
+    this.grantItemsByKey(table, ['dynamodb:GetItem'], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeyPatterns.noticeDistributionReads } }, 'read');
+    this.grantItemsByKey(table, ['dynamodb:GetItem', 'dynamodb:UpdateItem'], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeyPatterns.noticeDistributionMarkers } }, 'write');
+    return this.grantItemsByKey(table, ['dynamodb:PutItem'], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeyPatterns.noticeDistributionLinks } }, 'write');
+  }
+
   /** PutItem of the warehouse's release switch and entries only (`PARTNERSHIP#WAREHOUSE`). */
   grantWarehouseWrites(table: dynamodb.ITableV2): this {
     return this.grantItemsByKey(table, ['dynamodb:PutItem'], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeyPatterns.warehouseWrites } }, 'write');
@@ -389,7 +408,12 @@ export class PlatformFunction extends Construct {
    * record kept, a failed record retried (the function reports item failures; a batch is halved to find it) and
    * given up after 10 attempts to the function's dead-letter queue, which alarms. Needs `invocation: 'async'`.
    */
-  triggerOnStream(table: dynamodb.ITableV2, filter: Record<string, unknown>): this {
+  /**
+   * The table's stream as an event source: a record is delivered when it matches any of the filters. One mapping per
+   * function and stream (Lambda refuses a second one), so a function with several kinds of events gives them all here.
+   */
+  triggerOnStream(table: dynamodb.ITableV2, ...filters: Record<string, unknown>[]): this {
+    if (filters.length === 0) throw new Error(`${this.node.path}: a stream trigger needs at least one filter`);
     if (!this.deadLetterQueue) throw new Error(`${this.node.path}: a stream trigger needs the function's dead-letter queue (invocation: 'async')`);
     this.fn.addEventSource(
       new eventSources.DynamoEventSource(table, {
@@ -399,7 +423,7 @@ export class PlatformFunction extends Construct {
         retryAttempts: 10,
         reportBatchItemFailures: true,
         onFailure: new eventSources.SqsDlq(this.deadLetterQueue),
-        filters: [lambda.FilterCriteria.filter(filter)],
+        filters: filters.map((filter) => lambda.FilterCriteria.filter(filter)),
       }),
     );
     // The failure destination's grant (SqsDlq) gives KMS action families on the one data key, for the encrypted queue.

@@ -52,6 +52,7 @@ export const ACTIONS = [
   'notices:withdraw',
   'notices:answer',
   'notices:status',
+  'notices:open-link',
   'survey:respond',
   'surveys:manage',
   'survey-results:read',
@@ -91,6 +92,7 @@ export const ACTION_DESCRIPTIONS: Record<Action, string> = {
   'notices:answer': "answer a partner's published notice for the jurisdiction: acknowledged, action in progress, completed, or not applicable with a reason",
   'notices:status': "a published notice's status table: every partner jurisdiction's answer and days overdue, with CSV (the issuer's own notices; every notice for partnership leads and platform admins)",
   'notices:withdraw': "withdraw one of the jurisdiction's published safety notices, with a reason partners are told",
+  'notices:open-link': "open a safety notice's emailed link: a signed-out person is sent to sign in and back; it shows the notice or the page that acknowledges it, and changes nothing",
   'warehouse:run': "see the warehouse feed's releases (which jurisdictions each carries, its k-anonymity figures) and start one now (besides the monthly schedule)",
   'survey:respond': 'answer the anonymous safety culture survey through a wave link (no sign-in)',
   'surveys:manage': "open and close the jurisdiction's survey waves",
@@ -110,7 +112,7 @@ export const SCOPES = ['public', 'own-jurisdiction', 'all'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 /** Actions anyone may take without signing in. */
-export const PUBLIC_ACTIONS = ['health:read', 'web:read', 'web:report', 'registry:read', 'dictionary:read', 'forms:read', 'api-docs:read', 'session:start', 'session:end', 'survey:respond', 'review:open-link'] as const satisfies readonly Action[];
+export const PUBLIC_ACTIONS = ['health:read', 'web:read', 'web:report', 'registry:read', 'dictionary:read', 'forms:read', 'api-docs:read', 'session:start', 'session:end', 'survey:respond', 'review:open-link', 'notices:open-link'] as const satisfies readonly Action[];
 
 export const isPublicAction = (action: Action): boolean => (PUBLIC_ACTIONS as readonly Action[]).includes(action);
 

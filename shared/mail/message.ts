@@ -9,9 +9,23 @@ import { parseOrThrow } from '#shared/http/validation.ts';
 /**
  * The five messages of the review workflow (docs/review.md, "Email"), and the answer to an emailed reply (sent by
  * the reply function, once per inbound message: shared/review/inbound.ts); the survey's personal invitation and its
- * reminders (shared/survey/invitations/); a published report's digest (shared/mail/templates/report.tsx).
+ * reminders (shared/survey/invitations/); a published report's digest (shared/mail/templates/report.tsx); a partner's
+ * safety notice, first published, updated or withdrawn (shared/mail/templates/notice.tsx, docs/notices.md).
  */
-export const MAIL_KINDS = ['review_request', 'returned', 'approved', 'reminder', 'escalation', 'reply_answer', 'survey_invitation', 'survey_reminder', 'report_published'] as const;
+export const MAIL_KINDS = [
+  'review_request',
+  'returned',
+  'approved',
+  'reminder',
+  'escalation',
+  'reply_answer',
+  'survey_invitation',
+  'survey_reminder',
+  'report_published',
+  'notice_published',
+  'notice_updated',
+  'notice_withdrawn',
+] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 
 /** What a template renders. */

@@ -43,7 +43,15 @@ export type MailOccasion =
    */
   | { survey: { waveId: string; invitationId: string }; round: number }
   /** A report period's release: one digest per recipient and period, whichever run published it (reruns send none). */
-  | { report: { cadence: string; periodId: string } };
+  | { report: { cadence: string; periodId: string } }
+  /**
+   * One version of a partner's published safety notice: one email per contact of each recipient jurisdiction, its
+   * marker in that jurisdiction's own MAIL partition (the table handle given is the recipient's).
+   */
+  | { notice: { issuerId: string; recordId: string; version: number } };
+
+/** The kinds a notice occasion takes: version 1 is published, a later one updated or withdrawn. */
+const NOTICE_KINDS: readonly MailKind[] = ['notice_published', 'notice_updated', 'notice_withdrawn'];
 
 export interface SendOnceResult {
   /** `sent` now, or `already_sent` by an earlier run (nothing was sent this time). */
@@ -82,6 +90,13 @@ const occasionSchema = z.lazy(() =>
       }),
     }),
     z.strictObject({
+      notice: z.strictObject({
+        issuerId: z.string().check(z.regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'issuerId is a jurisdiction id')),
+        recordId: z.string().check(z.regex(ID, 'recordId is 1-128 letters, digits, "-" or "_"')),
+        version: z.number().check(z.int('version is a whole number'), z.minimum(1, 'version starts at 1'), z.maximum(999_999)),
+      }),
+    }),
+    z.strictObject({
       day: z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'day is a date, YYYY-MM-DD'), z.refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'day is not a real date')),
     }),
   ]),
@@ -91,8 +106,9 @@ const occasionSchema = z.lazy(() =>
 export const recipientDigest = (address: string): string => createHash('sha256').update(address.trim().toLowerCase()).digest('base64url');
 
 /**
- * The event key of one email: `<recordId>#<submissionId>#<kind>[-<round>]#<recipient digest>`, or
- * `DIGEST#<day>#<kind>#<recipient digest>` for the daily reminder. Reminders must name a day; the other kinds a
+ * The event key of one email: `<recordId>#<submissionId>#<kind>[-<round>]#<recipient digest>`,
+ * `DIGEST#<day>#<kind>#<recipient digest>` for the daily reminder, or
+ * `NOTICE#<issuerId>#<recordId>#V<version>#<kind>#<recipient digest>` for a notice version. Reminders must name a day; the other kinds a
  * record and submission (ValidationError otherwise).
  */
 export function mailEventKey(kind: MailKind, occasion: MailOccasion, recipient: string): string {
@@ -108,6 +124,11 @@ export function mailEventKey(kind: MailKind, occasion: MailOccasion, recipient: 
     return `REPORT#${o.report.cadence}#${o.report.periodId}#${kind}#${digest}`;
   }
   if (kind === 'report_published') throw parseMismatch('A report email belongs to a report period (report: { cadence, periodId })');
+  if ('notice' in o) {
+    if (!NOTICE_KINDS.includes(kind)) throw parseMismatch(`The ${kind} message does not belong to a safety notice`);
+    return `NOTICE#${o.notice.issuerId}#${o.notice.recordId}#V${o.notice.version}#${kind}#${digest}`;
+  }
+  if (NOTICE_KINDS.includes(kind)) throw parseMismatch('A notice email belongs to a notice version (notice: { issuerId, recordId, version })');
   if ('day' in o) {
     if (kind !== 'reminder') throw parseMismatch(`The ${kind} message belongs to a record's submission (recordId, submissionId), not a day`);
     return `DIGEST#${o.day}#${kind}#${digest}`;

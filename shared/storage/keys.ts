@@ -53,6 +53,8 @@ export const partitions = {
   published: 'PUBLISHED',
   /** The jurisdiction's answers to partners' notices (shared/notices/answers.ts): one item per notice it answered. */
   noticeAnswers: 'NOTICE_ANSWERS',
+  /** The emailed links of partners' notices sent to this jurisdiction (shared/notices/links.ts): SHA-256 of each id only. */
+  noticeLinks: 'NOTICE_LINKS',
 } as const;
 
 const SESSION_PREFIX = 'SESSION#';
@@ -155,6 +157,11 @@ export const keys = {
   noticeAnswer: (issuerId: string, recordId: string) => ({ partition: partitions.noticeAnswers, sk: `NOTICE#${issuerId}#${recordId}` }),
   /** gsi1 of every answer to one notice (the issuer's status table), by answering jurisdiction. */
   noticeAnswersIndex: (issuerId: string, recordId: string) => `NOTICE_ANSWERS#${issuerId}#${recordId}`,
+  /** An emailed notice link (acknowledge or open), in the recipient jurisdiction's partition, by the SHA-256 (hex) of its id. */
+  noticeLink: (idDigest: string) => ({ partition: partitions.noticeLinks, sk: `LINK#${idDigest}` }),
+  /** gsi1 of a notice link: the link names only the id, so the page finds the recipient jurisdiction here, then reads the item. */
+  noticeLinkIndex: (idDigest: string) => `NOTICE_LINK#${idDigest}`,
+  noticeLinkIndexSort: 'NOTICE_LINK',
   /** The partnership's survey baselines and targets (shared/survey/targets.ts): one item, set by platform admins. */
   surveyTargets: { pk: `${PARTNERSHIP_PREFIX}SURVEY`, sk: 'TARGETS' } as const,
   /** Audit events of partnership-wide settings (shared/audit/partnership.ts): append-only, like a jurisdiction's. */
@@ -201,6 +208,14 @@ export const leadingKeyPatterns = {
    */
   noticePrecheckReads: [keys.owned('*', partitions.records)],
   noticePrecheckWrites: [keys.owned('*', partitions.record('*'))],
+  /**
+   * The notices' distribution (functions/notice-tasks, shared/notices/distribution.ts) reads the published notices'
+   * current copies and writes each recipient jurisdiction's exactly-once mail markers (`<jurisdiction>#MAIL`) and
+   * its emailed links (`<jurisdiction>#NOTICE_LINKS`).
+   */
+  noticeDistributionReads: [keys.owned('*', partitions.published)],
+  noticeDistributionMarkers: [keys.owned('*', partitions.mail)],
+  noticeDistributionLinks: [keys.owned('*', partitions.noticeLinks)],
   /** What the warehouse workflow writes (shared/warehouse/run.ts): its release switch and release entries. */
   warehouseWrites: [keys.warehouseReleasesPartition],
   /** The partnership's survey targets and the audit events of their changes (platform admins set them). */

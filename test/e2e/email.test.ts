@@ -14,6 +14,7 @@ import type { DigestItem, MailRecord } from '#shared/mail/templates/model.ts';
 import { replyAnswerMail } from '#shared/mail/templates/reply-answer.tsx';
 import { reportPublishedMail } from '#shared/mail/templates/report.tsx';
 import { surveyInvitationMail } from '#shared/mail/templates/survey.tsx';
+import { noticeMail, type NoticeMailData } from '#shared/mail/templates/notice.tsx';
 import { REFUSAL_MESSAGES } from '#shared/review/replies.ts';
 import { launchChromium, type RealBrowser } from '../support/chromium.ts';
 import { ownDocument, partnershipDocument } from '../support/report-fixtures.ts';
@@ -40,6 +41,29 @@ const digestItems: DigestItem[] = [
   { ...record(4, 'CIR-2024-021', '2026-03-01'), links: { open: `${BASE}/records/${record(4, '', '').recordId}` } },
 ];
 
+const NOTICE: NoticeMailData = {
+  notice: {
+    issuerId: 'ky-dcbs',
+    recordId: '01JD3Q7N8V2K5M4X9B6C0R1T09',
+    version: 1,
+    status: 'active',
+    level: 'alert',
+    theme: 'safe_sleep',
+    title: 'Ask about sleep arrangements at every home visit with an infant',
+    systemicIssue: 'In three reviews the home visit notes did not say where the infant slept.\nSupervisors did not ask either.\n\nThe hotline <screening> guide & the field checklist disagree.',
+    actions: ['Add the sleep place to the home visit checklist.', 'Review the checklist in supervision for every open case with an infant.'],
+    acknowledgeBy: '2026-10-15',
+    actBy: '2026-11-15',
+  },
+  issuerName: JURISDICTION,
+  recipientName: 'Franklin County Children Services',
+  links: { acknowledge: `${BASE}/notice-links/${'A'.repeat(43)}`, open: `${BASE}/notice-links/${'B'.repeat(43)}` },
+};
+const noticeEmail = (over: Partial<NoticeMailData['notice']>): RenderedMail => {
+  const { kind: _kind, ...mail } = noticeMail({ ...NOTICE, notice: { ...NOTICE.notice, ...over } });
+  return mail;
+};
+
 const EMAILS: Record<string, RenderedMail> = {
   review_request: reviewRequestMail({ jurisdictionName: JURISDICTION, record: RECORD, links: reviewerLinks(RECORD), acceptsReplies: true }),
   returned: returnedMail({
@@ -57,6 +81,10 @@ const EMAILS: Record<string, RenderedMail> = {
   escalation: escalationMail({ jurisdictionName: JURISDICTION, record: RECORD, today: '2026-03-09', submittedOn: '2026-02-20', remindersSent: 3, links: { open: reviewerLinks(RECORD).open } }),
   'report-partnership': reportPublishedMail({ document: partnershipDocument(), appOrigin: BASE }),
   'report-own': reportPublishedMail({ document: ownDocument(), appOrigin: BASE }),
+  // Safety notices to partners' contacts (docs/notices.md, "Distribution"): screenshots notice-email-*.png.
+  'notice-email-published': noticeEmail({}),
+  'notice-email-updated': noticeEmail({ version: 2, changeReason: 'The checklist item now names the crib, bassinet or play yard.' }),
+  'notice-email-withdrawn': noticeEmail({ version: 3, status: 'withdrawn', changeReason: 'Replaced by the state safe sleep policy of December.' }),
 };
 
 let chromium: RealBrowser;

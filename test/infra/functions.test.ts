@@ -156,4 +156,17 @@ describe('Lambda functions', () => {
       expect(Object.keys(env).filter((k) => !['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_LOG_LEVEL', 'STAGE'].includes(k)).sort()).toEqual(['APP_ORIGIN', 'CSRF_SECRET_ARN', 'ORIGIN_SECRET_ARN', 'TABLE_NAME']);
     });
   });
+
+  it("notice-tasks has one stream mapping with both of its filters (new submission receipts; a notice's published versions), SES and the app's origin", () => {
+    const noticeTasks = fn(template, 'notice-tasks');
+    const mappings = Object.values(resources(template, 'AWS::Lambda::EventSourceMapping')).filter((m) => JSON.stringify(m.Properties?.FunctionName).includes(noticeTasks.logicalId));
+    expect(mappings).toHaveLength(1);
+    const patterns = ((mappings[0]!.Properties as { FilterCriteria: { Filters: { Pattern: string }[] } }).FilterCriteria.Filters).map((f) => JSON.parse(f.Pattern));
+    expect(patterns).toEqual([
+      { eventName: ['INSERT'], dynamodb: { NewImage: { kind: { S: ['submission'] } } } },
+      { eventName: ['INSERT', 'MODIFY'], dynamodb: { NewImage: { kind: { S: ['published_notice'] } } } },
+    ]);
+    const env = noticeTasks.props.Environment?.Variables as Props;
+    expect(Object.keys(env)).toEqual(expect.arrayContaining(['APP_ORIGIN', 'MAIL_FROM', 'MAIL_CONFIGURATION_SET', 'TABLE_NAME']));
+  });
 });

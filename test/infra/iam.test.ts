@@ -111,13 +111,23 @@ describe('IAM least privilege', () => {
     expect(indexQueries.some((s) => s.Condition === undefined)).toBe(true);
   });
 
-  it("the notices' pre-publication check reads records and puts items in record partitions only (its PRECHECK# reports): no query, update or delete", () => {
+  it("notice-tasks: its check reads records and puts PRECHECK# reports; its distribution reads the registry and published copies and writes mail markers and links only", () => {
     const statements = allowStatementsOfRole(template, roleOf(fn(template, 'notice-tasks')));
     // Item actions only: the stream trigger's own grant (DescribeStream, GetRecords...) is on the stream, not on items.
-    const table = statements.filter((s) => ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'].some((a) => allows(s, a)));
-    const byAction = Object.fromEntries(table.map((s) => [JSON.stringify(s.Action), s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys']]));
-    expect(byAction).toEqual({ '"dynamodb:GetItem"': ['*#RECORDS'], '"dynamodb:PutItem"': ['*#REC#*'] });
-    for (const action of ['dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:BatchGetItem', 'dynamodb:Scan']) expect(statements.some((s) => allows(s, action)), action).toBe(false);
+    const table = statements.filter((s) => ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'].some((a) => allows(s, a)));
+    const byAction = table.map((s) => [JSON.stringify(s.Action), s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'] ?? s.Condition?.['ForAllValues:StringEquals']?.['dynamodb:LeadingKeys']]);
+    expect(byAction).toEqual(
+      expect.arrayContaining([
+        ['"dynamodb:GetItem"', ['*#RECORDS']],
+        ['"dynamodb:PutItem"', ['*#REC#*']],
+        ['"dynamodb:Query"', ['REGISTRY#JURISDICTION']],
+        ['"dynamodb:GetItem"', ['*#PUBLISHED']],
+        ['["dynamodb:GetItem","dynamodb:UpdateItem"]', ['*#MAIL']],
+        ['"dynamodb:PutItem"', ['*#NOTICE_LINKS']],
+      ]),
+    );
+    expect(byAction).toHaveLength(6);
+    for (const action of ['dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:BatchGetItem', 'dynamodb:Scan']) expect(statements.some((s) => allows(s, action)), action).toBe(false);
   });
 
   it('audit partitions are append-only for every function that may write', () => {

@@ -123,7 +123,8 @@ describe('authorization matrix (routes × roles × jurisdictions)', () => {
       expect(res.status, res.text).toBe(404);
       expect(res.text).toMatch(/No published notice here/);
     } else if (route.path.includes('{actionId}')) {
-      // An emailed link's route ran (authorized) and answers for the link itself: one that does not exist is its 404 page.
+      // An emailed link's route (a review link's or a notice link's POST) ran, authorized, and answers for the link itself:
+      // one that does not exist is its 404 page ("We could not find this link", "This link does not work").
       expect(res.status, res.text).toBe(404);
       expect(res.text).toMatch(/this link/i);
     } else {

@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { contract } from '#shared/http/contract.ts';
 import { jurisdictionIdSchema } from '#shared/storage/keys.ts';
 import { withMeta } from '#shared/zod-config.ts';
+import { ACTION_ID_PATTERN } from '#shared/review/action-ids.ts';
 import { ANSWER_REASON_MAX } from '../answers.ts';
 import { WITHDRAW_REASON_MAX } from '../service.ts';
 
@@ -11,7 +12,13 @@ const text = (description: string, max: number) => withMeta(z.optional(z.string(
 const issuerId = withMeta(z.string().check(z.minLength(1), z.maxLength(80)), { description: 'The issuing jurisdiction (its registry id)' });
 const recordId = withMeta(z.string().check(z.minLength(1), z.maxLength(80)), { description: "The notice's record id" });
 
-/** The safety notice pages (shared/notices/web/flow.tsx). */
+// Checked in the flow: a truncated or mistyped link gets the link's own 404 page, not a parameter error.
+const oneLink = z.lazy(() =>
+  z.strictObject({ actionId: withMeta(z.string().check(z.maxLength(200)), { description: `The emailed link's id (${ACTION_ID_PATTERN.source}): random, for one recipient jurisdiction and notice version` }) }),
+);
+const linkDoesNotWork = html('This link does not work: unknown, expired or malformed (one answer for all three); nothing recorded');
+
+/** The safety notice pages (shared/notices/web/flow.tsx, link-flow.tsx). */
 export const noticesApi = {
   'GET /notices': contract({
     query: z.lazy(() =>
@@ -83,6 +90,27 @@ export const noticesApi = {
       404: html('Your jurisdiction published no notice with this id'),
       409: html('The notice is withdrawn already, or changed at the same moment'),
       422: html('The notice page again with the error summary: no reason, or one too long'),
+    },
+  }),
+  'GET /notice-links/{actionId}': contract({
+    params: oneLink,
+    responses: {
+      200: html("An Acknowledge link: the page with one button that acknowledges for the link's jurisdiction, or that jurisdiction's answer so far with when and by whom"),
+      303: { description: 'Redirect (Location header): to sign-in and back when signed out; to the notice for an Open link' },
+      403: html("The link is for another jurisdiction's reviewers and admins, or your role does not answer notices: nothing recorded"),
+      404: linkDoesNotWork,
+      409: html('The notice was withdrawn: no answer is needed'),
+    },
+  }),
+  'POST /notice-links/{actionId}': contract({
+    form: true,
+    params: oneLink,
+    body: z.lazy(() => withMeta(z.strictObject({}), { description: 'The acknowledge form (its CSRF token only)' })),
+    responses: {
+      303: { description: 'Acknowledged (Location: the notice, which says so)' },
+      403: html("The form token was missing or wrong, your role does not answer notices, or the link is for another jurisdiction: nothing recorded"),
+      404: linkDoesNotWork,
+      409: html('Acknowledged already (the page says when and by whom), or the notice was withdrawn: nothing recorded'),
     },
   }),
 };

@@ -7,6 +7,7 @@ import type { Answers } from '#shared/forms/types.ts';
 import { RecordService } from '#shared/records/service.ts';
 import { scopedTable } from '#shared/storage/scoped-table.ts';
 import { signedInContext, type RealBrowser } from '../../support/chromium.ts';
+import { until } from '../../support/until.ts';
 import { checkA11y, expectValidHtml, useWebHarness, type WebHarness } from '../../support/web-harness.ts';
 
 /**
@@ -87,6 +88,32 @@ describe('safety notices in Chromium', () => {
     expect(await lead.page.getByRole('link', { name: title }).count()).toBe(1);
     await checkA11y(lead.page, 'notices-home-lead');
     await lead.ctx.close();
+  });
+
+  it("an emailed Acknowledge link: the confirm page, then the button acknowledges for the link's jurisdiction", async () => {
+    const title = 'Check the car seat before every transport of an infant';
+    const recordId = await publish(title);
+    // The distribution email to a contact of the demo tribe (docs/notices.md, "Distribution"), from the local inbox.
+    const mail = await until('the notice email', async () => {
+      const all = (await (await fetch(`${cloud.endpoints.mailInbox}/api/email`)).json()) as { subject: string; text: string; to: { address: string }[] }[];
+      return all.find((m) => m.subject.endsWith(title) && m.to.some((t) => t.address === 'admin@demo-tribal-cfs.example.org'));
+    }, 60_000, 200);
+    const ack = /(https?:\/\/\S+\/notice-links\/[A-Za-z0-9_-]{43})\n/.exec(mail.text.split('Acknowledge for')[1]!)![1]!;
+
+    const admin = await signedIn(chromium.browser, 'demo-tribal-cfs-admin');
+    await admin.page.goto(ack);
+    expect(await admin.page.getByRole('heading', { level: 1 }).textContent()).toBe('Acknowledge this safety notice?');
+    const button = admin.page.getByRole('button', { name: 'Acknowledge for Demonstration Tribal Nation Child and Family Services (demo)' });
+    expect(await button.count()).toBe(1);
+    await checkA11y(admin.page, 'notice-link-confirm');
+    await button.click();
+    await admin.page.waitForURL(new RegExp(`/notices/ky-dcbs/${recordId}\\?answered=1$`));
+    expect(await admin.page.locator('.usa-alert--success').textContent()).toContain("Your jurisdiction's answer is recorded");
+    // The link again: the answer with when and by whom, nothing more recorded.
+    await admin.page.goto(ack);
+    expect(await admin.page.getByRole('heading', { level: 1 }).textContent()).toBe('Demonstration Tribal Nation Child and Family Services (demo) has answered this notice');
+    await checkA11y(admin.page, 'notice-link-answered');
+    await admin.ctx.close();
   });
 
   it('serves valid HTML on every page the browser visited (W3C Nu checker)', async () => {

@@ -60,6 +60,7 @@ const EXPECTED: Record<Action, [Scope | undefined, Scope | undefined, Scope | un
   'notices:withdraw': [_, O, O, _, _],
   'notices:answer': [_, O, O, _, _],
   'notices:status': [_, O, O, A, A],
+  'notices:open-link': [P, P, P, P, P],
   'survey:respond': [P, P, P, P, P],
   'surveys:manage': [_, _, O, _, _],
   'survey-results:read': [_, _, O, _, _],

@@ -50,6 +50,18 @@ describe('the event key of an email (the exactly-once marker of shared/mail/once
     expect(failure(() => mailEventKey('escalation', { recordId: 'R1', submissionId: 'S-0001', round: 0 }, 'a@b.org')).status).toBe(422);
   });
 
+  it('a notice email belongs to one notice version (issuer, record, version), the notice kinds to nothing else', () => {
+    const occasion = { notice: { issuerId: 'ky-dcbs', recordId: '01JABCDEFGHJKMNPQRSTVWXYZ0', version: 2 } };
+    expect(mailEventKey('notice_updated', occasion, 'review-lead@ky-dcbs.example.org')).toBe(`NOTICE#ky-dcbs#01JABCDEFGHJKMNPQRSTVWXYZ0#V2#notice_updated#${digest}`);
+    expect(mailEventKey('notice_published', { notice: { ...occasion.notice, version: 1 } }, 'a@b.org')).not.toBe(mailEventKey('notice_published', { notice: { ...occasion.notice, version: 2 } }, 'a@b.org'));
+    expect(failure(() => mailEventKey('approved', occasion, 'a@b.org')).fieldErrors).toEqual([{ field: 'occasion', message: 'The approved message does not belong to a safety notice' }]);
+    expect(failure(() => mailEventKey('notice_published', { recordId: 'R1', submissionId: 'S-0001' }, 'a@b.org')).fieldErrors).toEqual([
+      { field: 'occasion', message: 'A notice email belongs to a notice version (notice: { issuerId, recordId, version })' },
+    ]);
+    expect(failure(() => mailEventKey('notice_published', { notice: { ...occasion.notice, issuerId: 'KY#X' } }, 'a@b.org')).status).toBe(422);
+    expect(failure(() => mailEventKey('notice_published', { notice: { ...occasion.notice, version: 0 } }, 'a@b.org')).status).toBe(422);
+  });
+
   it('a send always ends (succeeds or fails) well inside the lease, so a live run never loses its claim', () => {
     const smtpWorst = SMTP_TIMEOUTS_MS.connectionTimeout + SMTP_TIMEOUTS_MS.greetingTimeout + SMTP_TIMEOUTS_MS.socketTimeout;
     // The SDK tries a request 3 times by default.

@@ -18,6 +18,7 @@ import { StaffLists } from '#shared/survey/invitations/store.ts';
 import { sendOnce } from '#shared/mail/once.ts';
 import { ActionIds } from '#shared/review/action-store.ts';
 import { savePrecheck } from '#shared/notices/precheck-store.ts';
+import { issueNoticeLink } from '#shared/notices/links.ts';
 
 type Item = Record<string, unknown>;
 interface Written {
@@ -136,6 +137,13 @@ const KINDS: { kind: string; pk: RegExp; sk: RegExp; grants: readonly Grant[]; p
     sk: shape(keys.reviewAction(B).sk),
     grants: ['jurisdiction'],
     gsi1: [shape(keys.reviewActionIndex(B)), shape(keys.reviewActionIndexSort)],
+  },
+  {
+    kind: 'notice link',
+    pk: shape(owned(keys.noticeLink(B).partition)),
+    sk: shape(keys.noticeLink(B).sk),
+    grants: ['jurisdiction'],
+    gsi1: [shape(keys.noticeLinkIndex(B)), shape(keys.noticeLinkIndexSort)],
   },
   {
     kind: 'review action slot',
@@ -282,6 +290,25 @@ describe('key registry (shared/storage/keys.ts): every key a store writes', () =
     expect(new Set(kinds)).toEqual(new Set(['mail marker']));
     // The key names the event and a digest of the recipient, never the address.
     for (const w of t.written) expect(w.sk).not.toContain('submitter@');
+  });
+
+  it("notices' distribution: links and mail markers in the recipient's partitions, under notice-tasks' write patterns only", async () => {
+    const t = new RecordingTable();
+    const table = scopedTable(t.client, 't', 'oh-franklin');
+    await issueNoticeLink(table, { issuerId: 'ky-dcbs', recordId: 'REC1', version: 1 }, 'acknowledge');
+    await sendOnce({
+      table,
+      occasion: { notice: { issuerId: 'ky-dcbs', recordId: 'REC1', version: 1 } },
+      message: { kind: 'notice_published', to: 'lead@oh.example.gov', subject: 's', html: '<p>x</p>', text: 'x' },
+      send: async () => ({ kind: 'notice_published', messageId: '<m@x>' }),
+    });
+    expect(new Set(checkWritten(t.written, 'oh-franklin'))).toEqual(new Set(['notice link', 'mail marker']));
+    expect(like(t.written[0]!.pk, leadingKeyPatterns.noticeDistributionLinks)).toBe(true);
+    for (const w of t.written.slice(1)) expect(like(w.pk, leadingKeyPatterns.noticeDistributionMarkers)).toBe(true);
+    for (const pk of ['oh-franklin#RECORDS', 'oh-franklin#AUDIT', 'oh-franklin#NOTICE_ANSWERS', 'oh-franklin#ACTIONS', 'SESSION#x', 'oh-franklin']) {
+      expect(like(pk, [...leadingKeyPatterns.noticeDistributionLinks, ...leadingKeyPatterns.noticeDistributionMarkers, ...leadingKeyPatterns.noticeDistributionReads]), pk).toBe(false);
+    }
+    expect(like(keys.owned('ky-dcbs', keys.publishedNotice('REC1').partition), leadingKeyPatterns.noticeDistributionReads)).toBe(true);
   });
 
   it("notices' pre-publication checks: in the record's partition, under the notice-tasks write pattern and its jurisdiction only", async () => {
