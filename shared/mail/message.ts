@@ -10,7 +10,8 @@ import { parseOrThrow } from '#shared/http/validation.ts';
  * The five messages of the review workflow (docs/review.md, "Email"), and the answer to an emailed reply (sent by
  * the reply function, once per inbound message: shared/review/inbound.ts); the survey's personal invitation and its
  * reminders (shared/survey/invitations/); a published report's digest (shared/mail/templates/report.tsx); a partner's
- * safety notice, first published, updated or withdrawn (shared/mail/templates/notice.tsx, docs/notices.md).
+ * safety notice, first published, updated or withdrawn (shared/mail/templates/notice.tsx, docs/notices.md), and the
+ * escalation of a notice's deadline that a jurisdiction let pass (shared/notices/reminders.ts).
  */
 export const MAIL_KINDS = [
   'review_request',
@@ -25,6 +26,7 @@ export const MAIL_KINDS = [
   'notice_published',
   'notice_updated',
   'notice_withdrawn',
+  'notice_escalation',
 ] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 

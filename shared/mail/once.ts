@@ -48,10 +48,17 @@ export type MailOccasion =
    * One version of a partner's published safety notice: one email per contact of each recipient jurisdiction, its
    * marker in that jurisdiction's own MAIL partition (the table handle given is the recipient's).
    */
-  | { notice: { issuerId: string; recordId: string; version: number } };
+  | { notice: { issuerId: string; recordId: string; version: number } }
+  /**
+   * A notice's deadline (its kind and day) that the recipient's jurisdiction let pass: one escalation to each of its
+   * admins, the marker in that jurisdiction's MAIL partition. An update that moves the deadline makes a new one.
+   */
+  | { noticeDeadline: { issuerId: string; recordId: string; deadline: 'acknowledgement' | 'action'; due: string } };
 
 /** The kinds a notice occasion takes: version 1 is published, a later one updated or withdrawn. */
 const NOTICE_KINDS: readonly MailKind[] = ['notice_published', 'notice_updated', 'notice_withdrawn'];
+/** The kind a notice deadline's occasion takes. */
+const NOTICE_DEADLINE_KINDS: readonly MailKind[] = ['notice_escalation'];
 
 export interface SendOnceResult {
   /** `sent` now, or `already_sent` by an earlier run (nothing was sent this time). */
@@ -69,6 +76,8 @@ export class MailInFlightError extends ServiceUnavailableError {
 }
 
 const ID = /^[A-Za-z0-9_-]{1,128}$/;
+const JURISDICTION_ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const isRealDay = (d: string) => /^\d{4}-\d{2}-\d{2}$/.test(d) && !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d);
 const occasionSchema = z.lazy(() =>
   z.union([
     z.strictObject({
@@ -91,13 +100,21 @@ const occasionSchema = z.lazy(() =>
     }),
     z.strictObject({
       notice: z.strictObject({
-        issuerId: z.string().check(z.regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'issuerId is a jurisdiction id')),
+        issuerId: z.string().check(z.regex(JURISDICTION_ID, 'issuerId is a jurisdiction id')),
         recordId: z.string().check(z.regex(ID, 'recordId is 1-128 letters, digits, "-" or "_"')),
         version: z.number().check(z.int('version is a whole number'), z.minimum(1, 'version starts at 1'), z.maximum(999_999)),
       }),
     }),
     z.strictObject({
-      day: z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'day is a date, YYYY-MM-DD'), z.refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'day is not a real date')),
+      noticeDeadline: z.strictObject({
+        issuerId: z.string().check(z.regex(JURISDICTION_ID, 'issuerId is a jurisdiction id')),
+        recordId: z.string().check(z.regex(ID, 'recordId is 1-128 letters, digits, "-" or "_"')),
+        deadline: z.enum(['acknowledgement', 'action']),
+        due: z.string().check(z.refine(isRealDay, 'due is a real date, YYYY-MM-DD')),
+      }),
+    }),
+    z.strictObject({
+      day: z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'day is a date, YYYY-MM-DD'), z.refine(isRealDay, 'day is not a real date')),
     }),
   ]),
 );
@@ -108,7 +125,8 @@ export const recipientDigest = (address: string): string => createHash('sha256')
 /**
  * The event key of one email: `<recordId>#<submissionId>#<kind>[-<round>]#<recipient digest>`,
  * `DIGEST#<day>#<kind>#<recipient digest>` for the daily reminder, or
- * `NOTICE#<issuerId>#<recordId>#V<version>#<kind>#<recipient digest>` for a notice version. Reminders must name a day; the other kinds a
+ * `NOTICE#<issuerId>#<recordId>#V<version>#<kind>#<recipient digest>` for a notice version, or
+ * `NOTICE#<issuerId>#<recordId>#DEADLINE#<deadline>#<due>#<kind>#<recipient digest>` for a notice deadline's escalation. Reminders must name a day; the other kinds a
  * record and submission (ValidationError otherwise).
  */
 export function mailEventKey(kind: MailKind, occasion: MailOccasion, recipient: string): string {
@@ -129,6 +147,12 @@ export function mailEventKey(kind: MailKind, occasion: MailOccasion, recipient: 
     return `NOTICE#${o.notice.issuerId}#${o.notice.recordId}#V${o.notice.version}#${kind}#${digest}`;
   }
   if (NOTICE_KINDS.includes(kind)) throw parseMismatch('A notice email belongs to a notice version (notice: { issuerId, recordId, version })');
+  if ('noticeDeadline' in o) {
+    if (!NOTICE_DEADLINE_KINDS.includes(kind)) throw parseMismatch(`The ${kind} message does not belong to a notice deadline`);
+    const d = o.noticeDeadline;
+    return `NOTICE#${d.issuerId}#${d.recordId}#DEADLINE#${d.deadline}#${d.due}#${kind}#${digest}`;
+  }
+  if (NOTICE_DEADLINE_KINDS.includes(kind)) throw parseMismatch('A notice escalation belongs to a notice deadline (noticeDeadline: { issuerId, recordId, deadline, due })');
   if ('day' in o) {
     if (kind !== 'reminder') throw parseMismatch(`The ${kind} message belongs to a record's submission (recordId, submissionId), not a day`);
     return `DIGEST#${o.day}#${kind}#${digest}`;

@@ -20,6 +20,7 @@ import {
   recordName,
   type ApprovedData,
   type DigestItem,
+  type DigestNotice,
   type EscalationData,
   type MailRecord,
   type ReminderDigestData,
@@ -222,7 +223,39 @@ function DigestEntry({ item, today }: { item: DigestItem; today: string }) {
   );
 }
 
-/** (d) The daily reminder: one email per person, everything they have pending, overdue first. */
+const NOTICES_TITLE = "Safety notices waiting for your jurisdiction's answer";
+const DEADLINE_WORDS = { acknowledgement: 'Acknowledgement', action: 'Actions' } as const;
+
+/** Notices in a digest: the most overdue first, then by deadline, then by title. */
+const noticeOrder = (notices: readonly DigestNotice[]) => [...notices].sort((a, b) => (a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : a.title.localeCompare(b.title)));
+
+const noticeDueWords = (n: DigestNotice, today: string) =>
+  isOverdue(n.dueDate, today) ? `Overdue by ${plural(daysBetween(n.dueDate, today), 'day')}: ${DEADLINE_WORDS[n.deadline].toLowerCase()} ${n.deadline === 'action' ? 'were' : 'was'} due ${longDate(n.dueDate)}` : `${DEADLINE_WORDS[n.deadline]} due ${longDate(n.dueDate)}`;
+
+function DigestNoticeEntry({ notice, today }: { notice: DigestNotice; today: string }) {
+  const overdue = isOverdue(notice.dueDate, today);
+  return (
+    <tr>
+      <td style={`padding:12px 0;border-top:1px solid ${COLORS.border};`}>
+        <p style={`font-family:Arial, sans-serif;color:${COLORS.ink};font-size:16px;line-height:1.5;margin:0;font-weight:bold;`}>{notice.title}</p>
+        <p style={`font-family:Arial, sans-serif;color:${COLORS.muted};font-size:14px;line-height:1.5;margin:0;`}>Safety notice from {notice.issuerName}</p>
+        <p style={`font-family:Arial, sans-serif;color:${overdue ? COLORS.overdue : COLORS.ink};font-size:16px;line-height:1.5;margin:0 0 4px 0;${overdue ? 'font-weight:bold;' : ''}`}>{noticeDueWords(notice, today)}</p>
+        <p style="font-family:Arial, sans-serif;font-size:16px;line-height:1.5;margin:0;">
+          <A href={notice.links.open}>Open the notice</A>
+        </p>
+      </td>
+    </tr>
+  );
+}
+
+/** "2 records", "1 safety notice", "2 records and 1 safety notice". */
+const pendingWords = (records: number, notices: number) =>
+  [records > 0 && plural(records, 'record'), notices > 0 && plural(notices, 'safety notice')].filter(Boolean).join(' and ');
+
+/**
+ * (d) The daily reminder: one email per person, everything they have pending, overdue first: the records waiting for
+ * them, then the partners' safety notices waiting for their jurisdiction's answer (for the people who may answer).
+ */
 export function reminderDigestMail(input: ReminderDigestData): RenderedMail {
   const d = parseReminderDigest(input);
   const ordered = digestOrder(d.items, d.today);
@@ -230,11 +263,20 @@ export function reminderDigestMail(input: ReminderDigestData): RenderedMail {
   const more = ordered.length - shown.length;
   const overdue = shown.filter((i) => isOverdue(i.dueDate, d.today));
   const waiting = shown.filter((i) => !isOverdue(i.dueDate, d.today));
-  const overdueTotal = ordered.filter((i) => isOverdue(i.dueDate, d.today)).length;
-  const subject = `Reminder: ${plural(ordered.length, 'record')} waiting for you${overdueTotal ? ` (${overdueTotal} overdue)` : ''}`;
-  const heading = `You have ${plural(ordered.length, 'record')} waiting`;
+  const notices = noticeOrder(d.notices ?? []);
+  const noticesShown = notices.slice(0, DIGEST_MAX_ITEMS);
+  const noticesMore = notices.length - noticesShown.length;
+  const overdueTotal = ordered.filter((i) => isOverdue(i.dueDate, d.today)).length + notices.filter((n) => isOverdue(n.dueDate, d.today)).length;
+  const pending = pendingWords(ordered.length, notices.length);
+  const recordsOnly = notices.length === 0;
+  const subject = recordsOnly
+    ? `Reminder: ${pending} waiting for you${overdueTotal ? ` (${overdueTotal} overdue)` : ''}`
+    : ordered.length === 0
+      ? `Reminder: ${pending} waiting for your jurisdiction's answer${overdueTotal ? ` (${overdueTotal} overdue)` : ''}`
+      : `Reminder: ${pending} waiting${overdueTotal ? ` (${overdueTotal} overdue)` : ''}`;
+  const heading = `You have ${pending} waiting`;
   const lead = `Here is everything waiting for you in ${d.jurisdictionName} on ${longDate(d.today)}, overdue first.`;
-  const footer = [`You get at most one reminder a day, while records wait for you in ${d.jurisdictionName}.`, NO_ANSWERS];
+  const footer = [`You get at most one reminder a day, while ${recordsOnly ? 'records wait' : 'records or safety notices wait'} for you in ${d.jurisdictionName}.`, NO_ANSWERS];
   const hasDecisions = shown.some((i) => i.links.approve || i.links.return);
   const group = (title: string, items: DigestItem[]) =>
     items.length === 0 ? null : (
@@ -259,6 +301,17 @@ export function reminderDigestMail(input: ReminderDigestData): RenderedMail {
         {group('Overdue', overdue)}
         {group('Waiting', waiting)}
         {more > 0 ? <P>{`And ${plural(more, 'more record')} not listed here.`}</P> : null}
+        {noticesShown.length > 0 ? (
+          <>
+            <H2>{`${NOTICES_TITLE} (${notices.length})`}</H2>
+            <table role="presentation" style="border-collapse:collapse;width:100%;margin:0 0 8px 0;">
+              {noticesShown.map((notice) => (
+                <DigestNoticeEntry notice={notice} today={d.today} />
+              ))}
+            </table>
+          </>
+        ) : null}
+        {noticesMore > 0 ? <P>{`And ${plural(noticesMore, 'more safety notice')} not listed here.`}</P> : null}
         <Buttons buttons={[{ href: d.links.list, label: 'See everything waiting for you', color: COLORS.primary }]} />
         {hasDecisions ? (
           <P muted small>
@@ -275,6 +328,7 @@ export function reminderDigestMail(input: ReminderDigestData): RenderedMail {
     ...(i.links.approve ? [`  Approve: ${i.links.approve}`] : []),
     ...(i.links.return ? [`  Return: ${i.links.return}`] : []),
   ];
+  const noticeEntry = (n: DigestNotice) => [`- ${n.title}`, `  Safety notice from ${n.issuerName}. ${noticeDueWords(n, d.today)}`, `  Open the notice: ${n.links.open}`];
   const text = plainText([
     d.jurisdictionName,
     heading,
@@ -282,6 +336,8 @@ export function reminderDigestMail(input: ReminderDigestData): RenderedMail {
     overdue.length > 0 && [`OVERDUE (${overdue.length})`, '', ...overdue.flatMap((i) => [...entry(i), ''])].join('\n').trimEnd(),
     waiting.length > 0 && [`WAITING (${waiting.length})`, '', ...waiting.flatMap((i) => [...entry(i), ''])].join('\n').trimEnd(),
     more > 0 && `And ${plural(more, 'more record')} not listed here.`,
+    noticesShown.length > 0 && [`${NOTICES_TITLE.toUpperCase()} (${notices.length})`, '', ...noticesShown.flatMap((n) => [...noticeEntry(n), ''])].join('\n').trimEnd(),
+    noticesMore > 0 && `And ${plural(noticesMore, 'more safety notice')} not listed here.`,
     ['See everything waiting for you:', d.links.list],
     hasDecisions && CONFIRM_NOTE,
     footer.join('\n'),

@@ -62,12 +62,27 @@ export interface DigestItem extends MailRecord {
   links: { open: string; approve?: string; return?: string };
 }
 
+/** A partner's safety notice waiting for the person's jurisdiction's answer (docs/notices.md, "Follow-up"). */
+export interface DigestNotice {
+  issuerName: string;
+  title: string;
+  /** The deadline the jurisdiction has to meet next: acknowledging the notice, or reporting its actions done. */
+  deadline: 'acknowledgement' | 'action';
+  /** That deadline (YYYY-MM-DD): overdue when before `today`. */
+  dueDate: string;
+  /** The notice's page. */
+  links: { open: string };
+}
+
 /** (d) The daily reminder: one email per person with everything they have pending. */
 export interface ReminderDigestData {
   jurisdictionName: string;
   /** The day the digest is for (YYYY-MM-DD): what is due before it is overdue. */
   today: string;
+  /** Records waiting for the person (possibly none when notices wait). */
   items: DigestItem[];
+  /** Partners' safety notices waiting for the jurisdiction's answer, for the people who may answer them. */
+  notices?: DigestNotice[];
   /** The person's list of pending records. */
   links: { list: string };
 }
@@ -124,14 +139,19 @@ const schemas = {
   ),
   approved: z.lazy(() => z.object({ jurisdictionName, record: recordSchema, links: openLink })),
   reminder: z.lazy(() =>
-    z.object({
-      jurisdictionName,
-      today: date('today'),
-      items: z
-        .array(z.object({ ...recordSchema.shape, links: z.object({ open: link('links.open'), approve: z.optional(link('links.approve')), return: z.optional(link('links.return')) }) }))
-        .check(z.minLength(1, 'A reminder lists at least one pending record'), z.maxLength(10_000)),
-      links: z.object({ list: link('links.list') }),
-    }),
+    z
+      .object({
+        jurisdictionName,
+        today: date('today'),
+        items: z.array(z.object({ ...recordSchema.shape, links: z.object({ open: link('links.open'), approve: z.optional(link('links.approve')), return: z.optional(link('links.return')) }) })).check(z.maxLength(10_000)),
+        notices: z.optional(
+          z
+            .array(z.object({ issuerName: text('issuerName', 160), title: text('title', 500), deadline: z.enum(['acknowledgement', 'action']), dueDate: date('dueDate'), links: openLink }))
+            .check(z.maxLength(10_000)),
+        ),
+        links: z.object({ list: link('links.list') }),
+      })
+      .check(z.refine((d) => d.items.length + (d.notices?.length ?? 0) > 0, { message: 'A reminder lists at least one pending record or notice', path: ['items'] })),
   ),
   escalation: z.lazy(() =>
     z.object({
