@@ -20,9 +20,19 @@ const reviewTasks = () =>
 let notifier: Promise<ReviewNotifier> | undefined;
 // Mail (nodemailer, MAIL_FROM) loads with the first notice, not at every cold start.
 const reviewNotifier = () =>
-  (notifier ??= Promise.all([recordService(TABLE), import('#shared/review/notify.ts'), import('#shared/mail/send.ts')]).then(
-    ([records, { ReviewNotifier }, { sendMail }]) =>
-      new ReviewNotifier({ records, registry: new JurisdictionStore(TABLE), people: new PeopleDirectory(documentClient, TABLE), table: (id) => scopedTable(documentClient, TABLE, id), send: sendMail, appOrigin: requiredEnv('APP_ORIGIN'), inboundDomain: requiredEnv('INBOUND_DOMAIN') }),
+  (notifier ??= Promise.all([recordService(TABLE), import('#shared/review/notify.ts'), import('#shared/mail/send.ts'), import('#shared/notices/published.ts'), import('#shared/notices/answers.ts')]).then(
+    ([records, { ReviewNotifier }, { sendMail }, { PublishedNotices }, { answersTo }]) =>
+      new ReviewNotifier({
+        records,
+        registry: new JurisdictionStore(TABLE),
+        people: new PeopleDirectory(documentClient, TABLE),
+        table: (id) => scopedTable(documentClient, TABLE, id),
+        send: sendMail,
+        appOrigin: requiredEnv('APP_ORIGIN'),
+        inboundDomain: requiredEnv('INBOUND_DOMAIN'),
+        // The partners' notices the digest lists and the daily run escalates (docs/notices.md, "Follow-up").
+        notices: { active: () => new PublishedNotices(documentClient, TABLE).list({ status: 'active' }), answersTo: (issuerId, recordId) => answersTo(documentClient, TABLE, issuerId, recordId) },
+      }),
   ));
 
 const resumeOf = (state: unknown): ResumeInput => {
@@ -53,7 +63,8 @@ const eventSchema = z.lazy(() =>
 );
 
 /**
- * The review workflow's tasks (infra/constructs/workflows/review.ts) and the daily reminder digest, one function for all: they share the record
+ * The review workflow's tasks (infra/constructs/workflows/review.ts) and the daily reminder digest (with the safety
+ * notices' reminders and escalations), one function for all: they share the record
  * service and the table. Errors propagate so that the state machine retries, then fails into its alarm.
  */
 export const handler = middy(async (raw: unknown): Promise<unknown> => {

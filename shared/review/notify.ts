@@ -12,8 +12,9 @@ import type { SentMail } from '#shared/mail/mailer.ts';
 import type { MailMessage } from '#shared/mail/message.ts';
 import { mailSent, sendOnce } from '#shared/mail/once.ts';
 import { approvedMail, escalationMail, reminderDigestMail, returnedMail, reviewRequestMail } from '#shared/mail/templates/messages.tsx';
-import type { DigestItem } from '#shared/mail/templates/model.ts';
+import type { DigestItem, DigestNotice } from '#shared/mail/templates/model.ts';
 import { mailRecordOf } from '#shared/mail/templates/record.ts';
+import { digestNotices, escalateNotices, NOTICE_ANSWER_ROLES, noticesDue, type NoticeSource } from '#shared/notices/reminders.ts';
 import type { RecordService } from '#shared/records/service.ts';
 import type { ScopedTable } from '#shared/storage/scoped-table.ts';
 import { ActionIds } from './action-store.ts';
@@ -35,6 +36,8 @@ export interface NotifierDeps {
   appOrigin: string;
   /** The domain of reply addresses (INBOUND_DOMAIN): review requests take replies at `reply+<Open id>@<domain>`. */
   inboundDomain?: string | undefined;
+  /** Partners' published notices and their answers: the digest lists those due for the jurisdiction (docs/notices.md). */
+  notices: NoticeSource;
   now?: () => Date;
 }
 
@@ -119,7 +122,11 @@ export class ReviewNotifier {
     const people = wait.kind === 'decision' ? await this.deps.people.withRole(state.jurisdictionId, 'reviewer') : [await this.deps.people.person(state.jurisdictionId, record.createdBy)].filter((p): p is Person => p !== undefined);
     let sent = 0;
     const open = await new OpenReviews(table).list();
-    const digests = this.digests(state.jurisdictionId, open, now);
+    // Today's digest may go out now, before the daily run: it lists the notices due too, or they would wait a day.
+    const registry = await this.deps.registry.list();
+    const jurisdiction = registry.find((j) => j.id === state.jurisdictionId);
+    const notices = jurisdiction ? ((await noticesDue(this.deps.notices, [jurisdiction], day(now))).get(jurisdiction.id) ?? []) : [];
+    const digests = this.digests(state.jurisdictionId, open, now, digestNotices(notices, namesOf(registry), this.deps.appOrigin));
     for (const person of people) sent += await digests(person);
     await log.note(state.recordId, logStep(state.submissionId, wait.version, 'reminded', wait.kind, state.reminders), {
       event: 'reminded',
@@ -153,34 +160,49 @@ export class ReviewNotifier {
   }
 
   /**
-   * The daily digest run (the review-digest schedule): in each active jurisdiction, everyone with something overdue
-   * gets today's digest (at most one a day: a reminder step may have sent it already).
+   * The daily digest run (the review-digest schedule): in each active jurisdiction, everyone with something overdue,
+   * and the people who answer notices when a partner's notice is due or overdue, get today's digest (at most one a
+   * day: a reminder step may have sent it already); then each notice deadline a jurisdiction let pass is escalated
+   * to its admins, once. The notices are read once for the whole run.
    */
-  async dailyDigest(): Promise<{ jurisdictions: number; sent: number }> {
+  async dailyDigest(): Promise<{ jurisdictions: number; sent: number; escalated: number }> {
     const now = this.now();
-    const jurisdictions = await this.deps.registry.list({ active: true });
+    const today = day(now);
+    const registry = await this.deps.registry.list();
+    const jurisdictions = registry.filter((j) => j.active);
+    const names = namesOf(registry);
+    const notices = await noticesDue(this.deps.notices, jurisdictions, today);
     let sent = 0;
     for (const j of jurisdictions) {
       const table = this.deps.table(j.id);
       const open = await new OpenReviews(table).list();
       const overdue = open.filter((o) => isOverdue(o, now));
-      if (!overdue.length) continue;
-      const people: Person[] = overdue.some((o) => o.waitingFor === 'decision') ? await this.deps.people.withRole(j.id, 'reviewer') : [];
+      const due = notices.get(j.id) ?? [];
+      if (!overdue.length && !due.length) continue;
+      const people: Person[] = [];
+      const add = (person: Person) => {
+        if (!people.some((p) => p.subject === person.subject)) people.push(person);
+      };
+      if (overdue.some((o) => o.waitingFor === 'decision')) for (const p of await this.deps.people.withRole(j.id, 'reviewer')) add(p);
+      if (due.length) for (const role of NOTICE_ANSWER_ROLES) for (const p of await this.deps.people.withRole(j.id, role)) add(p);
       for (const subject of new Set(overdue.filter((o) => o.waitingFor === 'resubmission').map((o) => o.author))) {
         const author = await this.deps.people.person(j.id, subject);
-        if (author && !people.some((p) => p.subject === subject)) people.push(author);
+        if (author) add(author);
       }
-      const digests = this.digests(j.id, open, now);
-      for (const person of people) if (pendingFor(person, overdue).length) sent += await digests(person);
+      const digests = this.digests(j.id, open, now, digestNotices(due, names, this.deps.appOrigin));
+      for (const person of people) if (pendingFor(person, overdue).length || (due.length && answersNotices(person))) sent += await digests(person);
     }
-    return { jurisdictions: jurisdictions.length, sent };
+    const escalated = await escalateNotices(this.deps, notices, names, today);
+    logger.info('Daily digest', { jurisdictions: jurisdictions.length, sent, noticeJurisdictions: notices.size, escalated });
+    return { jurisdictions: jurisdictions.length, sent, escalated };
   }
 
   /**
-   * Today's digest of one jurisdiction, per person: everything pending for them (`open` is in due order); nothing when
-   * nothing is. The records and the jurisdiction's name are read once for all the people of one run.
+   * Today's digest of one jurisdiction, per person: everything pending for them (`open` is in due order, `notices`
+   * what the jurisdiction has due, for the people who answer notices); nothing when nothing is. The records and the
+   * jurisdiction's name are read once for all the people of one run.
    */
-  private digests(jurisdictionId: string, open: readonly OpenReview[], now: Date): (person: Person) => Promise<number> {
+  private digests(jurisdictionId: string, open: readonly OpenReview[], now: Date, notices: readonly DigestNotice[]): (person: Person) => Promise<number> {
     const table = this.deps.table(jurisdictionId);
     const today = day(now);
     const items = new Map<string, Promise<DigestItem>>();
@@ -195,8 +217,15 @@ export class ReviewNotifier {
     let name: Promise<string> | undefined;
     return async (person) => {
       const pending = pendingFor(person, open);
-      if (!pending.length || (await mailSent(table, 'reminder', { day: today }, person.email))) return 0;
-      const content = reminderDigestMail({ jurisdictionName: await (name ??= this.jurisdictionName(jurisdictionId)), today, items: await Promise.all(pending.map(itemOf)), links: { list: `${this.deps.appOrigin}/#tasks` } });
+      const theirNotices = answersNotices(person) ? notices : [];
+      if ((!pending.length && !theirNotices.length) || (await mailSent(table, 'reminder', { day: today }, person.email))) return 0;
+      const content = reminderDigestMail({
+        jurisdictionName: await (name ??= this.jurisdictionName(jurisdictionId)),
+        today,
+        items: await Promise.all(pending.map(itemOf)),
+        ...(theirNotices.length ? { notices: [...theirNotices] } : {}),
+        links: { list: `${this.deps.appOrigin}/#tasks` },
+      });
       const result = await sendOnce({ table, occasion: { day: today }, message: { kind: 'reminder', to: person.email, ...content } as MailMessage, send: this.deps.send });
       return result.status === 'sent' ? 1 : 0;
     };
@@ -214,6 +243,11 @@ export class ReviewNotifier {
     return (await this.deps.registry.get(jurisdictionId))?.name ?? jurisdictionId;
   }
 }
+
+/** Whether the person answers partners' notices for their jurisdiction (`notices:answer`). */
+const answersNotices = (person: Person) => NOTICE_ANSWER_ROLES.includes(person.role);
+
+const namesOf = (registry: readonly { id: string; name: string }[]) => new Map(registry.map((j) => [j.id, j.name]));
 
 /** What waits for this person: decisions for a reviewer, resubmissions of their own records for an author. */
 function pendingFor(person: Person, open: readonly OpenReview[]): OpenReview[] {

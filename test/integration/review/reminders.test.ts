@@ -52,6 +52,8 @@ async function world(opts: { escalateAfterReminders?: number } = {}) {
       return { kind: m.kind, messageId: `<m${sent.length}@test>` };
     },
     appOrigin: 'https://npcs.example.org',
+    // No partner notices here (test/integration/notice-followup.test.ts has them): the digests list records only.
+    notices: { active: async () => [], answersTo: async () => [] },
     now: () => clock.now,
   });
   const settings = reviewSettings(profile);
@@ -139,7 +141,7 @@ describe('review reminders, escalation and the daily digest', () => {
     const returned = await w.waiting(w.otherAuthor, 'resubmission', new Date(T0.getTime() - 8 * DAY));
     await w.waiting(w.author, 'resubmission', new Date(T0.getTime() - 1 * DAY)); // not due yet: author-1 gets nothing
 
-    expect(await w.notifier.dailyDigest()).toEqual({ jurisdictions: 1, sent: 3 });
+    expect(await w.notifier.dailyDigest()).toEqual({ jurisdictions: 1, sent: 3, escalated: 0 });
     expect(w.to('reviewer-1@rm.example.org', 'reminder')[0]!.text).toContain(overdue.recordId);
     expect(w.to('author-2@rm.example.org', 'reminder')[0]!.text).toContain(returned.recordId);
     expect(w.to('author-1@rm.example.org')).toHaveLength(0);
