@@ -62,6 +62,21 @@ describe('the event key of an email (the exactly-once marker of shared/mail/once
     expect(failure(() => mailEventKey('notice_published', { notice: { ...occasion.notice, version: 0 } }, 'a@b.org')).status).toBe(422);
   });
 
+  it("a notice escalation belongs to one deadline of one notice (its kind and day), and nothing else takes that occasion", () => {
+    const occasion = { noticeDeadline: { issuerId: 'ky-dcbs', recordId: '01JABCDEFGHJKMNPQRSTVWXYZ0', deadline: 'acknowledgement' as const, due: '2026-03-20' } };
+    expect(mailEventKey('notice_escalation', occasion, 'Admin@OH.example.gov ')).toBe(`NOTICE#ky-dcbs#01JABCDEFGHJKMNPQRSTVWXYZ0#DEADLINE#acknowledgement#2026-03-20#notice_escalation#${recipientDigest('admin@oh.example.gov')}`);
+    // The action deadline, or a deadline an update moved, is another escalation.
+    expect(mailEventKey('notice_escalation', { noticeDeadline: { ...occasion.noticeDeadline, deadline: 'action' } }, 'a@b.org')).not.toBe(mailEventKey('notice_escalation', occasion, 'a@b.org'));
+    expect(mailEventKey('notice_escalation', { noticeDeadline: { ...occasion.noticeDeadline, due: '2026-03-27' } }, 'a@b.org')).not.toBe(mailEventKey('notice_escalation', occasion, 'a@b.org'));
+    expect(failure(() => mailEventKey('reminder', occasion, 'a@b.org')).fieldErrors).toEqual([{ field: 'occasion', message: 'The reminder message does not belong to a notice deadline' }]);
+    expect(failure(() => mailEventKey('notice_escalation', { day: '2026-03-21' }, 'a@b.org')).fieldErrors).toEqual([
+      { field: 'occasion', message: 'A notice escalation belongs to a notice deadline (noticeDeadline: { issuerId, recordId, deadline, due })' },
+    ]);
+    expect(failure(() => mailEventKey('notice_escalation', { notice: { issuerId: 'ky-dcbs', recordId: 'R1', version: 1 } }, 'a@b.org')).status).toBe(422);
+    expect(failure(() => mailEventKey('notice_escalation', { noticeDeadline: { ...occasion.noticeDeadline, due: '2026-02-30' } }, 'a@b.org')).status).toBe(422);
+    expect(failure(() => mailEventKey('notice_escalation', { noticeDeadline: { ...occasion.noticeDeadline, deadline: 'review' as 'action' } }, 'a@b.org')).status).toBe(422);
+  });
+
   it('a send always ends (succeeds or fails) well inside the lease, so a live run never loses its claim', () => {
     const smtpWorst = SMTP_TIMEOUTS_MS.connectionTimeout + SMTP_TIMEOUTS_MS.greetingTimeout + SMTP_TIMEOUTS_MS.socketTimeout;
     // The SDK tries a request 3 times by default.
