@@ -112,8 +112,10 @@ export class ReviewWorkflow extends Construct {
 
 /**
  * The daily reminder digest (docs/review.md, "Reminders"): once a day, everyone with an overdue review or
- * resubmission in an active jurisdiction gets one email listing everything pending for them, unless a reminder step
- * sent today's already. At 13:00 UTC: morning in every U.S. time zone but Hawaii's.
+ * resubmission in an active jurisdiction, and the reviewers and admins of a jurisdiction with a partner's safety
+ * notice due or overdue, get one email listing everything pending for them, unless a reminder step sent today's
+ * already; then passed notice deadlines are escalated to the admins, once (docs/notices.md, "Follow-up"). At 13:00
+ * UTC: morning in every U.S. time zone but Hawaii's.
  */
 export class ReviewDigestWorkflow extends Construct {
   readonly workflow: Workflow;
@@ -122,7 +124,7 @@ export class ReviewDigestWorkflow extends Construct {
     super(scope, id);
     this.workflow = new Workflow(this, 'Workflow', {
       workflowId: 'review-digest',
-      description: 'Sends the daily reminder digest to everyone with an overdue review or resubmission',
+      description: 'Sends the daily reminder digest (overdue reviews and resubmissions, safety notices due) and escalates passed notice deadlines',
       key: props.key,
       alarmTopic: props.alarmTopic,
       logRetention: props.logRetention,
@@ -135,7 +137,7 @@ export class ReviewDigestWorkflow extends Construct {
     });
     this.workflow.schedule('Daily', {
       scheduleId: 'review-digest-daily',
-      description: 'Daily reminder digest of overdue reviews and resubmissions',
+      description: 'Daily reminder digest of overdue reviews, resubmissions and safety notices due',
       expression: scheduler.ScheduleExpression.cron({ hour: '13', minute: '0' }),
     });
   }
