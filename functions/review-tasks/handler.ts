@@ -31,7 +31,7 @@ const reviewNotifier = () =>
         appOrigin: requiredEnv('APP_ORIGIN'),
         inboundDomain: requiredEnv('INBOUND_DOMAIN'),
         // The partners' notices the digest lists and the daily run escalates (docs/notices.md, "Follow-up").
-        notices: { active: () => new PublishedNotices(documentClient, TABLE).list({ status: 'active' }), answersTo: (issuerId, recordId) => answersTo(documentClient, TABLE, issuerId, recordId) },
+        safetyNotices: { active: () => new PublishedNotices(documentClient, TABLE).list({ status: 'active' }), answersTo: (issuerId, recordId) => answersTo(documentClient, TABLE, issuerId, recordId) },
       }),
   ));
 

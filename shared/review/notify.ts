@@ -37,7 +37,7 @@ export interface NotifierDeps {
   /** The domain of reply addresses (INBOUND_DOMAIN): review requests take replies at `reply+<Open id>@<domain>`. */
   inboundDomain?: string | undefined;
   /** Partners' published notices and their answers: the digest lists those due for the jurisdiction (docs/notices.md). */
-  notices: NoticeSource;
+  safetyNotices: NoticeSource;
   now?: () => Date;
 }
 
@@ -125,7 +125,7 @@ export class ReviewNotifier {
     // Today's digest may go out now, before the daily run: it lists the notices due too, or they would wait a day.
     const registry = await this.deps.registry.list();
     const jurisdiction = registry.find((j) => j.id === state.jurisdictionId);
-    const notices = jurisdiction ? ((await noticesDue(this.deps.notices, [jurisdiction], day(now))).get(jurisdiction.id) ?? []) : [];
+    const notices = jurisdiction ? ((await noticesDue(this.deps.safetyNotices, [jurisdiction], day(now))).get(jurisdiction.id) ?? []) : [];
     const digests = this.digests(state.jurisdictionId, open, now, digestNotices(notices, namesOf(registry), this.deps.appOrigin));
     for (const person of people) sent += await digests(person);
     await log.note(state.recordId, logStep(state.submissionId, wait.version, 'reminded', wait.kind, state.reminders), {
@@ -171,7 +171,7 @@ export class ReviewNotifier {
     const registry = await this.deps.registry.list();
     const jurisdictions = registry.filter((j) => j.active);
     const names = namesOf(registry);
-    const notices = await noticesDue(this.deps.notices, jurisdictions, today);
+    const notices = await noticesDue(this.deps.safetyNotices, jurisdictions, today);
     let sent = 0;
     for (const j of jurisdictions) {
       const table = this.deps.table(j.id);

@@ -103,7 +103,7 @@ describe('the follow-up of a published notice: reminders in the daily digest and
       table: tableOf,
       send: (m: MailMessage) => mailer.sendMail(m),
       appOrigin: 'http://127.0.0.1:3000',
-      notices: { active: async () => (await published.list({ status: 'active' })).filter((n) => n.issuerId === issuer), answersTo: (i, r) => answersTo(client, tableName(), i, r) },
+      safetyNotices: { active: async () => (await published.list({ status: 'active' })).filter((n) => n.issuerId === issuer), answersTo: (i, r) => answersTo(client, tableName(), i, r) },
       now: () => clock.now,
     });
 

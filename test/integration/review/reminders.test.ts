@@ -53,7 +53,7 @@ async function world(opts: { escalateAfterReminders?: number } = {}) {
     },
     appOrigin: 'https://npcs.example.org',
     // No partner notices here (test/integration/notice-followup.test.ts has them): the digests list records only.
-    notices: { active: async () => [], answersTo: async () => [] },
+    safetyNotices: { active: async () => [], answersTo: async () => [] },
     now: () => clock.now,
   });
   const settings = reviewSettings(profile);
