@@ -1,9 +1,11 @@
 /**
  * Safety notices (docs/notices.md) against DynamoDB Local (started here, stopped at the end):
  * - publishing: the approval of a notice (which publishes it in the same transaction) against the approval of a
- *   critical incident review, write units and latency, interleaved; publication writes one copy whatever the number
- *   of partners, so 100 partner jurisdictions then each acknowledge it (time and write units), and the issuer's status
- *   table reads their 100 answers;
+ *   critical incident review, write units and latency, interleaved; then its distribution to 100 partner
+ *   jurisdictions of 2 contacts each (links issued, one email per contact through the exactly-once marker; the send
+ *   itself is an in-memory transport here, so SES's latency is not in the figure), time and write units; a second
+ *   delivery of the same stream record (sends nothing); then the 100 partners acknowledge it (time and write units),
+ *   and the issuer's status table reads their 100 answers;
  * - the library: 1,000 published notices of 10 issuers listed (one gsi1 Query, paged) and the library page rendered
  *   to HTML, pages per second.
  */
@@ -15,6 +17,8 @@ import type { Actor } from '#shared/audit/model.ts';
 import { sampleCriticalIncidentReview, sampleSafetyNotice } from '#shared/forms/samples.ts';
 import type { Answers } from '#shared/forms/types.ts';
 import { answerNotice, answersTo } from '#shared/notices/answers.ts';
+import { distributeNotice } from '#shared/notices/distribution.ts';
+import type { MailMessage } from '#shared/mail/message.ts';
 import { PublishedNotices, publicationOf } from '#shared/notices/published.ts';
 import { statusRows } from '#shared/notices/status.ts';
 import { showLibrary } from '#shared/notices/web/flow.tsx';
@@ -76,10 +80,40 @@ export async function benchNotices(): Promise<BenchRow[]> {
       lastNotice = n;
     }
 
-    // 100 partners acknowledge the last one; the issuer reads the status table.
+    // The last one is distributed to 100 partners of 2 contacts each, as notice-tasks does it from the stream.
     const published = new PublishedNotices(client, BENCH_TABLE.name);
     const theNotice = (await published.get(issuer, lastNotice!.recordId))!;
     const partners = Array.from({ length: PARTNERS }, (_, i) => `bench-partner-${String(i).padStart(3, '0')}`);
+    const registryWithContacts = [issuer, ...partners].map((id) => ({
+      id,
+      name: `Agency ${id}`,
+      active: true,
+      contacts: [
+        { role: 'review-lead' as const, name: 'Review Lead', email: `review-lead@${id}.example.org` },
+        { role: 'jurisdiction-admin' as const, name: 'Admin', email: `admin@${id}.example.org` },
+      ],
+    }));
+    let sends = 0;
+    const distribution = {
+      registry: async () => registryWithContacts,
+      current: (issuerId: string, recordId: string) => published.get(issuerId, recordId),
+      tableFor: (jid: string) => counted(jid),
+      send: async (message: MailMessage) => ({ kind: message.kind, messageId: `bench-${++sends}` }),
+      appOrigin: 'https://platform.example.org',
+    };
+    units.write = 0;
+    const distributing = performance.now();
+    const distributed = await distributeNotice(distribution, theNotice);
+    const distributeMs = performance.now() - distributing;
+    const distributeWcu = units.write;
+    const sent = sends;
+    units.write = 0;
+    const again = performance.now();
+    await distributeNotice(distribution, theNotice);
+    const againMs = performance.now() - again;
+    const againSends = sends - sent;
+    if (distributed.outcome !== 'distributed') throw new Error('the bench notice was not distributed');
+
     units.write = 0;
     const answering = performance.now();
     for (const jid of partners) await answerNotice(counted(jid), actor(jid, 'jurisdiction_admin'), theNotice, { status: 'acknowledged' });
@@ -133,6 +167,12 @@ export async function benchNotices(): Promise<BenchRow[]> {
       row('approve a notice / approve a review (latency)', round(median(notice) / median(review)), 'ratio'),
       row('approve a notice: write units (publication included)', median(noticeWcu), 'WCU'),
       row('approve a review: write units', median(reviewWcu), 'WCU'),
+      row(`distribute one notice to ${PARTNERS} partners x 2 contacts: total (links, markers, in-memory sends)`, round(distributeMs), 'ms'),
+      row(`distribution: emails sent (${PARTNERS * 2} contacts)`, sent, 'emails'),
+      row('distribution: write units (links and exactly-once markers)', round(distributeWcu), 'WCU'),
+      row('distribution: write units per partner jurisdiction', round(distributeWcu / PARTNERS, 1), 'WCU'),
+      row('the same stream record delivered again: total', round(againMs), 'ms'),
+      row('the same stream record delivered again: emails sent', againSends, 'emails'),
       row(`${PARTNERS} partner jurisdictions acknowledge one notice: total`, round(answerMs), 'ms'),
       row(`${PARTNERS} acknowledgements: write units`, round(answerWcu), 'WCU'),
       row(`status table of ${PARTNERS} partners (gsi1 Query + rows), median of 5`, round(median(statusMs)), 'ms'),
