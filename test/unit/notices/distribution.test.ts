@@ -8,28 +8,10 @@ import type { PublishedNotice } from '#shared/notices/model.ts';
 import { actionIdDigest } from '#shared/review/action-ids.ts';
 import { keys } from '#shared/storage/keys.ts';
 import type { ScopedKey, ScopedTable } from '#shared/storage/scoped-table.ts';
+import { publishedNotice } from '../../support/notice-fixtures.ts';
 
 const ORIGIN = 'https://safety.example.org';
-const notice = (over: Partial<PublishedNotice> = {}): PublishedNotice => ({
-  issuerId: 'ky-dcbs',
-  recordId: '01JABCDEFGHJKMNPQRSTVWXYZ0',
-  formVersion: 2,
-  version: 1,
-  status: 'active',
-  firstPublishedAt: '2026-03-01T10:00:00.000Z',
-  publishedAt: '2026-03-01T10:00:00.000Z',
-  level: 'advisory',
-  theme: 'safe_sleep',
-  title: 'Safe sleep checks',
-  noticeDate: '2026-03-01',
-  systemicIssue: 'Home visits did not ask where the infant sleeps.',
-  actions: ['Ask at each visit'],
-  actBy: '2026-06-30',
-  audience: [],
-  reviewBy: '2027-03-01',
-  contactMailbox: 'team@ky.example.gov',
-  ...over,
-});
+const notice = publishedNotice;
 
 const contact = (email: string) => ({ role: 'review-lead' as const, name: 'A contact', email });
 const REGISTRY = [

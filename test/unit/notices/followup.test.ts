@@ -7,28 +7,9 @@ import type { PublishedNotice } from '#shared/notices/model.ts';
 import { digestNotices, escalateNotices, NOTICE_ANSWER_ROLES, noticesDue, noticeUrl } from '#shared/notices/reminders.ts';
 import type { MarkerTable } from '#shared/mail/once.ts';
 import type { ScopedKey } from '#shared/storage/scoped-table.ts';
+import { publishedNotice } from '../../support/notice-fixtures.ts';
 
-const notice = (over: Partial<PublishedNotice> = {}): PublishedNotice => ({
-  issuerId: 'ky-dcbs',
-  recordId: '01JABCDEFGHJKMNPQRSTVWXYZ0',
-  formVersion: 2,
-  version: 1,
-  status: 'active',
-  firstPublishedAt: '2026-03-01T10:00:00.000Z',
-  publishedAt: '2026-03-01T10:00:00.000Z',
-  level: 'advisory',
-  theme: 'safe_sleep',
-  title: 'Safe sleep checks',
-  noticeDate: '2026-03-01',
-  systemicIssue: 'Home visits did not ask where the infant sleeps.',
-  actions: ['Ask at each visit'],
-  acknowledgeBy: '2026-03-20',
-  actBy: '2026-06-30',
-  audience: [],
-  reviewBy: '2027-03-01',
-  contactMailbox: 'team@ky.example.gov',
-  ...over,
-});
+const notice = publishedNotice;
 const PARTNER = { id: 'oh-franklin', active: true };
 const answer = (status: NoticeAnswer['status'], jurisdictionId = PARTNER.id): NoticeAnswer => ({
   jurisdictionId,
