@@ -6,7 +6,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RenderedMail } from '#shared/mail/message.ts';
 import { approvedMail, escalationMail, reminderDigestMail, returnedMail, reviewRequestMail } from '#shared/mail/templates/messages.tsx';
@@ -115,6 +115,32 @@ const EMAILS: Record<string, RenderedMail> = {
   }),
 };
 
+/**
+ * The words (letters and apostrophes only, so not addresses, ids or hyphenated words) that the page shows on more
+ * than one line: the layout's `overflow-wrap:anywhere`, meant for long links, must not cut a label such as
+ * "Acknowledgement" at a phone's width.
+ */
+function wordsBrokenAcrossLines(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const broken: string[] = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const text = node.textContent ?? '';
+      for (const token of text.matchAll(/\S+/g)) {
+        const word = /^[("]?([\p{L}'\u2019]+)[)".,:;!?]*$/u.exec(token[0])?.[1];
+        if (!word) continue;
+        const start = token.index + token[0].indexOf(word);
+        const range = document.createRange();
+        range.setStart(node, start);
+        range.setEnd(node, start + word.length);
+        const lines = new Set(Array.from(range.getClientRects(), (r) => Math.round(r.top)));
+        if (lines.size > 1) broken.push(word);
+      }
+    }
+    return broken;
+  });
+}
+
 let chromium: RealBrowser;
 let browser: Browser;
 const shown: VisitedPage[] = [];
@@ -130,7 +156,7 @@ afterAll(async () => {
 
 describe('the review emails in real Chromium', () => {
   for (const [kind, mail] of Object.entries(EMAILS)) {
-    it(`${kind}: axe-clean at ${WIDTHS.join(' and ')} px, nothing wider than the screen, screenshots kept`, async () => {
+    it(`${kind}: axe-clean at ${WIDTHS.join(' and ')} px, nothing wider than the screen, no word cut, screenshots kept`, async () => {
       const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, javaScriptEnabled: true });
       try {
         const page = await ctx.newPage();
@@ -146,6 +172,8 @@ describe('the review emails in real Chromium', () => {
           await page.screenshot({ path: path.join(SHOTS, `${kind}-${width}.png`), fullPage: true });
           // A phone shows the whole message without sideways scrolling.
           expect(await page.evaluate(() => document.documentElement.scrollWidth), `${kind} at ${width}px`).toBeLessThanOrEqual(width);
+          // ...and no word cut in two: only addresses and ids may wrap anywhere.
+          expect(await wordsBrokenAcrossLines(page), `${kind} at ${width}px`).toEqual([]);
         }
         // axe's own script is added as a file, not fetched; the email itself asked for nothing.
         expect(requests.filter((u) => !u.startsWith('data:') && u !== 'about:blank')).toEqual([]);
