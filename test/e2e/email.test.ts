@@ -6,7 +6,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RenderedMail } from '#shared/mail/message.ts';
 import { approvedMail, escalationMail, reminderDigestMail, returnedMail, reviewRequestMail } from '#shared/mail/templates/messages.tsx';
@@ -20,7 +20,7 @@ import { REFUSAL_MESSAGES } from '#shared/review/replies.ts';
 import { launchChromium, type RealBrowser } from '../support/chromium.ts';
 import { ownDocument, partnershipDocument } from '../support/report-fixtures.ts';
 import { nuCheck, type VisitedPage } from '../support/nu-checker.ts';
-import { axeViolations, WIDTHS } from '../support/web-harness.ts';
+import { axeViolations, WIDTHS, wordsBrokenAcrossLines } from '../support/web-harness.ts';
 
 const SHOTS = path.resolve(import.meta.dirname, '..', '..', 'test-results', 'email');
 const JURISDICTION = 'Kentucky Department for Community Based Services';
@@ -114,32 +114,6 @@ const EMAILS: Record<string, RenderedMail> = {
     links: { open: `${BASE}/notices/ky-dcbs/${NOTICE.notice.recordId}` },
   }),
 };
-
-/**
- * The words (letters and apostrophes only, so not addresses, ids or hyphenated words) that the page shows on more
- * than one line: the layout's `overflow-wrap:anywhere`, meant for long links, must not cut a label such as
- * "Acknowledgement" at a phone's width.
- */
-function wordsBrokenAcrossLines(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const broken: string[] = [];
-    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      const text = node.textContent ?? '';
-      for (const token of text.matchAll(/\S+/g)) {
-        const word = /^[("]?([\p{L}'\u2019]+)[)".,:;!?]*$/u.exec(token[0])?.[1];
-        if (!word) continue;
-        const start = token.index + token[0].indexOf(word);
-        const range = document.createRange();
-        range.setStart(node, start);
-        range.setEnd(node, start + word.length);
-        const lines = new Set(Array.from(range.getClientRects(), (r) => Math.round(r.top)));
-        if (lines.size > 1) broken.push(word);
-      }
-    }
-    return broken;
-  });
-}
 
 let chromium: RealBrowser;
 let browser: Browser;

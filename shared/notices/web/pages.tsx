@@ -339,11 +339,13 @@ export function NoticeStatusPage({ notice, rows, today }: StatusPageProps) {
                 {r.name} ({r.state}){r.left ? ', left the partnership' : ''}
               </th>
               <td data-label="Answer">
-                {r.answer ? ANSWER_LABELS[r.answer.status] : 'No answer'}
+                <span class="npcs-whole-words">{r.answer ? ANSWER_LABELS[r.answer.status] : 'No answer'}</span>
                 {r.answer?.steps.findLast((s) => s.reason)?.reason ? `: ${r.answer.steps.findLast((s) => s.reason)!.reason}` : ''}
               </td>
               <td data-label="Last answered">{last ? `${dateTime(last.at)}${last.byName ? `, ${last.byName}` : ''}` : ''}</td>
-              <td data-label="Days overdue">{r.daysOverdue > 0 ? `${r.daysOverdue} (${r.overdue === 'acknowledgement' ? 'not acknowledged' : 'actions not done'})` : '0'}</td>
+              <td data-label="Days overdue" class="npcs-whole-words">
+                {r.daysOverdue > 0 ? `${r.daysOverdue} (${r.overdue === 'acknowledgement' ? 'not acknowledged' : 'actions not done'})` : '0'}
+              </td>
             </tr>
           );
         })}

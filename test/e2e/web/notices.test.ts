@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { LocalCloud } from '#local/cloud.ts';
 import { sampleSafetyNotice } from '#shared/forms/samples.ts';
@@ -8,7 +8,7 @@ import { RecordService } from '#shared/records/service.ts';
 import { scopedTable } from '#shared/storage/scoped-table.ts';
 import { signedInContext, type RealBrowser } from '../../support/chromium.ts';
 import { until } from '../../support/until.ts';
-import { checkA11y, expectValidHtml, useWebHarness, type WebHarness } from '../../support/web-harness.ts';
+import { checkA11y, expectValidHtml, useWebHarness, WIDTHS, wordsBrokenAcrossLines, type WebHarness } from '../../support/web-harness.ts';
 
 /**
  * Safety notices in real Chromium against a local cloud (docs/notices.md): a notice published by Kentucky is on a
@@ -26,6 +26,16 @@ let harness: WebHarness;
 useWebHarness((h) => ({ cloud, chromium } = harness = h));
 
 const signedIn = (browser: Browser, userId: string) => signedInContext(browser, cloud.url, userId);
+
+/** checkA11y, and no word cut in two at either width (a table column squeezed, a label wrapped mid-word). */
+async function checkPage(page: Page, name: string): Promise<void> {
+  await checkA11y(page, name);
+  for (const width of WIDTHS) {
+    await page.setViewportSize({ width, height: 900 });
+    expect(await wordsBrokenAcrossLines(page), `${name} at ${width}px`).toEqual([]);
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
 
 /** Publishes a notice of ky-dcbs through the records service: created, submitted, approved. */
 async function publish(title: string): Promise<string> {
@@ -72,22 +82,22 @@ describe('safety notices in Chromium', () => {
     const waiting = partner.page.locator('section', { has: partner.page.getByRole('heading', { name: "Partners' safety notices waiting for your answer" }) });
     expect(await waiting.getByRole('link', { name: title }).count()).toBe(1);
     expect(await waiting.locator('td[data-label="Overdue"]').first().textContent()).toMatch(/days \(not acknowledged\)/);
-    await checkA11y(partner.page, 'notices-home-partner');
+    await checkPage(partner.page, 'notices-home-partner');
 
     await partner.page.goto(noticeUrl);
     expect(await partner.page.getByRole('heading', { level: 1 }).textContent()).toBe(title);
-    await checkA11y(partner.page, 'notices-notice-partner');
+    await checkPage(partner.page, 'notices-notice-partner');
     // "Not applicable" needs a reason: the page again with the error summary.
     await partner.page.locator('label[for="answer-not_applicable"]').click();
     await partner.page.getByRole('button', { name: 'Send your answer' }).click();
     await expect.poll(() => partner.page.locator('#error-summary').count()).toBe(1);
     expect(await partner.page.locator('#error-summary').textContent()).toContain('Say why the notice does not apply');
-    await checkA11y(partner.page, 'notices-answer-error');
+    await checkPage(partner.page, 'notices-answer-error');
     await partner.page.locator('label[for="answer-acknowledged"]').click();
     await partner.page.getByRole('button', { name: 'Send your answer' }).click();
     await partner.page.waitForURL(/\?answered=1$/);
     expect(await partner.page.locator('.usa-alert--success').textContent()).toContain("Your jurisdiction's answer is recorded");
-    await checkA11y(partner.page, 'notices-answered');
+    await checkPage(partner.page, 'notices-answered');
     await partner.ctx.close();
 
     const issuer = await signedIn(chromium.browser, 'demo-ky-dcbs-reviewer');
@@ -96,22 +106,22 @@ describe('safety notices in Chromium', () => {
     await issuer.page.getByRole('button', { name: 'Search' }).click();
     await issuer.page.waitForURL(/\/notices\?/);
     expect(await issuer.page.getByRole('link', { name: title }).count()).toBe(1);
-    await checkA11y(issuer.page, 'notices-library');
+    await checkPage(issuer.page, 'notices-library');
     await issuer.page.getByRole('link', { name: title }).click();
     expect(await issuer.page.getByRole('heading', { name: 'Withdraw this notice' }).count()).toBe(1);
-    await checkA11y(issuer.page, 'notices-notice-issuer');
+    await checkPage(issuer.page, 'notices-notice-issuer');
     await issuer.page.getByRole('link', { name: "Partners' answers: the status table" }).click();
     const franklin = issuer.page.locator('tr', { hasText: 'Franklin County Children Services' });
     expect(await franklin.locator('td[data-label="Answer"]').textContent()).toBe('Acknowledged');
     expect(await issuer.page.locator('td[data-label="Days overdue"]', { hasText: 'not acknowledged' }).count()).toBeGreaterThan(0);
-    await checkA11y(issuer.page, 'notices-status');
+    await checkPage(issuer.page, 'notices-status');
     await issuer.ctx.close();
 
     const lead = await signedIn(chromium.browser, 'demo-partnership-lead');
     await lead.page.goto(`${cloud.url}/`);
     expect(await lead.page.getByRole('heading', { name: 'Overdue safety notices' }).count()).toBe(1);
     expect(await lead.page.getByRole('link', { name: title }).count()).toBe(1);
-    await checkA11y(lead.page, 'notices-home-lead');
+    await checkPage(lead.page, 'notices-home-lead');
     await lead.ctx.close();
   });
 
@@ -129,7 +139,7 @@ describe('safety notices in Chromium', () => {
     const showEmail = () => partner.page.setContent(mail.html, { waitUntil: 'load' });
     await showEmail();
     harness.visited.add(`email notice to ${FRANKLIN.contact}`, mail.html);
-    await checkA11y(partner.page, 'notice-link-email');
+    await checkPage(partner.page, 'notice-link-email');
     const ack = await partner.page.getByRole('link', { name: ackLabel, exact: true }).getAttribute('href');
     const open = await partner.page.getByRole('link', { name: 'Open the notice', exact: true }).getAttribute('href');
     expect([ack, open]).toEqual([textLink(ackLabel), textLink('Open the notice')]);
@@ -138,19 +148,19 @@ describe('safety notices in Chromium', () => {
     // Acknowledge: the GET shows the confirm page; the button acknowledges for Franklin County.
     await Promise.all([partner.page.waitForURL(ack!), partner.page.getByRole('link', { name: ackLabel, exact: true }).click()]);
     expect(await partner.page.getByRole('heading', { level: 1 }).textContent()).toBe('Acknowledge this safety notice?');
-    await checkA11y(partner.page, 'notice-link-confirm');
+    await checkPage(partner.page, 'notice-link-confirm');
     await Promise.all([partner.page.waitForURL(`${noticeUrl}?answered=1`), partner.page.getByRole('button', { name: ackLabel, exact: true }).click()]);
     expect(await partner.page.locator('.usa-alert--success').textContent()).toContain("Your jurisdiction's answer is recorded");
     const answerSection = partner.page.locator('section', { has: partner.page.getByRole('heading', { name: "Your jurisdiction's answer" }) });
     expect(await answerSection.locator('li').allTextContents()).toEqual([expect.stringMatching(new RegExp(`^Acknowledged on .+ UTC by ${FRANKLIN.person}$`))]);
-    await checkA11y(partner.page, 'notice-link-acknowledged');
+    await checkPage(partner.page, 'notice-link-acknowledged');
 
     // The same link again: the answer with when and by whom; nothing more to press.
     await partner.page.goto(ack!);
     expect(await partner.page.getByRole('heading', { level: 1 }).textContent()).toBe(`${FRANKLIN.name} has answered this notice`);
     expect(await partner.page.locator('main').textContent()).toMatch(new RegExp(`answered "Acknowledged" on \\d{4}-\\d{2}-\\d{2} by ${FRANKLIN.person}\\. Nothing more was recorded\\.`));
     expect(await partner.page.getByRole('button', { name: ackLabel }).count()).toBe(0);
-    await checkA11y(partner.page, 'notice-link-answered');
+    await checkPage(partner.page, 'notice-link-answered');
 
     // The email's Open link: to the notice page.
     await showEmail();
@@ -164,7 +174,7 @@ describe('safety notices in Chromium', () => {
     const franklin = issuer.page.locator('tr', { hasText: FRANKLIN.name });
     expect(await franklin.locator('td[data-label="Answer"]').textContent()).toBe('Acknowledged');
     expect(await franklin.locator('td[data-label="Last answered"]').textContent()).toMatch(new RegExp(`UTC, ${FRANKLIN.person}$`));
-    await checkA11y(issuer.page, 'notice-link-status');
+    await checkPage(issuer.page, 'notice-link-status');
     await issuer.ctx.close();
   });
 
