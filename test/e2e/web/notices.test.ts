@@ -27,13 +27,19 @@ useWebHarness((h) => ({ cloud, chromium } = harness = h));
 
 const signedIn = (browser: Browser, userId: string) => signedInContext(browser, cloud.url, userId);
 
-/** checkA11y, and no word cut in two at either width (a table column squeezed, a label wrapped mid-word). */
+/**
+ * checkA11y, and what a person would find wrong in the screenshots: a word cut in two at either width (a table column
+ * squeezed), and on a phone a stacked table whose cards are wider than the screen (their text cut off at the edge).
+ */
 async function checkPage(page: Page, name: string): Promise<void> {
   await checkA11y(page, name);
   for (const width of WIDTHS) {
     await page.setViewportSize({ width, height: 900 });
     expect(await wordsBrokenAcrossLines(page), `${name} at ${width}px`).toEqual([]);
   }
+  await page.setViewportSize({ width: WIDTHS[0], height: 900 });
+  const sideways = await page.$$eval('.usa-table-container--scrollable', (regions) => regions.filter((r) => r.scrollWidth > r.clientWidth).map((r) => r.getAttribute('aria-labelledby')));
+  expect(sideways, `${name} at ${WIDTHS[0]}px: tables scrolling sideways`).toEqual([]);
   await page.setViewportSize({ width: 1280, height: 900 });
 }
 
