@@ -1,5 +1,5 @@
 /**
- * Each of the five review emails' HTML in real Chromium, as a phone (375 px) and a desktop client (1280 px) show
+ * Each email's HTML (the review emails, the reports', the survey's, the safety notices' and their follow-up) in real Chromium, as a phone (375 px) and a desktop client (1280 px) show
  * it: axe-core finds no WCAG 2.1 A/AA violation, a screenshot of each is kept (test-results/email/<kind>-<width>.png),
  * and the W3C Nu checker finds no error. The emails need no local cloud: their HTML is rendered here and put in the
  * page, and the file's last test gives every one of them to the Nu checker (as expectValidHtml does for pages).
@@ -10,16 +10,17 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RenderedMail } from '#shared/mail/message.ts';
 import { approvedMail, escalationMail, reminderDigestMail, returnedMail, reviewRequestMail } from '#shared/mail/templates/messages.tsx';
-import type { DigestItem, MailRecord } from '#shared/mail/templates/model.ts';
+import type { DigestItem, DigestNotice, MailRecord } from '#shared/mail/templates/model.ts';
 import { replyAnswerMail } from '#shared/mail/templates/reply-answer.tsx';
 import { reportPublishedMail } from '#shared/mail/templates/report.tsx';
 import { surveyInvitationMail } from '#shared/mail/templates/survey.tsx';
 import { noticeMail, type NoticeMailData } from '#shared/mail/templates/notice.tsx';
+import { noticeEscalationMail } from '#shared/mail/templates/notice-escalation.tsx';
 import { REFUSAL_MESSAGES } from '#shared/review/replies.ts';
 import { launchChromium, type RealBrowser } from '../support/chromium.ts';
 import { ownDocument, partnershipDocument } from '../support/report-fixtures.ts';
 import { nuCheck, type VisitedPage } from '../support/nu-checker.ts';
-import { axeViolations, WIDTHS } from '../support/web-harness.ts';
+import { axeViolations, WIDTHS, wordsBrokenAcrossLines } from '../support/web-harness.ts';
 
 const SHOTS = path.resolve(import.meta.dirname, '..', '..', 'test-results', 'email');
 const JURISDICTION = 'Kentucky Department for Community Based Services';
@@ -64,6 +65,20 @@ const noticeEmail = (over: Partial<NoticeMailData['notice']>): RenderedMail => {
   return mail;
 };
 
+// Partners' notices in Kentucky's reminder digest (docs/notices.md, "Follow-up"): one due, one overdue with a long
+// title holding markup characters.
+const noticePage = (issuerId: string, n: number) => `${BASE}/notices/${issuerId}/01JD3Q7N8V2K5M4X9B6C0R1T${String(n).padStart(2, '0')}`;
+const digestNotices: DigestNotice[] = [
+  { issuerName: 'Demonstration Tribal Nation Child and Family Services (demo)', title: 'Check the car seat before every transport of an infant', deadline: 'acknowledgement', dueDate: '2026-03-05', links: { open: noticePage('demo-tribal-cfs', 10) } },
+  {
+    issuerName: 'Franklin County Children Services',
+    title: "Hand off every infant case from the hotline to the field with the <safe sleep> screening answers & the caregiver's plan, in writing, before the first home visit",
+    deadline: 'action',
+    dueDate: '2026-02-26',
+    links: { open: noticePage('oh-franklin-fccs', 11) },
+  },
+];
+
 const EMAILS: Record<string, RenderedMail> = {
   review_request: reviewRequestMail({ jurisdictionName: JURISDICTION, record: RECORD, links: reviewerLinks(RECORD), acceptsReplies: true }),
   returned: returnedMail({
@@ -85,6 +100,19 @@ const EMAILS: Record<string, RenderedMail> = {
   'notice-email-published': noticeEmail({}),
   'notice-email-updated': noticeEmail({ version: 2, changeReason: 'The checklist item now names the crib, bassinet or play yard.' }),
   'notice-email-withdrawn': noticeEmail({ version: 3, status: 'withdrawn', changeReason: 'Replaced by the state safe sleep policy of December.' }),
+  // Their follow-up: the daily digest with its notices section (a reviewer's, with records; an admin's, notices only)
+  // and the escalation to a late partner's admin.
+  'reminder-with-notices': reminderDigestMail({ jurisdictionName: JURISDICTION, today: '2026-03-04', items: digestItems, notices: digestNotices, links: { list: `${BASE}/` } }),
+  'reminder-notices-only': reminderDigestMail({ jurisdictionName: JURISDICTION, today: '2026-03-04', items: [], notices: digestNotices, links: { list: `${BASE}/` } }),
+  'notice-escalation': noticeEscalationMail({
+    jurisdictionName: 'Franklin County Children Services',
+    issuerName: JURISDICTION,
+    title: NOTICE.notice.title,
+    deadline: 'acknowledgement',
+    dueDate: '2026-10-15',
+    today: '2026-10-19',
+    links: { open: `${BASE}/notices/ky-dcbs/${NOTICE.notice.recordId}` },
+  }),
 };
 
 let chromium: RealBrowser;
@@ -102,7 +130,7 @@ afterAll(async () => {
 
 describe('the review emails in real Chromium', () => {
   for (const [kind, mail] of Object.entries(EMAILS)) {
-    it(`${kind}: axe-clean at ${WIDTHS.join(' and ')} px, nothing wider than the screen, screenshots kept`, async () => {
+    it(`${kind}: axe-clean at ${WIDTHS.join(' and ')} px, nothing wider than the screen, no word cut, screenshots kept`, async () => {
       const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, javaScriptEnabled: true });
       try {
         const page = await ctx.newPage();
@@ -118,6 +146,8 @@ describe('the review emails in real Chromium', () => {
           await page.screenshot({ path: path.join(SHOTS, `${kind}-${width}.png`), fullPage: true });
           // A phone shows the whole message without sideways scrolling.
           expect(await page.evaluate(() => document.documentElement.scrollWidth), `${kind} at ${width}px`).toBeLessThanOrEqual(width);
+          // ...and no word cut in two: only addresses and ids may wrap anywhere.
+          expect(await wordsBrokenAcrossLines(page), `${kind} at ${width}px`).toEqual([]);
         }
         // axe's own script is added as a file, not fetched; the email itself asked for nothing.
         expect(requests.filter((u) => !u.startsWith('data:') && u !== 'about:blank')).toEqual([]);

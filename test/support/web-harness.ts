@@ -50,6 +50,32 @@ export async function axeViolations(page: Page) {
   });
 }
 
+/**
+ * The words (letters and apostrophes only, so not addresses, ids or hyphenated words) that the page shows on more
+ * than one line. `overflow-wrap:anywhere`, meant for long links and free text, must not cut a label such as
+ * "Acknowledgement" (an email's facts at a phone's width, a table column squeezed on a desktop).
+ */
+export function wordsBrokenAcrossLines(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const broken: string[] = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const text = node.textContent ?? '';
+      for (const token of text.matchAll(/\S+/g)) {
+        const word = /^[("]?([\p{L}'\u2019]+)[)".,:;!?]*$/u.exec(token[0])?.[1];
+        if (!word) continue;
+        const start = token.index + token[0].indexOf(word);
+        const range = document.createRange();
+        range.setStart(node, start);
+        range.setEnd(node, start + word.length);
+        const lines = new Set(Array.from(range.getClientRects(), (r) => Math.round(r.top)));
+        if (lines.size > 1) broken.push(word);
+      }
+    }
+    return broken;
+  });
+}
+
 /** axe at both widths (WIDTHS) with a screenshot of each, then back to 1280 px. */
 export async function checkA11y(page: Page, name: string): Promise<void> {
   for (const width of WIDTHS) {

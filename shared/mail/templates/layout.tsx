@@ -52,7 +52,8 @@ export function Facts({ rows }: { rows: readonly [label: string, value: Componen
     <table role="presentation" style="border-collapse:collapse;width:100%;margin:0 0 24px 0;">
       {rows.map(([label, value]) => (
         <tr>
-          <td style={`${TEXT}color:${COLORS.muted};padding:6px 16px 6px 0;border-top:1px solid ${COLORS.border};vertical-align:top;width:35%;`}>{label}</td>
+          {/* The body's overflow-wrap:anywhere is for long links; a label keeps its words whole, its column widening on a phone. */}
+          <td style={`${TEXT}color:${COLORS.muted};padding:6px 16px 6px 0;border-top:1px solid ${COLORS.border};vertical-align:top;width:35%;overflow-wrap:normal;word-break:normal;`}>{label}</td>
           <td style={`${TEXT}padding:6px 0;border-top:1px solid ${COLORS.border};vertical-align:top;font-weight:bold;`}>{value}</td>
         </tr>
       ))}

@@ -23,7 +23,7 @@ export function NoticeHomeLists({ home }: { home: NoticeHome }) {
               <p>
                 {home.waiting.length} active {home.waiting.length === 1 ? 'notice waits' : 'notices wait'} for your jurisdiction's answer, overdue first. Open one to answer it.
               </p>
-              <DataTable id="waiting-notices-caption" caption="Partners' notices waiting for your jurisdiction's answer" captionHidden columns={['Notice', 'Issued by', 'Your answer', 'Overdue']}>
+              <DataTable id="waiting-notices-caption" class="npcs-wrap-table" caption="Partners' notices waiting for your jurisdiction's answer" captionHidden columns={['Notice', 'Issued by', 'Your answer', 'Overdue']}>
                 {home.waiting.slice(0, HOME_NOTICE_LIMIT).map((w) => (
                   <tr>
                     <th scope="row" data-label="Notice">
@@ -33,8 +33,8 @@ export function NoticeHomeLists({ home }: { home: NoticeHome }) {
                       ({levelLabel(w.notice.level)})
                     </th>
                     <td data-label="Issued by">{name(w.notice.issuerId)}</td>
-                    <td data-label="Your answer">{w.answer ? ANSWER_LABELS[w.answer.status] : 'No answer yet'}</td>
-                    <td data-label="Overdue">{overdueText(w.daysOverdue, w.overdue)}</td>
+                    <td data-label="Your answer" class="npcs-whole-words">{w.answer ? ANSWER_LABELS[w.answer.status] : 'No answer yet'}</td>
+                    <td data-label="Overdue" class="npcs-whole-words">{overdueText(w.daysOverdue, w.overdue)}</td>
                   </tr>
                 ))}
               </DataTable>
@@ -55,7 +55,7 @@ export function NoticeHomeLists({ home }: { home: NoticeHome }) {
           {home.overdue.length === 0 ? (
             <p>No partner jurisdiction is past a notice's deadline.</p>
           ) : (
-            <DataTable id="overdue-notices-caption" caption="Notices with partner jurisdictions past a deadline, most first" captionHidden columns={['Notice', 'Issued by', 'Jurisdictions overdue', 'Most days overdue']}>
+            <DataTable id="overdue-notices-caption" class="npcs-wrap-table" caption="Notices with partner jurisdictions past a deadline, most first" captionHidden columns={['Notice', 'Issued by', 'Jurisdictions overdue', 'Most days overdue']}>
               {home.overdue.slice(0, HOME_NOTICE_LIMIT).map((o) => (
                 <tr>
                   <th scope="row" data-label="Notice">

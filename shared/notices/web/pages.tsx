@@ -115,7 +115,7 @@ export function NoticeLibraryPage({ notices, total, filter, issuers, errors = []
       {notices.length === 0 ? (
         <p>{filtered ? 'No published notice matches these filters.' : 'No notice has been published yet.'}</p>
       ) : (
-        <DataTable id="notices-caption" caption="Published safety notices, newest first" captionHidden columns={['Notice', 'Level', 'Theme', 'Issued by', 'First published', 'Status']}>
+        <DataTable id="notices-caption" class="npcs-wrap-table" caption="Published safety notices, newest first" captionHidden columns={['Notice', 'Level', 'Theme', 'Issued by', 'First published', 'Status']}>
           {notices.map((n) => (
             <tr>
               <th scope="row" data-label="Notice">
@@ -123,11 +123,11 @@ export function NoticeLibraryPage({ notices, total, filter, issuers, errors = []
                   {n.title}
                 </a>
               </th>
-              <td data-label="Level">{levelLabel(n.level)}</td>
-              <td data-label="Theme">{themeLabel(n.theme)}</td>
+              <td data-label="Level" class="npcs-whole-words">{levelLabel(n.level)}</td>
+              <td data-label="Theme" class="npcs-whole-words">{themeLabel(n.theme)}</td>
               <td data-label="Issued by">{issuerName(issuers, n.issuerId)}</td>
-              <td data-label="First published">{day(n.firstPublishedAt)}</td>
-              <td data-label="Status">
+              <td data-label="First published" class="npcs-whole-words">{day(n.firstPublishedAt)}</td>
+              <td data-label="Status" class="npcs-whole-words">
                 {STATUS_LABELS[n.status]}
                 {n.version > 1 ? ` (version ${n.version})` : ''}
               </td>
@@ -272,14 +272,14 @@ export function NoticePage({ notice, history, issuers, withdraw, answer, statusP
       {history.length > 1 ? (
         <section aria-labelledby="versions-heading">
           <h2 id="versions-heading">Versions</h2>
-          <DataTable id="versions-caption" caption="Each version of this notice and why it changed" captionHidden columns={['Version', 'Published', 'Status', 'Why']}>
+          <DataTable id="versions-caption" class="npcs-wrap-table" caption="Each version of this notice and why it changed" captionHidden columns={['Version', 'Published', 'Status', 'Why']}>
             {history.map((v) => (
               <tr>
                 <th scope="row" data-label="Version">
                   {v.version}
                 </th>
-                <td data-label="Published">{day(v.publishedAt)}</td>
-                <td data-label="Status">{STATUS_LABELS[v.status]}</td>
+                <td data-label="Published" class="npcs-whole-words">{day(v.publishedAt)}</td>
+                <td data-label="Status" class="npcs-whole-words">{STATUS_LABELS[v.status]}</td>
                 <td data-label="Why">{v.changeReason ?? 'First published'}</td>
               </tr>
             ))}
@@ -339,11 +339,13 @@ export function NoticeStatusPage({ notice, rows, today }: StatusPageProps) {
                 {r.name} ({r.state}){r.left ? ', left the partnership' : ''}
               </th>
               <td data-label="Answer">
-                {r.answer ? ANSWER_LABELS[r.answer.status] : 'No answer'}
+                <span class="npcs-whole-words">{r.answer ? ANSWER_LABELS[r.answer.status] : 'No answer'}</span>
                 {r.answer?.steps.findLast((s) => s.reason)?.reason ? `: ${r.answer.steps.findLast((s) => s.reason)!.reason}` : ''}
               </td>
               <td data-label="Last answered">{last ? `${dateTime(last.at)}${last.byName ? `, ${last.byName}` : ''}` : ''}</td>
-              <td data-label="Days overdue">{r.daysOverdue > 0 ? `${r.daysOverdue} (${r.overdue === 'acknowledgement' ? 'not acknowledged' : 'actions not done'})` : '0'}</td>
+              <td data-label="Days overdue" class="npcs-whole-words">
+                {r.daysOverdue > 0 ? `${r.daysOverdue} (${r.overdue === 'acknowledgement' ? 'not acknowledged' : 'actions not done'})` : '0'}
+              </td>
             </tr>
           );
         })}
