@@ -5,11 +5,12 @@
  * (`<jid>#NOTICE_ANSWERS / NOTICE#<issuer>#<recordId>`), every step kept with who and when, and an audit event; indexed
  * on gsi1 under the notice, so the issuer's status table reads every answer with one query.
  */
-import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { auditPut, newAuditEvent } from '#shared/audit/store.ts';
 import type { Actor } from '#shared/audit/model.ts';
 import { ConflictError, ForbiddenError } from '#shared/errors.ts';
 import { validationFailed } from '#shared/http/validation.ts';
+import { indexPartition } from '#shared/storage/index-query.ts';
 import { GSI1, keys } from '#shared/storage/keys.ts';
 import type { Item, ScopedTable } from '#shared/storage/scoped-table.ts';
 import type { PublishedNotice } from './model.ts';
@@ -113,21 +114,6 @@ export async function answerNotice(table: ScopedTable, actor: Actor, notice: Pub
 
 /** Every jurisdiction's answer to one notice (the status table): a read of answer items only, through gsi1. */
 export async function answersTo(client: DynamoDBDocumentClient, tableName: string, issuerId: string, recordId: string): Promise<NoticeAnswer[]> {
-  const out: NoticeAnswer[] = [];
-  let startKey: Item | undefined;
-  do {
-    const page = await client.send(
-      new QueryCommand({
-        TableName: tableName,
-        IndexName: GSI1.name,
-        KeyConditionExpression: '#g = :g',
-        ExpressionAttributeNames: { '#g': GSI1.pk },
-        ExpressionAttributeValues: { ':g': keys.noticeAnswersIndex(issuerId, recordId) },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    out.push(...(page.Items ?? []).filter((i) => i.kind === 'notice_answer').map((i) => i.answer as NoticeAnswer));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return out;
+  const items = await indexPartition(client, tableName, keys.noticeAnswersIndex(issuerId, recordId));
+  return items.filter((i) => i.kind === 'notice_answer').map((i) => i.answer as NoticeAnswer);
 }

@@ -9,8 +9,9 @@
 import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TIME_SORTABLE_ID } from '#shared/audit/ids.ts';
 import type { RecordView } from '#shared/records/model.ts';
+import { indexPartition } from '#shared/storage/index-query.ts';
 import { GSI1, jurisdictionIdSchema, keys, partitions } from '#shared/storage/keys.ts';
-import type { Item, ScopedTable, ScopedTransactItem } from '#shared/storage/scoped-table.ts';
+import type { ScopedTable, ScopedTransactItem } from '#shared/storage/scoped-table.ts';
 import { noticeContent, type PublishedNotice } from './model.ts';
 
 /** What a publication writes, and what the audit event should say. */
@@ -119,24 +120,8 @@ export class PublishedNotices {
 
   /** Every published notice matching the filter, newest first publication first. */
   async list(filter: NoticeFilter = {}): Promise<PublishedNotice[]> {
-    const all: PublishedNotice[] = [];
-    let startKey: Item | undefined;
-    do {
-      const out = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: GSI1.name,
-          KeyConditionExpression: '#g = :g',
-          ExpressionAttributeNames: { '#g': GSI1.pk },
-          ExpressionAttributeValues: { ':g': keys.publishedNoticesIndex },
-          ScanIndexForward: false,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      all.push(...(out.Items ?? []).map((i) => i.notice as PublishedNotice));
-      startKey = out.LastEvaluatedKey;
-    } while (startKey);
-    return all.filter(matches(filter));
+    const items = await indexPartition(this.client, this.tableName, keys.publishedNoticesIndex, { newestFirst: true });
+    return items.map((i) => i.notice as PublishedNotice).filter(matches(filter));
   }
 
   private key(issuerId: string, sk: string) {
