@@ -8,6 +8,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import type { HttpFunctionId } from '#shared/http/routes.ts';
 import { SMALL_CELL_THRESHOLD } from '#shared/policy.ts';
+import { keys, leadingKeyPatterns } from '#shared/storage/keys.ts';
 import { RELEASE_FILE_PATTERNS } from '#shared/reports/model.ts';
 import { parseReportProtection } from '#shared/reports/settings.ts';
 import { WAREHOUSE_DELETE_PREFIXES, WAREHOUSE_WRITE_PATTERNS } from '#shared/warehouse/layout.ts';
@@ -16,6 +17,7 @@ import { Buckets } from './constructs/buckets.ts';
 import { Data } from './constructs/data.ts';
 import { Identity } from './constructs/identity.ts';
 import { InboundMail } from './constructs/inbound-mail.ts';
+import { JurisdictionDataAccess } from './constructs/jurisdiction-data-access.ts';
 import { MailSending } from './constructs/mail-sending.ts';
 import { PlatformFunction, type PlatformFunctionProps } from './constructs/platform-function.ts';
 import { Warehouse } from './constructs/warehouse.ts';
@@ -205,16 +207,20 @@ export class PlatformStack extends Stack {
         .bindBucket('EXPORTS_BUCKET', buckets.exports, 'read', [])
         .bindStateMachine('REGISTRY_EXPORT_STATE_MACHINE_ARN', registryExportWorkflow.stateMachine, 'describe')
         .grantMailCheck(),
+      // The profiles it writes (and their audit events) go through per-jurisdiction credentials: see below.
       jurisdictions: fn('jurisdictions', 'Serves the jurisdictions registry, and lets platform admins keep it')
-        .bindTable(data.table, data.indexNames, 'write')
+        .grantProfileRead(data.table)
+        .grantIndexQueries(data.table, data.indexNames, [keys.registryPartition])
         .grantSessions(data.table),
       records: fn('records', "Drafts, saves, submits, reads, lists, reviews and amends a jurisdiction's records")
-        .bindTable(data.table, data.indexNames, 'write')
+        .grantProfileRead(data.table)
+        .grantIndexQueries(data.table, data.indexNames, [keys.registryPartition])
         .bindStateMachine('REVIEW_STATE_MACHINE_ARN', reviewWorkflow.stateMachine, 'resume')
         .grantSessions(data.table)
         .bindSecret('CURSOR_SECRET', cursorKey),
       audit: fn('audit', 'Serves the audit log of a jurisdiction, and of all jurisdictions to platform admins')
-        .bindTable(data.table, data.indexNames, 'read')
+        .grantIndexQueries(data.table, data.indexNames, [keys.registryPartition, keys.auditIndexPartition])
+        .grantItemReads(data.table, [keys.partnershipAuditPartition])
         .grantSessions(data.table)
         .bindSecret('CURSOR_SECRET', cursorKey),
       dictionary: fn('dictionary', 'Serves the data dictionary generated from the form definitions'),
@@ -224,7 +230,10 @@ export class PlatformStack extends Stack {
         .grantSessions(data.table)
         .bindSecret('CSRF_SECRET', csrfKey),
       web: fn('web', 'Serves the server-rendered web pages')
-        .bindTable(data.table, data.indexNames, 'write')
+        .grantProfileRead(data.table)
+        .grantIndexQueries(data.table, data.indexNames, leadingKeyPatterns.indexListings)
+        .grantItemReads(data.table, leadingKeyPatterns.publishedNotices)
+        .grantItemWrites(data.table, leadingKeyPatterns.partnership)
         .bindStateMachine('REVIEW_STATE_MACHINE_ARN', reviewWorkflow.stateMachine, 'resume')
         .bindStateMachine('SURVEY_STATE_MACHINE_ARN', surveyWorkflow.stateMachine, 'start')
         .bindStateMachine('REPORTS_STATE_MACHINE_ARN', reportsWorkflow.stateMachine, 'start')
@@ -248,6 +257,12 @@ export class PlatformStack extends Stack {
     };
 
     for (const f of Object.values(httpFunctions)) f.bindSecret('ORIGIN_SECRET', originKey);
+
+    // The functions that serve one jurisdiction's records reach its items only with credentials confined to it
+    // (docs/records.md, "Credentials confined to one jurisdiction"); their own roles hold no record.
+    const confined = [httpFunctions.records, httpFunctions.web, httpFunctions.jurisdictions, httpFunctions.audit];
+    const jurisdictionData = new JurisdictionDataAccess(this, 'JurisdictionData', { table: data.table, key: data.key, trusted: confined.map((f) => f.role) });
+    for (const f of confined) f.bindJurisdictionData(jurisdictionData);
 
     const api = new Api(this, 'Api', {
       functions: httpFunctions,

@@ -16,6 +16,7 @@ import { Construct } from 'constructs';
 import { anyOccurrenceAlarm } from './alarms.ts';
 import { keys, leadingKeyPatterns } from '#shared/storage/keys.ts';
 import { bundleFunction } from './bundling.ts';
+import type { JurisdictionDataAccess } from './jurisdiction-data-access.ts';
 import type { MailSending } from './mail-sending.ts';
 import { ManagedPolicyRole } from './managed-policy-role.ts';
 
@@ -282,6 +283,48 @@ export class PlatformFunction extends Construct {
   /** GetItem of jurisdiction profiles only (their partition key is the bare jurisdiction id, without `#`). */
   grantProfileRead(table: dynamodb.ITableV2): this {
     return this.grantItemsByKey(table, ['dynamodb:GetItem'], { 'ForAllValues:StringNotLike': { 'dynamodb:LeadingKeys': leadingKeyPatterns.notProfile } }, 'read');
+  }
+
+  /**
+   * Per-jurisdiction credentials (shared/storage/jurisdiction-credentials.ts): TABLE_NAME, TABLE_ARN and
+   * DATA_ACCESS_ROLE_ARN, and permission to assume the data-access role (whose trust policy names this role). The
+   * function's own role reaches no jurisdiction's records; give it only what it lists or reads beside them.
+   */
+  bindJurisdictionData(access: JurisdictionDataAccess): this {
+    this.fn.addEnvironment('TABLE_NAME', access.table.tableName);
+    this.fn.addEnvironment('TABLE_ARN', access.table.tableArn);
+    this.fn.addEnvironment('DATA_ACCESS_ROLE_ARN', access.role.roleArn);
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: [access.role.roleArn] }));
+    return this;
+  }
+
+  /** Queries of gsi1 partitions whose keys match `patterns` (dynamodb:LeadingKeys of an index is its partition key). */
+  grantIndexQueries(table: dynamodb.ITableV2, indexNames: readonly string[], patterns: readonly string[]): this {
+    this.fn.addEnvironment('TABLE_NAME', table.tableName);
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: indexNames.map((name) => `${table.tableArn}/index/${name}`),
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...patterns] } },
+      }),
+    );
+    this.grantKey('read');
+    return this;
+  }
+
+  /** Reads (GetItem, Query) of the items whose partition keys match `patterns`. */
+  grantItemReads(table: dynamodb.ITableV2, patterns: readonly string[]): this {
+    return this.grantItemsByKey(table, ['dynamodb:GetItem', 'dynamodb:Query'], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...patterns] } }, 'read');
+  }
+
+  /** Reads and writes (no delete) of the items whose partition keys match `patterns`; audit items stay append-only. */
+  grantItemWrites(table: dynamodb.ITableV2, patterns: readonly string[]): this {
+    return this.grantItemsByKey(
+      table,
+      ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
+      { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...patterns] } },
+      'write',
+    );
   }
 
   /** Item actions on the table, only for partition keys the condition allows (dynamodb:LeadingKeys), plus the key. */

@@ -17,6 +17,7 @@ import { parseOrThrow, repeatedFieldError } from './validation.ts';
 import { ORIGIN_HEADER, originVerified } from './origin.ts';
 import { CSP_REPORT_GROUP, CSP_REPORTS_PATH, HSTS } from './security-headers.ts';
 import { authorize, isPublicAction } from '#shared/auth/policy.ts';
+import { actAs, withActingScope } from '#shared/storage/acting-scope.ts';
 import type { Principal } from '#shared/auth/principal.ts';
 import { actionForRoute } from '#shared/auth/route-actions.ts';
 import type { SessionInfo, SessionStore } from '#shared/auth/sessions.ts';
@@ -105,7 +106,9 @@ export function httpFunction(
   // Bound to every HTTP function in the CDK app and locally (an infra test checks that none lacks it).
   const checksOrigin = optionalEnv('ORIGIN_SECRET') !== undefined || optionalEnv('ORIGIN_SECRET_ARN') !== undefined;
 
-  const core = async (event: APIGatewayProxyEventV2, context: Context): Promise<HttpResult> => {
+  // Each invocation acts for the principal it authorized, and for nothing else (shared/storage/acting-scope.ts).
+  const core = (event: APIGatewayProxyEventV2, context: Context): Promise<HttpResult> => withActingScope(() => serve(event, context));
+  const serve = async (event: APIGatewayProxyEventV2, context: Context): Promise<HttpResult> => {
     if (checksOrigin && !originVerified(event.headers[ORIGIN_HEADER], await secret('ORIGIN_SECRET'))) {
       throw new ForbiddenError('This address does not serve the platform directly: use the site address.');
     }
@@ -118,6 +121,7 @@ export function httpFunction(
       throw new ForbiddenError('This request came from another site and was refused.');
     }
     const { principal, session } = await authorizeRequest(event, definition, options.sessions);
+    actAs(principal);
     const sessionCookie = () => (options.sessions ? readCookie(event.cookies ?? event.headers.cookie, options.sessions.cookieName) : undefined);
     const files: Record<string, UploadedFile> = {};
     const body = definition.ignoreBody

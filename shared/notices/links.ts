@@ -9,6 +9,7 @@
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { actionIdDigest, isActionId, newActionId } from '#shared/review/action-ids.ts';
 import { GSI1, keys } from '#shared/storage/keys.ts';
+import { actForLink } from '#shared/storage/acting-scope.ts';
 import { ownerOfPk, scopedTable, type ScopedTable } from '#shared/storage/scoped-table.ts';
 import type { PublishedNotice } from './model.ts';
 
@@ -92,6 +93,8 @@ export async function findNoticeLink(client: DynamoDBDocumentClient, tableName: 
   // Two jurisdictions under one digest would be a SHA-256 collision of random ids: refuse rather than pick one.
   if (owners.size !== 1) return undefined;
   const jurisdictionId = [...owners][0]!;
+  // The id's digest is stored under this jurisdiction only: its holder may be served there (shared/storage/acting-scope.ts).
+  actForLink(jurisdictionId);
   const item = await scopedTable(client, tableName, jurisdictionId).get(keys.noticeLink(digest), { consistent: true });
   const grant = item?.kind === 'notice_link' ? (item.grant as NoticeLinkGrant) : undefined;
   // The stored grant must name the partition it was found in; an item the TTL has not removed yet is expired all the same.

@@ -12,6 +12,7 @@ import { parseOrThrow } from '#shared/http/validation.ts';
 import { REVIEW_ACTION_KEPT_DAYS, REVIEW_ACTION_TTL_HOURS } from '#shared/policy.ts';
 import { cancellationCodes } from '#shared/storage/cancellation.ts';
 import { GSI1, keys, type JurisdictionId } from '#shared/storage/keys.ts';
+import { actForLink } from '#shared/storage/acting-scope.ts';
 import { ownerOfPk, type Item, type ScopedTable, type ScopedTransactItem } from '#shared/storage/scoped-table.ts';
 import {
   actionIdDigest,
@@ -293,5 +294,9 @@ export async function locateAction(client: DynamoDBDocumentClient, tableName: st
   );
   const owners = new Set((out.Items ?? []).map((i) => ownerOfPk(String(i.pk))));
   // Two jurisdictions under one digest would be a SHA-256 collision of random ids: refuse rather than pick one.
-  return owners.size === 1 ? [...owners][0] : undefined;
+  if (owners.size !== 1) return undefined;
+  const jurisdictionId = [...owners][0]!;
+  // The id's digest is stored under this jurisdiction only: its holder may be served there (shared/storage/acting-scope.ts).
+  actForLink(jurisdictionId);
+  return jurisdictionId;
 }

@@ -220,6 +220,25 @@ export const leadingKeyPatterns = {
   warehouseWrites: [keys.warehouseReleasesPartition],
   /** The partnership's survey targets and the audit events of their changes (platform admins set them). */
   surveyTargets: [keys.surveyTargets.pk, keys.partnershipAuditPartition],
+  /**
+   * gsi1 partitions the functions confined to per-jurisdiction credentials list with their own role: the registry, every
+   * jurisdiction's audit events (platform admins), the published notices, the answers to one notice, and the lookups of
+   * an emailed link's jurisdiction by its digest (review actions, notice links).
+   */
+  indexListings: [
+    keys.registryPartition,
+    keys.auditIndexPartition,
+    keys.publishedNoticesIndex,
+    keys.noticeAnswersIndex('*', '*'),
+    keys.noticeLinkIndex('*'),
+    keys.reviewActionIndex('*'),
+  ],
+  /** Every jurisdiction's published notices: the one kind of jurisdiction item every partner reads (shared/notices/published.ts). */
+  publishedNotices: [keys.owned('*', partitions.published)],
+  /** Partnership-wide items (settings, releases, the partnership's people, mail markers and audit): no jurisdiction's data. */
+  partnership: [`${PARTNERSHIP_PREFIX}*`],
+  /** Partitions no jurisdiction owns (for a StringNotLike): sessions, sign-ins, replies in progress, partnership items. */
+  notJurisdiction: [`${SESSION_PREFIX}*`, `${SIGNIN_PREFIX}*`, `${INBOUND_PREFIX}*`, `${PARTNERSHIP_PREFIX}*`],
   /** Partition keys with a separator: everything but the bare jurisdiction id of a profile (for StringNotLike). */
   notProfile: [keys.owned('*', '*')],
   /** Every partition one jurisdiction owns: its profile and `<id>#...`. */

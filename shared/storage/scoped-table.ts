@@ -24,6 +24,7 @@ import {
   type TransactWriteCommandInput,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { clientFor } from './client-routing.ts';
 import { jurisdictionIdSchema, keys, partitions, type JurisdictionId } from './keys.ts';
 import { STORAGE_MARSHALL_OPTIONS } from './marshalling.ts';
 
@@ -377,10 +378,14 @@ function assertStorageOptions(client: DynamoDBDocumentClient): void {
   if (!same || wraps) throw new Error('scopedTable needs a document client built with STORAGE_MARSHALL_OPTIONS / STORAGE_UNMARSHALL_OPTIONS');
 }
 
-/** The handle for one jurisdiction. Cheap: build one per request. */
-export function scopedTable(client: DynamoDBDocumentClient, tableName: string, jurisdictionId: JurisdictionId, options: ScopedTableOptions = {}): ScopedTable {
-  assertStorageOptions(client);
+/**
+ * The handle for one jurisdiction. Cheap: build one per request. Each command goes out with the client the base
+ * client's router picks for the jurisdiction (shared/storage/client-routing.ts), chosen when it is sent.
+ */
+export function scopedTable(base: DynamoDBDocumentClient, tableName: string, jurisdictionId: JurisdictionId, options: ScopedTableOptions = {}): ScopedTable {
+  assertStorageOptions(base);
   const { jurisdictionId: id, build } = scopedBuilders(tableName, jurisdictionId);
+  const client = { send: ((command: Parameters<DynamoDBDocumentClient['send']>[0]) => clientFor(base, id).send(command)) as DynamoDBDocumentClient['send'] };
   const report = options.onConsumedCapacity;
   const capacity = report ? ({ ReturnConsumedCapacity: 'TOTAL' } as const) : {};
   const reportOf = (operation: string, c: ConsumedCapacity | ConsumedCapacity[] | undefined) => {
