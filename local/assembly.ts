@@ -29,6 +29,8 @@ export interface LocalFunction {
   timeoutSeconds: number;
   memoryMb: number;
   environment: Record<string, string>;
+  /** The ARN of its execution role, as the template resolves locally (local/standins/iam-gate.ts enforces the role's policies). */
+  roleArn: string;
 }
 
 export interface LocalRoute {
@@ -92,8 +94,18 @@ export interface LocalReceiptRule {
   actions: ({ type: 's3'; bucket: string; objectKeyPrefix: string } | { type: 'lambda'; functionId: string; invocationType: 'Event' | 'RequestResponse' })[];
 }
 
+/** An IAM role of the template with its policies (managed and inline), resolved to local names. */
+export interface LocalRole {
+  logicalId: string;
+  arn: string;
+  /** Role ARNs its trust policy names (`sts:AssumeRole`), for the local STS. */
+  trustedRoleArns: string[];
+  policies: Record<string, unknown>[];
+}
+
 export interface LocalAssembly {
   stackName: string;
+  roles: LocalRole[];
   functions: LocalFunction[];
   routes: LocalRoute[];
   tables: LocalTable[];
@@ -122,6 +134,7 @@ export interface LocalBucketDeployment {
 /** Local physical names: derived from logical ids, so they are stable across restarts and need no AWS. */
 const localBucketName = (logicalId: string) => `local-${logicalId.toLowerCase()}`.slice(0, 63);
 const localFunctionArn = (logicalId: string) => `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${logicalId}`;
+const localRoleArn = (logicalId: string) => `arn:aws:iam::${LOCAL_ACCOUNT}:role/${logicalId}`;
 const localStateMachineArn = (logicalId: string) => `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${logicalId}`;
 
 export function readAssembly(assemblyDir: string): LocalAssembly {
@@ -222,6 +235,7 @@ export function readAssembly(assemblyDir: string): LocalAssembly {
     if (r.Type === 'AWS::S3::Bucket' && attr === 'Arn') return `arn:aws:s3:::${localBucketName(id)}`;
     if (r.Type.startsWith('AWS::DynamoDB::') && attr === 'Arn') return `arn:aws:dynamodb:${LOCAL_REGION}:${LOCAL_ACCOUNT}:table/${id}`;
     if (r.Type === 'AWS::StepFunctions::StateMachine' && attr === 'Name') return id;
+    if (r.Type === 'AWS::IAM::Role' && attr === 'Arn') return localRoleArn(id);
     return `local-${id}-${attr}`;
   }
 
@@ -249,6 +263,7 @@ export function readAssembly(assemblyDir: string): LocalAssembly {
       timeoutSeconds: Number(p.Timeout ?? 3),
       memoryMb: Number(p.MemorySize ?? 128),
       environment: Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(resolve(v))])),
+      roleArn: String(resolve(p.Role as Json)),
     });
   }
 
@@ -353,5 +368,23 @@ export function readAssembly(assemblyDir: string): LocalAssembly {
     };
   });
 
-  return { stackName, functions, routes, tables, streamTriggers, buckets, stateMachines, schedules, receiptRules, deployTimeFunctions, bucketDeployments };
+  // Roles with the policies attached to them (CDK's managed policies name their roles; inline ones too).
+  const policiesOf = new Map<string, Record<string, unknown>[]>();
+  for (const [, r] of [...ofType('AWS::IAM::ManagedPolicy'), ...ofType('AWS::IAM::Policy')]) {
+    const p = r.Properties as Record<string, Json>;
+    for (const role of (p.Roles as Json[] | undefined) ?? []) {
+      const arn = localRoleArn(String((role as { Ref?: string }).Ref ?? role));
+      policiesOf.set(arn, [...(policiesOf.get(arn) ?? []), resolve(p.PolicyDocument as Json) as Record<string, unknown>]);
+    }
+  }
+  const roles: LocalRole[] = ofType('AWS::IAM::Role').map(([logicalId, r]) => {
+    const p = r.Properties as Record<string, Json>;
+    const trust = resolve(p.AssumeRolePolicyDocument as Json) as { Statement?: { Principal?: { AWS?: string | string[] } }[] };
+    const trustedRoleArns = (trust.Statement ?? []).flatMap((st) => [st.Principal?.AWS ?? []].flat()).map(String);
+    const inline = ((p.Policies as { PolicyDocument: Json }[] | undefined) ?? []).map((x) => resolve(x.PolicyDocument) as Record<string, unknown>);
+    const arn = localRoleArn(logicalId);
+    return { logicalId, arn, trustedRoleArns, policies: [...inline, ...(policiesOf.get(arn) ?? [])] };
+  });
+
+  return { stackName, roles, functions, routes, tables, streamTriggers, buckets, stateMachines, schedules, receiptRules, deployTimeFunctions, bucketDeployments };
 }

@@ -21,6 +21,7 @@ import { LocalStreamTriggers } from './streams.ts';
 import { ensureTables, startDynamoDb, type DynamoDbStandIn } from './standins/dynamodb.ts';
 import { LocalInboundMail } from './standins/inbound-mail.ts';
 import type { MailStandIn } from './standins/mail.ts';
+import { startIamGate, type IamGate } from './standins/iam-gate.ts';
 import { freePort } from './standins/ports.ts';
 import { startStepFunctionsEndpoint } from './stepfunctions/endpoint.ts';
 import { LocalStepFunctions, type LocalStepFunctionsOptions } from './stepfunctions/service.ts';
@@ -95,6 +96,8 @@ export interface LocalCloud {
   /** The template's table. */
   tableName: string;
   lambdas: LambdaRuntime;
+  /** IAM for DynamoDB, locally: denials and counts (local/standins/iam-gate.ts). */
+  iamGate: IamGate;
   http: LocalHttpApi;
   stepFunctions: LocalStepFunctions;
   scheduler: LocalScheduler;
@@ -210,7 +213,14 @@ async function startOnce(options: LocalCloudOptions): Promise<LocalCloud> {
       // Kept with the data: the personal survey links emailed before a restart must still work after it.
       SURVEY_INVITE_SECRET: persistentSecret(options.dataDir, 'survey-invite-secret'),
     };
-    const lambdas = new LambdaRuntime(assembly.functions, localEnv, options.logSink);
+    // IAM for DynamoDB (local/standins/iam-gate.ts): STS for per-jurisdiction credentials, and every function's
+    // DynamoDB requests authorized with the template's policies on their way to DynamoDB Local.
+    const iamGate = await startIamGate({ dynamodbEndpoint: dynamo.endpoint, roles: assembly.roles, functions: assembly.functions, tables: assembly.tables, log });
+    stops.push(() => iamGate.stop());
+    const lambdas = new LambdaRuntime(assembly.functions, localEnv, options.logSink, (fn) => ({
+      AWS_ENDPOINT_URL_DYNAMODB: iamGate.dynamodbEndpoint(fn.id),
+      AWS_ENDPOINT_URL_STS: iamGate.stsEndpoint(fn.id),
+    }));
     stops.push(() => lambdas.stop());
     const stepFunctions = new LocalStepFunctions(assembly.stateMachines, lambdas, {
       retryIntervalMs: options.retryIntervalMs,
@@ -289,6 +299,7 @@ async function startOnce(options: LocalCloudOptions): Promise<LocalCloud> {
       storage: storageClient(dynamo.client),
       tableName: assembly.tables[0]?.name ?? '',
       lambdas,
+      iamGate,
       http,
       stepFunctions,
       scheduler,

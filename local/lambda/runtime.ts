@@ -46,6 +46,8 @@ export class LambdaRuntime {
     private readonly functions: readonly LocalFunction[],
     private readonly localEnv: Record<string, string>,
     private readonly logSink: Writable = process.stdout,
+    /** Stand-in endpoints that differ per function (the local IAM gate tells functions apart by path). */
+    private readonly functionEnv: (fn: LocalFunction) => Record<string, string> = () => ({}),
   ) {}
 
   has(functionId: string): boolean {
@@ -101,7 +103,7 @@ export class LambdaRuntime {
     const existing = this.environments.get(fn.id);
     if (existing) return existing;
     const worker = new Worker(WORKER_FILE, {
-      env: { ...fn.environment, ...this.localEnv, AWS_LAMBDA_FUNCTION_NAME: fn.logicalId, AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memoryMb) },
+      env: { ...fn.environment, ...this.localEnv, ...this.functionEnv(fn), AWS_LAMBDA_FUNCTION_NAME: fn.logicalId, AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memoryMb) },
       workerData: {
         bundlePath: path.join(fn.assetDir, `${fn.handler.split('.')[0]}.mjs`),
         handlerName: fn.handler.split('.')[1] ?? 'handler',

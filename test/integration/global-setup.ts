@@ -7,6 +7,8 @@ declare module 'vitest' {
     baseUrl: string;
     assemblyDir: string;
     endpoints: LocalCloud['endpoints'];
+    /** The local IAM gate (local/standins/iam-gate.ts): `/report`, `/fn/<id>` (DynamoDB as a function), `/sts/<id>`. */
+    iamGate: string;
     tableName: string;
     buckets: { logicalId: string; name: string }[];
     /** State machine ARNs by workflow id (`npcs:workflow-id`): tests find a workflow by its id, never by count. */
@@ -22,6 +24,7 @@ export default async function setup(project: TestProject) {
   project.provide('baseUrl', cloud.url);
   project.provide('assemblyDir', assemblyDir);
   project.provide('endpoints', cloud.endpoints);
+  project.provide('iamGate', cloud.iamGate.baseUrl);
   project.provide('tableName', cloud.assembly.tables[0]!.name);
   project.provide('buckets', cloud.assembly.buckets);
   project.provide('stateMachineArns', Object.fromEntries(cloud.stepFunctions.list().map((s) => [s.id, s.arn])));
