@@ -8,7 +8,8 @@
  * - as the principal's only identity policy;
  * - as the session policy of an assumed-role session whose role allows every DynamoDB and KMS action on everything,
  *   so the session policy alone has to confine the credential, whatever the role grants.
- * The roles and the STS AssumeRole wiring are not here yet (issue 16).
+ * The synthesized roles are simulated in test/infra/jurisdiction-iam-simulated.test.ts; the whole chain (STS, the
+ * session, DynamoDB) runs through the local IAM gate in test/integration/jurisdiction-credentials.test.ts.
  */
 import { runSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
 import fc from 'fast-check';
@@ -202,5 +203,47 @@ describe('the jurisdiction session policy in an IAM policy simulator', () => {
       { numRuns: 200 },
     );
     expect(runs).toBe(200);
+  }, 180_000);
+});
+
+describe('the partnership-wide session policies in an IAM policy simulator', () => {
+  const OWN_PARTNERSHIP_READS = [['ky'], ['ky#AUDIT'], ['ky#SURVEY'], ['ky#PUBLISHED'], ['ky#NOTICE_ANSWERS'], ['ky', 'ky#SURVEY']];
+  const NEVER_READ = [['ky#RECORDS'], [`ky#REC#${RECORD_ID}`], ['ky#SURVEY#01J0WAVE'], ['ky#SURVEY#01J0WAVE#STAFF'], ['ky#PEOPLE'], ['ky#MAIL'], ['ky#ACTIONS'], ['ky#NOTICE_LINKS'], ['ky#REVIEWS'], ['ky-dcbs'], ['ky-dcbs#AUDIT'], ['ky#AUDIT', 'ky-dcbs#AUDIT']];
+
+  it('lets partnership leads and platform admins read only the partitions partnership-wide work reads', async () => {
+    let cases = 0;
+    for (const access of ['partnership', 'registry'] as const) {
+      const policy = jurisdictionSessionPolicy({ tableArn: TABLE_ARN, jurisdictionId: 'ky', access });
+      for (const mode of MODES) {
+        for (const action of READ_ACTIONS) {
+          for (const leadingKeys of OWN_PARTNERSHIP_READS) {
+            cases += 1;
+            expect(await simulate(policy, mode, { action, resource: TABLE_ARN, leadingKeys }), `${access} ${action} ${leadingKeys}`).toBe('Allowed');
+          }
+          for (const leadingKeys of NEVER_READ) {
+            cases += 1;
+            expect(await simulate(policy, mode, { action, resource: TABLE_ARN, leadingKeys }), `${access} ${action} ${leadingKeys}`).toBe('ImplicitlyDenied');
+          }
+        }
+      }
+    }
+    expect(cases).toBe(2 * 2 * 4 * (6 + 12));
+  });
+
+  it('lets platform admins write the profile and append to the audit log, and partnership leads write nothing', async () => {
+    const registry = jurisdictionSessionPolicy({ tableArn: TABLE_ARN, jurisdictionId: 'ky', access: 'registry' });
+    const partnership = jurisdictionSessionPolicy({ tableArn: TABLE_ARN, jurisdictionId: 'ky', access: 'partnership' });
+    for (const mode of MODES) {
+      for (const action of WRITE_ACTIONS) {
+        for (const leadingKeys of [['ky'], ['ky#AUDIT'], ['ky', 'ky#AUDIT']]) {
+          expect(await simulate(registry, mode, { action, resource: TABLE_ARN, leadingKeys })).toBe('Allowed');
+          expect(await simulate(partnership, mode, { action, resource: TABLE_ARN, leadingKeys })).toBe('ImplicitlyDenied');
+        }
+        for (const leadingKeys of [['ky#RECORDS'], ['ky#SURVEY'], ['ky-dcbs'], ['ky-dcbs#AUDIT']]) {
+          expect(await simulate(registry, mode, { action, resource: TABLE_ARN, leadingKeys })).toBe('ImplicitlyDenied');
+        }
+      }
+      for (const action of DENIED_REQUEST_ACTIONS) expect(await simulate(registry, mode, { action, resource: TABLE_ARN, leadingKeys: ['ky'] })).toMatch(/^ExplicitlyDenied/);
+    }
   });
 });
