@@ -18,6 +18,7 @@ import { benchSurvey } from './survey.ts';
 import { benchSurveyInvitations } from './survey-invitations.ts';
 import { benchWarehouse, WAREHOUSE_SIZE } from './warehouse.ts';
 import { benchNotices } from './notices.ts';
+import { benchCredentials } from './credentials.ts';
 import { synthesize, type SynthesizedFunction } from './synth.ts';
 import type { BenchRow } from './types.ts';
 import { buildZip } from './zip.ts';
@@ -43,7 +44,7 @@ function round(value: number, digits: number): number {
   return Math.round(value * f) / f;
 }
 
-/** `BENCH_ONLY=startup,lighthouse` runs only those parts (keys: bundle, init, startup, forms, survey, records, report-aggregation, report-protection, review, survey-invitations, warehouse, notices, pages, lighthouse). */
+/** `BENCH_ONLY=startup,lighthouse` runs only those parts (keys: bundle, init, startup, forms, survey, records, report-aggregation, report-protection, review, survey-invitations, warehouse, notices, credentials, pages, lighthouse). */
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((k) => k.trim())) : undefined;
 
 async function section(key: string, title: string, body: () => Promise<void>): Promise<void> {
@@ -179,6 +180,10 @@ async function main(): Promise<void> {
 
   await section('warehouse', `warehouse feed (${WAREHOUSE_SIZE.toLocaleString('en-US')} reviews de-identified, Parquet files, DuckDB example queries)`, async () => {
     rows.push(...(await benchWarehouse()));
+  });
+
+  await section('credentials', 'per-jurisdiction credentials (a read with the own role, a cached and a new credential)', async () => {
+    rows.push(...(await benchCredentials()));
   });
 
   await section('notices', 'safety notices (approval that publishes, 100 partners answer, library of 1,000 notices)', async () => {

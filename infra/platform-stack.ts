@@ -219,6 +219,7 @@ export class PlatformStack extends Stack {
         .grantSessions(data.table)
         .bindSecret('CURSOR_SECRET', cursorKey),
       audit: fn('audit', 'Serves the audit log of a jurisdiction, and of all jurisdictions to platform admins')
+        .grantProfileRead(data.table)
         .grantIndexQueries(data.table, data.indexNames, [keys.registryPartition, keys.auditIndexPartition])
         .grantItemReads(data.table, [keys.partnershipAuditPartition])
         .grantSessions(data.table)

@@ -193,7 +193,8 @@ export async function startIamGate(opts: {
         if (result !== 'Allowed') {
           denials.push({ ...check, principal, result });
           opts.log(`local IAM: denied ${check.action} on ${check.resource} (leading keys ${JSON.stringify(check.leadingKeys)}) for ${principal}: ${result}`);
-          return deny(res, 'AccessDeniedException', `User: ${principal} is not authorized to perform: ${check.action} on resource: ${check.resource}`);
+          // AWS's message, plus the leading keys (locally only: it is what a developer needs to see which grant is missing).
+          return deny(res, 'AccessDeniedException', `User: ${principal} is not authorized to perform: ${check.action} on resource: ${check.resource} (local IAM gate: dynamodb:LeadingKeys ${JSON.stringify(check.leadingKeys ?? null)})`);
         }
       }
     }
