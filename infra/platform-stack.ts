@@ -29,6 +29,8 @@ import type { PlatformConfig } from './config.ts';
 
 export interface PlatformStackProps extends StackProps {
   readonly config: PlatformConfig;
+  /** The second region's backup vault (infra/backup-copy-stack.ts), outside dev. */
+  readonly backupCopy?: { readonly region: string; readonly vaultName: string };
 }
 
 /**
@@ -42,7 +44,12 @@ export class PlatformStack extends Stack {
     const retain = config.stage !== 'dev';
     const logRetention = nearestRetention(config.logRetentionDays);
 
-    const data = new Data(this, 'Data', { retain, pointInTimeRecoveryDays: config.pointInTimeRecoveryDays });
+    const data = new Data(this, 'Data', {
+      retain,
+      pointInTimeRecoveryDays: config.pointInTimeRecoveryDays,
+      vaultLock: config.stage === 'dev' ? 'governance' : 'compliance',
+      copyTo: props.backupCopy,
+    });
     const buckets = new Buckets(this, 'Buckets', { key: data.key, retain });
 
     const alarmTopic = new sns.Topic(this, 'Alarms', { masterKey: data.key, enforceSSL: true, displayName: 'NPCS platform alarms' });
