@@ -331,12 +331,13 @@ export async function restoreJurisdiction(options: RestoreOptions): Promise<Rest
   log(`audit event ${event.eventId} written; applying ${changes} changes`);
 
   for (const item of [...planned.puts, ...planned.deletes, ...planned.auditPuts]) assertOwned(jurisdictionId, item);
-  await writeBatches(
-    client,
-    targetTable,
-    [...planned.puts.map((Item): WriteRequest => ({ PutRequest: { Item } })), ...planned.deletes.map((Key): WriteRequest => ({ DeleteRequest: { Key } }))],
-    log,
-  );
+  // The items that list other partitions (a record, a wave) are deleted last, in a step of their own: a run stopped
+  // before then still finds, on its rerun, every partition it has yet to empty.
+  const lists = (item: RawItem) =>
+    Object.values(PARTITION_LISTINGS).some((l) => item.pk?.S === keys.owned(jurisdictionId, l.partition) && item.sk?.S?.startsWith(l.skPrefix));
+  const deleteOf = (Key: RawItem): WriteRequest => ({ DeleteRequest: { Key } });
+  await writeBatches(client, targetTable, [...planned.puts.map((Item): WriteRequest => ({ PutRequest: { Item } })), ...planned.deletes.filter((d) => !lists(d)).map(deleteOf)], log);
+  await writeBatches(client, targetTable, planned.deletes.filter(lists).map(deleteOf), log);
   for (const item of planned.auditPuts) {
     try {
       await client.send(new PutItemCommand({ TableName: targetTable, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
