@@ -4,7 +4,9 @@
  * restored to the copy. DynamoDB Local has no point-in-time restore, so the copy is made by copying every item at
  * that moment, which is what a restore to a new table yields.
  */
+import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
 import {
   CreateTableCommand,
   DeleteItemCommand,
@@ -229,6 +231,27 @@ describe('restoring one jurisdiction to a point in time', () => {
     expect(again.writes).toBe(0);
     expect(again.auditEventId).toBeUndefined();
     expect(again.totals).toMatchObject({ copied: 0, replaced: 0, deleted: 0, auditRestored: 0, auditDiffering: 1 });
+    expect(canon(await scanAll(LIVE))).toEqual(canon(before));
+  });
+
+  it('the command line: a dry run prints the counts per kind; an email address as the operator is refused', async () => {
+    const run = (...args: string[]) =>
+      promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/restore-jurisdiction.ts', ...args], {
+        env: { ...process.env, AWS_ENDPOINT_URL_DYNAMODB: endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' },
+      }).then(
+        ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+        (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
+      );
+    const common = ['--source', COPY, '--target', LIVE, '--jurisdiction', 'ky', '--point-in-time', pointInTime.toISOString(), '--subject', 'local-operator'];
+    const before = await scanAll(LIVE);
+    const dry = await run(...common, '--operator', 'Jane Doe', '--dry-run');
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toContain(`Dry run: ky as of ${pointInTime.toISOString()}; nothing was written.`);
+    expect(dry.stdout).toMatch(/^total\s+0\s+0\s+0\s+\d+\s+\d+\s+0\s+1$/m);
+    expect(dry.stdout).toContain('1 audit events differ from the copy');
+    const email = await run(...common, '--operator', 'jane@agency.example');
+    expect(email.code).toBe(2);
+    expect(email.stderr).toContain('--operator is a name, not an email address');
     expect(canon(await scanAll(LIVE))).toEqual(canon(before));
   });
 

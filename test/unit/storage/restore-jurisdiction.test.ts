@@ -1,6 +1,7 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { keys, partitions } from '#shared/storage/keys.ts';
-import { canonicalItem, kindOfPartition, ownsPartition } from '../../../scripts/lib/restore-jurisdiction.ts';
+import { canonicalItem, kindOfPartition, ownsPartition, pointInTimeOf } from '../../../scripts/lib/restore-jurisdiction.ts';
 
 describe('restore of one jurisdiction: which partitions are its own', () => {
   it('owns the bare id and `<id>#...`, never a prefix sharer, another case, or a partnership item', () => {
@@ -31,5 +32,23 @@ describe('restore of one jurisdiction: comparing items', () => {
     expect(canonicalItem({ ...a, n: { S: '1' } })).not.toBe(canonicalItem(a));
     expect(canonicalItem({ ...a, list: { L: [{ S: 'b' }, { S: 'a' }] } })).not.toBe(canonicalItem({ ...a, list: { L: [{ S: 'a' }, { S: 'b' }] } }));
     expect(canonicalItem({ ...a, bytes: { B: new Uint8Array([1, 2]) } })).not.toBe(canonicalItem({ ...a, bytes: { B: new Uint8Array([2, 1]) } }));
+  });
+});
+
+describe('restore of one jurisdiction: the point in time of the restored copy', () => {
+  const describing = (RestoreSummary?: { RestoreDateTime?: Date; RestoreInProgress?: boolean }) =>
+    ({ send: async () => ({ Table: { TableName: 'copy', RestoreSummary } }) }) as unknown as DynamoDBClient;
+  const T = new Date('2026-11-30T14:05:00.000Z');
+
+  it("is the one DynamoDB recorded on the restored table; a given time must agree with it", async () => {
+    expect(await pointInTimeOf(describing({ RestoreDateTime: T, RestoreInProgress: false }), 'copy')).toEqual(T);
+    expect(await pointInTimeOf(describing({ RestoreDateTime: T, RestoreInProgress: false }), 'copy', new Date(T))).toEqual(T);
+    await expect(pointInTimeOf(describing({ RestoreDateTime: T, RestoreInProgress: false }), 'copy', new Date('2026-11-30T14:06:00Z'))).rejects.toThrow(/restored to 2026-11-30T14:05:00.000Z, not 2026-11-30T14:06:00.000Z/);
+  });
+
+  it('must be given for a table without a restore summary, and waits for a restore in progress', async () => {
+    await expect(pointInTimeOf(describing(), 'copy')).rejects.toThrow(/no restore summary: give the point in time/);
+    expect(await pointInTimeOf(describing(), 'copy', T)).toEqual(T);
+    await expect(pointInTimeOf(describing({ RestoreDateTime: T, RestoreInProgress: true }), 'copy')).rejects.toThrow(/still being restored/);
   });
 });
