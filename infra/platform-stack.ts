@@ -296,6 +296,9 @@ export class PlatformStack extends Stack {
     new CfnOutput(this, 'UserPoolId', { value: identity.userPool.userPoolId });
     new CfnOutput(this, 'LoginUrl', { value: identity.domain.baseUrl() });
     new CfnOutput(this, 'TableName', { value: data.table.tableName });
+    // What a restore needs (docs/operations.md, "Backups and restore"): the key a restored table must be encrypted with, and the vault.
+    new CfnOutput(this, 'DataKeyArn', { value: data.key.keyArn });
+    new CfnOutput(this, 'BackupVaultName', { value: data.vault.backupVaultName });
     new CfnOutput(this, 'ExportsBucketName', { value: buckets.exports.bucketName });
     new CfnOutput(this, 'WarehouseDatabase', { value: warehouse.databaseName });
     new CfnOutput(this, 'WarehouseWorkGroup', { value: warehouse.workGroup.ref });

@@ -70,6 +70,14 @@ describe('backups: locked vaults, and a copy in a second region outside dev', ()
       expect(dev.vaultLock.ChangeableForDays).toBeUndefined();
     });
 
+    it('the stack outputs what a restore needs: the data key and the vault (docs/operations.md)', () => {
+      const data = child(dev.stack, 'Data', Data);
+      const outputs = (dev.template.toJSON() as { Outputs: Record<string, { Value: unknown }> }).Outputs;
+      expect(refOf(outputs.DataKeyArn?.Value)).toBe(logicalIdOf(data.key));
+      expect(refOf(outputs.BackupVaultName?.Value)).toBe(logicalIdOf(data.vault));
+      expect(refOf(outputs.TableName?.Value)).toBe(logicalIdOf(data.table));
+    });
+
     it("every rule writes into the locked vault and agrees with the lock's retentions", () => {
       expect(dev.rules.length).toBeGreaterThan(0);
       for (const rule of dev.rules) expect(refOf(rule.TargetBackupVault)).toBe(logicalIdOf(child(dev.stack, 'Data', Data).vault));
