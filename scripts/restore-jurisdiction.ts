@@ -57,7 +57,8 @@ async function callerSubject(): Promise<string> {
   }
 }
 
-const client = new DynamoDBClient({});
+// More patience than the SDK's default 3 attempts: a restore reads and writes a whole jurisdiction in a burst.
+const client = new DynamoDBClient({ maxAttempts: 10 });
 try {
   const pointInTime = await pointInTimeOf(client, source, given);
   const report = await restoreJurisdiction({
@@ -71,6 +72,7 @@ try {
     log: (line) => console.error(line),
   });
   console.log(describe(report));
+  if (report.remaining) process.exitCode = 1;
 } catch (e) {
   console.error(e instanceof Error ? e.message : String(e));
   process.exitCode = 1;
@@ -92,5 +94,8 @@ function describe(report: RestoreReport): string {
       ? `${report.jurisdictionId} already matches ${report.pointInTime}; nothing was written.`
       : `Restored ${report.jurisdictionId} to ${report.pointInTime}: ${report.writes} items written or deleted (audit event ${report.auditEventId}).`;
   const differing = report.totals.auditDiffering ? `\n${report.totals.auditDiffering} audit events differ from the copy and were left as they are: run the audit verifier.` : '';
-  return `${head}\n${lines.join('\n')}${differing}`;
+  const remaining = report.remaining
+    ? `\n${report.remaining} items changed while the restore ran (someone is still working in ${report.jurisdictionId}): stop them, then run the restore again.`
+    : '';
+  return `${head}\n${lines.join('\n')}${differing}${remaining}`;
 }

@@ -104,6 +104,11 @@ export interface RestoreReport {
   writes: number;
   /** The restore's own audit event, when this run changed something. */
   auditEventId?: string;
+  /**
+   * Changes a comparison made after the writes still finds (a run that wrote something checks its work): 0 unless
+   * someone wrote to the jurisdiction while the restore ran.
+   */
+  remaining?: number;
 }
 
 export interface Operator {
@@ -347,5 +352,8 @@ export async function restoreJurisdiction(options: RestoreOptions): Promise<Rest
     }
   }
   report.writes = changes;
+  const after = await plan(options);
+  report.remaining = after.puts.length + after.deletes.length + after.auditPuts.length;
+  log(report.remaining === 0 ? 'checked: the live table now matches the copy' : `checked: ${report.remaining} items changed while the restore ran`);
   return report;
 }

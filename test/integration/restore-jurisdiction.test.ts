@@ -209,6 +209,8 @@ describe('restoring one jurisdiction to a point in time', () => {
   });
 
   it('the restore wrote its own audit events: who, to when, how much (one per run that changed something)', async () => {
+    expect(firstRun.writes).toBeGreaterThan(0);
+    expect(firstRun.remaining).toBe(0);
     const events = (await itemsOf(LIVE, 'ky')).filter((i) => isAudit('ky', i) && i.action?.S === 'jurisdiction.restored');
     // The interrupted run wrote one before its first change, the run that finished it another.
     expect(events).toHaveLength(2);
@@ -253,6 +255,27 @@ describe('restoring one jurisdiction to a point in time', () => {
     expect(email.code).toBe(2);
     expect(email.stderr).toContain('--operator is a name, not an email address');
     expect(canon(await scanAll(LIVE))).toEqual(canon(before));
+  });
+
+  it('a write made while the restore runs is reported as remaining, and the next run undoes it', async () => {
+    const marker = (n: number): RawItem => ({ pk: S(keys.owned('ky', partitions.mail)), sk: S(keys.mailMarker(`late-${n}`).sk) });
+    await put(LIVE, marker(1));
+    const racing = newClient();
+    racing.middlewareStack.add(
+      (next, context) => async (args) => {
+        const out = await next(args);
+        if (context.commandName === 'BatchWriteItemCommand') await put(LIVE, marker(2)); // someone still at work
+        return out;
+      },
+      { step: 'initialize' },
+    );
+    const raced = await restoreJurisdiction({ client: racing, sourceTable: COPY, targetTable: LIVE, jurisdictionId: 'ky', pointInTime, operator: OPERATOR });
+    racing.destroy();
+    expect(raced.totals.deleted).toBe(1);
+    expect(raced.remaining).toBe(1);
+    const next = await restoreJurisdiction({ client, sourceTable: COPY, targetTable: LIVE, jurisdictionId: 'ky', pointInTime, operator: OPERATOR });
+    expect(next).toMatchObject({ writes: 1, remaining: 0 });
+    expect((await itemsOf(LIVE, 'ky')).filter((i) => i.pk!.S === keys.owned('ky', partitions.mail))).toEqual([]);
   });
 
   it('refuses the live table as its own source, and an id that is not a jurisdiction id', async () => {
