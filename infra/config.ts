@@ -67,12 +67,31 @@ const configSchema = z
     warehouseCountyAllowed: z.preprocess((v) => (v === 'true' ? true : v === 'false' ? false : v), z.boolean({ error: 'warehouseCountyAllowed is true or false' })),
     /** Reserved concurrency per function: bounds blast radius and cost of a runaway caller. */
     functionConcurrency: z.coerce.number().int().min(1).max(1000),
+    /**
+     * Where every backup is copied outside dev (infra/backup-copy-stack.ts; docs/operations.md): a second U.S. region of
+     * the commercial partition. Copies cannot leave the partition of us-east-1, and the platform serves U.S. agencies
+     * only, so a region outside the U.S. would raise a data-residency question this setting must not answer alone.
+     */
+    backupCopyRegion: z
+      .string()
+      .regex(/^us-(?:east|west)-\d$/, 'backupCopyRegion is a U.S. commercial region, such as us-west-2')
+      .optional(),
   })
   .superRefine((c, ctx) => {
     if (c.stage !== 'dev') {
       if (!c.domainName) ctx.addIssue({ code: 'custom', path: ['domainName'], message: `domainName is required for stage ${c.stage}` });
       if (!c.certificateArn) ctx.addIssue({ code: 'custom', path: ['certificateArn'], message: `certificateArn is required for stage ${c.stage}` });
       if (c.inboundDomain.endsWith('.invalid')) ctx.addIssue({ code: 'custom', path: ['inboundDomain'], message: `inboundDomain must be a real domain for stage ${c.stage}` });
+    }
+    if (c.stage !== 'dev' && !c.backupCopyRegion) {
+      ctx.addIssue({ code: 'custom', path: ['backupCopyRegion'], message: `backupCopyRegion is required for stage ${c.stage}` });
+    }
+    // Dev keeps no copy: its data is synthetic, and a copy in a locked vault would outlive a torn-down dev stack.
+    if (c.stage === 'dev' && c.backupCopyRegion) {
+      ctx.addIssue({ code: 'custom', path: ['backupCopyRegion'], message: 'backupCopyRegion is not used in dev (dev keeps no copy of its backups)' });
+    }
+    if (c.backupCopyRegion === c.region) {
+      ctx.addIssue({ code: 'custom', path: ['backupCopyRegion'], message: `backupCopyRegion must differ from the stack's region (${c.region})` });
     }
     if (Boolean(c.domainName) !== Boolean(c.certificateArn)) {
       ctx.addIssue({ code: 'custom', path: ['certificateArn'], message: 'domainName and certificateArn go together' });
@@ -99,12 +118,12 @@ const DEV_DEFAULTS = {
   reportCadences: ['monthly', 'quarterly'],
 } as const;
 
-const PROD_LIKE_DEFAULTS = { region: 'us-east-1', logRetentionDays: 365 * 6, pointInTimeRecoveryDays: 35, functionConcurrency: 50, warehouseBytesScannedCutoff: GIB, warehouseK: 5, warehouseCountyAllowed: false, reportCadences: ['monthly', 'quarterly'] } as const;
+const PROD_LIKE_DEFAULTS = { region: 'us-east-1', backupCopyRegion: 'us-west-2', logRetentionDays: 365 * 6, pointInTimeRecoveryDays: 35, functionConcurrency: 50, warehouseBytesScannedCutoff: GIB, warehouseK: 5, warehouseCountyAllowed: false, reportCadences: ['monthly', 'quarterly'] } as const;
 
 export function loadConfig(context: (key: string) => unknown): PlatformConfig {
   const stage = (context('stage') ?? 'dev') as string;
   const defaults = stage === 'dev' ? DEV_DEFAULTS : PROD_LIKE_DEFAULTS;
-  const keys = ['stage', 'region', 'account', 'domainName', 'certificateArn', 'senderAddress', 'inboundDomain', 'alarmEmail', 'loginDomainPrefix', 'logRetentionDays', 'pointInTimeRecoveryDays', 'functionConcurrency', 'warehouseBytesScannedCutoff', 'warehouseK', 'warehouseCountyAllowed', 'reportCadences', 'reportProtection'] as const;
+  const keys = ['stage', 'region', 'account', 'domainName', 'certificateArn', 'senderAddress', 'inboundDomain', 'alarmEmail', 'loginDomainPrefix', 'logRetentionDays', 'pointInTimeRecoveryDays', 'functionConcurrency', 'warehouseBytesScannedCutoff', 'warehouseK', 'warehouseCountyAllowed', 'reportCadences', 'reportProtection', 'backupCopyRegion'] as const;
   const raw: Record<string, unknown> = { ...defaults, stage, loginDomainPrefix: `npcs-platform-${stage}` };
   for (const key of keys) {
     const value = context(key);

@@ -31,6 +31,8 @@ import type { PlatformConfig } from './config.ts';
 
 export interface PlatformStackProps extends StackProps {
   readonly config: PlatformConfig;
+  /** The second region's backup vault (infra/backup-copy-stack.ts), outside dev. */
+  readonly backupCopy?: { readonly region: string; readonly vaultName: string };
 }
 
 /**
@@ -44,7 +46,12 @@ export class PlatformStack extends Stack {
     const retain = config.stage !== 'dev';
     const logRetention = nearestRetention(config.logRetentionDays);
 
-    const data = new Data(this, 'Data', { retain, pointInTimeRecoveryDays: config.pointInTimeRecoveryDays });
+    const data = new Data(this, 'Data', {
+      retain,
+      pointInTimeRecoveryDays: config.pointInTimeRecoveryDays,
+      vaultLock: config.stage === 'dev' ? 'governance' : 'compliance',
+      copyTo: props.backupCopy,
+    });
     const buckets = new Buckets(this, 'Buckets', { key: data.key, retain });
 
     const alarmTopic = new sns.Topic(this, 'Alarms', { masterKey: data.key, enforceSSL: true, displayName: 'NPCS platform alarms' });
@@ -305,6 +312,9 @@ export class PlatformStack extends Stack {
     new CfnOutput(this, 'UserPoolId', { value: identity.userPool.userPoolId });
     new CfnOutput(this, 'LoginUrl', { value: identity.domain.baseUrl() });
     new CfnOutput(this, 'TableName', { value: data.table.tableName });
+    // What a restore needs (docs/operations.md, "Backups and restore"): the key a restored table must be encrypted with, and the vault.
+    new CfnOutput(this, 'DataKeyArn', { value: data.key.keyArn });
+    new CfnOutput(this, 'BackupVaultName', { value: data.vault.backupVaultName });
     new CfnOutput(this, 'ExportsBucketName', { value: buckets.exports.bucketName });
     new CfnOutput(this, 'WarehouseDatabase', { value: warehouse.databaseName });
     new CfnOutput(this, 'WarehouseWorkGroup', { value: warehouse.workGroup.ref });

@@ -1,17 +1,21 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { GSI1 } from '#shared/storage/keys.ts';
+import { BACKUP_RULES, vaultLock, type VaultLockMode } from './backup-lock.ts';
 
 export interface DataProps {
   /** Outside dev the table and key are kept when the stack is deleted, and the table has deletion protection. */
   readonly retain: boolean;
   /** Days point-in-time restores reach back (1-35; infra/config.ts). */
   readonly pointInTimeRecoveryDays: number;
+  /** The backup vault's lock: governance in dev, compliance elsewhere (infra/constructs/backup-lock.ts). */
+  readonly vaultLock: VaultLockMode;
+  /** The vault in the second region every backup is copied to (outside dev: infra/backup-copy-stack.ts). */
+  readonly copyTo?: { readonly region: string; readonly vaultName: string };
 }
 
 /**
@@ -21,6 +25,8 @@ export interface DataProps {
 export class Data extends Construct {
   readonly key: kms.Key;
   readonly table: dynamodb.TableV2;
+  /** Where the table's backups are kept in the stack's region. */
+  readonly vault: backup.BackupVault;
   /** Global secondary indexes of the table, for least-privilege grants. */
   readonly indexNames = [GSI1.name] as const;
 
@@ -77,27 +83,35 @@ export class Data extends Construct {
       ],
     });
 
-    // Daily backups kept 35 days and monthly kept a year, on top of point-in-time recovery.
-    const vault = new backup.BackupVault(this, 'Vault', { encryptionKey: this.key, removalPolicy });
-    const plan = new backup.BackupPlan(this, 'Backups', { backupVault: vault });
-    plan.addRule(
-      new backup.BackupPlanRule({
-        ruleName: 'Daily',
-        scheduleExpression: events.Schedule.cron({ hour: '5', minute: '0' }),
-        deleteAfter: Duration.days(35),
-      }),
-    );
-    plan.addRule(
-      new backup.BackupPlanRule({
-        ruleName: 'Monthly',
-        scheduleExpression: events.Schedule.cron({ day: '1', hour: '5', minute: '0' }),
-        deleteAfter: Duration.days(365),
-      }),
-    );
+    // Daily backups kept 35 days and monthly kept a year, on top of point-in-time recovery; outside dev each is
+    // also copied to the second region. The vault is locked, so no one can delete a recovery point early.
+    this.vault = new backup.BackupVault(this, 'Vault', {
+      encryptionKey: this.key,
+      removalPolicy,
+      lockConfiguration: vaultLock(BACKUP_RULES.map((r) => r.keepDays), props.vaultLock),
+    });
+    const plan = new backup.BackupPlan(this, 'Backups', { backupVault: this.vault });
+    const copyVault = props.copyTo
+      ? backup.BackupVault.fromBackupVaultArn(
+          this,
+          'CopyVault',
+          Stack.of(this).formatArn({ region: props.copyTo.region, service: 'backup', resource: 'backup-vault', resourceName: props.copyTo.vaultName, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+        )
+      : undefined;
+    for (const rule of BACKUP_RULES) {
+      plan.addRule(
+        new backup.BackupPlanRule({
+          ruleName: rule.ruleName,
+          scheduleExpression: rule.schedule,
+          deleteAfter: Duration.days(rule.keepDays),
+          copyActions: copyVault ? [{ destinationBackupVault: copyVault, deleteAfter: Duration.days(rule.copyKeepDays) }] : undefined,
+        }),
+      );
+    }
     plan.addSelection('Table', { resources: [backup.BackupResource.fromDynamoDbTable(this.table)] });
     Validations.of(plan).acknowledge({
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]',
-      reason: 'AWS Backup needs its service-managed policy AWSBackupServiceRolePolicyForBackup to read the table for backups.',
+      reason: 'AWS Backup needs its service-managed policy AWSBackupServiceRolePolicyForBackup to back the table up (and, outside dev, to copy each backup to the second region\'s vault).',
     });
   }
 }

@@ -43,6 +43,11 @@ export const AUDIT_ACTIONS = [
   'notice.withdrawn',
   /** The jurisdiction answered a partner's notice (acknowledged, action in progress, completed, not applicable). */
   'notice.answered',
+  /**
+   * An operator restored the jurisdiction's items to a point in time (scripts/restore-jurisdiction.ts,
+   * docs/operations.md): `restoredTo` and `restoreCounts` say to when and how much changed.
+   */
+  'jurisdiction.restored',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -70,6 +75,10 @@ export const auditEventSchema = z.lazy(() => z.object({
   toStatus: z.optional(z.string()),
   /** For `review.reply_*`: why a reply was refused or ignored, as a code (never the reply's text or address). */
   reasonCode: z.optional(z.string().check(z.regex(/^[a-z][a-z_]{1,39}$/))),
+  /** For `jurisdiction.restored`: the point in time the items were restored to (ISO 8601 UTC). */
+  restoredTo: z.optional(z.string()),
+  /** For `jurisdiction.restored`: items put back, replaced by their earlier version, and deleted (never audit events). */
+  restoreCounts: z.optional(z.object({ copied: z.number().check(z.int()), replaced: z.number().check(z.int()), deleted: z.number().check(z.int()) })),
 }));
 export type AuditEvent = z.infer<typeof auditEventSchema>;
 

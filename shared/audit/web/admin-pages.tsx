@@ -26,6 +26,7 @@ const ACTION_LABELS: Record<AuditAction, string> = {
   'notice.updated': 'Published an updated safety notice',
   'notice.withdrawn': 'Withdrew a published safety notice',
   'notice.answered': "Answered a partner's safety notice",
+  'jurisdiction.restored': "Restored the jurisdiction's data",
 };
 
 const roleLabel = (role: string) => ROLE_LABELS[role as Role] ?? role.replace(/_/g, ' ');
@@ -77,6 +78,7 @@ export function AuditPage({ events, allJurisdictions, jurisdictionId, linkRecord
                 {ACTION_LABELS[e.action]}
                 {e.fromStatus && e.toStatus ? ` (${e.fromStatus} to ${e.toStatus})` : ''}
                 {e.reasonCode ? ` (${e.reasonCode.replace(/_/g, ' ')})` : ''}
+                {e.restoredTo ? ` to ${auditTime(e.restoredTo)}` : ''}
               </td>
               <td data-label="Record" class="npcs-record-id">
                 {e.recordId ? (
