@@ -86,7 +86,9 @@ export class PlatformStack extends Stack {
     const registryExport = fn('registry-export', 'Writes a snapshot of the jurisdictions registry to the exports bucket', {
       timeout: Duration.minutes(1),
     })
-      .bindTable(data.table, data.indexNames, 'read')
+      // The registry only: profiles and their gsi1 listing.
+      .grantProfileRead(data.table)
+      .grantIndexQueries(data.table, data.indexNames, [keys.registryPartition])
       .bindBucket('EXPORTS_BUCKET', buckets.exports, 'write');
 
     const registryExportWorkflow = new RegistryExportWorkflow(this, 'RegistryExportWorkflow', { key: data.key, alarmTopic, logRetention, registryExport });
@@ -188,7 +190,10 @@ export class PlatformStack extends Stack {
       // Checked here too, so a bad setting fails the synth rather than the first report run.
       environment: { STAGE: config.stage, REPORT_PROTECTION: checkedReportProtection(config.reportProtection) },
     })
-      .bindTable(data.table, data.indexNames, 'read')
+      // Read-only beside its digests' markers and the period switches, and only the items it aggregates.
+      .grantItemReads(data.table, leadingKeyPatterns.reportReads)
+      .grantProfileRead(data.table)
+      .grantIndexQueries(data.table, data.indexNames, [keys.registryPartition, keys.publishedNoticesIndex])
       .grantReportWrites(data.table)
       .bindBucket('EXPORTS_BUCKET', buckets.exports, 'write')
       .bindMail(mail);
@@ -201,7 +206,9 @@ export class PlatformStack extends Stack {
       memorySize: 1536,
       environment: { STAGE: config.stage, WAREHOUSE_K: String(config.warehouseK), WAREHOUSE_COUNTY_ALLOWED: String(config.warehouseCountyAllowed) },
     })
-      .bindTable(data.table, data.indexNames, 'read')
+      .grantItemReads(data.table, leadingKeyPatterns.warehouseReads)
+      .grantProfileRead(data.table)
+      .grantIndexQueries(data.table, data.indexNames, [keys.registryPartition])
       .grantWarehouseWrites(data.table)
       .bindBucket('EXPORTS_BUCKET', buckets.exports, 'write', WAREHOUSE_WRITE_PATTERNS)
       .grantObjectDeletes(buckets.exports, WAREHOUSE_DELETE_PREFIXES);

@@ -216,6 +216,21 @@ export const leadingKeyPatterns = {
   noticeDistributionReads: [keys.owned('*', partitions.published)],
   noticeDistributionMarkers: [keys.owned('*', partitions.mail)],
   noticeDistributionLinks: [keys.owned('*', partitions.noticeLinks)],
+  /**
+   * What the reports workflow reads beside the registry (shared/reports/): every jurisdiction's records list (the
+   * aggregation reads the listing items only), its survey partition (closed waves' frozen results), its people (whom
+   * the digest goes to), its published notices, and partnership items. Never a record's own partition, a response,
+   * a staff list or an audit event.
+   */
+  reportReads: [
+    keys.owned('*', partitions.records),
+    keys.owned('*', partitions.survey),
+    keys.owned('*', partitions.people),
+    keys.owned('*', partitions.published),
+    `${PARTNERSHIP_PREFIX}*`,
+  ],
+  /** What the warehouse workflow reads beside the registry (shared/warehouse/extract.ts): the records lists and its releases. */
+  warehouseReads: [keys.owned('*', partitions.records), keys.warehouseReleasesPartition],
   /** What the warehouse workflow writes (shared/warehouse/run.ts): its release switch and release entries. */
   warehouseWrites: [keys.warehouseReleasesPartition],
   /** The partnership's survey targets and the audit events of their changes (platform admins set them). */
