@@ -1,8 +1,8 @@
 /**
  * The load bench's bookkeeping (bench/load.ts): what the clients sent and saw acknowledged, reconciled with what the
- * table holds afterwards. Every acknowledged write must be there exactly once, and nothing else may be, except the
- * writes of requests that never got an answer (in flight when the clock stopped, or timed out): those may or may not
- * have landed.
+ * table holds afterwards. Every acknowledged write must be there exactly once. A write sent without a 2xx/3xx back
+ * (in flight when the clock stopped, timed out, or answered with an error) may or may not have landed: counted apart,
+ * never as lost or duplicated. Anything more is a duplicate.
  */
 
 /** One record the load created and saw acknowledged (201). */
@@ -10,8 +10,8 @@ export interface AcknowledgedRecord {
   reviewId: string;
   /** The version of the last acknowledged write (create 1, then one per save and the submit). */
   ackedVersion: number;
-  /** A write of this record was sent and not answered (yet, or ever). */
-  unanswered: boolean;
+  /** A write of this record was sent without an acknowledgement (no answer yet or ever, or an error). */
+  unacknowledged: boolean;
   /** The submission id of the submit sent, if one was. */
   submissionId?: string;
   submitAcked: boolean;
@@ -22,11 +22,9 @@ export interface ClientLedger {
   records: ReadonlyMap<string, AcknowledgedRecord>;
   /** Review ids of every create sent (one per create: the load's records are told apart by it). */
   createsSent: ReadonlySet<string>;
-  /** Review ids of the creates that got no answer. */
-  createsUnanswered: ReadonlySet<string>;
-  /** Submission ids of survey answers acknowledged (303), and of those sent without an answer. */
+  /** Submission ids of every survey answer sent, and of those acknowledged (303). */
+  surveySent: ReadonlySet<string>;
   surveyAcked: ReadonlySet<string>;
-  surveyUnanswered: ReadonlySet<string>;
 }
 
 /** The load's items as read back from the table. */
@@ -46,8 +44,10 @@ export interface Tally {
   stored: number;
   /** Acknowledged and not in the table. */
   lost: number;
-  /** In the table twice, or without an acknowledgement and without a request that could have written it. */
+  /** In the table twice, or with no request sent that could have written it. */
   extra: number;
+  /** In the table from a request sent without an acknowledgement (the error, if any, is counted as one). */
+  unacknowledged: number;
 }
 
 export interface Reconciliation {
@@ -58,7 +58,7 @@ export interface Reconciliation {
   survey: Tally;
 }
 
-const tally = (): Tally => ({ acked: 0, stored: 0, lost: 0, extra: 0 });
+const tally = (): Tally => ({ acked: 0, stored: 0, lost: 0, extra: 0, unacknowledged: 0 });
 
 export function reconcile(client: ClientLedger, table: TableState): Reconciliation {
   const out: Reconciliation = { records: tally(), versions: tally(), submissions: tally(), audit: tally(), survey: tally() };
@@ -68,6 +68,7 @@ export function reconcile(client: ClientLedger, table: TableState): Reconciliati
   out.records.acked = client.records.size;
   out.records.stored = table.records.length;
   for (const recordId of client.records.keys()) if (!stored.has(recordId)) out.records.lost++;
+  const createdUnacknowledged = new Set<string>();
   const byReviewId = new Map<string, TableState['records'][number][]>();
   for (const r of table.records) byReviewId.set(r.reviewId, [...(byReviewId.get(r.reviewId) ?? []), r]);
   for (const [reviewId, items] of byReviewId) {
@@ -76,19 +77,25 @@ export function reconcile(client: ClientLedger, table: TableState): Reconciliati
       continue;
     }
     out.records.extra += items.length - 1; // one create, several records
-    // There though its create was answered with a failure: only an unanswered create may have landed unacknowledged.
-    if (items.length === 1 && !client.records.has(items[0]!.recordId) && !client.createsUnanswered.has(reviewId)) out.records.extra++;
+    if (items.length === 1 && !client.records.has(items[0]!.recordId)) {
+      out.records.unacknowledged++;
+      createdUnacknowledged.add(items[0]!.recordId);
+    }
   }
 
   for (const r of table.records) {
     const ledger = client.records.get(r.recordId);
-    // Versions count the writes: each acknowledged one is in it; one more only if a write went unanswered.
+    // Versions count the writes: each acknowledged one is in it; one more only if a write went unacknowledged. A
+    // duplicated or phantom record is counted above, its writes with it.
     const ackedVersion = ledger?.ackedVersion ?? 0;
-    const mayHaveLanded = !ledger || ledger.unanswered ? 1 : 0;
-    out.versions.acked += ackedVersion;
-    out.versions.stored += r.version;
-    out.versions.lost += Math.max(0, ackedVersion - r.version);
-    out.versions.extra += Math.max(0, r.version - ackedVersion - mayHaveLanded);
+    const mayHaveLanded = ledger?.unacknowledged || createdUnacknowledged.has(r.recordId) ? 1 : 0;
+    if (ledger || createdUnacknowledged.has(r.recordId)) {
+      out.versions.acked += ackedVersion;
+      out.versions.stored += r.version;
+      out.versions.lost += Math.max(0, ackedVersion - r.version);
+      out.versions.unacknowledged += Math.min(mayHaveLanded, Math.max(0, r.version - ackedVersion));
+      out.versions.extra += Math.max(0, r.version - ackedVersion - mayHaveLanded);
+    }
 
     // One audit event per write, in the write's own transaction.
     const events = table.auditEvents.get(r.recordId) ?? 0;
@@ -104,8 +111,10 @@ export function reconcile(client: ClientLedger, table: TableState): Reconciliati
       out.submissions.acked++;
       if (r.status !== 'submitted' || r.submissionId !== ledger.submissionId || !receipts.includes(ledger.submissionId!)) out.submissions.lost++;
       out.submissions.extra += Math.max(0, receipts.length - 1);
+    } else if (ledger?.submissionId && receipts.length === 1 && receipts[0] === ledger.submissionId && ledger.unacknowledged) {
+      out.submissions.unacknowledged++;
     } else {
-      out.submissions.extra += Math.max(0, receipts.length - mayHaveLanded);
+      out.submissions.extra += receipts.length;
     }
   }
 
@@ -114,6 +123,10 @@ export function reconcile(client: ClientLedger, table: TableState): Reconciliati
   out.survey.acked = client.surveyAcked.size;
   out.survey.stored = table.surveyResponses.length;
   for (const id of client.surveyAcked) if (!answers.has(id)) out.survey.lost++;
-  for (const id of answers) if (!client.surveyAcked.has(id) && !client.surveyUnanswered.has(id)) out.survey.extra++;
+  for (const id of answers) {
+    if (client.surveyAcked.has(id)) continue;
+    if (client.surveySent.has(id)) out.survey.unacknowledged++;
+    else out.survey.extra++;
+  }
   return out;
 }

@@ -118,15 +118,11 @@ class Recorder {
   readonly latencies = new Map<Route, number[]>();
   readonly statuses = new Map<Route, Map<number, number>>();
   readonly failures: string[] = [];
-  /** The request each connection sent last and has no answer to yet (key: `s<n>` a submitter, `r<n>` a respondent's round). */
-  readonly inFlight = new Map<string, { route: Route; recordId?: string; reviewId?: string; submissionId?: string }>();
-  /** Requests whose answer never came before the connection moved on (a timeout): their writes may or may not be there. */
-  readonly neverAnswered: { route: Route; recordId?: string; reviewId?: string; submissionId?: string }[] = [];
-
-  sent(connection: string, request: { route: Route; recordId?: string; reviewId?: string; submissionId?: string }): number {
-    const previous = this.inFlight.get(connection);
-    if (previous) this.neverAnswered.push(previous);
-    this.inFlight.set(connection, request);
+  /** The route of the request each connection (`s<n>` a submitter, `r<n>` a respondent's round) awaits an answer to. */
+  readonly inFlight = new Map<string, Route>();
+  /** Notes a request about to be written; returns its start time. */
+  sent(connection: string, route: Route): number {
+    this.inFlight.set(connection, route);
     return performance.now();
   }
 
@@ -215,6 +211,7 @@ export async function benchLoad(): Promise<BenchRow[]> {
     const records = new Map<string, AcknowledgedRecord>();
     /** Review ids of the creates sent (unique per create): a record no create sent would be a phantom. */
     const createsSent = new Set<string>();
+    const surveySent = new Set<string>();
     const surveyAcked = new Set<string>();
     const sections = sectionAnswers();
     let creates = 0;
@@ -243,17 +240,17 @@ export async function benchLoad(): Promise<BenchRow[]> {
       if (!ok) c.broken = true;
       return { c, ok };
     };
-    /** A write of the round's record about to be sent: unanswered on its record until its answer comes. */
+    /** A write of the round's record about to be sent: unacknowledged on its record until a 2xx says otherwise. */
     const writing = (c: SubmitterContext, route: Route) => {
-      records.get(c.recordId!)!.unanswered = true;
-      c.sentAt = recorder.sent(connectionOf(c), { route, recordId: c.recordId, reviewId: c.reviewId, submissionId: c.submissionId });
+      records.get(c.recordId!)!.unacknowledged = true;
+      c.sentAt = recorder.sent(connectionOf(c), route);
     };
     /** An acknowledged write of the round's record: its version as the platform answered it. */
     const acknowledged = (c: SubmitterContext, body: string) => {
       c.version = (JSON.parse(body) as { version: number }).version;
       const ledger = records.get(c.recordId!)!;
       ledger.ackedVersion = c.version;
-      ledger.unanswered = false;
+      ledger.unacknowledged = false;
     };
     const answersUpTo = (c: SubmitterContext, n: number): Answers => Object.assign({}, ...sections.slice(0, n), { review_id: c.reviewId });
 
@@ -263,7 +260,7 @@ export async function benchLoad(): Promise<BenchRow[]> {
           const c = context as SubmitterContext;
           c.reviewId = `LOAD-${run}-${c.session.connection}-${++creates}`;
           createsSent.add(c.reviewId);
-          c.sentAt = recorder.sent(connectionOf(c), { route: 'create', reviewId: c.reviewId });
+          c.sentAt = recorder.sent(connectionOf(c), 'create');
           return json(req, c, 'POST', recordsPath(c), { formId: FORM_ID, answers: { review_id: c.reviewId } });
         },
         onResponse: (status, body, context) => {
@@ -272,7 +269,7 @@ export async function benchLoad(): Promise<BenchRow[]> {
           const record = JSON.parse(body) as { recordId: string; version: number };
           c.recordId = record.recordId;
           c.version = record.version;
-          records.set(record.recordId, { reviewId: c.reviewId!, ackedVersion: record.version, unanswered: false, submitAcked: false });
+          records.set(record.recordId, { reviewId: c.reviewId!, ackedVersion: record.version, unacknowledged: false, submitAcked: false });
         },
       },
       ...sections.map(
@@ -293,7 +290,7 @@ export async function benchLoad(): Promise<BenchRow[]> {
         setupRequest: (req, context) => {
           const c = context as SubmitterContext;
           if (c.broken || !c.recordId) return NEW_ROUND;
-          c.sentAt = recorder.sent(connectionOf(c), { route: 'page', recordId: c.recordId });
+          c.sentAt = recorder.sent(connectionOf(c), 'page');
           return request(req, 'GET', `/records/${c.recordId}/review`, { cookie: c.session.cookie, accept: 'text/html' });
         },
         onResponse: (status, body, context) => {
@@ -324,7 +321,7 @@ export async function benchLoad(): Promise<BenchRow[]> {
         setupRequest: (req, context) => {
           const c = context as RespondentContext;
           c.round = ++respondentRounds;
-          c.sentAt = recorder.sent(`r${c.round}`, { route: 'surveyStart' });
+          c.sentAt = recorder.sent(`r${c.round}`, 'surveyStart');
           return request(req, 'POST', `${surveyPath}/start`, form, new URLSearchParams({ _csrf: surveyCsrf, token: wave.linkToken }).toString());
         },
         onResponse: (status, body, context) => {
@@ -338,7 +335,8 @@ export async function benchLoad(): Promise<BenchRow[]> {
         setupRequest: (req, context) => {
           const c = context as RespondentContext;
           if (!c.submissionId) return NEW_ROUND;
-          c.sentAt = recorder.sent(`r${c.round}`, { route: 'surveyAnswer', submissionId: c.submissionId });
+          surveySent.add(c.submissionId);
+          c.sentAt = recorder.sent(`r${c.round}`, 'surveyAnswer');
           const fields = new URLSearchParams({ _csrf: surveyCsrf, submissionId: c.submissionId, token: wave.linkToken }).toString();
           return request(req, 'POST', `${surveyPath}/answers`, form, `${fields}&${surveyBodies[c.round! % surveyBodies.length]!}`);
         },
@@ -364,7 +362,6 @@ export async function benchLoad(): Promise<BenchRow[]> {
 
     // Requests in flight when the clock stopped may still write: give them time, then read the table back.
     await new Promise((r) => setTimeout(r, SETTLE_MS));
-    const maybe = [...recorder.inFlight.values(), ...recorder.neverAnswered];
 
     // The load's records (by review id), the audit events of their writes, their receipts, the wave's responses.
     const loadRecords: TableState['records'][number][] = [];
@@ -393,9 +390,8 @@ export async function benchLoad(): Promise<BenchRow[]> {
       {
         records,
         createsSent,
-        createsUnanswered: new Set(maybe.filter((m) => m.route === 'create').map((m) => m.reviewId!)),
+        surveySent,
         surveyAcked,
-        surveyUnanswered: new Set(maybe.filter((m) => m.route === 'surveyAnswer').map((m) => m.submissionId!)),
       },
       { records: loadRecords, auditEvents, receipts, surveyResponses: responses.map((r) => String(r.sk).slice('RESPONSE#'.length)) },
     );
@@ -429,9 +425,10 @@ export async function benchLoad(): Promise<BenchRow[]> {
       rows.push(row(`${what}: ${expected}`, c.acked, 'writes'));
       rows.push(row(`${what}: in the table`, c.stored, 'writes'));
       rows.push(row(`${what}: lost (acknowledged, not in the table)`, c.lost, 'writes', 0));
-      rows.push(row(`${what}: duplicated, or in the table unacknowledged`, c.extra, 'writes', 0));
+      rows.push(row(`${what}: duplicated, or written by no request sent`, c.extra, 'writes', 0));
+      rows.push(row(`${what}: in the table though unacknowledged (in flight at the stop, timed out, or an error answer)`, c.unacknowledged, 'writes'));
     }
-    rows.push(row('requests in flight when the clock stopped (their writes may or may not have landed)', maybe.length, 'requests'));
+    rows.push(row('requests unanswered when the clock stopped (in flight; their writes may have landed)', recorder.inFlight.size, 'requests'));
     if (recorder.failures.length) console.log(`  first failures:\n    ${recorder.failures.join('\n    ')}`);
     return rows;
   } finally {
