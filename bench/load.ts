@@ -15,7 +15,7 @@
  * cores: figures are what a developer box serves, not what AWS would.
  */
 import { randomUUID } from 'node:crypto';
-import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import autocannon from 'autocannon';
 import type { Actor } from '#shared/audit/model.ts';
 import { getForm, latestVersion } from '#shared/forms/registry.ts';
@@ -355,12 +355,22 @@ export async function benchLoad(): Promise<BenchRow[]> {
     const common = { url: cloud.url, duration: SECONDS, timeout: REQUEST_TIMEOUT_S, pipelining: 1 };
     const jurisdictions = [...new Set(sessions.map((s) => s.jurisdictionId))];
     console.log(`  ${USERS} sessions (${jurisdictions.join(', ')}), ${RESPONDENTS} survey respondents, ${SECONDS} s`);
+    // Where the write routes' time goes: a bare PutItem to DynamoDB Local twice a second while the load runs.
+    const probeMs: number[] = [];
+    let probes = 0;
+    const probe = setInterval(() => {
+      const sentAt = performance.now();
+      void cloud.storage
+        .send(new PutCommand({ TableName: cloud.tableName, Item: { pk: `BENCH#LOAD-PROBE#${run}`, sk: String(++probes) } }))
+        .then(() => probeMs.push(performance.now() - sentAt));
+    }, 500);
     const started = performance.now();
     const results = await Promise.all([
       ...sessions.map((session) => autocannon({ ...common, connections: 1, initialContext: { session }, requests: submitterRequests })),
       autocannon({ ...common, connections: RESPONDENTS, requests: respondentRequests }),
     ]);
     const elapsedS = (performance.now() - started) / 1000;
+    clearInterval(probe);
     const socketErrors = results.reduce((n, r) => n + r.errors, 0);
 
     // Requests in flight when the clock stopped may still write: give them time, then read the table back.
@@ -412,6 +422,9 @@ export async function benchLoad(): Promise<BenchRow[]> {
       rows.push(row(`${ROUTES[route]}: p99`, round(percentile(sorted, 99)), 'ms'));
       console.log(`  ${ROUTES[route]}: ${sorted.length} answered, p50 ${round(percentile(sorted, 50))} ms, p99 ${round(percentile(sorted, 99))} ms, statuses ${JSON.stringify(Object.fromEntries(recorder.statuses.get(route) ?? []))}`);
     }
+    const probeSorted = [...probeMs].sort((a, b) => a - b);
+    rows.push(row('a bare PutItem to DynamoDB Local during the load (twice a second, from this process): p50', round(percentile(probeSorted, 50)), 'ms'));
+    rows.push(row('a bare PutItem to DynamoDB Local during the load: p99', round(percentile(probeSorted, 99)), 'ms'));
     rows.push(row('throughput, all routes', round(totalResponses / elapsedS), 'requests/s'));
     rows.push(row('submissions acknowledged per minute', round(check.submissions.acked / (elapsedS / 60)), 'submits/min'));
     rows.push(row('survey answers acknowledged per minute', round(check.survey.acked / (elapsedS / 60)), 'answers/min'));
