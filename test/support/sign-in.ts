@@ -32,7 +32,6 @@ export class Browser {
   }
 }
 
-
 /** Signs a demo user (seed/users.json id) in through the local OpenID provider; the browser then holds the session. */
 export async function signIn(userId: string, appUrl: string): Promise<Browser> {
   const browser = new Browser();
