@@ -1,5 +1,5 @@
 // `npm run bench`: bundle sizes, module init time against a reference bundle, local cloud start-up and restart,
-// Lighthouse's mobile figures of the main pages, the forms engine's figures (bench/forms.ts), the survey results engine's (bench/survey.ts), the records store's (bench/records.ts), the review workflow's (bench/review.ts), the reports' small-cell protection (bench/report-protection.ts) and the warehouse feed's (bench/warehouse.ts). Speed is judged as ratios within one run (the machine is a shared,
+// Lighthouse's mobile figures of the main pages, the forms engine's figures (bench/forms.ts), the survey results engine's (bench/survey.ts), the records store's (bench/records.ts), the review workflow's (bench/review.ts), the reports' small-cell protection (bench/report-protection.ts), the warehouse feed's (bench/warehouse.ts) and a load test of the local platform (bench/load.ts). Speed is judged as ratios within one run (the machine is a shared,
 // noisy 2-core box); absolute timings are printed for information only. Writes bench-results.json at the root.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -8,6 +8,7 @@ import { isStopping, makeTempDir, removeTempDir } from './cleanup.ts';
 import { measureInit, median, type InitSample, type InitTarget } from './init-time.ts';
 import { benchForms } from './forms.ts';
 import { benchLighthouse } from './lighthouse.ts';
+import { benchLoad, LOAD } from './load.ts';
 import { benchPages } from './pages.ts';
 import { benchRecords } from './records.ts';
 import { benchReportAggregation } from './report-aggregation.ts';
@@ -44,7 +45,7 @@ function round(value: number, digits: number): number {
   return Math.round(value * f) / f;
 }
 
-/** `BENCH_ONLY=startup,lighthouse` runs only those parts (keys: bundle, init, startup, forms, survey, records, report-aggregation, report-protection, review, survey-invitations, warehouse, notices, credentials, pages, lighthouse). */
+/** `BENCH_ONLY=startup,lighthouse` runs only those parts (keys: bundle, init, startup, forms, survey, records, report-aggregation, report-protection, review, survey-invitations, warehouse, notices, credentials, pages, lighthouse, load). */
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((k) => k.trim())) : undefined;
 
 async function section(key: string, title: string, body: () => Promise<void>): Promise<void> {
@@ -196,6 +197,10 @@ async function main(): Promise<void> {
 
   await section('lighthouse', 'Lighthouse, mobile (pages of a local cloud)', async () => {
     rows.push(...(await benchLighthouse()));
+  });
+
+  await section('load', `load: ${LOAD.users} signed-in users and ${LOAD.respondents} survey respondents for ${LOAD.seconds} s (local cloud)`, async () => {
+    rows.push(...(await benchLoad()));
   });
 
   if (isStopping()) return; // interrupted: the signal handler exits once the children are gone

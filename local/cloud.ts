@@ -137,9 +137,10 @@ async function startOnce(options: LocalCloudOptions): Promise<LocalCloud> {
   try {
     const ports: StandInPorts = {
       dynamodb: options.ports?.dynamodb ?? (await freePort()),
-      s3: options.ports?.s3 ?? (await freePort()),
-      smtp: options.ports?.smtp ?? (await freePort()),
-      mailWeb: options.ports?.mailWeb ?? (await freePort()),
+      // 0: the stand-in binds a port the OS picks and reports it (its endpoint), which no other process can take first.
+      s3: options.ports?.s3 ?? 0,
+      smtp: options.ports?.smtp ?? 0,
+      mailWeb: options.ports?.mailWeb ?? 0,
       stepFunctions: options.ports?.stepFunctions ?? (await freePort()),
       oidc: options.ports?.oidc ?? (await freePort()),
       inboundSmtp: options.ports?.inboundSmtp ?? (await freePort()),
