@@ -7,6 +7,8 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import type { HttpFunctionId } from '#shared/http/routes.ts';
+import { CHAIN_PREFIX } from '#shared/audit/archive/chain.ts';
+import { AUDIT_ITEM_KINDS } from '#shared/audit/archive/stream.ts';
 import { SMALL_CELL_THRESHOLD } from '#shared/policy.ts';
 import { RELEASE_FILE_PATTERNS } from '#shared/reports/model.ts';
 import { parseReportProtection } from '#shared/reports/settings.ts';
@@ -43,7 +45,7 @@ export class PlatformStack extends Stack {
     const logRetention = nearestRetention(config.logRetentionDays);
 
     const data = new Data(this, 'Data', { retain, pointInTimeRecoveryDays: config.pointInTimeRecoveryDays });
-    const buckets = new Buckets(this, 'Buckets', { key: data.key, retain });
+    const buckets = new Buckets(this, 'Buckets', { key: data.key, retain, auditRetentionDays: config.auditRetentionDays });
 
     const alarmTopic = new sns.Topic(this, 'Alarms', { masterKey: data.key, enforceSSL: true, displayName: 'NPCS platform alarms' });
     // Notifications that cannot be delivered to the mailbox are kept, not dropped.
@@ -143,6 +145,17 @@ export class PlatformStack extends Stack {
         // Every put of a notice's current copy is a new version (shared/notices/published.ts never edits it in place).
         { eventName: lambda.FilterRule.or('INSERT', 'MODIFY'), dynamodb: { NewImage: { kind: { S: lambda.FilterRule.isEqual('published_notice') } } } },
       );
+
+    // The audit archive (docs/audit.md): every new audit item, jurisdictions' and the partnership's, is appended to its
+    // chain of hash-linked batches in the Object Lock bucket. It reads and writes only the chains' heads in the table,
+    // and reads and puts only chain objects (no delete; the bucket's default retention locks each one).
+    fn('audit-archive', "Copies each new audit event to its jurisdiction's hash chain in the Object Lock archive bucket", { invocation: 'async', timeout: Duration.seconds(60) })
+      .grantAuditChainHeads(data.table)
+      .bindBucket('AUDIT_ARCHIVE_BUCKET', buckets.auditArchive, 'write', [AUDIT_CHAIN_OBJECTS])
+      .triggerOnStream(data.table, {
+        eventName: lambda.FilterRule.isEqual('INSERT'),
+        dynamodb: { NewImage: { kind: { S: lambda.FilterRule.or(AUDIT_ITEM_KINDS.jurisdiction, AUDIT_ITEM_KINDS.partnership) } } },
+      });
 
     // Replies to review emails (docs/review.md, "Replies"): SES stores each in the inbound bucket and invokes the
     // reply function, which decides through the same hand-off as the pages and answers the sender.
@@ -290,6 +303,8 @@ export class PlatformStack extends Stack {
     new CfnOutput(this, 'LoginUrl', { value: identity.domain.baseUrl() });
     new CfnOutput(this, 'TableName', { value: data.table.tableName });
     new CfnOutput(this, 'ExportsBucketName', { value: buckets.exports.bucketName });
+    // npm run audit:verify -- --bucket <AuditArchiveBucketName> --table <TableName>
+    new CfnOutput(this, 'AuditArchiveBucketName', { value: buckets.auditArchive.bucketName });
     new CfnOutput(this, 'WarehouseDatabase', { value: warehouse.databaseName });
     new CfnOutput(this, 'WarehouseWorkGroup', { value: warehouse.workGroup.ref });
     new CfnOutput(this, 'WarehouseAnalystRoleArn', { value: warehouse.analystRole.roleArn });
@@ -320,5 +335,7 @@ function checkedReportProtection(json: string | undefined): string {
   parseReportProtection(value);
   return value;
 }
+
+const AUDIT_CHAIN_OBJECTS = `${CHAIN_PREFIX}*`;
 
 const pascal = (id: string) => id.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase());

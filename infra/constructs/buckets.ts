@@ -7,6 +7,8 @@ import { INBOUND_MAIL_KEPT_DAYS } from '#shared/policy.ts';
 export interface BucketsProps {
   readonly key: kms.IKey;
   readonly retain: boolean;
+  /** Days each audit archive batch stays under Object Lock (compliance mode): infra/config.ts `auditRetentionDays`. */
+  readonly auditRetentionDays: number;
 }
 
 const NO_REPLICATION =
@@ -23,6 +25,8 @@ export class Buckets extends Construct {
   readonly exports: s3.Bucket;
   readonly inboundMail: s3.Bucket;
   readonly staticAssets: s3.Bucket;
+  /** The audit trail's hash-chained copy (docs/audit.md): Object Lock in compliance mode, written by audit-archive only. */
+  readonly auditArchive: s3.Bucket;
 
   constructor(scope: Construct, id: string, props: BucketsProps) {
     super(scope, id);
@@ -83,6 +87,20 @@ export class Buckets extends Construct {
       lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(30) }],
     });
 
+    this.auditArchive = new s3.Bucket(this, 'AuditArchive', {
+      ...withLogs('audit-archive'),
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: props.key,
+      bucketKeyEnabled: true,
+      // Every object version is locked for the retention period from its write: not deletable or overwritable by
+      // anyone, the root user included, and the mode and period of a written version cannot be relaxed.
+      objectLockEnabled: true,
+      objectLockDefaultRetention: s3.ObjectLockRetention.compliance(Duration.days(props.auditRetentionDays)),
+      // Locked objects cannot be deleted, so neither can the bucket, in any stage: it is kept when the stack goes.
+      removalPolicy: RemovalPolicy.RETAIN,
+      autoDeleteObjects: false,
+    });
+
     for (const bucket of [this.accessLogs, this.staticAssets]) {
       for (const pack of ['HIPAA.Security', 'NIST.800.53.R5']) {
         Validations.of(bucket).acknowledge({
@@ -94,7 +112,7 @@ export class Buckets extends Construct {
         });
       }
     }
-    for (const bucket of [this.accessLogs, this.exports, this.inboundMail, this.staticAssets]) {
+    for (const bucket of [this.accessLogs, this.exports, this.inboundMail, this.staticAssets, this.auditArchive]) {
       for (const pack of ['HIPAA.Security', 'NIST.800.53.R5']) {
         Validations.of(bucket).acknowledge({ id: `${pack}-S3BucketReplicationEnabled`, reason: NO_REPLICATION });
       }

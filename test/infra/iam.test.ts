@@ -136,7 +136,7 @@ describe('IAM least privilege', () => {
         (s) => s.Effect === 'Deny' && allows({ ...s, Effect: 'Allow' }, 'dynamodb:UpdateItem') && allows({ ...s, Effect: 'Allow' }, 'dynamodb:DeleteItem'),
       );
     const writers = functions.filter((f) => allowStatementsOfRole(template, roleOf(f)).some((s) => allows(s, 'dynamodb:PutItem') || allows(s, 'dynamodb:UpdateItem')));
-    expect(writers.map((f) => f.id).sort()).toEqual(['auth', 'audit', 'jurisdictions', 'not-found', 'notice-tasks', 'records', 'report-tasks', 'review-reply', 'review-tasks', 'survey', 'survey-tasks', 'warehouse-tasks', 'web'].sort());
+    expect(writers.map((f) => f.id).sort()).toEqual(['auth', 'audit', 'audit-archive', 'jurisdictions', 'not-found', 'notice-tasks', 'records', 'report-tasks', 'review-reply', 'review-tasks', 'survey', 'survey-tasks', 'warehouse-tasks', 'web'].sort());
     for (const f of writers) {
       const d = denies(f);
       expect(d, f.id).toHaveLength(1);
