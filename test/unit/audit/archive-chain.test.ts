@@ -197,7 +197,7 @@ describe('audit chain: the verifier names every tampering', () => {
     b.events[1]!.item.action = { S: 'record.read' };
     write(storage, b);
     const altered = verify(storage, table).findings.find((f) => f.kind === 'altered');
-    expect(altered).toMatchObject({ batch: batchKey(J, 2), event: `${J}#AUDIT ${auditItem(J, 5).sk.S}` });
+    expect(altered).toMatchObject({ batch: batchKey(J, 2), event: `${J}#AUDIT ${auditItem(J, 5).sk!.S}` });
   });
 
   it('events in the table with no chain at all are all missing from it', () => {
