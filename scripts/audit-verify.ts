@@ -2,6 +2,7 @@
  * Verifies the audit archive's hash chains against the table (docs/audit.md):
  *   npm run audit:verify                                   the running local platform (npm start; LOCAL_PORT_BASE)
  *   npm run audit:verify -- --bucket <name> --table <name>  a deployed stack, with the caller's AWS credentials
+ *   npm run audit:verify -- --chain ky-dcbs --chain PARTNERSHIP   only these chains
  * Prints one line per chain and one per finding; exits 0 when every chain is clean, 1 otherwise.
  */
 import { parseArgs } from 'node:util';
@@ -9,7 +10,7 @@ import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import { formatReports, verifyArchive, type ArchiveSources } from '#shared/audit/archive/sources.ts';
 
-const { values } = parseArgs({ options: { bucket: { type: 'string' }, table: { type: 'string' }, region: { type: 'string' } } });
+const { values } = parseArgs({ options: { bucket: { type: 'string' }, table: { type: 'string' }, region: { type: 'string' }, chain: { type: 'string', multiple: true } } });
 
 async function sources(): Promise<ArchiveSources> {
   if (values.bucket || values.table) {
@@ -27,6 +28,6 @@ async function sources(): Promise<ArchiveSources> {
   return { s3, dynamodb, bucket, table };
 }
 
-const reports = await verifyArchive(await sources());
+const reports = await verifyArchive(await sources(), values.chain);
 for (const line of formatReports(reports)) console.log(line);
 process.exitCode = reports.some((r) => r.findings.length > 0) ? 1 : 0;

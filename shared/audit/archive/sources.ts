@@ -19,10 +19,13 @@ export interface ArchiveSources {
   table: string;
 }
 
-/** Every chain: the registry's jurisdictions, the partnership, and any other chain the bucket holds. */
-export async function verifyArchive(sources: ArchiveSources): Promise<ChainReport[]> {
+/**
+ * Every chain (the registry's jurisdictions, the partnership, and any other chain the bucket holds), or only the
+ * chains named.
+ */
+export async function verifyArchive(sources: ArchiveSources, only?: readonly string[]): Promise<ChainReport[]> {
   const registry = new JurisdictionStore(sources.table, DynamoDBDocumentClient.from(sources.dynamodb, { marshallOptions: STORAGE_MARSHALL_OPTIONS, unmarshallOptions: STORAGE_UNMARSHALL_OPTIONS }));
-  const chains = new Set<string>([...(await registry.list()).map((j) => j.id), PARTNERSHIP_CHAIN, ...(await chainsInBucket(sources))]);
+  const chains = new Set<string>(only ?? [...(await registry.list()).map((j) => j.id), PARTNERSHIP_CHAIN, ...(await chainsInBucket(sources))]);
   const reports: ChainReport[] = [];
   for (const chain of [...chains].sort()) {
     const [objects, items, head] = await Promise.all([chainObjects(sources, chain), auditItems(sources, partitionOfChain(chain)), chainHead(sources, chain)]);
