@@ -17,11 +17,12 @@ async function sources(): Promise<ArchiveSources> {
     if (!values.bucket || !values.table) throw new Error('--bucket and --table go together (the stack outputs AuditArchiveBucketName and TableName)');
     return { s3: new S3Client({ region: values.region }), dynamodb: new DynamoDBClient({ region: values.region }), bucket: values.bucket, table: values.table };
   }
-  // The ports `npm start` uses (LOCAL_PORT_BASE, or the defaults), as README's table says.
+  // The ports `npm start` uses (LOCAL_PORT_BASE, or the defaults), as README's table says, unless the SDK's endpoint
+  // variables name others (a test cloud on free ports).
   const base = Number(process.env.LOCAL_PORT_BASE || 0);
   const local = { region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } };
-  const s3 = new S3Client({ ...local, endpoint: `http://127.0.0.1:${base ? base + 1 : 4569}`, forcePathStyle: true });
-  const dynamodb = new DynamoDBClient({ ...local, endpoint: `http://127.0.0.1:${base || 8000}` });
+  const s3 = new S3Client({ ...local, endpoint: process.env.AWS_ENDPOINT_URL_S3 || `http://127.0.0.1:${base ? base + 1 : 4569}`, forcePathStyle: true });
+  const dynamodb = new DynamoDBClient({ ...local, endpoint: process.env.AWS_ENDPOINT_URL_DYNAMODB || `http://127.0.0.1:${base || 8000}` });
   const bucket = (await s3.send(new ListBucketsCommand({}))).Buckets?.map((b) => b.Name ?? '').find((name) => name.includes('auditarchive'));
   const [table, ...others] = (await dynamodb.send(new ListTablesCommand({}))).TableNames ?? [];
   if (!bucket || !table || others.length) throw new Error('No audit archive bucket or no single table locally: is the platform running (npm start)?');
