@@ -14,9 +14,12 @@ export interface BucketsProps {
 const NO_REPLICATION =
   'Single-region deployment: versioning, point-in-time recovery of the table and AWS Backup cover recovery; cross-region replication of de-identified exports is not required by the partnership.';
 
+const ARCHIVE_NOT_REPLICATED =
+  'Single-region deployment: this bucket is itself the second, Object Lock copy of the audit events the table holds (with point-in-time recovery and AWS Backup); it is not replicated to another region.';
+
 /**
  * The platform's buckets. All: versioned, TLS only, public access blocked, server access logs to the log bucket.
- * Data buckets (exports, inbound mail) use the customer-managed key; the log and static-asset buckets use
+ * Data buckets (exports, inbound mail, the audit archive) use the customer-managed key; the log and static-asset buckets use
  * S3-managed keys because S3 access logging and CloudFront logging cannot write with a customer key, and the static
  * assets are public CSS, JavaScript and fonts.
  */
@@ -114,7 +117,7 @@ export class Buckets extends Construct {
     }
     for (const bucket of [this.accessLogs, this.exports, this.inboundMail, this.staticAssets, this.auditArchive]) {
       for (const pack of ['HIPAA.Security', 'NIST.800.53.R5']) {
-        Validations.of(bucket).acknowledge({ id: `${pack}-S3BucketReplicationEnabled`, reason: NO_REPLICATION });
+        Validations.of(bucket).acknowledge({ id: `${pack}-S3BucketReplicationEnabled`, reason: bucket === this.auditArchive ? ARCHIVE_NOT_REPLICATED : NO_REPLICATION });
       }
     }
   }
