@@ -7,7 +7,7 @@
  * - a batch object is never overwritten (the put is conditional on there being no object), and a batch written
  *   before a crash kept the head from moving is found on the retry, checked (its link and hash) and adopted.
  */
-import { batchKey, GENESIS_HASH, hashOfBatch, parseBatch, sealBatch, serializeBatch, streamOrder, type AuditBatch, type ChainedEvent } from './chain.ts';
+import { batchKey, GENESIS_HASH, hashOfBatch, parseBatch, sealBatch, serializeBatch, type AuditBatch, type ChainedEvent } from './chain.ts';
 
 export interface ChainHead {
   seq: number;
@@ -43,7 +43,7 @@ const headOf = (batch: AuditBatch): ChainHead => {
 
 /** Whether the head has chained this event already (same stream, at or before its last record). */
 function chainedAlready(head: ChainHead | undefined, event: ChainedEvent): boolean {
-  return head !== undefined && head.stream === event.stream && streamOrder(event, { ...event, sequenceNumber: head.sequenceNumber }) <= 0;
+  return head !== undefined && head.stream === event.stream && BigInt(event.sequenceNumber) <= BigInt(head.sequenceNumber);
 }
 
 export interface AppendResult {

@@ -6,7 +6,6 @@
  * queue; never skipped. Records before it that belong to other chains are chained now and skipped on the retry.
  */
 import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
-import { keys } from '#shared/storage/keys.ts';
 import { appendToChain, type AppendResult, type ChainStorage } from './archive.ts';
 import { chainOfPartition, PARTNERSHIP_CHAIN, type ChainedEvent, type StoredItem } from './chain.ts';
 
@@ -26,7 +25,6 @@ export function chainedEventOf(record: DynamoDBRecord): { chain: string; event: 
   const kind = item.kind?.S;
   const expected = chain === PARTNERSHIP_CHAIN ? AUDIT_ITEM_KINDS.partnership : AUDIT_ITEM_KINDS.jurisdiction;
   if (kind !== expected) return { problem: `an item of kind ${kind ?? 'none'} in an audit partition` };
-  if (chain === PARTNERSHIP_CHAIN && pk !== keys.partnershipAuditPartition) return { problem: 'an item outside the audit partitions' };
   return { chain, event: { stream, sequenceNumber, item } };
 }
 
