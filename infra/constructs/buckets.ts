@@ -1,4 +1,5 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
@@ -103,6 +104,28 @@ export class Buckets extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
       autoDeleteObjects: false,
     });
+    // Object Lock keeps each version, but a put could still stack a new version on a key, and a delete could hide one
+    // behind a delete marker: for everyone, a put must be conditional on the key being free (If-None-Match, so no
+    // multipart uploads either) and nothing is deleted. Changing this takes a bucket policy change, which CloudTrail logs.
+    this.auditArchive.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'BatchesAreWrittenOnce',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:PutObject'],
+        resources: [this.auditArchive.arnForObjects('*')],
+        conditions: { Null: { 's3:if-none-match': 'true' } },
+      }),
+    );
+    this.auditArchive.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'BatchesAreNeverDeleted',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
+        resources: [this.auditArchive.arnForObjects('*')],
+      }),
+    );
 
     for (const bucket of [this.accessLogs, this.staticAssets]) {
       for (const pack of ['HIPAA.Security', 'NIST.800.53.R5']) {

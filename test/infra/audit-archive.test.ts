@@ -40,6 +40,19 @@ describe('the audit archive (docs/audit.md)', () => {
     expect(autoDelete).toHaveLength(0);
   });
 
+  it('its bucket policy: for everyone, a put only if the key is free, and no delete of any object or version', () => {
+    const policy = Object.values(resources(template, 'AWS::S3::BucketPolicy')).find((p) => JSON.stringify(p.Properties?.Bucket) === JSON.stringify({ Ref: archiveId }));
+    const statements = asArray(policy?.Properties?.PolicyDocument?.Statement) as Props[];
+    const objects = [{ 'Fn::Join': ['', [{ 'Fn::GetAtt': [archiveId, 'Arn'] }, '/*']] }];
+    expect(statements).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Sid: 'BatchesAreWrittenOnce', Effect: 'Deny', Principal: { AWS: '*' }, Action: 's3:PutObject', Condition: { Null: { 's3:if-none-match': 'true' } } }),
+        expect.objectContaining({ Sid: 'BatchesAreNeverDeleted', Effect: 'Deny', Principal: { AWS: '*' }, Action: ['s3:DeleteObject', 's3:DeleteObjectVersion'] }),
+      ]),
+    );
+    for (const sid of ['BatchesAreWrittenOnce', 'BatchesAreNeverDeleted']) expect(asArray(statements.find((st) => st.Sid === sid)?.Resource)).toEqual(objects);
+  });
+
   it(
     'the retention is a setting, checked at synth',
     () => {
