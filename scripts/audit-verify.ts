@@ -3,7 +3,8 @@
  *   npm run audit:verify                                   the running local platform (npm start; LOCAL_PORT_BASE)
  *   npm run audit:verify -- --bucket <name> --table <name>  a deployed stack, with the caller's AWS credentials
  *   npm run audit:verify -- --chain ky-dcbs --chain PARTNERSHIP   only these chains
- * Prints one line per chain and one per finding; exits 0 when every chain is clean, 1 otherwise.
+ * Prints one line per chain and one per finding; exits 0 when every chain is clean, 1 on any finding, 2 when the
+ * archive or the table could not be read.
  */
 import { parseArgs } from 'node:util';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
@@ -29,6 +30,12 @@ async function sources(): Promise<ArchiveSources> {
   return { s3, dynamodb, bucket, table };
 }
 
-const reports = await verifyArchive(await sources(), values.chain);
-for (const line of formatReports(reports)) console.log(line);
-process.exitCode = reports.some((r) => r.findings.length > 0) ? 1 : 0;
+try {
+  const reports = await verifyArchive(await sources(), values.chain);
+  for (const line of formatReports(reports)) console.log(line);
+  process.exitCode = reports.some((r) => r.findings.length > 0) ? 1 : 0;
+} catch (e) {
+  // Not a verdict on the archive: nothing could be read (no platform running, no credentials, a wrong name).
+  console.error(`could not verify the audit archive: ${(e as Error).message}`);
+  process.exitCode = 2;
+}
