@@ -65,6 +65,16 @@ const configSchema = z
     warehouseK: z.coerce.number({ error: 'warehouseK must be a whole number' }).int('warehouseK is a whole number').min(WAREHOUSE_K_RANGE.min, `warehouseK is at least ${WAREHOUSE_K_RANGE.min}`).max(WAREHOUSE_K_RANGE.max, `warehouseK is at most ${WAREHOUSE_K_RANGE.max}`),
     /** Whether a county agency's county ships (sub-state geography: only where the partnership's agreements allow it). */
     warehouseCountyAllowed: z.preprocess((v) => (v === 'true' ? true : v === 'false' ? false : v), z.boolean({ error: 'warehouseCountyAllowed is true or false' })),
+    /**
+     * How long each batch of the audit archive is kept under S3 Object Lock in compliance mode (docs/audit.md): no one,
+     * the root user included, can delete or overwrite it before then, and the period cannot be shortened. 6 years by
+     * default (HIPAA's retention of documentation); S3 allows up to 100 years.
+     */
+    auditRetentionDays: z.coerce
+      .number({ error: 'auditRetentionDays must be a whole number of days' })
+      .int('auditRetentionDays is a whole number of days')
+      .min(1, 'auditRetentionDays is at least 1')
+      .max(36_500, 'auditRetentionDays is at most 36500 (100 years, the S3 Object Lock limit)'),
     /** Reserved concurrency per function: bounds blast radius and cost of a runaway caller. */
     functionConcurrency: z.coerce.number().int().min(1).max(1000),
     /**
@@ -101,6 +111,8 @@ const configSchema = z
 export type PlatformConfig = z.infer<typeof configSchema>;
 
 const GIB = 1024 ** 3;
+/** Six years (2192 days, leap days included): the audit archive's default Object Lock retention. */
+const AUDIT_RETENTION_DAYS = 2192;
 
 /** Defaults that make `cdk synth` work offline for a dev stage; every other stage must say more. */
 const DEV_DEFAULTS = {
@@ -111,6 +123,7 @@ const DEV_DEFAULTS = {
   alarmEmail: 'alarms@dev.npcs.invalid',
   logRetentionDays: 30,
   pointInTimeRecoveryDays: 35,
+  auditRetentionDays: AUDIT_RETENTION_DAYS,
   functionConcurrency: 10,
   warehouseBytesScannedCutoff: GIB,
   warehouseK: 5,
@@ -118,12 +131,12 @@ const DEV_DEFAULTS = {
   reportCadences: ['monthly', 'quarterly'],
 } as const;
 
-const PROD_LIKE_DEFAULTS = { region: 'us-east-1', backupCopyRegion: 'us-west-2', logRetentionDays: 365 * 6, pointInTimeRecoveryDays: 35, functionConcurrency: 50, warehouseBytesScannedCutoff: GIB, warehouseK: 5, warehouseCountyAllowed: false, reportCadences: ['monthly', 'quarterly'] } as const;
+const PROD_LIKE_DEFAULTS = { region: 'us-east-1', backupCopyRegion: 'us-west-2', logRetentionDays: 365 * 6, pointInTimeRecoveryDays: 35, auditRetentionDays: AUDIT_RETENTION_DAYS, functionConcurrency: 50, warehouseBytesScannedCutoff: GIB, warehouseK: 5, warehouseCountyAllowed: false, reportCadences: ['monthly', 'quarterly'] } as const;
 
 export function loadConfig(context: (key: string) => unknown): PlatformConfig {
   const stage = (context('stage') ?? 'dev') as string;
   const defaults = stage === 'dev' ? DEV_DEFAULTS : PROD_LIKE_DEFAULTS;
-  const keys = ['stage', 'region', 'account', 'domainName', 'certificateArn', 'senderAddress', 'inboundDomain', 'alarmEmail', 'loginDomainPrefix', 'logRetentionDays', 'pointInTimeRecoveryDays', 'functionConcurrency', 'warehouseBytesScannedCutoff', 'warehouseK', 'warehouseCountyAllowed', 'reportCadences', 'reportProtection', 'backupCopyRegion'] as const;
+  const keys = ['stage', 'region', 'account', 'domainName', 'certificateArn', 'senderAddress', 'inboundDomain', 'alarmEmail', 'loginDomainPrefix', 'logRetentionDays', 'pointInTimeRecoveryDays', 'auditRetentionDays', 'functionConcurrency', 'warehouseBytesScannedCutoff', 'warehouseK', 'warehouseCountyAllowed', 'reportCadences', 'reportProtection', 'backupCopyRegion'] as const;
   const raw: Record<string, unknown> = { ...defaults, stage, loginDomainPrefix: `npcs-platform-${stage}` };
   for (const key of keys) {
     const value = context(key);

@@ -7,6 +7,8 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import type { HttpFunctionId } from '#shared/http/routes.ts';
+import { CHAIN_PREFIX } from '#shared/audit/archive/chain.ts';
+import { AUDIT_ITEM_KINDS } from '#shared/audit/archive/stream.ts';
 import { SMALL_CELL_THRESHOLD } from '#shared/policy.ts';
 import { keys, leadingKeyPatterns } from '#shared/storage/keys.ts';
 import { RELEASE_FILE_PATTERNS } from '#shared/reports/model.ts';
@@ -52,7 +54,7 @@ export class PlatformStack extends Stack {
       vaultLock: config.stage === 'dev' ? 'governance' : 'compliance',
       copyTo: props.backupCopy,
     });
-    const buckets = new Buckets(this, 'Buckets', { key: data.key, retain });
+    const buckets = new Buckets(this, 'Buckets', { key: data.key, retain, auditRetentionDays: config.auditRetentionDays });
 
     const alarmTopic = new sns.Topic(this, 'Alarms', { masterKey: data.key, enforceSSL: true, displayName: 'NPCS platform alarms' });
     // Notifications that cannot be delivered to the mailbox are kept, not dropped.
@@ -155,6 +157,17 @@ export class PlatformStack extends Stack {
         { eventName: lambda.FilterRule.or('INSERT', 'MODIFY'), dynamodb: { NewImage: { kind: { S: lambda.FilterRule.isEqual('published_notice') } } } },
       );
 
+    // The audit archive (docs/audit.md): every new audit item, jurisdictions' and the partnership's, is appended to its
+    // chain of hash-linked batches in the Object Lock bucket. It reads and writes only the chains' heads in the table,
+    // and reads and puts only chain objects (no delete; the bucket's default retention locks each one).
+    fn('audit-archive', "Copies each new audit event to its jurisdiction's hash chain in the Object Lock archive bucket", { invocation: 'async', timeout: Duration.seconds(60) })
+      .grantAuditChainHeads(data.table)
+      .bindBucket('AUDIT_ARCHIVE_BUCKET', buckets.auditArchive, 'write', [AUDIT_CHAIN_OBJECTS])
+      .triggerOnStream(data.table, {
+        eventName: lambda.FilterRule.isEqual('INSERT'),
+        dynamodb: { NewImage: { kind: { S: lambda.FilterRule.or(AUDIT_ITEM_KINDS.jurisdiction, AUDIT_ITEM_KINDS.partnership) } } },
+      });
+
     // Replies to review emails (docs/review.md, "Replies"): SES stores each in the inbound bucket and invokes the
     // reply function, which decides through the same hand-off as the pages and answers the sender.
     const reviewReply = fn('review-reply', 'Reads emailed replies to review emails: decides by reply, or refuses and says why', { invocation: 'async', timeout: Duration.seconds(60) })
@@ -248,7 +261,9 @@ export class PlatformStack extends Stack {
         .grantProfileRead(data.table)
         .grantIndexQueries(data.table, data.indexNames, leadingKeyPatterns.indexListings)
         .grantItemReads(data.table, leadingKeyPatterns.publishedNotices)
-        .grantItemWrites(data.table, leadingKeyPatterns.partnership)
+        // Partnership items: reads (releases, settings); writes only the survey targets and their audit events.
+        .grantItemReads(data.table, leadingKeyPatterns.partnership)
+        .grantItemWrites(data.table, leadingKeyPatterns.surveyTargets)
         .bindStateMachine('REVIEW_STATE_MACHINE_ARN', reviewWorkflow.stateMachine, 'resume')
         .bindStateMachine('SURVEY_STATE_MACHINE_ARN', surveyWorkflow.stateMachine, 'start')
         .bindStateMachine('REPORTS_STATE_MACHINE_ARN', reportsWorkflow.stateMachine, 'start')
@@ -323,6 +338,8 @@ export class PlatformStack extends Stack {
     new CfnOutput(this, 'DataKeyArn', { value: data.key.keyArn });
     new CfnOutput(this, 'BackupVaultName', { value: data.vault.backupVaultName });
     new CfnOutput(this, 'ExportsBucketName', { value: buckets.exports.bucketName });
+    // npm run audit:verify -- --bucket <AuditArchiveBucketName> --table <TableName>
+    new CfnOutput(this, 'AuditArchiveBucketName', { value: buckets.auditArchive.bucketName });
     new CfnOutput(this, 'WarehouseDatabase', { value: warehouse.databaseName });
     new CfnOutput(this, 'WarehouseWorkGroup', { value: warehouse.workGroup.ref });
     new CfnOutput(this, 'WarehouseAnalystRoleArn', { value: warehouse.analystRole.roleArn });
@@ -353,5 +370,7 @@ function checkedReportProtection(json: string | undefined): string {
   parseReportProtection(value);
   return value;
 }
+
+const AUDIT_CHAIN_OBJECTS = `${CHAIN_PREFIX}*`;
 
 const pascal = (id: string) => id.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase());

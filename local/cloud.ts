@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Writable } from 'node:stream';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -101,6 +102,8 @@ export interface LocalCloud {
   http: LocalHttpApi;
   stepFunctions: LocalStepFunctions;
   scheduler: LocalScheduler;
+  /** Stream batches given up after their retries (local/streams.ts), one JSON line each: the local dead-letter queues. */
+  streamDeadLettersFile: string;
   /** SES receiving: the template's receipt rules behind an SMTP server (local/standins/inbound-mail.ts). */
   inboundMail: LocalInboundMail;
   stop: () => Promise<void>;
@@ -235,7 +238,10 @@ async function startOnce(options: LocalCloudOptions): Promise<LocalCloud> {
     const sfnServer = await startStepFunctionsEndpoint(stepFunctions, ports.stepFunctions);
     stops.push(() => closeServer(sfnServer));
     // The template's stream triggers (a new submission starts its review), from the stream's end on.
-    const streamTriggers = new LocalStreamTriggers(assembly.streamTriggers, dynamo.client, dynamo.endpoint, lambdas, log);
+    // Given-up batches: kept with the data (npm start), or in a temp directory removed on stop (tests).
+    const deadLettersDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'npcs-stream-dead-letters-'));
+    if (!options.dataDir) stops.push(async () => rmSync(deadLettersDir, { recursive: true, force: true }));
+    const streamTriggers = new LocalStreamTriggers(assembly.streamTriggers, dynamo.client, dynamo.endpoint, lambdas, log, path.join(deadLettersDir, 'stream-dead-letters.jsonl'));
     await streamTriggers.start();
     stops.push(() => streamTriggers.stop());
     // The template's SES receipt rules: replies arrive by SMTP, are stored in the inbound bucket, invoke the function.
@@ -304,6 +310,7 @@ async function startOnce(options: LocalCloudOptions): Promise<LocalCloud> {
       http,
       stepFunctions,
       scheduler,
+      streamDeadLettersFile: streamTriggers.deadLettersFile,
       inboundMail,
       stop: stopAll,
     };

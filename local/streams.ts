@@ -6,6 +6,8 @@ import {
   GetShardIteratorCommand,
   type _Record as StreamRecord,
 } from '@aws-sdk/client-dynamodb-streams';
+import { appendFileSync, mkdirSync } from 'node:fs';
+import * as path from 'node:path';
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LOCAL_ACCOUNT, LOCAL_REGION, type LocalStreamTrigger } from './assembly.ts';
 import type { LambdaRuntime } from './lambda/runtime.ts';
@@ -15,7 +17,9 @@ import type { LambdaRuntime } from './lambda/runtime.ts';
  * invokes the function with the event Lambda sends (records that match the mapping's filters, in batches), retrying a
  * failed batch as the mapping says. Written by hand: no npm package runs a template's mappings against DynamoDB Local.
  * Differences from AWS, on purpose: polling starts at the stream's end when the local cloud starts (local executions
- * do not survive a restart either), and a batch given up after its retries is logged, not sent to a queue.
+ * do not survive a restart either), and a batch given up after its retries is parked in a JSON-lines file (one line
+ * per batch: the function, when, why, and the records as Lambda's on-failure destination would get them) instead of
+ * the function's dead-letter queue, and logged. `npm start` keeps the file in its data directory.
  */
 export class LocalStreamTriggers {
   private readonly streams: DynamoDBStreamsClient;
@@ -28,8 +32,11 @@ export class LocalStreamTriggers {
     endpoint: string,
     private readonly lambdas: LambdaRuntime,
     private readonly log: (line: string) => void,
+    /** Where given-up batches are parked (JSON lines), as the mapping's dead-letter queue would keep them. */
+    readonly deadLettersFile: string,
     private readonly pollMs = 100,
   ) {
+    mkdirSync(path.dirname(deadLettersFile), { recursive: true });
     this.streams = new DynamoDBStreamsClient({ endpoint, region: LOCAL_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   }
 
@@ -78,6 +85,13 @@ export class LocalStreamTriggers {
     }
   }
 
+  /** A batch given up: kept where a person (and a test) can read and replay it, never only logged. */
+  private park(trigger: LocalStreamTrigger, streamArn: string, records: StreamRecord[], attempts: number, reason: string): void {
+    const parked: ParkedStreamBatch = { functionId: trigger.functionId, parkedAt: new Date().toISOString(), attempts, reason, streamArn: localStreamArn(streamArn), records };
+    appendFileSync(this.deadLettersFile, `${JSON.stringify(parked)}\n`, { mode: 0o600 });
+    this.log(`stream batch of ${records.length} record(s) given up by ${trigger.functionId} after ${attempts} attempts: parked in ${this.deadLettersFile}`);
+  }
+
   /** One batch, retried as Lambda retries it: from the first failed record when the function reports item failures. */
   private async deliver(trigger: LocalStreamTrigger, streamArn: string, batch: StreamRecord[]): Promise<void> {
     let pending = batch;
@@ -91,12 +105,21 @@ export class LocalStreamTriggers {
         pending = pending.slice(from);
       }
       if (attempt >= trigger.maximumRetryAttempts) {
-        this.log(`stream batch of ${pending.length} record(s) given up by ${trigger.functionId} after ${attempt + 1} attempts`);
+        this.park(trigger, streamArn, pending, attempt + 1, outcome.ok ? 'the function reported the batch\'s records as failed' : 'the function failed');
         return;
       }
       await new Promise((r) => setTimeout(r, Math.min(100 * 2 ** attempt, 2000)));
     }
   }
+}
+
+export interface ParkedStreamBatch {
+  functionId: string;
+  parkedAt: string;
+  attempts: number;
+  reason: string;
+  streamArn: string;
+  records: StreamRecord[];
 }
 
 const localStreamArn = (arn: string) => arn.replace(/^arn:aws:dynamodb:[^:]*:[^:]*:/, `arn:aws:dynamodb:${LOCAL_REGION}:${LOCAL_ACCOUNT}:`);

@@ -1,4 +1,5 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
@@ -7,14 +8,19 @@ import { INBOUND_MAIL_KEPT_DAYS } from '#shared/policy.ts';
 export interface BucketsProps {
   readonly key: kms.IKey;
   readonly retain: boolean;
+  /** Days each audit archive batch stays under Object Lock (compliance mode): infra/config.ts `auditRetentionDays`. */
+  readonly auditRetentionDays: number;
 }
 
 const NO_REPLICATION =
   'Single-region deployment: versioning, point-in-time recovery of the table and AWS Backup cover recovery; cross-region replication of de-identified exports is not required by the partnership.';
 
+const ARCHIVE_NOT_REPLICATED =
+  'Single-region deployment: this bucket is itself the second, Object Lock copy of the audit events the table holds (with point-in-time recovery and AWS Backup); it is not replicated to another region.';
+
 /**
  * The platform's buckets. All: versioned, TLS only, public access blocked, server access logs to the log bucket.
- * Data buckets (exports, inbound mail) use the customer-managed key; the log and static-asset buckets use
+ * Data buckets (exports, inbound mail, the audit archive) use the customer-managed key; the log and static-asset buckets use
  * S3-managed keys because S3 access logging and CloudFront logging cannot write with a customer key, and the static
  * assets are public CSS, JavaScript and fonts.
  */
@@ -23,6 +29,8 @@ export class Buckets extends Construct {
   readonly exports: s3.Bucket;
   readonly inboundMail: s3.Bucket;
   readonly staticAssets: s3.Bucket;
+  /** The audit trail's hash-chained copy (docs/audit.md): Object Lock in compliance mode, written by audit-archive only. */
+  readonly auditArchive: s3.Bucket;
 
   constructor(scope: Construct, id: string, props: BucketsProps) {
     super(scope, id);
@@ -83,6 +91,42 @@ export class Buckets extends Construct {
       lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(30) }],
     });
 
+    this.auditArchive = new s3.Bucket(this, 'AuditArchive', {
+      ...withLogs('audit-archive'),
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: props.key,
+      bucketKeyEnabled: true,
+      // Every object version is locked for the retention period from its write: not deletable or overwritable by
+      // anyone, the root user included, and the mode and period of a written version cannot be relaxed.
+      objectLockEnabled: true,
+      objectLockDefaultRetention: s3.ObjectLockRetention.compliance(Duration.days(props.auditRetentionDays)),
+      // Locked objects cannot be deleted, so neither can the bucket, in any stage: it is kept when the stack goes.
+      removalPolicy: RemovalPolicy.RETAIN,
+      autoDeleteObjects: false,
+    });
+    // Object Lock keeps each version, but a put could still stack a new version on a key, and a delete could hide one
+    // behind a delete marker: for everyone, a put must be conditional on the key being free (If-None-Match, so no
+    // multipart uploads either) and nothing is deleted. Changing this takes a bucket policy change, which CloudTrail logs.
+    this.auditArchive.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'BatchesAreWrittenOnce',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:PutObject'],
+        resources: [this.auditArchive.arnForObjects('*')],
+        conditions: { Null: { 's3:if-none-match': 'true' } },
+      }),
+    );
+    this.auditArchive.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'BatchesAreNeverDeleted',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
+        resources: [this.auditArchive.arnForObjects('*')],
+      }),
+    );
+
     for (const bucket of [this.accessLogs, this.staticAssets]) {
       for (const pack of ['HIPAA.Security', 'NIST.800.53.R5']) {
         Validations.of(bucket).acknowledge({
@@ -94,9 +138,9 @@ export class Buckets extends Construct {
         });
       }
     }
-    for (const bucket of [this.accessLogs, this.exports, this.inboundMail, this.staticAssets]) {
+    for (const bucket of [this.accessLogs, this.exports, this.inboundMail, this.staticAssets, this.auditArchive]) {
       for (const pack of ['HIPAA.Security', 'NIST.800.53.R5']) {
-        Validations.of(bucket).acknowledge({ id: `${pack}-S3BucketReplicationEnabled`, reason: NO_REPLICATION });
+        Validations.of(bucket).acknowledge({ id: `${pack}-S3BucketReplicationEnabled`, reason: bucket === this.auditArchive ? ARCHIVE_NOT_REPLICATED : NO_REPLICATION });
       }
     }
   }

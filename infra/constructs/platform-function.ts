@@ -275,6 +275,14 @@ export class PlatformFunction extends Construct {
     return this.grantItemsByKey(table, ['dynamodb:PutItem'], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeyPatterns.warehouseWrites } }, 'write');
   }
 
+  /**
+   * The audit archive's table access (functions/audit-archive): GetItem and PutItem of the chains' heads only
+   * (`PARTNERSHIP#AUDIT_CHAIN`). It reads audit events from the stream, never from the table.
+   */
+  grantAuditChainHeads(table: dynamodb.ITableV2): this {
+    return this.grantItemsByKey(table, ['dynamodb:GetItem', 'dynamodb:PutItem'], { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': leadingKeyPatterns.auditChainHeads } }, 'write');
+  }
+
   /** PutItem of the people directories only (`<jurisdiction>#PEOPLE`): the auth function keeps them at sign-in. */
   grantPeopleWrite(table: dynamodb.ITableV2): this {
     return this.grantItemsByKey(table, ['dynamodb:PutItem'], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeyPatterns.people } }, 'write');
@@ -367,7 +375,7 @@ export class PlatformFunction extends Construct {
     for (const pattern of objects) {
       this.acknowledgeWildcard(
         `Resource::<${this.logicalIdOf(bucket)}.Arn>/${pattern}`,
-        pattern === '*' ? 'Objects of this one bucket; object keys are chosen at run time.' : `Objects under ${pattern} of this one bucket; the run and file names are chosen at run time.`,
+        pattern === '*' ? 'Objects of this one bucket; object keys are chosen at run time.' : `Objects under ${pattern} of this one bucket; the names below it are chosen at run time.`,
       );
     }
     return this;

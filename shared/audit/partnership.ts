@@ -10,6 +10,7 @@ import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb
 import * as z from 'zod/mini';
 import '#shared/zod-config.ts';
 import { keys } from '#shared/storage/keys.ts';
+import { NEW_ITEM_CONDITION } from '#shared/storage/scoped-table.ts';
 import { timeSortableId } from './ids.ts';
 
 export const PARTNERSHIP_AUDIT_ACTIONS = ['survey.targets_set'] as const;
@@ -51,7 +52,7 @@ export function partnershipAuditPut(tableName: string, event: PartnershipAuditEv
     Put: {
       TableName: tableName,
       Item: { ...keys.partnershipAuditEvent(event.at, event.eventId), kind: 'partnership_audit', ...event },
-      ConditionExpression: 'attribute_not_exists(pk)',
+      ConditionExpression: NEW_ITEM_CONDITION,
     },
   };
 }

@@ -13,7 +13,7 @@ import '#shared/zod-config.ts';
 import { BadRequestError } from '#shared/errors.ts';
 import { parseOrThrow, validationFailed } from '#shared/http/validation.ts';
 import { GSI1, keys, partitions } from '#shared/storage/keys.ts';
-import { ownerOfPk, type Item, type ScopedPut, type ScopedTable, type ScopedTransactItem } from '#shared/storage/scoped-table.ts';
+import { NEW_ITEM_CONDITION, ownerOfPk, type Item, type ScopedPut, type ScopedTable, type ScopedTransactItem } from '#shared/storage/scoped-table.ts';
 import { INVALID_CURSOR_MESSAGE, openCursor, scopeDigest, sealCursor } from './cursor.ts';
 import { boundMs, dateBoundSchema, timeSortableId } from './ids.ts';
 import { auditEventSchema, type Actor, type AuditEvent, type AuditFacts } from './model.ts';
@@ -48,7 +48,7 @@ function auditPutSpec(table: ScopedTable, event: AuditEvent): ScopedPut {
         [GSI1.pk]: keys.auditIndexPartition,
         [GSI1.sk]: keys.auditIndexSort(event.at, event.jurisdictionId, event.eventId),
       },
-      condition: { expression: 'attribute_not_exists(pk)' },
+      condition: { expression: NEW_ITEM_CONDITION },
   };
 }
 

@@ -167,6 +167,12 @@ export const keys = {
   /** Audit events of partnership-wide settings (shared/audit/partnership.ts): append-only, like a jurisdiction's. */
   partnershipAuditPartition: `${PARTNERSHIP_PREFIX}AUDIT`,
   partnershipAuditEvent: (at: string, eventId: string) => ({ pk: `${PARTNERSHIP_PREFIX}AUDIT`, sk: `${at}#${eventId}` }) as const,
+  /**
+   * The head of one audit chain in the archive bucket (shared/audit/archive/): its last batch's number and hash, and the
+   * last stream record it chained. One partition for every chain, written only by the audit-archive function.
+   */
+  auditChainHeadsPartition: `${PARTNERSHIP_PREFIX}AUDIT_CHAIN`,
+  auditChainHead: (chain: string) => ({ pk: `${PARTNERSHIP_PREFIX}AUDIT_CHAIN`, sk: `HEAD#${chain}` }) as const,
   /** People of partnership-wide roles (partnership leads) as their last sign-in said: whom the reports are emailed to. */
   partnershipPeoplePartition: `${PARTNERSHIP_PREFIX}PEOPLE`,
   partnershipPerson: (subject: string) => ({ pk: `${PARTNERSHIP_PREFIX}PEOPLE`, sk: `PERSON#${subject}` }) as const,
@@ -254,6 +260,8 @@ export const leadingKeyPatterns = {
   partnership: [`${PARTNERSHIP_PREFIX}*`],
   /** Partitions no jurisdiction owns (for a StringNotLike): sessions, sign-ins, replies in progress, partnership items. */
   notJurisdiction: [`${SESSION_PREFIX}*`, `${SIGNIN_PREFIX}*`, `${INBOUND_PREFIX}*`, `${PARTNERSHIP_PREFIX}*`],
+  /** The audit chains' heads (functions/audit-archive): the only items that function writes. */
+  auditChainHeads: [keys.auditChainHeadsPartition],
   /** Partition keys with a separator: everything but the bare jurisdiction id of a profile (for StringNotLike). */
   notProfile: [keys.owned('*', '*')],
   /** Every partition one jurisdiction owns: its profile and `<id>#...`. */

@@ -29,6 +29,9 @@ import { jurisdictionIdSchema, keys, partitions, type JurisdictionId } from './k
 import { STORAGE_MARSHALL_OPTIONS } from './marshalling.ts';
 
 export type Item = Record<string, unknown>;
+
+/** The condition of a put that never overwrites: every audit event's (the handle refuses an audit put without it). */
+export const NEW_ITEM_CONDITION = 'attribute_not_exists(pk)';
 /** A primary key as stored: the full pk and the sk. */
 export type StoredKey = { pk: string; sk: string } & Record<string, unknown>;
 
@@ -224,7 +227,10 @@ export function scopedBuilders(tableName: string, jurisdictionId: JurisdictionId
       checkKey(item, 'the item');
       if (typeof item!.sk !== 'string') fail('the item has no sk');
       if ('jurisdictionId' in item! && item!.jurisdictionId !== id) fail('jurisdictionId attribute of another jurisdiction');
+      // The audit trail is append-only here too, not only in IAM (which cannot see a put's condition).
+      if (item!.pk === keys.owned(id, partitions.audit) && input.ConditionExpression !== NEW_ITEM_CONDITION) fail(`an audit event is put only as a new item (${NEW_ITEM_CONDITION})`);
     }
+    if (operation === 'update' && (input.Key as Item).pk === keys.owned(id, partitions.audit)) fail('audit events are never updated');
     if (operation === 'update') checkUpdateNames(input as UpdateCommandInput);
     if (operation === 'query') {
       const q = input as QueryCommandInput;

@@ -12,9 +12,9 @@ describe('S3 buckets', () => {
   const bucketIds = Object.keys(all);
   const policies = Object.values(resources(template, 'AWS::S3::BucketPolicy'));
 
-  it('the four platform buckets are all there is', () => {
+  it('the five platform buckets are all there is', () => {
     expect(new Set(bucketIds)).toEqual(
-      new Set([buckets.accessLogs, buckets.exports, buckets.inboundMail, buckets.staticAssets].map(logicalIdOf)),
+      new Set([buckets.accessLogs, buckets.exports, buckets.inboundMail, buckets.staticAssets, buckets.auditArchive].map(logicalIdOf)),
     );
   });
 
@@ -50,6 +50,7 @@ describe('S3 buckets', () => {
   it.each([
     ['exports', () => buckets.exports],
     ['inbound mail', () => buckets.inboundMail],
+    ['audit archive', () => buckets.auditArchive],
   ])('the %s bucket is encrypted with aws:kms under the platform key', (_name, bucket) => {
     const p = all[logicalIdOf(bucket())]?.Properties ?? {};
     expect(p.BucketEncryption?.ServerSideEncryptionConfiguration).toEqual([

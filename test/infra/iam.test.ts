@@ -136,7 +136,7 @@ describe('IAM least privilege', () => {
         (s) => s.Effect === 'Deny' && allows({ ...s, Effect: 'Allow' }, 'dynamodb:UpdateItem') && allows({ ...s, Effect: 'Allow' }, 'dynamodb:DeleteItem'),
       );
     const writers = functions.filter((f) => allowStatementsOfRole(template, roleOf(f)).some((s) => allows(s, 'dynamodb:PutItem') || allows(s, 'dynamodb:UpdateItem')));
-    expect(writers.map((f) => f.id).sort()).toEqual(['auth', 'audit', 'jurisdictions', 'not-found', 'notice-tasks', 'records', 'report-tasks', 'review-reply', 'review-tasks', 'survey', 'survey-tasks', 'warehouse-tasks', 'web'].sort());
+    expect(writers.map((f) => f.id).sort()).toEqual(['auth', 'audit', 'audit-archive', 'jurisdictions', 'not-found', 'notice-tasks', 'records', 'report-tasks', 'review-reply', 'review-tasks', 'survey', 'survey-tasks', 'warehouse-tasks', 'web'].sort());
     for (const f of writers) {
       const d = denies(f);
       expect(d, f.id).toHaveLength(1);
@@ -181,9 +181,10 @@ describe('IAM least privilege', () => {
     expect(canPut('health')).toBe(false);
     // The web function serves the reports' files: it reads release files and nothing more.
     expect(canPut('web')).toBe(false);
-    // Nobody else gets s3:PutObject anywhere.
+    // Nobody else gets s3:PutObject anywhere, but the audit archive in its own bucket (test/infra/audit-archive.test.ts).
     const putters = functions.filter((f) => allowStatementsOfRole(template, roleOf(f)).some((s) => allows(s, 's3:PutObject')));
-    expect(putters.map((f) => f.id).sort()).toEqual(['registry-export', 'report-tasks', 'warehouse-tasks']);
+    expect(putters.map((f) => f.id).sort()).toEqual(['audit-archive', 'registry-export', 'report-tasks', 'warehouse-tasks']);
+    expect(canPut('audit-archive')).toBe(false);
   });
 
   it('the warehouse workflow writes only under warehouse/ (never reports/), deletes only its staging and superseded datasets, and writes only its release items', () => {

@@ -13,6 +13,8 @@ declare module 'vitest' {
     buckets: { logicalId: string; name: string }[];
     /** State machine ARNs by workflow id (`npcs:workflow-id`): tests find a workflow by its id, never by count. */
     stateMachineArns: Record<string, string>;
+    /** Stream batches given up after their retries (local/streams.ts): the local dead-letter queues, one JSON line each. */
+    streamDeadLettersFile: string;
     served: { routes: { routeKey: string; functionId: string }[]; functions: string[]; stateMachines: string[]; schedules: string[] };
   }
 }
@@ -27,6 +29,7 @@ export default async function setup(project: TestProject) {
   project.provide('iamGate', cloud.iamGate.baseUrl);
   project.provide('tableName', cloud.assembly.tables[0]!.name);
   project.provide('buckets', cloud.assembly.buckets);
+  project.provide('streamDeadLettersFile', cloud.streamDeadLettersFile);
   project.provide('stateMachineArns', Object.fromEntries(cloud.stepFunctions.list().map((s) => [s.id, s.arn])));
   project.provide('served', {
     routes: cloud.assembly.routes.filter((r) => cloud.lambdas.has(r.functionId)).map((r) => ({ routeKey: r.routeKey, functionId: r.functionId })),

@@ -21,7 +21,7 @@ beforeAll(() => {
     `import { threadId } from 'node:worker_threads';
 export const handler = async (event) => { await new Promise((r) => setTimeout(r, event.ms)); return { ms: event.ms, threadId }; };`,
   );
-  const fn: LocalFunction = { id: 'slow', logicalId: 'Slow', arn: 'arn:aws:lambda:us-east-1:000000000000:function:Slow', assetDir: dir, handler: 'index.handler', timeoutSeconds: 2, memoryMb: 128, environment: {} };
+  const fn: LocalFunction = { id: 'slow', logicalId: 'Slow', arn: 'arn:aws:lambda:us-east-1:000000000000:function:Slow', assetDir: dir, handler: 'index.handler', timeoutSeconds: 2, memoryMb: 128, environment: {}, roleArn: 'arn:aws:iam::000000000000:role/Slow' };
   runtime = new LambdaRuntime([fn], {}, new Writable({ write: (_c, _e, done) => done() }));
 });
 afterAll(async () => {

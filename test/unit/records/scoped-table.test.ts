@@ -130,6 +130,20 @@ describe('the scoped builders', () => {
     expect(() => build.put({ key, attributes: {}, condition: { expression: 'attribute_exists(#k) AND a.pk = :pk2', names: { '#k': 'pk' }, values: { ':pk2': 1 } } })).not.toThrow();
   });
 
+  it('puts an audit event only as a new item, and never updates one, in or outside a transaction', () => {
+    const { build, guard } = scopedBuilders(TABLE, 'ky');
+    const key = { partition: 'AUDIT', sk: '2026-01-01T00:00:00.000Z#01J' };
+    expect(() => build.put({ key, attributes: { kind: 'audit' } })).toThrow(/an audit event is put only as a new item/);
+    expect(() => build.put({ key, attributes: {}, condition: { expression: 'attribute_exists(pk) OR attribute_not_exists(pk)' } })).toThrow(ScopeViolationError);
+    expect(() => build.put({ key, attributes: {}, condition: { expression: 'attribute_not_exists(pk)' } })).not.toThrow();
+    expect(() => build.update({ key, update: { expression: 'SET #a = :a', names: { '#a': 'action' }, values: { ':a': 'record.read' } } })).toThrow(/audit events are never updated/);
+    const put = { TableName: TABLE, Item: { pk: 'ky#AUDIT', sk: key.sk } };
+    expect(() => guard('transactWrite', { TransactItems: [{ Put: put }] })).toThrow(ScopeViolationError);
+    expect(() => guard('transactWrite', { TransactItems: [{ Put: { ...put, ConditionExpression: 'attribute_not_exists(pk)' } }] })).not.toThrow();
+    // Other partitions keep their own conditions (or none).
+    expect(() => build.put({ key: { partition: 'RECORDS', sk: 'REC#1' }, attributes: {} })).not.toThrow();
+  });
+
   it('refuses index queries, other tables, empty suffixes, key attributes and unknown transaction items', () => {
     const { build, guard } = scopedBuilders(TABLE, 'ky');
     expect(() => guard('query', { TableName: TABLE, IndexName: 'gsi1', KeyConditionExpression: '#pk = :pk', ExpressionAttributeNames: { '#pk': 'pk' }, ExpressionAttributeValues: { ':pk': 'ky' } })).toThrow(ScopeViolationError);

@@ -21,6 +21,8 @@ import { savePrecheck } from '#shared/notices/precheck-store.ts';
 import { issueNoticeLink } from '#shared/notices/links.ts';
 
 type Item = Record<string, unknown>;
+/** Every audit event any store below put, with its condition: the last test checks that none can overwrite. */
+const AUDIT_PUTS: { action: string; condition: string | undefined }[] = [];
 interface Written {
   pk: string;
   sk: string;
@@ -44,7 +46,8 @@ class RecordingTable {
     return { config: { translateConfig }, send: async (command: unknown) => this.send(command) } as unknown as DynamoDBDocumentClient;
   }
 
-  private put(item: Item) {
+  private put(item: Item, condition: string | undefined) {
+    if (String(item.pk).endsWith('#AUDIT')) AUDIT_PUTS.push({ action: String(item.action), condition });
     this.written.push({ pk: String(item.pk), sk: String(item.sk), gsi1pk: item[GSI1.pk], gsi1sk: item[GSI1.sk] });
     this.items.set(RecordingTable.id(item), structuredClone(item));
   }
@@ -54,7 +57,7 @@ class RecordingTable {
   }
 
   private async send(command: unknown): Promise<Item> {
-    if (command instanceof PutCommand) return (this.put(command.input.Item as Item), {});
+    if (command instanceof PutCommand) return (this.put(command.input.Item as Item, command.input.ConditionExpression), {});
     if (command instanceof UpdateCommand) return (this.touch(command.input.Key as Item), { Attributes: this.items.get(RecordingTable.id(command.input.Key as Item)) });
     if (command instanceof DeleteCommand) {
       this.touch(command.input.Key as Item);
@@ -67,7 +70,7 @@ class RecordingTable {
     }
     if (command instanceof TransactWriteCommand) {
       for (const t of command.input.TransactItems ?? []) {
-        if (t.Put) this.put(t.Put.Item as Item);
+        if (t.Put) this.put(t.Put.Item as Item, t.Put.ConditionExpression);
         if (t.Update) this.touch(t.Update.Key as Item);
         if (t.Delete) this.touch(t.Delete.Key as Item);
       }
@@ -321,5 +324,12 @@ describe('key registry (shared/storage/keys.ts): every key a store writes', () =
     expect(like(keys.owned('ky-dcbs', keys.record('REC1').partition), leadingKeyPatterns.noticePrecheckReads)).toBe(true);
     // Its write grant reaches no other kind of partition: not the records themselves, audit, mail, sessions.
     for (const pk of ['ky-dcbs#RECORDS', 'ky-dcbs#AUDIT', 'ky-dcbs#MAIL', 'SESSION#x', 'ky-dcbs']) expect(like(pk, leadingKeyPatterns.noticePrecheckWrites), pk).toBe(false);
+  });
+
+  it('every audit event those stores wrote is a put that only creates (attribute_not_exists(pk)): none can overwrite one', () => {
+    expect(new Set(AUDIT_PUTS.map((p) => p.action))).toEqual(
+      new Set(['registry.created', 'registry.updated', 'record.created', 'record.saved', 'record.submitted', 'record.read', 'record.status_changed', 'record.amended', 'survey.opened', 'survey.closed']),
+    );
+    for (const put of AUDIT_PUTS) expect(put.condition, put.action).toBe('attribute_not_exists(pk)');
   });
 });
