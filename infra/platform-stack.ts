@@ -17,6 +17,7 @@ import { Data } from './constructs/data.ts';
 import { Identity } from './constructs/identity.ts';
 import { InboundMail } from './constructs/inbound-mail.ts';
 import { MailSending } from './constructs/mail-sending.ts';
+import { OriginSigner } from './constructs/origin-signer.ts';
 import { PlatformFunction, type PlatformFunctionProps } from './constructs/platform-function.ts';
 import { Warehouse } from './constructs/warehouse.ts';
 import { WebAssets } from './constructs/web-assets.ts';
@@ -102,13 +103,9 @@ export class PlatformStack extends Stack {
       'Key that signs the CSRF tokens of the web pages',
       'the key only signs CSRF tokens, which are derived per session; replacing its value only makes open forms ask to be sent again.',
     );
-    // CloudFront sends it to the API with every request; functions refuse requests without it (shared/http/origin.ts).
-    const originKey = key(
-      'OriginKey',
-      'Shared secret that CloudFront adds to every request it forwards to the HTTP API',
-      'CloudFront reads the value at deploy time, so a rotation outside a deploy would lock every request out; rotate it by redeploying with a new value.',
-      48,
-    );
+    // The proof that a request passed CloudFront: a Lambda@Edge function signs every request it forwards to the
+    // API; the HTTP functions refuse a request without a valid proof (shared/http/origin.ts).
+    const originSigner = new OriginSigner(this, 'OriginSigner', { key: data.key });
 
     // SES sending (docs/email.md): the sender's domain identity (Easy DKIM) and the configuration set every send names.
     const mail = new MailSending(this, 'Mail', { senderAddress: config.senderAddress, alarmTopic });
@@ -247,14 +244,13 @@ export class PlatformStack extends Stack {
         .bindSecret('CSRF_SECRET', csrfKey),
     };
 
-    for (const f of Object.values(httpFunctions)) f.bindSecret('ORIGIN_SECRET', originKey);
+    for (const f of Object.values(httpFunctions)) f.bindSecret('ORIGIN_SECRET', originSigner.secret);
 
     const api = new Api(this, 'Api', {
       functions: httpFunctions,
-      originSecret: originKey.secretValue,
+      originSigner: originSigner.fn.currentVersion,
       key: data.key,
       logRetention,
-      accessLogs: buckets.accessLogs,
       staticAssets: buckets.staticAssets,
       domainName: config.domainName,
       certificateArn: config.certificateArn,

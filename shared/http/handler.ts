@@ -14,7 +14,7 @@ import { secret } from '#shared/secrets.ts';
 import { CSRF_FIELD, csrfToken, csrfTokenMatches, sameOriginRequest } from '#shared/web/csrf.ts';
 import { errorToResponse } from './errors-to-response.ts';
 import { parseOrThrow, repeatedFieldError } from './validation.ts';
-import { ORIGIN_HEADER, originVerified } from './origin.ts';
+import { ORIGIN_HEADER, ORIGIN_KEYS_MAX_AGE_SECONDS, originVerified, parseOriginKeys } from './origin.ts';
 import { CSP_REPORT_GROUP, CSP_REPORTS_PATH, HSTS } from './security-headers.ts';
 import { authorize, isPublicAction } from '#shared/auth/policy.ts';
 import type { Principal } from '#shared/auth/principal.ts';
@@ -106,7 +106,7 @@ export function httpFunction(
   const checksOrigin = optionalEnv('ORIGIN_SECRET') !== undefined || optionalEnv('ORIGIN_SECRET_ARN') !== undefined;
 
   const core = async (event: APIGatewayProxyEventV2, context: Context): Promise<HttpResult> => {
-    if (checksOrigin && !originVerified(event.headers[ORIGIN_HEADER], await secret('ORIGIN_SECRET'))) {
+    if (checksOrigin && !originVerified(event.headers[ORIGIN_HEADER], parseOriginKeys(await secret('ORIGIN_SECRET', { maxAgeMs: ORIGIN_KEYS_MAX_AGE_SECONDS * 1000 })), new Date())) {
       throw new ForbiddenError('This address does not serve the platform directly: use the site address.');
     }
     const definition = routes[event.routeKey];
