@@ -14,6 +14,7 @@ import { WAREHOUSE_DELETE_PREFIXES, WAREHOUSE_WRITE_PATTERNS } from '#shared/war
 import { Api } from './constructs/api.ts';
 import { Buckets } from './constructs/buckets.ts';
 import { Data } from './constructs/data.ts';
+import { DataEventsTrail } from './constructs/data-events-trail.ts';
 import { Identity } from './constructs/identity.ts';
 import { InboundMail } from './constructs/inbound-mail.ts';
 import { MailSending } from './constructs/mail-sending.ts';
@@ -278,6 +279,12 @@ export class PlatformStack extends Stack {
 
     // SQL over the de-identified warehouse datasets (docs/warehouse.md, "In AWS"): Glue catalog, Athena, analyst role.
     const warehouse = new Warehouse(this, 'Warehouse', { bucket: buckets.exports, key: data.key, bytesScannedCutoffPerQuery: config.warehouseBytesScannedCutoff });
+
+    // Who read or wrote which item and object (CloudTrail data events), outside dev only: data events are billed
+    // per event, and dev holds no real cases.
+    if (config.stage !== 'dev') {
+      new DataEventsTrail(this, 'DataEventsTrail', { table: data.table, accessLogs: buckets.accessLogs, retentionDays: config.logRetentionDays });
+    }
 
     this.acknowledgeStackWide();
 
