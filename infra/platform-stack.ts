@@ -304,7 +304,7 @@ export class PlatformStack extends Stack {
   private acknowledgeStackWide(): void {
     const v = Validations.of(this);
     const noVpc =
-      'Functions call only AWS APIs (DynamoDB, S3, Step Functions, SES) over TLS with IAM authorization and reach no private network resource; a VPC would add NAT or endpoint cost without narrowing exposure.';
+      "Functions reach no private network resource: they call AWS service endpoints only (DynamoDB, S3, Step Functions, SES, Secrets Manager, and Cognito's sign-in endpoints from the auth function) over TLS with IAM or OIDC authorization. Outside a VPC their outbound traffic is not restricted, so a compromised dependency could send data to another host; a VPC with service endpoints and no internet route would close that at the cost of an endpoint per service and zone, a known gap (docs/architecture.md). The Lambda@Edge origin signer cannot run in a VPC at all.";
     v.acknowledge({ id: 'HIPAA.Security-LambdaInsideVPC', reason: noVpc });
     v.acknowledge({ id: 'NIST.800.53.R5-LambdaInsideVPC', reason: noVpc });
   }
