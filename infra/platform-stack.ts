@@ -106,7 +106,15 @@ export class PlatformStack extends Stack {
     );
     // The proof that a request passed CloudFront: a Lambda@Edge function signs every request it forwards to the
     // API; the HTTP functions refuse a request without a valid proof (shared/http/origin.ts).
-    const originSigner = new OriginSigner(this, 'OriginSigner', { key: data.key });
+    const originSigner = new OriginSigner(this, 'OriginSigner', {
+      key: data.key,
+      rotation: fn('origin-key-rotation', "Rotates the origin proof's key for Secrets Manager, keeping the old key as the previous one", {
+        // With a dead-letter queue, whichever way Secrets Manager invokes it; a failed step also raises the errors alarm.
+        invocation: 'async',
+        timeout: Duration.seconds(30),
+      }),
+      rotateEvery: Duration.days(30),
+    });
 
     // SES sending (docs/email.md): the sender's domain identity (Easy DKIM) and the configuration set every send names.
     const mail = new MailSending(this, 'Mail', { senderAddress: config.senderAddress, alarmTopic });

@@ -192,6 +192,18 @@ describe('HTTP API, CloudFront and WAF', () => {
       const functions = Object.values(resources(template, 'AWS::Lambda::Function')).filter((f) => httpFunctionIds.has(f.Metadata?.[FUNCTION_ID_METADATA] as string));
       expect(functions).toHaveLength(httpFunctionIds.size);
       for (const f of functions) expect(refOf(f.Properties?.Environment?.Variables?.ORIGIN_SECRET_ARN), String(f.Metadata?.[FUNCTION_ID_METADATA])).toBe(keyId);
+
+      // Secrets Manager rotates the key every 30 days with the origin-key-rotation function, which alone may write it.
+      const schedules = Object.values(resources(template, 'AWS::SecretsManager::RotationSchedule')).map((r) => r.Properties ?? {}).filter((r) => refOf(r.SecretId) === keyId);
+      expect(schedules).toHaveLength(1);
+      expect(schedules[0]?.RotationRules).toMatchObject({ ScheduleExpression: 'rate(30 days)' });
+      const rotator = all[refOf(schedules[0]?.RotationLambdaARN) ?? ''];
+      expect(rotator?.Metadata?.[FUNCTION_ID_METADATA]).toBe('origin-key-rotation');
+      const writers = Object.entries(resources(template, 'AWS::Lambda::Function')).filter(([, f]) => {
+        const role = refOf(f.Properties?.Role);
+        return role && statementsOfRole(template, role).some((st) => st.Effect === 'Allow' && asArray(st.Action).includes('secretsmanager:PutSecretValue') && referencedIds(st.Resource).has(keyId!));
+      });
+      expect(writers.map(([, f]) => f.Metadata?.[FUNCTION_ID_METADATA])).toEqual(['origin-key-rotation']);
     });
 
     it('every behavior compresses (gzip and br) and caches nothing of one session for another', () => {
