@@ -85,8 +85,8 @@ export class PlatformStack extends Stack {
     const registryExportWorkflow = new RegistryExportWorkflow(this, 'RegistryExportWorkflow', { key: data.key, alarmTopic, logRetention, registryExport });
 
     // Keys the functions read from Secrets Manager on first use (shared/secrets.ts); none is data, none rotates by itself.
-    const key = (id: string, description: string, whyNotRotated: string, passwordLength = 64) => {
-      const secret = new secretsmanager.Secret(this, id, { description, encryptionKey: data.key, generateSecretString: { passwordLength, excludePunctuation: true } });
+    const key = (id: string, description: string, whyNotRotated: string) => {
+      const secret = new secretsmanager.Secret(this, id, { description, encryptionKey: data.key, generateSecretString: { passwordLength: 64, excludePunctuation: true } });
       for (const rule of ['AwsSolutions-SMG4', 'HIPAA.Security-SecretsManagerRotationEnabled', 'NIST.800.53.R5-SecretsManagerRotationEnabled']) {
         Validations.of(secret).acknowledge({ id: rule, reason: `Not rotated automatically: ${whyNotRotated}` });
       }
