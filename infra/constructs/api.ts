@@ -341,8 +341,8 @@ export class Api extends Construct {
       deliveryDestinationArn: destination.attrArn,
       recordFields: [...CLOUDFRONT_LOG_FIELDS],
     });
-    delivery.addDependency(source);
-    delivery.addDependency(destination);
+    delivery.node.addDependency(source);
+    delivery.node.addDependency(destination);
     Validations.of(this.distribution).acknowledge({
       id: 'AwsSolutions-CFR3',
       reason:
