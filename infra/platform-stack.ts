@@ -17,10 +17,12 @@ import { WAREHOUSE_DELETE_PREFIXES, WAREHOUSE_WRITE_PATTERNS } from '#shared/war
 import { Api } from './constructs/api.ts';
 import { Buckets } from './constructs/buckets.ts';
 import { Data } from './constructs/data.ts';
+import { DataEventsTrail } from './constructs/data-events-trail.ts';
 import { Identity } from './constructs/identity.ts';
 import { InboundMail } from './constructs/inbound-mail.ts';
 import { JurisdictionDataAccess } from './constructs/jurisdiction-data-access.ts';
 import { MailSending } from './constructs/mail-sending.ts';
+import { OriginSigner } from './constructs/origin-signer.ts';
 import { PlatformFunction, type PlatformFunctionProps } from './constructs/platform-function.ts';
 import { Warehouse } from './constructs/warehouse.ts';
 import { WebAssets } from './constructs/web-assets.ts';
@@ -96,8 +98,8 @@ export class PlatformStack extends Stack {
     const registryExportWorkflow = new RegistryExportWorkflow(this, 'RegistryExportWorkflow', { key: data.key, alarmTopic, logRetention, registryExport });
 
     // Keys the functions read from Secrets Manager on first use (shared/secrets.ts); none is data, none rotates by itself.
-    const key = (id: string, description: string, whyNotRotated: string, passwordLength = 64) => {
-      const secret = new secretsmanager.Secret(this, id, { description, encryptionKey: data.key, generateSecretString: { passwordLength, excludePunctuation: true } });
+    const key = (id: string, description: string, whyNotRotated: string) => {
+      const secret = new secretsmanager.Secret(this, id, { description, encryptionKey: data.key, generateSecretString: { passwordLength: 64, excludePunctuation: true } });
       for (const rule of ['AwsSolutions-SMG4', 'HIPAA.Security-SecretsManagerRotationEnabled', 'NIST.800.53.R5-SecretsManagerRotationEnabled']) {
         Validations.of(secret).acknowledge({ id: rule, reason: `Not rotated automatically: ${whyNotRotated}` });
       }
@@ -115,13 +117,17 @@ export class PlatformStack extends Stack {
       'Key that signs the CSRF tokens of the web pages',
       'the key only signs CSRF tokens, which are derived per session; replacing its value only makes open forms ask to be sent again.',
     );
-    // CloudFront sends it to the API with every request; functions refuse requests without it (shared/http/origin.ts).
-    const originKey = key(
-      'OriginKey',
-      'Shared secret that CloudFront adds to every request it forwards to the HTTP API',
-      'CloudFront reads the value at deploy time, so a rotation outside a deploy would lock every request out; rotate it by redeploying with a new value.',
-      48,
-    );
+    // The proof that a request passed CloudFront: a Lambda@Edge function signs every request it forwards to the
+    // API; the HTTP functions refuse a request without a valid proof (shared/http/origin.ts).
+    const originSigner = new OriginSigner(this, 'OriginSigner', {
+      key: data.key,
+      rotation: fn('origin-key-rotation', "Rotates the origin proof's key for Secrets Manager, keeping the old key as the previous one", {
+        // With a dead-letter queue, whichever way Secrets Manager invokes it; a failed step also raises the errors alarm.
+        invocation: 'async',
+        timeout: Duration.seconds(30),
+      }),
+      rotateEvery: Duration.days(30),
+    });
 
     // SES sending (docs/email.md): the sender's domain identity (Easy DKIM) and the configuration set every send names.
     const mail = new MailSending(this, 'Mail', { senderAddress: config.senderAddress, alarmTopic });
@@ -286,7 +292,7 @@ export class PlatformStack extends Stack {
         .bindSecret('CSRF_SECRET', csrfKey),
     };
 
-    for (const f of Object.values(httpFunctions)) f.bindSecret('ORIGIN_SECRET', originKey);
+    for (const f of Object.values(httpFunctions)) f.bindSecret('ORIGIN_SECRET', originSigner.secret);
 
     // The functions that serve one jurisdiction's records reach its items only with credentials confined to it
     // (docs/records.md, "Credentials confined to one jurisdiction"); their own roles hold no record.
@@ -296,10 +302,9 @@ export class PlatformStack extends Stack {
 
     const api = new Api(this, 'Api', {
       functions: httpFunctions,
-      originSecret: originKey.secretValue,
+      originSigner: originSigner.fn.currentVersion,
       key: data.key,
       logRetention,
-      accessLogs: buckets.accessLogs,
       staticAssets: buckets.staticAssets,
       domainName: config.domainName,
       certificateArn: config.certificateArn,
@@ -328,6 +333,12 @@ export class PlatformStack extends Stack {
     // SQL over the de-identified warehouse datasets (docs/warehouse.md, "In AWS"): Glue catalog, Athena, analyst role.
     const warehouse = new Warehouse(this, 'Warehouse', { bucket: buckets.exports, key: data.key, bytesScannedCutoffPerQuery: config.warehouseBytesScannedCutoff });
 
+    // Who read or wrote which item and object (CloudTrail data events), outside dev only: data events are billed
+    // per event, and dev holds no real cases.
+    if (config.stage !== 'dev') {
+      new DataEventsTrail(this, 'DataEventsTrail', { table: data.table, accessLogs: buckets.accessLogs, retentionDays: config.logRetentionDays });
+    }
+
     this.acknowledgeStackWide();
 
     new CfnOutput(this, 'Url', { value: appUrl });
@@ -351,7 +362,7 @@ export class PlatformStack extends Stack {
   private acknowledgeStackWide(): void {
     const v = Validations.of(this);
     const noVpc =
-      'Functions call only AWS APIs (DynamoDB, S3, Step Functions, SES) over TLS with IAM authorization and reach no private network resource; a VPC would add NAT or endpoint cost without narrowing exposure.';
+      "Functions reach no private network resource: they call AWS service endpoints only (DynamoDB, S3, Step Functions, SES, Secrets Manager, STS for the per-jurisdiction credentials, and Cognito's sign-in endpoints from the auth function) over TLS with IAM or OIDC authorization. Outside a VPC their outbound traffic is not restricted, so a compromised dependency could send data to another host; a VPC with service endpoints and no internet route would close that at the cost of an endpoint per service and zone, a known gap (docs/architecture.md). The Lambda@Edge origin signer cannot run in a VPC at all.";
     v.acknowledge({ id: 'HIPAA.Security-LambdaInsideVPC', reason: noVpc });
     v.acknowledge({ id: 'NIST.800.53.R5-LambdaInsideVPC', reason: noVpc });
   }

@@ -10,6 +10,8 @@ import * as path from 'node:path';
 export const LOCAL_ACCOUNT = '000000000000';
 export const LOCAL_REGION = 'us-east-1';
 const FUNCTION_ID_METADATA = 'npcs:function-id';
+/** infra/constructs/origin-signer.ts marks its Lambda@Edge function so (local/http/gateway.ts signs in its place). */
+const EDGE_FUNCTION_METADATA = 'npcs:edge-function';
 const WORKFLOW_ID_METADATA = 'npcs:workflow-id';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -116,6 +118,8 @@ export interface LocalAssembly {
   receiptRules: LocalReceiptRule[];
   /** Functions of the template that are deploy-time CDK plumbing (custom resource providers), not served. */
   deployTimeFunctions: string[];
+  /** Lambda@Edge functions by id (`npcs:edge-function`): the local gateway plays their part, with the same code. */
+  edgeFunctions: string[];
   /** Directories that BucketDeployments copy into buckets (the web assets), as staged in the assembly. */
   bucketDeployments: LocalBucketDeployment[];
 }
@@ -242,8 +246,14 @@ export function readAssembly(assemblyDir: string): LocalAssembly {
   const functionIdByLogicalId = new Map<string, string>();
   const functions: LocalFunction[] = [];
   const deployTimeFunctions: string[] = [];
+  const edgeFunctions: string[] = [];
   for (const [logicalId, r] of functionResources) {
     const functionId = r.Metadata?.[FUNCTION_ID_METADATA];
+    const edgeFunctionId = r.Metadata?.[EDGE_FUNCTION_METADATA];
+    if (typeof edgeFunctionId === 'string') {
+      edgeFunctions.push(edgeFunctionId);
+      continue;
+    }
     if (typeof functionId !== 'string') {
       deployTimeFunctions.push(String(r.Metadata?.['aws:cdk:path'] ?? logicalId));
       continue;
@@ -386,5 +396,5 @@ export function readAssembly(assemblyDir: string): LocalAssembly {
     return { logicalId, arn, trustedRoleArns, policies: [...inline, ...(policiesOf.get(arn) ?? [])] };
   });
 
-  return { stackName, roles, functions, routes, tables, streamTriggers, buckets, stateMachines, schedules, receiptRules, deployTimeFunctions, bucketDeployments };
+  return { stackName, roles, functions, routes, tables, streamTriggers, buckets, stateMachines, schedules, receiptRules, deployTimeFunctions, edgeFunctions, bucketDeployments };
 }

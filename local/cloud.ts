@@ -7,7 +7,7 @@ import type { Writable } from 'node:stream';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { seedJurisdictions } from '#shared/jurisdictions/seed.ts';
-import { ORIGIN_HEADER } from '#shared/http/origin.ts';
+import { ORIGIN_HEADER, originProof, parseOriginKeys } from '#shared/http/origin.ts';
 import { STORAGE_MARSHALL_OPTIONS, STORAGE_UNMARSHALL_OPTIONS } from '#shared/storage/marshalling.ts';
 import { seedDemoSurveyWave } from '#shared/survey/seed.ts';
 import { JurisdictionStore } from '#shared/jurisdictions/store.ts';
@@ -213,7 +213,8 @@ async function startOnce(options: LocalCloudOptions): Promise<LocalCloud> {
       // No Secrets Manager locally: secrets come in the environment (shared/secrets.ts), fresh on every start.
       CURSOR_SECRET: randomBytes(48).toString('base64url'),
       CSRF_SECRET: randomBytes(48).toString('base64url'),
-      ORIGIN_SECRET: randomBytes(36).toString('base64url'),
+      // The origin proof's key secret, as Secrets Manager holds it (shared/http/origin.ts).
+      ORIGIN_SECRET: JSON.stringify({ current: randomBytes(36).toString('base64url') }),
       // Kept with the data: the personal survey links emailed before a restart must still work after it.
       SURVEY_INVITE_SECRET: persistentSecret(options.dataDir, 'survey-invite-secret'),
     };
@@ -269,8 +270,12 @@ async function startOnce(options: LocalCloudOptions): Promise<LocalCloud> {
       if (resumed.resumed || resumed.skipped) log(`reviews waiting since the last run: ${resumed.resumed} resumed at their wait, ${resumed.skipped} not resumed`);
     }
 
-    // The gateway adds the origin header as CloudFront does (shared/http/origin.ts).
-    const http = new LocalHttpApi(assembly.routes, lambdas, { [ORIGIN_HEADER]: localEnv.ORIGIN_SECRET! });
+    // The gateway adds the origin proof as CloudFront's edge function does, with the same code (shared/http/origin.ts).
+    const originKeys = parseOriginKeys(localEnv.ORIGIN_SECRET!);
+    const http = new LocalHttpApi(assembly.routes, lambdas, () => {
+      const now = new Date();
+      return { [ORIGIN_HEADER]: originProof(originKeys.current, now) };
+    });
     // CloudFront's /assets/* behavior: the BucketDeployment's files, straight from the assembly.
     const staticAssets = new LocalStaticAssets(assembly.bucketDeployments.filter((d) => d.prefix.replace(/^\/+/, '').startsWith('assets/')));
     const server = createServer((req, res) => {

@@ -1,17 +1,18 @@
-import { ArnFormat, Duration, Fn, type SecretValue, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Fn, Stack, Validations } from 'aws-cdk-lib';
 import * as apigwV1 from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { ORIGIN_HEADER } from '#shared/http/origin.ts';
-import { DEFAULT_ROUTE_FUNCTION, ROUTES, type HttpFunctionId } from '#shared/http/routes.ts';
+import { DEFAULT_ROUTE_FUNCTION, ROUTES, SECRET_PATH_PREFIXES, type HttpFunctionId } from '#shared/http/routes.ts';
 import { CSP_REPORTS_PATH, HSTS } from '#shared/http/security-headers.ts';
 import type { PlatformFunction } from './platform-function.ts';
 
@@ -23,6 +24,55 @@ const CSP_REPORTS_PER_IP_PER_5_MINUTES = 100;
 export const SURVEY_PATH_PREFIX = '/survey/';
 /** The WAF label of the anonymous survey's requests (under the web ACL's label namespace). */
 export const SURVEY_WAF_LABEL = 'npcs:anonymous-survey';
+/** The WAF label of requests whose path carries a secret (an emailed link's id: shared/http/routes.ts). */
+export const SECRET_PATH_WAF_LABEL = 'npcs:secret-path';
+
+/**
+ * What CloudFront's access log keeps of a request (standard logging v2 lets the fields be chosen). Left out:
+ * the path and query string (`cs-uri-stem`, `cs-uri-query`: emailed links carry ids in the path, the sign-in
+ * callback a code and state in the query), `cs(Referer)` (the previous page's address, with the same), cookies,
+ * headers and `x-forwarded-for`. The API's own access log names the route template of each request.
+ */
+export const CLOUDFRONT_LOG_FIELDS = [
+  'timestamp(ms)',
+  'x-edge-location',
+  'x-edge-request-id',
+  'c-ip',
+  'c-country',
+  'cs-method',
+  'cs-protocol',
+  'cs-protocol-version',
+  'cache-behavior-path-pattern',
+  'sc-status',
+  'sc-bytes',
+  'cs-bytes',
+  'sc-content-type',
+  'time-taken',
+  'time-to-first-byte',
+  'x-edge-result-type',
+  'x-edge-response-result-type',
+  'x-edge-detailed-result-type',
+  'ssl-protocol',
+  'ssl-cipher',
+] as const;
+
+/**
+ * What the API's access log keeps: request metadata only. `$context.routeKey` is the route template
+ * (`GET /actions/{actionId}`), never the path (`$context.path`), so no link id or query string is logged.
+ */
+export const API_ACCESS_LOG_FORMAT = {
+  requestId: '$context.requestId',
+  ip: '$context.identity.sourceIp',
+  time: '$context.requestTime',
+  method: '$context.httpMethod',
+  routeKey: '$context.routeKey',
+  protocol: '$context.protocol',
+  status: '$context.status',
+  responseBytes: '$context.responseLength',
+  latencyMs: '$context.responseLatency',
+  integrationLatencyMs: '$context.integrationLatency',
+  integrationError: '$context.integrationErrorMessage',
+} as const;
 
 const ALLOWED_COUNTRIES = ['US', 'PR', 'VI', 'GU', 'AS', 'MP', 'UM'];
 
@@ -30,12 +80,11 @@ export interface ApiProps {
   readonly functions: Record<HttpFunctionId, PlatformFunction>;
   readonly key: kms.IKey;
   readonly logRetention: logs.RetentionDays;
-  readonly accessLogs: s3.IBucket;
   readonly staticAssets: s3.IBucket;
   readonly domainName?: string;
   readonly certificateArn?: string;
-  /** The value CloudFront adds as ORIGIN_HEADER to every request it forwards (a Secrets Manager dynamic reference). */
-  readonly originSecret: SecretValue;
+  /** The Lambda@Edge function version that adds the origin proof to every request forwarded to the API. */
+  readonly originSigner: lambda.IVersion;
 }
 
 /** The HTTP API (routes from shared/http/routes.ts) behind CloudFront with a WAF web ACL. */
@@ -57,21 +106,9 @@ export class Api extends Construct {
       stageName: '$default',
       autoDeploy: true,
       throttle: { rateLimit: 50, burstLimit: 100 },
-      // Request metadata only: no bodies, no query strings, no headers that could carry tokens.
       accessLogSettings: {
         destination: new apigw.LogGroupLogDestination(accessLogGroup),
-        format: apigwV1.AccessLogFormat.custom(
-          JSON.stringify({
-            requestId: '$context.requestId',
-            ip: '$context.identity.sourceIp',
-            time: '$context.requestTime',
-            method: '$context.httpMethod',
-            routeKey: '$context.routeKey',
-            status: '$context.status',
-            latencyMs: '$context.responseLatency',
-            integrationError: '$context.integrationErrorMessage',
-          }),
-        ),
+        format: apigwV1.AccessLogFormat.custom(JSON.stringify(API_ACCESS_LOG_FORMAT)),
       },
     });
 
@@ -88,7 +125,8 @@ export class Api extends Construct {
       if (route instanceof apigw.HttpRoute) {
         Validations.of(route).acknowledge({
           id: 'AwsSolutions-APIG4',
-          reason: 'Authentication is done in the function: sessions are verified by the shared HTTP middleware; public routes (health, registry) carry no records.',
+          reason:
+            "API Gateway authorizes nothing on purpose: each route's function refuses, before any handler, a request without CloudFront's origin proof, then checks the session and the route's action against shared/auth/policy.ts (the jurisdiction included). The public actions (PUBLIC_ACTIONS: health, registry, sign-in and sign-out, record-free pages, dictionary, OpenAPI, CSP reports, the anonymous survey behind its link token, and the emailed-link pages, which never write) show or change no jurisdiction's record without a signed-in session.",
         });
       }
     }
@@ -149,10 +187,21 @@ export class Api extends Construct {
           },
           visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: 'anonymous-survey', sampledRequestsEnabled: false },
         },
+        {
+          // Counts nothing away: it labels the requests whose path carries an emailed link's id, so that the
+          // logging filter below keeps them out of the WAF logs.
+          name: 'LabelSecretPaths',
+          priority: 6,
+          action: { count: {} },
+          ruleLabels: [{ name: SECRET_PATH_WAF_LABEL }],
+          statement: anyPathStartsWith(SECRET_PATH_PREFIXES),
+          visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: 'secret-paths', sampledRequestsEnabled: false },
+        },
       ],
     });
 
-    // WAF logs name the request but never its secrets: session cookies and authorization headers are redacted.
+    // WAF logs name the request but never its secrets: session cookies, authorization headers and query strings
+    // (the sign-in callback's code and state) are redacted, and requests whose path carries a link id are not logged.
     const wafLogs = new logs.LogGroup(this, 'WafLogs', {
       logGroupName: `aws-waf-logs-${Stack.of(this).stackName}`, // WAF requires this name prefix
       retention: props.logRetention,
@@ -174,6 +223,13 @@ export class Api extends Construct {
               { ActionCondition: { Action: 'ALLOW' } },
               { LabelNameCondition: { LabelName: Fn.join('', [webAcl.attrLabelNamespace, SURVEY_WAF_LABEL]) } },
             ],
+          },
+          {
+            // Allowed or blocked: a blocked request's path is the link id as much as an allowed one's. CloudFront's
+            // log still records the request (time, address, status), without its path.
+            Behavior: 'DROP',
+            Requirement: 'MEETS_ALL',
+            Conditions: [{ LabelNameCondition: { LabelName: Fn.join('', [webAcl.attrLabelNamespace, SECRET_PATH_WAF_LABEL]) } }],
           },
         ],
       },
@@ -215,17 +271,14 @@ export class Api extends Construct {
       minimumProtocolVersion: certificate ? cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021 : undefined,
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       geoRestriction: cloudfront.GeoRestriction.allowlist(...ALLOWED_COUNTRIES),
-      enableLogging: true,
-      logBucket: props.accessLogs,
-      logFilePrefix: 'cloudfront/',
       defaultBehavior: {
         origin: new origins.HttpOrigin(apiDomain, {
           protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
           originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
           readTimeout: Duration.seconds(30),
-          // Resolved by CloudFormation at deploy time; the template holds only the secret's reference.
-          customHeaders: { [ORIGIN_HEADER]: props.originSecret.unsafeUnwrap() },
         }),
+        // Adds the origin proof (shared/http/origin.ts): no secret, nor a reference to one, in this configuration.
+        edgeLambdas: [{ functionVersion: props.originSigner, eventType: cloudfront.LambdaEdgeEventType.ORIGIN_REQUEST }],
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
         cachePolicy: dynamicCachePolicy,
@@ -242,12 +295,59 @@ export class Api extends Construct {
         },
       },
     });
+    this.logCloudFrontAccess(props);
+
     if (!props.domainName) {
       Validations.of(this.distribution).acknowledge({
         id: 'AwsSolutions-CFR4',
         reason: 'Dev stage only: without a custom domain CloudFront serves its default certificate, which cannot pin TLS 1.2; every other stage must set domainName and certificateArn (enforced by infra/config.ts).',
       });
     }
+  }
+
+  /**
+   * CloudFront standard logging v2: only CLOUDFRONT_LOG_FIELDS, to a log group encrypted with the platform key.
+   * Legacy logging writes every field (path and query string included) and only to S3.
+   */
+  private logCloudFrontAccess(props: ApiProps): void {
+    const stack = Stack.of(this);
+    const logGroup = new logs.LogGroup(this, 'CloudFrontLogs', { retention: props.logRetention, encryptionKey: props.key });
+    const logGroupArn = stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: logGroup.logGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    // The log delivery service writes for this account's deliveries only (CloudWatch Logs, "Logs sent to CloudWatch Logs").
+    logGroup.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('delivery.logs.amazonaws.com')],
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [`${logGroupArn}:log-stream:*`],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': stack.account },
+          ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'logs', resource: '*', arnFormat: ArnFormat.NO_RESOURCE_NAME }) },
+        },
+      }),
+    );
+    // Delivery sources and destinations need names; derived from the stack's, so two stages never collide.
+    const source = new logs.CfnDeliverySource(this, 'CloudFrontLogSource', {
+      name: `${stack.stackName}-cloudfront`,
+      logType: 'ACCESS_LOGS',
+      resourceArn: stack.formatArn({ service: 'cloudfront', region: '', resource: 'distribution', resourceName: this.distribution.distributionId }),
+    });
+    const destination = new logs.CfnDeliveryDestination(this, 'CloudFrontLogDestination', {
+      name: `${stack.stackName}-cloudfront-logs`,
+      destinationResourceArn: logGroupArn,
+      outputFormat: 'json',
+    });
+    const delivery = new logs.CfnDelivery(this, 'CloudFrontLogDelivery', {
+      deliverySourceName: source.name,
+      deliveryDestinationArn: destination.attrArn,
+      recordFields: [...CLOUDFRONT_LOG_FIELDS],
+    });
+    delivery.node.addDependency(source);
+    delivery.node.addDependency(destination);
+    Validations.of(this.distribution).acknowledge({
+      id: 'AwsSolutions-CFR3',
+      reason:
+        'Access logging is on through CloudFront standard logging v2 (AWS::Logs::Delivery of this distribution, chosen fields only, to a KMS-encrypted log group); the rule reads only the legacy Logging property, which would log paths and query strings.',
+    });
   }
 }
 
@@ -265,4 +365,13 @@ function managedRule(name: string, priority: number, excluded: string[] = []): w
     },
     visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: name, sampledRequestsEnabled: true },
   };
+}
+
+/** A statement that matches a request whose path starts with any of `prefixes`. */
+function anyPathStartsWith(prefixes: readonly string[]): wafv2.CfnWebACL.StatementProperty {
+  const statements = prefixes.map((searchString) => ({
+    byteMatchStatement: { fieldToMatch: { uriPath: {} }, positionalConstraint: 'STARTS_WITH', searchString, textTransformations: [{ priority: 0, type: 'NONE' }] },
+  }));
+  if (statements.length === 0) throw new Error('No secret path prefixes: shared/http/routes.ts names none');
+  return statements.length === 1 ? statements[0]! : { orStatement: { statements } };
 }

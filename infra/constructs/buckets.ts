@@ -12,17 +12,15 @@ export interface BucketsProps {
   readonly auditRetentionDays: number;
 }
 
-const NO_REPLICATION =
-  'Single-region deployment: versioning, point-in-time recovery of the table and AWS Backup cover recovery; cross-region replication of de-identified exports is not required by the partnership.';
-
 const ARCHIVE_NOT_REPLICATED =
   'Single-region deployment: this bucket is itself the second, Object Lock copy of the audit events the table holds (with point-in-time recovery and AWS Backup); it is not replicated to another region.';
 
 /**
  * The platform's buckets. All: versioned, TLS only, public access blocked, server access logs to the log bucket.
- * Data buckets (exports, inbound mail, the audit archive) use the customer-managed key; the log and static-asset buckets use
- * S3-managed keys because S3 access logging and CloudFront logging cannot write with a customer key, and the static
- * assets are public CSS, JavaScript and fonts.
+ * Data buckets (exports, inbound mail, the audit archive) use the customer-managed key. The access-log bucket uses S3-managed keys
+ * because S3 server access logging delivers only to buckets with SSE-S3 default encryption (it holds nothing else:
+ * CloudFront's access log goes to a KMS-encrypted log group, infra/constructs/api.ts); the static assets are public
+ * CSS, JavaScript and fonts.
  */
 export class Buckets extends Construct {
   readonly accessLogs: s3.Bucket;
@@ -46,7 +44,8 @@ export class Buckets extends Construct {
     this.accessLogs = new s3.Bucket(this, 'AccessLogs', {
       ...common,
       encryption: s3.BucketEncryption.S3_MANAGED,
-      // CloudFront standard logging writes with ACLs.
+      // S3 server access logging is granted to the log delivery group by ACL here (CDK's default without the
+      // serverAccessLogsUseBucketPolicy feature flag), so ACLs stay enabled; the bucket owner owns every object.
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
       lifecycleRules: [{ expiration: Duration.days(400), noncurrentVersionExpiration: Duration.days(30) }],
     });
@@ -133,14 +132,25 @@ export class Buckets extends Construct {
           id: `${pack}-S3DefaultEncryptionKMS`,
           reason:
             bucket === this.accessLogs
-              ? 'S3 server access logging and CloudFront logging can only write to buckets with S3-managed keys.'
+              ? 'Holds S3 server access logs only, and S3 delivers those only to buckets with SSE-S3 default encryption (SSE-KMS is not supported for server access log destinations). CloudFront\'s access log goes to a KMS-encrypted log group instead.'
               : 'Holds only public static assets (USWDS CSS, JavaScript, fonts, icons); no platform data.',
         });
       }
     }
-    for (const bucket of [this.accessLogs, this.exports, this.inboundMail, this.staticAssets, this.auditArchive]) {
+const ARCHIVE_NOT_REPLICATED =
+  'Single-region deployment: this bucket is itself the second, Object Lock copy of the audit events the table holds (with point-in-time recovery and AWS Backup); it is not replicated to another region.';
+
+    // Why no bucket is replicated to another region, bucket by bucket (the table is the record: point-in-time
+    // recovery and AWS Backup; versioning guards every bucket's objects against overwrites and deletes).
+    const noReplication = new Map<s3.Bucket, string>([
+      [this.accessLogs, 'Operational access logs, kept 400 days in the stack\'s region; losing them with the region loses no platform data, and a replica would be one more copy of client addresses to protect.'],
+      [this.exports, 'Its objects are built from the table (registry snapshots, report releases, warehouse datasets) by workflows that can run again; a replica would be one more place holding unsuppressed report aggregates.'],
+      [this.inboundMail, `Raw email replies, read within seconds and expired after ${INBOUND_MAIL_KEPT_DAYS} days; the decisions they carry are in the table. A replica would copy reviewers' mail to another region with no recovery need.`],
+      [this.staticAssets, 'Public build output that every deploy uploads again from the repository (BucketDeployment); nothing here exists only in the bucket.'],
+    ]);
+    for (const [bucket, reason] of noReplication) {
       for (const pack of ['HIPAA.Security', 'NIST.800.53.R5']) {
-        Validations.of(bucket).acknowledge({ id: `${pack}-S3BucketReplicationEnabled`, reason: bucket === this.auditArchive ? ARCHIVE_NOT_REPLICATED : NO_REPLICATION });
+        Validations.of(bucket).acknowledge({ id: `${pack}-S3BucketReplicationEnabled`, reason });
       }
     }
   }

@@ -27,8 +27,8 @@ export class LocalHttpApi {
   constructor(
     routes: readonly LocalRoute[],
     private readonly lambdas: LambdaRuntime,
-    /** Headers CloudFront adds to every request it forwards (they replace any a client sent). */
-    private readonly originHeaders: Record<string, string> = {},
+    /** Headers CloudFront adds to every request it forwards (they replace any a client sent), made per request. */
+    private readonly originHeaders: () => Record<string, string> = () => ({}),
   ) {
     this.routes = [...routes].sort((a, b) => specificity(b) - specificity(a));
   }
@@ -58,7 +58,7 @@ export class LocalHttpApi {
     if (!matched) return send(res, 404, { message: 'Not Found' });
 
     const event = buildEvent(req, url, method, body, matched);
-    Object.assign(event.headers, this.originHeaders);
+    Object.assign(event.headers, this.originHeaders());
     const outcome = await this.lambdas.invoke(matched.route.functionId, event);
     if (!outcome.ok) {
       // What API Gateway answers when the integration fails; the function's own log has the details.

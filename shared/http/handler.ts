@@ -14,7 +14,7 @@ import { secret } from '#shared/secrets.ts';
 import { CSRF_FIELD, csrfToken, csrfTokenMatches, sameOriginRequest } from '#shared/web/csrf.ts';
 import { errorToResponse } from './errors-to-response.ts';
 import { parseOrThrow, repeatedFieldError } from './validation.ts';
-import { ORIGIN_HEADER, originVerified } from './origin.ts';
+import { ORIGIN_HEADER, ORIGIN_KEYS_MAX_AGE_SECONDS, originVerified, parseOriginKeys } from './origin.ts';
 import { CSP_REPORT_GROUP, CSP_REPORTS_PATH, HSTS } from './security-headers.ts';
 import { authorize, isPublicAction } from '#shared/auth/policy.ts';
 import { actAs, withActingScope } from '#shared/storage/acting-scope.ts';
@@ -109,7 +109,7 @@ export function httpFunction(
   // Each invocation acts for the principal it authorized, and for nothing else (shared/storage/acting-scope.ts).
   const core = (event: APIGatewayProxyEventV2, context: Context): Promise<HttpResult> => withActingScope(() => serve(event, context));
   const serve = async (event: APIGatewayProxyEventV2, context: Context): Promise<HttpResult> => {
-    if (checksOrigin && !originVerified(event.headers[ORIGIN_HEADER], await secret('ORIGIN_SECRET'))) {
+    if (checksOrigin && !originVerified(event.headers[ORIGIN_HEADER], parseOriginKeys(await secret('ORIGIN_SECRET', { maxAgeMs: ORIGIN_KEYS_MAX_AGE_SECONDS * 1000 })), new Date())) {
       throw new ForbiddenError('This address does not serve the platform directly: use the site address.');
     }
     const definition = routes[event.routeKey];

@@ -105,6 +105,25 @@ export const ROUTES = [
 
 export type RouteKey = `${(typeof ROUTES)[number]['method']} ${(typeof ROUTES)[number]['path']}`;
 
+/**
+ * Path parameters that are secrets: the ids of emailed links (`/actions/{actionId}`, `/notice-links/{actionId}`),
+ * each enough to open its link. Access logs keep route templates, never paths; the WAF logs leave these paths out
+ * (infra/constructs/api.ts). Other parameters (jurisdiction, record, wave ids) name things but open nothing alone.
+ * Survey tokens never reach a path (after `#`, then in a form body); the sign-in callback's code and state are in
+ * the query string, which no log keeps.
+ */
+export const SECRET_PATH_PARAMETERS = ['actionId'] as const;
+
+/** The literal beginning of every path that carries a secret parameter, e.g. `/actions/`. */
+export const SECRET_PATH_PREFIXES: readonly string[] = [
+  ...new Set(
+    ROUTES.flatMap((r) => {
+      const at = SECRET_PATH_PARAMETERS.map((p) => r.path.indexOf(`{${p}}`)).filter((i) => i >= 0);
+      return at.length ? [r.path.slice(0, Math.min(...at))] : [];
+    }),
+  ),
+];
+
 /** Requests that match no route go to this function (API Gateway's `$default` route). */
 export const DEFAULT_ROUTE_FUNCTION: HttpFunctionId = 'not-found';
 

@@ -1,11 +1,33 @@
 import { describe, expect, it } from 'vitest';
 import { FUNCTION_ID_METADATA } from '#infra/constructs/platform-function.ts';
-import { SURVEY_PATH_PREFIX, SURVEY_WAF_LABEL } from '#infra/constructs/api.ts';
+import { SECRET_PATH_WAF_LABEL, SURVEY_PATH_PREFIX, SURVEY_WAF_LABEL } from '#infra/constructs/api.ts';
+import { EDGE_FUNCTION_METADATA, ORIGIN_SIGNER_ID } from '#infra/constructs/origin-signer.ts';
 import { Buckets } from '#infra/constructs/buckets.ts';
 import { ORIGIN_HEADER } from '#shared/http/origin.ts';
-import { DEFAULT_ROUTE_FUNCTION, ROUTES } from '#shared/http/routes.ts';
+import { DEFAULT_ROUTE_FUNCTION, ROUTES, SECRET_PATH_PARAMETERS, SECRET_PATH_PREFIXES } from '#shared/http/routes.ts';
 import { CSP_REPORTS_PATH, HSTS } from '#shared/http/security-headers.ts';
-import { asArray, child, logicalIdOf, refOf, referencedIds, resources, synth, type Props } from './helpers.ts';
+import { asArray, child, logicalIdOf, refOf, referencedIds, resources, statementsOfRole, synth, type Props } from './helpers.ts';
+
+/**
+ * API Gateway access-log variables that hold request metadata only (written here, not taken from the construct, so
+ * that a variable added there must be reviewed here).
+ */
+const SAFE_API_LOG_VARIABLES = new Set([
+  '$context.requestId',
+  '$context.identity.sourceIp',
+  '$context.requestTime',
+  '$context.httpMethod',
+  '$context.routeKey',
+  '$context.protocol',
+  '$context.status',
+  '$context.responseLength',
+  '$context.responseLatency',
+  '$context.integrationLatency',
+  '$context.integrationErrorMessage',
+]);
+
+/** CloudFront log fields that can hold a path, a query string, a cookie or a header a viewer sent. */
+const TOKEN_CARRYING_CLOUDFRONT_FIELDS = ['cs-uri-stem', 'cs-uri-query', 'cs(Referer)', 'cs(Cookie)', 'cs(User-Agent)', 'cs-headers', 'cs-header-names', 'x-forwarded-for', 'cs(Host)', 'x-host-header'];
 
 describe('HTTP API, CloudFront and WAF', () => {
   const { stack, template } = synth();
@@ -57,7 +79,7 @@ describe('HTTP API, CloudFront and WAF', () => {
     });
   });
 
-  it('the stage logs access (request metadata only) and is throttled', () => {
+  it('the stage logs access (request metadata only, the route template, never the path) and is throttled', () => {
     const stages = Object.values(resources(template, 'AWS::ApiGatewayV2::Stage')).map((s) => s.Properties ?? {});
     expect(stages).toHaveLength(1);
     const stage = stages[0] ?? {};
@@ -65,9 +87,13 @@ describe('HTTP API, CloudFront and WAF', () => {
     expect(logGroup?.Type).toBe('AWS::Logs::LogGroup');
     expect(logGroup?.Properties?.KmsKeyId).toBeDefined();
     const format = JSON.parse(stage.AccessLogSettings?.Format as string) as Record<string, string>;
-    expect(format).toMatchObject({ requestId: '$context.requestId', status: '$context.status' });
-    // No bodies, query strings or headers that could carry tokens.
-    expect(Object.values(format).filter((v) => /requestBody|querystring|header|authorizer\.claims/i.test(v))).toEqual([]);
+    expect(format).toMatchObject({ requestId: '$context.requestId', routeKey: '$context.routeKey', status: '$context.status', latencyMs: '$context.responseLatency' });
+    // Every value is one metadata variable. $context.path (and $context.requestOverride, authorizer claims, headers,
+    // query strings, bodies) can carry a link id, a callback code or a token: none may appear.
+    const variables = Object.values(format);
+    for (const v of variables) expect(v, v).toMatch(/^\$context\.[A-Za-z.]+$/);
+    expect(variables.filter((v) => !SAFE_API_LOG_VARIABLES.has(v))).toEqual([]);
+    expect(variables.filter((v) => /path|querystring|header|body|authorizer|requestOverride|input/i.test(v))).toEqual([]);
     expect(stage.DefaultRouteSettings?.ThrottlingRateLimit).toBeGreaterThan(0);
     expect(stage.DefaultRouteSettings?.ThrottlingBurstLimit).toBeGreaterThan(0);
   });
@@ -88,8 +114,42 @@ describe('HTTP API, CloudFront and WAF', () => {
       expect(config.Restrictions?.GeoRestriction?.Locations).toContain('US');
     });
 
-    it('logs to the access-log bucket', () => {
-      expect(refOf(config.Logging?.Bucket)).toBe(logicalIdOf(buckets.accessLogs));
+    describe('access log (standard logging v2)', () => {
+      const deliveries = Object.values(resources(template, 'AWS::Logs::Delivery')).map((d) => d.Properties ?? {});
+      const sources = Object.values(resources(template, 'AWS::Logs::DeliverySource')).map((d) => d.Properties ?? {});
+      const distributionId = Object.keys(resources(template, 'AWS::CloudFront::Distribution'))[0] ?? '';
+
+      it('no legacy logging: it cannot leave a field out', () => {
+        expect(config.Logging).toBeUndefined();
+      });
+
+      it("one delivery, from the distribution's access logs to a KMS-encrypted log group with retention", () => {
+        expect(sources).toHaveLength(1);
+        expect(sources[0]).toMatchObject({ LogType: 'ACCESS_LOGS' });
+        expect(referencedIds(sources[0]?.ResourceArn).has(distributionId)).toBe(true);
+        expect(deliveries).toHaveLength(1);
+        const delivery = deliveries[0] ?? {};
+        expect(delivery.DeliverySourceName).toEqual(sources[0]?.Name);
+        const destination = all[refOf(delivery.DeliveryDestinationArn) ?? ''];
+        expect(destination?.Type).toBe('AWS::Logs::DeliveryDestination');
+        const logGroupIds = [...referencedIds(destination?.Properties?.DestinationResourceArn)].filter((id) => all[id]);
+        expect(logGroupIds).toHaveLength(1);
+        const logGroupId = logGroupIds[0] ?? '';
+        expect(all[logGroupId]?.Type).toBe('AWS::Logs::LogGroup');
+        expect(all[logGroupId]?.Properties?.KmsKeyId).toBeDefined();
+        expect(all[logGroupId]?.Properties?.RetentionInDays).toBeGreaterThan(0);
+      });
+
+      it('keeps no field that can carry a link id, a callback code or state, a cookie or a header', () => {
+        const fields = deliveries[0]?.RecordFields as string[];
+        expect(fields.filter((f) => TOKEN_CARRYING_CLOUDFRONT_FIELDS.includes(f))).toEqual([]);
+        expect(fields.filter((f) => /uri|query|cookie|referer|header|user-agent|forwarded/i.test(f))).toEqual([]);
+      });
+
+      it('keeps what makes it useful: time, edge location, client, status, bytes, timings, result type', () => {
+        const fields = deliveries[0]?.RecordFields as string[];
+        expect(fields).toEqual(expect.arrayContaining(['timestamp(ms)', 'x-edge-location', 'c-ip', 'cs-method', 'sc-status', 'sc-bytes', 'time-taken', 'x-edge-result-type']));
+      });
     });
 
     it('the default behavior redirects to HTTPS and goes to the API over HTTPS only', () => {
@@ -99,18 +159,51 @@ describe('HTTP API, CloudFront and WAF', () => {
       expect(origin?.CustomOriginConfig?.OriginProtocolPolicy).toBe('https-only');
     });
 
-    it('CloudFront sends the origin secret (a Secrets Manager reference) and every HTTP function checks it', () => {
-      const origin = (config.Origins as Props[]).find((o) => o.Id === config.DefaultCacheBehavior?.TargetOriginId);
-      const header = (asArray(origin?.OriginCustomHeaders) as Props[]).find((h) => h.HeaderName === ORIGIN_HEADER);
-      const secretId = Object.entries(resources(template, 'AWS::SecretsManager::Secret')).find(([, r]) => /CloudFront adds/.test(String(r.Properties?.Description)))?.[0];
-      expect(secretId).toBeDefined();
-      // A dynamic reference resolved at deploy time: the value itself never sits in the template.
-      expect(JSON.stringify(header?.HeaderValue)).toMatch(/resolve:secretsmanager:/);
-      expect(referencedIds(header?.HeaderValue).has(secretId!)).toBe(true);
+    it('the distribution config holds no secret value and no reference to a secret', () => {
+      const secretIds = Object.keys(resources(template, 'AWS::SecretsManager::Secret'));
+      expect(secretIds.length).toBeGreaterThan(0);
+      const text = JSON.stringify(config);
+      expect(text).not.toMatch(/resolve:secretsmanager|resolve:ssm|OriginCustomHeaders/);
+      expect(text).not.toContain(ORIGIN_HEADER);
+      expect([...referencedIds(config)].filter((id) => secretIds.includes(id))).toEqual([]);
+    });
+
+    it('the API behavior runs the origin signer on origin requests, and every HTTP function verifies its proof with the key it signs with', () => {
+      const associations = asArray(config.DefaultCacheBehavior?.LambdaFunctionAssociations) as Props[];
+      expect(associations).toHaveLength(1);
+      expect(associations[0]).toMatchObject({ EventType: 'origin-request' });
+      const version = all[refOf(associations[0]?.LambdaFunctionARN) ?? ''];
+      expect(version?.Type).toBe('AWS::Lambda::Version');
+      const signer = all[refOf(version?.Properties?.FunctionName) ?? ''];
+      expect(signer?.Metadata?.[EDGE_FUNCTION_METADATA]).toBe(ORIGIN_SIGNER_ID);
+      expect(signer?.Properties?.Architectures).toEqual(['x86_64']);
+      expect(signer?.Properties?.Environment).toBeUndefined();
+      // Its role may be assumed by Lambda@Edge and reads exactly one secret: the origin key.
+      const roleId = refOf(signer?.Properties?.Role) ?? '';
+      const trusted = JSON.stringify(all[roleId]?.Properties?.AssumeRolePolicyDocument);
+      expect(trusted).toContain('edgelambda.amazonaws.com');
+      const secretReads = statementsOfRole(template, roleId).filter((st) => st.Effect === 'Allow' && asArray(st.Action).includes('secretsmanager:GetSecretValue'));
+      const keyIds = new Set(secretReads.flatMap((st) => [...referencedIds(st.Resource)]));
+      expect(keyIds.size).toBe(1);
+      const [keyId] = [...keyIds];
+      expect(all[keyId!]?.Type).toBe('AWS::SecretsManager::Secret');
+      expect(all[keyId!]?.Properties?.GenerateSecretString).toMatchObject({ GenerateStringKey: 'current', PasswordLength: 48 });
       const httpFunctionIds = new Set(ROUTES.map((r) => r.function as string).concat(DEFAULT_ROUTE_FUNCTION));
       const functions = Object.values(resources(template, 'AWS::Lambda::Function')).filter((f) => httpFunctionIds.has(f.Metadata?.[FUNCTION_ID_METADATA] as string));
       expect(functions).toHaveLength(httpFunctionIds.size);
-      for (const f of functions) expect(refOf(f.Properties?.Environment?.Variables?.ORIGIN_SECRET_ARN), String(f.Metadata?.[FUNCTION_ID_METADATA])).toBe(secretId);
+      for (const f of functions) expect(refOf(f.Properties?.Environment?.Variables?.ORIGIN_SECRET_ARN), String(f.Metadata?.[FUNCTION_ID_METADATA])).toBe(keyId);
+
+      // Secrets Manager rotates the key every 30 days with the origin-key-rotation function, which alone may write it.
+      const schedules = Object.values(resources(template, 'AWS::SecretsManager::RotationSchedule')).map((r) => r.Properties ?? {}).filter((r) => refOf(r.SecretId) === keyId);
+      expect(schedules).toHaveLength(1);
+      expect(schedules[0]?.RotationRules).toMatchObject({ ScheduleExpression: 'rate(30 days)' });
+      const rotator = all[refOf(schedules[0]?.RotationLambdaARN) ?? ''];
+      expect(rotator?.Metadata?.[FUNCTION_ID_METADATA]).toBe('origin-key-rotation');
+      const writers = Object.entries(resources(template, 'AWS::Lambda::Function')).filter(([, f]) => {
+        const role = refOf(f.Properties?.Role);
+        return role && statementsOfRole(template, role).some((st) => st.Effect === 'Allow' && asArray(st.Action).includes('secretsmanager:PutSecretValue') && referencedIds(st.Resource).has(keyId!));
+      });
+      expect(writers.map(([, f]) => f.Metadata?.[FUNCTION_ID_METADATA])).toEqual(['origin-key-rotation']);
     });
 
     it('every behavior compresses (gzip and br) and caches nothing of one session for another', () => {
@@ -163,13 +256,37 @@ describe('HTTP API, CloudFront and WAF', () => {
     expect(new Set(rules.map((r) => r.Priority)).size).toBe(rules.length);
   });
 
-  it('WAF logs redact the cookie and authorization headers', () => {
+  it('WAF logs leave out every request whose path carries a link id (allowed or blocked)', () => {
+    expect(SECRET_PATH_PREFIXES.length).toBeGreaterThan(0);
+    // Each prefix is a literal path beginning, never "/" alone (that would hide every request).
+    for (const prefix of SECRET_PATH_PREFIXES) expect(prefix).toMatch(/^\/[a-z-]+\/$/);
+    // Every route with a secret parameter is under one of them.
+    const secretRoutes = ROUTES.filter((r) => SECRET_PATH_PARAMETERS.some((p) => r.path.includes(`{${p}}`)));
+    expect(secretRoutes.length).toBeGreaterThanOrEqual(4);
+    for (const route of secretRoutes) expect(SECRET_PATH_PREFIXES.some((p) => route.path.startsWith(p)), route.path).toBe(true);
+    const acl = Object.values(resources(template, 'AWS::WAFv2::WebACL'))[0]?.Properties ?? {};
+    const labelling = ((acl.Rules ?? []) as Props[]).filter((r) => (r.RuleLabels as Props[] | undefined)?.some((l) => l.Name === SECRET_PATH_WAF_LABEL));
+    expect(labelling).toHaveLength(1);
+    expect(labelling[0]!.Action).toEqual({ Count: {} });
+    const statement = labelling[0]!.Statement as Props;
+    const matches = (statement.OrStatement ? (statement.OrStatement.Statements as Props[]) : [statement]).map((st) => st.ByteMatchStatement as Props);
+    for (const m of matches) expect(m).toMatchObject({ FieldToMatch: { UriPath: {} }, PositionalConstraint: 'STARTS_WITH' });
+    expect(matches.map((m) => m.SearchString).sort()).toEqual([...SECRET_PATH_PREFIXES].sort());
+    const logging = Object.values(resources(template, 'AWS::WAFv2::LoggingConfiguration'))[0]?.Properties ?? {};
+    const drops = (logging.LoggingFilter.Filters as Props[]).filter((f) => JSON.stringify(f.Conditions).includes(SECRET_PATH_WAF_LABEL));
+    expect(drops).toHaveLength(1);
+    expect(drops[0]).toMatchObject({ Behavior: 'DROP', Requirement: 'MEETS_ALL' });
+    expect((drops[0]!.Conditions as Props[]).filter((c) => c.ActionCondition)).toEqual([]);
+  });
+
+  it('WAF logs redact the cookie and authorization headers, and query strings', () => {
     const configs = Object.values(resources(template, 'AWS::WAFv2::LoggingConfiguration')).map((c) => c.Properties ?? {});
     expect(configs).toHaveLength(1);
     const logging = configs[0] ?? {};
     expect(refOf(logging.ResourceArn)).toBe(Object.keys(resources(template, 'AWS::WAFv2::WebACL'))[0]);
     const redactedHeaders = (logging.RedactedFields as Props[]).map((f) => (f.SingleHeader?.Name as string | undefined)?.toLowerCase());
     expect(redactedHeaders).toEqual(expect.arrayContaining(['cookie', 'authorization']));
+    expect(logging.RedactedFields).toContainEqual({ QueryString: {} });
   });
 
   it("WAF logs leave out the anonymous survey's allowed requests (labelled by path), and keep blocked ones", () => {
@@ -182,8 +299,9 @@ describe('HTTP API, CloudFront and WAF', () => {
     for (const route of ROUTES) expect(route.path.startsWith(SURVEY_PATH_PREFIX), route.path).toBe(route.function === 'survey');
     const logging = Object.values(resources(template, 'AWS::WAFv2::LoggingConfiguration'))[0]?.Properties ?? {};
     expect(logging.LoggingFilter.DefaultBehavior).toBe('KEEP');
-    const [filter, ...others] = logging.LoggingFilter.Filters as Props[];
-    expect(others).toEqual([]);
+    const filters = (logging.LoggingFilter.Filters as Props[]).filter((f) => JSON.stringify(f.Conditions).includes(SURVEY_WAF_LABEL));
+    expect(filters).toHaveLength(1);
+    const filter = filters[0];
     expect(filter).toMatchObject({ Behavior: 'DROP', Requirement: 'MEETS_ALL' });
     const conditions = filter!.Conditions as Props[];
     expect(conditions).toContainEqual({ ActionCondition: { Action: 'ALLOW' } });

@@ -60,6 +60,16 @@ describe('S3 buckets', () => {
     ]);
   });
 
+  it('the access-log bucket receives S3 server access logs only (they allow no KMS); CloudFront logs elsewhere, to a KMS-encrypted log group', () => {
+    const p = all[accessLogsId]?.Properties ?? {};
+    expect(p.BucketEncryption?.ServerSideEncryptionConfiguration?.[0]?.ServerSideEncryptionByDefault).toEqual({ SSEAlgorithm: 'AES256' });
+    // Services that deliver logs (other than S3 server access logging, set on the buckets themselves).
+    const logWriters = /^AWS::(CloudFront::Distribution|Logs::DeliveryDestination|CloudTrail::Trail|WAFv2::LoggingConfiguration|ElasticLoadBalancingV2::|ApiGatewayV2::Stage)/;
+    const writers = Object.values(resources(template)).filter((r) => logWriters.test(r.Type) && JSON.stringify(r.Properties ?? {}).includes(`"${accessLogsId}"`));
+    expect(writers.map((r) => r.Type)).toEqual([]);
+    for (const d of Object.values(resources(template, 'AWS::CloudFront::Distribution'))) expect(d.Properties?.DistributionConfig?.Logging).toBeUndefined();
+  });
+
   it('every bucket but the access-log bucket logs to the access-log bucket', () => {
     for (const id of bucketIds.filter((b) => b !== accessLogsId)) {
       const logging = all[id]?.Properties?.LoggingConfiguration;

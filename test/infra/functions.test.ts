@@ -31,8 +31,8 @@ describe('Lambda functions', () => {
   const stateMachineId = logicalIdOf(child(stack, 'RegistryExportWorkflow', RegistryExportWorkflow).stateMachine);
   const alarms = Object.values(resources(template, 'AWS::CloudWatch::Alarm')).map((a) => a.Properties ?? {});
 
-  it('the project functions are exactly audit, audit-archive, auth, dictionary, health, jurisdictions, not-found, notice-tasks, openapi, records, registry-export, report-tasks, review-reply, review-start, review-tasks, survey, survey-tasks, warehouse-tasks and web', () => {
-    expect(ids.sort()).toEqual(['audit', 'audit-archive', 'auth', 'dictionary', 'health', 'jurisdictions', 'not-found', 'notice-tasks', 'openapi', 'records', 'registry-export', 'report-tasks', 'review-reply', 'review-start', 'review-tasks', 'survey', 'survey-tasks', 'warehouse-tasks', 'web']);
+  it('the project functions are exactly audit, audit-archive, auth, dictionary, health, jurisdictions, not-found, notice-tasks, openapi, origin-key-rotation, records, registry-export, report-tasks, review-reply, review-start, review-tasks, survey, survey-tasks, warehouse-tasks and web', () => {
+    expect(ids.sort()).toEqual(['audit', 'audit-archive', 'auth', 'dictionary', 'health', 'jurisdictions', 'not-found', 'notice-tasks', 'openapi', 'origin-key-rotation', 'records', 'registry-export', 'report-tasks', 'review-reply', 'review-start', 'review-tasks', 'survey', 'survey-tasks', 'warehouse-tasks', 'web']);
   });
 
   it.each(ids)('%s: Node 24 on arm64, X-Ray active, reserved concurrency', (id) => {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
+import { EDGE_FUNCTION_METADATA, ORIGIN_SIGNER_ID } from '#infra/constructs/origin-signer.ts';
 import { DEFAULT_ROUTE_FUNCTION, ROUTES } from '#shared/http/routes.ts';
 import { call } from './helpers.ts';
 
@@ -17,13 +18,15 @@ function deployed() {
     const fnLogicalId = resources[integrationId].Properties.IntegrationUri['Fn::GetAtt'][0] as string;
     return { routeKey: r.Properties.RouteKey as string, functionId: fnIdByLogicalId.get(fnLogicalId)! };
   });
-  const deployTimeOnly = of('AWS::Lambda::Function').filter(([, r]) => !r.Metadata?.['npcs:function-id']).map(([id]) => id);
+  const deployTimeOnly = of('AWS::Lambda::Function').filter(([, r]) => !r.Metadata?.['npcs:function-id'] && !r.Metadata?.[EDGE_FUNCTION_METADATA]).map(([id]) => id);
+  const edgeFunctions = of('AWS::Lambda::Function').map(([, r]) => r.Metadata?.[EDGE_FUNCTION_METADATA] as string | undefined).filter((id) => id !== undefined);
   return {
     routes,
     functions: [...fnIdByLogicalId.values()],
     stateMachines: of('AWS::StepFunctions::StateMachine').map(([, r]) => r.Metadata['npcs:workflow-id'] as string),
     schedules: of('AWS::Scheduler::Schedule').map(([, r]) => r.Metadata['npcs:workflow-id'] as string),
     deployTimeOnly,
+    edgeFunctions,
   };
 }
 
@@ -48,6 +51,13 @@ describe('what runs locally is what deploys', () => {
     expect(sorted(served.schedules)).toEqual(sorted(d.schedules));
     // Functions without an id are CDK's deploy-time custom resource providers, never invoked by the platform.
     for (const logicalId of d.deployTimeOnly) expect(logicalId).toMatch(/CustomResourceProvider|^CustomCDKBucketDeployment/);
+  });
+
+  it("plays the one Lambda@Edge function's part: the gateway adds an origin proof the functions accept", async () => {
+    expect(d.edgeFunctions).toEqual([ORIGIN_SIGNER_ID]);
+    // A function refuses a request without a valid proof with 403; these answer.
+    expect((await call('GET', '/api/openapi.json')).status).toBe(200);
+    expect((await call('GET', '/api/jurisdictions')).status).toBe(200);
   });
 
   it('answers each declared route through its own function, and anything else through $default', async () => {

@@ -3,6 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import * as z from 'zod';
 import { ConflictError, ServiceUnavailableError } from '#shared/errors.ts';
 import { httpFunction, route } from '#shared/http/handler.ts';
+import { originProof } from '#shared/http/origin.ts';
 import { json } from '#shared/http/response.ts';
 import { logger } from '#shared/logger.ts';
 
@@ -170,14 +171,17 @@ describe('CSP reports', () => {
 });
 
 describe('origin check', () => {
-  it('refuses a request that did not pass CloudFront (no or wrong origin header) once ORIGIN_SECRET is bound', async () => {
-    vi.stubEnv('ORIGIN_SECRET', 'the-origin-secret');
+  it('refuses a request that did not pass CloudFront (no, stale or wrongly keyed origin proof) once ORIGIN_SECRET is bound', async () => {
+    const key = 'the-origin-key-the-origin-key-the-origin-key';
+    vi.stubEnv('ORIGIN_SECRET', JSON.stringify({ current: key }));
     try {
       const fn = httpFunction({ 'GET /origin': route({ handle: async () => json(200, { ok: true }) }) });
       const status = async (headers: Record<string, string>) => ((await fn(event('GET /origin', { headers }), context)) as { statusCode: number }).statusCode;
       expect(await status({})).toBe(403);
-      expect(await status({ 'x-npcs-origin-verify': 'the-origin-secreT' })).toBe(403);
-      expect(await status({ 'x-npcs-origin-verify': 'the-origin-secret' })).toBe(200);
+      expect(await status({ 'x-npcs-origin-verify': key })).toBe(403);
+      expect(await status({ 'x-npcs-origin-verify': originProof(`${key}!`, new Date()) })).toBe(403);
+      expect(await status({ 'x-npcs-origin-verify': originProof(key, new Date(Date.now() - 3_600_000)) })).toBe(403);
+      expect(await status({ 'x-npcs-origin-verify': originProof(key, new Date()) })).toBe(200);
     } finally {
       vi.unstubAllEnvs();
     }
