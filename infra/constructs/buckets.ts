@@ -137,15 +137,13 @@ export class Buckets extends Construct {
         });
       }
     }
-const ARCHIVE_NOT_REPLICATED =
-  'Single-region deployment: this bucket is itself the second, Object Lock copy of the audit events the table holds (with point-in-time recovery and AWS Backup); it is not replicated to another region.';
-
     // Why no bucket is replicated to another region, bucket by bucket (the table is the record: point-in-time
     // recovery and AWS Backup; versioning guards every bucket's objects against overwrites and deletes).
     const noReplication = new Map<s3.Bucket, string>([
       [this.accessLogs, 'Operational access logs, kept 400 days in the stack\'s region; losing them with the region loses no platform data, and a replica would be one more copy of client addresses to protect.'],
       [this.exports, 'Its objects are built from the table (registry snapshots, report releases, warehouse datasets) by workflows that can run again; a replica would be one more place holding unsuppressed report aggregates.'],
       [this.inboundMail, `Raw email replies, read within seconds and expired after ${INBOUND_MAIL_KEPT_DAYS} days; the decisions they carry are in the table. A replica would copy reviewers' mail to another region with no recovery need.`],
+      [this.auditArchive, ARCHIVE_NOT_REPLICATED],
       [this.staticAssets, 'Public build output that every deploy uploads again from the repository (BucketDeployment); nothing here exists only in the bucket.'],
     ]);
     for (const [bucket, reason] of noReplication) {

@@ -116,7 +116,11 @@ export const keys = {
   auditIndexPartition: 'AUDIT#ALL',
   auditIndexSort: (at: string, jurisdictionId: string, eventId: string) => `${at}#${jurisdictionId}#${eventId}`,
   surveyWave: (waveId: string) => ({ partition: partitions.survey, sk: `${WAVE_SK_PREFIX}${waveId}` }),
-  surveyLink: (token: string) => ({ partition: partitions.survey, sk: `LINK#${token}` }),
+  /**
+   * A wave's open link, by the digest of its token (shared/survey/invitations/tokens.ts `tokenDigest`): keys are what
+   * CloudTrail data events record, so no key holds a token (docs/operations.md, "Logs").
+   */
+  surveyLink: (tokenDigest: string) => ({ partition: partitions.survey, sk: `LINK#${tokenDigest}` }),
   /** A closed wave's frozen results (shared/survey/results/freeze.ts), beside its wave item: put once, never changed. */
   surveyResults: (waveId: string) => ({ partition: partitions.survey, sk: `${RESULTS_SK_PREFIX}${waveId}` }),
   surveyResponse: (waveId: string, responseId: string) => ({ partition: partitions.surveyResponses(waveId), sk: `${RESPONSE_SK_PREFIX}${responseId}` }),

@@ -6,6 +6,7 @@ import { cancellationCodes } from '#shared/storage/cancellation.ts';
 import { keys, partitions, RESPONSE_SK_PREFIX, WAVE_SK_PREFIX } from '#shared/storage/keys.ts';
 import type { ScopedTable } from '#shared/storage/scoped-table.ts';
 import { acceptsAnswers, addDays, MAX_WAVE_DAYS, newLinkToken, openWaveInputSchema, SURVEY_FORM_ID, todayUtc, type OpenWaveInput, type SurveyWave } from './model.ts';
+import { tokenDigest } from './invitations/tokens.ts';
 
 /** The whole wave item as stored (the jurisdiction id is the handle's). */
 export const storedWave = (item: Record<string, unknown>, jurisdictionId: string): SurveyWave => waveOf(item, jurisdictionId);
@@ -115,7 +116,7 @@ export class SurveyWaves {
     await this.table.transactWrite([
       { put: { key: keys.surveyWave(wave.waveId), attributes: { kind: 'survey_wave', ...stored }, condition: { expression: 'attribute_not_exists(pk)' } } },
       ...(mode === 'open_link'
-        ? [{ put: { key: keys.surveyLink(wave.linkToken), attributes: { kind: 'survey_link', ...linkFacts(wave) }, condition: { expression: 'attribute_not_exists(pk)' } } }]
+        ? [{ put: { key: keys.surveyLink(tokenDigest(wave.linkToken)), attributes: { kind: 'survey_link', ...linkFacts(wave) }, condition: { expression: 'attribute_not_exists(pk)' } } }]
         : []),
       auditPut(this.table, newAuditEvent(actor, { action: 'survey.opened', waveId: wave.waveId, formId: wave.formId, formVersion }, now)),
     ]);
@@ -142,7 +143,7 @@ export class SurveyWaves {
     try {
       await this.table.transactWrite([
         { update: { key: keys.surveyWave(waveId), update: set, condition: { expression: '#s = :open', names: { '#s': 'status' }, values: { ':open': 'open' } } } },
-        ...(wave.linkToken ? [{ update: { key: keys.surveyLink(wave.linkToken), update: { expression: 'SET #s = :closed', names: { '#s': 'status' }, values: { ':closed': 'closed' } } } }] : []),
+        ...(wave.linkToken ? [{ update: { key: keys.surveyLink(tokenDigest(wave.linkToken)), update: { expression: 'SET #s = :closed', names: { '#s': 'status' }, values: { ':closed': 'closed' } } } }] : []),
         auditPut(this.table, newAuditEvent(actor, { action: 'survey.closed', waveId, formId: wave.formId, formVersion: wave.formVersion }, now)),
       ]);
     } catch (error) {
@@ -155,7 +156,7 @@ export class SurveyWaves {
 
   /** The wave behind a link, or undefined for a link that was never made here. */
   async findByLink(token: string): Promise<LinkedWave | undefined> {
-    const item = await this.table.get(keys.surveyLink(token), { consistent: true });
+    const item = await this.table.get(keys.surveyLink(tokenDigest(token)), { consistent: true });
     if (!item) return undefined;
     return {
       waveId: String(item.waveId),
