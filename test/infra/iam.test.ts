@@ -106,9 +106,14 @@ describe('IAM least privilege', () => {
     expect(writes.length).toBeGreaterThan(0);
     for (const s of writes) expect(s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys']).toEqual(['*#MAIL', 'PARTNERSHIP#REPORTS']);
     for (const action of ['dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:Scan', 'dynamodb:PartiQLSelect']) expect(statements.some((s) => allows(s, action)), action).toBe(false);
-    // The safety notices beside their themes: PublishedNotices.list() queries gsi1 (`NOTICES#PUBLISHED`), unconditioned.
+    // Reads: only what it aggregates or delivers, never a record's own partition, a response, a staff list or the audit log.
+    const reads = statements.filter((s) => allows(s, 'dynamodb:GetItem') || allows(s, 'dynamodb:Query'));
+    for (const s of reads) expect(s.Condition, JSON.stringify(s.Action)).toBeDefined();
+    const readKeys = reads.flatMap((s) => s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'] ?? []);
+    for (const forbidden of ['*#REC#*', '*#AUDIT', '*#SURVEY#*', '*', '*#*']) expect(readKeys, forbidden).not.toContain(forbidden);
+    // The registry and the safety notices beside their themes (PublishedNotices.list()): the only gsi1 partitions it lists.
     const indexQueries = statements.filter((s) => allows(s, 'dynamodb:Query') && JSON.stringify(s.Resource).includes(`/index/${GSI1.name}`));
-    expect(indexQueries.some((s) => s.Condition === undefined)).toBe(true);
+    expect(indexQueries.map((s) => s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'])).toEqual([['REGISTRY#JURISDICTION', 'NOTICES#PUBLISHED']]);
   });
 
   it("notice-tasks: its check reads records and puts PRECHECK# reports; its distribution reads the registry and published copies and writes mail markers and links only", () => {
