@@ -13,6 +13,7 @@ import { anyOccurrenceAlarm } from './alarms.ts';
 import { ManagedPolicyRole } from './managed-policy-role.ts';
 import { wildcardResourceFinding } from './nag.ts';
 import type { PlatformFunction } from './platform-function.ts';
+import { NETWORK_ERROR_NAME } from '#shared/aws/network-errors.ts';
 
 /**
  * Template metadata key that names a state machine (by its workflow id) or a schedule (by its schedule id). The local
@@ -49,6 +50,8 @@ export const AWS_TRANSIENT_ERRORS = [
   'TimeoutError',
   'RequestTimeout',
   'RequestTimeoutException',
+  // A dropped connection, as the task functions name it (shared/aws/network-errors.ts).
+  NETWORK_ERROR_NAME,
 ];
 
 /** Options of one Lambda task of a workflow. */

@@ -18,7 +18,7 @@ import {
 } from './helpers.ts';
 
 // Named here, not imported: the test says which errors must be retried, whatever the construct lists.
-const AWS_TRANSIENT_ERRORS = ['ProvisionedThroughputExceededException', 'ThrottlingException', 'TooManyRequestsException', 'SlowDown', 'InternalServerError', 'InternalError', 'ServiceUnavailable', 'TimeoutError'];
+const AWS_TRANSIENT_ERRORS = ['Aws.NetworkError', 'ProvisionedThroughputExceededException', 'ThrottlingException', 'TooManyRequestsException', 'SlowDown', 'InternalServerError', 'InternalError', 'ServiceUnavailable', 'TimeoutError'];
 const LAMBDA_SERVICE_ERRORS = ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'];
 const isLambdaTask = (s: Props) => s.Type === 'Task' && !String(s.Resource).endsWith(':states:::sns:publish');
 type Definition = ConstructorParameters<typeof StateMachine>[0];

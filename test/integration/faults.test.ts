@@ -198,6 +198,98 @@ describe(`realistic flows with faults (${FAULTS})`, () => {
   });
 });
 
+const form = (fields: [string, string][]): RequestInit => ({
+  method: 'POST',
+  body: new URLSearchParams(fields),
+  headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+  redirect: 'manual',
+});
+const hidden = (html: string, name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1];
+
+/** One anonymous respondent of the seeded open wave: the start page, the token, the answers (retried as they are). */
+async function respond(token: string, unit: string): Promise<void> {
+  const survey = `${url}/survey/${JURISDICTION}`;
+  const start = await retrying(() => fetch(survey, { headers: { accept: 'text/html' } }));
+  const csrf = hidden(await start.text(), '_csrf') ?? '';
+  const page = await retrying(() => fetch(`${survey}/start`, form([['_csrf', csrf], ['token', token]])));
+  expect(page.status).toBe(200);
+  const html = await page.text();
+  const fields: [string, string][] = [
+    ['_csrf', hidden(html, '_csrf')!],
+    ['submissionId', hidden(html, 'submissionId')!],
+    ['token', token],
+    ...Object.entries(sampleSurveyResponse(unit)).map(([k, v]): [string, string] => [k, String(v)]),
+  ];
+  const sent = await retrying(() => fetch(`${survey}/answers`, form(fields)));
+  expect(sent.status, await sent.clone().text()).toBe(303);
+  expect(sent.headers.get('location')).toBe(`/survey/${JURISDICTION}/thanks`);
+}
+
+describe(`partnership-wide flows with faults (${FAULTS})`, () => {
+  it('survey responses through the open link: each stored once', { timeout: 120_000 }, async () => {
+    const [, token] = test.cloud.demoSurveyPath!.split('#');
+    const registry = (await (await retrying(() => fetch(`${url}/api/jurisdictions/${JURISDICTION}`))).json()) as { units?: { code: string }[] };
+    const unit = registry.units?.[0]?.code ?? 'intake';
+    await Promise.all(Array.from({ length: RESPONDENTS }, () => respond(token!, unit)));
+    const waves = (await partition(`${JURISDICTION}#SURVEY`)).filter((i) => String(i.sk).startsWith('WAVE#'));
+    const responses = (await Promise.all(waves.map((w) => partition(`${JURISDICTION}#SURVEY#${String(w.sk).slice('WAVE#'.length)}`)))).flat().filter((i) => String(i.sk).startsWith('RESPONSE#'));
+    expect(responses).toHaveLength(RESPONDENTS);
+  });
+
+  it('a report run retries its tasks and publishes every file, one digest per recipient', { timeout: 240_000 }, async () => {
+    const storage = test.cloud.storage;
+    await writeSyntheticReviews(storage, test.cloud.tableName, { jurisdictionId: JURISDICTION, count: 20, from: new Date('2019-04-01T00:00:00Z'), to: new Date('2019-06-30T00:00:00Z'), seed: 'faults' });
+    const lead = `faults-lead-${randomUUID().slice(0, 8)}@partnership.example.org`;
+    await new PeopleDirectory(storage, test.cloud.tableName).signedIn({ subject: `faults-${lead}`, role: 'partnership_lead', displayName: 'Faults Lead' }, lead, new Date());
+
+    const sfn = new SFNClient({ endpoint: test.cloud.endpoints.stepFunctions, region: 'us-east-1', credentials });
+    const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: test.cloud.stepFunctions.byWorkflowId('reports').arn, name: `faults-${randomUUID().slice(0, 8)}`, input: JSON.stringify({ cadence: 'quarterly', periodId: '2019-Q2' }) }));
+    const ended = await until('the report run to end', async () => {
+      const d = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+      return d.status === 'RUNNING' ? undefined : d;
+    }, 200_000, 250);
+    expect(ended.status, `${ended.error}: ${ended.cause}`).toBe('SUCCEEDED');
+
+    const bucket = test.cloud.assembly.buckets.find((b) => b.logicalId.startsWith('BucketsExports'))!.name;
+    const release = (await new ReportReleases(storage, test.cloud.tableName, bucket).get('quarterly', '2019-Q2'))!;
+    const s3 = new S3Client({ endpoint: test.cloud.endpoints.s3, region: 'us-east-1', credentials, forcePathStyle: true });
+    const object = async (key: string) => (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body!.transformToByteArray();
+    const manifest = JSON.parse(Buffer.from(await object(`${release.prefix}partnership/manifest.json`)).toString()) as Manifest;
+    expect(manifest.files.length).toBeGreaterThan(10);
+    for (const f of manifest.files) expect(createHash('sha256').update(await object(`${release.prefix}partnership/${f.name}`)).digest('hex'), f.name).toBe(f.sha256);
+
+    await until('the lead digest', async () => mailTo(await inbox(), lead).length > 0, 60_000, 200);
+    await sleep(500);
+    expect(mailTo(await inbox(), lead)).toHaveLength(1);
+  });
+
+  it('a published safety notice reaches every contact of every other active partner once', { timeout: 120_000 }, async () => {
+    // Published beside the platform (no faults); the distribution runs in notice-tasks, from the table's stream.
+    const storage = test.cloud.storage;
+    const table = scopedTable(storage, test.cloud.tableName, JURISDICTION);
+    const records = new RecordService({ cursorSecret: 'faults-test-cursor-secret-0123456789abcdef', formContext: () => ({ jurisdictions: [{ code: JURISDICTION, label: 'Here' }] }) });
+    const author = { subject: `faults-author-${randomUUID()}`, role: 'submitter', jurisdictionId: JURISDICTION, requestId: randomUUID() };
+    const title = `Safe sleep checks at every visit ${randomUUID().slice(0, 8)}`;
+    const answers = { ...(sampleSafetyNotice(JURISDICTION) as Answers), title, notice_type: 'alert', acknowledge_by: '2026-01-10', act_by: '2026-02-10', review_by_date: '2027-02-10', notice_date: '2026-01-01' } as Answers;
+    const { record: draft } = await records.createDraft(table, author, { formId: 'safety_notice', answers });
+    const { record: submitted } = await records.submit(table, author, draft.recordId, { expectedVersion: draft.version, submissionId: randomUUID() });
+    await records.transition(table, { ...author, subject: `faults-lead-${randomUUID()}`, role: 'reviewer' }, draft.recordId, { to: 'approved', expectedVersion: submitted.version });
+
+    const partners = (await new JurisdictionStore(test.cloud.tableName, storage).list()).filter((j) => j.active && j.id !== JURISDICTION);
+    const expected = [...new Set(partners.flatMap((j) => j.contacts.map((c) => c.email.trim().toLowerCase())))];
+    expect(expected.length).toBeGreaterThan(0);
+    const about = async () => (await inbox()).filter((m) => m.subject.endsWith(title));
+    await until('every partner contact', async () => {
+      const mails = await about();
+      return expected.every((a) => mailTo(mails, a).length > 0);
+    }, 90_000, 250);
+    await sleep(500);
+    const mails = await about();
+    for (const address of expected) expect(mailTo(mails, address), address).toHaveLength(1);
+    expect(mails).toHaveLength(expected.length);
+  });
+});
+
 afterAll(() => {
   const tally = test?.cloud.faults;
   if (!tally) return;
