@@ -1,11 +1,10 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleCriticalIncidentReview, sampleSafetyNotice, sampleSurveyResponse } from '#shared/forms/samples.ts';
 import type { Answers } from '#shared/forms/types.ts';
@@ -14,8 +13,8 @@ import { RecordService } from '#shared/records/service.ts';
 import type { Manifest } from '#shared/reports/outputs.ts';
 import { ReportReleases } from '#shared/reports/store.ts';
 import { reviewExecutionName } from '#shared/review/model.ts';
-import { scopedTable, type Item } from '#shared/storage/scoped-table.ts';
 import { PeopleDirectory } from '#shared/auth/people.ts';
+import { scopedTable, type Item } from '#shared/storage/scoped-table.ts';
 import { writeSyntheticReviews } from '#local/synthetic-reviews.ts';
 import { startTestCloud, type TestCloud } from '../support/local-cloud.ts';
 import { until } from '../support/until.ts';
@@ -26,7 +25,8 @@ import { signIn, type Browser } from './helpers.ts';
  * throttling, 5xx, timeouts, dropped connections, and writes carried out whose answer is lost), on a local cloud of
  * its own. The test acts as the retrying client a browser user is: a 5xx is sent again, with the same idempotency key
  * where the route has one. What must hold: no submission lost or duplicated, exactly one audit event per change, no
- * email sent twice, workflows resume and finish, the report run retries and publishes.
+ * email sent twice, workflows resume and finish, the report run retries and publishes. FAULTS_LOG=<file> keeps the
+ * functions' logs.
  */
 const FAULTS = 'rate:0.2,seed:42';
 const JURISDICTION = 'ky-dcbs';
