@@ -29,7 +29,7 @@ import { signIn, type Browser } from './helpers.ts';
  * functions' logs.
  */
 // FAULTS=rate:0.2,seed:7 tries another sequence (a seed repeats its faults call for call, within each function).
-const FAULTS = process.env.FAULTS ?? 'rate:0.2,seed:42';
+const FAULTS = process.env.FAULTS ?? 'rate:0.2,seed:42,timeoutMs:25';
 const JURISDICTION = 'ky-dcbs';
 const REVIEWER = 'review-lead@ky-dcbs.example.org';
 const AUTHOR = 'submitter@ky-dcbs.example.org';
