@@ -16,6 +16,8 @@ import { LocalHttpApi } from './http/gateway.ts';
 import { LocalStaticAssets } from './http/static.ts';
 import type { DemoUser } from './oidc/users.ts';
 import { LambdaRuntime } from './lambda/runtime.ts';
+import { FaultTally, formatFaultSpec, parseFaultSpec } from './faults/spec.ts';
+import { startSmtpFaultProxy } from './faults/smtp.ts';
 import { resumeReviews } from './review-resume.ts';
 import { LocalScheduler } from './scheduler.ts';
 import { LocalStreamTriggers } from './streams.ts';
@@ -74,6 +76,11 @@ export interface LocalCloudOptions {
    * rest of the local cloud: the JVM is the slowest stand-in to answer). Stopped with the cloud.
    */
   dynamodb?: Promise<DynamoDbStandIn>;
+  /**
+   * Fault injection (tests; `npm start` takes LOCAL_FAULTS): `rate:0.2,seed:42[,kinds:...][,timeoutMs:...]` fails that
+   * share of the functions' SDK calls and of their SMTP connections (local/faults/). Off when omitted.
+   */
+  faults?: string;
 }
 
 export interface LocalCloud {
@@ -106,6 +113,8 @@ export interface LocalCloud {
   streamDeadLettersFile: string;
   /** SES receiving: the template's receipt rules behind an SMTP server (local/standins/inbound-mail.ts). */
   inboundMail: LocalInboundMail;
+  /** The functions' SDK calls and SMTP connections, and the faults injected into them (empty when faults are off). */
+  faults: FaultTally;
   stop: () => Promise<void>;
 }
 
@@ -191,6 +200,15 @@ async function startOnce(options: LocalCloudOptions): Promise<LocalCloud> {
     ];
     const dynamo = await dynamoStarting;
     await ensureTables(dynamo.client, assembly.tables);
+    // Parsed before anything runs: a malformed setting stops the start instead of running without faults.
+    const faultSpec = options.faults === undefined ? undefined : parseFaultSpec(options.faults);
+    const faultTally = new FaultTally();
+    let smtpUrl = mail.smtpUrl;
+    if (faultSpec) {
+      const proxy = await startSmtpFaultProxy(new URL(mail.smtpUrl), faultSpec, (e) => faultTally.add(e));
+      stops.push(proxy.stop);
+      smtpUrl = proxy.url;
+    }
 
     const localEnv: Record<string, string> = {
       AWS_REGION: LOCAL_REGION,
@@ -204,7 +222,7 @@ async function startOnce(options: LocalCloudOptions): Promise<LocalCloud> {
       // s3rver predates S3's default checksums.
       AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
       AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
-      SMTP_URL: mail.smtpUrl,
+      SMTP_URL: smtpUrl,
       // Sign-in goes to the embedded OpenID provider instead of Cognito, with the same client code.
       APP_ORIGIN: appOrigin,
       OIDC_ISSUER: oidc.issuer,
@@ -217,12 +235,14 @@ async function startOnce(options: LocalCloudOptions): Promise<LocalCloud> {
       ORIGIN_SECRET: JSON.stringify({ current: randomBytes(36).toString('base64url') }),
       // Kept with the data: the personal survey links emailed before a restart must still work after it.
       SURVEY_INVITE_SECRET: persistentSecret(options.dataDir, 'survey-invite-secret'),
+      // Read by the local worker thread only (local/lambda/worker.ts), never by a bundle.
+      ...(faultSpec ? { LOCAL_FAULTS: formatFaultSpec(faultSpec) } : {}),
     };
     // IAM for DynamoDB (local/standins/iam-gate.ts): STS for per-jurisdiction credentials, and every function's
     // DynamoDB requests authorized with the template's policies on their way to DynamoDB Local.
     const iamGate = await startIamGate({ dynamodbEndpoint: dynamo.endpoint, roles: assembly.roles, functions: assembly.functions, tables: assembly.tables, log });
     stops.push(() => iamGate.stop());
-    const lambdas = new LambdaRuntime(assembly.functions, localEnv, options.logSink, (fn) => ({
+    const lambdas = new LambdaRuntime(assembly.functions, localEnv, options.logSink, faultTally, (fn) => ({
       AWS_ENDPOINT_URL_DYNAMODB: iamGate.dynamodbEndpoint(fn.id),
       AWS_ENDPOINT_URL_STS: iamGate.stsEndpoint(fn.id),
     }));
@@ -317,6 +337,7 @@ async function startOnce(options: LocalCloudOptions): Promise<LocalCloud> {
       scheduler,
       streamDeadLettersFile: streamTriggers.deadLettersFile,
       inboundMail,
+      faults: faultTally,
       stop: stopAll,
     };
   } catch (e) {

@@ -41,7 +41,9 @@ const [{ startLocalCloud }, { describeDemoUsers }, { DEMO_REVIEWS, DEMO_REVIEW_J
   import('./oidc/users.ts'),
   import('./seed-reviews.ts'),
 ]);
-const cloud = await startLocalCloud({ port, dataDir, ports, log, dynamodb, timeScale }).catch((e: unknown) => {
+// e.g. LOCAL_FAULTS=rate:0.2,seed:42: a share of the functions' AWS calls and SMTP connections fail (local/faults/).
+const faults = process.env.LOCAL_FAULTS || undefined;
+const cloud = await startLocalCloud({ port, dataDir, ports, log, dynamodb, timeScale, faults }).catch((e: unknown) => {
   console.error(`[local] could not start: ${(e as Error).message}`);
   process.exit(1);
 });
@@ -59,7 +61,7 @@ NPCS platform is running locally (ready in ${((Date.now() - started) / 1000).toF
   Replies (SMTP) ${cloud.endpoints.inboundSmtp}   (SES receiving: reply to a review email here; ${cloud.assembly.receiptRules.flatMap((r) => r.recipients).join(', ')})
   DynamoDB Local ${cloud.endpoints.dynamodb}
   S3 emulator    ${cloud.endpoints.s3}
-  Step Functions ${cloud.endpoints.stepFunctions}${timeScale === 1 ? '' : `   (time ${timeScale}x faster: LOCAL_TIME_SCALE)`}
+  Step Functions ${cloud.endpoints.stepFunctions}${timeScale === 1 ? '' : `   (time ${timeScale}x faster: LOCAL_TIME_SCALE)`}${faults ? `\n  Faults         ${faults}   (LOCAL_FAULTS: a share of the functions' AWS calls and SMTP connections fail)` : ''}
   Sign-in (OIDC) ${cloud.endpoints.oidcIssuer}   sign in at ${cloud.url}/auth/sign-in
   Survey (anon)  ${cloud.demoSurveyPath ? `${cloud.url}${cloud.demoSurveyPath}   (a demo wave; no sign-in)` : 'no demo wave (seeding is off)'}
 

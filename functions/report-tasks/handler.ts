@@ -5,6 +5,7 @@ import '#shared/zod-config.ts';
 import { documentClient } from '#shared/aws/document-client.ts';
 import { requiredEnv } from '#shared/config.ts';
 import { logger } from '#shared/logger.ts';
+import { namedNetworkErrors } from '#shared/aws/network-errors.ts';
 
 const TABLE = requiredEnv('TABLE_NAME');
 const BUCKET = requiredEnv('EXPORTS_BUCKET');
@@ -39,4 +40,7 @@ export const handler = middy(async (raw: unknown): Promise<unknown> => {
   if (task === 'plan') return run.plan(raw);
   if (task === 'aggregate') return run.aggregate(raw);
   return run.publish(raw);
-}).use(injectLambdaContext(logger, { logEvent: false, resetKeys: true }));
+})
+  .use(injectLambdaContext(logger, { logEvent: false, resetKeys: true }))
+  // A dropped connection is retried by the workflow like a throttled call (shared/aws/network-errors.ts).
+  .use(namedNetworkErrors());

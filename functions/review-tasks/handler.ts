@@ -11,6 +11,7 @@ import { parseState, ReviewTasks, type ResumeInput } from '#shared/review/tasks.
 import { PeopleDirectory } from '#shared/auth/people.ts';
 import type { ReviewNotifier } from '#shared/review/notify.ts';
 import { scopedTable } from '#shared/storage/scoped-table.ts';
+import { namedNetworkErrors } from '#shared/aws/network-errors.ts';
 
 const TABLE = requiredEnv('TABLE_NAME');
 let tasks: Promise<ReviewTasks> | undefined;
@@ -94,4 +95,7 @@ export const handler = middy(async (raw: unknown): Promise<unknown> => {
     case 'daily-digest':
       return (await reviewNotifier()).dailyDigest();
   }
-}).use(injectLambdaContext(logger, { logEvent: false, resetKeys: true }));
+})
+  .use(injectLambdaContext(logger, { logEvent: false, resetKeys: true }))
+  // A dropped connection is retried by the workflow like a throttled call (shared/aws/network-errors.ts).
+  .use(namedNetworkErrors());

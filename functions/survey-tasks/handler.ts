@@ -9,6 +9,7 @@ import { logger } from '#shared/logger.ts';
 import { secret } from '#shared/secrets.ts';
 import { INVITE_SECRET_NAME } from '#shared/survey/invitations/tokens.ts';
 import type { SurveyJob } from '#shared/survey/lifecycle/jobs.ts';
+import { namedNetworkErrors } from '#shared/aws/network-errors.ts';
 
 const TABLE = requiredEnv('TABLE_NAME');
 const APP_ORIGIN = requiredEnv('APP_ORIGIN');
@@ -42,4 +43,7 @@ export const handler = middy(async (raw: unknown): Promise<unknown> => {
   logger.appendKeys({ job: event.state.job });
   // The state is the one this function returned last (the workflow passes it back unchanged).
   return j.step((raw as { state: SurveyJob }).state);
-}).use(injectLambdaContext(logger, { logEvent: false, resetKeys: true }));
+})
+  .use(injectLambdaContext(logger, { logEvent: false, resetKeys: true }))
+  // A dropped connection is retried by the workflow like a throttled call (shared/aws/network-errors.ts).
+  .use(namedNetworkErrors());

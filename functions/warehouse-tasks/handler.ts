@@ -7,6 +7,7 @@ import { requiredEnv } from '#shared/config.ts';
 import { logger } from '#shared/logger.ts';
 import { WarehouseRun } from '#shared/warehouse/run.ts';
 import { releaseSettingsFromEnv } from '#shared/warehouse/settings.ts';
+import { namedNetworkErrors } from '#shared/aws/network-errors.ts';
 
 const run = new WarehouseRun({
   client: documentClient,
@@ -29,4 +30,7 @@ export const handler = middy(async (raw: unknown): Promise<unknown> => {
   if (task === 'plan') return run.plan(raw);
   if (task === 'extract') return run.extract(raw);
   return run.publish(raw);
-}).use(injectLambdaContext(logger, { logEvent: false, resetKeys: true }));
+})
+  .use(injectLambdaContext(logger, { logEvent: false, resetKeys: true }))
+  // A dropped connection is retried by the workflow like a throttled call (shared/aws/network-errors.ts).
+  .use(namedNetworkErrors());

@@ -13,6 +13,7 @@ import { anyOccurrenceAlarm } from './alarms.ts';
 import { ManagedPolicyRole } from './managed-policy-role.ts';
 import { wildcardResourceFinding } from './nag.ts';
 import type { PlatformFunction } from './platform-function.ts';
+import { NETWORK_ERROR_NAME } from '#shared/aws/network-errors.ts';
 
 /**
  * Template metadata key that names a state machine (by its workflow id) or a schedule (by its schedule id). The local
@@ -27,6 +28,31 @@ const FAILED_STATE_PATH = '$.failedState';
 
 /** Lambda's own transient errors (throttling, service faults): every Lambda task retries them with backoff. */
 export const LAMBDA_SERVICE_ERRORS = ['Lambda.ClientExecutionTimeoutException', 'Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'];
+
+/**
+ * Transient errors of the AWS services the task functions call (throttling, 5xx, timeouts), by the name the SDK gives
+ * them, once the SDK's own retries ran out (or its retry quota did, when many calls fail together): the task is run
+ * again, later. Without this, one throttled moment of DynamoDB failed the whole execution, e.g. a review that then
+ * never waits for its decision (found by fault injection, docs/architecture.md "Faults"). Every task is written to be
+ * run again (idempotent writes, emails through the exactly-once markers).
+ */
+export const AWS_TRANSIENT_ERRORS = [
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'TooManyRequestsException',
+  'SlowDown',
+  'InternalServerError',
+  'InternalError',
+  'InternalFailure',
+  'ServiceUnavailable',
+  'TransactionConflictException',
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  // A dropped connection, as the task functions name it (shared/aws/network-errors.ts).
+  NETWORK_ERROR_NAME,
+];
 
 /** Options of one Lambda task of a workflow. */
 export interface InvokeOptions {
@@ -64,7 +90,8 @@ export interface AwaitOptions {
 export interface WorkflowSteps {
   /**
    * A task that invokes a platform function: the function's result only (no Lambda envelope), retries on Lambda
-   * service errors and on the workflow's `transientErrors` with backoff, and any other error caught into the
+   * service errors, on transient AWS errors of the function's calls (AWS_TRANSIENT_ERRORS) and on the workflow's
+   * `transientErrors` with backoff, and any other error caught into the
    * workflow's failure path: an alert to the alarm topic that names the workflow, the state and the execution, then
    * the Fail state, which ends the execution with the task's own error and cause. The state machine's role may invoke
    * the function (and nothing else of it).
@@ -191,6 +218,7 @@ export class Workflow extends Construct {
     const retry = (task: tasks.LambdaInvoke) => {
       for (const transient of props.transientErrors ?? []) task.addRetry(transient);
       task.addRetry({ errors: LAMBDA_SERVICE_ERRORS, maxAttempts: 6, interval: Duration.seconds(2), backoffRate: 2 });
+      task.addRetry({ errors: AWS_TRANSIENT_ERRORS, maxAttempts: 4, interval: Duration.seconds(2), backoffRate: 2, jitterStrategy: sfn.JitterType.FULL });
     };
     const steps: WorkflowSteps = {
       await: (taskId, fn, options) => {

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { Writable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import type { LocalFunction } from '../assembly.ts';
+import { FaultTally, type FaultEvent } from '../faults/spec.ts';
 
 export interface InvokeError {
   errorType: string;
@@ -55,6 +56,8 @@ export class LambdaRuntime {
     private readonly functions: readonly LocalFunction[],
     private readonly localEnv: Record<string, string>,
     private readonly logSink: Writable = process.stdout,
+    /** The SDK calls of every function and the faults injected into them, when LOCAL_FAULTS is set (local/faults/). */
+    readonly faults: FaultTally = new FaultTally(),
     /** Stand-in endpoints that differ per function (the local IAM gate tells functions apart by path). */
     private readonly functionEnv: (fn: LocalFunction) => Record<string, string> = () => ({}),
   ) {}
@@ -143,7 +146,9 @@ export class LambdaRuntime {
     // Forwarded chunk by chunk: a pipe per worker would add listeners to the one sink for every function that runs.
     for (const stream of [worker.stdout, worker.stderr]) stream.on('data', (chunk: Buffer) => this.logSink.write(chunk));
     const env: Environment = { worker, pending: new Map(), retired: false };
-    worker.on('message', (m: { invocationId: number } & InvokeResult) => {
+    worker.on('message', (m: ({ invocationId: number } & InvokeResult) | { fault: FaultEvent }) => {
+      // Sent before the invocation's result on the same port, so the tally is complete when an invocation ends.
+      if ('fault' in m) return this.faults.add(m.fault);
       const p = env.pending.get(m.invocationId);
       if (!p) return;
       clearTimeout(p.timer);

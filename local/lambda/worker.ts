@@ -35,6 +35,19 @@ registerHooks({
     return nextResolve(specifier, context);
   },
 });
+// Tests that turn faults on (LOCAL_FAULTS, local/faults/) get them in this function's SDK clients; every call is
+// reported to the runtime, which keeps the tally. Off unless set: the deployed bundles know nothing of it.
+const faultSetting = process.env.LOCAL_FAULTS;
+if (faultSetting) {
+  const { parseFaultSpec } = await import('../faults/spec.ts');
+  const { installSdkFaults } = await import('../faults/sdk.ts');
+  installSdkFaults(parseFaultSpec(faultSetting), {
+    sdkParent: init.runtimeSdkParent,
+    stream: init.functionName,
+    report: (event) => parentPort!.postMessage({ fault: event }),
+  });
+}
+
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 let handlerPromise: Promise<Handler> | undefined;
 

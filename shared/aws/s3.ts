@@ -33,6 +33,35 @@ export async function putObject(bucket: string, key: string, body: Uint8Array | 
   await client.send(new sdk.PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }));
 }
 
+/** Tries of one object of a batch (putObjects), each with the SDK's own retries inside. */
+export const BATCH_OBJECT_TRIES = 5;
+
+/**
+ * Writes many objects, `concurrency` at a time, each tried again on its own when it fails with a transient error (the
+ * SDK's classification: throttling, 5xx, timeouts, dropped connections). Written here because the SDK's retry quota
+ * is per client and drains when many calls fail together (its guard against retry storms): a run writing hundreds
+ * of files then failed whole, and a retry of the task started over and failed the same way. Backoff with full jitter
+ * keeps the extra tries from becoming that storm.
+ */
+export async function putObjects(bucket: string, objects: readonly { key: string; body: Uint8Array | string; contentType: string }[], concurrency = 8): Promise<void> {
+  const { isServerError, isThrottlingError, isTransientError } = await import('@smithy/core/retry');
+  const transient = (e: unknown) => {
+    const error = e as Parameters<typeof isTransientError>[0];
+    return isTransientError(error) || isThrottlingError(error) || isServerError(error);
+  };
+  const putWithTries = async (o: { key: string; body: Uint8Array | string; contentType: string }) => {
+    for (let tried = 1; ; tried++) {
+      try {
+        return await putObject(bucket, o.key, o.body, o.contentType);
+      } catch (e) {
+        if (tried >= BATCH_OBJECT_TRIES || !transient(e)) throw e;
+        await new Promise((r) => setTimeout(r, Math.random() * 100 * 2 ** tried));
+      }
+    }
+  };
+  for (let i = 0; i < objects.length; i += concurrency) await Promise.all(objects.slice(i, i + concurrency).map(putWithTries));
+}
+
 /** Every key under a prefix (paged). */
 export async function listKeys(bucket: string, prefix: string): Promise<string[]> {
   const { sdk, client } = await s3();

@@ -5,7 +5,8 @@
  *
  * Two phases with a lease, because no mail transport can take part in a DynamoDB transaction:
  *   1. claim: a conditional update sets `sending` with a random lease id and a lease end, if the marker is absent,
- *      `failed`, or `sending` with its lease run out (the worker holding it died);
+ *      `failed`, or `sending` with its lease run out (the worker holding it died) or with this very lease (the same
+ *      claim sent again by the SDK after its answer was lost);
  *   2. send, then `sent` (with the message id) or, if the transport failed, `failed` (a retry may claim at once).
  * A crash between claim and send leaves `sending`: the next retry after the lease sends it, so no email is lost.
  * The one window left is a crash after the transport accepted the message and before `sent` was written: then the
@@ -255,10 +256,12 @@ export async function sendOnce(input: SendOnceInput): Promise<SendOnceResult> {
           ':one': 1,
         },
       },
+      // Our own lease too: the SDK sends the same claim again when the answer to the first was lost, and that claim
+      // was carried out; refusing it would take our own claim for another run's and hold the email for a lease.
       condition: {
-        expression: 'attribute_not_exists(pk) OR #state = :failed OR (#state = :sending AND #leaseUntil < :now)',
-        names: { '#state': 'state', '#leaseUntil': 'leaseUntil' },
-        values: { ':failed': 'failed', ':sending': 'sending', ':now': now.getTime() },
+        expression: 'attribute_not_exists(pk) OR #state = :failed OR (#state = :sending AND (#leaseUntil < :now OR #leaseId = :lease))',
+        names: { '#state': 'state', '#leaseUntil': 'leaseUntil', '#leaseId': 'leaseId' },
+        values: { ':failed': 'failed', ':sending': 'sending', ':now': now.getTime(), ':lease': leaseId },
       },
     });
   } catch (e) {

@@ -30,7 +30,7 @@ import { parsePeriod, periodCovering } from './periods.ts';
 import { protect } from './protection/index.ts';
 import type { LedgerCell, ProtectionTable } from './protection/types.ts';
 import { reportProtectionFromEnv } from './settings.ts';
-import { getObject, listKeys, putObject } from '#shared/aws/s3.ts';
+import { getObject, listKeys, putObject, putObjects } from '#shared/aws/s3.ts';
 import { audienceFolder, ReportReleases, runPrefix, type Audience, type PublishedRelease } from './store.ts';
 
 export interface ReportRunDeps {
@@ -144,9 +144,7 @@ export class ReportRun {
       const html = await this.deps.render(doc);
       const { files, manifest } = releaseFiles(doc, html, formVersions, rules);
       const folder = `${prefix}${audienceFolder(audience)}`;
-      for (let i = 0; i < files.length; i += 8) {
-        await Promise.all(files.slice(i, i + 8).map((f) => putObject(this.deps.bucket, `${folder}${f.name}`, f.body, f.contentType)));
-      }
+      await putObjects(this.deps.bucket, files.map((f) => ({ key: `${folder}${f.name}`, body: f.body, contentType: f.contentType })));
       return manifest;
     };
     const manifest = await write(documents.partnership, 'partnership', protectedRules);

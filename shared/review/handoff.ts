@@ -43,6 +43,14 @@ export async function readDecision(table: ScopedTable, recordId: string, version
   return item ? (item.decision as ClaimedDecision) : undefined;
 }
 
+/**
+ * How long `decide` waits for a starting review, then for the workflow to apply the move. Both, with the calls around
+ * them, stay under the timeout of the functions that decide (records and web: 10 s, PlatformFunction's default):
+ * a move applied late is answered as the record stands, never by the function being killed (a 5xx that the person
+ * retries).
+ */
+export const DECISION_WAITS_MS = { ready: 3_000, applied: 4_000 } as const;
+
 export class ReviewHandoff {
   private readonly appliedWithinMs: number;
   private readonly readyWithinMs: number;
@@ -54,8 +62,8 @@ export class ReviewHandoff {
     private readonly resume: ResumeTask,
     options: HandoffOptions = {},
   ) {
-    this.appliedWithinMs = options.appliedWithinMs ?? 10_000;
-    this.readyWithinMs = options.readyWithinMs ?? 5_000;
+    this.appliedWithinMs = options.appliedWithinMs ?? DECISION_WAITS_MS.applied;
+    this.readyWithinMs = options.readyWithinMs ?? DECISION_WAITS_MS.ready;
     this.pollMs = options.pollMs ?? 100;
     this.now = options.now ?? (() => new Date());
   }
@@ -78,14 +86,18 @@ export class ReviewHandoff {
       if ((e as Error).name !== 'ConditionalCheckFailedException') throw e;
       // The same person's same decision again (a double click, a second tab) is that decision: answer it as done.
       const claimed = await readDecision(table, recordId, current.version);
-      if (claimed && claimed.actor.subject === actor.subject && claimed.to === decision.to && (claimed.reason ?? '') === (decision.reason ?? '')) {
-        return this.applied(table, actor, recordId, current.version);
-      }
-      throw alreadyDecided();
+      if (!claimed || claimed.actor.subject !== actor.subject || claimed.to !== decision.to || (claimed.reason ?? '') !== (decision.reason ?? '')) throw alreadyDecided();
+      // Resumed again, not assumed resumed: this claim may be our own earlier attempt's whose answer was lost, or
+      // whose resume failed (a 5xx the person retried), and then nobody has resumed the wait; the reminder's wait
+      // would apply it, days later. A token takes one success: after a first resume this one answers false.
     }
-    const resumed = await this.resume(wait.token, { version: current.version });
-    if (!resumed) logger.info('Decision claimed while its wait ended; the next wait applies it', { jurisdictionId: table.jurisdictionId, recordId, version: current.version });
+    await this.resumeWait(table, wait, recordId, current.version);
     return this.applied(table, actor, recordId, current.version);
+  }
+
+  private async resumeWait(table: ScopedTable, wait: ReviewWait, recordId: string, version: number): Promise<void> {
+    const resumed = await this.resume(wait.token, { version });
+    if (!resumed) logger.info('Decision claimed while its wait ended, or resumed already; the next wait applies it', { jurisdictionId: table.jurisdictionId, recordId, version });
   }
 
   /** The wait for a decision on this version; a review that is starting (or just applied a move) gets a moment. */

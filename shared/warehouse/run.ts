@@ -14,7 +14,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import '#shared/zod-config.ts';
 import type { FormDefinition } from '#forms/types.ts';
-import { deleteKeys, getObject, listKeys, putObject } from '#shared/aws/s3.ts';
+import { deleteKeys, getObject, listKeys, putObject, putObjects } from '#shared/aws/s3.ts';
 import { formRegistry } from '#shared/forms/registry.ts';
 import { JurisdictionStore } from '#shared/jurisdictions/store.ts';
 import { logger } from '#shared/logger.ts';
@@ -141,7 +141,7 @@ export class WarehouseRun {
     // The manifest is the last object: a release whose manifest is there is whole.
     const manifestObject = objects.at(-1)!;
     const rest = objects.slice(0, -1);
-    for (let i = 0; i < rest.length; i += 8) await Promise.all(rest.slice(i, i + 8).map((o) => putObject(this.deps.bucket, o.key, o.body, o.contentType)));
+    await putObjects(this.deps.bucket, rest);
     await putObject(this.deps.bucket, manifestObject.key, manifestObject.body, manifestObject.contentType);
     const manifest = JSON.parse(Buffer.from(manifestObject.body).toString('utf8')) as DatasetManifest;
 

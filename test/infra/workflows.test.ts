@@ -17,6 +17,8 @@ import {
   type Props,
 } from './helpers.ts';
 
+// Named here, not imported: the test says which errors must be retried, whatever the construct lists.
+const AWS_TRANSIENT_ERRORS = ['Aws.NetworkError', 'ProvisionedThroughputExceededException', 'ThrottlingException', 'TooManyRequestsException', 'SlowDown', 'InternalServerError', 'InternalError', 'ServiceUnavailable', 'TimeoutError'];
 const LAMBDA_SERVICE_ERRORS = ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'];
 const isLambdaTask = (s: Props) => s.Type === 'Task' && !String(s.Resource).endsWith(':states:::sns:publish');
 type Definition = ConstructorParameters<typeof StateMachine>[0];
@@ -75,6 +77,14 @@ describe.each(machines.map((m) => [m.workflowId ?? m.logicalId, m] as const))('w
     expect(onService, `Retry of ${name} on ${LAMBDA_SERVICE_ERRORS.join(', ')}`).toBeDefined();
     expect(onService?.MaxAttempts).toBeGreaterThanOrEqual(2);
     expect(onService?.BackoffRate).toBeGreaterThan(1);
+  });
+
+  it.each(tasks.map(([name]) => name))('task %s retries transient AWS errors of its function (throttling, 5xx, timeouts) with backoff', (name) => {
+    const retry = (m.states[name]?.Retry ?? []) as Props[];
+    const onTransient = retry.find((r) => AWS_TRANSIENT_ERRORS.every((e) => (r.ErrorEquals as string[]).includes(e)));
+    expect(onTransient, `Retry of ${name} on ${AWS_TRANSIENT_ERRORS.join(', ')}`).toBeDefined();
+    expect(onTransient?.MaxAttempts).toBeGreaterThanOrEqual(2);
+    expect(onTransient?.BackoffRate).toBeGreaterThan(1);
   });
 
   it.each(tasks.map(([name]) => name))("task %s catches States.ALL into its failure path: its name noted, the alert, then a Fail state with the task's error and cause", (name) => {

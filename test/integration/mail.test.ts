@@ -13,7 +13,13 @@ import { createTransport } from '#shared/mail/send.ts';
 import { approvedMail, escalationMail, reminderDigestMail, returnedMail, reviewRequestMail } from '#shared/mail/templates/messages.tsx';
 import type { MailRecord } from '#shared/mail/templates/model.ts';
 import { createMailer } from '#shared/mail/mailer.ts';
-import { rawPartition, tableOf, uniqueJurisdiction } from './records/setup.ts';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { faultMiddleware } from '#local/faults/sdk.ts';
+import { parseFaultSpec } from '#local/faults/spec.ts';
+import { STORAGE_MARSHALL_OPTIONS, STORAGE_UNMARSHALL_OPTIONS } from '#shared/storage/marshalling.ts';
+import { scopedTable } from '#shared/storage/scoped-table.ts';
+import { rawPartition, tableName, tableOf, uniqueJurisdiction } from './records/setup.ts';
 
 const FROM = 'no-reply@dev.npcs.invalid';
 // send.ts checks its configuration when loaded (imports are hoisted above this file's statements).
@@ -143,6 +149,24 @@ describe('sendOnce: exactly once per event and recipient, on DynamoDB Local', ()
     await waitForInbox(to, 1);
     await new Promise((r) => setTimeout(r, 300));
     expect(await inboxOf(to)).toHaveLength(1);
+  });
+
+  it("a claim whose answer was lost (carried out, then sent again by the SDK's retry) is still ours: the email goes out now, once", async () => {
+    const jid = uniqueJurisdiction('mail');
+    // The first call's answer is dropped after DynamoDB Local carried it out (local/faults/sdk.ts, the harness's own
+    // middleware); the SDK sends the same UpdateItem again.
+    const calls: string[] = [];
+    let first = true;
+    const lost = () => (first ? ((first = false), 'lost' as const) : undefined);
+    const dynamodb = new DynamoDBClient({ endpoint: inject('endpoints').dynamodb, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+    dynamodb.middlewareStack.add(faultMiddleware(parseFaultSpec('rate:0,seed:1'), lost, (e) => calls.push(`${e.operation}:${e.fault ?? 'ok'}`)) as never, { step: 'deserialize', priority: 'low', name: 'lostAnswer' });
+    const table = scopedTable(DynamoDBDocumentClient.from(dynamodb, { marshallOptions: STORAGE_MARSHALL_OPTIONS, unmarshallOptions: STORAGE_UNMARSHALL_OPTIONS }), tableName(), jid);
+    const to = someone('submitter');
+    const occasion = { recordId: RECORD.recordId, submissionId: 'sub-lost-0001' };
+    expect((await sendOnce({ table, occasion, message: approved(to), send })).status).toBe('sent');
+    expect(calls.slice(0, 2)).toEqual(['UpdateItemCommand:lost', 'UpdateItemCommand:ok']);
+    expect(await waitForInbox(to, 1)).toHaveLength(1);
+    expect(await marker(jid, approved(to), occasion)).toMatchObject({ state: 'sent' });
   });
 
   it('a run that died after claiming (before sending) holds the event until its lease ends; then the retry sends it', async () => {

@@ -118,7 +118,7 @@ describe('sendOnce: each branch, on a scripted table (the conditions themselves 
     expect(await sendOnce({ table, occasion, message, send: s.send })).toEqual({ status: 'sent', messageId: '<id@x>' });
     expect(s.sent).toHaveLength(1);
     expect(calls.map((c) => c.update.split(' ').slice(0, 4).join(' '))).toEqual(['SET #kind = :kind,', 'SET #state = :sent,']);
-    expect(calls[0]!.condition).toBe('attribute_not_exists(pk) OR #state = :failed OR (#state = :sending AND #leaseUntil < :now)');
+    expect(calls[0]!.condition).toBe('attribute_not_exists(pk) OR #state = :failed OR (#state = :sending AND (#leaseUntil < :now OR #leaseId = :lease))');
     expect(calls[1]!.condition).toBe('#state = :sending AND #leaseId = :lease');
   });
 

@@ -3,7 +3,7 @@ import { ConflictError, ValidationError } from '#shared/errors.ts';
 import { RecordConflictError } from '#shared/records/errors.ts';
 import type { RecordStatus, RecordView } from '#shared/records/model.ts';
 import type { RecordService } from '#shared/records/service.ts';
-import { alreadyDecided, notAwaitingDecision, readDecision, ReviewHandoff, sendTaskSuccess } from '#shared/review/handoff.ts';
+import { alreadyDecided, DECISION_WAITS_MS, notAwaitingDecision, readDecision, ReviewHandoff, sendTaskSuccess } from '#shared/review/handoff.ts';
 import { keys } from '#shared/storage/keys.ts';
 import { scopedTable } from '#shared/storage/scoped-table.ts';
 import { ExpressionTable } from './expression-table.ts';
@@ -41,10 +41,13 @@ function setup(opts: { status?: RecordStatus; version?: number; wait?: { kind: '
   const table = scopedTable(mem.client, 'T', JID);
   const { service, state } = fakeRecords(opts.status ?? 'submitted', opts.version ?? 2);
   const resumed: { token: string; output: Record<string, unknown> }[] = [];
+  // Tokens that took their success: as in Step Functions, a token takes one, a second SendTaskSuccess answers false.
+  const succeeded = new Set<string>();
   // The workflow applies a resumed decision: the record moves one version on.
   const resume = async (token: string, output: Record<string, unknown>) => {
     resumed.push({ token, output });
-    if (opts.resumeAnswers === false) return false;
+    if (opts.resumeAnswers === false || succeeded.has(token)) return false;
+    succeeded.add(token);
     state.version += 1;
     return true;
   };
@@ -53,7 +56,7 @@ function setup(opts: { status?: RecordStatus; version?: number; wait?: { kind: '
   const ready = wait
     ? table.put({ key: keys.reviewWait(RID), attributes: { kind: wait.kind, token: 'TOKEN+/=', version: wait.version, executionName: 'review-x', since: '', reminders: 0 } })
     : Promise.resolve();
-  return { mem, table, state, resumed, handoff, ready };
+  return { mem, table, state, resumed, succeeded, handoff, ready };
 }
 
 describe('the review hand-off (shared/review/handoff.ts)', () => {
@@ -128,14 +131,55 @@ describe('the review hand-off (shared/review/handoff.ts)', () => {
     expect(t.resumed).toHaveLength(1);
   });
 
-  it("the same person's same decision twice (a double click) is that one decision, resumed once", async () => {
+  it("the same person's same decision twice (a double click) is that one decision, applied once", async () => {
     const t = setup();
     await t.ready;
     const move = { to: 'returned' as const, expectedVersion: 2, reason: 'Add the date.' };
     const [a, b] = await Promise.all([t.handoff.decide(t.table, reviewer, RID, move, 'web'), t.handoff.decide(t.table, reviewer, RID, move, 'web')]);
     expect(a.version).toBe(3);
     expect(b.version).toBe(3);
+    // Each request resumes the wait (the first's resume may never have happened); its token took one success.
+    expect(t.resumed.map((r) => r.token)).toEqual(['TOKEN+/=', 'TOKEN+/=']);
+    expect(t.state.version).toBe(3);
+  });
+
+  it('a claim whose answer was lost (written, then the put retried and refused) still resumes the wait: the decision is applied now, not at the next reminder', async () => {
+    const t = setup();
+    await t.ready;
+    // The claim of an earlier attempt of this very request: its put was carried out, its answer lost, the SDK put
+    // again and got ConditionalCheckFailed. The same person's same decision, and no resume was ever sent.
+    const claim = { version: 2, to: 'approved', actor: reviewer, at: '2026-12-03T09:59:59.000Z', via: 'api' };
+    await t.table.put({ key: keys.reviewDecision(RID, 2), attributes: { kind: 'review-decision', recordId: RID, decision: claim } });
+    const record = await t.handoff.decide(t.table, reviewer, RID, { to: 'approved', expectedVersion: 2 }, 'api');
+    expect(t.resumed).toEqual([{ token: 'TOKEN+/=', output: { version: 2 } }]);
+    expect(record.version).toBe(3);
+  });
+
+  it('a retry after the resume failed (a 5xx the person retried) resumes the wait', async () => {
+    const t = setup();
+    await t.ready;
+    let failOnce = true;
+    const flaky = new ReviewHandoff(
+      (t.handoff as unknown as { records: RecordService }).records,
+      async (token, output) => {
+        if (failOnce) {
+          failOnce = false;
+          throw Object.assign(new Error('Service unavailable'), { name: 'ServiceUnavailable' });
+        }
+        t.resumed.push({ token, output });
+        t.state.version += 1;
+        return true;
+      },
+      { readyWithinMs: 30, appliedWithinMs: 60, pollMs: 5 },
+    );
+    await expect(flaky.decide(t.table, reviewer, RID, { to: 'approved', expectedVersion: 2 }, 'api')).rejects.toThrow('Service unavailable');
+    const record = await flaky.decide(t.table, reviewer, RID, { to: 'approved', expectedVersion: 2 }, 'api');
     expect(t.resumed).toHaveLength(1);
+    expect(record.version).toBe(3);
+  });
+
+  it('waits no longer than the functions that decide may run (10 s): a late move is answered as it stands, not by a timeout', () => {
+    expect(DECISION_WAITS_MS.ready + DECISION_WAITS_MS.applied).toBeLessThanOrEqual(7_000);
   });
 
   it('the same person with another reason is another decision: refused once one is claimed', async () => {
@@ -253,12 +297,12 @@ describe('which repeat is the same decision', () => {
     const t = setup({ resumeAnswers: false });
     await t.ready;
     await t.handoff.decide(t.table, reviewer, RID, { to: 'approved', expectedVersion: 2 }, 'api');
-    expect(info).toHaveBeenCalledWith('Decision claimed while its wait ended; the next wait applies it', { jurisdictionId: JID, recordId: RID, version: 2 });
+    expect(info).toHaveBeenCalledWith('Decision claimed while its wait ended, or resumed already; the next wait applies it', { jurisdictionId: JID, recordId: RID, version: 2 });
     info.mockClear();
     const applied = setup();
     await applied.ready;
     await applied.handoff.decide(applied.table, reviewer, RID, { to: 'approved', expectedVersion: 2 }, 'api');
-    expect(info).not.toHaveBeenCalledWith('Decision claimed while its wait ended; the next wait applies it', expect.anything());
+    expect(info).not.toHaveBeenCalledWith('Decision claimed while its wait ended, or resumed already; the next wait applies it', expect.anything());
     info.mockRestore();
   });
 });
