@@ -226,6 +226,29 @@ export async function mailSent(table: MarkerTable, kind: MailKind, occasion: Mai
   return marker?.state === 'sent';
 }
 
+/** Tries of the write that settles a claim (sent, or failed), on top of the SDK's own retries. */
+export const SETTLE_ATTEMPTS = 4;
+const SETTLE_BACKOFF_MS = 100;
+
+/**
+ * Writes how a claim ended, trying again on a transient error: a claim left `sending` holds every other run's send of
+ * this email for the whole lease, and once the lease runs out a retry would send an email that went out already. A
+ * condition failure ends it: the write was carried out before (its answer was lost and the SDK sent it again) or the
+ * lease was lost, and writing again would change nothing.
+ */
+async function settleMarker(write: () => Promise<unknown>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await write();
+      return;
+    } catch (e) {
+      if (isConditionFailure(e)) return;
+      if (attempt >= SETTLE_ATTEMPTS) throw e;
+      await new Promise((r) => setTimeout(r, Math.random() * SETTLE_BACKOFF_MS * 2 ** attempt));
+    }
+  }
+}
+
 /**
  * Sends the message unless this event's email to this recipient was sent before. Returns what happened; throws
  * MailInFlightError while another run holds the claim, MailTransportError when the transport failed (the marker is
@@ -279,26 +302,28 @@ export async function sendOnce(input: SendOnceInput): Promise<SendOnceResult> {
     sent = await send(message);
   } catch (e) {
     const code = (e as { transportCode?: unknown; name?: unknown }).transportCode ?? (e as { name?: unknown }).name;
-    await table
-      .update({
+    await settleMarker(() =>
+      table.update({
         key,
         update: { expression: 'SET #state = :failed, failedCode = :code REMOVE #leaseUntil', names, values: { ':failed': 'failed', ':code': String(code ?? 'unknown') } },
         condition: { expression: '#state = :sending AND #leaseId = :lease', names, values: { ':sending': 'sending', ':lease': leaseId } },
-      })
-      .catch((release: unknown) => logger.warn('mail marker not released; it frees itself when the lease ends', { mailKind: message.kind, error: (release as Error)?.name }));
+      }),
+    ).catch((release: unknown) => logger.warn('mail marker not released; it frees itself when the lease ends', { mailKind: message.kind, error: (release as Error)?.name }));
     throw e;
   }
 
   try {
-    await table.update({
-      key,
-      update: {
-        expression: 'SET #state = :sent, sentAt = :at, messageId = :messageId REMOVE #leaseId, #leaseUntil, failedCode',
-        names,
-        values: { ':sent': 'sent', ':at': (input.now ?? (() => new Date()))().toISOString(), ':messageId': sent.messageId },
-      },
-      condition: { expression: '#state = :sending AND #leaseId = :lease', names, values: { ':sending': 'sending', ':lease': leaseId } },
-    });
+    await settleMarker(() =>
+      table.update({
+        key,
+        update: {
+          expression: 'SET #state = :sent, sentAt = :at, messageId = :messageId REMOVE #leaseId, #leaseUntil, failedCode',
+          names,
+          values: { ':sent': 'sent', ':at': (input.now ?? (() => new Date()))().toISOString(), ':messageId': sent.messageId },
+        },
+        condition: { expression: '#state = :sending AND #leaseId = :lease', names, values: { ':sending': 'sending', ':lease': leaseId } },
+      }),
+    );
   } catch (e) {
     // The email went out: answering with an error would make the task retry and send it again.
     logger.warn('mail sent but its marker was not updated', { mailKind: message.kind, error: (e as Error)?.name });

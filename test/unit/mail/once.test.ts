@@ -3,7 +3,7 @@ import { logger } from '#shared/logger.ts';
 import { ValidationError } from '#shared/errors.ts';
 import { MailTransportError, type SentMail } from '#shared/mail/mailer.ts';
 import type { MailMessage } from '#shared/mail/message.ts';
-import { MAIL_LEASE_SECONDS, MailInFlightError, mailEventKey, mailSent, recipientDigest, sendOnce } from '#shared/mail/once.ts';
+import { MAIL_LEASE_SECONDS, MailInFlightError, mailEventKey, mailSent, recipientDigest, sendOnce, SETTLE_ATTEMPTS } from '#shared/mail/once.ts';
 import { SES_TIMEOUTS_MS, SMTP_TIMEOUTS_MS } from '#shared/mail/send.ts';
 import { keys } from '#shared/storage/keys.ts';
 import type { ScopedTable } from '#shared/storage/scoped-table.ts';
@@ -152,16 +152,32 @@ describe('sendOnce: each branch, on a scripted table (the conditions themselves 
     const released = scripted([() => ({}), () => ({})]);
     await expect(sendOnce({ table: released.table, occasion, message, send: failing })).rejects.toBeInstanceOf(MailTransportError);
     expect(released.calls[1]!.update).toBe('SET #state = :failed, failedCode = :code REMOVE #leaseUntil');
-    const notReleased = scripted([() => ({}), () => Promise.reject(new Error('table down'))]);
+    const down = () => Promise.reject(new Error('table down'));
+    const notReleased = scripted([() => ({}), ...Array.from({ length: SETTLE_ATTEMPTS }, () => down)]);
     await expect(sendOnce({ table: notReleased.table, occasion, message, send: failing })).rejects.toBeInstanceOf(MailTransportError);
+    expect(notReleased.calls).toHaveLength(1 + SETTLE_ATTEMPTS);
   });
 
-  it('the email went out but "sent" could not be written: success (a retry would send it again)', async () => {
-    const { table } = scripted([() => ({}), () => Promise.reject(new Error('table down'))]);
+  it('the email went out but "sent" could not be written after every try: success (a retry would send it again)', async () => {
+    const { table, calls } = scripted([() => ({}), ...Array.from({ length: SETTLE_ATTEMPTS }, () => () => Promise.reject(new Error('table down')))]);
     const s = sender();
     expect(await sendOnce({ table, occasion, message, send: s.send })).toEqual({ status: 'sent', messageId: '<id@x>' });
     expect(s.sent).toHaveLength(1);
+    expect(calls).toHaveLength(1 + SETTLE_ATTEMPTS);
     expect(logger.warn).toHaveBeenCalledWith('mail sent but its marker was not updated', { mailKind: 'approved', error: 'Error' });
+  });
+
+  it('"sent" is written again after a transient failure, so no claim is left holding the email for its lease', async () => {
+    const throttled = () => Promise.reject(Object.assign(new Error('throttled'), { name: 'ProvisionedThroughputExceededException' }));
+    const { table, calls } = scripted([() => ({}), throttled, throttled, () => ({})]);
+    const s = sender();
+    expect(await sendOnce({ table, occasion, message, send: s.send })).toEqual({ status: 'sent', messageId: '<id@x>' });
+    expect(calls.map((c) => c.update.split(' ').slice(0, 4).join(' '))).toEqual(['SET #kind = :kind,', 'SET #state = :sent,', 'SET #state = :sent,', 'SET #state = :sent,']);
+    expect(logger.warn).not.toHaveBeenCalled();
+    // A condition failure ends it at once: the write was carried out before (a lost answer) or the lease was lost.
+    const settled = scripted([() => ({}), () => Promise.reject(conditionFailed())]);
+    expect(await sendOnce({ table: settled.table, occasion, message, send: s.send })).toEqual({ status: 'sent', messageId: '<id@x>' });
+    expect(settled.calls).toHaveLength(2);
   });
 });
 
