@@ -130,7 +130,9 @@ export function confineToJurisdictions(base: DynamoDBDocumentClient, credentials
     let client = clients.get(name);
     if (!client) {
       const low = new DynamoDBClient({
-        // The base client's connection pool: a jurisdiction's first command opens no new connection.
+        // The base client's region, endpoint and connection pool: a jurisdiction's first command opens no new connection.
+        region: base.config.region,
+        ...(base.config.isCustomEndpoint && base.config.endpoint ? { endpoint: base.config.endpoint } : {}),
         requestHandler: base.config.requestHandler,
         credentials: () => credentials.credentials(jurisdictionId, access),
       });

@@ -128,7 +128,7 @@ describe('JurisdictionCredentials', () => {
 
 describe('a scoped table on a confined client', () => {
   it("sends each jurisdiction's commands with that jurisdiction's own client, and refuses the others", async () => {
-    const base = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }), {
+    const base = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-west-2', endpoint: 'http://127.0.0.1:8123' }), {
       marshallOptions: STORAGE_MARSHALL_OPTIONS,
       unmarshallOptions: STORAGE_UNMARSHALL_OPTIONS,
     });
@@ -142,6 +142,10 @@ describe('a scoped table on a confined client', () => {
         expect(own).not.toBe(base);
         expect(clientFor(base, 'ky-dcbs')).toBe(own);
         expect(await own.config.credentials()).toMatchObject({ accessKeyId: 'ASIA1' });
+        // The base client's region, endpoint and connections.
+        expect(await own.config.region()).toBe('us-west-2');
+        expect((await own.config.endpoint!()).hostname).toBe('127.0.0.1');
+        expect(own.config.requestHandler).toBe(base.config.requestHandler);
         await expect(scopedTable(base, 'Data', 'il-dcfs').get({ sk: 'PROFILE' })).rejects.toBeInstanceOf(CredentialRefusedError);
       });
       expect(sts.calls).toHaveLength(1);
