@@ -1,16 +1,14 @@
-import * as path from 'node:path';
-import { AssetHashType, DockerImage, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { bundleFunction } from './bundling.ts';
+import { bundledCode } from './bundling.ts';
 import { ManagedPolicyRole } from './managed-policy-role.ts';
 import type { PlatformFunction } from './platform-function.ts';
 import { wildcardResourceFinding } from './nag.ts';
 
-const PROJECT_ROOT = path.resolve(import.meta.dirname, '..', '..');
 
 /** Marks the edge function in the template: the local gateway plays its part (the parity test reads this). */
 export const EDGE_FUNCTION_METADATA = 'npcs:edge-function';
@@ -56,25 +54,9 @@ export class OriginSigner extends Construct {
     const edgeLogGroups = `arn:${stack.partition}:logs:*:${stack.account}:log-group:/aws/lambda/us-east-1.${stack.stackName}-*`;
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'], resources: [edgeLogGroups] }));
 
-    const functionDir = path.join(PROJECT_ROOT, 'functions', ORIGIN_SIGNER_ID);
     this.fn = new lambda.Function(this, 'Function', {
       role,
-      code: lambda.Code.fromAsset(functionDir, {
-        assetHashType: AssetHashType.OUTPUT,
-        bundling: {
-          // Required by the type, never pulled: local bundling always runs (infra/constructs/bundling.ts).
-          image: DockerImage.fromRegistry('scratch'),
-          local: {
-            tryBundle: (outputDir) => {
-              bundleFunction(path.join(functionDir, 'handler.ts'), outputDir, {
-                __ORIGIN_KEY_SECRET_ID__: JSON.stringify(secretName),
-                __ORIGIN_KEY_REGION__: JSON.stringify(stack.region),
-              });
-              return true;
-            },
-          },
-        },
-      }),
+      code: bundledCode(ORIGIN_SIGNER_ID, { __ORIGIN_KEY_SECRET_ID__: JSON.stringify(secretName), __ORIGIN_KEY_REGION__: JSON.stringify(stack.region) }),
       handler: 'index.handler',
       description: 'Lambda@Edge: adds the proof that a request passed CloudFront to every request forwarded to the API',
       runtime: lambda.Runtime.NODEJS_24_X,

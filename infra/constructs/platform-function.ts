@@ -1,5 +1,4 @@
-import * as path from 'node:path';
-import { AssetHashType, type CfnElement, DockerImage, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { type CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -15,7 +14,7 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { anyOccurrenceAlarm } from './alarms.ts';
 import { keys, leadingKeyPatterns } from '#shared/storage/keys.ts';
-import { bundleFunction } from './bundling.ts';
+import { bundledCode } from './bundling.ts';
 import type { JurisdictionDataAccess } from './jurisdiction-data-access.ts';
 import type { MailSending } from './mail-sending.ts';
 import { ManagedPolicyRole } from './managed-policy-role.ts';
@@ -23,7 +22,6 @@ import { ManagedPolicyRole } from './managed-policy-role.ts';
 /** Template metadata key that names a function by its id; the local runtime and the parity test read it. */
 export const FUNCTION_ID_METADATA = 'npcs:function-id';
 
-const PROJECT_ROOT = path.resolve(import.meta.dirname, '..', '..');
 
 /** What the read and write grants of a table allow: no Scan and no PartiQL, ever. */
 const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable'];
@@ -104,23 +102,10 @@ export class PlatformFunction extends Construct {
       new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
     );
 
-    const functionDir = path.join(PROJECT_ROOT, 'functions', props.functionId);
     this.fn = new lambda.Function(this, 'Function', {
       role: this.role,
       // esbuild in-process (no Docker), with code splitting: see infra/constructs/bundling.ts.
-      code: lambda.Code.fromAsset(functionDir, {
-        assetHashType: AssetHashType.OUTPUT,
-        bundling: {
-          // Required by the type, never pulled: local bundling always runs (esbuild is a dependency) or throws.
-          image: DockerImage.fromRegistry('scratch'),
-          local: {
-            tryBundle: (outputDir) => {
-              bundleFunction(path.join(functionDir, 'handler.ts'), outputDir, props.define);
-              return true;
-            },
-          },
-        },
-      }),
+      code: bundledCode(props.functionId, props.define),
       handler: 'index.handler',
       description: props.description,
       runtime: lambda.Runtime.NODEJS_24_X,

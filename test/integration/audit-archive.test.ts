@@ -16,6 +16,7 @@ import { scopedTable } from '#shared/storage/scoped-table.ts';
 import type { ParkedStreamBatch } from '#local/streams.ts';
 import { until } from '../support/until.ts';
 import { baseUrl, signIn } from './helpers.ts';
+import { newJurisdiction } from '../support/jurisdiction-fixtures.ts';
 
 const PROJECT_ROOT = path.resolve(import.meta.dirname, '..', '..');
 const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
@@ -46,26 +47,15 @@ async function runVerifier(...args: string[]): Promise<{ code: number; out: stri
   }
 }
 
-const newJurisdiction = (id: string) => ({
-  id,
-  name: `Archive Test ${id}`,
-  type: 'county',
-  state: 'KY',
-  county: 'Fayette',
-  units: [{ code: 'intake', label: 'Intake' }],
-  contacts: [{ role: 'review-lead', name: 'Pat Doe', email: `lead@${id}.example.org` }],
-  active: true,
-  joinedYear: 2026,
-});
 
 describe('the audit archive (docs/audit.md), on the local cloud', () => {
   it('chains the events written through the routes; the verifier finds the chain clean, then names a tampered batch and event', async () => {
     const admin = await signIn('demo-platform-admin');
     const id = `it-arc-${Date.now().toString(36)}`;
     const send = (method: string, url: string, body: unknown) => admin.go(`${baseUrl()}${url}`, { method, body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
-    expect((await send('POST', '/api/jurisdictions', newJurisdiction(id))).status).toBe(201);
+    expect((await send('POST', '/api/jurisdictions', newJurisdiction(id, `Archive Test ${id}`))).status).toBe(201);
     for (const [version, name] of [[1, 'Renamed once'], [2, 'Renamed twice']] as const) {
-      expect((await send('PUT', `/api/jurisdictions/${id}`, { jurisdiction: { ...newJurisdiction(id), name }, expectedVersion: version })).status).toBe(200);
+      expect((await send('PUT', `/api/jurisdictions/${id}`, { jurisdiction: { ...newJurisdiction(id, `Archive Test ${id}`), name }, expectedVersion: version })).status).toBe(200);
     }
 
     const [report] = await cleanChains([id], 3);

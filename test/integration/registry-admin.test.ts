@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { baseUrl, signIn } from './helpers.ts';
+import { newJurisdiction } from '../support/jurisdiction-fixtures.ts';
 
-const newJurisdiction = (id: string) => ({
-  id,
-  name: `Test Agency ${id}`,
-  type: 'county',
-  state: 'KY',
-  county: 'Fayette',
-  units: [{ code: 'intake', label: 'Intake' }],
-  contacts: [{ role: 'review-lead', name: 'Pat Doe', email: `lead@${id}.example.org` }],
-  active: true,
-  joinedYear: 2026,
-});
 
 describe('platform admins keep the registry without a deploy', () => {
   it('add, read the profile, edit with the version, refuse a stale edit, and audit each change', async () => {
