@@ -71,9 +71,12 @@ export const planInputSchema = z.lazy(() =>
 const extractInputSchema = z.lazy(() => z.object({ plan: runPlanSchema, jurisdictionId: z.string() }));
 const publishInputSchema = z.lazy(() => z.object({ plan: runPlanSchema }));
 
-/** A release id sorts by the run's start: `<yyyymmddThhmmssZ>-<run>` (file names carry it; older ones are removed). */
+/**
+ * A release id sorts by the run's start: `<yyyymmddThhmmssSSSZ>-<run>` (file names carry it; older ones are removed).
+ * Milliseconds included: two runs started in the same second must still sort by start, not by their random run ids.
+ */
 export function releaseIdOf(startedAt: string, runId: string): string {
-  const stamp = new Date(startedAt).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = new Date(startedAt).toISOString().replace(/[-:.]/g, '');
   return `${stamp}-${runId.replace(/[^A-Za-z0-9_-]/g, '').slice(0, 40)}`;
 }
 

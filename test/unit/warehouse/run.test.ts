@@ -12,11 +12,13 @@ describe('release ids', () => {
   it('sort by the run start, carry the run, and are read back from every dataset file name', () => {
     const a = releaseIdOf('2026-12-03T07:00:00.123Z', 'ab12cd34-0000-4000-8000-000000000000');
     const b = releaseIdOf('2026-12-04T16:20:00Z', 'on-demand-20261204162000-a1b2c3');
-    expect(a).toBe('20261203T070000Z-ab12cd34-0000-4000-8000-000000000000');
-    expect(releaseIdOf('2026-12-03T07:00:00Z', 'x'.repeat(80))).toBe(`20261203T070000Z-${'x'.repeat(40)}`);
+    expect(a).toBe('20261203T070000123Z-ab12cd34-0000-4000-8000-000000000000');
+    expect(releaseIdOf('2026-12-03T07:00:00Z', 'x'.repeat(80))).toBe(`20261203T070000000Z-${'x'.repeat(40)}`);
+    // Two runs started in the same second sort by their start, whatever their run ids.
+    expect(releaseIdOf('2026-12-03T07:00:00.100Z', 'zzzz') < releaseIdOf('2026-12-03T07:00:00.900Z', 'aaaa')).toBe(true);
     expect(a < b).toBe(true);
     // Characters a file name may not hold are dropped.
-    expect(releaseIdOf('2026-12-04T16:20:00Z', 'run:with.dots')).toBe('20261204T162000Z-runwithdots');
+    expect(releaseIdOf('2026-12-04T16:20:00Z', 'run:with.dots')).toBe('20261204T162000000Z-runwithdots');
     for (const year of [2024, null]) {
       for (const table of ['critical_incident_review', 'improvement_opportunities']) {
         expect(releaseIdOfKey(datasetKey('critical_incident_review', 1, year, table, b))).toBe(b);
