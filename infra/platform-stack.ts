@@ -196,6 +196,8 @@ export class PlatformStack extends Stack {
       timeout: Duration.seconds(120),
     })
       .grantSurveyWork(data.table, data.indexNames)
+      // Closing a wave is audited in its jurisdiction's log (found by the local IAM gate: the grant was missing).
+      .grantAuditAppends(data.table)
       .bindSecret('SURVEY_INVITE_SECRET', surveyInviteKey)
       .bindMail(mail);
     const surveyWorkflow = new SurveyWorkflow(this, 'SurveyWorkflow', { key: data.key, alarmTopic, logRetention, tasks: surveyTasks });

@@ -238,8 +238,8 @@ async function startOnce(options: LocalCloudOptions): Promise<LocalCloud> {
       // Read by the local worker thread only (local/lambda/worker.ts), never by a bundle.
       ...(faultSpec ? { LOCAL_FAULTS: formatFaultSpec(faultSpec) } : {}),
     };
-    // IAM for DynamoDB (local/standins/iam-gate.ts): STS for per-jurisdiction credentials, and every function's
-    // DynamoDB requests authorized with the template's policies on their way to DynamoDB Local.
+    // IAM for DynamoDB (local/standins/iam-gate.ts): STS for per-jurisdiction credentials, and every DynamoDB request
+    // of every function authorized with the template's policies (its role's, and a session's) on its way to DynamoDB Local.
     const iamGate = await startIamGate({ dynamodbEndpoint: dynamo.endpoint, roles: assembly.roles, functions: assembly.functions, tables: assembly.tables, log });
     stops.push(() => iamGate.stop());
     const lambdas = new LambdaRuntime(assembly.functions, localEnv, options.logSink, faultTally, (fn) => ({

@@ -208,6 +208,11 @@ export class PlatformFunction extends Construct {
    * staff lists: read, query, write), deletes in staff list partitions only, the jurisdictions' profiles and the
    * registry listing (which jurisdictions have waves). No record, audit, session or review item.
    */
+  /** Appending audit events (PutItem of a new item; updates and deletes of audit items are denied to every role). */
+  grantAuditAppends(table: dynamodb.ITableV2): this {
+    return this.grantItemsByKey(table, ['dynamodb:PutItem'], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeyPatterns.audit } }, 'write');
+  }
+
   grantSurveyWork(table: dynamodb.ITableV2, indexNames: readonly string[]): this {
     this.grantItemsByKey(table, ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeyPatterns.survey } }, 'write');
     this.grantItemsByKey(table, ['dynamodb:DeleteItem'], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeyPatterns.surveyStaff } }, 'write');
@@ -223,7 +228,8 @@ export class PlatformFunction extends Construct {
 
   /** The reports workflow's writes: its digests' mail markers and the period switches, nothing else (it reads the rest). */
   grantReportWrites(table: dynamodb.ITableV2): this {
-    return this.grantItemsByKey(table, ['dynamodb:PutItem', 'dynamodb:UpdateItem'], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeyPatterns.reportWrites } }, 'write');
+    // GetItem too: a digest's marker is read when its claim is refused (sent already, or another run's: shared/mail/once.ts).
+    return this.grantItemsByKey(table, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeyPatterns.reportWrites } }, 'write');
   }
 
   /**

@@ -145,23 +145,18 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 
 const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-/**
- * @param enforceRole which functions' own roles are enforced (a function that is not still has its session
- *   credentials enforced). The functions bound to per-jurisdiction credentials are always enforced.
- */
+/** Every request is authorized: with the function's own role, or with the assumed session that signed it. */
 export async function startIamGate(opts: {
   dynamodbEndpoint: string;
   roles: readonly LocalRole[];
   functions: readonly LocalFunction[];
   tables: readonly LocalTable[];
-  enforceRole?: (fn: LocalFunction) => boolean;
   log: (line: string) => void;
 }): Promise<IamGate> {
   const target = new URL(opts.dynamodbEndpoint);
   const agent = new Agent({ keepAlive: true });
   const rolesByArn = new Map(opts.roles.map((r) => [r.arn, r]));
   const functionsById = new Map(opts.functions.map((f) => [f.id, f]));
-  const enforced = (fn: LocalFunction) => fn.environment.DATA_ACCESS_ROLE_ARN !== undefined || (opts.enforceRole?.(fn) ?? false);
   const sessions = new Map<string, Session>();
   const decided = new Map<string, Promise<string>>();
   const denials: Denial[] = [];
@@ -182,20 +177,17 @@ export async function startIamGate(opts: {
     const accessKey = /Credential=([^/]+)\//.exec(String(req.headers.authorization ?? ''))?.[1] ?? '';
     const session = sessions.get(accessKey);
     if (session && session.expiresAt <= Date.now()) return deny(res, 'ExpiredTokenException', 'The security token included in the request is expired');
-    const checked = session !== undefined || enforced(fn);
-    if (checked) {
-      const roleArn = session?.roleArn ?? fn.roleArn;
-      const role = rolesByArn.get(roleArn);
-      const principal = `arn:aws:sts::${LOCAL_ACCOUNT}:assumed-role/${roleArn.split('/').pop()}/${session?.sessionName ?? fn.id}`;
-      const body = raw.length ? (JSON.parse(raw.toString('utf8')) as Body) : {};
-      for (const check of checksOf(operation, body, opts.tables)) {
-        const result = await authorize(principal, role?.policies ?? [], session?.policy, check);
-        if (result !== 'Allowed') {
-          denials.push({ ...check, principal, result });
-          opts.log(`local IAM: denied ${check.action} on ${check.resource} (leading keys ${JSON.stringify(check.leadingKeys)}) for ${principal}: ${result}`);
-          // AWS's message, plus the leading keys (locally only: it is what a developer needs to see which grant is missing).
-          return deny(res, 'AccessDeniedException', `User: ${principal} is not authorized to perform: ${check.action} on resource: ${check.resource} (local IAM gate: dynamodb:LeadingKeys ${JSON.stringify(check.leadingKeys ?? null)})`);
-        }
+    const roleArn = session?.roleArn ?? fn.roleArn;
+    const role = rolesByArn.get(roleArn);
+    const principal = `arn:aws:sts::${LOCAL_ACCOUNT}:assumed-role/${roleArn.split('/').pop()}/${session?.sessionName ?? fn.id}`;
+    const body = raw.length ? (JSON.parse(raw.toString('utf8')) as Body) : {};
+    for (const check of checksOf(operation, body, opts.tables)) {
+      const result = await authorize(principal, role?.policies ?? [], session?.policy, check);
+      if (result !== 'Allowed') {
+        denials.push({ ...check, principal, result });
+        opts.log(`local IAM: denied ${check.action} on ${check.resource} (leading keys ${JSON.stringify(check.leadingKeys)}) for ${principal}: ${result}`);
+        // AWS's message, plus the leading keys (locally only: it is what a developer needs to see which grant is missing).
+        return deny(res, 'AccessDeniedException', `User: ${principal} is not authorized to perform: ${check.action} on resource: ${check.resource} (local IAM gate: dynamodb:LeadingKeys ${JSON.stringify(check.leadingKeys ?? null)})`);
       }
     }
     const upstream = request(

@@ -81,7 +81,7 @@ describe('IAM least privilege', () => {
     expect(staffDeleters.sort()).toEqual(['survey', 'survey-tasks']);
   });
 
-  it('the survey workflows touch survey partitions, profiles and the registry listing only', () => {
+  it('the survey workflows touch survey partitions, profiles and the registry listing only, and append audit events', () => {
     const statements = allowStatementsOfRole(template, roleOf(fn(template, 'survey-tasks')));
     const table = statements.filter((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]).some((a) => String(a).startsWith('dynamodb:')));
     expect(table.length).toBeGreaterThan(0);
@@ -90,8 +90,11 @@ describe('IAM least privilege', () => {
       const notLike = s.Condition?.['ForAllValues:StringNotLike']?.['dynamodb:LeadingKeys'];
       const equals = s.Condition?.['ForAllValues:StringEquals']?.['dynamodb:LeadingKeys'];
       expect(like ?? notLike ?? equals, JSON.stringify(s.Action)).toBeDefined();
-      if (like) expect([['*#SURVEY', '*#SURVEY#*'], ['*#SURVEY#*#STAFF']]).toContainEqual(like);
-      else if (notLike) expect(notLike).toEqual(['*#*']);
+      if (like) {
+        expect([['*#SURVEY', '*#SURVEY#*'], ['*#SURVEY#*#STAFF'], ['*#AUDIT']]).toContainEqual(like);
+        // The audit log: appends only (a wave's closing is audited).
+        if (like[0] === '*#AUDIT') expect(s.Action).toEqual('dynamodb:PutItem');
+      } else if (notLike) expect(notLike).toEqual(['*#*']);
       else {
         expect(equals).toEqual(['REGISTRY#JURISDICTION']);
         expect(s.Action).toEqual('dynamodb:Query');
