@@ -6,11 +6,11 @@
  * stored), so neither a table read nor a backup yields a usable link. A link decides nothing by itself: its GET only
  * shows a page, and acknowledging is a signed-in POST of that jurisdiction's reviewers and admins.
  */
-import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { actionIdDigest, isActionId, newActionId } from '#shared/review/action-ids.ts';
 import { GSI1, keys } from '#shared/storage/keys.ts';
-import { actForLink } from '#shared/storage/acting-scope.ts';
-import { ownerOfPk, scopedTable, type ScopedTable } from '#shared/storage/scoped-table.ts';
+import { linkJurisdiction } from '#shared/storage/index-query.ts';
+import { scopedTable, type ScopedTable } from '#shared/storage/scoped-table.ts';
 import type { PublishedNotice } from './model.ts';
 
 export const NOTICE_LINK_ACTIONS = ['acknowledge', 'open'] as const;
@@ -78,23 +78,8 @@ export async function issueNoticeLink(table: ScopedTable, notice: Pick<Published
 export async function findNoticeLink(client: DynamoDBDocumentClient, tableName: string, id: string, now: Date = new Date()): Promise<NoticeLinkGrant | undefined> {
   if (!isActionId(id)) return undefined;
   const digest = actionIdDigest(id);
-  const out = await client.send(
-    new QueryCommand({
-      TableName: tableName,
-      IndexName: GSI1.name,
-      KeyConditionExpression: '#g = :g AND #s = :s',
-      ExpressionAttributeNames: { '#g': GSI1.pk, '#s': GSI1.sk, '#pk': 'pk' },
-      ExpressionAttributeValues: { ':g': keys.noticeLinkIndex(digest), ':s': keys.noticeLinkIndexSort },
-      ProjectionExpression: '#pk',
-      Limit: 2,
-    }),
-  );
-  const owners = new Set((out.Items ?? []).map((i) => ownerOfPk(String(i.pk))));
-  // Two jurisdictions under one digest would be a SHA-256 collision of random ids: refuse rather than pick one.
-  if (owners.size !== 1) return undefined;
-  const jurisdictionId = [...owners][0]!;
-  // The id's digest is stored under this jurisdiction only: its holder may be served there (shared/storage/acting-scope.ts).
-  actForLink(jurisdictionId);
+  const jurisdictionId = await linkJurisdiction(client, tableName, keys.noticeLinkIndex(digest), keys.noticeLinkIndexSort);
+  if (!jurisdictionId) return undefined;
   const item = await scopedTable(client, tableName, jurisdictionId).get(keys.noticeLink(digest), { consistent: true });
   const grant = item?.kind === 'notice_link' ? (item.grant as NoticeLinkGrant) : undefined;
   // The stored grant must name the partition it was found in; an item the TTL has not removed yet is expired all the same.

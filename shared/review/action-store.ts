@@ -4,7 +4,7 @@
  * jurisdiction's scoped table; only `locateAction` reads outside one, through gsi1, to find which jurisdiction a
  * replied-to id belongs to.
  */
-import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import '#shared/zod-config.ts';
 import { ConflictError } from '#shared/errors.ts';
@@ -12,8 +12,8 @@ import { parseOrThrow } from '#shared/http/validation.ts';
 import { REVIEW_ACTION_KEPT_DAYS, REVIEW_ACTION_TTL_HOURS } from '#shared/policy.ts';
 import { cancellationCodes } from '#shared/storage/cancellation.ts';
 import { GSI1, keys, type JurisdictionId } from '#shared/storage/keys.ts';
-import { actForLink } from '#shared/storage/acting-scope.ts';
-import { ownerOfPk, type Item, type ScopedTable, type ScopedTransactItem } from '#shared/storage/scoped-table.ts';
+import { linkJurisdiction } from '#shared/storage/index-query.ts';
+import { type Item, type ScopedTable, type ScopedTransactItem } from '#shared/storage/scoped-table.ts';
 import {
   actionIdDigest,
   addressDigest,
@@ -281,22 +281,5 @@ export class ActionIds {
  */
 export async function locateAction(client: DynamoDBDocumentClient, tableName: string, actionId: string): Promise<JurisdictionId | undefined> {
   if (!isActionId(actionId)) return undefined;
-  const out = await client.send(
-    new QueryCommand({
-      TableName: tableName,
-      IndexName: GSI1.name,
-      KeyConditionExpression: '#g = :g AND #s = :s',
-      ExpressionAttributeNames: { '#g': GSI1.pk, '#s': GSI1.sk, '#pk': 'pk' },
-      ExpressionAttributeValues: { ':g': keys.reviewActionIndex(actionIdDigest(actionId)), ':s': keys.reviewActionIndexSort },
-      ProjectionExpression: '#pk',
-      Limit: 2,
-    }),
-  );
-  const owners = new Set((out.Items ?? []).map((i) => ownerOfPk(String(i.pk))));
-  // Two jurisdictions under one digest would be a SHA-256 collision of random ids: refuse rather than pick one.
-  if (owners.size !== 1) return undefined;
-  const jurisdictionId = [...owners][0]!;
-  // The id's digest is stored under this jurisdiction only: its holder may be served there (shared/storage/acting-scope.ts).
-  actForLink(jurisdictionId);
-  return jurisdictionId;
+  return linkJurisdiction(client, tableName, keys.reviewActionIndex(actionIdDigest(actionId)), keys.reviewActionIndexSort);
 }

@@ -29,6 +29,19 @@ export function P({ children, muted, small }: { children: ComponentChildren; mut
   return <p style={`${TEXT}margin:0 0 16px 0;${muted ? `color:${COLORS.muted};` : ''}${small ? 'font-size:14px;' : ''}`}>{children}</p>;
 }
 
+/** The footer's lines: why the person gets the email, what not to do with it. */
+export function Footer({ lines }: { lines: readonly string[] }) {
+  return (
+    <>
+      {lines.map((line) => (
+        <P muted small>
+          {line}
+        </P>
+      ))}
+    </>
+  );
+}
+
 export function H1({ children }: { children: ComponentChildren }) {
   return <h1 style={`${TEXT}font-size:24px;line-height:1.25;font-weight:bold;margin:0 0 16px 0;`}>{children}</h1>;
 }

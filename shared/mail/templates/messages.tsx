@@ -4,7 +4,7 @@
  * anything about a child: the person opens the record on the platform, signed in, to read it.
  */
 import type { RenderedMail } from '../message.ts';
-import { A, Buttons, COLORS, emailDocument, Facts, H1, H2, P, plainText } from './layout.tsx';
+import { A, Buttons, COLORS, emailDocument, Facts, Footer, H1, H2, P, plainText } from './layout.tsx';
 import {
   daysBetween,
   DIGEST_MAX_ITEMS,
@@ -52,18 +52,6 @@ function RecordName({ record }: { record: MailRecord }) {
 }
 
 const recordLines = (r: MailRecord, dueLabel: string) => [`Record: ${recordName(r)} (record id ${r.recordId})`, `Form: ${r.formTitle}`, `${dueLabel}: ${longDate(r.dueDate)}`];
-
-function Footer({ lines }: { lines: readonly string[] }) {
-  return (
-    <>
-      {lines.map((line) => (
-        <P muted small>
-          {line}
-        </P>
-      ))}
-    </>
-  );
-}
 
 /** (a) To a reviewer: a record was submitted (or resubmitted) for review. */
 export function reviewRequestMail(input: ReviewRequestData): RenderedMail {

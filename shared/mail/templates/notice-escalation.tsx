@@ -8,7 +8,7 @@ import * as z from 'zod/mini';
 import '#shared/zod-config.ts';
 import { parseOrThrow } from '#shared/http/validation.ts';
 import { SUBJECT_MAX_LENGTH, type RenderedMail } from '../message.ts';
-import { A, Buttons, COLORS, emailDocument, Facts, H1, P, plainText } from './layout.tsx';
+import { A, Buttons, COLORS, emailDocument, Facts, Footer, H1, P, plainText } from './layout.tsx';
 import { daysBetween, longDate, oneLine, plural } from './model.ts';
 
 export interface NoticeEscalationData {
@@ -62,11 +62,7 @@ export function noticeEscalationMail(input: NoticeEscalationData): RenderedMail 
     title: subject,
     preview: lead,
     jurisdictionName: d.jurisdictionName,
-    footer: (
-      <P muted small>
-        {footer}
-      </P>
-    ),
+    footer: <Footer lines={[footer]} />,
     children: (
       <>
         <H1>{heading}</H1>

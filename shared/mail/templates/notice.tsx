@@ -12,7 +12,7 @@ import { NOTICE_TYPES, THEMES } from '#forms/codes.ts';
 import { parseOrThrow } from '#shared/http/validation.ts';
 import type { PublishedNotice } from '#shared/notices/model.ts';
 import { SUBJECT_MAX_LENGTH, type MailKind, type RenderedMail } from '../message.ts';
-import { A, Buttons, COLORS, emailDocument, Facts, H1, H2, P, plainText } from './layout.tsx';
+import { A, Buttons, COLORS, emailDocument, Facts, Footer, H1, H2, P, plainText } from './layout.tsx';
 import { longDate, oneLine, paragraphs } from './model.ts';
 
 export type NoticeMailKind = Extract<MailKind, 'notice_published' | 'notice_updated' | 'notice_withdrawn'>;
@@ -109,15 +109,7 @@ export function noticeMail(input: NoticeMailData): RenderedMail & { kind: Notice
     title: subject,
     preview: lead,
     jurisdictionName: recipientName,
-    footer: (
-      <>
-        {footer.map((f) => (
-          <P muted small>
-            {f}
-          </P>
-        ))}
-      </>
-    ),
+    footer: <Footer lines={footer} />,
     children: (
       <>
         <H1>{heading}</H1>

@@ -7,7 +7,7 @@ import * as z from 'zod/mini';
 import '#shared/zod-config.ts';
 import { parseOrThrow } from '#shared/http/validation.ts';
 import type { RenderedMail } from '../message.ts';
-import { Buttons, COLORS, emailDocument, H1, P, plainText } from './layout.tsx';
+import { Buttons, COLORS, emailDocument, Footer, H1, P, plainText } from './layout.tsx';
 import { oneLine } from './model.ts';
 
 export interface ReplyAnswerData {
@@ -42,11 +42,7 @@ export function replyAnswerMail(input: ReplyAnswerData): RenderedMail {
     title: subject,
     preview: d.message,
     jurisdictionName: d.jurisdictionName || PLATFORM,
-    footer: (
-      <P muted small>
-        {FOOTER}
-      </P>
-    ),
+    footer: <Footer lines={[FOOTER]} />,
     children: (
       <>
         <H1>{heading}</H1>

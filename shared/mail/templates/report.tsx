@@ -9,7 +9,7 @@ import '#shared/zod-config.ts';
 import { parseOrThrow } from '#shared/http/validation.ts';
 import type { ReleaseDocument } from '#shared/reports/model.ts';
 import type { RenderedMail } from '../message.ts';
-import { Buttons, COLORS, emailDocument, Facts, H1, P, plainText } from './layout.tsx';
+import { Buttons, COLORS, emailDocument, Facts, Footer, H1, P, plainText } from './layout.tsx';
 import { oneLine } from './model.ts';
 
 export interface ReportPublishedData {
@@ -62,15 +62,7 @@ export function reportPublishedMail(input: ReportPublishedData): RenderedMail {
     title: subject,
     preview: lead,
     jurisdictionName: own ? own.name : PARTNERSHIP,
-    footer: (
-      <>
-        {footer.map((f) => (
-          <P muted small>
-            {f}
-          </P>
-        ))}
-      </>
-    ),
+    footer: <Footer lines={footer} />,
     children: (
       <>
         <H1>{heading}</H1>

@@ -3,34 +3,26 @@ import { ValidationError } from '#shared/errors.ts';
 import { parseMailMessage, SUBJECT_MAX_LENGTH } from '#shared/mail/message.ts';
 import { noticeMail, noticeMailKind, type NoticeMailData } from '#shared/mail/templates/notice.tsx';
 import type { PublishedNotice } from '#shared/notices/model.ts';
+import { publishedNotice } from '../../support/notice-fixtures.ts';
 
 const ORIGIN = 'https://safety.example.org';
 const ACK = `${ORIGIN}/notice-links/${'a'.repeat(43)}`;
 const OPEN = `${ORIGIN}/notice-links/${'b'.repeat(43)}`;
 
-const notice = (over: Partial<PublishedNotice> = {}): PublishedNotice => ({
-  issuerId: 'ky-dcbs',
-  recordId: '01JABCDEFGHJKMNPQRSTVWXYZ0',
-  formVersion: 2,
-  version: 1,
-  status: 'active',
-  firstPublishedAt: '2026-03-01T10:00:00.000Z',
-  publishedAt: '2026-03-01T10:00:00.000Z',
-  level: 'alert',
-  theme: 'safe_sleep',
-  title: 'Safe sleep checks at every home visit',
-  noticeDate: '2026-03-01',
-  systemicIssue: 'Home visits did not ask where the infant sleeps.\n\nSupervisors did not review it.',
-  evidence: 'EVIDENCE-MARKER: three reviews in 2025',
-  actions: ['Ask about the sleep place at each visit', 'Add it to the supervision checklist'],
-  acknowledgeBy: '2026-03-15',
-  actBy: '2026-06-30',
-  audience: ['caseworkers'],
-  reviewBy: '2027-03-01',
-  contactRole: 'CONTACT-ROLE-MARKER',
-  contactMailbox: 'mailbox-marker@ky.example.gov',
-  ...over,
-});
+/** The shared fixture, with the markers and texts these tests look for in the email. */
+const notice = (over: Partial<PublishedNotice> = {}): PublishedNotice =>
+  publishedNotice({
+    level: 'alert',
+    title: 'Safe sleep checks at every home visit',
+    systemicIssue: 'Home visits did not ask where the infant sleeps.\n\nSupervisors did not review it.',
+    evidence: 'EVIDENCE-MARKER: three reviews in 2025',
+    actions: ['Ask about the sleep place at each visit', 'Add it to the supervision checklist'],
+    acknowledgeBy: '2026-03-15',
+    audience: ['caseworkers'],
+    contactRole: 'CONTACT-ROLE-MARKER',
+    contactMailbox: 'mailbox-marker@ky.example.gov',
+    ...over,
+  });
 const data = (over: Partial<PublishedNotice> = {}, rest: Partial<NoticeMailData> = {}): NoticeMailData => ({
   notice: notice(over),
   issuerName: 'Kentucky DCBS',
