@@ -34,7 +34,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { newAuditEvent, writeAuditEvent } from '#shared/audit/store.ts';
 import { STORAGE_MARSHALL_OPTIONS, STORAGE_UNMARSHALL_OPTIONS } from '#shared/storage/marshalling.ts';
 import { jurisdictionIdSchema, keys, partitions, RECORD_SK_PREFIX, WAVE_SK_PREFIX } from '#shared/storage/keys.ts';
-import { scopedTable } from '#shared/storage/scoped-table.ts';
+import { pkBelongsTo, scopedTable } from '#shared/storage/scoped-table.ts';
 
 type RawItem = Record<string, AttributeValue>;
 
@@ -64,14 +64,9 @@ const PARTITION_LISTINGS: Partial<Record<keyof typeof partitions, { partition: s
 const unlisted = KIND_PATTERNS.filter((k) => k.parameterized && !PARTITION_LISTINGS[k.kind]).map((k) => k.kind);
 if (unlisted.length) throw new Error(`restore-jurisdiction: no listing finds the partitions of ${unlisted.join(', ')} (PARTITION_LISTINGS)`);
 
-/** Whether `pk` belongs to the jurisdiction: `<id>` or `<id>#...`; never `<id>-x...` (ids contain no `#`). */
-export function ownsPartition(jurisdictionId: string, pk: string): boolean {
-  return pk === jurisdictionId || pk.startsWith(`${jurisdictionId}#`);
-}
-
 /** The kind of one of the jurisdiction's partitions; `other` for a pk no builder of the registry makes. */
 export function kindOfPartition(jurisdictionId: string, pk: string): PartitionKind | 'other' {
-  if (!ownsPartition(jurisdictionId, pk)) throw new Error(`${pk} is not a partition of ${jurisdictionId}`);
+  if (!pkBelongsTo(jurisdictionId, pk)) throw new Error(`${pk} is not a partition of ${jurisdictionId}`);
   if (pk === jurisdictionId) return 'profile';
   const suffix = pk.slice(jurisdictionId.length + 1);
   return KIND_PATTERNS.find((k) => k.pattern.test(suffix))?.kind ?? 'other';
@@ -194,7 +189,7 @@ async function scanJurisdiction(client: DynamoDBClient, table: string, jurisdict
     );
     for (const item of out.Items ?? []) {
       // The filter already says so; checked again because everything below trusts it.
-      if (!ownsPartition(jurisdictionId, item.pk?.S ?? '')) throw new Error('the restored copy returned an item of another jurisdiction');
+      if (!pkBelongsTo(jurisdictionId, item.pk?.S ?? '')) throw new Error('the restored copy returned an item of another jurisdiction');
       items.push(item);
     }
     start = out.LastEvaluatedKey;
@@ -287,7 +282,7 @@ async function plan(options: RestoreOptions): Promise<Plan> {
 
 function assertOwned(jurisdictionId: string, item: RawItem): void {
   const pk = item.pk?.S;
-  if (pk === undefined || !ownsPartition(jurisdictionId, pk)) throw new Error(`refusing to write an item outside ${jurisdictionId}`);
+  if (pk === undefined || !pkBelongsTo(jurisdictionId, pk)) throw new Error(`refusing to write an item outside ${jurisdictionId}`);
 }
 
 /** Batches of puts and deletes; unprocessed items are sent again with backoff (a rerun resumes past the last resort). */

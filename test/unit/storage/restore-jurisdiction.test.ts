@@ -1,13 +1,14 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { keys, partitions } from '#shared/storage/keys.ts';
-import { canonicalItem, kindOfPartition, ownsPartition, pointInTimeOf } from '../../../scripts/lib/restore-jurisdiction.ts';
+import { pkBelongsTo } from '#shared/storage/scoped-table.ts';
+import { canonicalItem, kindOfPartition, pointInTimeOf } from '../../../scripts/lib/restore-jurisdiction.ts';
 
 describe('restore of one jurisdiction: which partitions are its own', () => {
   it('owns the bare id and `<id>#...`, never a prefix sharer, another case, or a partnership item', () => {
-    for (const pk of ['ky', 'ky#RECORDS', 'ky#REC#01J', 'ky#SURVEY#w1#STAFF', 'ky#AUDIT']) expect(ownsPartition('ky', pk), pk).toBe(true);
-    for (const pk of ['ky-dcbs', 'ky-dcbs#RECORDS', 'kyx#AUDIT', 'k', 'KY#RECORDS', 'SESSION#abc', 'PARTNERSHIP#AUDIT', '', '#ky']) expect(ownsPartition('ky', pk), pk).toBe(false);
-    expect(ownsPartition('ky-dcbs', 'ky#RECORDS')).toBe(false);
+    for (const pk of ['ky', 'ky#RECORDS', 'ky#REC#01J', 'ky#SURVEY#w1#STAFF', 'ky#AUDIT']) expect(pkBelongsTo('ky', pk), pk).toBe(true);
+    for (const pk of ['ky-dcbs', 'ky-dcbs#RECORDS', 'kyx#AUDIT', 'k', 'KY#RECORDS', 'SESSION#abc', 'PARTNERSHIP#AUDIT', '', '#ky']) expect(pkBelongsTo('ky', pk), pk).toBe(false);
+    expect(pkBelongsTo('ky-dcbs', 'ky#RECORDS')).toBe(false);
   });
 
   it('classifies every partition the key registry builds as its own kind (a new kind needs no edit here)', () => {
