@@ -54,6 +54,9 @@ export interface IamGate {
 type AttributeValue = Record<string, unknown>;
 type Body = Record<string, unknown>;
 
+/** Decisions kept before the cache starts over (about 1 ms to decide one again). */
+const MAX_DECISIONS = 20_000;
+
 const tableArn = (name: string) => `arn:aws:dynamodb:${LOCAL_REGION}:${LOCAL_ACCOUNT}:table/${name}`;
 
 /** The authorization checks of one DynamoDB request (AWS JSON 1.0, `X-Amz-Target: DynamoDB_20120810.<Operation>`). */
@@ -165,6 +168,8 @@ export async function startIamGate(opts: {
   const authorize = (principal: string, policies: Record<string, unknown>[], sessionPolicy: Record<string, unknown> | undefined, check: Check) => {
     stats.checks += 1;
     const cacheKey = JSON.stringify([principal, sessionPolicy, check]);
+    // Keys hold record ids, so a long `npm start` would grow the cache without end: start it over past a bound.
+    if (decided.size >= MAX_DECISIONS) decided.clear();
     let result = decided.get(cacheKey);
     if (!result) decided.set(cacheKey, (result = evaluate(principal, policies, sessionPolicy, check)));
     return result;
